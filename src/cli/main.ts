@@ -1,0 +1,41 @@
+import { writeFile } from "node:fs/promises";
+import { GitError } from "../git/run-git.js";
+import { toolVersion } from "../render/tool-version.js";
+import { runCheck, type Evaluation } from "./check-command.js";
+import { parseCliOptions, UsageError } from "./cli-options.js";
+import { renderReport } from "./render-report.js";
+import { usage } from "./usage.js";
+import { runValidate } from "./validate-command.js";
+
+/** Where the CLI writes; tests pass their own to read what a user would see. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+}
+
+/** Runs the CLI and returns its exit status: 0 no errors, 1 error findings, 2 usage or config error. */
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  const print = (text: string, status: number, stream: { write(text: string): unknown } = io.stdout) => {
+    stream.write(text);
+    return status;
+  };
+  try {
+    const options = parseCliOptions(argv);
+    if (options.command === "help") return print(usage, 0);
+    if (options.command === "version") return print(`gitgate ${toolVersion}\n`, 0);
+    const { report, plane }: Evaluation = options.command === "check" ? await runCheck(options) : await runValidate(options);
+    const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
+    if (options.output) await writeFile(options.output, rendered);
+    else io.stdout.write(rendered);
+    const controlPlaneBroken = plane.findings.some((f) => f.severity === "error");
+    if (report.conclusion === "failure") return controlPlaneBroken ? 2 : 1;
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) return print(`gitgate: ${error.message}\n\n${usage}`, 2, io.stderr);
+    if (error instanceof GitError || (error as NodeJS.ErrnoException).code === "ENOENT") {
+      return print(`gitgate: ${(error as Error).message}\n`, 2, io.stderr);
+    }
+    throw error;
+  }
+}
+

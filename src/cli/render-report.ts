@@ -1,0 +1,19 @@
+import type { Report } from "../engine/report.js";
+import { renderJson } from "../render/render-json.js";
+import { renderMarkdown } from "../render/render-markdown.js";
+import { renderSarif } from "../render/render-sarif.js";
+import { renderText } from "../render/render-text.js";
+import type { Format } from "./cli-options.js";
+
+export function renderReport(report: Report, format: Format, color: boolean): string {
+  switch (format) {
+    case "json":
+      return renderJson(report);
+    case "markdown":
+      return renderMarkdown(report);
+    case "sarif":
+      return renderSarif(report);
+    case "text":
+      return renderText(report, { color });
+  }
+}

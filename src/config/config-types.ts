@@ -1,0 +1,58 @@
+import type { Span } from "../engine/finding.js";
+
+export type Globs = string[];
+
+export interface SchemaRule {
+  files: Globs;
+  /** A repository path, or "kubernetes" for the built-in set. */
+  schema: string;
+  strict: boolean;
+  /** Where the rule is written, so problems with its schema are annotated there. */
+  at: Span;
+}
+
+export interface Approvers {
+  count: number;
+  users: string[];
+  teams: string[];
+}
+
+export interface ApprovalRule extends Approvers {
+  name: string;
+  /** Undefined: the rule applies to every change. */
+  files?: Globs;
+}
+
+export type RuleOverride = "off" | "error" | "warning" | "notice";
+
+/** `.github/gitgate.yml` after validation and defaults: the only shape the rest of the code sees. */
+export interface GitgateConfig {
+  version: 1;
+  extends?: string;
+  files: Globs;
+  ignore: Globs;
+  failOn: "new" | "all";
+  schemas: SchemaRule[];
+  policies: {
+    builtin: ("kubernetes" | "gitops")[];
+    paths: string[];
+    namespaces: string[];
+    rules: Record<string, RuleOverride>;
+  };
+  exceptions: string;
+  approvals: {
+    rules: ApprovalRule[];
+    invalidateOnPush: boolean;
+    allowAuthor: boolean;
+    controlPlane: Approvers;
+  };
+  protect: {
+    branches: string[];
+    onBypass: ("check" | "issue" | "revert")[];
+    branchProtection: "report" | "enforce";
+  };
+  preview: { comment: boolean; redact: Globs };
+  limits: { maxFileBytes: number };
+}
+
+export const configPath = ".github/gitgate.yml";

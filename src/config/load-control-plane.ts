@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import type { DraftFinding } from "../engine/finding.js";
+import { createRepoSchemaCompiler, type ReadFile } from "../engine/schema/repo-schemas.js";
+import type { ValidateFunction } from "../engine/schema/schema-error.js";
+import { createMatcher } from "./check-globs.js";
+import { configPath as defaultConfigPath, type GitgateConfig } from "./config-types.js";
+import { loadConfig } from "./load-config.js";
+import { normalizeConfig } from "./normalize-config.js";
+
+export type ResolvedSchema =
+  | { kind: "kubernetes"; strict: boolean; matches: (path: string) => boolean }
+  | { kind: "repo"; path: string; matches: (path: string) => boolean; validate?: ValidateFunction };
+
+/** Everything a repository says about how it is governed, as read at one (base) commit. */
+export interface ControlPlane {
+  configPath: string;
+  /** Undefined when the config has errors: then nothing may be judged by it. */
+  config?: GitgateConfig;
+  /** True when the repository has no config and the built-in defaults apply. */
+  defaulted: boolean;
+  /** Config errors and warnings, and schemas that could not be compiled. */
+  findings: DraftFinding[];
+  schemas: ResolvedSchema[];
+  /** sha256 of every control-plane file that was read, for the record in the check summary. */
+  digests: Record<string, string>;
+  /** True for a path whose change changes how PRs are judged. */
+  isControlPlanePath(path: string): boolean;
+}
+
+export interface LoadControlPlaneOptions {
+  configPath?: string;
+  /** Replaces the config file's content (the CLI's --config). */
+  configText?: string;
+}
+
+/**
+ * Loads config and schemas through `read`, which serves files of one commit (the base). Never throws
+ * for bad content: problems are findings. Only a failing `read` (I/O) rejects.
+ */
+export async function loadControlPlane(read: ReadFile, options: LoadControlPlaneOptions = {}): Promise<ControlPlane> {
+  const configPath = options.configPath ?? defaultConfigPath;
+  const digests: Record<string, string> = {};
+  const tracked: ReadFile = async (path) => {
+    const text = await read(path);
+    if (text !== undefined) digests[path] = createHash("sha256").update(text).digest("hex");
+    return text;
+  };
+
+  const text = options.configText ?? (await tracked(configPath));
+  if (options.configText !== undefined) digests[configPath] = createHash("sha256").update(options.configText).digest("hex");
+  const loaded = text === undefined
+    ? { config: normalizeConfig({ version: 1 }), errors: [], warnings: [] }
+    : loadConfig(text, configPath);
+  const findings: DraftFinding[] = [...loaded.errors, ...loaded.warnings];
+  const config = loaded.config;
+  const plane = (schemas: ResolvedSchema[]): ControlPlane => ({
+    configPath,
+    ...(config ? { config } : {}),
+    defaulted: text === undefined,
+    findings,
+    schemas,
+    digests,
+    isControlPlanePath: (path) => isControlPlanePath(path, configPath, config, digests),
+  });
+  if (!config) return plane([]);
+
+  const compile = createRepoSchemaCompiler(tracked);
+  const schemas: ResolvedSchema[] = [];
+  for (const rule of config.schemas) {
+    const matches = createMatcher(rule.files);
+    if (rule.schema === "kubernetes") {
+      schemas.push({ kind: "kubernetes", strict: rule.strict, matches });
+      continue;
+    }
+    const compiled = await compile(rule.schema);
+    if (!compiled.ok) {
+      findings.push({
+        severity: "error", rule: "config/schema", source: "config", path: configPath, ...rule.at,
+        message: `Schema ${rule.schema} cannot be used, so files matching it cannot be validated: ${compiled.problem}`,
+      });
+    }
+    schemas.push({ kind: "repo", path: rule.schema, matches, ...(compiled.ok ? { validate: compiled.validate } : {}) });
+  }
+  return plane(schemas);
+}
+
+function isControlPlanePath(
+  path: string,
+  configPath: string,
+  config: GitgateConfig | undefined,
+  digests: Record<string, string>,
+): boolean {
+  if (path === configPath || Object.hasOwn(digests, path)) return true;
+  if (!config) return false;
+  if (path === config.exceptions) return true;
+  if (config.schemas.some((rule) => rule.schema === path)) return true;
+  return config.policies.paths.some((dir) => path === dir || path.startsWith(dir.replace(/\/*$/, "/")));
+}

@@ -1,0 +1,93 @@
+import type { ParsedDocument } from "../engine/parse/parsed-document.js";
+import { joinPointer } from "../engine/parse/locate.js";
+import type { GitgateConfig, RuleOverride } from "./config-types.js";
+
+type OneOrMany = string | string[];
+
+interface RawApprovers {
+  count?: number;
+  users?: string[];
+  teams?: string[];
+}
+
+/** The config exactly as its JSON Schema allows it to be written. */
+export interface RawConfig {
+  _extends?: string;
+  version: 1;
+  files?: OneOrMany;
+  ignore?: OneOrMany;
+  fail_on?: "new" | "all";
+  schemas?: { files: OneOrMany; schema: string; strict?: boolean }[];
+  policies?: {
+    builtin?: ("kubernetes" | "gitops")[];
+    paths?: string[];
+    namespaces?: string[];
+    rules?: Record<string, RuleOverride>;
+  };
+  exceptions?: string;
+  approvals?: {
+    rules?: (RawApprovers & { name: string; files?: OneOrMany })[];
+    invalidate_on_push?: boolean;
+    allow_author?: boolean;
+    control_plane?: RawApprovers;
+  };
+  protect?: {
+    branches?: string[];
+    on_bypass?: ("check" | "issue" | "revert")[];
+    branch_protection?: "report" | "enforce";
+  };
+  preview?: { comment?: boolean; redact?: OneOrMany };
+  limits?: { max_file_bytes?: number };
+}
+
+export const defaultGoverned = ["**/*.yaml", "**/*.yml", "**/*.json"];
+
+const many = (value: OneOrMany | undefined, fallback: string[] = []): string[] =>
+  value === undefined ? fallback : typeof value === "string" ? [value] : value;
+
+const approvers = (raw: RawApprovers | undefined, count: number) => ({
+  count: raw?.count ?? count,
+  users: raw?.users ?? [],
+  teams: raw?.teams ?? [],
+});
+
+/** Applies defaults and renames to camelCase: after this, code sees one shape. */
+export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateConfig {
+  return {
+    version: 1,
+    ...(raw._extends !== undefined ? { extends: raw._extends } : {}),
+    files: many(raw.files, defaultGoverned),
+    ignore: many(raw.ignore),
+    failOn: raw.fail_on ?? "new",
+    schemas: (raw.schemas ?? []).map((rule, i) => ({
+      files: many(rule.files),
+      schema: rule.schema,
+      strict: rule.strict ?? false,
+      at: doc ? doc.locate(joinPointer(["schemas", i, "schema"])) : { line: 1, column: 1, endLine: 1, endColumn: 1 },
+    })),
+    policies: {
+      builtin: raw.policies?.builtin ?? [],
+      paths: raw.policies?.paths ?? [],
+      namespaces: raw.policies?.namespaces ?? ["main"],
+      rules: raw.policies?.rules ?? {},
+    },
+    exceptions: raw.exceptions ?? ".github/gitgate-exceptions.yml",
+    approvals: {
+      rules: (raw.approvals?.rules ?? []).map((rule) => ({
+        name: rule.name,
+        ...(rule.files !== undefined ? { files: many(rule.files) } : {}),
+        ...approvers(rule, 1),
+      })),
+      invalidateOnPush: raw.approvals?.invalidate_on_push ?? true,
+      allowAuthor: raw.approvals?.allow_author ?? false,
+      controlPlane: approvers(raw.approvals?.control_plane, 1),
+    },
+    protect: {
+      branches: raw.protect?.branches ?? ["main"],
+      onBypass: raw.protect?.on_bypass ?? ["check", "issue"],
+      branchProtection: raw.protect?.branch_protection ?? "report",
+    },
+    preview: { comment: raw.preview?.comment ?? true, redact: many(raw.preview?.redact) },
+    limits: { maxFileBytes: raw.limits?.max_file_bytes ?? 1024 * 1024 },
+  };
+}

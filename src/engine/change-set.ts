@@ -1,0 +1,37 @@
+/** The content of one file version, or why it could not be read. */
+export type FileContent =
+  | { kind: "text"; text: string; size: number }
+  | { kind: "too-large"; size: number }
+  | { kind: "binary"; size: number };
+
+export type ChangeStatus = "added" | "modified" | "removed" | "renamed";
+
+/** One file a change set touches, with its content before and after. */
+export interface FileChange {
+  path: string;
+  status: ChangeStatus;
+  /** The path at the base when the file was renamed. */
+  previousPath?: string;
+  before?: FileContent;
+  after?: FileContent;
+}
+
+/** What a PR (or a local base...head) changes, with identifiers for the report. */
+export interface ChangeSet {
+  base: string;
+  head: string;
+  files: FileChange[];
+}
+
+/** Classifies raw bytes the way every source must, so the engine sees one shape. */
+export function toFileContent(bytes: Uint8Array, maxBytes: number): FileContent {
+  if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
+  const sniff = bytes.subarray(0, 8192);
+  if (sniff.includes(0)) return { kind: "binary", size: bytes.byteLength };
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    return { kind: "text", text, size: bytes.byteLength };
+  } catch {
+    return { kind: "binary", size: bytes.byteLength };
+  }
+}

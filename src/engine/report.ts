@@ -1,0 +1,66 @@
+import type { Finding } from "./finding.js";
+
+export type Conclusion = "success" | "failure";
+
+export interface ReportSummary {
+  /** Files the change touches, governed or not. */
+  changedFiles: number;
+  /** Changed files that Gitgate validated. */
+  governedFiles: number;
+  /** Documents validated at the head. */
+  documents: number;
+  errors: number;
+  warnings: number;
+  notices: number;
+  newErrors: number;
+  existingErrors: number;
+}
+
+/** Everything Gitgate concluded about one base...head: renderers only format this. */
+export interface Report {
+  conclusion: Conclusion;
+  /** One sentence saying why, for check-run titles and terminal output. */
+  title: string;
+  base: string;
+  head: string;
+  failOn: "new" | "all";
+  summary: ReportSummary;
+  findings: Finding[];
+  /** Source lines for findings, by path then line number, so renderers can show them. */
+  snippets: Record<string, Record<number, string>>;
+  controlPlane: {
+    configPath: string;
+    defaulted: boolean;
+    digests: Record<string, string>;
+    /** Control-plane files this change touches; they take effect only after merge. */
+    changed: string[];
+  };
+}
+
+export function summarize(findings: readonly Finding[], counts: Pick<ReportSummary, "changedFiles" | "governedFiles" | "documents">): ReportSummary {
+  const errors = findings.filter((f) => f.severity === "error");
+  return {
+    ...counts,
+    errors: errors.length,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+    notices: findings.filter((f) => f.severity === "notice").length,
+    newErrors: errors.filter((f) => f.status === "new").length,
+    existingErrors: errors.filter((f) => f.status === "existing").length,
+  };
+}
+
+/** Errors fail the check; with fail_on "new", only those the change introduced. */
+export function conclude(findings: readonly Finding[], failOn: "new" | "all"): Conclusion {
+  const failing = findings.some((f) => f.severity === "error" && (failOn === "all" || f.status === "new"));
+  return failing ? "failure" : "success";
+}
+
+export function titleOf(summary: ReportSummary, conclusion: Conclusion): string {
+  const { newErrors, existingErrors, warnings } = summary;
+  if (conclusion === "failure") {
+    const count = newErrors > 0 ? newErrors : summary.errors;
+    return `${count} ${newErrors > 0 ? "new " : ""}error${count === 1 ? "" : "s"}` + (existingErrors && newErrors ? `, ${existingErrors} existing` : "");
+  }
+  const notes = [existingErrors ? `${existingErrors} existing error${existingErrors === 1 ? "" : "s"}` : "", warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter(Boolean);
+  return notes.length ? `No new errors (${notes.join(", ")})` : "All governed files are valid";
+}

@@ -1,0 +1,97 @@
+import { Ajv, type AnySchemaObject, type Options } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { posix } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type { ValidateFunction } from "./schema-error.js";
+
+// ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
+
+/** Reads a file of the repository at the base commit; undefined when it does not exist. */
+export type ReadFile = (path: string) => Promise<string | undefined>;
+
+export type CompiledSchema = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
+
+type Draft = "07" | "2019-09" | "2020-12";
+
+const repoUri = "file:///";
+
+/**
+ * Compiles the JSON Schemas a repository keeps, with `$ref` between its files resolved at the same
+ * commit. One ajv instance per draft is shared, so a schema referenced by several is compiled once.
+ */
+export function createRepoSchemaCompiler(read: ReadFile): (path: string) => Promise<CompiledSchema> {
+  const instances = new Map<Draft, Ajv>();
+  const compiled = new Map<string, Promise<CompiledSchema>>();
+
+  const loadSchema = async (uri: string): Promise<AnySchemaObject> => {
+    const path = repoPathOf(uri);
+    if (!path) throw new Error(`$ref "${uri}" points outside the repository`);
+    const schema = await readSchema(read, path);
+    return { ...schema, $id: repoUri + path };
+  };
+
+  const instanceFor = (draft: Draft): Ajv => {
+    let ajv = instances.get(draft);
+    if (!ajv) {
+      const options: Options = { allErrors: true, strict: false, loadSchema, validateSchema: true };
+      ajv = draft === "2020-12" ? new Ajv2020(options) : draft === "2019-09" ? new Ajv2019(options) : new Ajv(options);
+      addFormats(ajv);
+      instances.set(draft, ajv);
+    }
+    return ajv;
+  };
+
+  return (path) => {
+    const normalized = posix.normalize(path).replace(/^\.?\/+/, "");
+    let result = compiled.get(normalized);
+    if (!result) {
+      result = (async (): Promise<CompiledSchema> => {
+        try {
+          const schema = await readSchema(read, normalized);
+          const draft = draftOf(schema);
+          // The file's own path is its identity, so relative $refs resolve to files of this commit.
+          const validate = await instanceFor(draft).compileAsync({ ...schema, $id: repoUri + normalized });
+          return { ok: true, validate: validate as ValidateFunction };
+        } catch (error) {
+          return { ok: false, problem: (error as Error).message };
+        }
+      })();
+      compiled.set(normalized, result);
+    }
+    return result;
+  };
+}
+
+async function readSchema(read: ReadFile, path: string): Promise<AnySchemaObject> {
+  const text = await read(path);
+  if (text === undefined) throw new Error(`schema file ${path} does not exist at the base commit`);
+  let schema: unknown;
+  try {
+    schema = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new Error(`schema file ${path} is not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"}: ${(error as Error).message}`);
+  }
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) {
+    throw new Error(`schema file ${path} must hold a JSON Schema object`);
+  }
+  return schema as AnySchemaObject;
+}
+
+function draftOf(schema: AnySchemaObject): Draft {
+  const declared = typeof schema.$schema === "string" ? schema.$schema : "";
+  if (declared.includes("2020-12")) return "2020-12";
+  if (declared.includes("2019-09")) return "2019-09";
+  if (declared === "" || declared.includes("draft-07")) return "07";
+  throw new Error(`unsupported $schema "${declared}": use draft-07, 2019-09 or 2020-12`);
+}
+
+function repoPathOf(uri: string): string | undefined {
+  if (!uri.startsWith(repoUri)) return undefined;
+  const path = posix.normalize(decodeURIComponent(uri.slice(repoUri.length)).replace(/#.*$/, ""));
+  return path.startsWith("..") ? undefined : path;
+}

@@ -1,0 +1,45 @@
+import type { Log, ReportingDescriptor, Result } from "sarif";
+import type { Severity } from "../engine/finding.js";
+import type { Report } from "../engine/report.js";
+import { toolVersion } from "./tool-version.js";
+
+const level: Record<Severity, Result.level> = { error: "error", warning: "warning", notice: "note" };
+
+/** SARIF 2.1.0, for code-scanning upload: one run, one rule per rule id, paths relative to the repo root. */
+export function renderSarif(report: Report): string {
+  const ruleIds = [...new Set(report.findings.map((f) => f.rule))].sort();
+  const rules: ReportingDescriptor[] = ruleIds.map((id) => ({
+    id,
+    name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase()),
+    shortDescription: { text: `Gitgate rule ${id}` },
+    helpUri: `https://github.com/gitgate/gitgate/blob/main/docs/rules.md#${id.replace(/[^a-z0-9]+/g, "-")}`,
+  }));
+  const results: Result[] = report.findings.map((f) => ({
+    ruleId: f.rule,
+    ruleIndex: ruleIds.indexOf(f.rule),
+    level: level[f.severity],
+    message: { text: f.message },
+    baselineState: f.status === "existing" ? "unchanged" : "new",
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(f.path), uriBaseId: "%SRCROOT%" },
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.endLine === f.line ? f.column : 1) },
+        },
+      },
+    ],
+    partialFingerprints: { "gitgate/v1": [f.rule, f.path, f.pointer ?? "", f.message].join("|") },
+  }));
+  const log: Log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "gitgate", version: toolVersion, informationUri: "https://github.com/gitgate/gitgate", rules } },
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The root of the checked repository." } } },
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}

@@ -1,0 +1,51 @@
+import { styleText } from "node:util";
+import type { Finding, Severity } from "../engine/finding.js";
+import type { Report } from "../engine/report.js";
+import { plural } from "./location.js";
+
+export interface TextOptions {
+  /** Colour only when writing to a terminal. */
+  color: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+/** Terminal output: findings grouped by file, each with the offending source line and a caret. */
+export function renderText(report: Report, options: TextOptions): string {
+  const paint = (style: Style, text: string) => (options.color ? styleText(style, text) : text);
+  const severityStyle: Record<Severity, Style> = { error: "red", warning: "yellow", notice: "cyan" };
+  const out: string[] = [];
+  const verdict = report.conclusion === "success" ? paint(["bold", "green"], "PASS") : paint(["bold", "red"], "FAIL");
+  out.push(`${verdict} gitgate/validate: ${report.title}`);
+  out.push(paint("dim", `base ${short(report.base)} → head ${short(report.head)}, fail_on: ${report.failOn}`));
+
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of report.findings) byFile.set(finding.path, [...(byFile.get(finding.path) ?? []), finding]);
+  for (const [path, findings] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push("", paint("underline", path));
+    for (const f of [...findings].sort((a, b) => a.line - b.line || a.column - b.column)) {
+      const where = `${f.line}:${f.column}`.padEnd(8);
+      const severity = paint(severityStyle[f.severity], f.severity.padEnd(7));
+      const status = f.status === "existing" ? paint("dim", " (existing)") : "";
+      out.push(`  ${where} ${severity} ${f.message}  ${paint("dim", f.rule)}${status}`);
+      const source = report.snippets[path]?.[f.line];
+      if (source !== undefined) {
+        const gutter = String(f.line).padStart(6);
+        out.push(paint("dim", `${gutter} | `) + source);
+        const width = f.endLine === f.line ? Math.max(1, f.endColumn - f.column) : 1;
+        out.push(paint("dim", `${" ".repeat(6)} | `) + " ".repeat(Math.max(0, f.column - 1)) + paint(severityStyle[f.severity], "^".repeat(Math.min(width, 80))));
+      }
+    }
+  }
+  const s = report.summary;
+  out.push(
+    "",
+    `${plural(s.errors, "error")} (${s.newErrors} new, ${s.existingErrors} existing), ${plural(s.warnings, "warning")}, ` +
+      `${plural(s.notices, "notice")} in ${plural(s.governedFiles, "governed file")} (${plural(s.documents, "document")})`,
+  );
+  return out.join("\n") + "\n";
+}
+
+function short(sha: string): string {
+  return /^[0-9a-f]{40}$/.test(sha) ? sha.slice(0, 12) : sha;
+}
