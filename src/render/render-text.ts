@@ -12,7 +12,8 @@ type Style = Parameters<typeof styleText>[0];
 
 /** Terminal output: findings grouped by file, each with the offending source line and a caret. */
 export function renderText(report: Report, options: TextOptions): string {
-  const paint = (style: Style, text: string) => (options.color ? styleText(style, text) : text);
+  // The caller decides about colour (TTY or not); styleText must not second-guess it from process.stdout.
+  const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
   const severityStyle: Record<Severity, Style> = { error: "red", warning: "yellow", notice: "cyan" };
   const out: string[] = [];
   const verdict = report.conclusion === "success" ? paint(["bold", "green"], "PASS") : paint(["bold", "red"], "FAIL");

@@ -1,4 +1,5 @@
 import { main } from "../../src/cli/main.js";
+import type { Report } from "../../src/engine/report.js";
 
 export interface CliRun {
   status: number;
@@ -21,5 +22,5 @@ export async function runCli(args: string[], options: { tty?: boolean } = {}): P
 export async function checkJson(repo: string, head: string, extra: string[] = []) {
   const run = await runCli(["check", "--repo", repo, "--base", "main", "--head", head, "--format", "json", ...extra]);
   if (run.stderr) throw new Error(run.stderr);
-  return { status: run.status, report: JSON.parse(run.stdout) as import("../../src/engine/report.js").Report };
+  return { status: run.status, report: JSON.parse(run.stdout) as Report };
 }

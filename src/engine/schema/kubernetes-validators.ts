@@ -18,11 +18,14 @@ export function hasKubernetesKind(apiVersion: string, kind: string): boolean {
  */
 export function kubernetesValidator(apiVersion: string, kind: string): Promise<ValidateFunction> | undefined {
   const key = kindKey(apiVersion, kind);
-  const specifier = Object.hasOwn(kubernetesKinds, key) ? kubernetesKinds[key] : undefined;
-  if (!specifier) return undefined;
+  const location = Object.hasOwn(kubernetesKinds, key) ? kubernetesKinds[key] : undefined;
+  if (!location) return undefined;
   let validator = loaded.get(key);
   if (!validator) {
-    validator = import(specifier).then((module: { validate: ValidateFunction }) => module.validate);
+    const [pkg, file] = location.split(":") as [string, string];
+    // Not every package exports its _schemas folder, so the file is imported by URL from the package root.
+    const url = new URL(file, import.meta.resolve(pkg));
+    validator = import(url.href).then((module: { validate: ValidateFunction }) => module.validate);
     loaded.set(key, validator);
   }
   return validator;

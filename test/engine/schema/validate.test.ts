@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { evaluate } from "../../support/evaluate.js";
+
+const kubernetesConfig = "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\n";
+const deployment = (replicas: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: web:1
+`;
+const brief = (f: { severity: string; rule: string; path: string; line: number; column: number; message: string }) =>
+  `${f.severity} ${f.rule} ${f.path}:${f.line}:${f.column} ${f.message}`;
+
+describe("built-in Kubernetes schemas", () => {
+  it("reports a type error in a single-document file at the value", async () => {
+    const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/web.yaml": deployment('"3"') });
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/type k8s/web.yaml:6:13 spec.replicas must be an integer (Kubernetes apps/v1 Deployment)",
+    ]);
+    expect(report.conclusion).toBe("failure");
+  });
+
+  it("reports an error in the third document of a stream at the file's line", async () => {
+    const stream = [
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n",
+      deployment("2"),
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: http-port\n",
+    ].join("---\n");
+    const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/web.yaml": stream });
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/type k8s/web.yaml:28:13 spec.ports[0].port must be an integer (Kubernetes v1 Service)",
+    ]);
+    expect(report.findings[0]).toMatchObject({ document: 2, pointer: "/spec/ports/0/port" });
+  });
+
+  it("reports a missing required property at its parent", async () => {
+    const report = await evaluate(
+      { ".github/gitgate.yml": kubernetesConfig },
+      { "k8s/web.yaml": deployment("2").replace("        - name: web\n          image: web:1\n", "        - image: web:1\n") },
+    );
+    expect(report.findings.map(brief)).toEqual([
+      'error schema/required k8s/web.yaml:14:11 spec.template.spec.containers[0]: missing required property "name" (Kubernetes apps/v1 Deployment)',
+    ]);
+  });
+
+  it("validates Argo CD Applications and Flux objects", async () => {
+    const app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\nspec:\n  project: default\n  destination: {}\n  source:\n    repoURL: 42\n";
+    const flux = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\nspec:\n  interval: 10m\n  prune: maybe\n  sourceRef: { kind: GitRepository, name: flux-system }\n";
+    const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/app.yaml": app, "k8s/flux.yaml": flux });
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/type k8s/app.yaml:9:14 spec.source.repoURL must be a string (Kubernetes argoproj.io/v1alpha1 Application)",
+      "error schema/type k8s/flux.yaml:7:10 spec.prune must be a boolean (Kubernetes kustomize.toolkit.fluxcd.io/v1 Kustomization)",
+    ]);
+  });
+
+  it("gives a notice for an unknown kind, an error with strict", async () => {
+    const crd = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n";
+    const lenient = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/w.yaml": crd });
+    expect(lenient.findings.map(brief)).toEqual(["notice schema/unknown-kind k8s/w.yaml:2:7 No built-in schema for example.com/v1 Widget: not validated."]);
+    expect(lenient.conclusion).toBe("success");
+    const strict = await evaluate({ ".github/gitgate.yml": kubernetesConfig + "    strict: true\n" }, { "k8s/w.yaml": crd });
+    expect(strict.findings.map((f) => f.severity)).toEqual(["error"]);
+    expect(strict.conclusion).toBe("failure");
+  });
+
+  it("requires apiVersion and kind", async () => {
+    const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/x.yaml": "metadata:\n  name: x\n" });
+    expect(report.findings.map(brief)).toEqual(['error schema/required k8s/x.yaml:1:1 Not a Kubernetes object: missing required property "apiVersion" (a string).']);
+  });
+});
+
+describe("repository schemas", () => {
+  const config = (schema: string) => `version: 1\nschemas:\n  - files: 'apps/*/values.yaml'\n    schema: ${schema}\n`;
+  const common = JSON.stringify({ $schema: "https://json-schema.org/draft/2020-12/schema", $defs: { port: { type: "integer", maximum: 65535 } } });
+  const values2020 = JSON.stringify({
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    type: "object",
+    additionalProperties: false,
+    required: ["port"],
+    properties: { port: { $ref: "common.json#/$defs/port" }, name: { type: "string" } },
+  });
+
+  it("follows $ref between the repository's schema files (2020-12)", async () => {
+    const report = await evaluate(
+      { ".github/gitgate.yml": config("schemas/values.json"), "schemas/values.json": values2020, "schemas/common.json": common },
+      { "apps/web/values.yaml": "name: web\nport: 70000\nextra: 1\n" },
+    );
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/maximum apps/web/values.yaml:2:7 port must be <= 65535 (schemas/values.json)",
+      "error schema/additionalProperties apps/web/values.yaml:3:1 extra: unknown property (not allowed by the schema) (schemas/values.json)",
+    ]);
+    expect(Object.keys(report.controlPlane.digests).sort()).toEqual([".github/gitgate.yml", "schemas/common.json", "schemas/values.json"]);
+  });
+
+  it("supports draft-07 schemas written in YAML", async () => {
+    const schema = "$schema: http://json-schema.org/draft-07/schema#\ntype: object\nrequired: [name]\nproperties:\n  name: { type: string }\n";
+    const report = await evaluate(
+      { ".github/gitgate.yml": config("schemas/values.schema.yaml"), "schemas/values.schema.yaml": schema },
+      { "apps/web/values.yaml": "replicas: 2\n" },
+    );
+    expect(report.findings.map(brief)).toEqual(['error schema/required apps/web/values.yaml:1:1 missing required property "name" (schemas/values.schema.yaml)']);
+  });
+
+  it("turns a missing or invalid schema into a config error at the rule, failing closed", async () => {
+    const missing = await evaluate({ ".github/gitgate.yml": config("schemas/nope.json") }, { "apps/web/values.yaml": "a: 1\n" });
+    expect(missing.findings.map(brief)).toEqual([
+      "error config/schema .github/gitgate.yml:4:13 Schema schemas/nope.json cannot be used, so files matching it cannot be validated: schema file schemas/nope.json does not exist at the base commit",
+    ]);
+    expect(missing.conclusion).toBe("failure");
+    const invalid = await evaluate(
+      { ".github/gitgate.yml": config("s.json"), "s.json": '{"type": "strnig"}' },
+      { "apps/web/values.yaml": "a: 1\n" },
+    );
+    expect(invalid.findings.map((f) => `${f.rule} ${f.line}:${f.column}`)).toEqual(["config/schema 4:13"]);
+    expect(invalid.findings[0]!.message).toContain("schema is invalid");
+    const draft4 = await evaluate(
+      { ".github/gitgate.yml": config("s.json"), "s.json": '{"$schema": "http://json-schema.org/draft-04/schema#"}' },
+      { "apps/web/values.yaml": "a: 1\n" },
+    );
+    expect(draft4.findings[0]!.message).toContain("unsupported $schema");
+  });
+
+  it("never quotes the offending value in a message", async () => {
+    const schema = JSON.stringify({ type: "object", properties: { token: { type: "string", pattern: "^ok-" } } });
+    const report = await evaluate(
+      { ".github/gitgate.yml": config("s.json"), "s.json": schema },
+      { "apps/web/values.yaml": "token: hunter2-super-secret\n" },
+    );
+    expect(report.findings).toHaveLength(1);
+    expect(JSON.stringify(report.findings)).not.toContain("hunter2");
+  });
+});
