@@ -1,6 +1,7 @@
 // `npm run bench`: throughput and memory of the engine on a generated corpus of Kubernetes manifests.
 // Numbers, not assertions: tests never time things. Run on an idle machine for comparable figures.
 import { loadControlPlane } from "../src/config/load-control-plane.js";
+import { memoryReader } from "../src/config/repo-reader.js";
 import { evaluateChangeSet } from "../src/engine/evaluate-change-set.js";
 import { corpusConfig, generateCorpus } from "./corpus.js";
 
@@ -8,16 +9,16 @@ const files = Number(process.env.BENCH_FILES ?? 1000);
 const gc = (globalThis as { gc?: () => void }).gc;
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-const plane = await loadControlPlane(async (path) => (path === ".github/gitgate.yml" ? corpusConfig : undefined));
+const plane = await loadControlPlane(memoryReader({ ".github/gitgate.yml": corpusConfig }));
 const changes = { base: "base", head: "head", files: generateCorpus(files) };
 
 // Warm-up: loads the validators of the kinds used and lets the JIT settle.
-await evaluateChangeSet(plane, { ...changes, files: changes.files.slice(0, 50) });
+await evaluateChangeSet(plane, { ...changes, files: changes.files.slice(0, 50) }, { today: "2026-06-01" });
 gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 
 const started = performance.now();
-const report = await evaluateChangeSet(plane, changes);
+const report = await evaluateChangeSet(plane, changes, { today: "2026-06-01" });
 const seconds = (performance.now() - started) / 1000;
 
 gc?.();

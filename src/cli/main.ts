@@ -35,7 +35,9 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     if (error instanceof GitError || (error as NodeJS.ErrnoException).code === "ENOENT") {
       return print(`gitgate: ${(error as Error).message}\n`, 2, io.stderr);
     }
-    throw error;
+    // Anything else is a bug or a broken environment: say so and fail closed, never exit as a verdict.
+    const detail = process.env.GITGATE_DEBUG ? (error as Error).stack : (error as Error).message;
+    return print(`gitgate: could not evaluate: ${detail}\n`, 2, io.stderr);
   }
 }
 

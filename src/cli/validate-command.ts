@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
@@ -6,21 +6,17 @@ import { loadControlPlane } from "../config/load-control-plane.js";
 import { toFileContent, type FileChange } from "../engine/change-set.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
 import { runGit } from "../git/run-git.js";
+import { createRegoCompiler } from "../opa/compile-rego.js";
+import type { RepoReader } from "../config/repo-reader.js";
 import type { Evaluation } from "./check-command.js";
 import type { CliOptions } from "./cli-options.js";
+import { today } from "./today.js";
 
 /** `gitgate validate [PATH...]`: files as they are in the working tree, config from the working tree. */
 export async function runValidate(options: CliOptions): Promise<Evaluation> {
   const root = resolve(options.repo);
-  const readWorkingTree = async (path: string) => {
-    try {
-      return await readFile(join(root, path), "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    }
-  };
-  const plane = await loadControlPlane(readWorkingTree, {
+  const plane = await loadControlPlane(workingTreeReader(root), {
+    compileRego: createRegoCompiler(),
     ...(options.config !== undefined ? { configText: await readFile(options.config, "utf8") } : {}),
   });
   const config = plane.config;
@@ -34,7 +30,7 @@ export async function runValidate(options: CliOptions): Promise<Evaluation> {
     const bytes = await readFile(join(root, path)).catch(() => undefined);
     if (bytes) files.push({ path, status: "added", after: toFileContent(bytes, maxBytes) });
   }
-  const report = await evaluateChangeSet(plane, { base: "(none)", head: "working tree", files }, { snapshot: true });
+  const report = await evaluateChangeSet(plane, { base: "(none)", head: "working tree", files }, { snapshot: true, today: today() });
   return { report, plane };
 }
 
@@ -42,4 +38,29 @@ export async function runValidate(options: CliOptions): Promise<Evaluation> {
 async function listFiles(root: string): Promise<string[]> {
   const out = await runGit(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
   return [...new Set(out.toString().split("\0").filter(Boolean))];
+}
+
+/** The working tree as a control-plane reader: config, schemas and policies as they are on disk. */
+function workingTreeReader(root: string): RepoReader {
+  return {
+    async read(path) {
+      try {
+        return await readFile(join(root, path), "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+    async list(path) {
+      const full = join(root, path);
+      const info = await stat(full).catch(() => undefined);
+      if (!info) return [];
+      if (info.isFile()) return [path];
+      const entries = await readdir(full, { recursive: true, withFileTypes: true });
+      return entries
+        .filter((e) => e.isFile())
+        .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join("/"))
+        .sort();
+    },
+  };
 }

@@ -38,6 +38,8 @@ export interface GitgateConfig {
     paths: string[];
     namespaces: string[];
     rules: Record<string, RuleOverride>;
+    /** Where `policies` is written, for problems with the policies as a whole. */
+    at: Span;
   };
   exceptions: string;
   approvals: {
@@ -52,7 +54,7 @@ export interface GitgateConfig {
     branchProtection: "report" | "enforce";
   };
   preview: { comment: boolean; redact: Globs };
-  limits: { maxFileBytes: number };
+  limits: { maxFileBytes: number; policyTimeoutMs: number; policyMemoryMiB: number };
 }
 
 export const configPath = ".github/gitgate.yml";

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
 import type { DraftFinding } from "../engine/finding.js";
+import type { CompileRego, PolicySet } from "../engine/policy/policy-types.js";
 import { createRepoSchemaCompiler, type ReadFile } from "../engine/schema/repo-schemas.js";
 import type { ValidateFunction } from "../engine/schema/schema-error.js";
 import { createMatcher } from "./check-globs.js";
 import { configPath as defaultConfigPath, type GitgateConfig } from "./config-types.js";
 import { loadConfig } from "./load-config.js";
+import { loadExceptions, type PolicyException } from "./load-exceptions.js";
+import { loadPolicies } from "./load-policies.js";
 import { normalizeConfig } from "./normalize-config.js";
+import type { RepoReader } from "./repo-reader.js";
 
 export type ResolvedSchema =
   | { kind: "kubernetes"; strict: boolean; matches: (path: string) => boolean }
@@ -21,6 +25,8 @@ export interface ControlPlane {
   /** Config errors and warnings, and schemas that could not be compiled. */
   findings: DraftFinding[];
   schemas: ResolvedSchema[];
+  policies: PolicySet;
+  exceptions: PolicyException[];
   /** sha256 of every control-plane file that was read, for the record in the check summary. */
   digests: Record<string, string>;
   /** True for a path whose change changes how PRs are judged. */
@@ -31,13 +37,16 @@ export interface LoadControlPlaneOptions {
   configPath?: string;
   /** Replaces the config file's content (the CLI's --config). */
   configText?: string;
+  /** Compiles Rego; without it, a config that enables policies is an error. */
+  compileRego?: CompileRego;
 }
 
 /**
- * Loads config and schemas through `read`, which serves files of one commit (the base). Never throws
- * for bad content: problems are findings. Only a failing `read` (I/O) rejects.
+ * Loads config, schemas, policies and exceptions through `reader`, which serves files of one commit
+ * (the base). Never throws for bad content: problems are findings. Only failing I/O rejects.
  */
-export async function loadControlPlane(read: ReadFile, options: LoadControlPlaneOptions = {}): Promise<ControlPlane> {
+export async function loadControlPlane(reader: RepoReader, options: LoadControlPlaneOptions = {}): Promise<ControlPlane> {
+  const read = reader.read;
   const configPath = options.configPath ?? defaultConfigPath;
   const digests: Record<string, string> = {};
   const tracked: ReadFile = async (path) => {
@@ -53,12 +62,14 @@ export async function loadControlPlane(read: ReadFile, options: LoadControlPlane
     : loadConfig(text, configPath);
   const findings: DraftFinding[] = [...loaded.errors, ...loaded.warnings];
   const config = loaded.config;
-  const plane = (schemas: ResolvedSchema[]): ControlPlane => ({
+  const plane = (schemas: ResolvedSchema[], policies: PolicySet = { modules: [], document: [], changeSet: [] }, exceptions: PolicyException[] = []): ControlPlane => ({
     configPath,
     ...(config ? { config } : {}),
     defaulted: text === undefined,
     findings,
     schemas,
+    policies,
+    exceptions,
     digests,
     isControlPlanePath: (path) => isControlPlanePath(path, configPath, config, digests),
   });
@@ -81,7 +92,12 @@ export async function loadControlPlane(read: ReadFile, options: LoadControlPlane
     }
     schemas.push({ kind: "repo", path: rule.schema, matches, ...(compiled.ok ? { validate: compiled.validate } : {}) });
   }
-  return plane(schemas);
+  const policies = await loadPolicies(config, { read: tracked, list: reader.list }, options.compileRego, configPath);
+  findings.push(...policies.findings);
+  const exceptionsText = await tracked(config.exceptions);
+  const exceptions = exceptionsText === undefined ? { exceptions: [], findings: [] } : loadExceptions(config.exceptions, exceptionsText);
+  findings.push(...exceptions.findings);
+  return plane(schemas, policies.set, exceptions.exceptions);
 }
 
 function isControlPlanePath(

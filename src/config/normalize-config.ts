@@ -37,7 +37,7 @@ export interface RawConfig {
     branch_protection?: "report" | "enforce";
   };
   preview?: { comment?: boolean; redact?: OneOrMany };
-  limits?: { max_file_bytes?: number };
+  limits?: { max_file_bytes?: number; policy_timeout_ms?: number; policy_memory_mib?: number };
 }
 
 export const defaultGoverned = ["**/*.yaml", "**/*.yml", "**/*.json"];
@@ -70,6 +70,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       paths: raw.policies?.paths ?? [],
       namespaces: raw.policies?.namespaces ?? ["main"],
       rules: raw.policies?.rules ?? {},
+      at: doc ? doc.locate("/policies", "key") : { line: 1, column: 1, endLine: 1, endColumn: 1 },
     },
     exceptions: raw.exceptions ?? ".github/gitgate-exceptions.yml",
     approvals: {
@@ -88,6 +89,10 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       branchProtection: raw.protect?.branch_protection ?? "report",
     },
     preview: { comment: raw.preview?.comment ?? true, redact: many(raw.preview?.redact) },
-    limits: { maxFileBytes: raw.limits?.max_file_bytes ?? 1024 * 1024 },
+    limits: {
+      maxFileBytes: raw.limits?.max_file_bytes ?? 1024 * 1024,
+      policyTimeoutMs: raw.limits?.policy_timeout_ms ?? 2000,
+      policyMemoryMiB: raw.limits?.policy_memory_mib ?? 64,
+    },
   };
 }

@@ -1,29 +1,40 @@
 import { createMatcher } from "../config/check-globs.js";
 import { loadConfig } from "../config/load-config.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
+import { applyExceptions, type KubernetesObject } from "./apply-exceptions.js";
+import { applyRuleOverrides } from "./apply-rule-overrides.js";
 import type { ChangeSet, FileChange } from "./change-set.js";
 import { classifyFindings } from "./classify-findings.js";
-import { evaluateFile, type EvaluatedFile } from "./evaluate-file.js";
+import { kubernetesObject } from "./document-identity.js";
+import { evaluateFile, type FileJudges } from "./evaluate-file.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
+import { pairDocuments } from "./pair-documents.js";
+import type { ParsedDocument } from "./parse/parsed-document.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
+import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
+import { PolicyRunner } from "./policy/policy-runner.js";
 import { conclude, summarize, titleOf, type Report } from "./report.js";
 
 export interface EvaluateOptions {
   /** Files as they are (the CLI's validate), not a change: no control-plane change to report. */
   snapshot?: boolean;
+  /** Today as YYYY-MM-DD, for exception expiry: the engine has no clock of its own. */
+  today: string;
+  /** What change-set policies see of the pull request. */
+  pullRequest?: Partial<ChangeSetInput["pull_request"]>;
 }
 
 /**
- * Judges a change set by the control plane of its base: parse and validate the head version of every
- * governed file, compare with its base version to tell new problems from existing ones, conclude.
+ * Judges a change set by the control plane of its base: parse, validate and run policies on the head
+ * version of every governed file, compare with its base version to tell new problems from existing
+ * ones, run the change-set policies, apply exceptions, conclude.
  */
-export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet, options: EvaluateOptions = {}): Promise<Report> {
+export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet, options: EvaluateOptions): Promise<Report> {
   const changedControlPlane = options.snapshot
     ? []
     : changes.files.filter((f) => plane.isControlPlanePath(f.path) || (f.previousPath !== undefined && plane.isControlPlanePath(f.previousPath)));
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...controlPlaneNotices(changedControlPlane, plane.configPath)];
   const snippets: Report["snippets"] = {};
-  findings.push(...controlPlaneNotices(changedControlPlane, plane.configPath));
   if (!options.snapshot) findings.push(...headConfigFindings(changes.files, plane.configPath));
 
   const config = plane.config;
@@ -35,19 +46,57 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   let governedFiles = 0;
   let documents = 0;
   if (config && baseProblems.length === 0) {
-    const governed = createMatcher(config.files, config.ignore);
-    const limits = { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes };
-    for (const change of changes.files) {
-      if (!governed(change.path) || change.path === plane.configPath || change.status === "removed" || !change.after) continue;
-      governedFiles++;
-      const head = await evaluateFile(change.path, change.after, plane.schemas, limits);
-      const base = change.before ? await evaluateFile(change.path, change.before, plane.schemas, limits) : undefined;
-      documents += head.documents.length;
-      const classified = classifyFindings(head, base);
-      findings.push(...classified);
-      addSnippets(snippets, change, head, classified);
+    const { policies } = plane;
+    const runner = policies.modules.length > 0
+      ? new PolicyRunner(policies.modules, { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB })
+      : undefined;
+    try {
+      const judges: FileJudges = {
+        schemas: plane.schemas,
+        documentPolicies: policies.document,
+        ...(runner ? { runner } : {}),
+        limits: { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes },
+        overrides: config.policies.rules,
+      };
+      const governed = createMatcher(config.files, config.ignore);
+      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: [] };
+      const heads = new Map<string, ParsedDocument[]>();
+      const sources = new Map<string, { text: string; sensitive: Set<number> }>();
+      const objects = new Map<string, KubernetesObject>();
+      const fileFindings: Finding[] = [];
+      for (const change of changes.files) {
+        if (!governed(change.path) || change.path === plane.configPath) continue;
+        governedFiles++;
+        const head = change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined;
+        const base = change.before ? await evaluateFile(change.path, change.before, judges) : undefined;
+        for (const pair of pairDocuments(base?.documents ?? [], head?.documents ?? [])) {
+          if (pair.status === "unchanged") continue;
+          const doc = (pair.after ?? pair.before)!;
+          input.changes.push({ path: change.path, status: pair.status, index: doc.index, before: pair.before?.value ?? null, after: pair.after?.value ?? null });
+        }
+        if (!head) continue;
+        documents += head.documents.length;
+        heads.set(change.path, head.documents);
+        for (const doc of head.documents) {
+          const object = kubernetesObject(doc.value);
+          if (object) objects.set(`${change.path}#${doc.index}`, object);
+        }
+        fileFindings.push(...classifyFindings(head, base));
+        if (change.after?.kind === "text") sources.set(change.path, { text: change.after.text, sensitive: head.sensitiveDocuments });
+      }
+      if (runner && policies.changeSet.length > 0) {
+        const changeFindings = await evaluateChangeSetPolicies(input, policies.changeSet, runner, (path, index, pointer, line) => {
+          const doc = heads.get(path)?.find((d) => d.index === index);
+          if (line !== undefined) return { line, column: 1, endLine: line, endColumn: 1 };
+          return doc ? (pointer !== undefined ? doc.locate(pointer) : doc.span) : undefined;
+        });
+        fileFindings.push(...applyRuleOverrides(changeFindings, config.policies.rules).map((f) => ({ ...f, status: "new" as const })));
+      }
+      findings.push(...applyExceptions(fileFindings, plane.exceptions, options.today, (f) => objects.get(`${f.path}#${f.document}`)));
+      Object.assign(snippets, snippetsOf(fileFindings, sources));
+    } finally {
+      await runner?.close();
     }
-    governedFiles += changes.files.filter((c) => c.status === "removed" && governed(c.path)).length;
   }
 
   findings.sort(compareFindings);
@@ -72,6 +121,10 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   };
 }
 
+function pullRequestInput(changes: ChangeSet, options: EvaluateOptions): ChangeSetInput["pull_request"] {
+  return { number: null, author: null, base: changes.base, head: changes.head, labels: [], draft: false, ...options.pullRequest };
+}
+
 function controlPlaneNotices(changed: readonly FileChange[], configPath: string): Finding[] {
   return changed.map((f) => ({
     severity: "notice", rule: "config/control-plane-change", source: "config", status: "new", path: f.path, ...fileStart,
@@ -88,13 +141,17 @@ function headConfigFindings(files: readonly FileChange[], configPath: string): F
   return [...loaded.errors, ...loaded.warnings].map((f) => ({ ...f, status: "new" }));
 }
 
-function addSnippets(snippets: Report["snippets"], change: FileChange, head: EvaluatedFile, findings: readonly Finding[]): void {
-  if (change.after?.kind !== "text" || findings.length === 0) return;
-  const lines = change.after.text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const forFile = (snippets[change.path] ??= {});
+/** The source line of each finding, for renderers; never from a Secret, whose lines hold its values. */
+function snippetsOf(findings: readonly Finding[], sources: ReadonlyMap<string, { text: string; sensitive: Set<number> }>): Report["snippets"] {
+  const snippets: Report["snippets"] = {};
+  const lines = new Map<string, string[]>();
   for (const finding of findings) {
-    if (finding.document !== undefined && head.sensitiveDocuments.has(finding.document)) continue;
-    const line = lines[finding.line - 1];
-    if (line !== undefined) forFile[finding.line] = line.length > 300 ? line.slice(0, 300) + "…" : line;
+    const source = sources.get(finding.path);
+    if (!source || (finding.document !== undefined && source.sensitive.has(finding.document))) continue;
+    let fileLines = lines.get(finding.path);
+    if (!fileLines) lines.set(finding.path, (fileLines = source.text.replace(/^\uFEFF/, "").split(/\r?\n/)));
+    const line = fileLines[finding.line - 1];
+    if (line !== undefined) (snippets[finding.path] ??= {})[finding.line] = line.length > 300 ? line.slice(0, 300) + "…" : line;
   }
+  return snippets;
 }

@@ -1,11 +1,25 @@
+import type { RuleOverride } from "../config/config-types.js";
 import type { ResolvedSchema } from "../config/load-control-plane.js";
+import { applyRuleOverrides } from "./apply-rule-overrides.js";
 import type { FileContent } from "./change-set.js";
 import { documentIdentity, isKind } from "./document-identity.js";
 import type { DraftFinding } from "./finding.js";
 import { parseFile } from "./parse/parse-file.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
+import { evaluateDocumentPolicies } from "./policy/document-policies.js";
+import type { PolicyRunner } from "./policy/policy-runner.js";
+import type { PackagePolicy } from "./policy/policy-types.js";
 import { validateDocument } from "./validate-document.js";
+
+/** What judges one file: the control plane's schemas, policies and limits. */
+export interface FileJudges {
+  schemas: readonly ResolvedSchema[];
+  documentPolicies: readonly PackagePolicy[];
+  runner?: PolicyRunner;
+  limits: ParseLimits;
+  overrides: Readonly<Record<string, RuleOverride>>;
+}
 
 export interface EvaluatedFile {
   findings: DraftFinding[];
@@ -16,24 +30,22 @@ export interface EvaluatedFile {
   sensitiveDocuments: Set<number>;
 }
 
-/** Parses and validates one version of one file. */
-export async function evaluateFile(
-  path: string,
-  content: FileContent,
-  schemas: readonly ResolvedSchema[],
-  limits: ParseLimits,
-): Promise<EvaluatedFile> {
-  const parsed = parseFile(path, content, limits);
+/** Parses and judges one version of one file: parse hazards, schemas, per-document policies. */
+export async function evaluateFile(path: string, content: FileContent, judges: FileJudges): Promise<EvaluatedFile> {
+  const parsed = parseFile(path, content, judges.limits);
   const findings = [...parsed.findings];
   const identities = new Map<number, string>();
   const sensitiveDocuments = new Set<number>();
   for (const doc of parsed.documents) {
     identities.set(doc.index, documentIdentity(doc.value, doc.index));
     if (isKind(doc.value, "Secret")) sensitiveDocuments.add(doc.index);
-    if (doc.valid) findings.push(...(await validateDocument(path, doc, schemas)));
+    if (doc.valid) findings.push(...(await validateDocument(path, doc, judges.schemas)));
+  }
+  if (judges.runner && judges.documentPolicies.length > 0) {
+    findings.push(...(await evaluateDocumentPolicies(path, parsed.documents, judges.documentPolicies, judges.runner)));
   }
   return {
-    findings,
+    findings: applyRuleOverrides(findings, judges.overrides),
     documents: parsed.documents,
     identityOf: (finding) => (finding.document === undefined ? "file" : identities.get(finding.document) ?? `#${finding.document}`),
     sensitiveDocuments,

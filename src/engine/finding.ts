@@ -25,6 +25,8 @@ export interface Finding extends Span {
   pointer?: string;
   /** Index of the document in a multi-document YAML stream. */
   document?: number;
+  /** Set when an exception waives the finding: it stays visible as a notice. */
+  waiver?: { owner: string; expires: string; reason: string };
 }
 
 /** A finding before it is compared with the base: status is decided later. */

@@ -1,5 +1,5 @@
 import type { ChangeSet, ChangeStatus, FileChange } from "../engine/change-set.js";
-import type { ReadFile } from "../engine/schema/repo-schemas.js";
+import type { RepoReader } from "../config/repo-reader.js";
 import { readBlobs } from "./read-blobs.js";
 import { GitError, runGit } from "./run-git.js";
 
@@ -26,12 +26,18 @@ export async function defaultBaseRef(repo: string): Promise<string> {
 }
 
 /** A reader of one commit's files, for the control plane. */
-export function commitReader(repo: string, commit: string, maxBytes = 4 * 1024 * 1024): ReadFile {
-  return async (path) => {
-    const content = (await readBlobs(repo, [`${commit}:${path}`], maxBytes)).get(`${commit}:${path}`);
-    if (content === undefined) return undefined;
-    if (content.kind !== "text") throw new GitError(`${path} at ${commit.slice(0, 12)} is ${content.kind === "binary" ? "binary" : "too large"}`, null);
-    return content.text;
+export function commitReader(repo: string, commit: string, maxBytes = 4 * 1024 * 1024): RepoReader {
+  return {
+    async read(path) {
+      const content = (await readBlobs(repo, [`${commit}:${path}`], maxBytes)).get(`${commit}:${path}`);
+      if (content === undefined) return undefined;
+      if (content.kind !== "text") throw new GitError(`${path} at ${commit.slice(0, 12)} is ${content.kind === "binary" ? "binary" : "too large"}`, null);
+      return content.text;
+    },
+    async list(path) {
+      const out = await runGit(repo, ["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", path]);
+      return out.toString().split("\0").filter(Boolean).sort();
+    },
   };
 }
 

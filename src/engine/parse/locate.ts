@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
 import type { Span } from "../finding.js";
 
 /** Splits an RFC 6901 JSON pointer into unescaped segments. */
@@ -19,7 +19,8 @@ export type Target = "value" | "key";
 /**
  * Finds the source span of a JSON pointer in a parsed YAML (or JSON) document. When the pointer goes
  * past what exists (a missing property), the closest existing ancestor is returned: that is where a
- * person has to add it. With target "key", a map entry's key is returned instead of its value.
+ * person has to add it. With target "key", or when the value is a map or list, a map entry's key is
+ * returned instead of its value.
  */
 export function locatePointer(
   doc: Document,
@@ -35,7 +36,9 @@ export function locatePointer(
     node = next.value;
     keyNode = next.key;
   }
-  const chosen = target === "key" && keyNode ? keyNode : node ?? keyNode;
+  // A map or list value starts at its first child, lines below its key: the key is where a person looks.
+  const preferKey = target === "key" || isCollection(node);
+  const chosen = preferKey && keyNode ? keyNode : node ?? keyNode;
   return spanOf(chosen as Node | undefined, lineCounter, doc);
 }
 

@@ -1,0 +1,91 @@
+import type { DraftFinding } from "../engine/finding.js";
+import { builtinPackFiles } from "../engine/policy/builtin-packs.js";
+import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
+import type { GitgateConfig } from "./config-types.js";
+import type { RepoReader } from "./repo-reader.js";
+
+export interface LoadedPolicies {
+  set: PolicySet;
+  findings: DraftFinding[];
+}
+
+const changeSetPackage = "gitgate";
+
+/**
+ * Compiles the built-in packs the config enables and the repository's own Rego (read at the base
+ * commit). A policy that does not compile is a config error on the .rego file and line: the check
+ * fails closed rather than running without it.
+ */
+export async function loadPolicies(config: GitgateConfig, reader: RepoReader, compile: CompileRego | undefined, configPath: string): Promise<LoadedPolicies> {
+  const set: PolicySet = { modules: [], document: [], changeSet: [] };
+  const findings: DraftFinding[] = [];
+  const atConfig = (message: string, severity: DraftFinding["severity"] = "error") =>
+    findings.push({ severity, rule: "policy/compile", message, path: configPath, source: "config", ...config.policies.at });
+  const { builtin, paths, namespaces } = config.policies;
+  if (builtin.length === 0 && paths.length === 0) return { set, findings };
+  if (!compile) {
+    atConfig("Policies are configured but no Rego compiler is available in this environment.");
+    return { set, findings };
+  }
+
+  const add = async (files: Record<string, string>, documentPackages: string[], withChangeSet: boolean) => {
+    const packages = [...documentPackages, ...(withChangeSet ? [changeSetPackage] : [])].map((namespace) => ({ namespace, rules: rulesOf(files, namespace) }));
+    const entrypoints = packages.flatMap((p) => p.rules.map((rule) => entrypointOf({ ...p, digest: "" }, rule)));
+    if (entrypoints.length === 0) return;
+    const compiled = await compile(files, entrypoints);
+    if (!compiled.ok) {
+      for (const error of compiled.errors) {
+        const line = error.line ?? 1;
+        if (error.path && !error.path.startsWith("builtin/")) {
+          findings.push({ severity: "error", rule: "policy/compile", source: "config", path: error.path, line, column: 1, endLine: line, endColumn: 1, message: `Policy does not compile: ${error.message}` });
+        } else {
+          atConfig(`Policies could not be compiled: ${error.path ? `${error.path}:${line}: ` : ""}${error.message}`);
+        }
+      }
+      return;
+    }
+    set.modules.push({ digest: compiled.digest, wasm: compiled.wasm });
+    for (const p of packages) {
+      if (p.rules.length === 0) continue;
+      const policy: PackagePolicy = { digest: compiled.digest, namespace: p.namespace, rules: p.rules };
+      (p.namespace === changeSetPackage && withChangeSet ? set.changeSet : set.document).push(policy);
+    }
+  };
+
+  for (const pack of builtin) await add(builtinPackFiles(pack), [`builtin.${pack}`], false);
+
+  const files: Record<string, string> = {};
+  for (const path of paths) {
+    const regoFiles = (await reader.list(path)).filter((f) => f.endsWith(".rego") && !f.endsWith("_test.rego"));
+    if (regoFiles.length === 0) atConfig(`policies.paths: "${path}" holds no .rego files at the base commit`, "warning");
+    for (const file of regoFiles) files[file] = (await reader.read(file)) ?? "";
+  }
+  if (Object.keys(files).length === 0) return { set, findings };
+  const packages = new Set(Object.values(files).map(packageOf));
+  const documentPackages = namespaces.filter((ns) => packages.has(ns));
+  const withChangeSet = packages.has(changeSetPackage);
+  if (documentPackages.length === 0 && !withChangeSet) {
+    atConfig(`policies.paths hold no package named ${[...namespaces, changeSetPackage].join(", ")}: nothing would be evaluated`, "warning");
+    return { set, findings };
+  }
+  await add(files, documentPackages, withChangeSet);
+  return { set, findings };
+}
+
+function packageOf(text: string): string | undefined {
+  return /^package\s+([A-Za-z_][\w.]*)/m.exec(text)?.[1];
+}
+
+/**
+ * The rules conftest reads from a package: deny, violation and warn with any `_suffix`, and
+ * exception. Rule heads start a line in Rego, so they are found without a parser; the compiler then
+ * rejects anything that is not really a rule.
+ */
+export function rulesOf(files: Record<string, string>, namespace: string): string[] {
+  const rules = new Set<string>();
+  for (const text of Object.values(files)) {
+    if (packageOf(text) !== namespace) continue;
+    for (const match of text.matchAll(/^((?:deny|violation|warn)(?:_\w+)?|exception)\b(?!\s*\()/gm)) rules.add(match[1]!);
+  }
+  return [...rules].sort();
+}

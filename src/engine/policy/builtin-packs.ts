@@ -1,0 +1,15 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+export type BuiltinPack = "kubernetes" | "gitops";
+
+const packsDir = new URL("../../../policies/", import.meta.url);
+
+/** The Rego files of a built-in pack shipped with Gitgate (policies/<pack>/), without its tests. */
+export function builtinPackFiles(pack: BuiltinPack): Record<string, string> {
+  const dir = new URL(`${pack}/`, packsDir);
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (name.endsWith(".rego") && !name.endsWith("_test.rego")) files[`builtin/${pack}/${name}`] = readFileSync(new URL(name, dir), "utf8");
+  }
+  return files;
+}

@@ -1,0 +1,31 @@
+import type { DraftFinding, Span } from "../finding.js";
+import type { EvaluationOutcome } from "./policy-runner.js";
+import { readPackageResults, type PolicyResult } from "./policy-results.js";
+
+type Location = Span & { path: string; document?: number; pointer?: string };
+
+/** Turns a package's value into findings placed by `locate`; waived results stay visible as notices. */
+export function resultToFinding(namespace: string, value: unknown, locate: (result: PolicyResult) => Location): DraftFinding[] {
+  return readPackageResults(namespace, value).map((result) => ({
+    severity: result.excepted ? "notice" : result.severity,
+    rule: result.rule,
+    message: result.excepted ? `${result.message} (waived by the policy's exception rule)` : result.message,
+    source: "policy",
+    ...locate(result),
+  }));
+}
+
+/**
+ * A policy that could not be evaluated is an error, never a pass: always `new`, so that a base that
+ * failed the same way cannot excuse it under `fail_on: new`.
+ */
+export function policyFailure(namespace: string, outcome: Extract<EvaluationOutcome, { ok: false }>, at: Location): DraftFinding {
+  return {
+    status: "new",
+    severity: "error",
+    rule: `policy/${outcome.reason}`,
+    message: `Policy ${namespace} could not be evaluated: ${outcome.message}.`,
+    source: "policy",
+    ...at,
+  };
+}

@@ -1,0 +1,100 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import type { CompileRego, RegoCompileResult } from "../engine/policy/policy-types.js";
+import { wasmCapabilities } from "./capabilities.js";
+import { findOpa, type OpaBinary } from "./opa-binary.js";
+
+const run = promisify(execFile);
+const defaultCacheDir = fileURLToPath(new URL("../../.cache/policies/", import.meta.url));
+
+/**
+ * Compiles Rego to WebAssembly with the real OPA compiler (`opa build -t wasm`), restricted to the
+ * built-ins the SDK supports. Results are cached by content digest in memory and on disk, so a policy
+ * set is compiled once per content, not once per evaluation.
+ */
+export function createRegoCompiler(options: { cacheDir?: string } = {}): CompileRego {
+  const cacheDir = options.cacheDir ?? process.env.GITGATE_CACHE_DIR ?? defaultCacheDir;
+  const memory = new Map<string, Promise<RegoCompileResult>>();
+  let capabilities: Promise<string> | undefined;
+
+  return async (files, entrypoints) => {
+    const opa = await findOpa();
+    if (!opa) {
+      return {
+        ok: false,
+        errors: [{ message: "the OPA compiler was not found: set GITGATE_OPA, put opa on PATH, or run `npm run opa`" }],
+      };
+    }
+    capabilities ??= wasmCapabilities(opa.path);
+    const caps = await capabilities;
+    const digest = digestOf(opa, caps, files, entrypoints);
+    let result = memory.get(digest);
+    if (!result) {
+      result = compileCached(opa, caps, files, entrypoints, digest, cacheDir);
+      memory.set(digest, result);
+    }
+    return result;
+  };
+}
+
+function digestOf(opa: OpaBinary, capabilities: string, files: Record<string, string>, entrypoints: readonly string[]): string {
+  const hash = createHash("sha256");
+  hash.update(`${opa.version}\0${capabilities}\0${[...entrypoints].sort().join(",")}\0`);
+  for (const path of Object.keys(files).sort()) hash.update(`${path}\0${files[path]}\0`);
+  return hash.digest("hex");
+}
+
+async function compileCached(
+  opa: OpaBinary,
+  capabilities: string,
+  files: Record<string, string>,
+  entrypoints: readonly string[],
+  digest: string,
+  cacheDir: string,
+): Promise<RegoCompileResult> {
+  const cached = join(cacheDir, `${digest}.wasm`);
+  try {
+    return { ok: true, digest, wasm: new Uint8Array(await readFile(cached)) };
+  } catch {
+    // not cached yet
+  }
+  const work = await mkdtemp(join(tmpdir(), "gitgate-rego-"));
+  try {
+    // Files keep their repository paths, so compiler errors name the file a person has to open.
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(work, "src", path)), { recursive: true });
+      await writeFile(join(work, "src", path), text);
+    }
+    await writeFile(join(work, "capabilities.json"), capabilities);
+    const args = ["build", "-t", "wasm", "--capabilities", join(work, "capabilities.json"), "-o", join(work, "bundle.tar.gz")];
+    for (const entrypoint of entrypoints) args.push("-e", entrypoint);
+    try {
+      await run(opa.path, [...args, ...Object.keys(files)], { cwd: join(work, "src"), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      return { ok: false, errors: parseCompilerErrors(`${stderr ?? ""}\n${stdout ?? ""}`.trim() || (error as Error).message) };
+    }
+    await run("tar", ["-xzf", "bundle.tar.gz", "/policy.wasm"], { cwd: work }).catch(() => run("tar", ["-xzf", "bundle.tar.gz", "policy.wasm"], { cwd: work }));
+    const wasm = new Uint8Array(await readFile(join(work, "policy.wasm")));
+    await mkdir(cacheDir, { recursive: true });
+    // Write then rename, so a concurrent reader never sees half a file.
+    await writeFile(`${cached}.${process.pid}`, wasm);
+    await rename(`${cached}.${process.pid}`, cached);
+    return { ok: true, digest, wasm };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** `policy/x.rego:5: rego_parse_error: unexpected } token` → {path, line, message}. */
+export function parseCompilerErrors(stderr: string): { path?: string; line?: number; message: string }[] {
+  const errors = [...stderr.matchAll(/^(?:error: (?:load error: )?(?:\d+ errors? occurred(?: during loading)?: )?)?([^\s:][^:\n]*\.rego):(\d+): (rego_\w+: .*)$/gim)].map(
+    (m) => ({ path: m[1]!, line: Number(m[2]), message: m[3]! }),
+  );
+  return errors.length > 0 ? errors : [{ message: stderr.trim().replace(/^error: /i, "") || "opa build failed" }];
+}

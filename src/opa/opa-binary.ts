@@ -1,0 +1,49 @@
+import { execFile } from "node:child_process";
+import { access, constants } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+/** The OPA release Gitgate compiles with. scripts/ensure-opa.ts installs exactly this one. */
+export const pinnedOpaVersion = "v1.22.3";
+
+const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Where scripts/ensure-opa.ts puts the pinned compiler (git-ignored). */
+export const cachedOpaPath = join(packageRoot, ".cache", "opa", pinnedOpaVersion, "opa");
+
+export interface OpaBinary {
+  path: string;
+  version: string;
+}
+
+let found: Promise<OpaBinary | undefined> | undefined;
+
+/** GITGATE_OPA, else the pinned compiler in .cache/, else `opa` on PATH; undefined when there is none. */
+export function findOpa(): Promise<OpaBinary | undefined> {
+  found ??= (async () => {
+    const candidates = [process.env.GITGATE_OPA, cachedOpaPath, "opa"].filter((c): c is string => Boolean(c));
+    for (const path of candidates) {
+      if (path.includes("/")) {
+        try {
+          await access(path, constants.X_OK);
+        } catch {
+          continue;
+        }
+      }
+      const version = await opaVersion(path);
+      if (version) return { path, version };
+    }
+    return undefined;
+  })();
+  return found;
+}
+
+async function opaVersion(path: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)(path, ["version"], { timeout: 10_000 });
+    return /^Version:\s*(\S+)/m.exec(stdout)?.[1];
+  } catch {
+    return undefined;
+  }
+}
