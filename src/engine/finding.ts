@@ -41,7 +41,8 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.path.localeCompare(b.path) ||
     a.line - b.line ||
     a.column - b.column ||
-    a.rule.localeCompare(b.rule)
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
   );
 }
 

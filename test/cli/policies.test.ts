@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildExampleRepo, type ExampleRepo } from "../../src/examples/example-repo.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { checkJson } from "../support/run-cli.js";
+
+const brief = (f: { severity: string; rule: string; path: string; line: number; column: number; status: string }) =>
+  `${f.severity} ${f.rule} ${f.path}:${f.line}:${f.column} ${f.status}`;
+
+describe("built-in packs and repository policies on the bundled example", () => {
+  let example: ExampleRepo;
+  beforeAll(async () => {
+    example = await buildExampleRepo();
+  });
+  afterAll(() => example.remove());
+
+  it("reports each violation of the policy-violation PR on its line", async () => {
+    const { status, report } = await checkJson(example.dir, "policy-violation");
+    expect(status).toBe(1);
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      'error gitops/argocd-self-heal argocd/web-production.yaml:18:5 new Application "web-production" does not set syncPolicy.automated.selfHeal: true, so changes made in the cluster are not reverted to what Git says',
+      'error gitgate/deny clusters/production/web.yaml:16:13 new Deployment "web" drops from 4 to 1 replicas in one change: scale down by at most half',
+      'error k8s/image-tag clusters/production/web.yaml:29:18 new container "web" uses the :latest tag: pin a version tag or a digest',
+      'error k8s/privileged clusters/production/web.yaml:31:25 new container "web" runs privileged: it has full access to the node',
+    ]);
+    expect(report.findings[1]).toMatchObject({ source: "policy", document: 1, pointer: "/spec/replicas" });
+  });
+});
+
+describe("policies through gitgate check", () => {
+  const config = (extra = "") => `version: 1\npolicies:\n  paths: [policy/]\n${extra}`;
+  // Written the way conftest's documentation writes policies (Rego v1).
+  const conftestPolicy = `package main
+
+import rego.v1
+
+deny contains msg if {
+  input.kind == "Deployment"
+  not input.spec.template.spec.securityContext.runAsNonRoot
+  msg := "Containers must not run as root"
+}
+
+deny_app_label contains msg if {
+  input.kind == "Deployment"
+  not input.spec.selector.matchLabels.app
+  msg := "Containers must provide app label for pod selectors"
+}
+
+exception contains rules if {
+  input.kind == "Deployment"
+  input.metadata.name == "legacy"
+  rules := ["app_label"]
+}
+
+warn contains {"msg": "replicas should be at least 2", "pointer": "/spec/replicas"} if {
+  input.kind == "Deployment"
+  input.spec.replicas < 2
+}
+
+violation contains {"msg": sprintf("image %s is not from our registry", [c.image]), "details": {"image": c.image}} if {
+  some c in input.spec.template.spec.containers
+  not startswith(c.image, "registry.acme.example/")
+}
+
+is_deployment(doc) if doc.kind == "Deployment"
+`;
+  const deployment = (name: string, replicas: number, image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      tier: web
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ${image}
+`;
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": config(),
+      "policy/main.rego": conftestPolicy,
+      "k8s/web.yaml": "# placeholder\n",
+    });
+    await repo.branch("conftest", "main", {
+      "k8s/web.yaml": deployment("web", 1, "registry.acme.example/web:1"),
+      "k8s/legacy.yaml": deployment("legacy", 2, "docker.io/legacy:3"),
+    });
+    await repo.branch("weaken-policy", "main", {
+      "policy/main.rego": "package main\n",
+      "k8s/web.yaml": deployment("web", 1, "registry.acme.example/web:1"),
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("runs a conftest-style policy unchanged: deny, suffixed deny, warn, violation, exception", async () => {
+    const { status, report } = await checkJson(repo.dir, "conftest");
+    expect(status).toBe(1);
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "error main/deny k8s/legacy.yaml:1:1 new Containers must not run as root",
+      "error main/violation k8s/legacy.yaml:1:1 new image docker.io/legacy:3 is not from our registry",
+      "error main/deny k8s/web.yaml:1:1 new Containers must not run as root",
+      "error main/deny_app_label k8s/web.yaml:1:1 new Containers must provide app label for pod selectors",
+      "warning main/warn k8s/web.yaml:6:13 new replicas should be at least 2",
+      "notice main/deny_app_label k8s/legacy.yaml:1:1 new Containers must provide app label for pod selectors (waived by the policy's exception rule)",
+    ]);
+  });
+
+  it("judges a PR that edits a repository policy by the base policy", async () => {
+    const { report } = await checkJson(repo.dir, "weaken-policy");
+    expect(report.findings.map((f) => f.rule)).toEqual(["main/deny", "main/deny_app_label", "main/warn", "config/control-plane-change"]);
+    expect(report.controlPlane.changed).toEqual(["policy/main.rego"]);
+  });
+
+  it("turns a policy that does not compile into a config error on the .rego file and line", async () => {
+    const broken = await createTestRepo({
+      ".github/gitgate.yml": config(),
+      "policy/main.rego": "package main\n\nimport rego.v1\n\ndeny contains msg if {\n  msg := http.send({\"url\": \"https://example.com\"})\n}\n",
+    });
+    try {
+      await broken.branch("pr", "main", { "a.yaml": "a: 1\n" });
+      const { status, report } = await checkJson(broken.dir, "pr");
+      expect(status).toBe(2);
+      expect(report.findings.map(brief)).toEqual(["error policy/compile policy/main.rego:6:1 new"]);
+      expect(report.findings[0]!.message).toBe("Policy does not compile: rego_type_error: undefined function http.send");
+    } finally {
+      await broken.remove();
+    }
+  });
+
+  it("stops a policy that runs forever and reports it, failing closed", async () => {
+    const forever = `package main
+
+import rego.v1
+
+deny contains msg if {
+  input.spin
+  n := count({x | some i in numbers.range(1, 3000); some j in numbers.range(1, 3000); some k in numbers.range(1, 3000); x := (i + j) + k})
+  msg := sprintf("%d", [n])
+}
+`;
+    const slow = await createTestRepo({ ".github/gitgate.yml": config("limits:\n  policy_timeout_ms: 300\n"), "policy/main.rego": forever });
+    try {
+      await slow.branch("pr", "main", { "a.yaml": "spin: true\n", "b.yaml": "spin: false\n" });
+      const { status, report } = await checkJson(slow.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error policy/timeout a.yaml:1:1 new Policy main could not be evaluated: rule deny: evaluation did not finish within 300 ms and was stopped.",
+      ]);
+      expect(status).toBe(1);
+    } finally {
+      await slow.remove();
+    }
+  });
+
+  it("bounds a policy's memory and reports the overflow", async () => {
+    const hungry = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n  count(numbers.range(1, 100000000)) > 0\n  msg := \"never\"\n}\n";
+    const memory = await createTestRepo({ ".github/gitgate.yml": config("limits:\n  policy_memory_mib: 8\n"), "policy/main.rego": hungry });
+    try {
+      await memory.branch("pr", "main", { "a.yaml": "a: 1\n" });
+      const { status, report } = await checkJson(memory.dir, "pr");
+      expect(report.findings.map(brief)).toEqual(["error policy/error a.yaml:1:1 new"]);
+      expect(status).toBe(1);
+    } finally {
+      await memory.remove();
+    }
+  });
+});
+
+describe("change-set policies", () => {
+  const policy = `package gitgate
+
+import rego.v1
+
+deny contains {"msg": sprintf("%s may not change prod namespaces", [input.pull_request.author]), "path": c.path, "index": c.index, "pointer": "/metadata/namespace"} if {
+  some c in input.changes
+  c.after.metadata.namespace == "prod"
+  input.pull_request.author != "platform-bot"
+}
+
+warn contains {"msg": sprintf("%d objects removed", [count(removed)])} if {
+  removed := [c | some c in input.changes; c.status == "removed"]
+  count(removed) > 0
+}
+`;
+  it("sees who changed what, places results by pointer, and reports change-wide results without a path", async () => {
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  paths: [policy/changes.rego]\n",
+      "policy/changes.rego": policy,
+      "k8s/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: dev\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: dev\n",
+    });
+    try {
+      await repo.branch("pr", "main", {
+        "k8s/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: prod\n",
+      });
+      const { report } = await checkJson(repo.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error gitgate/deny k8s/cm.yaml:5:14 new Test may not change prod namespaces",
+        "warning gitgate/warn :1:1 new 2 objects removed",
+      ]);
+    } finally {
+      await repo.remove();
+    }
+  });
+});
