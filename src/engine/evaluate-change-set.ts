@@ -6,6 +6,7 @@ import { applyRuleOverrides } from "./apply-rule-overrides.js";
 import type { ChangeSet, FileChange } from "./change-set.js";
 import { classifyFindings } from "./classify-findings.js";
 import { kubernetesObject } from "./document-identity.js";
+import { mapConcurrent } from "./map-concurrent.js";
 import { evaluateFile, type FileJudges } from "./evaluate-file.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
 import { pairDocuments } from "./pair-documents.js";
@@ -64,11 +65,14 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       const sources = new Map<string, { text: string; sensitive: Set<number> }>();
       const objects = new Map<string, KubernetesObject>();
       const fileFindings: Finding[] = [];
-      for (const change of changes.files) {
-        if (!governed(change.path) || change.path === plane.configPath) continue;
-        governedFiles++;
-        const head = change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined;
-        const base = change.before ? await evaluateFile(change.path, change.before, judges) : undefined;
+      const governedChanges = changes.files.filter((change) => governed(change.path) && change.path !== plane.configPath);
+      governedFiles = governedChanges.length;
+      const evaluated = await mapConcurrent(governedChanges, 4, async (change) => ({
+        change,
+        head: change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined,
+        base: change.before ? await evaluateFile(change.path, change.before, judges) : undefined,
+      }));
+      for (const { change, head, base } of evaluated) {
         for (const pair of pairDocuments(base?.documents ?? [], head?.documents ?? [])) {
           if (pair.status === "unchanged") continue;
           const doc = (pair.after ?? pair.before)!;

@@ -21,6 +21,7 @@ const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./policy-worker.ts"
  */
 export class PolicyRunner {
   private worker: Worker | undefined;
+  private progress = new Int32Array(new SharedArrayBuffer(4));
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -41,8 +42,9 @@ export class PolicyRunner {
   }
 
   private spawn(): Worker {
+    this.progress = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(workerUrl, {
-      workerData: { modules: this.modules, memoryPages: Math.ceil((this.limits.memoryMiB * 1024 * 1024) / 65536) },
+      workerData: { modules: this.modules, memoryPages: Math.ceil((this.limits.memoryMiB * 1024 * 1024) / 65536), progress: this.progress },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.limits.memoryMiB * 2) },
     });
     worker.unref();
@@ -53,40 +55,53 @@ export class PolicyRunner {
     const outcomes: EvaluationOutcome[] = [];
     while (outcomes.length < items.length) {
       const start = outcomes.length;
+      const batch = items.slice(start);
       const worker = (this.worker ??= this.spawn());
-      const stopped = await new Promise<EvaluationOutcome | undefined>((resolve) => {
-        let timer: NodeJS.Timeout;
-        const arm = () => {
-          clearTimeout(timer);
-          timer = setTimeout(() => finish({ ok: false, reason: "timeout", message: `evaluation did not finish within ${this.limits.timeoutMs} ms and was stopped` }), this.limits.timeoutMs);
-        };
-        const onMessage = (message: { index: number; outcome: EvaluationOutcome }) => {
-          outcomes[start + message.index] = message.outcome;
-          if (outcomes.length === items.length) finish(undefined);
-          else arm();
-        };
+      const progress = this.progress;
+      Atomics.store(progress, 0, 0);
+      const answer = await new Promise<EvaluationOutcome[] | EvaluationOutcome>((resolve) => {
+        // The bound is per evaluation: the batch may take as long as its evaluations are allowed.
+        const timer = setTimeout(
+          () => finish({ ok: false, reason: "timeout", message: `evaluation did not finish within ${this.limits.timeoutMs} ms and was stopped` }),
+          this.limits.timeoutMs * batch.length,
+        );
+        let current = { index: 0, since: performance.now() };
+        const watch = setInterval(() => {
+          // Stop as soon as one evaluation has run past its own bound, not only at the batch's end.
+          const index = Atomics.load(progress, 0);
+          if (index !== current.index) current = { index, since: performance.now() };
+          else if (performance.now() - current.since > this.limits.timeoutMs) {
+            finish({ ok: false, reason: "timeout", message: `evaluation did not finish within ${this.limits.timeoutMs} ms and was stopped` });
+          }
+        }, Math.max(5, Math.min(100, this.limits.timeoutMs / 4)));
+        const onMessage = (message: EvaluationOutcome[]) => finish(message);
         const onError = (error: Error) => finish({ ok: false, reason: "error", message: `the policy worker failed: ${error.message}` });
         const onExit = (code: number) => finish({ ok: false, reason: "error", message: `the policy worker exited (${code})` });
-        const finish = (failure: EvaluationOutcome | undefined) => {
+        const finish = (result: EvaluationOutcome[] | EvaluationOutcome) => {
           clearTimeout(timer);
+          clearInterval(watch);
           worker.off("message", onMessage);
           worker.off("error", onError);
           worker.off("exit", onExit);
-          resolve(failure);
+          resolve(result);
         };
         worker.on("message", onMessage);
         worker.on("error", onError);
         worker.on("exit", onExit);
-        arm();
-        worker.postMessage(items.slice(start));
+        worker.postMessage(batch);
       });
-      if (stopped) {
-        // The evaluation in flight is the one after the last answered: it gets the failure.
-        outcomes[outcomes.length] = stopped;
-        const dead = this.worker;
-        this.worker = undefined;
-        await dead?.terminate();
+      if (Array.isArray(answer)) {
+        outcomes.push(...answer);
+        continue;
       }
+      // The evaluation in flight gets the failure; those before it finished, but their answers went
+      // down with the worker, so they are run again by a fresh one.
+      const failed = start + Atomics.load(progress, 0);
+      const dead = this.worker;
+      this.worker = undefined;
+      await dead?.terminate();
+      const rerun = failed > start ? await this.runBatch(items.slice(start, failed)) : [];
+      outcomes.push(...rerun, answer);
     }
     return outcomes;
   }

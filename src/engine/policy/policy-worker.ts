@@ -8,6 +8,8 @@ import { parentPort, workerData } from "node:worker_threads";
 interface WorkerSetup {
   modules: { digest: string; wasm: Uint8Array }[];
   memoryPages: number;
+  /** progress[0]: index in the current batch of the evaluation under way, read by the parent on timeout. */
+  progress: Int32Array;
 }
 
 interface Item {
@@ -35,19 +37,25 @@ function policyFor(digest: string): LoadedPolicy {
   return policy;
 }
 
+type Outcome = { ok: true; result: unknown } | { ok: false; reason: "error" | "undefined"; message: string };
+
+function evaluate(item: Item): Outcome {
+  try {
+    const resultSet = policyFor(item.digest).evaluate(item.input, item.entrypoint) as { result: unknown }[] | null;
+    if (!Array.isArray(resultSet) || resultSet.length === 0) return { ok: false, reason: "undefined", message: "the result is undefined" };
+    return { ok: true, result: resultSet[0]!.result };
+  } catch (error) {
+    // A policy that outgrew its memory leaves its instance unusable: start it afresh next time.
+    policies.delete(item.digest);
+    return { ok: false, reason: "error", message: (error as Error).message };
+  }
+}
+
+// One answer per batch keeps messaging cheap; the shared progress counter says which evaluation hung.
 parentPort!.on("message", (items: Item[]) => {
-  items.forEach((item, index) => {
-    try {
-      const resultSet = policyFor(item.digest).evaluate(item.input, item.entrypoint) as { result: unknown }[] | null;
-      if (!Array.isArray(resultSet) || resultSet.length === 0) {
-        parentPort!.postMessage({ index, outcome: { ok: false, reason: "undefined", message: "the policy's result is undefined" } });
-      } else {
-        parentPort!.postMessage({ index, outcome: { ok: true, result: resultSet[0]!.result } });
-      }
-    } catch (error) {
-      // A policy that outgrew its memory leaves its instance unusable: start it afresh next time.
-      policies.delete(item.digest);
-      parentPort!.postMessage({ index, outcome: { ok: false, reason: "error", message: (error as Error).message } });
-    }
+  const outcomes = items.map((item, index) => {
+    Atomics.store(setup.progress, 0, index);
+    return evaluate(item);
   });
+  parentPort!.postMessage(outcomes);
 });
