@@ -1,6 +1,8 @@
 import type { Report } from "../engine/report.js";
 import { renderJson } from "../render/render-json.js";
 import { renderMarkdown } from "../render/render-markdown.js";
+import { renderPreviewMarkdown } from "../render/render-preview-markdown.js";
+import { renderPreviewText } from "../render/render-preview-text.js";
 import { renderSarif } from "../render/render-sarif.js";
 import { renderText } from "../render/render-text.js";
 import type { Format } from "./cli-options.js";
@@ -10,10 +12,10 @@ export function renderReport(report: Report, format: Format, color: boolean): st
     case "json":
       return renderJson(report);
     case "markdown":
-      return renderMarkdown(report);
+      return `${renderMarkdown(report)}\n${renderPreviewMarkdown(report)}`;
     case "sarif":
       return renderSarif(report);
     case "text":
-      return renderText(report, { color });
+      return `${renderText(report, { color })}\n${renderPreviewText(report)}`;
   }
 }

@@ -14,7 +14,11 @@ import type { ParsedDocument } from "./parse/parsed-document.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
-import { conclude, summarize, titleOf, type Report } from "./report.js";
+import { conclude, emptyDiff, summarize, titleOf, type Report } from "./report.js";
+import { semanticDiff } from "./diff/semantic-diff.js";
+import { sanitizeReport } from "./secrets/sanitize-report.js";
+import { SecretSet } from "./secrets/secret-set.js";
+import { createSensitivity } from "./secrets/sensitive-paths.js";
 
 export interface EvaluateOptions {
   /** Files as they are (the CLI's validate), not a change: no control-plane change to report. */
@@ -46,6 +50,8 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
 
   let governedFiles = 0;
   let documents = 0;
+  let diff = emptyDiff;
+  const secrets = new SecretSet();
   if (config && baseProblems.length === 0) {
     const { policies } = plane;
     const runner = policies.modules.length > 0
@@ -72,6 +78,19 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
         head: change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined,
         base: change.before ? await evaluateFile(change.path, change.before, judges) : undefined,
       }));
+      const sensitivity = createSensitivity(config.preview.redact);
+      for (const { change, head, base } of evaluated) {
+        for (const doc of [...(base?.documents ?? []), ...(head?.documents ?? [])]) secrets.addDocument(change.path, doc.value, sensitivity);
+      }
+      diff = semanticDiff(
+        evaluated.map(({ change, head, base }) => ({
+          path: change.path,
+          ...(change.previousPath ? { previousPath: change.previousPath } : {}),
+          ...(base ? { before: base.documents } : {}),
+          ...(head ? { after: head.documents } : {}),
+        })),
+        sensitivity,
+      );
       for (const { change, head, base } of evaluated) {
         for (const pair of pairDocuments(base?.documents ?? [], head?.documents ?? [])) {
           if (pair.status === "unchanged") continue;
@@ -86,7 +105,11 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
           if (object) objects.set(`${change.path}#${doc.index}`, object);
         }
         fileFindings.push(...classifyFindings(head, base));
-        if (change.after?.kind === "text") sources.set(change.path, { text: change.after.text, sensitive: head.sensitiveDocuments });
+        // No source lines from a redacted file, or from any file that holds a Secret: a document that did
+        // not parse cannot be told apart reliably, and its lines may hold the values.
+        if (change.after?.kind === "text" && !sensitivity.isRedacted(change.path) && !mentionsSecret(change.after.text)) {
+          sources.set(change.path, { text: change.after.text, sensitive: head.sensitiveDocuments });
+        }
       }
       if (runner && policies.changeSet.length > 0) {
         const changeFindings = await evaluateChangeSetPolicies(input, policies.changeSet, runner, (path, index, pointer, line) => {
@@ -107,7 +130,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   const failOn = config?.failOn ?? "new";
   const summary = summarize(findings, { changedFiles: changes.files.length, governedFiles, documents });
   const conclusion = conclude(findings, failOn);
-  return {
+  return sanitizeReport({
     conclusion,
     title: config || repairOnly ? titleOf(summary, conclusion) : "Gitgate config at the base is invalid",
     base: changes.base,
@@ -116,13 +139,14 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
     summary,
     findings,
     snippets,
+    diff,
     controlPlane: {
       configPath: plane.configPath,
       defaulted: plane.defaulted,
       digests: plane.digests,
       changed: changedControlPlane.map((f) => f.path),
     },
-  };
+  }, secrets);
 }
 
 function pullRequestInput(changes: ChangeSet, options: EvaluateOptions): ChangeSetInput["pull_request"] {
@@ -158,4 +182,8 @@ function snippetsOf(findings: readonly Finding[], sources: ReadonlyMap<string, {
     if (line !== undefined) (snippets[finding.path] ??= {})[finding.line] = line.length > 300 ? line.slice(0, 300) + "…" : line;
   }
   return snippets;
+}
+
+function mentionsSecret(text: string): boolean {
+  return /\bkind["']?\s*:\s*["']?Secret\b/.test(text);
 }

@@ -1,3 +1,4 @@
+import type { SemanticDiff } from "./diff/diff-types.js";
 import type { Finding } from "./finding.js";
 
 export type Conclusion = "success" | "failure";
@@ -28,6 +29,8 @@ export interface Report {
   findings: Finding[];
   /** Source lines for findings, by path then line number, so renderers can show them. */
   snippets: Record<string, Record<number, string>>;
+  /** What the change does to the objects it touches, secrets masked. */
+  diff: SemanticDiff;
   controlPlane: {
     configPath: string;
     defaulted: boolean;
@@ -64,3 +67,10 @@ export function titleOf(summary: ReportSummary, conclusion: Conclusion): string 
   const notes = [existingErrors ? `${existingErrors} existing error${existingErrors === 1 ? "" : "s"}` : "", warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : ""].filter(Boolean);
   return notes.length ? `No new errors (${notes.join(", ")})` : "All governed files are valid";
 }
+
+export const emptyDiff: SemanticDiff = {
+  summary: { added: 0, changed: 0, removed: 0, moved: 0, formattingOnlyFiles: 0 },
+  byKind: {},
+  files: [],
+  objects: [],
+};

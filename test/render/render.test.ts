@@ -1,7 +1,7 @@
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/engine/finding.js";
-import type { Report } from "../../src/engine/report.js";
+import { emptyDiff, type Report } from "../../src/engine/report.js";
 import { renderJson } from "../../src/render/render-json.js";
 import { renderMarkdown } from "../../src/render/render-markdown.js";
 import { renderSarif } from "../../src/render/render-sarif.js";
@@ -20,6 +20,7 @@ const report = (findings: Finding[]): Report => ({
   summary: { changedFiles: 2, governedFiles: 2, documents: 3, errors: 1, warnings: 1, notices: 0, newErrors: 1, existingErrors: 0 },
   findings,
   snippets: { "clusters/prod/web.yaml": { 9: '  replicas: "12"' } },
+  diff: emptyDiff,
   controlPlane: { configPath: ".github/gitgate.yml", defaulted: false, digests: {}, changed: [] },
 });
 

@@ -109,7 +109,8 @@ function parseJson(path: string, text: string, findings: DraftFinding[]): Parsed
     parseDocument(text, { lineCounter });
     findings.push({
       severity: "error", rule: "json/syntax", path, source: "parse",
-      message: `Invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "")}`,
+      // V8 quotes a stretch of the input after the error ("…" is not valid JSON): it may be a secret.
+      message: `Invalid JSON: ${message.replace(/,\s*"[\s\S]*" is not valid JSON$/, "").replace(/ in JSON at position \d+[\s\S]*$/, "")}`,
       ...spanOfRange(lineCounter, offset, offset),
     });
     return [];

@@ -1,0 +1,23 @@
+import { stringify } from "yaml";
+import { isMasked } from "../engine/secrets/mask-value.js";
+
+/** A masked value as every renderer shows it: that it exists and its length, never what it is. */
+export function maskedLabel(length: number): string {
+  return `••• (masked, ${length} character${length === 1 ? "" : "s"})`;
+}
+
+/** One line for a scalar, YAML lines for a map or list; masked values by their length only. */
+export function formatValue(value: unknown): string[] {
+  if (isMasked(value)) return [maskedLabel(value.length)];
+  if (value === null || typeof value !== "object") {
+    return [typeof value === "string" && !/[\n\r]/.test(value) && value.trim() === value && value !== "" ? value : JSON.stringify(value) ?? "null"];
+  }
+  return stringify(replaceMasked(value), { lineWidth: 0 }).trimEnd().split("\n");
+}
+
+function replaceMasked(value: unknown): unknown {
+  if (isMasked(value)) return maskedLabel(value.length);
+  if (Array.isArray(value)) return value.map(replaceMasked);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceMasked(v)]));
+  return value;
+}

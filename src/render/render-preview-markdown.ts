@@ -1,0 +1,126 @@
+import type { ObjectDiff, SemanticDiff } from "../engine/diff/diff-types.js";
+import type { Finding, Severity } from "../engine/finding.js";
+import type { Report } from "../engine/report.js";
+import { formatValue } from "./format-value.js";
+import { plural } from "./location.js";
+
+/** GitHub's limit on an issue or PR comment body. */
+export const commentLimit = 65_536;
+
+const marker: Record<ObjectDiff["status"], string> = { added: "+ added", removed: "− removed", changed: "~ changed", moved: "→ moved" };
+const icon: Record<Severity, string> = { error: "❌", warning: "⚠️", notice: "ℹ️" };
+const maxLinesPerObject = 400;
+const maxTableRows = 50;
+
+/**
+ * The preview a reviewer reads: counts per file and per kind, then one collapsible section per object
+ * with a `diff` block of its changed fields and its findings. When it would pass `limit`, whole
+ * sections are left out (never half a code block or <details>) and the end says which.
+ */
+export function renderPreviewMarkdown(report: Report, limit = commentLimit): string {
+  const { diff } = report;
+  const head = [`### Preview: ${countsLine(diff.summary)}`, ""];
+  if (diff.objects.length === 0) {
+    head.push(diff.summary.formattingOnlyFiles > 0 ? "No semantic change: only formatting (comments, key order, quoting)." : "No object changes.");
+    return head.join("\n") + "\n";
+  }
+  head.push(...fileTable(diff), "", ...kindTable(diff), "");
+  let text = head.join("\n") + "\n";
+  const sections = diff.objects.map((object) => renderObject(object, report.findings));
+  for (const [i, section] of sections.entries()) {
+    const rest = diff.objects.slice(i);
+    if (text.length + section.length + leftOut(rest).length > limit) return text + fitFooter(rest, limit - text.length);
+    text += section;
+  }
+  return text;
+}
+
+function countsLine(s: SemanticDiff["summary"]): string {
+  const parts = [`${s.added} added`, `${s.changed} changed`, `${s.removed} removed`];
+  if (s.moved) parts.push(`${s.moved} moved`);
+  if (s.formattingOnlyFiles) parts.push(`${plural(s.formattingOnlyFiles, "file")} with formatting changes only`);
+  return parts.join(", ");
+}
+
+function fileTable(diff: SemanticDiff): string[] {
+  const rows = diff.files.slice(0, maxTableRows).map((f) => {
+    const name = `\`${code(f.path)}\`${f.previousPath ? ` (from \`${code(f.previousPath)}\`)` : ""}`;
+    if (f.unparsed) return `| ${name} | not compared: it does not parse | | | |`;
+    if (f.formattingOnly) return `| ${name} | no semantic change | | | |`;
+    return `| ${name} | ${f.added} | ${f.changed} | ${f.removed} | ${f.moved} |`;
+  });
+  const more = diff.files.length - rows.length;
+  return ["| file | added | changed | removed | moved |", "| --- | ---: | ---: | ---: | ---: |", ...rows, ...(more > 0 ? [`| … and ${plural(more, "more file")} | | | | |`] : [])];
+}
+
+function kindTable(diff: SemanticDiff): string[] {
+  const rows = Object.entries(diff.byKind).sort(([a], [b]) => a.localeCompare(b)).map(([kind, c]) => `| ${escapeHtml(kind)} | ${c.added} | ${c.changed} | ${c.removed} | ${c.moved} |`);
+  return ["| kind | added | changed | removed | moved |", "| --- | ---: | ---: | ---: | ---: |", ...rows];
+}
+
+function renderObject(object: ObjectDiff, findings: readonly Finding[]): string {
+  const place = object.id === object.path ? `line ${object.line}` : `in ${object.previousPath ? `<code>${escapeHtml(object.previousPath)}</code> → ` : ""}<code>${escapeHtml(object.path)}</code> line ${object.line}`;
+  const lines = diffLines(object);
+  const shown = lines.slice(0, maxLinesPerObject);
+  if (lines.length > shown.length) shown.push(`  … ${lines.length - shown.length} more lines`);
+  const fence = fenceFor(shown);
+  const own = findings.filter((f) => f.path === object.path && f.document === object.document && object.status !== "removed");
+  return [
+    "<details>",
+    `<summary><b>${marker[object.status]}</b> <code>${escapeHtml(object.id)}</code> ${place}${own.length ? ` · ${plural(own.length, "finding")}` : ""}</summary>`,
+    "",
+    ...(shown.length > 0 ? [`${fence}diff`, ...shown, fence, ""] : ["No field changes.", ""]),
+    ...own.map((f) => `- ${icon[f.severity]} \`${code(f.rule)}\` line ${f.line}: ${escapeHtml(f.message)}`),
+    ...(own.length ? [""] : []),
+    "</details>",
+    "",
+  ].join("\n");
+}
+
+/** `- old` / `+ new` lines under a context line naming the field. */
+export function diffLines(object: ObjectDiff): string[] {
+  if (object.status === "added") return formatValue(object.content).map((l) => `+ ${l}`);
+  if (object.status === "removed") return formatValue(object.content).map((l) => `- ${l}`);
+  return object.changes.flatMap((change) => [
+    `  ${change.field}:`,
+    ...("before" in change ? formatValue(change.before).map((l) => `-   ${l}`) : []),
+    ...("after" in change ? formatValue(change.after).map((l) => `+   ${l}`) : []),
+  ]);
+}
+
+function leftOut(objects: readonly ObjectDiff[]): string {
+  const counts = (["added", "changed", "removed", "moved"] as const).map((s) => [s, objects.filter((o) => o.status === s).length] as const).filter(([, n]) => n > 0);
+  const list = objects.map((o) => `\`${code(o.id)}\``).join(", ");
+  return `\n**${plural(objects.length, "more object")} not shown** (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}): the preview reached GitHub's size limit. Not shown: ${list}.\n`;
+}
+
+/** The footer, with its list of left-out objects shortened if even the list does not fit. */
+function fitFooter(objects: readonly ObjectDiff[], room: number): string {
+  const full = leftOut(objects);
+  if (full.length <= room) return full;
+  const counts = (["added", "changed", "removed", "moved"] as const).map((s) => [s, objects.filter((o) => o.status === s).length] as const).filter(([, n]) => n > 0);
+  const start = `\n**${plural(objects.length, "more object")} not shown** (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}): the preview reached GitHub's size limit. Not shown: `;
+  let names = "";
+  let listed = 0;
+  for (const object of objects) {
+    const next = `${listed ? ", " : ""}\`${code(object.id)}\``;
+    const tail = `, and ${objects.length - listed - 1} more (all are in the JSON report: \`gitgate check --format json\`).\n`;
+    if (start.length + names.length + next.length + tail.length > room) break;
+    names += next;
+    listed++;
+  }
+  return `${start}${names}${listed < objects.length ? `${listed ? ", and" : ""} ${objects.length - listed} more (all are in the JSON report: \`gitgate check --format json\`)` : ""}.\n`;
+}
+
+function fenceFor(lines: readonly string[]): string {
+  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...[...l.matchAll(/`+/g)].map((m) => m[0].length))));
+  return "`".repeat(Math.max(3, longest + 1));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function code(text: string): string {
+  return text.replace(/`/g, "'");
+}
