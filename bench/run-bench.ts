@@ -5,6 +5,10 @@ import { loadControlPlane } from "../src/config/load-control-plane.js";
 import { memoryReader } from "../src/config/repo-reader.js";
 import type { FileChange } from "../src/engine/change-set.js";
 import { evaluateChangeSet } from "../src/engine/evaluate-change-set.js";
+import { semanticDiff } from "../src/engine/diff/semantic-diff.js";
+import { parseFile } from "../src/engine/parse/parse-file.js";
+import { defaultParseLimits } from "../src/engine/parse/parse-limits.js";
+import { createSensitivity } from "../src/engine/secrets/sensitive-paths.js";
 import { createRegoCompiler } from "../src/opa/compile-rego.js";
 import { timeConftest } from "./conftest.js";
 import { corpusConfig, generateCorpus } from "./corpus.js";
@@ -23,13 +27,16 @@ async function measure(config: string, changed: FileChange[]) {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const started = performance.now();
-  const report = await evaluateChangeSet(plane, { base: "b", head: "h", files: changed }, { today: "2026-06-01" });
+  let report: Awaited<ReturnType<typeof evaluateChangeSet>> | undefined = await evaluateChangeSet(plane, { base: "b", head: "h", files: changed }, { today: "2026-06-01" });
   const seconds = (performance.now() - started) / 1000;
-  gc();
-  const retained = process.memoryUsage().heapUsed - heapBefore;
   // Head and base versions are both parsed and judged (to tell new findings from existing ones).
   const documents = report.summary.documents * 2;
-  return { seconds, documents, perSecond: documents / seconds, retained, findings: report.findings.length };
+  const findings = report.findings.length;
+  // What stays behind once the report itself is dropped: anything here would grow with the corpus.
+  report = undefined;
+  gc();
+  const retained = process.memoryUsage().heapUsed - heapBefore;
+  return { seconds, documents, perSecond: documents / seconds, retained, findings };
 }
 
 console.log(`corpus: ${files} changed files, ${files * 5} documents at head and ${files * 5} at base\n`);
@@ -41,10 +48,26 @@ console.log(`parse + schema + policy: ${policy.documents} documents in ${policy.
 const policyOnly = policy.documents / (policy.seconds - schema.seconds);
 console.log(`  policy evaluation alone (kubernetes + gitops packs): ≈ ${Math.round(policyOnly)} documents/s`);
 
-// Memory must not grow with the number of documents: compare what a run retains at two sizes.
-const small = await measure(withPolicies, corpus.slice(0, Math.max(1, Math.floor(files / 5))));
-console.log(`\nheap retained after a run: ${mib(small.retained)} MiB for ${small.documents} documents, ${mib(policy.retained)} MiB for ${policy.documents} documents`);
-console.log(`  per document: ${(small.retained / small.documents).toFixed(0)} B and ${(policy.retained / policy.documents).toFixed(0)} B`);
+// The diff alone, on documents parsed beforehand.
+const parsed = corpus.map((f) => ({
+  path: f.path,
+  before: parseFile(f.path, f.before!, defaultParseLimits).documents,
+  after: parseFile(f.path, f.after!, defaultParseLimits).documents,
+}));
+const diffStart = performance.now();
+const diff = semanticDiff(parsed, createSensitivity([]));
+const diffSeconds = (performance.now() - diffStart) / 1000;
+console.log(`semantic diff alone:     ${files * 5} object pairs in ${diffSeconds.toFixed(2)} s = ${Math.round((files * 5) / diffSeconds)} pairs/s (${diff.summary.changed} changed objects)`);
+
+// Memory must not grow with the number of documents judged: judge the whole corpus again and again
+// and watch the heap that stays behind. A leak of even 100 bytes a document would add 1 MiB a round.
+const heaps: string[] = [];
+for (let round = 0; round < 3; round++) {
+  await measure(withPolicies, corpus);
+  gc();
+  heaps.push(mib(process.memoryUsage().heapUsed));
+}
+console.log(`\nheap after each further round of ${policy.documents} documents: ${heaps.join(" MiB, ")} MiB`);
 console.log(`peak RSS of the whole bench: ${mib(process.resourceUsage().maxRSS * 1024)} MiB`);
 
 if (process.env.BENCH_SKIP_CONFTEST) process.exit(0);

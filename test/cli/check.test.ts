@@ -19,6 +19,20 @@ describe("gitgate check on the bundled example", () => {
     expect(report.conclusion).toBe("success");
     expect(report.findings).toEqual([]);
     expect(report.summary).toMatchObject({ changedFiles: 3, governedFiles: 3, documents: 7 });
+    expect(report.diff.summary).toEqual({ added: 0, changed: 3, removed: 0, moved: 0, formattingOnlyFiles: 0 });
+    expect(report.diff.objects.map((o) => `${o.status} ${o.id} ${o.changes.map((c) => c.field).join(",")}`)).toEqual([
+      "changed apps/web/values.yaml image.tag",
+      "changed apps/v1 Deployment web/web spec.replicas",
+      "changed apps/v1 Deployment web/web spec.template.spec.containers[web].image",
+    ]);
+  });
+
+  it("shows the preview after the findings in text and Markdown", async () => {
+    const text = await runCli(["check", "--repo", example.dir, "--base", "main", "--head", "clean"]);
+    expect(text.stdout).toContain("Preview: 0 added, 3 changed, 0 removed\n~ apps/web/values.yaml  apps/web/values.yaml:2\n    image.tag: 2.14.0 → 2.15.0\n");
+    const markdown = await runCli(["check", "--repo", example.dir, "--base", "main", "--head", "clean", "--format", "markdown"]);
+    expect(markdown.stdout).toContain("### Preview: 0 added, 3 changed, 0 removed");
+    expect(markdown.stdout).toContain("## ✅ gitgate/validate: All governed files are valid");
   });
 
   it("fails the broken PR with each error on its exact line and column", async () => {
