@@ -10,6 +10,8 @@ export interface LoadedConfig {
   config?: GitgateConfig;
   errors: DraftFinding[];
   warnings: DraftFinding[];
+  /** The top-level keys the file sets itself (the rest are defaults, or inherited with `_extends`). */
+  keys?: string[];
 }
 
 const validateConfig = publishedSchema("gitgate-config.schema.json");
@@ -35,7 +37,7 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
     if (!isInsideRepo(path)) file.fail("config/invalid", `policy path "${path}" must be relative to the repository root, inside it`, joinPointer(["policies", "paths", i]));
   });
   if (file.errors.length > 0) return { errors: file.errors, warnings: file.warnings };
-  return { config: normalizeConfig(raw, file.doc), errors: file.errors, warnings: file.warnings };
+  return { config: normalizeConfig(raw, file.doc), errors: file.errors, warnings: file.warnings, keys: Object.keys(raw) };
 }
 
 function isInsideRepo(path: string): boolean {

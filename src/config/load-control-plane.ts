@@ -5,7 +5,8 @@ import { createRepoSchemaCompiler, type ReadFile } from "../engine/schema/repo-s
 import type { ValidateFunction } from "../engine/schema/schema-error.js";
 import { createMatcher } from "./check-globs.js";
 import { configPath as defaultConfigPath, type GitgateConfig } from "./config-types.js";
-import { loadConfig } from "./load-config.js";
+import { extendConfig } from "./extend-config.js";
+import { loadConfig, type LoadedConfig } from "./load-config.js";
 import { loadExceptions, type PolicyException } from "./load-exceptions.js";
 import { loadPolicies } from "./load-policies.js";
 import { normalizeConfig } from "./normalize-config.js";
@@ -39,6 +40,11 @@ export interface LoadControlPlaneOptions {
   configText?: string;
   /** Compiles Rego; without it, a config that enables policies is an error. */
   compileRego?: CompileRego;
+  /**
+   * The organisation's config (already loaded from its `.github` repository): used when the repository
+   * has none, and inherited section by section when the repository's config says `_extends`.
+   */
+  inherited?: LoadedConfig;
 }
 
 /**
@@ -57,15 +63,13 @@ export async function loadControlPlane(reader: RepoReader, options: LoadControlP
 
   const text = options.configText ?? (await tracked(configPath));
   if (options.configText !== undefined) digests[configPath] = createHash("sha256").update(options.configText).digest("hex");
-  const loaded = text === undefined
-    ? { config: normalizeConfig({ version: 1 }), errors: [], warnings: [] }
-    : loadConfig(text, configPath);
+  const loaded = resolveConfig(text, configPath, options.inherited);
   const findings: DraftFinding[] = [...loaded.errors, ...loaded.warnings];
   const config = loaded.config;
   const plane = (schemas: ResolvedSchema[], policies: PolicySet = { modules: [], document: [], changeSet: [] }, exceptions: PolicyException[] = []): ControlPlane => ({
     configPath,
     ...(config ? { config } : {}),
-    defaulted: text === undefined,
+    defaulted: text === undefined && options.inherited === undefined,
     findings,
     schemas,
     policies,
@@ -111,4 +115,14 @@ function isControlPlanePath(
   if (path === config.exceptions) return true;
   if (config.schemas.some((rule) => rule.schema === path)) return true;
   return config.policies.paths.some((dir) => path === dir || path.startsWith(dir.replace(/\/*$/, "/")));
+}
+
+/** The repository's config, or the inherited one, or both merged, or the built-in defaults. */
+function resolveConfig(text: string | undefined, configPath: string, inherited: LoadedConfig | undefined): LoadedConfig {
+  if (text === undefined) return inherited ?? { config: normalizeConfig({ version: 1 }), errors: [], warnings: [] };
+  const own = loadConfig(text, configPath);
+  if (!inherited || own.config?.extends === undefined) return own;
+  const problems = { errors: [...inherited.errors, ...own.errors], warnings: [...inherited.warnings, ...own.warnings] };
+  if (!inherited.config || !own.config) return problems;
+  return { ...problems, config: extendConfig(inherited.config, own.config, own.keys ?? []) };
 }

@@ -1,0 +1,19 @@
+import type { Probot } from "probot";
+import type { Enqueue } from "../job-factory.js";
+
+/**
+ * A push to a branch: if it changed that branch's control plane, every open PR targeting the branch
+ * is judged again by the new rules. Which paths are control plane is decided by the job, which reads
+ * the config; here only the pushed paths are collected.
+ */
+export function onPush(app: Probot, enqueue: Enqueue): void {
+  app.on("push", async (context) => {
+    const { ref, after, deleted, commits } = context.payload;
+    if (deleted || !ref.startsWith("refs/heads/")) return;
+    const paths = new Set<string>();
+    for (const commit of commits) for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])]) paths.add(path);
+    // A push payload lists at most 2,048 commits: past that, assume the control plane changed.
+    const complete = commits.length < 2048;
+    enqueue.baseBranchPush(context, { branch: ref.slice("refs/heads/".length), sha: after, paths: [...paths], complete });
+  });
+}

@@ -1,0 +1,109 @@
+import type { Probot } from "probot";
+import type { CompileRego } from "../engine/policy/policy-types.js";
+import type { Report } from "../engine/report.js";
+import type { GitHub, RepoRef } from "../github/github-types.js";
+import { loadGitHubControlPlane } from "../github/load-github-control-plane.js";
+import { countRequests } from "../github/count-requests.js";
+import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
+import { evaluatePullRequest } from "./evaluate-pull-request.js";
+import type { EvaluationDeps } from "./evaluation-deps.js";
+import type { WorkQueue } from "./work-queue.js";
+
+/** The part of a webhook context a job needs: who sent it, for which repository and installation. */
+export interface EventContext {
+  id: string;
+  name: string;
+  payload: { repository?: { owner: { login: string } | null; name: string }; installation?: { id: number } };
+}
+
+export interface Enqueue {
+  appId: number;
+  pullRequest(context: EventContext, number: number): void;
+  mergeGroup(context: EventContext, group: MergeGroup): void;
+  baseBranchPush(context: EventContext, push: { branch: string; sha: string; paths: string[]; complete: boolean }): void;
+}
+
+export interface JobOptions {
+  appId: number;
+  compileRego: CompileRego;
+  today: () => string;
+  onEvaluated?: (report: Report | undefined, seconds: number) => void;
+  onGitHubRequests?: (count: number, rateLimitRemaining: number | undefined) => void;
+}
+
+/** Turns webhook events into queued jobs; each job authenticates as the installation when it runs. */
+export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions): Enqueue {
+  const target = (context: EventContext) => {
+    const { repository, installation } = context.payload;
+    if (!repository?.owner || !installation) return undefined;
+    return { repo: { owner: repository.owner.login, repo: repository.name }, installation: installation.id };
+  };
+  const deps = async (repo: RepoRef, installation: number, context: Record<string, unknown>): Promise<EvaluationDeps & { done(): void }> => {
+    const github = (await app.auth(installation)) as GitHub;
+    const counter = countRequests(github);
+    return {
+      github,
+      repo,
+      appId: options.appId,
+      compileRego: options.compileRego,
+      today: options.today,
+      log: app.log.child(context),
+      ...(options.onEvaluated ? { onEvaluated: options.onEvaluated } : {}),
+      done: () => {
+        options.onGitHubRequests?.(counter.count, counter.rateLimitRemaining);
+        app.log.child(context).debug({ githubRequests: counter.count }, "GitHub requests of this job");
+      },
+    };
+  };
+  const enqueue: Enqueue = {
+    appId: options.appId,
+    pullRequest(context, number) {
+      const t = target(context);
+      if (!t) return;
+      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, pr: number };
+      queue.push({
+        key: `pr:${log.repo}#${number}`,
+        context: log,
+        run: async () => {
+          const d = await deps(t.repo, t.installation, log);
+          await evaluatePullRequest(d, number).finally(d.done);
+        },
+      });
+    },
+    mergeGroup(context, group) {
+      const t = target(context);
+      if (!t) return;
+      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, head: group.headSha };
+      queue.push({
+        key: `merge-group:${log.repo}@${group.headSha}`,
+        context: log,
+        run: async () => {
+          const d = await deps(t.repo, t.installation, log);
+          await evaluateMergeGroup(d, group).finally(d.done);
+        },
+      });
+    },
+    baseBranchPush(context, push) {
+      const t = target(context);
+      if (!t) return;
+      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, branch: push.branch };
+      queue.push({
+        key: `push:${log.repo}:${push.branch}`,
+        context: log,
+        run: async () => {
+          const d = await deps(t.repo, t.installation, log);
+          try {
+            const plane = await loadGitHubControlPlane(d.github, t.repo, push.sha, options.compileRego);
+            if (!plane || (push.complete && !push.paths.some((p) => plane.isControlPlanePath(p)))) return;
+            const open = await d.github.paginate(d.github.rest.pulls.list, { owner: t.repo.owner, repo: t.repo.repo, state: "open", base: push.branch, per_page: 100 });
+            d.log.info({ prs: open.length }, "control plane changed: re-evaluating open pull requests");
+            for (const pr of open) enqueue.pullRequest(context, pr.number);
+          } finally {
+            d.done();
+          }
+        },
+      });
+    },
+  };
+  return enqueue;
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+
+export interface ServerConfig {
+  appId: number;
+  privateKey: string;
+  webhookSecret: string;
+  webhookPath: string;
+  port: number;
+  host: string;
+  /** GitHub Enterprise (or a local fake GitHub): the REST base URL; GraphQL is derived from it. */
+  baseUrl?: string;
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  production: boolean;
+}
+
+export class ServerConfigError extends Error {
+  override name = "ServerConfigError";
+}
+
+/**
+ * The server's configuration from the environment alone (the standard Probot variables). Every problem
+ * is collected and reported at once. In production a missing or default webhook secret refuses to
+ * start: Probot would otherwise accept webhooks signed with the public word "development".
+ */
+export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === "production";
+  const appId = Number(env.APP_ID);
+  if (!Number.isInteger(appId) || appId <= 0) problems.push("APP_ID must be the App's numeric id");
+  let privateKey = env.PRIVATE_KEY ?? "";
+  if (!privateKey && env.PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(env.PRIVATE_KEY_PATH, "utf8");
+    } catch (error) {
+      problems.push(`PRIVATE_KEY_PATH cannot be read: ${(error as Error).message}`);
+    }
+  }
+  privateKey = normalizeKey(privateKey);
+  if (!privateKey && !problems.some((p) => p.startsWith("PRIVATE_KEY_PATH"))) problems.push("PRIVATE_KEY or PRIVATE_KEY_PATH must give the App's private key");
+  else if (privateKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) problems.push("the private key is not a PEM key (PRIVATE_KEY may also be base64 of one)");
+  const webhookSecret = env.WEBHOOK_SECRET ?? "";
+  if (production && (webhookSecret === "" || webhookSecret === "development")) {
+    problems.push("WEBHOOK_SECRET must be set to the App's webhook secret: refusing to accept unsigned or default-signed webhooks in production");
+  }
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push("PORT must be a port number");
+  const level = env.LOG_LEVEL ?? "info";
+  if (!["trace", "debug", "info", "warn", "error", "fatal"].includes(level)) problems.push("LOG_LEVEL must be trace, debug, info, warn, error or fatal");
+  if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
+  const protocol = env.GHE_PROTOCOL ?? "https";
+  return {
+    appId,
+    privateKey,
+    webhookSecret: webhookSecret || "development",
+    webhookPath: env.WEBHOOK_PATH ?? "/api/github/webhooks",
+    port,
+    // Containers must listen on every interface; a developer's laptop only on itself.
+    host: env.HOST ?? (production ? "0.0.0.0" : "localhost"),
+    ...(env.GHE_HOST ? { baseUrl: `${protocol}://${env.GHE_HOST}/api/v3` } : {}),
+    logLevel: level as ServerConfig["logLevel"],
+    production,
+  };
+}
+
+/** Accepts a PEM key as is, with escaped newlines (one-line env files), or base64-encoded. */
+function normalizeKey(key: string): string {
+  const trimmed = key.trim();
+  if (trimmed === "") return "";
+  if (trimmed.includes("-----BEGIN")) return trimmed.replace(/\\n/g, "\n");
+  const decoded = Buffer.from(trimmed, "base64").toString("utf8");
+  return decoded.includes("-----BEGIN") ? decoded : trimmed;
+}

@@ -1,0 +1,54 @@
+import type { ChangeSet, ChangeStatus, FileChange } from "../engine/change-set.js";
+import type { GitHub, RepoRef } from "./github-types.js";
+import { keyOf, readFilesAt } from "./read-files-at.js";
+
+/** GitHub lists at most this many files of a PR; beyond it the list is silently partial. */
+export const maxListedFiles = 3000;
+/** The compare API lists at most this many files. */
+const compareFileLimit = 300;
+
+export class ChangeTooLargeError extends Error {
+  override name = "ChangeTooLargeError";
+}
+
+export interface ChangedPath {
+  path: string;
+  status: ChangeStatus;
+  previousPath?: string;
+}
+
+const statusOf: Record<string, ChangeStatus> = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", copied: "added", changed: "modified" };
+
+/**
+ * The files base...head changes, and their merge base, with the fewest calls: one compare (which
+ * also gives the merge base) for up to 300 files, else the PR's paged file list. At GitHub's cap of
+ * 3,000 files the list may be partial: that fails closed, never validates a partial set.
+ */
+export async function listChanges(github: GitHub, repo: RepoRef, base: string, head: string, pullNumber?: number): Promise<{ mergeBase: string; files: ChangedPath[] }> {
+  const { data } = await github.rest.repos.compareCommitsWithBasehead({ owner: repo.owner, repo: repo.repo, basehead: `${base}...${head}`, per_page: 1 });
+  const mergeBase = data.merge_base_commit.sha;
+  let listed = data.files ?? [];
+  if (listed.length >= compareFileLimit) {
+    if (pullNumber === undefined) throw new ChangeTooLargeError(`the change touches ${compareFileLimit} files or more, more than can be listed for a merge group: too large to validate`);
+    listed = await github.paginate(github.rest.pulls.listFiles, { owner: repo.owner, repo: repo.repo, pull_number: pullNumber, per_page: 100 });
+    if (listed.length >= maxListedFiles) throw new ChangeTooLargeError(`the pull request changes ${maxListedFiles} files or more, GitHub's listing limit: too large to validate`);
+  }
+  return {
+    mergeBase,
+    files: listed.map((f) => ({ path: f.filename, status: statusOf[f.status] ?? "modified", ...(f.previous_filename ? { previousPath: f.previous_filename } : {}) })),
+  };
+}
+
+/** Reads both versions of the given changed files: at the merge base and at the head, batched. */
+export async function readChangeSet(github: GitHub, repo: RepoRef, mergeBase: string, head: string, changed: readonly ChangedPath[], maxBytes: number): Promise<ChangeSet> {
+  const read = await readFilesAt(github, repo, [
+    ...changed.filter((f) => f.status !== "added").map((f) => ({ oid: mergeBase, path: f.previousPath ?? f.path })),
+    ...changed.filter((f) => f.status !== "removed").map((f) => ({ oid: head, path: f.path })),
+  ], maxBytes);
+  const files: FileChange[] = changed.map((f) => {
+    const b = f.status !== "added" ? read.files.get(keyOf(mergeBase, f.previousPath ?? f.path)) : undefined;
+    const a = f.status !== "removed" ? read.files.get(keyOf(head, f.path)) : undefined;
+    return { ...f, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) };
+  });
+  return { base: mergeBase, head, files };
+}
