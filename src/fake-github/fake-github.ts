@@ -1,0 +1,227 @@
+import { executeGraphql } from "./fake-graphql.js";
+import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository } from "./fake-state.js";
+import { GitStore } from "./git-store.js";
+
+export interface FakeRequest {
+  method: string;
+  /** Path and query, e.g. `/repos/o/r/pulls/1/files?page=2`; a GHE `/api/v3` or `/api` prefix is accepted. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}
+
+export interface FakeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+type Route = (match: RegExpMatchArray, request: FakeRequest, url: URL) => Promise<FakeResponse> | FakeResponse;
+
+/**
+ * An in-memory GitHub for tests and the demo: repositories are real git repositories, pull requests
+ * point at their branches, and the REST and GraphQL calls Gitgate makes are answered from them.
+ * Every request is recorded, so tests can count them and read what was sent.
+ */
+export class FakeGitHub {
+  readonly repositories = new Map<string, FakeRepository>();
+  readonly requests: FakeRequest[] = [];
+  private nextId = 1000;
+  private readonly tokens = new Map<string, number>();
+
+  /**
+   * @param appId the App whose installation tokens the fake mints
+   * @param publicUrl where clients reach the REST API (pagination links are absolute)
+   */
+  constructor(readonly appId: number, public publicUrl = "https://api.github.com") {}
+
+  addRepository(owner: string, name: string, gitDir: string, installationId = 1): FakeRepository {
+    const repo: FakeRepository = { owner, name, git: new GitStore(gitDir), installationId, pulls: new Map(), checkRuns: [], comments: [] };
+    this.repositories.set(`${owner}/${name}`.toLowerCase(), repo);
+    return repo;
+  }
+
+  openPullRequest(repo: FakeRepository, pr: Omit<FakePullRequest, "state" | "draft" | "labels"> & Partial<FakePullRequest>): FakePullRequest {
+    const full: FakePullRequest = { state: "open", draft: false, labels: [], ...pr };
+    repo.pulls.set(full.number, full);
+    return full;
+  }
+
+  repository(owner: string, name: string): FakeRepository | undefined {
+    return this.repositories.get(`${owner}/${name}`.toLowerCase());
+  }
+
+  /** Requests made with installation tokens (what an evaluation costs), not token minting. */
+  get apiRequests(): FakeRequest[] {
+    return this.requests.filter((r) => !/\/access_tokens$/.test(new URL(r.url, "http://x").pathname));
+  }
+
+  async handle(request: FakeRequest): Promise<FakeResponse> {
+    this.requests.push(request);
+    const url = new URL(request.url, "http://fake.invalid");
+    const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "").replace(/^\/api\/graphql$/, "/graphql");
+    for (const [method, pattern, route] of this.routes) {
+      if (method !== request.method.toUpperCase()) continue;
+      const match = path.match(pattern);
+      if (match) {
+        try {
+          return await route(match, request, url);
+        } catch (error) {
+          return { status: 500, body: { message: (error as Error).message } };
+        }
+      }
+    }
+    return { status: 404, body: { message: `Not Found: ${request.method} ${path}` } };
+  }
+
+  private viewerAppId(request: FakeRequest): number | undefined {
+    const auth = String(request.headers.authorization ?? "");
+    const token = auth.replace(/^(token|bearer)\s+/i, "");
+    return this.tokens.has(token) ? this.appId : undefined;
+  }
+
+  private repo(match: RegExpMatchArray): FakeRepository {
+    const repo = this.repository(match[1]!, match[2]!);
+    if (!repo) throw Object.assign(new Error("Not Found"), { status: 404 });
+    return repo;
+  }
+
+  private readonly routes: [string, RegExp, Route][] = [
+    ["POST", /^\/app\/installations\/(\d+)\/access_tokens$/, (m) => {
+      const token = `ghs_fake${m[1]}x${this.nextId++}`;
+      this.tokens.set(token, Number(m[1]));
+      return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: "write", contents: "read", pull_requests: "write" }, repository_selection: "all" } };
+    }],
+    ["POST", /^\/graphql$/, async (_m, request) => ({
+      status: 200,
+      body: await executeGraphql(request.body as { query: string; variables?: Record<string, unknown> }, {
+        repository: (owner, name) => this.repository(owner, name),
+        viewerAppId: this.viewerAppId(request),
+      }),
+    })],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/, async (m) => {
+      const repo = this.repo(m);
+      const [base, head] = decodeURIComponent(m[3]!).split("...") as [string, string];
+      const [baseSha, headSha] = await Promise.all([repo.git.resolve(base), repo.git.resolve(head)]);
+      if (!baseSha || !headSha) return { status: 404, body: { message: "Not Found" } };
+      const mergeBase = await repo.git.mergeBase(baseSha, headSha);
+      const files = await repo.git.changedFiles(baseSha, headSha);
+      return { status: 200, body: { status: "ahead", merge_base_commit: { sha: mergeBase }, base_commit: { sha: baseSha }, files: files.slice(0, 300) } };
+    }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, async (m, _r, url) => {
+      const repo = this.repo(m);
+      const pr = repo.pulls.get(Number(m[3]));
+      if (!pr) return { status: 404, body: { message: "Not Found" } };
+      const files = (await repo.git.changedFiles(pr.baseRef, pr.headRef)).slice(0, 3000);
+      return paginate(files, url, this.publicUrl);
+    }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/, async (m) => {
+      const repo = this.repo(m);
+      const pr = repo.pulls.get(Number(m[3]));
+      if (!pr) return { status: 404, body: { message: "Not Found" } };
+      return { status: 200, body: await this.pullJson(repo, pr) };
+    }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls$/, async (m, _r, url) => {
+      const repo = this.repo(m);
+      const state = url.searchParams.get("state") ?? "open";
+      const base = url.searchParams.get("base");
+      const pulls = [...repo.pulls.values()].filter((p) => (state === "all" || p.state === state) && (!base || p.baseRef === base));
+      return paginate(await Promise.all(pulls.map((p) => this.pullJson(repo, p))), url, this.publicUrl);
+    }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/, async (m) => {
+      const content = await this.repo(m).git.blob(m[3]!);
+      return { status: 200, body: { sha: m[3], size: content.length, encoding: "base64", content: content.toString("base64") } };
+    }],
+    ["POST", /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, (m, request) => {
+      const body = request.body as Record<string, unknown> & { output?: FakeCheckRun["output"] };
+      const run: FakeCheckRun = {
+        id: this.nextId++,
+        appId: this.appId,
+        name: String(body.name),
+        head_sha: String(body.head_sha),
+        status: String(body.status ?? "queued"),
+        conclusion: (body.conclusion as string | undefined) ?? null,
+        output: { annotations: [], ...(body.output ?? {}) },
+        actions: (body.actions as Record<string, unknown>[] | undefined) ?? [],
+      };
+      this.repo(m).checkRuns.push(run);
+      return { status: 201, body: checkRunJson(run) };
+    }],
+    ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/, (m, request) => {
+      const run = this.repo(m).checkRuns.find((r) => r.id === Number(m[3]));
+      if (!run) return { status: 404, body: { message: "Not Found" } };
+      const body = request.body as Record<string, unknown> & { output?: FakeCheckRun["output"] };
+      if (body.status) run.status = String(body.status);
+      if (body.conclusion) {
+        run.conclusion = String(body.conclusion);
+        run.status = "completed";
+      }
+      if (body.actions) run.actions = body.actions as Record<string, unknown>[];
+      if (body.output) {
+        // GitHub appends the annotations of every update to those already there.
+        const { annotations = [], ...rest } = body.output;
+        run.output = { ...run.output, ...rest, annotations: [...run.output.annotations, ...annotations] };
+      }
+      return { status: 200, body: checkRunJson(run) };
+    }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/check-runs$/, async (m, _r, url) => {
+      const repo = this.repo(m);
+      const sha = (await repo.git.resolve(decodeURIComponent(m[3]!))) ?? m[3];
+      const name = url.searchParams.get("check_name");
+      const appId = url.searchParams.get("app_id");
+      const runs = repo.checkRuns.filter((r) => r.head_sha === sha && (!name || r.name === name) && (!appId || r.appId === Number(appId)));
+      return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkRunJson) } };
+    }],
+    ["POST", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (m, request) => {
+      const comment: FakeComment = {
+        id: this.nextId++,
+        issueNumber: Number(m[3]),
+        body: String((request.body as { body: string }).body),
+        author: { login: "gitgate[bot]", ...(this.viewerAppId(request) ? { appId: this.appId } : {}) },
+      };
+      this.repo(m).comments.push(comment);
+      return { status: 201, body: commentJson(comment) };
+    }],
+    ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/, (m, request) => {
+      const comment = this.repo(m).comments.find((c) => c.id === Number(m[3]));
+      if (!comment) return { status: 404, body: { message: "Not Found" } };
+      comment.body = String((request.body as { body: string }).body);
+      return { status: 200, body: commentJson(comment) };
+    }],
+  ];
+
+  private async pullJson(repo: FakeRepository, pr: FakePullRequest) {
+    const [head, base] = await Promise.all([repo.git.resolve(pr.headRef), repo.git.resolve(pr.baseRef)]);
+    return {
+      number: pr.number,
+      state: pr.state,
+      title: pr.title,
+      draft: pr.draft,
+      user: { login: pr.author },
+      labels: pr.labels.map((name) => ({ name })),
+      head: { ref: pr.headRef, sha: head },
+      base: { ref: pr.baseRef, sha: base },
+    };
+  }
+}
+
+function paginate<T>(items: readonly T[], url: URL, publicUrl: string): FakeResponse {
+  const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+  const page = Number(url.searchParams.get("page") ?? 1);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const headers: Record<string, string> = {};
+  if (page * perPage < items.length) {
+    const next = new URLSearchParams(url.searchParams);
+    next.set("page", String(page + 1));
+    headers.link = `<${publicUrl}${url.pathname.replace(/^\/api\/v3(?=\/)/, "")}?${next}>; rel="next"`;
+  }
+  return { status: 200, headers, body: slice };
+}
+
+function checkRunJson(run: FakeCheckRun) {
+  return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, app: { id: run.appId }, output: { ...run.output, annotations_count: run.output.annotations.length } };
+}
+
+function commentJson(comment: FakeComment) {
+  return { id: comment.id, body: comment.body, user: { login: comment.author.login, type: comment.author.appId ? "Bot" : "User" } };
+}

@@ -1,0 +1,130 @@
+import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import { schema as published } from "@octokit/graphql-schema";
+import type { FakeRepository } from "./fake-state.js";
+
+let schema: GraphQLSchema | undefined;
+
+/** GitHub's own published GraphQL schema: every query Gitgate sends is validated against it. */
+function githubSchema(): GraphQLSchema {
+  schema ??= buildSchema(published.idl, { assumeValidSDL: true });
+  return schema;
+}
+
+export interface GraphqlContext {
+  repository(owner: string, name: string): FakeRepository | undefined;
+  /** The App whose installation token made the request. */
+  viewerAppId: number | undefined;
+}
+
+const notFound = (message: string) => new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
+
+/** Blob.text is truncated past this size, as GitHub truncates large blobs. */
+export const blobTextLimit = 512 * 1024;
+
+/**
+ * Executes a GraphQL request against GitHub's schema with resolvers backed by the fake's state and
+ * real git. Errors come back shaped as GitHub shapes them (a top-level `type`, e.g. NOT_FOUND).
+ */
+export async function executeGraphql(body: { query: string; variables?: Record<string, unknown> }, context: GraphqlContext): Promise<unknown> {
+  const result = await graphql({
+    schema: githubSchema(),
+    source: body.query,
+    variableValues: body.variables ?? {},
+    rootValue: {
+      repository: ({ owner, name }: { owner: string; name: string }) => {
+        const repo = context.repository(owner, name);
+        if (!repo) throw notFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
+        return repositoryNode(repo, context);
+      },
+    },
+  });
+  return {
+    ...(result.data !== undefined ? { data: result.data } : {}),
+    ...(result.errors ? { errors: result.errors.map((e) => ({ ...e.toJSON(), ...(e.extensions?.type ? { type: e.extensions.type } : {}) })) } : {}),
+  };
+}
+
+function repositoryNode(repo: FakeRepository, context: GraphqlContext) {
+  return {
+    name: repo.name,
+    pullRequest: async ({ number }: { number: number }) => {
+      const pr = repo.pulls.get(number);
+      if (!pr) throw notFound(`Could not resolve to a PullRequest with the number of ${number}.`);
+      const [headOid, baseOid] = await Promise.all([repo.git.resolve(pr.headRef), repo.git.resolve(pr.baseRef)]);
+      return {
+        number: pr.number,
+        title: pr.title,
+        state: pr.state === "open" ? "OPEN" : "CLOSED",
+        isDraft: pr.draft,
+        headRefOid: headOid,
+        baseRefOid: baseOid,
+        headRefName: pr.headRef,
+        baseRefName: pr.baseRef,
+        author: { __typename: "User", login: pr.author },
+        labels: () => ({ nodes: pr.labels.map((name) => ({ name })) }),
+        comments: ({ first, last }: { first?: number; last?: number }) => {
+          const all = repo.comments.filter((c) => c.issueNumber === number);
+          const nodes = last ? all.slice(-last) : all.slice(0, first ?? all.length);
+          return { nodes: nodes.map((c) => ({ databaseId: c.id, body: c.body, viewerDidAuthor: c.author.appId !== undefined && c.author.appId === context.viewerAppId })) };
+        },
+        commits: () => ({ nodes: [{ commit: commitNode(repo, headOid!) }] }),
+      };
+    },
+    object: async ({ expression, oid }: { expression?: string; oid?: string }) => objectNode(repo, expression ?? oid ?? ""),
+  };
+}
+
+async function objectNode(repo: FakeRepository, expression: string): Promise<unknown> {
+  const found = await repo.git.object(expression);
+  if (!found) return null;
+  if (found.type === "commit") return commitNode(repo, found.oid);
+  if (found.type === "tree") {
+    const prefix = expression.includes(":") ? expression.slice(expression.indexOf(":") + 1).replace(/\/+$/, "") : "";
+    return treeNode(repo, found.oid, prefix);
+  }
+  const content = await repo.git.blob(found.oid);
+  const isBinary = content.subarray(0, 8000).includes(0);
+  const text = isBinary ? null : content.toString("utf8");
+  return {
+    __typename: "Blob",
+    oid: found.oid,
+    byteSize: content.length,
+    isBinary,
+    isTruncated: !isBinary && content.length > blobTextLimit,
+    text: text === null ? null : text.length > blobTextLimit ? text.slice(0, blobTextLimit) : text,
+  };
+}
+
+function treeNode(repo: FakeRepository, oid: string, prefix: string) {
+  return {
+    __typename: "Tree",
+    oid,
+    entries: async () =>
+      (await repo.git.treeEntries(oid, prefix)).map((entry) => ({
+        path: entry.path,
+        name: entry.path.split("/").pop(),
+        type: entry.type,
+        oid: entry.oid,
+        object: () => (entry.type === "tree" ? treeNode(repo, entry.oid, entry.path) : objectNode(repo, entry.oid)),
+      })),
+  };
+}
+
+function commitNode(repo: FakeRepository, oid: string) {
+  return {
+    __typename: "Commit",
+    oid,
+    checkSuites: ({ filterBy }: { filterBy?: { appId?: number } }) => {
+      const runs = repo.checkRuns.filter((r) => r.head_sha === oid && (filterBy?.appId === undefined || r.appId === filterBy.appId));
+      const apps = [...new Set(runs.map((r) => r.appId))];
+      return {
+        nodes: apps.map((appId) => ({
+          app: { databaseId: appId },
+          checkRuns: ({ filterBy: runFilter }: { filterBy?: { checkName?: string } }) => ({
+            nodes: runs.filter((r) => r.appId === appId && (runFilter?.checkName === undefined || r.name === runFilter.checkName)).map((r) => ({ databaseId: r.id, name: r.name })),
+          }),
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { runGit } from "../git/run-git.js";
+
+export interface TreeEntry {
+  path: string;
+  type: "blob" | "tree";
+  oid: string;
+}
+
+export interface ChangedFile {
+  filename: string;
+  status: "added" | "removed" | "modified" | "renamed";
+  previous_filename?: string;
+}
+
+/**
+ * A real git repository behind the fake GitHub: every answer (objects, merge bases, changed files)
+ * comes from git itself, so the fake has GitHub's git semantics rather than an imitation of them.
+ */
+export class GitStore {
+  constructor(readonly dir: string) {}
+
+  async resolve(rev: string): Promise<string | undefined> {
+    try {
+      return (await runGit(this.dir, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).toString().trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Resolves `rev:path` (GitHub's object(expression:)) to a blob or tree. */
+  async object(expression: string): Promise<{ type: "blob" | "tree" | "commit"; oid: string } | undefined> {
+    try {
+      const [type, oid] = (await runGit(this.dir, ["cat-file", "--batch-check=%(objecttype) %(objectname)"], `${expression}\n`)).toString().trim().split(" ");
+      if (type === "blob" || type === "tree" || type === "commit") return { type, oid: oid! };
+    } catch {
+      // missing
+    }
+    return undefined;
+  }
+
+  async blob(oid: string): Promise<Buffer> {
+    return runGit(this.dir, ["cat-file", "blob", oid]);
+  }
+
+  async treeEntries(oid: string, prefix: string): Promise<TreeEntry[]> {
+    const out = (await runGit(this.dir, ["ls-tree", "-z", oid])).toString();
+    return out.split("\0").filter(Boolean).map((line) => {
+      const [meta, name] = line.split("\t") as [string, string];
+      const [, type, entryOid] = meta.split(" ") as [string, "blob" | "tree", string];
+      return { path: prefix ? `${prefix}/${name}` : name, type, oid: entryOid };
+    });
+  }
+
+  async mergeBase(a: string, b: string): Promise<string> {
+    return (await runGit(this.dir, ["merge-base", a, b])).toString().trim();
+  }
+
+  /** Files changed by base...head, with renames, as GitHub's compare and PR files list them. */
+  async changedFiles(base: string, head: string): Promise<ChangedFile[]> {
+    const mergeBase = await this.mergeBase(base, head);
+    const fields = (await runGit(this.dir, ["diff", "-z", "--name-status", "-M", mergeBase, head])).toString().split("\0");
+    const files: ChangedFile[] = [];
+    for (let i = 0; i < fields.length - 1; ) {
+      const letter = fields[i++]!.charAt(0);
+      if (letter === "R") {
+        const from = fields[i++]!;
+        files.push({ filename: fields[i++]!, status: "renamed", previous_filename: from });
+      } else {
+        files.push({ filename: fields[i++]!, status: letter === "A" ? "added" : letter === "D" ? "removed" : "modified" });
+      }
+    }
+    return files;
+  }
+}

@@ -1,0 +1,98 @@
+import { sign } from "@octokit/webhooks-methods";
+import webhookExamples from "@octokit/webhooks-examples/api.github.com/index.json" with { type: "json" };
+import { generateKeyPairSync } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import nock from "nock";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { createGitgateApp } from "../../src/app/gitgate-app.js";
+import type { WorkQueue } from "../../src/app/work-queue.js";
+import { FakeGitHub } from "../../src/fake-github/fake-github.js";
+import type { FakeRepository } from "../../src/fake-github/fake-state.js";
+import { createRegoCompiler } from "../../src/opa/compile-rego.js";
+import { routeGitHubTo } from "./fake-github-nock.js";
+
+export const appId = 4242;
+export const installationId = 77;
+export const webhookSecret = "test-webhook-secret";
+const owner = "acme";
+const name = "platform-config";
+
+const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+
+export interface AppHarness {
+  fake: FakeGitHub;
+  repo: FakeRepository;
+  queue: WorkQueue;
+  /** POSTs a signed webhook to the app's real HTTP endpoint and returns the HTTP status. */
+  deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The real app (Probot, handlers, queue, engine) on an HTTP server, with GitHub faked behind nock. */
+export async function startApp(gitDir: string): Promise<AppHarness> {
+  const fake = new FakeGitHub(appId);
+  const repo = fake.addRepository(owner, name, gitDir, installationId);
+  routeGitHubTo(fake);
+  const probot = new Probot({
+    appId,
+    privateKey,
+    secret: webhookSecret,
+    log: pino({ level: process.env.TEST_LOG ?? "silent" }),
+    // Throttling off so tests do not wait a second between writes; retries on, with short delays.
+    // (A function, so it applies after Probot's own defaults, which would otherwise replace it.)
+    Octokit: ProbotOctokit.defaults((options: Record<string, Record<string, unknown> | undefined>) => ({
+      ...options,
+      throttle: { ...options.throttle, enabled: false },
+      retry: { ...options.retry, retryAfterBaseValue: 5 },
+    })),
+  });
+  const app = createGitgateApp({ appId, compileRego: createRegoCompiler(), today: () => "2026-06-01" });
+  await probot.load(app.appFn);
+  const middleware = await probot.getNodeMiddleware();
+  const server: Server = createServer((req, res) => {
+    void middleware(req, res, () => res.writeHead(404).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  nock.enableNetConnect("127.0.0.1");
+  return {
+    fake,
+    repo,
+    queue: app.queue(),
+    async deliver(event, payload, options = {}) {
+      const body = JSON.stringify(payload);
+      const response = await fetch(`http://127.0.0.1:${port}${probot.webhookPath}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": event,
+          "x-github-delivery": options.id ?? crypto.randomUUID(),
+          "x-hub-signature-256": options.signature ?? (await sign(webhookSecret, body)),
+        },
+        body,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    async close() {
+      await app.queue().onIdle();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      nock.cleanAll();
+      nock.enableNetConnect();
+    },
+  };
+}
+
+type Example = { name: string; examples: Record<string, unknown>[] };
+
+/** A real example payload from @octokit/webhooks-examples, pointed at the test repository. */
+export function examplePayload(event: string, action: string | undefined, patch: (payload: Record<string, any>) => void = () => undefined): Record<string, any> {
+  const examples = (webhookExamples as unknown as Example[]).find((e) => e.name === event)!.examples;
+  const example = examples.find((e) => (action === undefined || e.action === action) && e.installation) ?? examples.find((e) => action === undefined || e.action === action)!;
+  const payload = structuredClone(example) as Record<string, any>;
+  payload.installation = { ...(payload.installation ?? {}), id: installationId };
+  payload.repository = { ...payload.repository, name, full_name: `${owner}/${name}`, owner: { ...payload.repository.owner, login: owner } };
+  patch(payload);
+  return payload;
+}
