@@ -27,6 +27,7 @@ export class FakeGitHub {
   readonly repositories = new Map<string, FakeRepository>();
   readonly requests: FakeRequest[] = [];
   private nextId = 1000;
+  private readonly faults: { method: string; path: RegExp; status: number; remaining: number }[] = [];
   private readonly tokens = new Map<string, number>();
 
   /**
@@ -56,10 +57,20 @@ export class FakeGitHub {
     return this.requests.filter((r) => !/\/access_tokens$/.test(new URL(r.url, "http://x").pathname));
   }
 
+  /** Makes the next `times` matching requests fail with `status` (a flaky or failing GitHub). */
+  failNext(method: string, path: RegExp, status: number, times = 1): void {
+    this.faults.push({ method: method.toUpperCase(), path, status, remaining: times });
+  }
+
   async handle(request: FakeRequest): Promise<FakeResponse> {
     this.requests.push(request);
     const url = new URL(request.url, "http://fake.invalid");
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "").replace(/^\/api\/graphql$/, "/graphql");
+    const fault = this.faults.find((f) => f.remaining > 0 && f.method === request.method.toUpperCase() && f.path.test(path));
+    if (fault) {
+      fault.remaining--;
+      return { status: fault.status, body: { message: `injected ${fault.status}` } };
+    }
     for (const [method, pattern, route] of this.routes) {
       if (method !== request.method.toUpperCase()) continue;
       const match = path.match(pattern);

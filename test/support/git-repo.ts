@@ -10,6 +10,9 @@ export interface TestRepo {
   dir: string;
   /** Commits `files` on a new branch `name` started from `from`. */
   branch(name: string, from: string, files: Files): Promise<void>;
+  /** Commits `files` on top of an existing branch (a push). */
+  commit(branch: string, files: Files): Promise<void>;
+  sha(rev: string): Promise<string>;
   remove(): Promise<void>;
 }
 
@@ -39,6 +42,12 @@ export async function createTestRepo(base: Files): Promise<TestRepo> {
       await write(files);
       await git("checkout", "-q", "main");
     },
+    async commit(branch, files) {
+      await git("checkout", "-q", branch);
+      await write(files);
+      await git("checkout", "-q", "main");
+    },
+    sha: async (rev) => (await git("rev-parse", rev)).toString().trim(),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

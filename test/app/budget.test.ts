@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Files, TestRepo } from "../support/git-repo.js";
+import { createTestRepo } from "../support/git-repo.js";
+import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
+
+const config = `version: 1
+schemas:
+  - files: "apps/*/values.yaml"
+    schema: schemas/values.schema.json
+  - files: "k8s/**"
+    schema: kubernetes
+policies:
+  builtin: [kubernetes, gitops]
+  paths: [policy/]
+`;
+const deployment = (i: number, replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-${i}
+  namespace: team
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: { app: svc-${i} }
+  template:
+    metadata:
+      labels: { app: svc-${i} }
+    spec:
+      securityContext: { runAsNonRoot: true }
+      containers:
+        - name: app
+          image: registry.example/svc-${i}:1.0.0
+          resources:
+            requests: { cpu: 100m, memory: 64Mi }
+            limits: { cpu: 200m, memory: 128Mi }
+          readinessProbe: { httpGet: { path: /ready, port: 8080 } }
+          livenessProbe: { httpGet: { path: /live, port: 8080 } }
+`;
+const files = (count: number, replicas: number): Files => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k8s/svc-${i}.yaml`, deployment(i, replicas)]));
+
+let repo: TestRepo;
+let app: AppHarness;
+const branches = { "ten-files": 10, "hundred-files": 100, "three-hundred-files": 300, "three-thousand-files": 3000 };
+
+beforeAll(async () => {
+  repo = await createTestRepo({
+    ".github/gitgate.yml": config,
+    "schemas/values.schema.json": JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } }),
+    "policy/main.rego": "package main\n\nimport rego.v1\n\nwarn contains \"no team label\" if {\n  input.kind == \"Deployment\"\n  not input.metadata.labels.team\n}\n",
+    ...files(3000, 2),
+  });
+  for (const [name, count] of Object.entries(branches)) await repo.branch(name, "main", files(count, 3));
+  await repo.branch("secret", "main", {
+    "k8s/db-secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: team\nstringData:\n  password: Zx9-correct-horse-battery-staple-Qw7\n  token: ghp_0123456789abcdefghijABCDEFGHIJ012345\n",
+  });
+  app = await startApp(repo.dir);
+  [...Object.keys(branches), "secret"].forEach((name, i) => app.fake.openPullRequest(app.repo, { number: i + 1, title: name, author: "dev", headRef: name, baseRef: "main" }));
+}, 120_000);
+afterAll(async () => {
+  await app.close();
+  await repo.remove();
+});
+
+async function evaluate(number: number) {
+  const before = app.fake.apiRequests.length;
+  await app.deliver("pull_request", examplePayload("pull_request", "opened", (p) => {
+    p.number = number;
+    p.pull_request.number = number;
+  }));
+  await app.queue.onIdle();
+  return app.fake.apiRequests.slice(before);
+}
+
+describe("GitHub request budget", () => {
+  it("judges a 10-file PR in at most 10 requests", async () => {
+    const requests = await evaluate(1);
+    expect(requests.length).toBeLessThanOrEqual(10);
+    expect(app.repo.checkRuns.at(-1)).toMatchObject({ conclusion: "success" });
+  });
+
+  it("judges a 100-file PR in at most 10 requests: the count grows with pages, not files", async () => {
+    const requests = await evaluate(2);
+    expect(requests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/[0-9a-f]{40}/g, "<sha>")}`)).toEqual([
+      "POST /graphql", // the PR, its check run and comment
+      "POST /graphql", // config and exceptions at the base commit
+      "POST /graphql", // schemas and policy folders the config names
+      "POST /repos/acme/platform-config/check-runs", // in progress
+      "GET /repos/acme/platform-config/compare/<sha>...<sha>", // merge base and changed files
+      "POST /graphql", // both versions of the 100 files
+      "GET /repos/acme/platform-config/pulls/2", // head re-read before publishing
+      "PATCH /repos/acme/platform-config/check-runs/" + app.repo.checkRuns.at(-1)!.id, // verdict, annotations 1-50
+      "PATCH /repos/acme/platform-config/check-runs/" + app.repo.checkRuns.at(-1)!.id, // annotations 51-100 (a warning per file)
+      "POST /repos/acme/platform-config/issues/2/comments", // preview
+    ]);
+    expect(app.repo.checkRuns.at(-1)).toMatchObject({ conclusion: "success" });
+  });
+
+  it("completes a 300-file PR through the paged file list", async () => {
+    const requests = await evaluate(3);
+    expect(requests.filter((r) => r.url.includes("/pulls/3/files")).length).toBe(3);
+    const run = app.repo.checkRuns.at(-1)!;
+    expect(run.conclusion).toBe("success");
+    expect(run.output.summary).toContain("| 300 | 300 | 300 |");
+  });
+
+  it("fails closed on a PR at GitHub's 3,000-file listing cap instead of judging a partial list", async () => {
+    await evaluate(4);
+    const run = app.repo.checkRuns.at(-1)!;
+    expect(run).toMatchObject({ conclusion: "failure" });
+    expect(run.output.title).toBe("Could not evaluate");
+    expect(run.output.summary).toContain("too large to validate");
+  });
+});
+
+describe("secrets in a PR", () => {
+  it("never appear in any request body sent to GitHub", async () => {
+    const requests = await evaluate(5);
+    const sent = requests.map((r) => JSON.stringify(r.body ?? "")).join("\n");
+    expect(sent).toContain("v1 Secret team/db");
+    for (const value of ["Zx9-correct-horse-battery-staple-Qw7", "ghp_0123456789abcdefghijABCDEFGHIJ012345"]) {
+      for (const form of [value, Buffer.from(value).toString("base64")]) {
+        for (let i = 0; i + 8 <= form.length; i++) expect(sent).not.toContain(form.slice(i, i + 8));
+      }
+    }
+  });
+});
