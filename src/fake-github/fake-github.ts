@@ -1,4 +1,5 @@
 import { executeGraphql } from "./fake-graphql.js";
+import { requestBodyProblems } from "./openapi-bodies.js";
 import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository } from "./fake-state.js";
 import { GitStore } from "./git-store.js";
 
@@ -48,6 +49,11 @@ export class FakeGitHub {
     return full;
   }
 
+  /** Stops the git processes behind the repositories. */
+  close(): void {
+    for (const repo of this.repositories.values()) repo.git.close();
+  }
+
   repository(owner: string, name: string): FakeRepository | undefined {
     return this.repositories.get(`${owner}/${name}`.toLowerCase());
   }
@@ -83,6 +89,16 @@ export class FakeGitHub {
       }
     }
     return { status: 404, body: { message: `Not Found: ${request.method} ${path}` } };
+  }
+
+  /** Bodies GitHub would reject are answered 422, as GitHub answers them, and kept for tests to see. */
+  readonly rejectedBodies: { operation: string; problems: string[] }[] = [];
+
+  private invalidBody(operation: Parameters<typeof requestBodyProblems>[0], request: FakeRequest): FakeResponse | undefined {
+    const problems = requestBodyProblems(operation, request.body);
+    if (problems.length === 0) return undefined;
+    this.rejectedBodies.push({ operation, problems });
+    return { status: 422, body: { message: "Invalid request.", errors: problems } };
   }
 
   private viewerAppId(request: FakeRequest): number | undefined {
@@ -144,6 +160,8 @@ export class FakeGitHub {
       return { status: 200, body: { sha: m[3], size: content.length, encoding: "base64", content: content.toString("base64") } };
     }],
     ["POST", /^\/repos\/([^/]+)\/([^/]+)\/check-runs$/, (m, request) => {
+      const invalid = this.invalidBody("POST check-runs", request);
+      if (invalid) return invalid;
       const body = request.body as Record<string, unknown> & { output?: FakeCheckRun["output"] };
       const run: FakeCheckRun = {
         id: this.nextId++,
@@ -159,6 +177,8 @@ export class FakeGitHub {
       return { status: 201, body: checkRunJson(run) };
     }],
     ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/check-runs\/(\d+)$/, (m, request) => {
+      const invalid = this.invalidBody("PATCH check-run", request);
+      if (invalid) return invalid;
       const run = this.repo(m).checkRuns.find((r) => r.id === Number(m[3]));
       if (!run) return { status: 404, body: { message: "Not Found" } };
       const body = request.body as Record<string, unknown> & { output?: FakeCheckRun["output"] };
@@ -184,6 +204,8 @@ export class FakeGitHub {
       return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkRunJson) } };
     }],
     ["POST", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (m, request) => {
+      const invalid = this.invalidBody("POST comment", request);
+      if (invalid) return invalid;
       const comment: FakeComment = {
         id: this.nextId++,
         issueNumber: Number(m[3]),
@@ -194,6 +216,8 @@ export class FakeGitHub {
       return { status: 201, body: commentJson(comment) };
     }],
     ["PATCH", /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/, (m, request) => {
+      const invalid = this.invalidBody("PATCH comment", request);
+      if (invalid) return invalid;
       const comment = this.repo(m).comments.find((c) => c.id === Number(m[3]));
       if (!comment) return { status: 404, body: { message: "Not Found" } };
       comment.body = String((request.body as { body: string }).body);

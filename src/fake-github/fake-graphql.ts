@@ -82,7 +82,7 @@ async function objectNode(repo: FakeRepository, expression: string): Promise<unk
     const prefix = expression.includes(":") ? expression.slice(expression.indexOf(":") + 1).replace(/\/+$/, "") : "";
     return treeNode(repo, found.oid, prefix);
   }
-  const content = await repo.git.blob(found.oid);
+  const content = found.content;
   const isBinary = content.subarray(0, 8000).includes(0);
   const text = isBinary ? null : content.toString("utf8");
   return {

@@ -1,4 +1,5 @@
 import { runGit } from "../git/run-git.js";
+import { CatFile } from "./cat-file.js";
 
 export interface TreeEntry {
   path: string;
@@ -17,7 +18,15 @@ export interface ChangedFile {
  * comes from git itself, so the fake has GitHub's git semantics rather than an imitation of them.
  */
 export class GitStore {
-  constructor(readonly dir: string) {}
+  private readonly catFile: CatFile;
+
+  constructor(readonly dir: string) {
+    this.catFile = new CatFile(dir);
+  }
+
+  close(): void {
+    this.catFile.close();
+  }
 
   async resolve(rev: string): Promise<string | undefined> {
     try {
@@ -28,18 +37,15 @@ export class GitStore {
   }
 
   /** Resolves `rev:path` (GitHub's object(expression:)) to a blob or tree. */
-  async object(expression: string): Promise<{ type: "blob" | "tree" | "commit"; oid: string } | undefined> {
-    try {
-      const [type, oid] = (await runGit(this.dir, ["cat-file", "--batch-check=%(objecttype) %(objectname)"], `${expression}\n`)).toString().trim().split(" ");
-      if (type === "blob" || type === "tree" || type === "commit") return { type, oid: oid! };
-    } catch {
-      // missing
-    }
-    return undefined;
+  async object(expression: string): Promise<{ type: "blob" | "tree" | "commit"; oid: string; content: Buffer } | undefined> {
+    const found = await this.catFile.read(expression);
+    return found && found.type !== "tag" ? { type: found.type, oid: found.oid, content: found.content } : undefined;
   }
 
   async blob(oid: string): Promise<Buffer> {
-    return runGit(this.dir, ["cat-file", "blob", oid]);
+    const found = await this.catFile.read(oid);
+    if (found?.type !== "blob") throw new Error(`no blob ${oid}`);
+    return found.content;
   }
 
   async treeEntries(oid: string, prefix: string): Promise<TreeEntry[]> {

@@ -77,7 +77,10 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
     },
     async close() {
       await app.queue().onIdle();
+      // Every body Gitgate sent must be one the real GitHub accepts.
+      if (fake.rejectedBodies.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(fake.rejectedBodies)}`);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      fake.close();
       nock.cleanAll();
       nock.enableNetConnect();
     },
