@@ -1,11 +1,11 @@
 import { sign } from "@octokit/webhooks-methods";
-import webhookExamples from "@octokit/webhooks-examples/api.github.com/index.json" with { type: "json" };
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createGitgateApp } from "../../src/app/gitgate-app.js";
+import { examplePayload as realPayload } from "../../src/demo/example-payload.js";
 import type { WorkQueue } from "../../src/app/work-queue.js";
 import { FakeGitHub } from "../../src/fake-github/fake-github.js";
 import type { FakeRepository } from "../../src/fake-github/fake-state.js";
@@ -87,15 +87,7 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
   };
 }
 
-type Example = { name: string; examples: Record<string, unknown>[] };
-
 /** A real example payload from @octokit/webhooks-examples, pointed at the test repository. */
 export function examplePayload(event: string, action: string | undefined, patch: (payload: Record<string, any>) => void = () => undefined): Record<string, any> {
-  const examples = (webhookExamples as unknown as Example[]).find((e) => e.name === event)!.examples;
-  const example = examples.find((e) => (action === undefined || e.action === action) && e.installation) ?? examples.find((e) => action === undefined || e.action === action)!;
-  const payload = structuredClone(example) as Record<string, any>;
-  payload.installation = { ...(payload.installation ?? {}), id: installationId };
-  payload.repository = { ...payload.repository, name, full_name: `${owner}/${name}`, owner: { ...payload.repository.owner, login: owner } };
-  patch(payload);
-  return payload;
+  return realPayload(event, action, { owner, repo: name, installationId }, patch) as Record<string, any>;
 }
