@@ -7,7 +7,7 @@ import { countRequests } from "../github/count-requests.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import type { WorkQueue } from "./work-queue.js";
+import type { Job, WorkQueue } from "./work-queue.js";
 
 /** The part of a webhook context a job needs: who sent it, for which repository and installation. */
 export interface EventContext {
@@ -31,8 +31,31 @@ export interface JobOptions {
   onGitHubRequests?: (count: number, rateLimitRemaining: number | undefined) => void;
 }
 
+/**
+ * Deliveries are remembered this long to recognise GitHub's duplicates. A redelivery someone asks for
+ * later (usually because something failed) is processed again.
+ */
+const duplicateWindowMs = 10 * 60_000;
+
 /** Turns webhook events into queued jobs; each job authenticates as the installation when it runs. */
 export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions): Enqueue {
+  const seen = new Map<string, number>();
+  // The same delivery (same id) asks for the same work: do it once. Different deliveries about the
+  // same PR still coalesce in the queue.
+  const push = (delivery: string, job: Job) => {
+    const now = Date.now();
+    for (const [id, at] of seen) {
+      if (now - at < duplicateWindowMs) break;
+      seen.delete(id);
+    }
+    const id = `${delivery}\u0000${job.key}`;
+    if (seen.has(id)) {
+      app.log.debug(job.context, "duplicate delivery ignored");
+      return;
+    }
+    seen.set(id, now);
+    queue.push(job);
+  };
   const target = (context: EventContext) => {
     const { repository, installation } = context.payload;
     if (!repository?.owner || !installation) return undefined;
@@ -61,7 +84,7 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
       const t = target(context);
       if (!t) return;
       const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, pr: number };
-      queue.push({
+      push(context.id, {
         key: `pr:${log.repo}#${number}`,
         context: log,
         run: async () => {
@@ -74,7 +97,7 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
       const t = target(context);
       if (!t) return;
       const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, head: group.headSha };
-      queue.push({
+      push(context.id, {
         key: `merge-group:${log.repo}@${group.headSha}`,
         context: log,
         run: async () => {
@@ -83,19 +106,19 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
         },
       });
     },
-    baseBranchPush(context, push) {
+    baseBranchPush(context, change) {
       const t = target(context);
       if (!t) return;
-      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, branch: push.branch };
-      queue.push({
-        key: `push:${log.repo}:${push.branch}`,
+      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, branch: change.branch };
+      push(context.id, {
+        key: `push:${log.repo}:${change.branch}`,
         context: log,
         run: async () => {
           const d = await deps(t.repo, t.installation, log);
           try {
-            const plane = await loadGitHubControlPlane(d.github, t.repo, push.sha, options.compileRego);
-            if (!plane || (push.complete && !push.paths.some((p) => plane.isControlPlanePath(p)))) return;
-            const open = await d.github.paginate(d.github.rest.pulls.list, { owner: t.repo.owner, repo: t.repo.repo, state: "open", base: push.branch, per_page: 100 });
+            const plane = await loadGitHubControlPlane(d.github, t.repo, change.sha, options.compileRego);
+            if (!plane || (change.complete && !change.paths.some((p) => plane.isControlPlanePath(p)))) return;
+            const open = await d.github.paginate(d.github.rest.pulls.list, { owner: t.repo.owner, repo: t.repo.repo, state: "open", base: change.branch, per_page: 100 });
             d.log.info({ prs: open.length }, "control plane changed: re-evaluating open pull requests");
             for (const pr of open) enqueue.pullRequest(context, pr.number);
           } finally {

@@ -7,36 +7,34 @@ import { serveFakeGitHub } from "../fake-github/http-server.js";
 export const demoTarget = { owner: "acme", repo: "platform-config", installationId: 1 };
 export const demoAppId = 1001;
 
-export interface DemoWorld {
+export interface FakeGitHubWorld {
   fake: FakeGitHub;
   repo: FakeRepository;
-  example: ExampleRepo;
-  prs: (ExamplePr & { number: number })[];
   /** Environment for `npm start` against this fake GitHub. */
   env: Record<string, string>;
   webhookSecret: string;
   close(): Promise<void>;
 }
 
+export interface DemoWorld extends FakeGitHubWorld {
+  example: ExampleRepo;
+  prs: (ExamplePr & { number: number })[];
+}
+
 /**
- * A fake GitHub on localhost seeded from examples/: the sample repository with one open pull request
- * per prepared PR, and a freshly generated App key and webhook secret.
+ * A fake GitHub on localhost serving one repository (a git directory) with the given open pull
+ * requests, and a freshly generated App key and webhook secret to start Gitgate with.
  */
-export async function createDemoWorld(): Promise<DemoWorld> {
-  const examplePrs = await listExamplePrs();
-  const example = await buildExampleRepo(examplePrs);
+export async function createFakeGitHubWorld(gitDir: string, pulls: { number: number; title: string; author: string; branch: string }[]): Promise<FakeGitHubWorld> {
   const fake = new FakeGitHub(demoAppId);
-  const repo = fake.addRepository(demoTarget.owner, demoTarget.repo, example.dir, demoTarget.installationId);
-  const prs = examplePrs.map((pr, i) => ({ ...pr, number: i + 1 }));
-  for (const pr of prs) fake.openPullRequest(repo, { number: pr.number, title: pr.title, author: pr.author, headRef: pr.name, baseRef: "main" });
+  const repo = fake.addRepository(demoTarget.owner, demoTarget.repo, gitDir, demoTarget.installationId);
+  for (const pr of pulls) fake.openPullRequest(repo, { number: pr.number, title: pr.title, author: pr.author, headRef: pr.branch, baseRef: "main" });
   const http = await serveFakeGitHub(fake);
   const webhookSecret = randomBytes(24).toString("hex");
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
   return {
     fake,
     repo,
-    example,
-    prs,
     webhookSecret,
     env: {
       NODE_ENV: "production",
@@ -50,6 +48,22 @@ export async function createDemoWorld(): Promise<DemoWorld> {
     async close() {
       fake.close();
       await http.close();
+    },
+  };
+}
+
+/** The fake GitHub seeded from examples/: the sample repository with one open PR per prepared PR. */
+export async function createDemoWorld(): Promise<DemoWorld> {
+  const examplePrs = await listExamplePrs();
+  const example = await buildExampleRepo(examplePrs);
+  const prs = examplePrs.map((pr, i) => ({ ...pr, number: i + 1 }));
+  const world = await createFakeGitHubWorld(example.dir, prs.map((pr) => ({ number: pr.number, title: pr.title, author: pr.author, branch: pr.name })));
+  return {
+    ...world,
+    example,
+    prs,
+    async close() {
+      await world.close();
       await example.remove();
     },
   };

@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
 import type { Enqueue } from "../job-factory.js";
+import { safely } from "./safely.js";
 
 /**
  * A push to a branch: if it changed that branch's control plane, every open PR targeting the branch
@@ -7,7 +8,7 @@ import type { Enqueue } from "../job-factory.js";
  * the config; here only the pushed paths are collected.
  */
 export function onPush(app: Probot, enqueue: Enqueue): void {
-  app.on("push", async (context) => {
+  app.on("push", safely((context) => {
     const { ref, after, deleted, commits } = context.payload;
     if (deleted || !ref.startsWith("refs/heads/")) return;
     const paths = new Set<string>();
@@ -15,5 +16,5 @@ export function onPush(app: Probot, enqueue: Enqueue): void {
     // A push payload lists at most 2,048 commits: past that, assume the control plane changed.
     const complete = commits.length < 2048;
     enqueue.baseBranchPush(context, { branch: ref.slice("refs/heads/".length), sha: after, paths: [...paths], complete });
-  });
+  }));
 }

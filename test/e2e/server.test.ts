@@ -1,0 +1,90 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoWorld, demoTarget, type DemoWorld } from "../../src/demo/demo-world.js";
+import { examplePayload } from "../../src/demo/example-payload.js";
+import { sendWebhook } from "../../src/demo/send-webhook.js";
+import { startServerProcess, type ServerProcess } from "../../src/demo/server-process.js";
+import { waitForComment, waitForVerdict } from "../../src/demo/wait-for-verdict.js";
+
+// The real server, started as `npm start` starts it, talking HTTP to a fake GitHub on localhost.
+let world: DemoWorld;
+let server: ServerProcess;
+const logs = mkdtempSync(join(tmpdir(), "gitgate-e2e-"));
+
+beforeAll(async () => {
+  world = await createDemoWorld();
+  server = await startServerProcess(world.env, join(logs, "server.log"));
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+  await world?.close();
+});
+
+const webhooks = () => `${server.url}/api/github/webhooks`;
+const opened = (number: number, head: string) =>
+  examplePayload("pull_request", "opened", demoTarget, (p) => {
+    p.number = number;
+    p.pull_request.number = number;
+    p.pull_request.head.sha = head;
+  });
+
+describe("gitgate as a running server", () => {
+  it("answers health, readiness and metrics", async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: "ready" });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain("# TYPE gitgate_webhooks_received_total counter");
+    expect(metrics).toContain("# TYPE gitgate_evaluation_duration_seconds histogram");
+    expect(metrics).toContain("gitgate_queue_depth 0");
+  });
+
+  it("rejects a webhook with a bad signature and touches nothing", async () => {
+    const before = world.fake.requests.length;
+    const status = await sendWebhook(webhooks(), "not-the-secret", "pull_request", opened(1, "0".repeat(40)));
+    expect(status).toBe(400);
+    expect(world.fake.requests.length).toBe(before);
+  });
+
+  it("keeps serving after bad input", async () => {
+    const garbage = await fetch(webhooks(), { method: "POST", headers: { "content-type": "application/json", "x-github-event": "pull_request", "x-github-delivery": "x", "x-hub-signature-256": "sha256=00" }, body: "{not json" });
+    expect(garbage.status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(webhooks(), { method: "GET" })).status).toBeGreaterThanOrEqual(400);
+    expect(await sendWebhook(webhooks(), world.webhookSecret, "pull_request", { action: "opened" })).toBeLessThan(500);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it("judges every prepared PR as expected, with one check run per head and one preview comment each", async () => {
+    for (const pr of world.prs) {
+      const head = (await world.repo.git.resolve(pr.name))!;
+      const before = world.fake.apiRequests.length;
+      // Delivered twice, as GitHub sometimes does.
+      const delivery = `e2e-${pr.number}`;
+      expect(await sendWebhook(webhooks(), world.webhookSecret, "pull_request", opened(pr.number, head), delivery)).toBe(200);
+      expect(await sendWebhook(webhooks(), world.webhookSecret, "pull_request", opened(pr.number, head), delivery)).toBe(200);
+      const run = await waitForVerdict(world.repo, head);
+      expect(run.conclusion, pr.name).toBe(pr.expected.validate);
+      expect(await waitForComment(world.repo, pr.number)).toMatch(/^<!-- gitgate:preview -->/);
+      expect(world.repo.checkRuns.filter((r) => r.head_sha === head)).toHaveLength(1);
+      expect(world.repo.comments.filter((c) => c.issueNumber === pr.number)).toHaveLength(1);
+      expect(world.fake.apiRequests.length - before).toBeLessThanOrEqual(10);
+    }
+    expect(world.fake.rejectedBodies).toEqual([]);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="failure"\} 3/);
+    expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="success"\} 1/);
+    expect(metrics).toMatch(/gitgate_github_requests_total \d+/);
+  }, 120_000);
+});
+
+describe("starting the server", () => {
+  it("refuses to start in production without a webhook secret", () => {
+    const main = fileURLToPath(new URL("../../dist/app/main.js", import.meta.url));
+    const run = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, NODE_ENV: "production", APP_ID: "1", PRIVATE_KEY: world.env.PRIVATE_KEY }, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("WEBHOOK_SECRET must be set to the App's webhook secret");
+  });
+});
