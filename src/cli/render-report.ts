@@ -12,10 +12,10 @@ export function renderReport(report: Report, format: Format, color: boolean): st
     case "json":
       return renderJson(report);
     case "markdown":
-      return `${renderMarkdown(report)}\n${renderPreviewMarkdown(report)}`;
+      return report.mode === "snapshot" ? renderMarkdown(report) : `${renderMarkdown(report)}\n${renderPreviewMarkdown(report)}`;
     case "sarif":
       return renderSarif(report);
     case "text":
-      return `${renderText(report, { color })}\n${renderPreviewText(report)}`;
+      return report.mode === "snapshot" ? renderText(report, { color }) : `${renderText(report, { color })}\n${renderPreviewText(report)}`;
   }
 }

@@ -82,7 +82,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       for (const { change, head, base } of evaluated) {
         for (const doc of [...(base?.documents ?? []), ...(head?.documents ?? [])]) secrets.addDocument(change.path, doc.value, sensitivity);
       }
-      diff = semanticDiff(
+      if (!options.snapshot) diff = semanticDiff(
         evaluated.map(({ change, head, base }) => ({
           path: change.path,
           ...(change.previousPath ? { previousPath: change.previousPath } : {}),
@@ -133,6 +133,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   return sanitizeReport({
     conclusion,
     title: config || repairOnly ? titleOf(summary, conclusion) : "Gitgate config at the base is invalid",
+    mode: options.snapshot ? "snapshot" : "change",
     base: changes.base,
     head: changes.head,
     failOn,

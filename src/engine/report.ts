@@ -22,6 +22,8 @@ export interface Report {
   conclusion: Conclusion;
   /** One sentence saying why, for check-run titles and terminal output. */
   title: string;
+  /** "change": base...head (a PR); "snapshot": files as they are (`gitgate validate`), no preview. */
+  mode: "change" | "snapshot";
   base: string;
   head: string;
   failOn: "new" | "all";

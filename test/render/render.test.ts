@@ -16,7 +16,7 @@ const finding = (overrides: Partial<Finding> = {}): Finding => ({
 
 const report = (findings: Finding[]): Report => ({
   conclusion: findings.some((f) => f.severity === "error" && f.status === "new") ? "failure" : "success",
-  title: "1 new error", base: "a".repeat(40), head: "b".repeat(40), failOn: "new",
+  title: "1 new error", mode: "change", base: "a".repeat(40), head: "b".repeat(40), failOn: "new",
   summary: { changedFiles: 2, governedFiles: 2, documents: 3, errors: 1, warnings: 1, notices: 0, newErrors: 1, existingErrors: 0 },
   findings,
   snippets: { "clusters/prod/web.yaml": { 9: '  replicas: "12"' } },

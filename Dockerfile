@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1.7
+# Gitgate, the GitHub App. Multi-stage: build with dev dependencies, ship production ones only.
+ARG NODE_VERSION=24
+# Keep in step with pinnedOpaVersion in src/opa/opa-binary.ts.
+ARG OPA_VERSION=1.22.3
+
+# The pinned OPA compiler, from the official image (a static binary at /opa): compiles repository policies.
+FROM openpolicyagent/opa:${OPA_VERSION}-static AS opa
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Scripts off: `prepare` needs the sources, copied next; nothing else needs an install script.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    GITGATE_OPA=/usr/local/bin/opa \
+    GITGATE_CACHE_DIR=/tmp/gitgate-cache
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY schemas ./schemas
+COPY policies ./policies
+COPY app.yml ./
+COPY --from=opa /opa /usr/local/bin/opa
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/app/main.js"]
