@@ -104,6 +104,15 @@ describe("deliveries", () => {
     expect(run!.output.summary).toContain("injected 500");
   });
 
+  it("reads a file GraphQL truncates through the blob API, once per blob", async () => {
+    const big = configMap("big", '"1"') + Array.from({ length: 12_000 }, (_, i) => `# padding line ${i} to pass GitHub's GraphQL text limit`).join("\n") + "\n";
+    const { app } = await setup({ ".github/gitgate.yml": config }, { feature: { "k8s/big.yaml": big.replace('value: "1"', "value: 1") } });
+    await app.deliver("pull_request", prEvent("opened", 1));
+    await app.queue.onIdle();
+    expect(app.fake.apiRequests.filter((r) => r.url.includes("/git/blobs/"))).toHaveLength(1);
+    expect(app.repo.checkRuns[0]!.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.title}`)).toEqual(["k8s/big.yaml:6 schema/type"]);
+  });
+
   it("publishes nothing on a repository without config", async () => {
     const { app } = await setup({ "README.md": "# no gitgate here\n" }, { feature: { "k8s/a.yaml": "a: [\n" } });
     await app.deliver("pull_request", prEvent("opened", 1));
