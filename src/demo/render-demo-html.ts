@@ -16,7 +16,7 @@ export function renderDemoHtml(results: readonly DemoResult[]): string {
 ${annotations ? `<table><thead><tr><th>level</th><th>where</th><th>rule</th><th>message</th></tr></thead><tbody>${annotations}</tbody></table>` : "<p>No annotations.</p>"}
 <details><summary>Check run summary</summary>${marked.parse(r.checkRun.output.summary ?? "", { async: false })}</details>
 <h3>Preview comment</h3>
-<div class="comment">${r.comment ? marked.parse(r.comment, { async: false }) : "<p>(none)</p>"}</div>
+<div class="comment">${r.comment ? marked.parse(r.comment, { async: false }).replaceAll("<details>", "<details open>") : "<p>(none)</p>"}</div>
 </section>`;
   });
   return `<!doctype html>

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
 import { checkJson } from "../support/run-cli.js";
 
-const brief = (f: { severity: string; rule: string; path: string; line: number; column: number; status: string }) =>
-  `${f.severity} ${f.rule} ${f.path}:${f.line}:${f.column} ${f.status}`;
 
 const deployment = (name: string, namespace: string, image = "registry.example/app:1.0") => `apiVersion: apps/v1
 kind: Deployment

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExampleRepo, type ExampleRepo } from "../../src/examples/example-repo.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
 import { checkJson } from "../support/run-cli.js";
 
-const brief = (f: { severity: string; rule: string; path: string; line: number; column: number; status: string }) =>
-  `${f.severity} ${f.rule} ${f.path}:${f.line}:${f.column} ${f.status}`;
 
 describe("built-in packs and repository policies on the bundled example", () => {
   let example: ExampleRepo;
