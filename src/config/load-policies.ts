@@ -56,7 +56,13 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
 
   const files: Record<string, string> = {};
   for (const path of paths) {
-    const regoFiles = (await reader.list(path)).filter((f) => f.endsWith(".rego") && !f.endsWith("_test.rego"));
+    const listed = await reader.list(path);
+    // A prebuilt bundle could call built-ins the SDK lacks, or be stale against its sources: refuse it
+    // loudly rather than skip it silently.
+    for (const bundle of listed.filter((f) => f.endsWith(".wasm"))) {
+      findings.push({ severity: "error", rule: "policy/compile", source: "config", path: bundle, line: 1, column: 1, endLine: 1, endColumn: 1, message: "Prebuilt .wasm bundles are not run: commit the Rego sources, Gitgate compiles them with the pinned OPA." });
+    }
+    const regoFiles = listed.filter((f) => f.endsWith(".rego") && !f.endsWith("_test.rego"));
     if (regoFiles.length === 0) atConfig(`policies.paths: "${path}" holds no .rego files at the base commit`, "warning");
     for (const file of regoFiles) files[file] = (await reader.read(file)) ?? "";
   }

@@ -140,3 +140,16 @@ describe("repository schemas", () => {
     expect(JSON.stringify(report.findings)).not.toContain("hunter2");
   });
 });
+
+describe("policy paths", () => {
+  it("refuse a prebuilt .wasm bundle instead of skipping it", async () => {
+    const report = await evaluate(
+      { ".github/gitgate.yml": "version: 1\npolicies:\n  paths: [policy/]\n", "policy/bundle.wasm": "\u0000asm", "policy/main.rego": "package main\n" },
+      { "a.yaml": "a: 1\n" },
+    );
+    expect(report.findings.map(brief)).toEqual([
+      "error policy/compile policy/bundle.wasm:1:1 Prebuilt .wasm bundles are not run: commit the Rego sources, Gitgate compiles them with the pinned OPA.",
+    ]);
+    expect(report.conclusion).toBe("failure");
+  });
+});
