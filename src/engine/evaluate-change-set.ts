@@ -73,11 +73,13 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       const fileFindings: Finding[] = [];
       const governedChanges = changes.files.filter((change) => governed(change.path) && change.path !== plane.configPath);
       governedFiles = governedChanges.length;
-      const evaluated = await mapConcurrent(governedChanges, 4, async (change) => ({
-        change,
-        head: change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined,
-        base: change.before ? await evaluateFile(change.path, change.before, judges) : undefined,
-      }));
+      const evaluated = await mapConcurrent(governedChanges, 4, async (change) => {
+        const head = change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined;
+        // The base is judged only to tell new findings from existing ones: with none at the head, it
+        // only needs parsing (for the preview and the change-set input).
+        const base = change.before ? await evaluateFile(change.path, change.before, judges, (head?.findings.length ?? 0) > 0) : undefined;
+        return { change, head, base };
+      });
       const sensitivity = createSensitivity(config.preview.redact);
       for (const { change, head, base } of evaluated) {
         for (const doc of [...(base?.documents ?? []), ...(head?.documents ?? [])]) secrets.addDocument(change.path, doc.value, sensitivity);

@@ -30,8 +30,11 @@ export interface EvaluatedFile {
   sensitiveDocuments: Set<number>;
 }
 
-/** Parses and judges one version of one file: parse hazards, schemas, per-document policies. */
-export async function evaluateFile(path: string, content: FileContent, judges: FileJudges): Promise<EvaluatedFile> {
+/**
+ * Parses and judges one version of one file: parse hazards, schemas, per-document policies. With
+ * `judge: false` it only parses (the documents are still needed for the preview and change-set input).
+ */
+export async function evaluateFile(path: string, content: FileContent, judges: FileJudges, judge = true): Promise<EvaluatedFile> {
   const parsed = parseFile(path, content, judges.limits);
   const findings = [...parsed.findings];
   const identities = new Map<number, string>();
@@ -39,9 +42,9 @@ export async function evaluateFile(path: string, content: FileContent, judges: F
   for (const doc of parsed.documents) {
     identities.set(doc.index, documentIdentity(doc.value, doc.index));
     if (isKind(doc.value, "Secret")) sensitiveDocuments.add(doc.index);
-    if (doc.valid) findings.push(...(await validateDocument(path, doc, judges.schemas)));
+    if (judge && doc.valid) findings.push(...(await validateDocument(path, doc, judges.schemas)));
   }
-  if (judges.runner && judges.documentPolicies.length > 0) {
+  if (judge && judges.runner && judges.documentPolicies.length > 0) {
     findings.push(...(await evaluateDocumentPolicies(path, parsed.documents, judges.documentPolicies, judges.runner)));
   }
   return {

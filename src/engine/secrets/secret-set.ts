@@ -1,5 +1,5 @@
 import { isKind } from "../document-identity.js";
-import { secretRuns } from "./secret-patterns.js";
+import { looksLikeSecret, secretRuns } from "./secret-patterns.js";
 import { decodeBase64, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
 
 /** Shorter values are not scrubbed from free text: "true" or "80" would mangle every message. */
@@ -32,7 +32,7 @@ export class SecretSet {
         // not JSON: the annotation as a whole is already scrubbed
       }
     }
-    for (const value of leaves(doc)) if (new RegExp(secretRuns.source, "i").test(value)) this.add(value);
+    for (const value of leaves(doc)) if (looksLikeSecret(value)) this.add(value);
   }
 
   private addLeaves(value: unknown): void {
