@@ -162,6 +162,26 @@ describe("re-runs, merge queues and base pushes", () => {
     expect(app.repo.comments).toHaveLength(1);
   });
 
+  it("re-evaluates a PR retargeted to another base, and not one whose title changed", async () => {
+    const { app } = await setup({ ".github/gitgate.yml": config }, { feature: { "k8s/a.yaml": configMap("a", '"1"') } });
+    await app.deliver("pull_request", examplePayload("pull_request", undefined, (p) => {
+      p.action = "edited";
+      p.number = 1;
+      p.pull_request.number = 1;
+      p.changes = { title: { from: "old title" } };
+    }));
+    await app.queue.onIdle();
+    expect(app.fake.apiRequests).toEqual([]);
+    await app.deliver("pull_request", examplePayload("pull_request", undefined, (p) => {
+      p.action = "edited";
+      p.number = 1;
+      p.pull_request.number = 1;
+      p.changes = { base: { ref: { from: "develop" }, sha: { from: "0".repeat(40) } } };
+    }));
+    await app.queue.onIdle();
+    expect(app.repo.checkRuns.map((r) => r.conclusion)).toEqual(["success"]);
+  });
+
   it("ignores re-run requests for other apps' check runs", async () => {
     const { app } = await setup({ ".github/gitgate.yml": config }, { feature: { "k8s/a.yaml": configMap("a", '"1"') } });
     await app.deliver("check_run", examplePayload("check_run", "rerequested", (p) => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,6 +78,22 @@ describe("gitgate as a running server", () => {
     expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="success"\} 1/);
     expect(metrics).toMatch(/gitgate_github_requests_total \d+/);
   }, 120_000);
+});
+
+describe("the server's log", () => {
+  it("is JSON lines naming delivery, repository, PR and head, with no token, key or secret value", async () => {
+    const log = readFileSync(join(logs, "server.log"), "utf8");
+    const lines = log.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const evaluated = lines.filter((l) => l.msg === "evaluated");
+    expect(evaluated.length).toBe(world.prs.length);
+    for (const line of evaluated) expect(Object.keys(line)).toEqual(expect.arrayContaining(["delivery", "repo", "pr", "head", "conclusion"]));
+    const tokens = world.fake.requests.map((r) => String(r.headers.authorization ?? "").replace(/^(token|bearer)\s+/i, "")).filter((t) => t.length > 20);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const token of new Set(tokens)) expect(log).not.toContain(token);
+    expect(log).not.toContain("PRIVATE KEY");
+    expect(log).not.toContain(world.webhookSecret);
+    expect(log).not.toContain("example-only-Zq8vT3wLm");
+  });
 });
 
 describe("starting the server", () => {
