@@ -6,12 +6,19 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { onPush } from "./handlers/push.js";
 import { createEnqueue, type JobOptions } from "./job-factory.js";
 import { WorkQueue } from "./work-queue.js";
+import type { GitHub } from "../github/github-types.js";
+import { redeliverMissed } from "../github/redeliver-missed.js";
 
 export interface GitgateApp {
   appFn: ApplicationFunction;
   /** Resolves once the app is loaded and its queue exists. */
   queue: () => WorkQueue;
+  /** Asks GitHub to redeliver webhooks Gitgate needs that never succeeded since `since`. */
+  recoverMissedDeliveries: (since: Date) => Promise<string[]>;
 }
+
+/** The events Gitgate acts on: the ones worth recovering when a delivery was missed. */
+export const handledEvents = new Set(["pull_request", "check_suite", "check_run", "merge_group", "push"]);
 
 export interface GitgateAppOptions extends JobOptions {
   concurrency?: number;
@@ -25,7 +32,9 @@ export interface GitgateAppOptions extends JobOptions {
  */
 export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
   let queue: WorkQueue | undefined;
+  let probot: Probot | undefined;
   const appFn: ApplicationFunction = (app: Probot) => {
+    probot = app;
     queue = new WorkQueue({
       concurrency: options.concurrency ?? 4,
       maxPending: options.maxPending ?? 10_000,
@@ -44,6 +53,10 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     queue: () => {
       if (!queue) throw new Error("the app is not loaded yet");
       return queue;
+    },
+    recoverMissedDeliveries: async (since) => {
+      if (!probot) throw new Error("the app is not loaded yet");
+      return redeliverMissed((await probot.auth()) as GitHub, { since, events: handledEvents });
     },
   };
 }

@@ -11,6 +11,8 @@ export interface ServerConfig {
   baseUrl?: string;
   logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
   production: boolean;
+  /** Minutes between sweeps of the delivery log for missed webhooks (0: only at start). */
+  redeliveryIntervalMinutes: number;
 }
 
 export class ServerConfigError extends Error {
@@ -46,6 +48,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push("PORT must be a port number");
   const level = env.LOG_LEVEL ?? "info";
   if (!["trace", "debug", "info", "warn", "error", "fatal"].includes(level)) problems.push("LOG_LEVEL must be trace, debug, info, warn, error or fatal");
+  const redeliveryIntervalMinutes = Number(env.GITGATE_REDELIVERY_INTERVAL_MINUTES ?? 10);
+  if (!Number.isFinite(redeliveryIntervalMinutes) || redeliveryIntervalMinutes < 0) problems.push("GITGATE_REDELIVERY_INTERVAL_MINUTES must be a number of minutes");
   if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
   const protocol = env.GHE_PROTOCOL ?? "https";
   return {
@@ -59,6 +63,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(env.GHE_HOST ? { baseUrl: `${protocol}://${env.GHE_HOST}/api/v3` } : {}),
     logLevel: level as ServerConfig["logLevel"],
     production,
+    redeliveryIntervalMinutes,
   };
 }
 

@@ -53,11 +53,18 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   });
   server.addHandler(healthHandler(metrics, () => ready));
   await server.start();
+  // GitHub never retries a webhook it gave up on: sweep the App's delivery log for missed ones at
+  // start (before reporting ready) and then regularly.
+  const sweep = missedDeliverySweep(app.recoverMissedDeliveries, log);
+  await Promise.race([sweep(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  const timer = config.redeliveryIntervalMinutes > 0 ? setInterval(() => void sweep(), config.redeliveryIntervalMinutes * 60_000) : undefined;
+  timer?.unref();
   ready = true;
   return {
     port: server.port,
     async stop() {
       ready = false;
+      clearInterval(timer);
       await server.stop();
       // Let work that was accepted finish, but not forever.
       await Promise.race([app.queue().onIdle(), new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
@@ -72,4 +79,20 @@ export function createLogger(config: Pick<ServerConfig, "logLevel">): Logger {
     base: { name: "gitgate" },
     redact: { paths: ["req.headers.authorization", "headers.authorization", "*.token", "*.privateKey", "privateKey", "token"], censor: "[redacted]" },
   });
+}
+
+/** A sweep over the last hours of deliveries, overlapping the previous sweep so nothing slips between. */
+function missedDeliverySweep(recover: (since: Date) => Promise<string[]>, log: Logger) {
+  const window = 6 * 3600_000;
+  let last = Date.now() - window;
+  return async () => {
+    const started = Date.now();
+    try {
+      const redelivered = await recover(new Date(Math.max(last - 15 * 60_000, started - window)));
+      if (redelivered.length > 0) log.info({ redelivered: redelivered.length }, "asked GitHub to redeliver missed webhooks");
+      last = started;
+    } catch (error) {
+      log.warn({ err: error }, "could not read the App's webhook delivery log");
+    }
+  };
 }

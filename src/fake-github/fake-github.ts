@@ -1,5 +1,6 @@
 import { executeGraphql } from "./fake-graphql.js";
 import { requestBodyProblems } from "./openapi-bodies.js";
+import { createHmac, randomUUID } from "node:crypto";
 import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository } from "./fake-state.js";
 import { GitStore } from "./git-store.js";
 
@@ -29,6 +30,16 @@ export class FakeGitHub {
   readonly requests: FakeRequest[] = [];
   private nextId = 1000;
   private readonly faults: { method: string; path: RegExp; status: number; remaining: number }[] = [];
+  /** GitHub's log of webhook deliveries to the App, newest last. */
+  readonly deliveries: { id: number; guid: string; event: string; action: string | null; payload: unknown; status: string; status_code: number; delivered_at: string; redelivery: boolean }[] = [];
+  /** Where the App receives webhooks, for redeliveries. */
+  webhookTarget: { url: string; secret: string } | undefined;
+
+  /** Records a delivery attempt in the App's delivery log (e.g. one the App never answered). */
+  recordDelivery(event: string, payload: Record<string, unknown>, status: { status: string; status_code: number }, guid: string = randomUUID()): string {
+    this.deliveries.push({ id: this.nextId++, guid, event, action: (payload.action as string | undefined) ?? null, payload, ...status, delivered_at: new Date().toISOString(), redelivery: false });
+    return guid;
+  }
   private readonly tokens = new Map<string, number>();
 
   /**
@@ -118,6 +129,32 @@ export class FakeGitHub {
       const token = `ghs_fake${m[1]}x${this.nextId++}`;
       this.tokens.set(token, Number(m[1]));
       return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: "write", contents: "read", pull_requests: "write" }, repository_selection: "all" } };
+    }],
+    ["GET", /^\/app\/hook\/deliveries$/, (_m, _r, url) => {
+      const newestFirst = [...this.deliveries].reverse().map(({ payload: _payload, ...item }) => ({ ...item, duration: 0.1, installation_id: 1, repository_id: 1 }));
+      const perPage = Number(url.searchParams.get("per_page") ?? 30);
+      const start = Number(url.searchParams.get("cursor") ?? 0);
+      const headers: Record<string, string> = {};
+      if (start + perPage < newestFirst.length) headers.link = `<${this.publicUrl}/app/hook/deliveries?per_page=${perPage}&cursor=${start + perPage}>; rel="next"`;
+      return { status: 200, headers, body: newestFirst.slice(start, start + perPage) };
+    }],
+    ["POST", /^\/app\/hook\/deliveries\/(\d+)\/attempts$/, async (m) => {
+      const original = this.deliveries.find((d) => d.id === Number(m[1]));
+      if (!original || !this.webhookTarget) return { status: 404, body: { message: "Not Found" } };
+      const body = JSON.stringify(original.payload);
+      const response = await fetch(this.webhookTarget.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": original.event,
+          "x-github-delivery": original.guid,
+          "x-hub-signature-256": `sha256=${createHmac("sha256", this.webhookTarget.secret).update(body).digest("hex")}`,
+        },
+        body,
+      });
+      await response.arrayBuffer();
+      this.deliveries.push({ ...original, id: this.nextId++, status: response.ok ? "OK" : "Invalid HTTP Response: " + response.status, status_code: response.status, delivered_at: new Date().toISOString(), redelivery: true });
+      return { status: 202, body: {} };
     }],
     ["POST", /^\/graphql$/, async (_m, request) => ({
       status: 200,

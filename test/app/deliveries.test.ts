@@ -132,6 +132,22 @@ describe("deliveries", () => {
   });
 });
 
+describe("missed deliveries", () => {
+  it("asks GitHub to redeliver the webhooks Gitgate needs that never succeeded, once", async () => {
+    const { app } = await setup({ ".github/gitgate.yml": config }, { feature: { "k8s/a.yaml": configMap("a", '"1"') } });
+    // GitHub gave up on these: the server was down. One is an event Gitgate does not handle.
+    const missed = app.fake.recordDelivery("pull_request", prEvent("opened", 1), { status: "Invalid HTTP Response: 502", status_code: 502 });
+    app.fake.recordDelivery("issues", { action: "opened" }, { status: "Invalid HTTP Response: 502", status_code: 502 });
+    app.fake.recordDelivery("pull_request", prEvent("closed", 1), { status: "OK", status_code: 200 });
+    const since = new Date(Date.now() - 3600_000);
+    expect(await app.recoverMissedDeliveries(since)).toEqual([missed]);
+    await app.queue.onIdle();
+    expect(app.repo.checkRuns.map((r) => r.conclusion)).toEqual(["success"]);
+    // The redelivery succeeded: the next sweep leaves it alone.
+    expect(await app.recoverMissedDeliveries(since)).toEqual([]);
+  });
+});
+
 describe("re-runs, merge queues and base pushes", () => {
   it("re-evaluates on check_run rerequested, the Re-run button and check_suite rerequested, keeping one check run", async () => {
     const { app, repo } = await setup({ ".github/gitgate.yml": config }, { feature: { "k8s/a.yaml": configMap("a", '"1"') } });

@@ -24,6 +24,8 @@ export interface AppHarness {
   fake: FakeGitHub;
   repo: FakeRepository;
   queue: WorkQueue;
+  /** The app's sweep of the delivery log (what the server runs at start and every few minutes). */
+  recoverMissedDeliveries(since: Date): Promise<string[]>;
   /** POSTs a signed webhook to the app's real HTTP endpoint and returns the HTTP status. */
   deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<number>;
   close(): Promise<void>;
@@ -56,10 +58,12 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
   nock.enableNetConnect("127.0.0.1");
+  fake.webhookTarget = { url: `http://127.0.0.1:${port}${probot.webhookPath}`, secret: webhookSecret };
   return {
     fake,
     repo,
     queue: app.queue(),
+    recoverMissedDeliveries: app.recoverMissedDeliveries,
     async deliver(event, payload, options = {}) {
       const body = JSON.stringify(payload);
       const response = await fetch(`http://127.0.0.1:${port}${probot.webhookPath}`, {
