@@ -10,7 +10,7 @@ export function maskedLabel(length: number): string {
 export function formatValue(value: unknown): string[] {
   if (isMasked(value)) return [maskedLabel(value.length)];
   if (value === null || typeof value !== "object") {
-    return [typeof value === "string" && !/[\n\r]/.test(value) && value.trim() === value && value !== "" ? value : JSON.stringify(value) ?? "null"];
+    return [typeof value === "string" && !isAmbiguous(value) ? value : JSON.stringify(value) ?? "null"];
   }
   return stringify(replaceMasked(value), { lineWidth: 0 }).trimEnd().split("\n");
 }
@@ -20,4 +20,19 @@ function replaceMasked(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(replaceMasked);
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceMasked(v)]));
   return value;
+}
+
+/**
+ * A string shown bare must not read as another type: "3" next to 3, or "on" next to true, would make a
+ * type change look like no change at all.
+ */
+function isAmbiguous(text: string): boolean {
+  return (
+    text === "" ||
+    text.trim() !== text ||
+    /[\n\r]/.test(text) ||
+    /^(?:true|false|null|~|yes|no|on|off|y|n)$/i.test(text) ||
+    /^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i.test(text) ||
+    /^0x[0-9a-f]+$/i.test(text)
+  );
 }

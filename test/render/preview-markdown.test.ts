@@ -102,6 +102,14 @@ spec:
   });
 });
 
+describe("preview values", () => {
+  it("quotes strings that would read as another type, so a type change is visible", async () => {
+    const cm = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  retries: ${value}\n`;
+    const md = await preview({ "clusters/prod/cm.yaml": cm('"3"') }, { "clusters/prod/cm.yaml": cm("3") });
+    expect(md).toContain("  data.retries:\n-   \"3\"\n+   3\n");
+  });
+});
+
 describe("preview Markdown limits", () => {
   it("keeps a 1,000-object change within GitHub's limit and says exactly what it left out", async () => {
     const many = Array.from({ length: 1000 }, (_, i) => deployment({ name: `svc-${String(i).padStart(4, "0")}`, replicas: 2 })).join("---\n");
