@@ -94,6 +94,9 @@ describe("the App's cases through the running server", () => {
 
   it("re-evaluates on a Re-run request, keeping one check run", async () => {
     const head = await repo.sha("clean");
+    if (!world.repo.checkRuns.some((r) => r.head_sha === head)) await deliver("pull_request", opened("clean"));
+    await waitForVerdict(world.repo, head);
+    await waitForComment(world.repo, prNumber("clean"));
     const before = world.fake.apiRequests.length;
     await deliver("check_run", examplePayload("check_run", "rerequested", demoTarget, (p) => {
       p.check_run.app.id = demoAppId;
