@@ -94,6 +94,11 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
         sensitivity,
       );
       for (const { change, head, base } of evaluated) {
+        if (change.status !== "removed" && !change.after) {
+          // A governed path whose head version cannot be read (a submodule, a vanished object) is never
+          // a silent pass.
+          fileFindings.push({ severity: "error", rule: "file/unreadable", source: "parse", status: "new", path: change.path, ...fileStart, message: "The head version of this file could not be read as a file: not validated." });
+        }
         for (const pair of pairDocuments(base?.documents ?? [], head?.documents ?? [])) {
           if (pair.status === "unchanged") continue;
           const doc = (pair.after ?? pair.before)!;

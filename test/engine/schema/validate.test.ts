@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { loadControlPlane } from "../../../src/config/load-control-plane.js";
+import { memoryReader } from "../../../src/config/repo-reader.js";
+import { evaluateChangeSet } from "../../../src/engine/evaluate-change-set.js";
 import { evaluate } from "../../support/evaluate.js";
 
 const kubernetesConfig = "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\n";
@@ -150,6 +153,15 @@ describe("policy paths", () => {
     expect(report.findings.map(brief)).toEqual([
       "error policy/compile policy/bundle.wasm:1:1 Prebuilt .wasm bundles are not run: commit the Rego sources, Gitgate compiles them with the pinned OPA.",
     ]);
+    expect(report.conclusion).toBe("failure");
+  });
+});
+
+describe("unreadable files", () => {
+  it("are an error, never a silent pass", async () => {
+    const plane = await loadControlPlane(memoryReader({ ".github/gitgate.yml": "version: 1\n" }));
+    const report = await evaluateChangeSet(plane, { base: "b", head: "h", files: [{ path: "vendor/lib.yaml", status: "added" }] }, { today: "2026-06-01" });
+    expect(report.findings.map(brief)).toEqual(["error file/unreadable vendor/lib.yaml:1:1 The head version of this file could not be read as a file: not validated."]);
     expect(report.conclusion).toBe("failure");
   });
 });
