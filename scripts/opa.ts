@@ -1,5 +1,6 @@
 // Runs the pinned OPA compiler with the given arguments, installing it first when needed:
-// GITGATE_OPA if set, else .cache/opa/<version>/opa, built with `go install` on first use.
+// GITGATE_OPA if set, else ~/.cache/gitgate/opa/<version>/opa (shared by every clone), built with
+// `go install` on first use.
 // `npm run opa -- test policies` runs the Rego tests; without arguments it only installs.
 import { spawnSync } from "node:child_process";
 import { cachedOpaPath, pinnedOpaVersion } from "../src/opa/opa-binary.js";

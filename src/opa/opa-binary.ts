@@ -1,16 +1,17 @@
 import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 /** The OPA release Gitgate compiles with. scripts/ensure-opa.ts installs exactly this one. */
 export const pinnedOpaVersion = "v1.22.3";
 
-const packageRoot = fileURLToPath(new URL("../../", import.meta.url));
-
-/** Where scripts/ensure-opa.ts puts the pinned compiler (git-ignored). */
-export const cachedOpaPath = join(packageRoot, ".cache", "opa", pinnedOpaVersion, "opa");
+/**
+ * Where `npm run opa` puts the pinned compiler: the user's cache, like Go's own, so every clone on a
+ * machine shares one build of it (GITGATE_OPA_CACHE moves it).
+ */
+export const cachedOpaPath = join(process.env.GITGATE_OPA_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate", "opa"), pinnedOpaVersion, "opa");
 
 export interface OpaBinary {
   path: string;
@@ -19,7 +20,7 @@ export interface OpaBinary {
 
 let found: Promise<OpaBinary | undefined> | undefined;
 
-/** GITGATE_OPA, else the pinned compiler in .cache/, else `opa` on PATH; undefined when there is none. */
+/** GITGATE_OPA, else the pinned compiler in the user's cache, else `opa` on PATH; undefined when there is none. */
 export function findOpa(): Promise<OpaBinary | undefined> {
   found ??= (async () => {
     const candidates = [process.env.GITGATE_OPA, cachedOpaPath, "opa"].filter((c): c is string => Boolean(c));
