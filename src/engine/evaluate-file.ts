@@ -2,7 +2,7 @@ import type { RuleOverride } from "../config/config-types.js";
 import type { ResolvedSchema } from "../config/load-control-plane.js";
 import { applyRuleOverrides } from "./apply-rule-overrides.js";
 import type { FileContent } from "./change-set.js";
-import { documentIdentity, isKind } from "./document-identity.js";
+import { documentIdentity } from "./document-identity.js";
 import type { DraftFinding } from "./finding.js";
 import { parseFile } from "./parse/parse-file.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
@@ -26,8 +26,6 @@ export interface EvaluatedFile {
   documents: ParsedDocument[];
   /** Stable identity of a finding's document, for comparing base and head. */
   identityOf(finding: DraftFinding): string;
-  /** Documents whose source lines must never be shown (Kubernetes Secrets). */
-  sensitiveDocuments: Set<number>;
 }
 
 /**
@@ -38,10 +36,8 @@ export async function evaluateFile(path: string, content: FileContent, judges: F
   const parsed = parseFile(path, content, judges.limits);
   const findings = [...parsed.findings];
   const identities = new Map<number, string>();
-  const sensitiveDocuments = new Set<number>();
   for (const doc of parsed.documents) {
     identities.set(doc.index, documentIdentity(doc.value, doc.index));
-    if (isKind(doc.value, "Secret")) sensitiveDocuments.add(doc.index);
     if (judge && doc.valid) findings.push(...(await validateDocument(path, doc, judges.schemas)));
   }
   if (judge && judges.runner && judges.documentPolicies.length > 0) {
@@ -51,6 +47,5 @@ export async function evaluateFile(path: string, content: FileContent, judges: F
     findings: applyRuleOverrides(findings, judges.overrides),
     documents: parsed.documents,
     identityOf: (finding) => (finding.document === undefined ? "file" : identities.get(finding.document) ?? `#${finding.document}`),
-    sensitiveDocuments,
   };
 }

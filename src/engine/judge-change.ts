@@ -1,0 +1,164 @@
+import { createMatcher } from "../config/check-globs.js";
+import type { GitgateConfig } from "../config/config-types.js";
+import type { ControlPlane } from "../config/load-control-plane.js";
+import { applyExceptions, type KubernetesObject } from "./apply-exceptions.js";
+import { applyRuleOverrides } from "./apply-rule-overrides.js";
+import type { ChangeSet, FileChange } from "./change-set.js";
+import { classifyFindings } from "./classify-findings.js";
+import type { SemanticDiff } from "./diff/diff-types.js";
+import { semanticDiff } from "./diff/semantic-diff.js";
+import { kubernetesObject } from "./document-identity.js";
+import type { EvaluateOptions } from "./evaluate-change-set.js";
+import { evaluateFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
+import { fileStart, type Finding } from "./finding.js";
+import { mapConcurrent } from "./map-concurrent.js";
+import { pairDocuments } from "./pair-documents.js";
+import { defaultParseLimits } from "./parse/parse-limits.js";
+import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
+import { PolicyRunner } from "./policy/policy-runner.js";
+import { emptyDiff, type Report } from "./report.js";
+import { SecretSet } from "./secrets/secret-set.js";
+import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
+
+export interface JudgedChange {
+  findings: Finding[];
+  snippets: Report["snippets"];
+  diff: SemanticDiff;
+  secrets: SecretSet;
+  governedFiles: number;
+  documents: number;
+}
+
+interface EvaluatedChange {
+  change: FileChange;
+  head?: EvaluatedFile;
+  base?: EvaluatedFile;
+}
+
+/**
+ * Judges the governed files of a change by a sound control plane:
+ * 1. parse, validate and run the per-document policies on every governed file (base only as needed),
+ * 2. collect the change's secrets and build the preview,
+ * 3. tell new findings from existing ones, 4. run the change-set policies, 5. apply exceptions.
+ */
+export async function judgeChange(plane: ControlPlane, config: GitgateConfig, changes: ChangeSet, options: EvaluateOptions): Promise<JudgedChange> {
+  const { policies } = plane;
+  const runner = policies.modules.length > 0 ? new PolicyRunner(policies.modules, { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB }) : undefined;
+  try {
+    const judges: FileJudges = {
+      schemas: plane.schemas,
+      documentPolicies: policies.document,
+      ...(runner ? { runner } : {}),
+      limits: { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes },
+      overrides: config.policies.rules,
+    };
+    const governed = createMatcher(config.files, config.ignore);
+    const governedChanges = changes.files.filter((change) => governed(change.path) && change.path !== plane.configPath);
+    const evaluated = await evaluateFiles(governedChanges, judges);
+
+    const sensitivity = createSensitivity(config.preview.redact);
+    const secrets = new SecretSet();
+    for (const { change, head, base } of evaluated) {
+      for (const doc of [...(base?.documents ?? []), ...(head?.documents ?? [])]) secrets.addDocument(change.path, doc.value, sensitivity);
+    }
+    const diff = options.snapshot ? emptyDiff : previewOf(evaluated, sensitivity);
+
+    const findings = evaluated.flatMap(fileFindings);
+    if (runner && policies.changeSet.length > 0) {
+      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: evaluated.flatMap(changedDocuments) };
+      const changeFindings = await evaluateChangeSetPolicies(input, policies.changeSet, runner, (path, index, pointer, line) => {
+        if (line !== undefined) return { line, column: 1, endLine: line, endColumn: 1 };
+        const doc = evaluated.find((e) => e.change.path === path)?.head?.documents.find((d) => d.index === index);
+        return doc ? (pointer !== undefined ? doc.locate(pointer) : doc.span) : undefined;
+      });
+      findings.push(...applyRuleOverrides(changeFindings, config.policies.rules).map((f) => ({ ...f, status: "new" as const })));
+    }
+    const objects = objectsOf(evaluated);
+    return {
+      findings: applyExceptions(findings, plane.exceptions, options.today, (f) => objects.get(`${f.path}#${f.document}`)),
+      snippets: snippetsOf(findings, evaluated, sensitivity),
+      diff,
+      secrets,
+      governedFiles: governedChanges.length,
+      documents: evaluated.reduce((n, e) => n + (e.head?.documents.length ?? 0), 0),
+    };
+  } finally {
+    await runner?.close();
+  }
+}
+
+/** Files are judged concurrently, so the main thread parses one while the policy worker judges another. */
+function evaluateFiles(changes: readonly FileChange[], judges: FileJudges): Promise<EvaluatedChange[]> {
+  return mapConcurrent(changes, 4, async (change) => {
+    const head = change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined;
+    // The base is judged only to tell new findings from existing ones: with none at the head, it only
+    // needs parsing (for the preview and the change-set input).
+    const base = change.before ? await evaluateFile(change.path, change.before, judges, (head?.findings.length ?? 0) > 0) : undefined;
+    return { change, ...(head ? { head } : {}), ...(base ? { base } : {}) };
+  });
+}
+
+function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
+  if (change.status !== "removed" && !change.after) {
+    // A governed path whose head cannot be read (a submodule, a vanished object) is never a silent pass.
+    return [{ severity: "error", rule: "file/unreadable", source: "parse", status: "new", path: change.path, ...fileStart, message: "The head version of this file could not be read as a file: not validated." }];
+  }
+  return head ? classifyFindings(head, base) : [];
+}
+
+function previewOf(evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity): SemanticDiff {
+  return semanticDiff(
+    evaluated.map(({ change, head, base }) => ({
+      path: change.path,
+      ...(change.previousPath ? { previousPath: change.previousPath } : {}),
+      ...(base ? { before: base.documents } : {}),
+      ...(head ? { after: head.documents } : {}),
+    })),
+    sensitivity,
+  );
+}
+
+/** What a change-set policy sees of one file: each document added, modified or removed. */
+function changedDocuments({ change, head, base }: EvaluatedChange): ChangeSetInput["changes"] {
+  return pairDocuments(base?.documents ?? [], head?.documents ?? [])
+    .filter((pair) => pair.status !== "unchanged")
+    .map((pair) => {
+      const doc = (pair.after ?? pair.before)!;
+      return { path: change.path, status: pair.status as "added" | "modified" | "removed", index: doc.index, before: pair.before?.value ?? null, after: pair.after?.value ?? null };
+    });
+}
+
+function objectsOf(evaluated: readonly EvaluatedChange[]): Map<string, KubernetesObject> {
+  const objects = new Map<string, KubernetesObject>();
+  for (const { change, head } of evaluated) {
+    for (const doc of head?.documents ?? []) {
+      const object = kubernetesObject(doc.value);
+      if (object) objects.set(`${change.path}#${doc.index}`, object);
+    }
+  }
+  return objects;
+}
+
+function pullRequestInput(changes: ChangeSet, options: EvaluateOptions): ChangeSetInput["pull_request"] {
+  return { number: null, author: null, base: changes.base, head: changes.head, labels: [], draft: false, ...options.pullRequest };
+}
+
+/**
+ * The source line of each finding, for renderers. None from a redacted file, or from any file that
+ * holds a Secret: a document that did not parse cannot be told apart reliably, and its lines may hold
+ * the values.
+ */
+function snippetsOf(findings: readonly Finding[], evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity): Report["snippets"] {
+  const snippets: Report["snippets"] = {};
+  const lines = new Map<string, string[] | undefined>();
+  for (const finding of findings) {
+    if (!lines.has(finding.path)) {
+      const after = evaluated.find((e) => e.change.path === finding.path)?.change.after;
+      const showable = after?.kind === "text" && !sensitivity.isRedacted(finding.path) && !/\bkind["']?\s*:\s*["']?Secret\b/.test(after.text);
+      lines.set(finding.path, showable ? after.text.replace(/^\uFEFF/, "").split(/\r?\n/) : undefined);
+    }
+    const line = lines.get(finding.path)?.[finding.line - 1];
+    if (line !== undefined) (snippets[finding.path] ??= {})[finding.line] = line.length > 300 ? line.slice(0, 300) + "…" : line;
+  }
+  return snippets;
+}
