@@ -1,13 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeGitHubWorld, demoAppId, demoTarget, type FakeGitHubWorld } from "../../src/demo/demo-world.js";
+import { demoAppId, demoTarget, type FakeGitHubWorld } from "../../src/demo/demo-world.js";
 import { examplePayload } from "../../src/demo/example-payload.js";
 import { sendWebhook } from "../../src/demo/send-webhook.js";
-import { startServerProcess, type ServerProcess } from "../../src/demo/server-process.js";
+import type { ServerProcess } from "../../src/demo/server-process.js";
 import { waitForComment, waitForVerdict } from "../../src/demo/wait-for-verdict.js";
 import type { FakeRequest } from "../../src/fake-github/fake-github.js";
+import { startE2E, type E2E } from "../support/e2e-server.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 
 // The App issue's cases again, through the real server process and HTTP on both sides.
@@ -19,6 +17,7 @@ const secretValue = "Pq4-e2e-secret-value-never-sent-9Zt";
 let repo: TestRepo;
 let world: FakeGitHubWorld;
 let server: ServerProcess;
+let e2e: E2E;
 const branches = ["bomb", "clean", "flaky", "racing", "secret", "group"];
 
 beforeAll(async () => {
@@ -29,14 +28,10 @@ beforeAll(async () => {
   await repo.branch("racing", "main", { "k8s/race.yaml": configMap("race", '"1"') });
   await repo.branch("secret", "main", { "k8s/secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: ${secretValue}\n` });
   await repo.branch("group", "main", { "k8s/group.yaml": configMap("group", "2") });
-  world = await createFakeGitHubWorld(repo.dir, branches.map((branch, i) => ({ number: i + 1, title: branch, author: "dev", branch })));
-  server = await startServerProcess(world.env, join(mkdtempSync(join(tmpdir(), "gitgate-e2e-")), "server.log"));
+  e2e = await startE2E(repo, branches);
+  ({ world, server } = e2e);
 }, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  await world?.close();
-  await repo?.remove();
-});
+afterAll(() => e2e?.close());
 
 const prNumber = (branch: string) => branches.indexOf(branch) + 1;
 const deliver = (event: string, payload: unknown, id?: string) => sendWebhook(`${server.url}/api/github/webhooks`, world.webhookSecret, event, payload, id);

@@ -1,12 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeGitHubWorld, demoTarget, type FakeGitHubWorld } from "../../src/demo/demo-world.js";
+import { demoTarget, type FakeGitHubWorld } from "../../src/demo/demo-world.js";
 import { examplePayload } from "../../src/demo/example-payload.js";
 import { sendWebhook } from "../../src/demo/send-webhook.js";
-import { startServerProcess, type ServerProcess } from "../../src/demo/server-process.js";
+import type { ServerProcess } from "../../src/demo/server-process.js";
 import { waitForComment, waitForVerdict } from "../../src/demo/wait-for-verdict.js";
+import { startE2E, type E2E } from "../support/e2e-server.js";
 import { createTestRepo, type Files, type TestRepo } from "../support/git-repo.js";
 
 const config = "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n";
@@ -16,22 +14,16 @@ const configMaps = (count: number, value: string): Files =>
 let repo: TestRepo;
 let world: FakeGitHubWorld;
 let server: ServerProcess;
+let e2e: E2E;
 
 beforeAll(async () => {
   repo = await createTestRepo({ ".github/gitgate.yml": config, ...configMaps(300, "a") });
   await repo.branch("hundred", "main", configMaps(100, "b"));
   await repo.branch("three-hundred", "main", configMaps(300, "c"));
-  world = await createFakeGitHubWorld(repo.dir, [
-    { number: 1, title: "100 files", author: "dev", branch: "hundred" },
-    { number: 2, title: "300 files", author: "dev", branch: "three-hundred" },
-  ]);
-  server = await startServerProcess(world.env, join(mkdtempSync(join(tmpdir(), "gitgate-e2e-")), "server.log"));
+  e2e = await startE2E(repo, ["hundred", "three-hundred"]);
+  ({ world, server } = e2e);
 }, 60_000);
-afterAll(async () => {
-  await server?.stop();
-  await world?.close();
-  await repo?.remove();
-});
+afterAll(() => e2e?.close());
 
 async function judge(number: number, branch: string) {
   const head = await repo.sha(branch);
