@@ -24,6 +24,17 @@ afterAll(async () => {
   await world?.close();
 });
 
+/** Polls until `check` returns a value (the server works after it answers), or fails after 15 s. */
+async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met within 15 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const webhooks = () => `${server.url}/api/github/webhooks`;
 const opened = (number: number, head: string) =>
   examplePayload("pull_request", "opened", demoTarget, (p) => {
@@ -73,7 +84,11 @@ describe("gitgate as a running server", () => {
       expect(world.fake.apiRequests.length - before).toBeLessThanOrEqual(10);
     }
     expect(world.fake.rejectedBodies).toEqual([]);
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    // The comment is the last request of an evaluation; the server counts it once GitHub has answered.
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return /gitgate_evaluations_total\{conclusion="success"\} 1/.test(text) && /gitgate_queue_depth 0/.test(text) ? text : undefined;
+    });
     expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="failure"\} 3/);
     expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="success"\} 1/);
     expect(metrics).toMatch(/gitgate_github_requests_total \d+/);
@@ -82,7 +97,10 @@ describe("gitgate as a running server", () => {
 
 describe("the server's log", () => {
   it("is JSON lines naming delivery, repository, PR and head, with no token, key or secret value", async () => {
-    const log = readFileSync(join(logs, "server.log"), "utf8");
+    const log = await eventually(async () => {
+      const text = readFileSync(join(logs, "server.log"), "utf8");
+      return text.split("\n").filter((line) => line.includes('"msg":"evaluated"')).length === world.prs.length ? text : undefined;
+    });
     const lines = log.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
     const evaluated = lines.filter((l) => l.msg === "evaluated");
     expect(evaluated.length).toBe(world.prs.length);
