@@ -9,7 +9,7 @@ export interface EvaluationItem {
 
 export type EvaluationOutcome =
   | { ok: true; result: unknown }
-  | { ok: false; reason: "timeout" | "error" | "undefined"; message: string };
+  | { ok: false; reason: "timeout" | "error" | "undefined" | "memory"; message: string };
 
 // From source (tests, tsx) the worker is the .ts file, which Node 24 runs by stripping types.
 const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./policy-worker.ts" : "./policy-worker.js", import.meta.url);
@@ -44,7 +44,7 @@ export class PolicyRunner {
   private spawn(): Worker {
     this.progress = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(workerUrl, {
-      workerData: { modules: this.modules, memoryPages: Math.ceil((this.limits.memoryMiB * 1024 * 1024) / 65536), progress: this.progress },
+      workerData: { modules: this.modules, memoryPages: Math.ceil((this.limits.memoryMiB * 1024 * 1024) / 65536), memoryMiB: this.limits.memoryMiB, progress: this.progress },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.limits.memoryMiB * 2) },
     });
     worker.unref();

@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 interface WorkerSetup {
   modules: { digest: string; wasm: Uint8Array }[];
   memoryPages: number;
+  memoryMiB: number;
   /** progress[0]: index in the current batch of the evaluation under way, read by the parent on timeout. */
   progress: Int32Array;
 }
@@ -37,7 +38,11 @@ function policyFor(digest: string): LoadedPolicy {
   return policy;
 }
 
-type Outcome = { ok: true; result: unknown } | { ok: false; reason: "error" | "undefined"; message: string };
+type Outcome = { ok: true; result: unknown } | { ok: false; reason: "error" | "undefined" | "memory"; message: string };
+
+// OPA's allocator aborts with a bare string; the engine itself throws a RangeError when the memory
+// may not grow any further. Both mean the policy outgrew its bound, not that it is wrong.
+const outOfMemory = /opa_malloc|Maximum memory size|Out of memory|WebAssembly\.Memory/i;
 
 function evaluate(item: Item): Outcome {
   try {
@@ -47,7 +52,10 @@ function evaluate(item: Item): Outcome {
   } catch (error) {
     // A policy that outgrew its memory leaves its instance unusable: start it afresh next time.
     policies.delete(item.digest);
-    return { ok: false, reason: "error", message: (error as Error).message };
+    // OPA aborts by throwing a string, not an Error: never report "undefined" for it.
+    const text = error instanceof Error ? error.message : String(error);
+    if (outOfMemory.test(text)) return { ok: false, reason: "memory", message: `it needed more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib)` };
+    return { ok: false, reason: "error", message: text || "it failed without saying why" };
   }
 }
 
