@@ -1,0 +1,83 @@
+import type { CodeOwnersFile, CodeOwnersRule } from "./approval-types.js";
+
+/** Where GitHub looks for the file, in its order. */
+export const codeOwnersPaths = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] as const;
+
+/** A pattern with more wildcards than this is refused: the file is repository input. */
+const maxWildcards = 8;
+
+/**
+ * Reads a CODEOWNERS file with GitHub's rules: gitignore-style patterns, the last matching line wins,
+ * owners are `@user`, `@org/team` (or an email, which Gitgate cannot map to a login and reports).
+ * Lines GitHub ignores (negation, character ranges) are reported as problems, never guessed at.
+ */
+export function parseCodeOwners(path: string, text: string): CodeOwnersFile {
+  const rules: CodeOwnersRule[] = [];
+  const problems: { line: number; message: string }[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const content = stripComment(raw).trim();
+    if (content === "") return;
+    const [pattern, ...owners] = content.split(/\s+/) as [string, ...string[]];
+    const problem = patternProblem(pattern);
+    if (problem) {
+      problems.push({ line, message: `pattern ${pattern} ${problem}: GitHub ignores this line` });
+      return;
+    }
+    const logins: string[] = [];
+    for (const owner of owners) {
+      if (/^@[A-Za-z0-9-]+(?:\/[A-Za-z0-9_.-]+)?$/.test(owner)) logins.push(owner.slice(1).toLowerCase());
+      else problems.push({ line, message: `owner ${owner} is not an @user or @org/team: Gitgate cannot tell who that is, so it is not counted` });
+    }
+    const regex = patternToRegExp(pattern.replace(/\\#/g, "#"));
+    rules.push({ pattern, owners: logins, line, matches: (p) => regex.test(p) });
+  });
+  return { path, rules, problems };
+}
+
+/** The owners of `path`: those of the last rule that matches it (none when that rule lists none). */
+export function ownersOf(file: CodeOwnersFile, path: string): readonly string[] {
+  for (let i = file.rules.length - 1; i >= 0; i--) {
+    if (file.rules[i]!.matches(path)) return file.rules[i]!.owners;
+  }
+  return [];
+}
+
+function stripComment(line: string): string {
+  // `#` starts a comment unless escaped as `\#`.
+  const at = line.search(/(?<!\\)#/);
+  return at === -1 ? line : line.slice(0, at);
+}
+
+function patternProblem(pattern: string): string | undefined {
+  if (pattern.startsWith("!")) return "negates";
+  if (/(?<!\\)\[/.test(pattern)) return "uses a character range";
+  if ((pattern.match(/\*+|\?/g) ?? []).length > maxWildcards) return `has more than ${maxWildcards} wildcards`;
+  return undefined;
+}
+
+/**
+ * gitignore semantics as GitHub documents them: a pattern with a slash before its end is anchored at
+ * the root, one without matches at any depth; `*` and `?` stay within a folder, `**` crosses folders; a
+ * pattern naming a folder owns everything inside it, but one ending in a wildcard (`docs/*`) owns only
+ * what it matches, not deeper files; a trailing slash matches folders only.
+ */
+function patternToRegExp(pattern: string): RegExp {
+  const folderOnly = pattern.endsWith("/");
+  const body = pattern.replace(/\/+$/, "");
+  const anchored = body.includes("/");
+  const segments = body.replace(/^\/+/, "").split("/");
+  let source = "";
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    if (segment === "**") {
+      source += last ? ".*" : "(?:[^/]+/)*";
+      return;
+    }
+    source += segment.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*+/g, "[^/]*").replace(/\?/g, "[^/]") + (last ? "" : "/");
+  });
+  const prefix = anchored ? "^" : "^(?:[^/]+/)*";
+  const last = segments.at(-1)!;
+  const suffix = folderOnly ? "/.+$" : last !== "**" && /[*?]/.test(last) ? "$" : "(?:/.+)?$";
+  return new RegExp(prefix + source + suffix);
+}

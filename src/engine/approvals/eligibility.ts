@@ -1,0 +1,37 @@
+import type { ApprovalFacts, ApprovalPolicy, ApprovalRequirement, IgnoreReason, Person } from "./approval-types.js";
+
+/** True when the requirement names the user, directly or through one of its teams. */
+export function isNamed(requirement: ApprovalRequirement, login: string, person: Person | undefined, owner: string): boolean {
+  if (requirement.users.some((u) => u.toLowerCase() === login)) return true;
+  const teams = new Set((person?.teams ?? []).map((t) => t.toLowerCase()));
+  return requirement.teams.some((team) => teams.has(teamSlug(team, owner)));
+}
+
+/** A rule's team is a slug of the repository owner's organisation; `org/slug` names it in full. */
+export function teamSlug(team: string, owner: string): string {
+  const lower = team.toLowerCase().replace(/^@/, "");
+  const [org, slug] = lower.includes("/") ? lower.split("/", 2) as [string, string] : [owner.toLowerCase(), lower];
+  return org === owner.toLowerCase() ? slug : `${org}/${slug}`;
+}
+
+/**
+ * Why `login`'s approval does not count for `requirement`, or undefined when it does. The author and
+ * the commits' contributors never count unless the policy allows them; bots and people without write
+ * access count only when the requirement names them; a requirement with users or teams counts nobody else.
+ */
+export function whyNotEligible(
+  requirement: ApprovalRequirement,
+  login: string,
+  facts: ApprovalFacts,
+  policy: Pick<ApprovalPolicy, "allowAuthor" | "allowContributors">,
+): IgnoreReason | undefined {
+  const person = facts.people.get(login);
+  const named = isNamed(requirement, login, person, facts.owner);
+  if (!policy.allowAuthor && login === facts.author.toLowerCase()) return "author";
+  if (!policy.allowContributors && facts.contributors.some((c) => c.toLowerCase() === login)) return "contributor";
+  if ((requirement.users.length > 0 || requirement.teams.length > 0) && !named) return "not-eligible";
+  if (named) return undefined;
+  if (person?.bot ?? login.endsWith("[bot]")) return "bot";
+  if (!person?.canWrite) return "no-write-access";
+  return undefined;
+}
