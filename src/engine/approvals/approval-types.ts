@@ -78,8 +78,8 @@ export interface ApprovalFacts {
   reviews: readonly Review[];
   /** Facts about every reviewer; a reviewer missing here is treated as having no write access. */
   people: ReadonlyMap<string, Person>;
-  /** Digest of the governed diff base...head now. */
-  governedDiffDigest: string;
+  /** Digest of the governed diff base...head now; undefined when it cannot be computed (see governedDiffDigest). */
+  governedDiffDigest: string | undefined;
   /** Digests of the governed diff recorded for earlier heads (commit → digest). */
   digestsByCommit: ReadonlyMap<string, string>;
 }

@@ -113,7 +113,7 @@ function judgeRequirement(
 function isBoundToThisChange(commitId: string, policy: ApprovalPolicy, facts: ApprovalFacts): boolean {
   if (commitId === facts.headSha || !policy.invalidateOnPush) return true;
   const digest = facts.digestsByCommit.get(commitId);
-  return digest !== undefined && digest === facts.governedDiffDigest;
+  return digest !== undefined && facts.governedDiffDigest !== undefined && digest === facts.governedDiffDigest;
 }
 
 function candidatesFor(requirement: ApprovalRequirement, approvers: readonly string[], policy: ApprovalPolicy, facts: ApprovalFacts): RuleVerdict["candidates"] {
