@@ -1,0 +1,61 @@
+import type { ApprovalVerdict, IgnoreReason, RuleVerdict } from "../engine/approvals/approval-types.js";
+import { escapeCell } from "./render-markdown.js";
+
+const statusIcon: Record<RuleVerdict["status"], string> = { satisfied: "✅", waiting: "⏳", blocked: "⛔" };
+
+const reasonText: Record<IgnoreReason, string> = {
+  author: "author of the pull request",
+  contributor: "authored or committed a commit of the pull request",
+  bot: "a bot",
+  "no-write-access": "no write access to the repository",
+  "not-eligible": "not among the rule's users or teams",
+  stale: "approved an older commit whose governed change differs",
+  "changes-requested": "requested changes after approving",
+  dismissed: "review dismissed",
+};
+
+/** The title of the `gitgate/approval` check run: one line a reviewer reads first. */
+export function approvalTitle(verdict: ApprovalVerdict): string {
+  if (verdict.rules.length === 0) return "No approval rule applies to this change";
+  if (verdict.status === "blocked") return `Blocked: changes requested by ${blockers(verdict).join(", ")}`;
+  const waiting = verdict.rules.filter((r) => r.status !== "satisfied");
+  if (waiting.length === 0) return `Approved: ${verdict.rules.length === 1 ? "the rule" : `all ${verdict.rules.length} rules`} satisfied`;
+  return `Waiting for ${waiting.map((r) => `${r.required - r.approvers.length} more (${r.name})`).join(", ")}`;
+}
+
+/** The check run's summary: each rule, who approved, who still can, and every approval that did not count. */
+export function renderApprovalMarkdown(verdict: ApprovalVerdict): string {
+  const lines = [`## ${verdict.status === "satisfied" ? "✅" : statusIcon[verdict.status]} gitgate/approval: ${escapeCell(approvalTitle(verdict))}`, ""];
+  for (const rule of verdict.rules) {
+    lines.push(`### ${statusIcon[rule.status]} ${escapeCell(rule.name)}: ${rule.approvers.length} of ${rule.required}${rule.kind === "control-plane" ? " (control plane change)" : ""}`, "");
+    lines.push(`- Files: ${fileList(rule.files)}`);
+    lines.push(`- Approved by: ${rule.approvers.length > 0 ? rule.approvers.map(login).join(", ") : "nobody yet"}`);
+    if (rule.blockedBy.length > 0) lines.push(`- Changes requested by: ${rule.blockedBy.map(login).join(", ")}`);
+    if (rule.status !== "satisfied") lines.push(`- Can still approve: ${candidates(rule)}`);
+    for (const ignored of rule.ignored) {
+      lines.push(`- Not counted: ${login(ignored.user)} (${reasonText[ignored.reason]}; reviewed \`${ignored.commitId.slice(0, 7)}\`)`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+function blockers(verdict: ApprovalVerdict): string[] {
+  return [...new Set(verdict.rules.flatMap((r) => r.blockedBy))].map(login);
+}
+
+function candidates(rule: RuleVerdict): string {
+  if (rule.candidates.anyoneWithWrite) return "anyone with write access who is not the author or a contributor";
+  const named = [...rule.candidates.users.map(login), ...rule.candidates.teams.map((t) => `members of ${escapeCell(t)}`)];
+  return named.length > 0 ? named.join(", ") : "nobody: the rule names no one who may approve this change";
+}
+
+function fileList(files: readonly string[]): string {
+  const shown = files.slice(0, 10).map((f) => `\`${f.replace(/`/g, "'")}\``);
+  return files.length > 10 ? `${shown.join(", ")} and ${files.length - 10} more` : shown.join(", ");
+}
+
+/** Logins are `[A-Za-z0-9-]` (plus `[bot]`), but escaped all the same: they come from outside. */
+function login(user: string): string {
+  return `@${escapeCell(user)}`;
+}
