@@ -46,6 +46,9 @@ export interface GitgateConfig {
     rules: ApprovalRule[];
     invalidateOnPush: boolean;
     allowAuthor: boolean;
+    allowContributors: boolean;
+    codeowners: boolean;
+    requestReviews: boolean;
     controlPlane: Approvers;
   };
   protect: {

@@ -16,6 +16,12 @@ export interface LoadedConfig {
 
 const validateConfig = publishedSchema("gitgate-config.schema.json");
 
+/** Sections the config format has but this version does not act on: said on their line, never silently accepted. */
+const notEnforcedYet: readonly [keyof RawConfig, string][] = [
+  ["approvals", "the gitgate/approval check"],
+  ["protect", "the guard (gitgate/guard)"],
+];
+
 /**
  * Reads `.github/gitgate.yml` text into the normalised config. Never throws: every problem is a
  * finding on the config file with its line and column, so it can be annotated where it is.
@@ -37,6 +43,13 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
     if (!isInsideRepo(path)) file.fail("config/invalid", `policy path "${path}" must be relative to the repository root, inside it`, joinPointer(["policies", "paths", i]));
   });
   if (file.errors.length > 0) return { errors: file.errors, warnings: file.warnings };
+  for (const [key, feature] of notEnforcedYet) {
+    if (raw[key] === undefined) continue;
+    file.warnings.push({
+      severity: "warning", rule: "config/not-enforced", source: "config", path, pointer: `/${key}`, ...file.doc.locate(`/${key}`, "key"),
+      message: `${key}: ${feature} is not enforced by this version of Gitgate yet: this section is read, checked and ignored.`,
+    });
+  }
   return { config: normalizeConfig(raw, file.doc), errors: file.errors, warnings: file.warnings, keys: Object.keys(raw) };
 }
 

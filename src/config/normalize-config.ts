@@ -29,6 +29,9 @@ export interface RawConfig {
     rules?: (RawApprovers & { name: string; files?: OneOrMany })[];
     invalidate_on_push?: boolean;
     allow_author?: boolean;
+    allow_contributors?: boolean;
+    codeowners?: boolean;
+    request_reviews?: boolean;
     control_plane?: RawApprovers;
   };
   protect?: {
@@ -81,6 +84,9 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       })),
       invalidateOnPush: raw.approvals?.invalidate_on_push ?? true,
       allowAuthor: raw.approvals?.allow_author ?? false,
+      allowContributors: raw.approvals?.allow_contributors ?? false,
+      codeowners: raw.approvals?.codeowners ?? false,
+      requestReviews: raw.approvals?.request_reviews ?? false,
       controlPlane: approvers(raw.approvals?.control_plane, 1),
     },
     protect: {

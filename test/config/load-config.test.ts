@@ -37,6 +37,8 @@ describe("loadConfig", () => {
       "    - { name: default, count: 1 }",
       "  invalidate_on_push: true",
       "  allow_author: false",
+      "  allow_contributors: true",
+      "  codeowners: true",
       "  control_plane: { count: 1, teams: [platform-admins] }",
       "protect: { branches: [main], on_bypass: [check, issue], branch_protection: report }",
       'preview: { comment: true, redact: ["**/secrets/**"] }',
@@ -48,7 +50,18 @@ describe("loadConfig", () => {
       ["schemas/values.schema.json", false, 7, 13],
       ["kubernetes", true, 9, 13],
     ]);
+    expect(config!.approvals).toMatchObject({ allowContributors: true, codeowners: true, requestReviews: false });
     expect(config!.approvals.rules[0]).toEqual({ name: "production", files: ["clusters/prod/**"], count: 2, users: [], teams: ["platform-leads"] });
+  });
+
+  it("says on their lines that sections this version does not enforce are ignored", () => {
+    const { config, warnings } = loadConfig("version: 1\napprovals:\n  rules: [{ name: default }]\nprotect:\n  branches: [main]\n");
+    expect(config).toBeDefined();
+    expect(warnings.map(where)).toEqual(["warning config/not-enforced 2:1", "warning config/not-enforced 4:1"]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      "approvals: the gitgate/approval check is not enforced by this version of Gitgate yet: this section is read, checked and ignored.",
+      "protect: the guard (gitgate/guard) is not enforced by this version of Gitgate yet: this section is read, checked and ignored.",
+    ]);
   });
 
   it("reports an unknown key at its line and column", () => {
