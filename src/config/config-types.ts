@@ -37,7 +37,8 @@ export interface GitgateConfig {
     builtin: ("kubernetes" | "gitops")[];
     paths: string[];
     namespaces: string[];
-    rules: Record<string, RuleOverride>;
+    /** Keyed by rule id, which is untrusted text: a Map, so no id can reach an inherited property. */
+    rules: ReadonlyMap<string, RuleOverride>;
     /** Where `policies` is written, for problems with the policies as a whole. */
     at: Span;
   };

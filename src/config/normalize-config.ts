@@ -69,7 +69,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       builtin: raw.policies?.builtin ?? [],
       paths: raw.policies?.paths ?? [],
       namespaces: raw.policies?.namespaces ?? ["main"],
-      rules: raw.policies?.rules ?? {},
+      rules: new Map(Object.entries(raw.policies?.rules ?? {})),
       at: doc ? doc.locate("/policies", "key") : { line: 1, column: 1, endLine: 1, endColumn: 1 },
     },
     exceptions: raw.exceptions ?? ".github/gitgate-exceptions.yml",
