@@ -41,6 +41,8 @@ export interface GitgateConfig {
     rules: ReadonlyMap<string, RuleOverride>;
     /** Where `policies` is written, for problems with the policies as a whole. */
     at: Span;
+    /** Where each of `paths` is written, in the same order. */
+    pathsAt: Span[];
   };
   exceptions: string;
   approvals: {

@@ -19,8 +19,8 @@ const changeSetPackage = "gitgate";
 export async function loadPolicies(config: GitgateConfig, reader: RepoReader, compile: CompileRego | undefined, configPath: string): Promise<LoadedPolicies> {
   const set: PolicySet = { modules: [], document: [], changeSet: [] };
   const findings: DraftFinding[] = [];
-  const atConfig = (message: string, severity: DraftFinding["severity"] = "error") =>
-    findings.push({ severity, rule: "policy/compile", message, path: configPath, source: "config", ...config.policies.at });
+  const atConfig = (message: string) =>
+    findings.push({ severity: "error", rule: "policy/compile", message, path: configPath, source: "config", ...config.policies.at });
   const { builtin, paths, namespaces } = config.policies;
   if (builtin.length === 0 && paths.length === 0) return { set, findings };
   if (!compile) {
@@ -55,7 +55,7 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   for (const pack of builtin) await add(builtinPackFiles(pack), [`builtin.${pack}`], false);
 
   const files: Record<string, string> = {};
-  for (const path of paths) {
+  for (const [i, path] of paths.entries()) {
     const listed = await reader.list(path);
     // A prebuilt bundle could call built-ins the SDK lacks, or be stale against its sources: refuse it
     // loudly rather than skip it silently.
@@ -63,7 +63,14 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
       findings.push({ severity: "error", rule: "policy/compile", source: "config", path: bundle, line: 1, column: 1, endLine: 1, endColumn: 1, message: "Prebuilt .wasm bundles are not run: commit the Rego sources, Gitgate compiles them with the pinned OPA." });
     }
     const regoFiles = listed.filter((f) => f.endsWith(".rego") && !f.endsWith("_test.rego"));
-    if (regoFiles.length === 0) atConfig(`policies.paths: "${path}" holds no .rego files at the base commit`, "warning");
+    // A path that holds no policy is a typo or a moved folder: the repository's policies would stop
+    // running without anyone noticing, so it fails the check until the config is corrected.
+    if (regoFiles.length === 0) {
+      findings.push({
+        severity: "error", rule: "config/policy-path", source: "config", path: configPath, ...(config.policies.pathsAt[i] ?? config.policies.at),
+        message: `policies.paths: "${path}" holds no .rego files at the base commit, so its policies cannot run: fix the path or remove it`,
+      });
+    }
     for (const file of regoFiles) files[file] = (await reader.read(file)) ?? "";
   }
   if (Object.keys(files).length === 0) return { set, findings };
@@ -71,7 +78,10 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   const documentPackages = namespaces.filter((ns) => packages.has(ns));
   const withChangeSet = packages.has(changeSetPackage);
   if (documentPackages.length === 0 && !withChangeSet) {
-    atConfig(`policies.paths hold no package named ${[...namespaces, changeSetPackage].join(", ")}: nothing would be evaluated`, "warning");
+    findings.push({
+      severity: "error", rule: "config/policy-path", source: "config", path: configPath, ...config.policies.at,
+      message: `policies.paths hold no package named ${[...namespaces, changeSetPackage].join(", ")}: none of their policies would run`,
+    });
     return { set, findings };
   }
   await add(files, documentPackages, withChangeSet);

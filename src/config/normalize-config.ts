@@ -71,6 +71,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       namespaces: raw.policies?.namespaces ?? ["main"],
       rules: new Map(Object.entries(raw.policies?.rules ?? {})),
       at: doc ? doc.locate("/policies", "key") : { line: 1, column: 1, endLine: 1, endColumn: 1 },
+      pathsAt: (raw.policies?.paths ?? []).map((_, i) => (doc ? doc.locate(joinPointer(["policies", "paths", i])) : { line: 1, column: 1, endLine: 1, endColumn: 1 })),
     },
     exceptions: raw.exceptions ?? ".github/gitgate-exceptions.yml",
     approvals: {

@@ -130,6 +130,40 @@ spec:
     }
   });
 
+  it("fails on a policy path that holds no Rego at the base, on that path's line, instead of silently running nothing", async () => {
+    const moved = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  paths:\n    - policy/\n    - polcy/\n",
+      "policy/main.rego": conftestPolicy,
+    });
+    try {
+      await moved.branch("pr", "main", { "k8s/web.yaml": deployment("web", 1, "registry.acme.example/web:1") });
+      const { status, report } = await checkJson(moved.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        'error config/policy-path .github/gitgate.yml:5:7 new policies.paths: "polcy/" holds no .rego files at the base commit, so its policies cannot run: fix the path or remove it',
+      ]);
+      expect(status).toBe(2);
+    } finally {
+      await moved.remove();
+    }
+  });
+
+  it("fails when the policy paths hold no package it would run", async () => {
+    const renamed = await createTestRepo({
+      ".github/gitgate.yml": config(),
+      "policy/main.rego": conftestPolicy.replace("package main", "package acme"),
+    });
+    try {
+      await renamed.branch("pr", "main", { "k8s/web.yaml": deployment("web", 1, "registry.acme.example/web:1") });
+      const { status, report } = await checkJson(renamed.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error config/policy-path .github/gitgate.yml:2:1 new policies.paths hold no package named main, gitgate: none of their policies would run",
+      ]);
+      expect(status).toBe(2);
+    } finally {
+      await renamed.remove();
+    }
+  });
+
   it("stops a policy that runs forever and reports it, failing closed", async () => {
     // Iterates over one array without allocating, so it can only be stopped by the clock, never by the
     // memory bound, however fast the machine.
