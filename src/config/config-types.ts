@@ -57,7 +57,13 @@ export interface GitgateConfig {
     branchProtection: "report" | "enforce";
   };
   preview: { comment: boolean; redact: Globs };
-  limits: { maxFileBytes: number; policyTimeoutMs: number; policyMemoryMiB: number };
+  limits: {
+    maxFileBytes: number;
+    policyTimeoutMs: number;
+    policyMemoryMiB: number;
+    /** Longest an exception may run, counted from the day of the check. */
+    exceptionMaxDays: number;
+  };
 }
 
 export const configPath = ".github/gitgate.yml";

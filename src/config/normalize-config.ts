@@ -37,7 +37,7 @@ export interface RawConfig {
     branch_protection?: "report" | "enforce";
   };
   preview?: { comment?: boolean; redact?: OneOrMany };
-  limits?: { max_file_bytes?: number; policy_timeout_ms?: number; policy_memory_mib?: number };
+  limits?: { max_file_bytes?: number; policy_timeout_ms?: number; policy_memory_mib?: number; exception_max_days?: number };
 }
 
 export const defaultGoverned = ["**/*.yaml", "**/*.yml", "**/*.json"];
@@ -94,6 +94,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       maxFileBytes: raw.limits?.max_file_bytes ?? 1024 * 1024,
       policyTimeoutMs: raw.limits?.policy_timeout_ms ?? 2000,
       policyMemoryMiB: raw.limits?.policy_memory_mib ?? 64,
+      exceptionMaxDays: raw.limits?.exception_max_days ?? 90,
     },
   };
 }
