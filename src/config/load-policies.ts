@@ -1,6 +1,7 @@
 import type { DraftFinding } from "../engine/finding.js";
 import { builtinPackFiles } from "../engine/policy/builtin-packs.js";
 import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
+import { importedMemoryPages, wasmPageBytes } from "../engine/policy/wasm-memory.js";
 import type { GitgateConfig } from "./config-types.js";
 import type { RepoReader } from "./repo-reader.js";
 
@@ -33,6 +34,14 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
     const entrypoints = packages.flatMap((p) => p.rules.map((rule) => entrypointOf({ ...p, digest: "" }, rule)));
     if (entrypoints.length === 0) return;
     const compiled = await compile(files, entrypoints);
+    if (!compiled.ok && compiled.timedOut) {
+      findings.push({
+        severity: "error", rule: "policy/compile-timeout", source: "config", path: configPath, ...config.policies.at,
+        message: `Policies ${packages.map((p) => p.namespace).join(", ")} could not be compiled: ${compiled.errors[0]?.message ?? "opa build was stopped"}. ` +
+          "They are too large or too complex to run: split or simplify them.",
+      });
+      return;
+    }
     if (!compiled.ok) {
       for (const error of compiled.errors) {
         const line = error.line ?? 1;
@@ -42,6 +51,18 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
           atConfig(`Policies could not be compiled: ${error.path ? `${error.path}:${line}: ` : ""}${error.message}`);
         }
       }
+      return;
+    }
+    // OPA puts a policy's constants in the memory it starts with: a policy that needs more than the
+    // bound before it has read any input can never run, so it is a config problem, said up front.
+    const pages = importedMemoryPages(compiled.wasm) ?? 0;
+    const allowed = config.limits.policyMemoryMiB * 1024 * 1024;
+    if (pages * wasmPageBytes > allowed) {
+      findings.push({
+        severity: "error", rule: "policy/memory", source: "config", path: configPath, ...config.policies.at,
+        message: `Policies ${packages.map((p) => p.namespace).join(", ")} need ${mebibytes(pages * wasmPageBytes)} MiB of memory to start, more than the ` +
+          `${config.limits.policyMemoryMiB} MiB limits.policy_memory_mib allows: raise the limit or make the policies smaller.`,
+      });
       return;
     }
     set.modules.push({ digest: compiled.digest, wasm: compiled.wasm });
@@ -86,6 +107,10 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   }
   await add(files, documentPackages, withChangeSet);
   return { set, findings };
+}
+
+function mebibytes(bytes: number): string {
+  return (Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toString();
 }
 
 function packageOf(text: string): string | undefined {
