@@ -37,9 +37,12 @@ export interface GitgateConfig {
     builtin: ("kubernetes" | "gitops")[];
     paths: string[];
     namespaces: string[];
-    rules: Record<string, RuleOverride>;
+    /** Keyed by rule id, which is untrusted text: a Map, so no id can reach an inherited property. */
+    rules: ReadonlyMap<string, RuleOverride>;
     /** Where `policies` is written, for problems with the policies as a whole. */
     at: Span;
+    /** Where each of `paths` is written, in the same order. */
+    pathsAt: Span[];
   };
   exceptions: string;
   approvals: {
@@ -57,7 +60,13 @@ export interface GitgateConfig {
     branchProtection: "report" | "enforce";
   };
   preview: { comment: boolean; redact: Globs };
-  limits: { maxFileBytes: number; policyTimeoutMs: number; policyMemoryMiB: number };
+  limits: {
+    maxFileBytes: number;
+    policyTimeoutMs: number;
+    policyMemoryMiB: number;
+    /** Longest an exception may run, counted from the day of the check. */
+    exceptionMaxDays: number;
+  };
 }
 
 export const configPath = ".github/gitgate.yml";

@@ -1,6 +1,7 @@
 import type { DraftFinding } from "../engine/finding.js";
 import { builtinPackFiles } from "../engine/policy/builtin-packs.js";
 import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
+import { importedMemoryPages, wasmPageBytes } from "../engine/policy/wasm-memory.js";
 import type { GitgateConfig } from "./config-types.js";
 import type { RepoReader } from "./repo-reader.js";
 
@@ -19,8 +20,8 @@ const changeSetPackage = "gitgate";
 export async function loadPolicies(config: GitgateConfig, reader: RepoReader, compile: CompileRego | undefined, configPath: string): Promise<LoadedPolicies> {
   const set: PolicySet = { modules: [], document: [], changeSet: [] };
   const findings: DraftFinding[] = [];
-  const atConfig = (message: string, severity: DraftFinding["severity"] = "error") =>
-    findings.push({ severity, rule: "policy/compile", message, path: configPath, source: "config", ...config.policies.at });
+  const atConfig = (message: string) =>
+    findings.push({ severity: "error", rule: "policy/compile", message, path: configPath, source: "config", ...config.policies.at });
   const { builtin, paths, namespaces } = config.policies;
   if (builtin.length === 0 && paths.length === 0) return { set, findings };
   if (!compile) {
@@ -33,6 +34,14 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
     const entrypoints = packages.flatMap((p) => p.rules.map((rule) => entrypointOf({ ...p, digest: "" }, rule)));
     if (entrypoints.length === 0) return;
     const compiled = await compile(files, entrypoints);
+    if (!compiled.ok && compiled.timedOut) {
+      findings.push({
+        severity: "error", rule: "policy/compile-timeout", source: "config", path: configPath, ...config.policies.at,
+        message: `Policies ${packages.map((p) => p.namespace).join(", ")} could not be compiled: ${compiled.errors[0]?.message ?? "opa build was stopped"}. ` +
+          "They are too large or too complex to run: split or simplify them.",
+      });
+      return;
+    }
     if (!compiled.ok) {
       for (const error of compiled.errors) {
         const line = error.line ?? 1;
@@ -42,6 +51,18 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
           atConfig(`Policies could not be compiled: ${error.path ? `${error.path}:${line}: ` : ""}${error.message}`);
         }
       }
+      return;
+    }
+    // OPA puts a policy's constants in the memory it starts with: a policy that needs more than the
+    // bound before it has read any input can never run, so it is a config problem, said up front.
+    const pages = importedMemoryPages(compiled.wasm) ?? 0;
+    const allowed = config.limits.policyMemoryMiB * 1024 * 1024;
+    if (pages * wasmPageBytes > allowed) {
+      findings.push({
+        severity: "error", rule: "policy/memory", source: "config", path: configPath, ...config.policies.at,
+        message: `Policies ${packages.map((p) => p.namespace).join(", ")} need ${mebibytes(pages * wasmPageBytes)} MiB of memory to start, more than the ` +
+          `${config.limits.policyMemoryMiB} MiB limits.policy_memory_mib allows: raise the limit or make the policies smaller.`,
+      });
       return;
     }
     set.modules.push({ digest: compiled.digest, wasm: compiled.wasm });
@@ -55,7 +76,7 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   for (const pack of builtin) await add(builtinPackFiles(pack), [`builtin.${pack}`], false);
 
   const files: Record<string, string> = {};
-  for (const path of paths) {
+  for (const [i, path] of paths.entries()) {
     const listed = await reader.list(path);
     // A prebuilt bundle could call built-ins the SDK lacks, or be stale against its sources: refuse it
     // loudly rather than skip it silently.
@@ -63,7 +84,14 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
       findings.push({ severity: "error", rule: "policy/compile", source: "config", path: bundle, line: 1, column: 1, endLine: 1, endColumn: 1, message: "Prebuilt .wasm bundles are not run: commit the Rego sources, Gitgate compiles them with the pinned OPA." });
     }
     const regoFiles = listed.filter((f) => f.endsWith(".rego") && !f.endsWith("_test.rego"));
-    if (regoFiles.length === 0) atConfig(`policies.paths: "${path}" holds no .rego files at the base commit`, "warning");
+    // A path that holds no policy is a typo or a moved folder: the repository's policies would stop
+    // running without anyone noticing, so it fails the check until the config is corrected.
+    if (regoFiles.length === 0) {
+      findings.push({
+        severity: "error", rule: "config/policy-path", source: "config", path: configPath, ...(config.policies.pathsAt[i] ?? config.policies.at),
+        message: `policies.paths: "${path}" holds no .rego files at the base commit, so its policies cannot run: fix the path or remove it`,
+      });
+    }
     for (const file of regoFiles) files[file] = (await reader.read(file)) ?? "";
   }
   if (Object.keys(files).length === 0) return { set, findings };
@@ -71,11 +99,18 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   const documentPackages = namespaces.filter((ns) => packages.has(ns));
   const withChangeSet = packages.has(changeSetPackage);
   if (documentPackages.length === 0 && !withChangeSet) {
-    atConfig(`policies.paths hold no package named ${[...namespaces, changeSetPackage].join(", ")}: nothing would be evaluated`, "warning");
+    findings.push({
+      severity: "error", rule: "config/policy-path", source: "config", path: configPath, ...config.policies.at,
+      message: `policies.paths hold no package named ${[...namespaces, changeSetPackage].join(", ")}: none of their policies would run`,
+    });
     return { set, findings };
   }
   await add(files, documentPackages, withChangeSet);
   return { set, findings };
+}
+
+function mebibytes(bytes: number): string {
+  return (Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toString();
 }
 
 function packageOf(text: string): string | undefined {

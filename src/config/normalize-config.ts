@@ -40,7 +40,7 @@ export interface RawConfig {
     branch_protection?: "report" | "enforce";
   };
   preview?: { comment?: boolean; redact?: OneOrMany };
-  limits?: { max_file_bytes?: number; policy_timeout_ms?: number; policy_memory_mib?: number };
+  limits?: { max_file_bytes?: number; policy_timeout_ms?: number; policy_memory_mib?: number; exception_max_days?: number };
 }
 
 export const defaultGoverned = ["**/*.yaml", "**/*.yml", "**/*.json"];
@@ -72,8 +72,9 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       builtin: raw.policies?.builtin ?? [],
       paths: raw.policies?.paths ?? [],
       namespaces: raw.policies?.namespaces ?? ["main"],
-      rules: raw.policies?.rules ?? {},
+      rules: new Map(Object.entries(raw.policies?.rules ?? {})),
       at: doc ? doc.locate("/policies", "key") : { line: 1, column: 1, endLine: 1, endColumn: 1 },
+      pathsAt: (raw.policies?.paths ?? []).map((_, i) => (doc ? doc.locate(joinPointer(["policies", "paths", i])) : { line: 1, column: 1, endLine: 1, endColumn: 1 })),
     },
     exceptions: raw.exceptions ?? ".github/gitgate-exceptions.yml",
     approvals: {
@@ -99,6 +100,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       maxFileBytes: raw.limits?.max_file_bytes ?? 1024 * 1024,
       policyTimeoutMs: raw.limits?.policy_timeout_ms ?? 2000,
       policyMemoryMiB: raw.limits?.policy_memory_mib ?? 64,
+      exceptionMaxDays: raw.limits?.exception_max_days ?? 90,
     },
   };
 }

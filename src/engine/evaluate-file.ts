@@ -18,7 +18,7 @@ export interface FileJudges {
   documentPolicies: readonly PackagePolicy[];
   runner?: PolicyRunner;
   limits: ParseLimits;
-  overrides: Readonly<Record<string, RuleOverride>>;
+  overrides: ReadonlyMap<string, RuleOverride>;
 }
 
 export interface EvaluatedFile {

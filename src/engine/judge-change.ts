@@ -75,7 +75,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     }
     const objects = objectsOf(evaluated);
     return {
-      findings: applyExceptions(findings, plane.exceptions, options.today, (f) => objects.get(`${f.path}#${f.document}`)),
+      findings: applyExceptions(findings, plane.exceptions, { today: options.today, maxDays: config.limits.exceptionMaxDays }, (f) => objects.get(`${f.path}#${f.document}`)),
       snippets: snippetsOf(findings, evaluated, sensitivity),
       diff,
       secrets,

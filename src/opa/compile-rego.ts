@@ -12,13 +12,25 @@ import { findOpa, type OpaBinary } from "./opa-binary.js";
 const run = promisify(execFile);
 const defaultCacheDir = fileURLToPath(new URL("../../.cache/policies/", import.meta.url));
 
+/** How long `opa build` may run before it is stopped: a normal policy set compiles in about a second. */
+export const defaultCompileTimeoutMs = 60_000;
+
+export interface RegoCompilerOptions {
+  cacheDir?: string;
+  /** Default: GITGATE_POLICY_COMPILE_TIMEOUT_MS, else 60 s. */
+  timeoutMs?: number;
+}
+
 /**
  * Compiles Rego to WebAssembly with the real OPA compiler (`opa build -t wasm`), restricted to the
  * built-ins the SDK supports. Results are cached by content digest in memory and on disk, so a policy
- * set is compiled once per content, not once per evaluation.
+ * set is compiled once per content, not once per evaluation. A repository's policy is untrusted input:
+ * the compiler is stopped after a time bound (ten thousand rules take minutes), and that is a result
+ * like any other compile failure, kept in memory so the same content does not cost the bound again.
  */
-export function createRegoCompiler(options: { cacheDir?: string } = {}): CompileRego {
+export function createRegoCompiler(options: RegoCompilerOptions = {}): CompileRego {
   const cacheDir = options.cacheDir ?? process.env.GITGATE_CACHE_DIR ?? defaultCacheDir;
+  const timeoutMs = options.timeoutMs ?? compileTimeoutFromEnv();
   const memory = new Map<string, Promise<RegoCompileResult>>();
   let capabilities: Promise<string> | undefined;
 
@@ -35,7 +47,7 @@ export function createRegoCompiler(options: { cacheDir?: string } = {}): Compile
     const digest = digestOf(opa, caps, files, entrypoints);
     let result = memory.get(digest);
     if (!result) {
-      result = compileCached(opa, caps, files, entrypoints, digest, cacheDir);
+      result = compileCached(opa, caps, files, entrypoints, digest, cacheDir, timeoutMs);
       memory.set(digest, result);
     }
     return result;
@@ -56,6 +68,7 @@ async function compileCached(
   entrypoints: readonly string[],
   digest: string,
   cacheDir: string,
+  timeoutMs: number,
 ): Promise<RegoCompileResult> {
   const cached = join(cacheDir, `${digest}.wasm`);
   try {
@@ -74,9 +87,13 @@ async function compileCached(
     const args = ["build", "-t", "wasm", "--capabilities", join(work, "capabilities.json"), "-o", join(work, "bundle.tar.gz")];
     for (const entrypoint of entrypoints) args.push("-e", entrypoint);
     try {
-      await run(opa.path, [...args, ...Object.keys(files)], { cwd: join(work, "src"), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+      await run(opa.path, [...args, ...Object.keys(files)], { cwd: join(work, "src"), timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      const { stdout, stderr, killed, code } = error as { stdout?: string; stderr?: string; killed?: boolean; code?: unknown };
+      // Node kills the child both at the time bound and when its output overflows maxBuffer.
+      if (killed && code !== "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
+        return { ok: false, timedOut: true, errors: [{ message: `opa build did not finish within ${formatDuration(timeoutMs)} and was stopped` }] };
+      }
       return { ok: false, errors: parseCompilerErrors(`${stderr ?? ""}\n${stdout ?? ""}`.trim() || (error as Error).message) };
     }
     await run("tar", ["-xzf", "bundle.tar.gz", "/policy.wasm"], { cwd: work }).catch(() => run("tar", ["-xzf", "bundle.tar.gz", "policy.wasm"], { cwd: work }));
@@ -97,4 +114,13 @@ export function parseCompilerErrors(stderr: string): { path?: string; line?: num
     (m) => ({ path: m[1]!, line: Number(m[2]), message: m[3]! }),
   );
   return errors.length > 0 ? errors : [{ message: stderr.trim().replace(/^error: /i, "") || "opa build failed" }];
+}
+
+function compileTimeoutFromEnv(): number {
+  const value = Number(process.env.GITGATE_POLICY_COMPILE_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : defaultCompileTimeoutMs;
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExampleRepo, type ExampleRepo } from "../../src/examples/example-repo.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
@@ -130,6 +133,40 @@ spec:
     }
   });
 
+  it("fails on a policy path that holds no Rego at the base, on that path's line, instead of silently running nothing", async () => {
+    const moved = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  paths:\n    - policy/\n    - polcy/\n",
+      "policy/main.rego": conftestPolicy,
+    });
+    try {
+      await moved.branch("pr", "main", { "k8s/web.yaml": deployment("web", 1, "registry.acme.example/web:1") });
+      const { status, report } = await checkJson(moved.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        'error config/policy-path .github/gitgate.yml:5:7 new policies.paths: "polcy/" holds no .rego files at the base commit, so its policies cannot run: fix the path or remove it',
+      ]);
+      expect(status).toBe(2);
+    } finally {
+      await moved.remove();
+    }
+  });
+
+  it("fails when the policy paths hold no package it would run", async () => {
+    const renamed = await createTestRepo({
+      ".github/gitgate.yml": config(),
+      "policy/main.rego": conftestPolicy.replace("package main", "package acme"),
+    });
+    try {
+      await renamed.branch("pr", "main", { "k8s/web.yaml": deployment("web", 1, "registry.acme.example/web:1") });
+      const { status, report } = await checkJson(renamed.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error config/policy-path .github/gitgate.yml:2:1 new policies.paths hold no package named main, gitgate: none of their policies would run",
+      ]);
+      expect(status).toBe(2);
+    } finally {
+      await renamed.remove();
+    }
+  });
+
   it("stops a policy that runs forever and reports it, failing closed", async () => {
     // Iterates over one array without allocating, so it can only be stopped by the clock, never by the
     // memory bound, however fast the machine.
@@ -173,7 +210,75 @@ deny contains input.stop if {
       await memory.remove();
     }
   });
+
+  // OPA keeps a policy's constants in the memory it starts with: 3 MiB of text needs 50 pages.
+  const bigConstants = `package main
+
+import rego.v1
+
+table := concat("", ["${"x".repeat(3 * 1024 * 1024)}"])
+
+deny contains "the table is loaded" if {
+  count(table) > 0
+  input.a == 1
+}
+`;
+
+  it("starts a policy whose constants need more than the SDK's default memory", async () => {
+    const large = await createTestRepo({ ".github/gitgate.yml": config(), "policy/main.rego": bigConstants });
+    try {
+      await large.branch("pr", "main", { "a.yaml": "a: 1\n" });
+      const { status, report } = await checkJson(large.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual(["error main/deny a.yaml:1:1 new the table is loaded"]);
+      expect(status).toBe(1);
+    } finally {
+      await large.remove();
+    }
+  });
+
+  it("reports a policy that needs more memory to start than the limit allows as policy/memory on the config", async () => {
+    const large = await createTestRepo({ ".github/gitgate.yml": config("limits:\n  policy_memory_mib: 2\n"), "policy/main.rego": bigConstants });
+    try {
+      await large.branch("pr", "main", { "a.yaml": "a: 1\n" });
+      const { status, report } = await checkJson(large.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error policy/memory .github/gitgate.yml:2:1 new Policies main need 3.2 MiB of memory to start, more than the 2 MiB limits.policy_memory_mib allows: raise the limit or make the policies smaller.",
+      ]);
+      expect(status).toBe(2);
+    } finally {
+      await large.remove();
+    }
+  });
+
+  it("stops compiling a policy with ten thousand rules at the compile bound and fails closed", async () => {
+    const rules = Array.from({ length: 10_000 }, (_, i) => `deny_r${i} contains "rule ${i}" if input.metadata.name == "n${i}"\n`).join("\n");
+    const huge = await createTestRepo({ ".github/gitgate.yml": config(), "policy/main.rego": `package main\n\nimport rego.v1\n\n${rules}` });
+    // A fresh compile cache, so no earlier run's result can stand in for the compiler; and a bound far
+    // below what ten thousand entrypoints take to build (minutes) but far above a normal policy's.
+    const cache = await mkdtemp(join(tmpdir(), "gitgate-cache-"));
+    const saved = { timeout: process.env.GITGATE_POLICY_COMPILE_TIMEOUT_MS, cache: process.env.GITGATE_CACHE_DIR };
+    process.env.GITGATE_POLICY_COMPILE_TIMEOUT_MS = "1000";
+    process.env.GITGATE_CACHE_DIR = cache;
+    try {
+      await huge.branch("pr", "main", { "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: n1\n" });
+      const { status, report } = await checkJson(huge.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error policy/compile-timeout .github/gitgate.yml:2:1 new Policies main could not be compiled: opa build did not finish within 1 s and was stopped. They are too large or too complex to run: split or simplify them.",
+      ]);
+      expect(status).toBe(2);
+    } finally {
+      restoreEnv("GITGATE_POLICY_COMPILE_TIMEOUT_MS", saved.timeout);
+      restoreEnv("GITGATE_CACHE_DIR", saved.cache);
+      await rm(cache, { recursive: true, force: true });
+      await huge.remove();
+    }
+  });
 });
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
 
 describe("change-set policies", () => {
   const policy = `package gitgate

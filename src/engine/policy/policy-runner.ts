@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { PolicyLimits, PolicyModule } from "./policy-types.js";
+import { importedMemoryPages } from "./wasm-memory.js";
 
 export interface EvaluationItem {
   digest: string;
@@ -44,7 +45,7 @@ export class PolicyRunner {
   private spawn(): Worker {
     this.progress = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(workerUrl, {
-      workerData: { modules: this.modules, memoryPages: Math.ceil((this.limits.memoryMiB * 1024 * 1024) / 65536), memoryMiB: this.limits.memoryMiB, progress: this.progress },
+      workerData: { modules: this.modules.map((m) => ({ ...m, initialPages: importedMemoryPages(m.wasm) })), memoryPages: Math.ceil((this.limits.memoryMiB * 1024 * 1024) / 65536), memoryMiB: this.limits.memoryMiB, progress: this.progress },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.limits.memoryMiB * 2) },
     });
     worker.unref();

@@ -6,7 +6,7 @@ export interface PolicyModule {
 
 export type RegoCompileResult =
   | { ok: true; digest: string; wasm: Uint8Array }
-  | { ok: false; errors: { path?: string; line?: number; message: string }[] };
+  | { ok: false; errors: { path?: string; line?: number; message: string }[]; timedOut?: boolean };
 
 /** Compiles Rego files (path → text) with the given entrypoints. Supplied by a shell (src/opa). */
 export type CompileRego = (files: Record<string, string>, entrypoints: readonly string[]) => Promise<RegoCompileResult>;

@@ -6,7 +6,8 @@ import type { LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import { parentPort, workerData } from "node:worker_threads";
 
 interface WorkerSetup {
-  modules: { digest: string; wasm: Uint8Array }[];
+  /** initialPages: the memory the module imports must start with (its constants live there). */
+  modules: { digest: string; wasm: Uint8Array; initialPages?: number }[];
   memoryPages: number;
   memoryMiB: number;
   /** progress[0]: index in the current batch of the evaluation under way, read by the parent on timeout. */
@@ -31,7 +32,11 @@ function policyFor(digest: string): LoadedPolicy {
   if (!policy) {
     const module = setup.modules.find((m) => m.digest === digest);
     if (!module) throw new Error(`no policy module ${digest}`);
-    policy = loadPolicySync(module.wasm, { initial: 5, maximum: setup.memoryPages });
+    // The memory must start at least as large as the module declares, or instantiation fails for
+    // every evaluation; a module that needs more than the bound before it runs cannot run at all.
+    const initial = Math.max(5, module.initialPages ?? 0);
+    if (initial > setup.memoryPages) throw new MemoryBoundError(`it needs ${Math.ceil((initial * 64) / 1024)} MiB to start, more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib)`);
+    policy = loadPolicySync(module.wasm, { initial, maximum: setup.memoryPages });
     policy.setData({});
     policies.set(digest, policy);
   }
@@ -41,8 +46,11 @@ function policyFor(digest: string): LoadedPolicy {
 type Outcome = { ok: true; result: unknown } | { ok: false; reason: "error" | "undefined" | "memory"; message: string };
 
 // OPA's allocator aborts with a bare string; the engine itself throws a RangeError when the memory
-// may not grow any further. Both mean the policy outgrew its bound, not that it is wrong.
-const outOfMemory = /opa_malloc|Maximum memory size|Out of memory|WebAssembly\.Memory/i;
+// may not grow any further, and a LinkError when the memory offered is smaller than the module
+// declares. All mean the policy outgrew its bound, not that it is wrong.
+const outOfMemory = /opa_malloc|Maximum memory size|Out of memory|WebAssembly\.Memory|memory import/i;
+
+class MemoryBoundError extends Error {}
 
 function evaluate(item: Item): Outcome {
   try {
@@ -54,6 +62,7 @@ function evaluate(item: Item): Outcome {
     policies.delete(item.digest);
     // OPA aborts by throwing a string, not an Error: never report "undefined" for it.
     const text = error instanceof Error ? error.message : String(error);
+    if (error instanceof MemoryBoundError) return { ok: false, reason: "memory", message: text };
     if (outOfMemory.test(text)) return { ok: false, reason: "memory", message: `it needed more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib)` };
     return { ok: false, reason: "error", message: text || "it failed without saying why" };
   }
