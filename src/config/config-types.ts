@@ -42,6 +42,8 @@ export interface GitgateConfig {
     at: Span;
   };
   exceptions: string;
+  /** Where `exceptions` is written, when it is: problems with the file are annotated there. */
+  exceptionsAt?: Span;
   approvals: {
     rules: ApprovalRule[];
     invalidateOnPush: boolean;

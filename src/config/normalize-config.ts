@@ -73,6 +73,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       at: doc ? doc.locate("/policies", "key") : { line: 1, column: 1, endLine: 1, endColumn: 1 },
     },
     exceptions: raw.exceptions ?? ".github/gitgate-exceptions.yml",
+    ...(doc && raw.exceptions !== undefined ? { exceptionsAt: doc.locate("/exceptions") } : {}),
     approvals: {
       rules: (raw.approvals?.rules ?? []).map((rule) => ({
         name: rule.name,

@@ -67,3 +67,49 @@ describe("gitgate check: links outside the governed folders", () => {
     }
   });
 });
+
+describe("gitgate check: the control plane stays inside the repository", () => {
+  const kubernetes = "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\n";
+  const badConfigMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  n: 1\n";
+  const waiver = "exceptions:\n  - rule: schema/type\n    files: ['k8s/**']\n    reason: waived\n    owner: '@mallory'\n    expires: '2099-01-01'\n";
+
+  it("refuses an exceptions path that leaves the repository, on its config line", async () => {
+    const repo = await createTestRepo({ ".github/gitgate.yml": `${kubernetes}exceptions: ../../outside/exc.yml\n` });
+    try {
+      await repo.branch("pr", "main", { "k8s/bad.yaml": badConfigMap });
+      const { status, report } = await checkJson(repo.dir, "pr");
+      expect(report.findings.map(brief)).toEqual(["error config/invalid .github/gitgate.yml:5:13 new"]);
+      expect(report.findings[0]!.message).toBe('exceptions "../../outside/exc.yml" must not leave the repository (no ".." segments)');
+      expect(status).toBe(2);
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("refuses an exceptions file committed as a symlink instead of reading the link text", async () => {
+    const repo = await createTestRepo({ ".github/gitgate.yml": kubernetes, "waivers/exc.yml": waiver });
+    try {
+      await branchWithLinks(repo, "linked", "main", { symlinks: { ".github/gitgate-exceptions.yml": "../waivers/exc.yml" } });
+      await repo.branch("pr", "linked", { "k8s/bad.yaml": badConfigMap });
+      const { status, report } = await checkJson(repo.dir, "pr", ["--base", "linked"]);
+      expect(report.findings.map(brief)).toEqual(["error config/path .github/gitgate.yml:1:1 new"]);
+      expect(report.findings[0]!.message).toBe("Exceptions cannot be loaded: .github/gitgate-exceptions.yml is a symbolic link: Gitgate does not follow links in the control plane, commit the file itself");
+      expect(status).toBe(2);
+    } finally {
+      await repo.remove();
+    }
+  });
+
+  it("refuses a schema committed as a symlink, on the schema's config line", async () => {
+    const repo = await createTestRepo({ ".github/gitgate.yml": "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: schemas/app.json\n", "real/app.json": "{}" });
+    try {
+      await branchWithLinks(repo, "linked", "main", { symlinks: { "schemas/app.json": "../real/app.json" } });
+      await repo.branch("pr", "linked", { "k8s/a.yaml": "a: 1\n" });
+      const { report } = await checkJson(repo.dir, "pr", ["--base", "linked"]);
+      expect(report.findings.map(brief)).toEqual(["error config/schema .github/gitgate.yml:4:13 new"]);
+      expect(report.findings[0]!.message).toContain("schemas/app.json is a symbolic link");
+    } finally {
+      await repo.remove();
+    }
+  });
+});
