@@ -4,6 +4,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/engine/finding.js";
 import type { Report } from "../../src/engine/report.js";
+import { runGit } from "../../src/git/run-git.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { runCli } from "../support/run-cli.js";
 
@@ -106,6 +107,26 @@ describe("gitgate validate never reads outside the repository or through a link"
       expect(config.status).toBe(2);
     } finally {
       await linked.remove();
+    }
+  });
+});
+
+describe("gitgate validate and submodules", () => {
+  it("reports a submodule, or a repository nested in the working tree, where governed files could be", async () => {
+    const repo = await createTestRepo({ ".github/gitgate.yml": `${kubernetes}ignore: ['vendor/**']\n`, "k8s/ok.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n" });
+    try {
+      await mkdir(join(repo.dir, "k8s/charts"));
+      await runGit(repo.dir, ["update-index", "--add", "--cacheinfo", "160000,0123456789abcdef0123456789abcdef01234567,k8s/charts"]);
+      await mkdir(join(repo.dir, "vendor/lib"), { recursive: true });
+      await runGit(repo.dir, ["update-index", "--add", "--cacheinfo", "160000,0123456789abcdef0123456789abcdef01234567,vendor/lib"]);
+      await mkdir(join(repo.dir, "k8s/nested"));
+      await runGit(join(repo.dir, "k8s/nested"), ["init", "-q"]);
+      await writeFile(join(repo.dir, "k8s/nested/pod.yaml"), badConfigMap);
+      const run = await validate(repo.dir);
+      expect(run.report!.findings.map(brief)).toEqual(["error file/submodule k8s/charts:1:1", "error file/submodule k8s/nested:1:1"]);
+      expect(run.status).toBe(1);
+    } finally {
+      await repo.remove();
     }
   });
 });
