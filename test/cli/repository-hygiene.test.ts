@@ -112,4 +112,22 @@ describe("gitgate check: the control plane stays inside the repository", () => {
       await repo.remove();
     }
   });
+
+  it("refuses a policy file committed as a symlink, on the policies line", async () => {
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  paths: [policy/]\n",
+      "policy/main.rego": "package main\n\nimport rego.v1\n\ndeny contains \"no\" if false\n",
+      "elsewhere/allow.rego": "package main\n",
+    });
+    try {
+      await branchWithLinks(repo, "linked", "main", { symlinks: { "policy/other.rego": "../elsewhere/allow.rego" } });
+      await repo.branch("pr", "linked", { "a.yaml": "a: 1\n" });
+      const { status, report } = await checkJson(repo.dir, "pr", ["--base", "linked"]);
+      expect(report.findings.map(brief)).toEqual(["error config/path .github/gitgate.yml:2:1 new"]);
+      expect(report.findings[0]!.message).toBe("Policies cannot be loaded: policy/other.rego is a symbolic link: Gitgate does not follow links in the control plane, commit the file itself");
+      expect(status).toBe(2);
+    } finally {
+      await repo.remove();
+    }
+  });
 });
