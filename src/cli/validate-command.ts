@@ -1,18 +1,22 @@
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
+import { createLinkMatcher } from "../config/link-globs.js";
 import { loadControlPlane } from "../config/load-control-plane.js";
-import { toFileContent, type FileChange } from "../engine/change-set.js";
+import type { FileChange, FileContent } from "../engine/change-set.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
 import { runGit } from "../git/run-git.js";
 import { createRegoCompiler } from "../opa/compile-rego.js";
-import type { RepoReader } from "../config/repo-reader.js";
 import type { Evaluation } from "./check-command.js";
-import type { CliOptions } from "./cli-options.js";
+import { UsageError, type CliOptions } from "./cli-options.js";
 import { today } from "./today.js";
+import { lookAt, readWorkingFile, repoPathOf, workingTreeReader } from "./working-tree.js";
 
-/** `gitgate validate [PATH...]`: files as they are in the working tree, config from the working tree. */
+/**
+ * `gitgate validate [PATH...]`: files as they are in the working tree, config from the working tree.
+ * Nothing is read outside the repository or through a symbolic link: a link is a finding, never followed.
+ */
 export async function runValidate(options: CliOptions): Promise<Evaluation> {
   const root = resolve(options.repo);
   const plane = await loadControlPlane(workingTreeReader(root), {
@@ -21,46 +25,47 @@ export async function runValidate(options: CliOptions): Promise<Evaluation> {
   });
   const config = plane.config;
   const maxBytes = config?.limits.maxFileBytes ?? 1024 * 1024;
-  const candidates = options.paths.length > 0
-    ? options.paths.map((p) => relative(root, resolve(p)).split(sep).join("/"))
-    : await listFiles(root);
+  const listed = await listFiles(root);
+  const candidates = options.paths.length > 0 ? selectPaths(root, options.paths, [...listed]) : listed;
   const governed = config ? createMatcher(config.files, config.ignore) : () => false;
+  const governedLink = config ? createLinkMatcher(config.files, config.ignore) : () => false;
   const files: FileChange[] = [];
-  for (const path of candidates.filter((p) => governed(p) && p !== configPath)) {
-    const bytes = await readFile(join(root, path)).catch(() => undefined);
-    if (bytes) files.push({ path, status: "added", after: toFileContent(bytes, maxBytes) });
+  for (const path of candidates) {
+    if (path === configPath) continue;
+    const content = await contentAt(root, path, maxBytes, listed.has(path));
+    if (!content) continue;
+    const link = content.kind === "symlink" || content.kind === "submodule";
+    if (link ? governedLink(path) || plane.isControlPlanePath(path) : governed(path)) files.push({ path, status: "added", after: content });
   }
   const report = await evaluateChangeSet(plane, { base: "(none)", head: "working tree", files }, { snapshot: true, today: today() });
   return { report, plane };
 }
 
-/** Tracked and untracked-but-not-ignored files, as git sees the working tree. */
-async function listFiles(root: string): Promise<string[]> {
-  const out = await runGit(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
-  return [...new Set(out.toString().split("\0").filter(Boolean))];
+/** A path on disk: a file, a link, or a folder git listed as an entry, i.e. a submodule. */
+async function contentAt(root: string, path: string, maxBytes: number, listedByGit: boolean): Promise<FileContent | undefined> {
+  const entry = await lookAt(root, path);
+  if (entry?.kind === "folder") return listedByGit ? { kind: "submodule" } : undefined;
+  return entry?.kind === "file" || entry?.kind === "symlink" ? readWorkingFile(root, path, maxBytes) : undefined;
 }
 
-/** The working tree as a control-plane reader: config, schemas and policies as they are on disk. */
-function workingTreeReader(root: string): RepoReader {
-  return {
-    async read(path) {
-      try {
-        return await readFile(join(root, path), "utf8");
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw error;
-      }
-    },
-    async list(path) {
-      const full = join(root, path);
-      const info = await stat(full).catch(() => undefined);
-      if (!info) return [];
-      if (info.isFile()) return [path];
-      const entries = await readdir(full, { recursive: true, withFileTypes: true });
-      return entries
-        .filter((e) => e.isFile())
-        .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join("/"))
-        .sort();
-    },
-  };
+/**
+ * Tracked and untracked-but-not-ignored paths, as git sees the working tree. Git lists a submodule (and
+ * an untracked repository inside this one, with a trailing "/") as one entry, never the files in it.
+ */
+async function listFiles(root: string): Promise<Set<string>> {
+  const out = await runGit(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+  return new Set(out.toString().split("\0").filter(Boolean).map((path) => path.replace(/\/$/, "")));
+}
+
+/** The listed paths the user named (a folder names what is listed below it); a path outside the repository is refused. */
+function selectPaths(root: string, userPaths: readonly string[], listed: readonly string[]): string[] {
+  const selected = new Set<string>();
+  for (const userPath of userPaths) {
+    const path = repoPathOf(root, userPath);
+    if (path === undefined) throw new UsageError(`${userPath} is outside the repository ${root}: validate checks only the repository's own files`);
+    const below = listed.filter((p) => path === "" || p === path || p.startsWith(`${path}/`));
+    // A path git does not list (an ignored file, say) is still checked when named.
+    for (const p of below.length > 0 ? below : [path]) selected.add(p);
+  }
+  return [...selected];
 }

@@ -45,6 +45,8 @@ export interface GitgateConfig {
     pathsAt: Span[];
   };
   exceptions: string;
+  /** Where `exceptions` is written, when it is: problems with the file are annotated there. */
+  exceptionsAt?: Span;
   approvals: {
     rules: ApprovalRule[];
     invalidateOnPush: boolean;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DraftFinding } from "../engine/finding.js";
+import { fileStart, type DraftFinding, type Span } from "../engine/finding.js";
 import type { CompileRego, PolicySet } from "../engine/policy/policy-types.js";
 import { createRepoSchemaCompiler, type ReadFile } from "../engine/schema/repo-schemas.js";
 import type { ValidateFunction } from "../engine/schema/schema-error.js";
@@ -10,7 +10,7 @@ import { loadConfig, type LoadedConfig } from "./load-config.js";
 import { loadExceptions, type PolicyException } from "./load-exceptions.js";
 import { loadPolicies } from "./load-policies.js";
 import { normalizeConfig } from "./normalize-config.js";
-import type { RepoReader } from "./repo-reader.js";
+import { confinedReader, controlPathProblem, RefusedPathError, type RepoReader } from "./repo-reader.js";
 
 export type ResolvedSchema =
   | { kind: "kubernetes"; strict: boolean; matches: (path: string) => boolean }
@@ -51,7 +51,9 @@ export interface LoadControlPlaneOptions {
  * Loads config, schemas, policies and exceptions through `reader`, which serves files of one commit
  * (the base). Never throws for bad content: problems are findings. Only failing I/O rejects.
  */
-export async function loadControlPlane(reader: RepoReader, options: LoadControlPlaneOptions = {}): Promise<ControlPlane> {
+export async function loadControlPlane(repoReader: RepoReader, options: LoadControlPlaneOptions = {}): Promise<ControlPlane> {
+  // Every path the config names is untrusted: none may reach outside the repository, whatever the source.
+  const reader = confinedReader(repoReader);
   const read = reader.read;
   const configPath = options.configPath ?? defaultConfigPath;
   const digests: Record<string, string> = {};
@@ -61,15 +63,18 @@ export async function loadControlPlane(reader: RepoReader, options: LoadControlP
     return text;
   };
 
-  const text = options.configText ?? (await tracked(configPath));
+  const configRead = options.configText !== undefined ? { value: options.configText } : await refusing(() => tracked(configPath));
+  const text = configRead.value;
   if (options.configText !== undefined) digests[configPath] = createHash("sha256").update(options.configText).digest("hex");
-  const loaded = resolveConfig(text, configPath, options.inherited);
+  const loaded: LoadedConfig = configRead.refused
+    ? { errors: [{ severity: "error", rule: "config/path", source: "config", path: configPath, ...fileStart, message: configRead.refused.message }], warnings: [] }
+    : resolveConfig(text, configPath, options.inherited);
   const findings: DraftFinding[] = [...loaded.errors, ...loaded.warnings];
   const config = loaded.config;
   const plane = (schemas: ResolvedSchema[], policies: PolicySet = { modules: [], document: [], changeSet: [] }, exceptions: PolicyException[] = []): ControlPlane => ({
     configPath,
     ...(config ? { config } : {}),
-    defaulted: text === undefined && options.inherited === undefined,
+    defaulted: text === undefined && configRead.refused === undefined && options.inherited === undefined,
     findings,
     schemas,
     policies,
@@ -78,6 +83,11 @@ export async function loadControlPlane(reader: RepoReader, options: LoadControlP
     isControlPlanePath: (path) => isControlPlanePath(path, configPath, config, digests),
   });
   if (!config) return plane([]);
+  const outside = pathProblems(config, configPath);
+  if (outside.length > 0) {
+    findings.push(...outside);
+    return plane([]);
+  }
 
   const compile = createRepoSchemaCompiler(tracked);
   const schemas: ResolvedSchema[] = [];
@@ -96,12 +106,43 @@ export async function loadControlPlane(reader: RepoReader, options: LoadControlP
     }
     schemas.push({ kind: "repo", path: rule.schema, matches, ...(compiled.ok ? { validate: compiled.validate } : {}) });
   }
-  const policies = await loadPolicies(config, { read: tracked, list: reader.list }, options.compileRego, configPath);
+  const atConfig = (at: Span, message: string): DraftFinding => ({ severity: "error", rule: "config/path", source: "config", path: configPath, ...at, message });
+  const loadedPolicies = await refusing(() => loadPolicies(config, { read: tracked, list: reader.list }, options.compileRego, configPath));
+  if (loadedPolicies.refused) findings.push(atConfig(config.policies.at, `Policies cannot be loaded: ${loadedPolicies.refused.message}`));
+  const policies = loadedPolicies.value ?? { set: { modules: [], document: [], changeSet: [] }, findings: [] };
   findings.push(...policies.findings);
-  const exceptionsText = await tracked(config.exceptions);
+  const exceptionsRead = await refusing(() => tracked(config.exceptions));
+  if (exceptionsRead.refused) findings.push(atConfig(config.exceptionsAt ?? fileStart, `Exceptions cannot be loaded: ${exceptionsRead.refused.message}`));
+  const exceptionsText = exceptionsRead.value;
   const exceptions = exceptionsText === undefined ? { exceptions: [], findings: [] } : loadExceptions(config.exceptions, exceptionsText);
   findings.push(...exceptions.findings);
   return plane(schemas, policies.set, exceptions.exceptions);
+}
+
+/** Runs a read, turning a refused path (outside the repository, a link) into a value instead of a throw. */
+async function refusing<T>(run: () => Promise<T>): Promise<{ value?: T; refused?: RefusedPathError }> {
+  try {
+    return { value: await run() };
+  } catch (error) {
+    if (error instanceof RefusedPathError) return { refused: error };
+    throw error;
+  }
+}
+
+/**
+ * Every path the config names must stay inside the repository. The config's own checks catch most when
+ * it is loaded; this holds for any config, inherited or merged, before a single path is read.
+ */
+function pathProblems(config: GitgateConfig, configPath: string): DraftFinding[] {
+  const named: [string, string, Span][] = [
+    ...config.schemas.filter((rule) => rule.schema !== "kubernetes").map((rule): [string, string, Span] => ["schema", rule.schema, rule.at]),
+    ...config.policies.paths.map((path): [string, string, Span] => ["policies.paths", path, config.policies.at]),
+    ["exceptions", config.exceptions, config.exceptionsAt ?? fileStart],
+  ];
+  return named.flatMap(([field, path, at]) => {
+    const problem = controlPathProblem(path);
+    return problem ? [{ severity: "error" as const, rule: "config/invalid", source: "config" as const, path: configPath, ...at, message: `${field} ${problem}` }] : [];
+  });
 }
 
 function isControlPlanePath(

@@ -77,6 +77,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       pathsAt: (raw.policies?.paths ?? []).map((_, i) => (doc ? doc.locate(joinPointer(["policies", "paths", i])) : { line: 1, column: 1, endLine: 1, endColumn: 1 })),
     },
     exceptions: raw.exceptions ?? ".github/gitgate-exceptions.yml",
+    ...(doc && raw.exceptions !== undefined ? { exceptionsAt: doc.locate("/exceptions") } : {}),
     approvals: {
       rules: (raw.approvals?.rules ?? []).map((rule) => ({
         name: rule.name,

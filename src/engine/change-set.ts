@@ -1,8 +1,18 @@
-/** The content of one file version, or why it could not be read. */
+/**
+ * The content of one file version, or why it could not be read. A symbolic link (git mode 120000) or a
+ * submodule (a gitlink, mode 160000) is not a file at all: it is never followed or read as text, since
+ * what a link points at or what a submodule holds is outside what Gitgate can judge.
+ */
 export type FileContent =
   | { kind: "text"; text: string; size: number }
   | { kind: "too-large"; size: number }
-  | { kind: "binary"; size: number };
+  | { kind: "binary"; size: number }
+  | LinkEntry;
+
+export type LinkEntry = { kind: "symlink" } | { kind: "submodule" };
+
+export const isLinkEntry = (content: FileContent | undefined): content is LinkEntry =>
+  content?.kind === "symlink" || content?.kind === "submodule";
 
 export type ChangeStatus = "added" | "modified" | "removed" | "renamed";
 

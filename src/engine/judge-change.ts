@@ -1,9 +1,10 @@
 import { createMatcher } from "../config/check-globs.js";
+import { createLinkMatcher } from "../config/link-globs.js";
 import type { GitgateConfig } from "../config/config-types.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { applyExceptions, type KubernetesObject } from "./apply-exceptions.js";
 import { applyRuleOverrides } from "./apply-rule-overrides.js";
-import type { ChangeSet, FileChange } from "./change-set.js";
+import { isLinkEntry, type ChangeSet, type FileChange } from "./change-set.js";
 import { classifyFindings } from "./classify-findings.js";
 import type { SemanticDiff } from "./diff/diff-types.js";
 import { semanticDiff } from "./diff/semantic-diff.js";
@@ -53,7 +54,12 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       overrides: config.policies.rules,
     };
     const governed = createMatcher(config.files, config.ignore);
-    const governedChanges = changes.files.filter((change) => governed(change.path) && change.path !== plane.configPath);
+    // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
+    const governedLink = createLinkMatcher(config.files, config.ignore);
+    const isJudged = (change: FileChange) => isLinkEntry(change.after)
+      ? governedLink(change.path) || plane.isControlPlanePath(change.path)
+      : governed(change.path) && change.path !== plane.configPath;
+    const governedChanges = changes.files.filter(isJudged);
     const evaluated = await evaluateFiles(governedChanges, judges);
 
     const sensitivity = createSensitivity(config.preview.redact);
@@ -99,12 +105,23 @@ function evaluateFiles(changes: readonly FileChange[], judges: FileJudges): Prom
 }
 
 function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
+  if (isLinkEntry(change.after)) {
+    // Always new: retargeting a link or moving a submodule changes what would be deployed, unseen.
+    return [{ severity: "error", rule: `file/${change.after.kind}`, source: "parse", status: "new", path: change.path, ...fileStart, message: linkMessages[change.after.kind] }];
+  }
   if (change.status !== "removed" && !change.after) {
-    // A governed path whose head cannot be read (a submodule, a vanished object) is never a silent pass.
+    // A governed path whose head cannot be read (a vanished object) is never a silent pass.
     return [{ severity: "error", rule: "file/unreadable", source: "parse", status: "new", path: change.path, ...fileStart, message: "The head version of this file could not be read as a file: not validated." }];
   }
   return head ? classifyFindings(head, base) : [];
 }
+
+const linkMessages = {
+  symlink: "This path is a symbolic link. Gitgate does not follow links, so what it points at is not validated; " +
+    "whether Argo CD, Flux or another tool follows it is up to their settings. Commit the file itself, or add this path to `ignore`.",
+  submodule: "This path is a Git submodule. Gitgate does not read other repositories, so files inside it that the `files` globs " +
+    "would govern are not validated, yet a tool that checks out submodules could deploy them. Commit the files here, or add this path to `ignore`.",
+} as const;
 
 function previewOf(evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity): SemanticDiff {
   return semanticDiff(

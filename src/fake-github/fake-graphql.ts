@@ -1,6 +1,7 @@
 import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from "graphql";
 import { schema as published } from "@octokit/graphql-schema";
 import type { FakeRepository } from "./fake-state.js";
+import type { TreeEntry } from "./git-store.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -100,13 +101,19 @@ function treeNode(repo: FakeRepository, oid: string, prefix: string) {
     __typename: "Tree",
     oid,
     entries: async () =>
-      (await repo.git.treeEntries(oid, prefix)).map((entry) => ({
-        path: entry.path,
-        name: entry.path.split("/").pop(),
-        type: entry.type,
-        oid: entry.oid,
-        object: () => (entry.type === "tree" ? treeNode(repo, entry.oid, entry.path) : objectNode(repo, entry.oid)),
-      })),
+      (await repo.git.treeEntries(oid, prefix)).map((entry) => treeEntryNode(repo, entry)),
+  };
+}
+
+/** A TreeEntry as GitHub gives it: a submodule's commit lives in another repository, so its object is null. */
+function treeEntryNode(repo: FakeRepository, entry: TreeEntry) {
+  return {
+    path: entry.path,
+    name: entry.path.split("/").pop(),
+    mode: entry.mode,
+    type: entry.type,
+    oid: entry.oid,
+    object: () => (entry.type === "tree" ? treeNode(repo, entry.oid, entry.path) : entry.type === "blob" ? objectNode(repo, entry.oid) : null),
   };
 }
 
@@ -114,6 +121,10 @@ function commitNode(repo: FakeRepository, oid: string) {
   return {
     __typename: "Commit",
     oid,
+    file: async ({ path }: { path: string }) => {
+      const entry = await repo.git.entryAt(oid, path);
+      return entry ? treeEntryNode(repo, entry) : null;
+    },
     checkSuites: ({ filterBy }: { filterBy?: { appId?: number } }) => {
       const runs = repo.checkRuns.filter((r) => r.head_sha === oid && (filterBy?.appId === undefined || r.appId === filterBy.appId));
       const apps = [...new Set(runs.map((r) => r.appId))];

@@ -1,9 +1,12 @@
 import { runGit } from "../git/run-git.js";
+import { treeEntries } from "../git/tree-entries.js";
 import { CatFile } from "./cat-file.js";
 
 export interface TreeEntry {
   path: string;
-  type: "blob" | "tree";
+  /** git's octal mode as a number, as GitHub's GraphQL gives it (0o120000 for a symlink). */
+  mode: number;
+  type: "blob" | "tree" | "commit";
   oid: string;
 }
 
@@ -52,9 +55,16 @@ export class GitStore {
     const out = (await runGit(this.dir, ["ls-tree", "-z", oid])).toString();
     return out.split("\0").filter(Boolean).map((line) => {
       const [meta, name] = line.split("\t") as [string, string];
-      const [, type, entryOid] = meta.split(" ") as [string, "blob" | "tree", string];
-      return { path: prefix ? `${prefix}/${name}` : name, type, oid: entryOid };
+      const [mode, type, entryOid] = meta.split(" ") as [string, TreeEntry["type"], string];
+      return { path: prefix ? `${prefix}/${name}` : name, mode: parseInt(mode, 8), type, oid: entryOid };
     });
+  }
+
+  /** The entry at `path` in a commit's tree (GitHub's Commit.file), or undefined; links are never followed. */
+  async entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
+    // GitHub answers null for a path git cannot look up (e.g. one leaving the repository).
+    const found = (await treeEntries(this.dir, commit, [path]).catch(() => [])).find((entry) => entry.path === path);
+    return found ? { ...found, mode: parseInt(found.mode, 8) } : undefined;
   }
 
   async mergeBase(a: string, b: string): Promise<string> {

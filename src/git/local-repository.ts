@@ -1,7 +1,8 @@
-import type { ChangeSet, ChangeStatus, FileChange } from "../engine/change-set.js";
-import type { RepoReader } from "../config/repo-reader.js";
+import type { ChangeSet, ChangeStatus, FileChange, FileContent } from "../engine/change-set.js";
+import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { readBlobs } from "./read-blobs.js";
 import { GitError, runGit } from "./run-git.js";
+import { linkOfMode, treeEntries } from "./tree-entries.js";
 
 /** Resolves a ref to a commit sha, with a message naming the ref when it does not exist. */
 export async function resolveCommit(repo: string, ref: string): Promise<string> {
@@ -25,18 +26,24 @@ export async function defaultBaseRef(repo: string): Promise<string> {
   throw new GitError(`cannot tell the base branch of ${repo}: pass --base`, null);
 }
 
-/** A reader of one commit's files, for the control plane. */
+/**
+ * A reader of one commit's files, for the control plane. Each read first looks the path up in the
+ * commit's tree, so a symlink or submodule is refused by its mode instead of being read as text.
+ */
 export function commitReader(repo: string, commit: string, maxBytes = 4 * 1024 * 1024): RepoReader {
   return {
     async read(path) {
-      const content = (await readBlobs(repo, [`${commit}:${path}`], maxBytes)).get(`${commit}:${path}`);
+      const entry = (await treeEntries(repo, commit, [path])).find((e) => e.path === path);
+      if (!entry || entry.type === "tree") return undefined;
+      const link = linkOfMode(entry.mode);
+      if (link) throw new RefusedPathError(path, link.kind);
+      const content = (await readBlobs(repo, [entry.oid], maxBytes)).get(entry.oid);
       if (content === undefined) return undefined;
       if (content.kind !== "text") throw new GitError(`${path} at ${commit.slice(0, 12)} is ${content.kind === "binary" ? "binary" : "too large"}`, null);
       return content.text;
     },
     async list(path) {
-      const out = await runGit(repo, ["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", path]);
-      return out.toString().split("\0").filter(Boolean).sort();
+      return (await treeEntries(repo, commit, [path], true)).map((e) => e.path).sort();
     },
   };
 }
@@ -45,35 +52,45 @@ const statusByLetter: Record<string, ChangeStatus> = { A: "added", M: "modified"
 
 /**
  * The change set of base...head (three dots, as a PR shows it): what head changed since it left
- * base, with both versions of every file, read in two git processes.
+ * base, with both versions of every file, read in three git processes. `--raw` gives each version's
+ * mode, so symlinks and submodules are told apart from files and never read as text.
  */
 export async function localChangeSet(repo: string, base: string, head: string, maxBytes: number): Promise<ChangeSet> {
   const mergeBase = (await runGit(repo, ["merge-base", base, head])).toString().trim();
-  const fields = (await runGit(repo, ["diff", "-z", "--name-status", "-M", "--no-ext-diff", "--no-textconv", mergeBase, head]))
+  const fields = (await runGit(repo, ["diff", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv", mergeBase, head]))
     .toString()
     .split("\0");
   const files: FileChange[] = [];
+  const versions = new Map<FileChange, { before?: Version; after?: Version }>();
   for (let i = 0; i < fields.length - 1; ) {
-    const letter = fields[i++]!.charAt(0);
+    // `:<old mode> <new mode> <old oid> <new oid> <status>`, then one path (two for renames and copies).
+    const [oldMode, newMode, oldOid, newOid, code] = fields[i++]!.slice(1).split(" ") as [string, string, string, string, string];
+    const letter = code.charAt(0);
     const status = statusByLetter[letter] ?? "modified";
     const first = fields[i++]!;
-    if (letter === "R" || letter === "C") {
-      const second = fields[i++]!;
-      files.push(letter === "R" ? { path: second, status, previousPath: first } : { path: second, status });
-    } else {
-      files.push({ path: first, status });
-    }
+    const file: FileChange = letter === "R" ? { path: fields[i++]!, status, previousPath: first }
+      : letter === "C" ? { path: fields[i++]!, status }
+      : { path: first, status };
+    files.push(file);
+    versions.set(file, {
+      ...(status !== "added" ? { before: { mode: oldMode, oid: oldOid } } : {}),
+      ...(status !== "removed" ? { after: { mode: newMode, oid: newOid } } : {}),
+    });
   }
-  const specs = files.flatMap((f) => [
-    ...(f.status !== "added" ? [`${mergeBase}:${f.previousPath ?? f.path}`] : []),
-    ...(f.status !== "removed" ? [`${head}:${f.path}`] : []),
-  ]);
-  const blobs = await readBlobs(repo, specs, maxBytes);
+  const oids = [...versions.values()].flatMap((v) => [v.before, v.after]).filter((v): v is Version => v !== undefined && !linkOfMode(v.mode)).map((v) => v.oid);
+  const blobs = await readBlobs(repo, [...new Set(oids)], maxBytes);
+  const contentOf = (version: Version | undefined): FileContent | undefined =>
+    version === undefined ? undefined : linkOfMode(version.mode) ?? blobs.get(version.oid);
   for (const file of files) {
-    const before = blobs.get(`${mergeBase}:${file.previousPath ?? file.path}`);
-    const after = blobs.get(`${head}:${file.path}`);
+    const before = contentOf(versions.get(file)!.before);
+    const after = contentOf(versions.get(file)!.after);
     if (before) file.before = before;
     if (after) file.after = after;
   }
   return { base: mergeBase, head, files };
+}
+
+interface Version {
+  mode: string;
+  oid: string;
 }

@@ -1,4 +1,4 @@
-import type { RepoReader } from "../config/repo-reader.js";
+import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import type { FileContent } from "../engine/change-set.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import { keyOf, readFilesAt } from "./read-files-at.js";
@@ -35,6 +35,7 @@ export function githubRepoReader(github: GitHub, repo: RepoRef, oid: string): Pr
       if (!files.has(path)) await prefetch([path], []);
       const content = files.get(path);
       if (content === undefined) return undefined;
+      if (content.kind === "symlink" || content.kind === "submodule") throw new RefusedPathError(path, content.kind);
       if (content.kind !== "text") throw new Error(`${path} at ${oid.slice(0, 12)} is ${content.kind === "binary" ? "binary" : "too large"}`);
       return content.text;
     },

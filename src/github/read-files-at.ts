@@ -1,4 +1,4 @@
-import type { FileContent } from "../engine/change-set.js";
+import type { FileContent, LinkEntry } from "../engine/change-set.js";
 import { graphqlQuery } from "./graphql-query.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 
@@ -13,12 +13,27 @@ interface BlobNode {
 
 interface TreeNode {
   __typename: "Tree";
-  entries: { path: string; type: string; object: BlobNode | TreeNode | null }[] | null;
+  entries: { path: string; mode: number; type: string; object: BlobNode | TreeNode | null }[] | null;
+}
+
+/** A tree entry as `Commit.file(path:)` returns it: the mode tells a file from a symlink or submodule. */
+interface EntryNode {
+  mode: number;
+  type: string;
+  object: BlobNode | TreeNode | null;
 }
 
 const blobFields = "__typename ... on Blob { oid byteSize isBinary isTruncated text }";
+const entryFields = `mode type object { ${blobFields} }`;
 // Folders are listed three levels deep in one query; policy folders are shallow.
-const treeFields = `__typename ... on Tree { entries { path type object { ${blobFields} ... on Tree { entries { path type object { ${blobFields} ... on Tree { entries { path type object { ${blobFields} } } } } } } } } }`;
+const treeFields = `__typename ... on Tree { entries { path mode type object { ${blobFields} ... on Tree { entries { path mode type object { ${blobFields} ... on Tree { entries { path mode type object { ${blobFields} } } } } } } } } }`;
+
+/** GraphQL gives git's octal modes as decimal numbers: 0o120000 is a symlink, 0o160000 a submodule. */
+function linkOf(entry: { mode: number; type: string }): LinkEntry | undefined {
+  if ((entry.mode & 0o170000) === 0o120000) return { kind: "symlink" };
+  if ((entry.mode & 0o170000) === 0o160000 || entry.type === "commit") return { kind: "submodule" };
+  return undefined;
+}
 
 /** Aliases per query: GitHub limits query cost and response size, so big reads are split. */
 const perQuery = 200;
@@ -46,6 +61,8 @@ export const keyOf = (oid: string, path: string) => `${oid}:${path}`;
 /**
  * Reads many files (and lists folders with their files), at any commits, in as few GraphQL queries
  * as possible: one per 200 paths. Files over `maxBytes` are not downloaded; binary ones are marked.
+ * Files are read as tree entries (`Commit.file`), so a symlink or submodule comes back as such, in
+ * the same query, instead of as the link's text.
  */
 export async function readFilesAt(github: GitHub, repo: RepoRef, requests: readonly FileRequest[], maxBytes: number): Promise<FilesAt> {
   const result: FilesAt = { files: new Map(), folders: new Map() };
@@ -59,30 +76,56 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
   for (let start = 0; start < wanted.length; start += perQuery) {
     const chunk = wanted.slice(start, start + perQuery);
     const variables: Record<string, unknown> = { owner: repo.owner, repo: repo.repo };
-    const fields = chunk.map((item, i) => {
-      variables[`e${i}`] = keyOf(item.oid, item.path);
-      return `f${i}: object(expression: $e${i}) { ${item.folder ? treeFields : blobFields} }`;
+    const declarations = ["$owner: String!", "$repo: String!"];
+    const fields: string[] = [];
+    // Files of one commit are fields of that commit; folders are trees read by `oid:path`.
+    const commits = [...new Set(chunk.filter((item) => !item.folder).map((item) => item.oid))];
+    commits.forEach((oid, j) => {
+      variables[`o${j}`] = oid;
+      declarations.push(`$o${j}: String!`);
+      const files = chunk.flatMap((item, i) => (!item.folder && item.oid === oid ? [i] : [])).map((i) => {
+        variables[`p${i}`] = chunk[i]!.path;
+        declarations.push(`$p${i}: String!`);
+        return `f${i}: file(path: $p${i}) { ${entryFields} }`;
+      });
+      fields.push(`c${j}: object(expression: $o${j}) { ... on Commit { ${files.join(" ")} } }`);
     });
-    const query = `query(${["$owner: String!", "$repo: String!", ...chunk.map((_, i) => `$e${i}: String!`)].join(", ")}) { repository(owner: $owner, name: $repo) { ${fields.join(" ")} } }`;
-    const data = await graphqlQuery<{ repository: Record<string, BlobNode | TreeNode | null> | null }>(github, query, variables);
+    chunk.forEach((item, i) => {
+      if (!item.folder) return;
+      variables[`e${i}`] = keyOf(item.oid, item.path);
+      declarations.push(`$e${i}: String!`);
+      fields.push(`d${i}: object(expression: $e${i}) { ${treeFields} }`);
+    });
+    const query = `query(${declarations.join(", ")}) { repository(owner: $owner, name: $repo) { ${fields.join(" ")} } }`;
+    const data = await graphqlQuery<{ repository: Record<string, unknown> | null }>(github, query, variables);
     for (const [i, item] of chunk.entries()) {
-      const node = data.repository?.[`f${i}`] ?? null;
       if (item.folder) {
-        const files = new Map<string, BlobNode>();
+        const node = (data.repository?.[`d${i}`] ?? null) as TreeNode | BlobNode | null;
+        const files = new Map<string, BlobNode | LinkEntry>();
         if (node?.__typename === "Tree") collectTree(node, files);
         result.folders.set(keyOf(item.oid, item.path), [...files.keys()].sort());
-        for (const [path, blob] of files) result.files.set(keyOf(item.oid, path), await toContent(github, repo, blob, maxBytes));
+        for (const [path, found] of files) result.files.set(keyOf(item.oid, path), "kind" in found ? found : await toContent(github, repo, found, maxBytes));
       } else {
-        result.files.set(keyOf(item.oid, item.path), node?.__typename === "Blob" ? await toContent(github, repo, node, maxBytes) : undefined);
+        const commit = (data.repository?.[`c${commits.indexOf(item.oid)}`] ?? null) as Record<string, EntryNode | null> | null;
+        const entry = commit?.[`f${i}`] ?? null;
+        result.files.set(keyOf(item.oid, item.path), entry ? await entryContent(github, repo, entry, maxBytes) : undefined);
       }
     }
   }
   return result;
 }
 
-function collectTree(tree: TreeNode, into: Map<string, BlobNode>): void {
+async function entryContent(github: GitHub, repo: RepoRef, entry: EntryNode, maxBytes: number): Promise<FileContent | undefined> {
+  const link = linkOf(entry);
+  if (link) return link;
+  return entry.object?.__typename === "Blob" ? toContent(github, repo, entry.object, maxBytes) : undefined;
+}
+
+function collectTree(tree: TreeNode, into: Map<string, BlobNode | LinkEntry>): void {
   for (const entry of tree.entries ?? []) {
-    if (entry.object?.__typename === "Blob") into.set(entry.path, entry.object);
+    const link = linkOf(entry);
+    if (link) into.set(entry.path, link);
+    else if (entry.object?.__typename === "Blob") into.set(entry.path, entry.object);
     else if (entry.object?.__typename === "Tree") collectTree(entry.object, into);
   }
 }

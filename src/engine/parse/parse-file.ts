@@ -21,6 +21,8 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
     fail("file/binary", "File is binary or not valid UTF-8: a config file must be UTF-8 text.");
     return { path, documents: [], findings };
   }
+  // A symlink or submodule has no content to parse; the change's judge reports it (judge-change.ts).
+  if (content.kind !== "text") return { path, documents: [], findings };
   let text = content.text;
   if (text.startsWith("\uFEFF")) {
     fail("file/bom", "File starts with a byte order mark; some tools reject it. Save it as UTF-8 without BOM.",
