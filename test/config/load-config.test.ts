@@ -45,7 +45,7 @@ describe("loadConfig", () => {
     expect(errors).toEqual([]);
     expect(config!.ignore).toEqual(["docs/**"]);
     expect(config!.schemas.map((s) => [s.schema, s.strict, s.at.line, s.at.column])).toEqual([
-      ["schemas/values.schema.json", false, 7, 13],
+      ["schemas/values.schema.json", undefined, 7, 13],
       ["kubernetes", true, 9, 13],
     ]);
     expect(config!.approvals.rules[0]).toEqual({ name: "production", files: ["clusters/prod/**"], count: 2, users: [], teams: ["platform-leads"] });
