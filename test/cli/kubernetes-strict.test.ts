@@ -70,6 +70,37 @@ metadata:
 subsets: []
 `;
 
+// Fields named description and x-kubernetes-* are real here, though kubernetes-models' validators omit them.
+const describedTypes = `apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata:
+  name: high
+value: 1000
+description: For the checkout path.
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: { kind: Widget, plural: widgets }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          description: A widget.
+          properties:
+            spec:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+              descripton: misspelt
+`;
+
 const custom = `apiVersion: example.com/v1
 kind: Widget
 metadata:
@@ -105,6 +136,7 @@ describe("built-in Kubernetes schemas are strict", () => {
       "k8s/list.yaml": list,
       "k8s/old.yaml": oldApis,
       "k8s/custom.yaml": custom,
+      "k8s/described.yaml": describedTypes,
     });
   });
   afterAll(() => repo.remove());
@@ -124,6 +156,12 @@ describe("built-in Kubernetes schemas are strict", () => {
     expect((await run("deployment.yaml")).lines).toEqual([
       "error schema/unknown-field k8s/deployment.yaml:7:3 spec.replica is not a field the schema knows: did you mean `replicas`? (Kubernetes apps/v1 Deployment)",
       "error schema/unknown-field k8s/deployment.yaml:19:11 spec.template.spec.containers[0].completelyMadeUp is not a field the schema knows (Kubernetes apps/v1 Deployment)",
+    ]);
+  });
+
+  it("knows the description and x-kubernetes-* fields the compiled validators omit", async () => {
+    expect((await run("described.yaml")).lines).toEqual([
+      "error schema/unknown-field k8s/described.yaml:28:15 spec.versions[0].schema.openAPIV3Schema.properties.spec.descripton is not a field the schema knows: did you mean `description`? (Kubernetes apiextensions.k8s.io/v1 CustomResourceDefinition)",
     ]);
   });
 

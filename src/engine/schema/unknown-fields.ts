@@ -1,4 +1,5 @@
 import { joinPointer } from "../parse/locate.js";
+import { strippedFields } from "./kubernetes-stripped-fields.generated.js";
 import type { SchemaError, ValidateFunction } from "./schema-error.js";
 
 /** A key the schema does not declare, with the keys it does declare at the same level. */
@@ -25,7 +26,8 @@ export interface StrictResult {
  * with a schema, e.g. labels) enumerates the object's own keys; a free-form object
  * (`x-kubernetes-preserve-unknown-fields`, RawExtension) is not read at all. So an object whose keys
  * were read but not enumerated has a closed set of fields, and its other keys are unknown. This costs
- * about three plain validations and needs no copy of the schemas.
+ * about three plain validations and needs no copy of the schemas. The few real fields the compiled
+ * validators never read (see `strippedFields`) are added back by the type's signature.
  */
 export function validateStrictly(validate: ValidateFunction, value: unknown): StrictResult {
   const reads = new Map<object, Set<string>>();
@@ -72,9 +74,10 @@ export function validateStrictly(validate: ValidateFunction, value: unknown): St
     }
     const keys = reads.get(node);
     const closed = keys !== undefined && keys.size > 0 && !enumerated.has(node);
+    let declared: string[] | undefined;
     for (const [key, child] of Object.entries(node)) {
-      if (closed && !keys.has(key)) {
-        unknown.push({ pointer: joinPointer([...segments, key]), key, known: [...keys].sort() });
+      if (closed && !keys.has(key) && !(declared ??= declaredFields(keys)).includes(key)) {
+        unknown.push({ pointer: joinPointer([...segments, key]), key, known: declared });
         continue; // nothing under an unknown key was validated: its contents say nothing more
       }
       visit(child, [...segments, key]);
@@ -82,4 +85,11 @@ export function validateStrictly(validate: ValidateFunction, value: unknown): St
   };
   visit(value, []);
   return { errors, unknown };
+}
+
+/** The fields a type declares, from the ones its validator read. Only computed for an object with an unknown key. */
+function declaredFields(read: ReadonlySet<string>): string[] {
+  const fields = [...read].sort();
+  const signature = fields.join(",");
+  return Object.hasOwn(strippedFields, signature) ? [...fields, ...strippedFields[signature]!].sort() : fields;
 }
