@@ -59,6 +59,11 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   }
   // `kubectl apply` and kubeconform take a v1 List apart and judge each item on its own. Typed lists
   // (ConfigMapList) have schemas of their own that type their items, so they are validated whole.
+  if (apiVersion === "v1" && kind === "List" && !Array.isArray(value.items)) {
+    return value.items === undefined
+      ? [finding("error", "schema/required", "", `A v1 List must have "items": the objects it holds.`)]
+      : [finding("error", "schema/type", "/items", "items must be an array (Kubernetes v1 List)")];
+  }
   if (apiVersion === "v1" && kind === "List" && Array.isArray(value.items)) {
     const findings: DraftFinding[] = [];
     const unknownKeys = Object.keys(value).filter((key) => !["apiVersion", "kind", "items", "metadata"].includes(key));

@@ -137,6 +137,7 @@ describe("built-in Kubernetes schemas are strict", () => {
       "k8s/old.yaml": oldApis,
       "k8s/custom.yaml": custom,
       "k8s/described.yaml": describedTypes,
+      "k8s/bad-lists.yaml": "apiVersion: v1\nkind: List\nitems: none\n---\napiVersion: v1\nkind: List\n",
     });
   });
   afterAll(() => repo.remove());
@@ -173,6 +174,13 @@ describe("built-in Kubernetes schemas are strict", () => {
     expect((await run("list.yaml")).lines).toEqual([
       "error schema/type k8s/list.yaml:13:13 metadata.name must be a string (Kubernetes v1 ConfigMap)",
       "error schema/unknown-field k8s/list.yaml:14:5 items[1].dat is not a field the schema knows: did you mean `data`? (Kubernetes v1 ConfigMap)",
+    ]);
+  });
+
+  it("rejects a v1 List without a list of items", async () => {
+    expect((await run("bad-lists.yaml")).lines).toEqual([
+      "error schema/type k8s/bad-lists.yaml:3:8 items must be an array (Kubernetes v1 List)",
+      'error schema/required k8s/bad-lists.yaml:5:1 A v1 List must have "items": the objects it holds.',
     ]);
   });
 
