@@ -210,6 +210,7 @@ describe("built-in Kubernetes schemas are strict", () => {
   it("rejects a kubernetes_version that is not 1.N", async () => {
     const result = await validate(repo, config("kubernetes_version: '1.x'\n"), `${repo.dir}/k8s/custom.yaml`);
     expect(result.status).not.toBe(0);
-    expect(result.stdout + result.stderr).toContain("kubernetes_version");
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.findings.map((f) => `${f.rule} ${f.message}`)).toContain("config/invalid kubernetes_version must match the pattern ^1\\.(0|[1-9][0-9]{0,2})$");
   });
 });
