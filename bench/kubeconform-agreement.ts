@@ -5,22 +5,22 @@
 // kubernetes-validate ships, downloaded once with pip: nothing is fetched at run time.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ensureGoTool } from "../scripts/ensure-go-tool.js";
 import { newestKubernetesVersion } from "../src/engine/schema/api-deprecations.js";
 import { corpusDir, corpusPresent, judgeCorpus, type JudgedFile } from "./real-corpus.js";
 
 const kubeconformVersion = "v0.7.0";
 const schemasPackage = "kubernetes-validate==1.37.0";
-const root = fileURLToPath(new URL("..", import.meta.url));
-const tools = join(root, ".cache/tools");
+// Per machine, shared by every clone, like the pinned OPA (src/opa/opa-binary.ts).
+const tools = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate");
 
 type Verdict = "valid" | "invalid" | "unjudged";
 
 /** The strict schemas of one Kubernetes release, with their `$ref`s made resolvable from files. */
 function kubernetesSchemas(version: string): string {
-  const unpacked = join(tools, schemasPackage.replace("==", "-"));
+  const unpacked = join(tools, "kubernetes-validate", schemasPackage.split("==")[1]!);
   const source = join(unpacked, "kubernetes_validate/kubernetes-json-schema", `v${version}.0-local-strict`);
   if (!existsSync(source)) {
     mkdirSync(unpacked, { recursive: true });
@@ -33,7 +33,7 @@ function kubernetesSchemas(version: string): string {
   }
   // The package's schemas refer to `/api/_definitions.json`, a URL its Python code maps to the file; for
   // kubeconform (which loads local files only by path) every such reference becomes that file's path.
-  const target = join(tools, `kubeconform-schemas-${version}`);
+  const target = join(tools, "kubernetes-validate", `kubeconform-schemas-${version}`);
   if (!existsSync(join(target, "_definitions.json"))) {
     mkdirSync(target, { recursive: true });
     const definitions = `file://${join(target, "_definitions.json")}#`;
@@ -59,7 +59,7 @@ interface KubeconformResult {
 }
 
 function runKubeconform(version: string): KubeconformResult[] {
-  const kubeconform = process.env.GITGATE_KUBECONFORM ?? ensureGoTool(join(tools, `kubeconform-${kubeconformVersion}`, "kubeconform"), "github.com/yannh/kubeconform/cmd/kubeconform", kubeconformVersion);
+  const kubeconform = process.env.GITGATE_KUBECONFORM ?? ensureGoTool(join(tools, "kubeconform", kubeconformVersion, "kubeconform"), "github.com/yannh/kubeconform/cmd/kubeconform", kubeconformVersion);
   const schemas = kubernetesSchemas(version);
   const run = spawnSync(
     kubeconform,
