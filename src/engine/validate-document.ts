@@ -59,21 +59,18 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   }
   // `kubectl apply` and kubeconform take a v1 List apart and judge each item on its own. Typed lists
   // (ConfigMapList) have schemas of their own that type their items, so they are validated whole.
-  if (apiVersion === "v1" && kind === "List" && !Array.isArray(value.items)) {
-    return value.items === undefined
-      ? [finding("error", "schema/required", "", `A v1 List must have "items": the objects it holds.`)]
-      : [finding("error", "schema/type", "/items", "items must be an array (Kubernetes v1 List)")];
-  }
-  if (apiVersion === "v1" && kind === "List" && Array.isArray(value.items)) {
+  if (apiVersion === "v1" && kind === "List") {
+    if (!Array.isArray(value.items)) {
+      return value.items === undefined
+        ? [finding("error", "schema/required", "", `A v1 List must have "items": the objects it holds.`)]
+        : [finding("error", "schema/type", "/items", "items must be an array (Kubernetes v1 List)")];
+    }
+    const listFields = ["apiVersion", "items", "kind", "metadata"];
     const findings: DraftFinding[] = [];
-    const unknownKeys = Object.keys(value).filter((key) => !["apiVersion", "kind", "items", "metadata"].includes(key));
-    if (schema.strict !== false) {
-      for (const key of unknownKeys) findings.push(unknownField(finding, object.base, joinPointer([key]), key, ["apiVersion", "items", "kind", "metadata"]));
+    for (const key of Object.keys(value)) {
+      if (schema.strict !== false && !listFields.includes(key)) findings.push(unknownField(finding, object.base, joinPointer([key]), key, listFields));
     }
-    for (let i = 0; i < value.items.length; i++) {
-      const item = { ...object, ...objectAtItem(object, i) };
-      findings.push(...(await checkKubernetes(item, schema)));
-    }
+    for (let i = 0; i < value.items.length; i++) findings.push(...(await checkKubernetes(itemOf(object, i), schema)));
     return findings;
   }
   const verdict = apiVersionVerdict(apiVersion, kind, schema.kubernetesVersion);
@@ -97,9 +94,10 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   return findings;
 }
 
-function objectAtItem(list: ObjectAt, i: number): Pick<ObjectAt, "value" | "base" | "locate"> {
+function itemOf(list: ObjectAt, i: number): ObjectAt {
   const suffix = joinPointer(["items", i]);
   return {
+    ...list,
     value: (list.value as { items: unknown[] }).items[i],
     base: list.base + suffix,
     locate: (pointer, target) => list.locate(suffix + pointer, target),
