@@ -6,7 +6,11 @@ export interface SchemaRule {
   files: Globs;
   /** A repository path, or "kubernetes" for the built-in set. */
   schema: string;
-  strict: boolean;
+  /**
+   * With "kubernetes": undefined (the default) rejects unknown fields and notes kinds without a schema;
+   * true rejects both; false rejects neither.
+   */
+  strict?: boolean;
   /** Where the rule is written, so problems with its schema are annotated there. */
   at: Span;
 }
@@ -32,6 +36,8 @@ export interface GitgateConfig {
   files: Globs;
   ignore: Globs;
   failOn: "new" | "all";
+  /** The Kubernetes release (`1.N`) whose served API versions manifests must use. */
+  kubernetesVersion: string;
   schemas: SchemaRule[];
   policies: {
     builtin: ("kubernetes" | "gitops")[];

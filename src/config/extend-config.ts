@@ -4,6 +4,7 @@ const sections: Record<string, keyof GitgateConfig> = {
   files: "files",
   ignore: "ignore",
   fail_on: "failOn",
+  kubernetes_version: "kubernetesVersion",
   schemas: "schemas",
   policies: "policies",
   exceptions: "exceptions",

@@ -13,7 +13,7 @@ import { normalizeConfig } from "./normalize-config.js";
 import { confinedReader, controlPathProblem, RefusedPathError, type RepoReader } from "./repo-reader.js";
 
 export type ResolvedSchema =
-  | { kind: "kubernetes"; strict: boolean; matches: (path: string) => boolean }
+  | { kind: "kubernetes"; strict?: boolean; kubernetesVersion: string; matches: (path: string) => boolean }
   | { kind: "repo"; path: string; matches: (path: string) => boolean; validate?: ValidateFunction };
 
 /** Everything a repository says about how it is governed, as read at one (base) commit. */
@@ -94,7 +94,7 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
   for (const rule of config.schemas) {
     const matches = createMatcher(rule.files);
     if (rule.schema === "kubernetes") {
-      schemas.push({ kind: "kubernetes", strict: rule.strict, matches });
+      schemas.push({ kind: "kubernetes", ...(rule.strict !== undefined ? { strict: rule.strict } : {}), kubernetesVersion: config.kubernetesVersion, matches });
       continue;
     }
     const compiled = await compile(rule.schema);

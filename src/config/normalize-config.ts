@@ -1,5 +1,6 @@
 import type { ParsedDocument } from "../engine/parse/parsed-document.js";
 import { joinPointer } from "../engine/parse/locate.js";
+import { newestKubernetesVersion } from "../engine/schema/api-deprecations.js";
 import type { GitgateConfig, RuleOverride } from "./config-types.js";
 
 type OneOrMany = string | string[];
@@ -17,6 +18,7 @@ export interface RawConfig {
   files?: OneOrMany;
   ignore?: OneOrMany;
   fail_on?: "new" | "all";
+  kubernetes_version?: string;
   schemas?: { files: OneOrMany; schema: string; strict?: boolean }[];
   policies?: {
     builtin?: ("kubernetes" | "gitops")[];
@@ -62,10 +64,12 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
     files: many(raw.files, defaultGoverned),
     ignore: many(raw.ignore),
     failOn: raw.fail_on ?? "new",
+    kubernetesVersion: raw.kubernetes_version ?? newestKubernetesVersion,
     schemas: (raw.schemas ?? []).map((rule, i) => ({
       files: many(rule.files),
       schema: rule.schema,
-      strict: rule.strict ?? false,
+      // Unset differs from false: unset closes the built-in schemas to unknown fields (see SchemaRule).
+      ...(rule.strict !== undefined ? { strict: rule.strict } : {}),
       at: doc ? doc.locate(joinPointer(["schemas", i, "schema"])) : { line: 1, column: 1, endLine: 1, endColumn: 1 },
     })),
     policies: {

@@ -1,8 +1,14 @@
 import type { ResolvedSchema } from "../config/load-control-plane.js";
-import type { DraftFinding } from "./finding.js";
+import type { DraftFinding, Span } from "./finding.js";
+import { joinPointer, type Target } from "./parse/locate.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
+import { apiVersionVerdict } from "./schema/api-deprecations.js";
+import { closestName } from "./schema/closest-name.js";
 import { hasKubernetesKind, kubernetesValidator } from "./schema/kubernetes-validators.js";
-import { describeSchemaError, simplifyErrors, type ValidateFunction } from "./schema/schema-error.js";
+import { describeSchemaError, fieldName, simplifyErrors, type SchemaError, type ValidateFunction } from "./schema/schema-error.js";
+import { validateStrictly } from "./schema/unknown-fields.js";
+
+type KubernetesSchema = Extract<ResolvedSchema, { kind: "kubernetes" }>;
 
 /** Checks one document against every schema rule whose files match its path. */
 export async function validateDocument(
@@ -15,51 +21,120 @@ export async function validateDocument(
     if (!schema.matches(path)) continue;
     if (schema.kind === "repo") {
       // A schema that failed to compile is already a config error that fails the check.
-      if (schema.validate) findings.push(...check(path, doc, schema.validate, schema.path));
+      if (schema.validate) findings.push(...check(wholeDocument(path, doc), schema.validate, schema.path));
       continue;
     }
-    findings.push(...(await checkKubernetes(path, doc, schema.strict)));
+    findings.push(...(await checkKubernetes(wholeDocument(path, doc), schema)));
   }
   return findings;
 }
 
-async function checkKubernetes(path: string, doc: ParsedDocument, strict: boolean): Promise<DraftFinding[]> {
-  const value = doc.value as { apiVersion?: unknown; kind?: unknown } | null;
-  const at = (pointer: string) => ({ path, document: doc.index, source: "schema" as const, ...doc.locate(pointer) });
+/** One Kubernetes object: a whole document, or one item of a `kind: List` (pointers under /items/N). */
+interface ObjectAt {
+  path: string;
+  document: number;
+  value: unknown;
+  /** The object's pointer in its document. */
+  base: string;
+  locate(pointer: string, target?: Target): Span;
+}
+
+function wholeDocument(path: string, doc: ParsedDocument): ObjectAt {
+  return { path, document: doc.index, value: doc.value, base: "", locate: (pointer, target) => doc.locate(pointer, target) };
+}
+
+async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Promise<DraftFinding[]> {
+  const finding = (severity: DraftFinding["severity"], rule: string, pointer: string, message: string, target?: Target): DraftFinding => ({
+    severity, rule, message, path: object.path, document: object.document, pointer: object.base + pointer, source: "schema",
+    ...object.locate(pointer, target),
+  });
+  const value = object.value as { apiVersion?: unknown; kind?: unknown; items?: unknown } | null;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return [{ severity: "error", rule: "schema/not-an-object", message: "A Kubernetes manifest must be a map with apiVersion and kind.", ...at("") }];
+    return [finding("error", "schema/not-an-object", "", "A Kubernetes manifest must be a map with apiVersion and kind.")];
   }
   const { apiVersion, kind } = value;
   if (typeof apiVersion !== "string" || typeof kind !== "string") {
     const missing = typeof apiVersion !== "string" ? "apiVersion" : "kind";
-    return [{ severity: "error", rule: "schema/required", pointer: "", message: `Not a Kubernetes object: missing required property "${missing}" (a string).`, ...at("") }];
+    return [finding("error", "schema/required", "", `Not a Kubernetes object: missing required property "${missing}" (a string).`)];
   }
+  // `kubectl apply` and kubeconform take a v1 List apart and judge each item on its own. Typed lists
+  // (ConfigMapList) have schemas of their own that type their items, so they are validated whole.
+  if (apiVersion === "v1" && kind === "List") {
+    if (!Array.isArray(value.items)) {
+      return value.items === undefined
+        ? [finding("error", "schema/required", "", `A v1 List must have "items": the objects it holds.`)]
+        : [finding("error", "schema/type", "/items", "items must be an array (Kubernetes v1 List)")];
+    }
+    const listFields = ["apiVersion", "items", "kind", "metadata"];
+    const findings: DraftFinding[] = [];
+    for (const key of Object.keys(value)) {
+      if (schema.strict !== false && !listFields.includes(key)) findings.push(unknownField(finding, object.base, joinPointer([key]), key, listFields));
+    }
+    for (let i = 0; i < value.items.length; i++) findings.push(...(await checkKubernetes(itemOf(object, i), schema)));
+    return findings;
+  }
+  const verdict = apiVersionVerdict(apiVersion, kind, schema.kubernetesVersion);
+  const findings = verdict ? [finding(verdict.severity, verdict.rule, "/apiVersion", verdict.message)] : [];
+  // The API server rejects a removed version outright: its old schema's opinion would only add noise.
+  if (verdict?.removed) return findings;
   if (!hasKubernetesKind(apiVersion, kind)) {
-    return [{
-      severity: strict ? "error" : "notice",
-      rule: "schema/unknown-kind",
-      pointer: "/kind",
-      message: `No built-in schema for ${apiVersion} ${kind}: ${strict ? "not allowed with strict" : "not validated"}.`,
-      ...at("/kind"),
-    }];
+    return [...findings, finding(
+      schema.strict === true ? "error" : "notice",
+      "schema/unknown-kind",
+      "/kind",
+      `No built-in schema for ${apiVersion} ${kind}: ${schema.strict === true ? "not allowed with strict" : "not validated"}.`,
+    )];
   }
   const validate = await kubernetesValidator(apiVersion, kind)!;
-  return check(path, doc, validate, `Kubernetes ${apiVersion} ${kind}`);
+  const schemaName = `Kubernetes ${apiVersion} ${kind}`;
+  if (schema.strict === false) return [...findings, ...check(object, validate, schemaName)];
+  const strict = validateStrictly(validate, object.value);
+  findings.push(...describe(object, strict.errors, schemaName));
+  for (const field of strict.unknown) findings.push(unknownField(finding, object.base, field.pointer, field.key, field.known, schemaName));
+  return findings;
 }
 
-function check(path: string, doc: ParsedDocument, validate: ValidateFunction, schemaName: string): DraftFinding[] {
-  if (validate(doc.value)) return [];
-  return simplifyErrors(validate.errors ?? []).map((error) => {
+function itemOf(list: ObjectAt, i: number): ObjectAt {
+  const suffix = joinPointer(["items", i]);
+  return {
+    ...list,
+    value: (list.value as { items: unknown[] }).items[i],
+    base: list.base + suffix,
+    locate: (pointer, target) => list.locate(suffix + pointer, target),
+  };
+}
+
+function unknownField(
+  finding: (severity: "error", rule: string, pointer: string, message: string, target?: Target) => DraftFinding,
+  base: string,
+  pointer: string,
+  key: string,
+  known: readonly string[],
+  schemaName?: string,
+): DraftFinding {
+  const meant = closestName(key, known);
+  const hint = meant ? `: did you mean \`${meant}\`?` : "";
+  const where = schemaName ? ` (${schemaName})` : "";
+  return finding("error", "schema/unknown-field", pointer, `${fieldName(base + pointer)} is not a field the schema knows${hint}${where}`, "key");
+}
+
+function check(object: ObjectAt, validate: ValidateFunction, schemaName: string): DraftFinding[] {
+  if (validate(object.value)) return [];
+  return describe(object, validate.errors ?? [], schemaName);
+}
+
+function describe(object: ObjectAt, errors: readonly SchemaError[], schemaName: string): DraftFinding[] {
+  return simplifyErrors(errors).map((error) => {
     const described = describeSchemaError(error);
     return {
       severity: "error",
       rule: `schema/${described.keyword}`,
       message: `${described.message} (${schemaName})`,
-      path,
-      document: doc.index,
-      pointer: described.pointer,
+      path: object.path,
+      document: object.document,
+      pointer: object.base + described.pointer,
       source: "schema",
-      ...doc.locate(described.pointer, described.target),
+      ...object.locate(described.pointer, described.target),
     };
   });
 }

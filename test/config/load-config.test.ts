@@ -47,7 +47,7 @@ describe("loadConfig", () => {
     expect(errors).toEqual([]);
     expect(config!.ignore).toEqual(["docs/**"]);
     expect(config!.schemas.map((s) => [s.schema, s.strict, s.at.line, s.at.column])).toEqual([
-      ["schemas/values.schema.json", false, 7, 13],
+      ["schemas/values.schema.json", undefined, 7, 13],
       ["kubernetes", true, 9, 13],
     ]);
     expect(config!.approvals).toMatchObject({ allowContributors: true, codeowners: true, requestReviews: false });

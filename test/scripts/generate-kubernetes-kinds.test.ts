@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { collectKinds, renderKinds } from "../../scripts/generate-kubernetes-kinds.js";
+import { collectKinds, collectStrippedFields, renderKinds, renderStrippedFields } from "../../scripts/generate-kubernetes-kinds.js";
 
 describe("the Kubernetes kind index", () => {
   it("matches the installed kubernetes-models packages (run `npm run generate:kinds` after a bump)", () => {
     const committed = readFileSync(new URL("../../src/engine/schema/kubernetes-kinds.generated.ts", import.meta.url), "utf8");
     expect(committed).toBe(renderKinds(collectKinds()));
+    const stripped = readFileSync(new URL("../../src/engine/schema/kubernetes-stripped-fields.generated.ts", import.meta.url), "utf8");
+    expect(stripped).toBe(renderStrippedFields(collectStrippedFields()));
   });
 
   it("covers the built-in kinds of a recent Kubernetes and the GitOps kinds the examples use", () => {
