@@ -38,7 +38,7 @@ export async function judgeCorpus(options: { strict?: boolean; kubernetesVersion
     kubernetesVersion: options.kubernetesVersion ?? newestKubernetesVersion,
     matches: () => true,
   };
-  const judges = { schemas: [schema], documentPolicies: [], limits: defaultParseLimits, overrides: {} };
+  const judges = { schemas: [schema], documentPolicies: [], limits: defaultParseLimits, overrides: new Map() };
   const judged: JudgedFile[] = [];
   for (const path of await corpusFiles()) {
     const text = await readFile(join(corpusDir, path), "utf8");
