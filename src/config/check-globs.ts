@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { compileLinearGlob } from "./linear-glob.js";
 
 /** Why a glob can never do what its author meant, or undefined when it is fine. */
 export function globProblem(glob: string): string | undefined {
@@ -10,15 +11,24 @@ export function globProblem(glob: string): string | undefined {
   }
   try {
     picomatch.makeRe(glob, { strictBrackets: true, dot: true });
+    compileLinearGlob(glob);
   } catch (error) {
     return `invalid glob "${glob}": ${(error as Error).message}`;
   }
   return undefined;
 }
 
-/** One matcher for include globs minus exclude globs; dotfiles such as .github/ are matched too. */
+/**
+ * One matcher for include globs minus exclude globs; dotfiles such as .github/ are matched too.
+ * Matching is linear in the path (globs are untrusted); a glob globProblem refuses never gets here.
+ */
 export function createMatcher(include: readonly string[], exclude: readonly string[] = []): (path: string) => boolean {
-  const included = picomatch([...include], { dot: true });
-  const excluded = exclude.length > 0 ? picomatch([...exclude], { dot: true }) : () => false;
+  const included = anyOf(include);
+  const excluded = exclude.length > 0 ? anyOf(exclude) : () => false;
   return (path) => included(path) && !excluded(path);
+}
+
+function anyOf(globs: readonly string[]): (path: string) => boolean {
+  const matchers = globs.map(compileLinearGlob);
+  return (path) => matchers.some((matches) => matches(path));
 }

@@ -1,7 +1,10 @@
-import { LineCounter, parseAllDocuments, parseDocument, type Document, type YAMLError } from "yaml";
+import { LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type YAMLError } from "yaml";
 import type { FileContent } from "../change-set.js";
 import { fileStart, type DraftFinding, type Span } from "../finding.js";
-import { joinPointer, spanOfRange } from "./locate.js";
+import { aliasBudget, checkAliases, type AliasProblem } from "./alias-expansion.js";
+import { findDuplicateKeys } from "./duplicate-keys.js";
+import { findJsonSyntaxError } from "./json-syntax.js";
+import { joinPointer, spanOf, spanOfRange } from "./locate.js";
 import { findTooDeep } from "./nesting-depth.js";
 import type { ParseLimits } from "./parse-limits.js";
 import { toParsedDocument, type ParsedDocument, type ParsedFile } from "./parsed-document.js";
@@ -53,7 +56,8 @@ function parseYaml(path: string, text: string, limits: ParseLimits, findings: Dr
   try {
     docs = parseAllDocuments(text, {
       lineCounter,
-      uniqueKeys: true,
+      // The package's own duplicate check is quadratic in the keys of a map: findDuplicateKeys is linear.
+      uniqueKeys: false,
       prettyErrors: false,
       strict: true,
     }) as Document.Parsed[];
@@ -71,25 +75,37 @@ function parseYaml(path: string, text: string, limits: ParseLimits, findings: Dr
     return [];
   }
   const documents: ParsedDocument[] = [];
+  const budget = { remaining: aliasBudget(docs, limits.aliasNodeFloor) };
+  const allowed = budget.remaining;
   docs.forEach((doc, index) => {
     const problems = [
-      ...doc.errors.map((e) => yamlProblem(path, index, text, lineCounter, e, "error")),
+      ...withDuplicateKeys(doc).map((e) => yamlProblem(path, index, text, lineCounter, e, "error")),
       ...doc.warnings.map((e) => yamlProblem(path, index, text, lineCounter, e, "warning")),
     ];
     findings.push(...problems, ...findYamlHazards(path, index, doc, lineCounter));
     let value: unknown;
     let valid = !problems.some((p) => p.severity === "error");
-    try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliases });
-    } catch (error) {
+    // Aliases are counted before anything expands them: toJS itself keeps them as shared references,
+    // but the diff, the schemas, the policies and the report all walk the expanded tree.
+    const aliasProblem = checkAliases(doc, budget, limits.maxAliases);
+    if (aliasProblem) {
       valid = false;
       findings.push({
-        severity: "error", rule: "yaml/alias-limit", path, document: index, source: "parse",
-        ...spanOfRange(lineCounter, doc.contents?.range[0] ?? doc.range[0], doc.contents?.range[0] ?? doc.range[0]),
-        message: error instanceof ReferenceError
-          ? `Aliases expand to more than ${limits.maxAliases} nodes (a "billion laughs" attack?): not validated.`
-          : `Document could not be read: ${(error as Error).message}`,
+        severity: "error", rule: aliasProblem.kind === "unresolved" ? "yaml/syntax" : "yaml/alias-limit",
+        path, document: index, source: "parse", ...spanOf(aliasProblem.alias as Node, lineCounter, doc),
+        message: aliasMessage(aliasProblem, allowed, limits.maxAliases),
       });
+    } else {
+      try {
+        value = doc.toJS({ maxAliasCount: -1 });
+      } catch (error) {
+        valid = false;
+        findings.push({
+          severity: "error", rule: "yaml/syntax", path, document: index, source: "parse",
+          ...spanOf(doc.contents ?? undefined, lineCounter, doc),
+          message: `Document could not be read: ${(error as Error).message}`,
+        });
+      }
     }
     // A document that is empty or only comments reads as null: nothing to judge, as kubectl skips it.
     if (value === null && valid && problems.length === 0) return;
@@ -98,31 +114,50 @@ function parseYaml(path: string, text: string, limits: ParseLimits, findings: Dr
   return documents;
 }
 
+/** The document's errors with its duplicate keys, in the order of the text. */
+function withDuplicateKeys(doc: Document): YAMLError[] {
+  const duplicates = findDuplicateKeys(doc);
+  if (duplicates.length === 0) return doc.errors;
+  return [...doc.errors, ...duplicates].sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+function aliasMessage(problem: AliasProblem, allowed: number, maxAliases: number): string {
+  switch (problem.kind) {
+    case "budget":
+      return `Aliases expand to more than ${allowed} extra nodes in this file (a "billion laughs" attack?): not validated.`;
+    case "too-many":
+      return `More than ${maxAliases} aliases in one document: not validated.`;
+    case "unresolved":
+      return `Alias *${problem.alias.source} has no anchor &${problem.alias.source} before it.`;
+  }
+}
+
 function parseJson(path: string, text: string, findings: DraftFinding[]): ParsedDocument[] {
   const lineCounter = new LineCounter();
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const at = /position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : 0;
+    const { offset, description } = findJsonSyntaxError(text, (error as Error).message);
     // Fill the counter so offsets map to lines even though the YAML parser is not used.
-    parseDocument(text, { lineCounter });
+    lineCounter.addNewLine(0);
+    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lineCounter.addNewLine(at + 1);
+    const span = spanOfRange(lineCounter, offset, offset);
     findings.push({
-      severity: "error", rule: "json/syntax", path, source: "parse",
-      // V8 quotes a stretch of the input after the error ("…" is not valid JSON): it may be a secret.
-      message: `Invalid JSON: ${message.replace(/,\s*"[\s\S]*" is not valid JSON$/, "").replace(/ in JSON at position \d+[\s\S]*$/, "")}`,
-      ...spanOfRange(lineCounter, offset, offset),
+      severity: "error", rule: "json/syntax", path, source: "parse", ...span,
+      // Built from the position alone: V8's message quotes the input, which may be a secret.
+      message: `Invalid JSON: ${description} at line ${span.line}, column ${span.column}.`,
     });
     return [];
   }
   // JSON is YAML 1.2, so the YAML parser gives positions; it also catches duplicate keys JSON.parse hides.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const duplicates = doc.errors.filter((e) => e.code === "DUPLICATE_KEY");
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const duplicates = findDuplicateKeys(doc);
   findings.push(...duplicates.map((e) => yamlProblem(path, 0, text, lineCounter, e, "error")));
   return [toParsedDocument(0, value, duplicates.length === 0, doc, lineCounter)];
 }
+
+const maxKeyShown = 200;
 
 const ruleByCode: Partial<Record<string, string>> = {
   DUPLICATE_KEY: "yaml/duplicate-key",
@@ -143,7 +178,8 @@ function yamlProblem(
   const [start, end] = error.pos;
   let message = firstLine(error.message);
   if (error.code === "DUPLICATE_KEY") {
-    const key = /^\s*("[^"]*"|'[^']*'|[^:\n]+)/.exec(text.slice(start))?.[1]?.trim() ?? "";
+    // A bounded window: the key is read from the text once per duplicate, and there may be thousands.
+    const key = /^\s*("[^"]*"|'[^']*'|[^:\n]+)/.exec(text.slice(start, start + maxKeyShown))?.[1]?.trim() ?? "";
     message = `Duplicate key ${key}: tools disagree on which value wins. Keep one.`;
   } else if (error.code === "TAG_RESOLVE_FAILED") {
     message = `${message}: Kubernetes and Helm do not know this tag. Remove it or quote the value.`;

@@ -2,8 +2,13 @@
 export interface ParseLimits {
   /** Files larger than this are not parsed (bytes). */
   maxFileBytes: number;
-  /** Alias expansions allowed per document (YAML "billion laughs" guard). */
+  /** Aliases allowed per document: the YAML library resolves each one by a scan of the document. */
   maxAliases: number;
+  /**
+   * Nodes that aliases may add to a file when expanded ("billion laughs" guard): as many as the file
+   * writes out, and at least this many. Later stages then handle at most twice the file plus this.
+   */
+  aliasNodeFloor: number;
   /** Deepest nesting of maps and lists. */
   maxDepth: number;
   /** Documents allowed in one YAML stream. */
@@ -12,7 +17,8 @@ export interface ParseLimits {
 
 export const defaultParseLimits: ParseLimits = {
   maxFileBytes: 1024 * 1024,
-  maxAliases: 100,
+  maxAliases: 1_000,
+  aliasNodeFloor: 10_000,
   maxDepth: 100,
   maxDocuments: 10_000,
 };

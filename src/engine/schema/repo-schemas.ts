@@ -4,6 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { posix } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { linearRegExpOptions } from "./linear-regexp.js";
 import type { ValidateFunction } from "./schema-error.js";
 
 // ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
@@ -38,7 +39,8 @@ export function createRepoSchemaCompiler(read: ReadFile): (path: string) => Prom
   const instanceFor = (draft: Draft): Ajv => {
     let ajv = instances.get(draft);
     if (!ajv) {
-      const options: Options = { allErrors: true, strict: false, loadSchema, validateSchema: true };
+      // Patterns run on a linear-time engine: a repository schema must not be able to stall the check.
+      const options: Options = { allErrors: true, strict: false, loadSchema, validateSchema: true, ...linearRegExpOptions };
       ajv = draft === "2020-12" ? new Ajv2020(options) : draft === "2019-09" ? new Ajv2019(options) : new Ajv(options);
       addFormats(ajv);
       instances.set(draft, ajv);

@@ -49,9 +49,58 @@ describe("parseFile: YAML", () => {
       "f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]",
     ].join("\n");
     const parsed = parseText("bomb.yaml", `ok: 1\n---\n${bomb}\n`);
-    expect(parsed.findings.map(where)).toEqual(["error yaml/alias-limit 3:1"]);
+    // At the alias that overdraws the file's budget: the first *d of line 7 (the file is tiny, so 10,000 nodes).
+    expect(parsed.findings.map(where)).toEqual(["error yaml/alias-limit 7:8"]);
     expect(parsed.findings[0]!.message).toContain("Aliases expand");
     expect(parsed.documents.map((d) => d.valid)).toEqual([true, false]);
+  });
+
+  it("counts the nodes aliases expand to, not the aliases: 99 aliases of a 20,000-key map", () => {
+    const anchor = Array.from({ length: 20_000 }, (_, i) => `  k${i}: ${i}\n`).join("");
+    const parsed = parseText("wide.yaml", `a: &a\n${anchor}b:\n${"  - *a\n".repeat(99)}`);
+    // 20,000 keys and values plus the map: each alias adds 40,000 nodes to a file of 40,105; the second overdraws.
+    expect(parsed.findings.map(where)).toEqual([`error yaml/alias-limit ${20_000 + 4}:5`]);
+    expect(parsed.findings[0]!.message).toBe(
+      `Aliases expand to more than ${40_000 + 1 + 99 + 4} extra nodes in this file (a "billion laughs" attack?): not validated.`,
+    );
+    expect(parsed.documents.map((d) => d.valid)).toEqual([false]);
+  });
+
+  it("shares the alias budget between the documents of a stream", () => {
+    // Each alias adds 99 nodes: the first document uses 5,940 of 10,000, the 42nd alias of the second overdraws.
+    const doc = `a: &a [${Array(99).fill(0).join(", ")}]\nb: [${Array(60).fill("*a").join(", ")}]\n`;
+    const parsed = parseText("stream.yaml", `${doc}---\n${doc}`);
+    expect(parsed.findings.map(where)).toEqual(["error yaml/alias-limit 5:169"]);
+    expect(parsed.documents.map((d) => d.valid)).toEqual([true, false]);
+  });
+
+  it("allows aliases that add fewer nodes than the file has, and caps their number", () => {
+    const anchor = Array.from({ length: 6_000 }, (_, i) => `  k${i}: ${i}\n`).join("");
+    expect(parseText("ok.yaml", `a: &a\n${anchor}b: *a\n`).findings).toEqual([]);
+    const many = parseText("many.yaml", `a: &a 1\nb: [${Array(1_001).fill("*a").join(", ")}]\n`);
+    expect(many.findings.map(where)).toEqual([`error yaml/alias-limit 2:${5 + 4 * 1_000}`]);
+    expect(many.findings[0]!.message).toBe("More than 1000 aliases in one document: not validated.");
+  });
+
+  it("says which alias has no anchor", () => {
+    const parsed = parseText("alias.yaml", "a: 1\nb: *nope\n");
+    expect(parsed.findings.map((f) => `${where(f)} ${f.message}`)).toEqual(["error yaml/syntax 2:4 Alias *nope has no anchor &nope before it."]);
+  });
+
+  it("finds a duplicate key in a flat map of 75,000 keys, at its line (the check is linear)", () => {
+    const keys = Array.from({ length: 75_000 }, (_, i) => `key${String(i).padStart(6, "0")}: v\n`).join("");
+    const parsed = parseText("flat.yaml", `${keys}key000042: again\n`);
+    expect(parsed.findings.map((f) => `${where(f)} ${f.message}`)).toEqual([
+      "error yaml/duplicate-key 75001:1 Duplicate key key000042: tools disagree on which value wins. Keep one.",
+    ]);
+  });
+
+  it("compares keys by value and type, as YAML does", () => {
+    const parsed = parseText("keys.yaml", "1: a\n'1': b\n.nan: c\n.nan: d\n? x\n: 1\n&k x: 2\nflow: {y: 1, \"y\": 2}\n");
+    expect(parsed.findings.map((f) => `${where(f)} ${f.message}`)).toEqual([
+      "error yaml/duplicate-key 7:4 Duplicate key x: tools disagree on which value wins. Keep one.",
+      "error yaml/duplicate-key 8:14 Duplicate key \"y\": tools disagree on which value wins. Keep one.",
+    ]);
   });
 
   it("bounds nesting depth, however deep the input", () => {
@@ -92,6 +141,21 @@ describe("parseFile: JSON", () => {
   it("finds duplicate keys that JSON.parse silently accepts", () => {
     const parsed = parseText("dup.json", '{"a": 1,\n "a": 2}\n');
     expect(parsed.findings.map(where)).toEqual(["error yaml/duplicate-key 2:2"]);
+  });
+
+  it("finds a duplicate key among 75,000 (the check is linear)", () => {
+    const keys = Array.from({ length: 75_000 }, (_, i) => `"k${i}": ${i},\n`).join("");
+    const parsed = parseText("flat.json", `{\n${keys}"k7": 0\n}\n`);
+    expect(parsed.findings.map((f) => `${where(f)} ${f.message}`)).toEqual([
+      'error yaml/duplicate-key 75002:1 Duplicate key "k7": tools disagree on which value wins. Keep one.',
+    ]);
+  });
+
+  it("names the place of a syntax error, never the text around it (it may be a secret)", () => {
+    const parsed = parseText("secret.json", '{\n  "kind": "Secret",\n  "stringData": {"password": \'S12-hunter2\'}\n}\n');
+    expect(parsed.findings.map((f) => `${where(f)} ${f.message}`)).toEqual([
+      "error json/syntax 3:30 Invalid JSON: unexpected character at line 3, column 30.",
+    ]);
   });
 
   it("maps pointers to positions", () => {

@@ -144,6 +144,42 @@ describe("repository schemas", () => {
   });
 });
 
+describe("repository schema patterns", () => {
+  const config = "version: 1\nschemas:\n  - files: 'apps/*/values.yaml'\n    schema: s.json\n";
+  const schema = (keywords: object) => JSON.stringify({ type: "object", ...keywords });
+
+  it("run in linear time: a pattern that backtracks catastrophically still judges at once", async () => {
+    // JavaScript's engine doubles its time with each character of this value: 40 would take hours.
+    const report = await evaluate(
+      { ".github/gitgate.yml": config, "s.json": schema({ properties: { name: { type: "string", pattern: "^([a-z0-9]+-?)+$" } } }) },
+      { "apps/web/values.yaml": `name: ${"a".repeat(40)}!\n` },
+    );
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/pattern apps/web/values.yaml:1:7 name must match the pattern ^([a-z0-9]+-?)+$ (s.json)",
+    ]);
+  });
+
+  it("apply to patternProperties too", async () => {
+    const report = await evaluate(
+      { ".github/gitgate.yml": config, "s.json": schema({ patternProperties: { "^([a-z]+-?)+$": { type: "integer" } } }) },
+      { "apps/web/values.yaml": `${"a".repeat(40)}: 1\n${"b".repeat(40)}: x\n` },
+    );
+    expect(report.findings.map((f) => `${f.rule} ${f.line}:${f.column}`)).toEqual(["schema/type 2:43"]);
+  });
+
+  it("that need backtracking (backreferences, lookaround) make the schema a config error, never a pass", async () => {
+    for (const pattern of ["^(a)\\1$", "^(?!admin)", "(?<=x)y"]) {
+      const report = await evaluate(
+        { ".github/gitgate.yml": config, "s.json": schema({ properties: { name: { type: "string", pattern } } }) },
+        { "apps/web/values.yaml": "name: admin\n" },
+      );
+      expect(report.findings.map((f) => `${f.rule} ${f.path}:${f.line}:${f.column}`)).toEqual(["config/schema .github/gitgate.yml:4:13"]);
+      expect(report.findings[0]!.message).toContain("cannot be run in linear time");
+      expect(report.conclusion).toBe("failure");
+    }
+  });
+});
+
 describe("policy paths", () => {
   it("refuse a prebuilt .wasm bundle instead of skipping it", async () => {
     const report = await evaluate(

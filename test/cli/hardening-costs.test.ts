@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
+import { checkJson, runCli } from "../support/run-cli.js";
+
+// Inputs whose cost used to grow faster than their size (issue #9). Each must be judged, as findings,
+// like any other input; before the fixes most of these ran for a minute or more.
+describe("gitgate check on inputs built to be expensive", () => {
+  let repo: TestRepo;
+  const dashes = "-".repeat(240);
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nignore: ['**/*-*-*-*-*.yml']\nschemas:\n  - files: 'apps/**'\n    schema: schemas/app.json\n",
+      "schemas/app.json": JSON.stringify({ type: "object", properties: { name: { type: "string", pattern: "^([a-z0-9]+-?)+$" } } }),
+    });
+    const flat = Array.from({ length: 75_000 }, (_, i) => `key${String(i).padStart(6, "0")}: v\n`).join("");
+    const anchor = Array.from({ length: 20_000 }, (_, i) => `  key${i}: ${i}\n`).join("");
+    await repo.branch("flat", "main", { "big.yaml": `${flat}key000042: again\n` });
+    await repo.branch("aliases", "main", { "bomb.yaml": `a: &a\n${anchor}b:\n${"  - *a\n".repeat(99)}` });
+    await repo.branch("secret", "main", {
+      "secret.json": '{\n  "apiVersion": "v1",\n  "kind": "Secret",\n  "metadata": {"name": "db"},\n  "stringData": {"password": \'S12-hunter2-topsecret\'}\n}\n',
+    });
+    await repo.branch("pattern", "main", { "apps/a.yaml": `name: ${"a".repeat(40)}!\n` });
+    await repo.branch("names", "main", Object.fromEntries([1, 2, 3].map((i) => [`x${i}${dashes}.yaml`, "a: [\n"])));
+  });
+  afterAll(() => repo.remove());
+
+  it("finds a duplicate key among 75,000 at its line", async () => {
+    const { report } = await checkJson(repo.dir, "flat");
+    expect(report.findings.map(brief)).toEqual(["error yaml/duplicate-key big.yaml:75001:1 new"]);
+  });
+
+  it("refuses 99 aliases of a 20,000-key map at the alias that overdraws the budget", async () => {
+    const { report } = await checkJson(repo.dir, "aliases");
+    expect(report.findings.map(brief)).toEqual(["error yaml/alias-limit bomb.yaml:20004:5 new"]);
+    expect(report.conclusion).toBe("failure");
+  });
+
+  it("reports a JSON syntax error by its place, and the value appears in no output format", async () => {
+    const { report } = await checkJson(repo.dir, "secret");
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "error json/syntax secret.json:5:30 new Invalid JSON: unexpected character at line 5, column 30.",
+    ]);
+    for (const format of ["text", "json", "markdown", "sarif"]) {
+      const run = await runCli(["check", "--repo", repo.dir, "--base", "main", "--head", "secret", "--format", format]);
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).not.toMatch(/S12|hunter2|topsecret/);
+    }
+  });
+
+  it("runs a schema pattern that backtracks catastrophically in linear time", async () => {
+    const { report } = await checkJson(repo.dir, "pattern");
+    expect(report.findings.map(brief)).toEqual(["error schema/pattern apps/a.yaml:1:7 new"]);
+  });
+
+  it("matches a glob of many stars against names of 240 dashes in linear time", async () => {
+    const { report } = await checkJson(repo.dir, "names");
+    // The names end in .yaml, so the .yml ignore glob does not apply: each file is judged.
+    expect(report.findings.map(brief)).toEqual([1, 2, 3].map((i) => `error yaml/syntax x${i}${dashes}.yaml:2:1 new`));
+  });
+});
