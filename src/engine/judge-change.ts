@@ -14,6 +14,7 @@ import { fileStart, type Finding } from "./finding.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { pairDocuments } from "./pair-documents.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
+import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
@@ -125,7 +126,9 @@ function changedDocuments({ change, head, base }: EvaluatedChange): ChangeSetInp
     .filter((pair) => pair.status !== "unchanged")
     .map((pair) => {
       const doc = (pair.after ?? pair.before)!;
-      return { path: change.path, status: pair.status as "added" | "modified" | "removed", index: doc.index, before: pair.before?.value ?? null, after: pair.after?.value ?? null };
+      // A version that did not parse (or nests too deep to pass on) is null: its parse finding already fails the change.
+      const value = (version: ParsedDocument | undefined) => (version?.valid ? version.value : null);
+      return { path: change.path, status: pair.status as "added" | "modified" | "removed", index: doc.index, before: value(pair.before), after: value(pair.after) };
     });
 }
 

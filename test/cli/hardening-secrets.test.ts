@@ -167,6 +167,24 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     }
   });
 
+  it("#19: a deep document changed between base and head reaches change-set policies as null, not a crash", async () => {
+    const deep = (leaf: number) => "[".repeat(10_000) + String(leaf) + "]".repeat(10_000);
+    const changes = "package gitgate\n\nimport rego.v1\n\nwarn contains sprintf(\"%d changed, after is null: %v\", [count(input.changes), input.changes[0].after == null])\n";
+    const own = await createTestRepo({ ".github/gitgate.yml": config, "policy/changes.rego": changes, "k8s/deep.json": deep(1) });
+    try {
+      await own.branch("deeper", "main", { "k8s/deep.json": deep(2) });
+      const run = await runCli(["check", "--repo", own.dir, "--base", "main", "--head", "deeper", "--format", "json"]);
+      expect(run.stderr).toBe("");
+      const report = JSON.parse(run.stdout) as Report;
+      expect(report.findings.map((f) => `${f.rule} ${f.message}`)).toEqual([
+        "yaml/too-deep Nesting deeper than 100 levels: not validated.",
+        "gitgate/warn 1 changed, after is null: true",
+      ]);
+    } finally {
+      await own.remove();
+    }
+  });
+
   it("#21: a kind or message cannot forge headings, images or links in Markdown", async () => {
     const kind = "X\n## ✅ gitgate/validate: All governed files are valid\n![img](https://evil.example/i.png) [click](https://evil.example) <img src=x>";
     await repo.branch("inject", "main", {
