@@ -8,18 +8,20 @@ import { isLinkEntry, type ChangeSet, type FileChange } from "./change-set.js";
 import { classifyFindings } from "./classify-findings.js";
 import type { SemanticDiff } from "./diff/diff-types.js";
 import { semanticDiff } from "./diff/semantic-diff.js";
-import { kubernetesObject } from "./document-identity.js";
+import { isKind, kubernetesObject } from "./document-identity.js";
 import type { EvaluateOptions } from "./evaluate-change-set.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { pairDocuments } from "./pair-documents.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
+import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
 import { SecretSet } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
+import { nodes } from "./value-tree.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -82,7 +84,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const objects = objectsOf(evaluated);
     return {
       findings: applyExceptions(findings, plane.exceptions, { today: options.today, maxDays: config.limits.exceptionMaxDays }, (f) => objects.get(`${f.path}#${f.document}`)),
-      snippets: snippetsOf(findings, evaluated, sensitivity),
+      snippets: snippetsOf(findings, evaluated, sensitivity, secrets),
       diff,
       secrets,
       governedFiles: governedChanges.length,
@@ -141,7 +143,9 @@ function changedDocuments({ change, head, base }: EvaluatedChange): ChangeSetInp
     .filter((pair) => pair.status !== "unchanged")
     .map((pair) => {
       const doc = (pair.after ?? pair.before)!;
-      return { path: change.path, status: pair.status as "added" | "modified" | "removed", index: doc.index, before: pair.before?.value ?? null, after: pair.after?.value ?? null };
+      // A version that did not parse (or nests too deep to pass on) is null: its parse finding already fails the change.
+      const value = (version: ParsedDocument | undefined) => (version?.valid ? version.value : null);
+      return { path: change.path, status: pair.status as "added" | "modified" | "removed", index: doc.index, before: value(pair.before), after: value(pair.after) };
     });
 }
 
@@ -160,22 +164,40 @@ function pullRequestInput(changes: ChangeSet, options: EvaluateOptions): ChangeS
   return { number: null, author: null, base: changes.base, head: changes.head, labels: [], draft: false, ...options.pullRequest };
 }
 
+/** Longest source line shown; longer ones are cut (after scrubbing, so no cut leaves part of a secret). */
+const maxSnippetLength = 300;
+
 /**
- * The source line of each finding, for renderers. None from a redacted file, or from any file that
- * holds a Secret: a document that did not parse cannot be told apart reliably, and its lines may hold
- * the values.
+ * The source line of each finding, for renderers, scrubbed. None from a redacted file, nor from any
+ * file that may hold a Secret's values in clear: one with a Secret in any document (itself, a List
+ * item, or deeper), or a document that did not parse or has errors (its value is a guess, and the
+ * lines may hold values that the guess, or a duplicate key, dropped). Decided on parsed values, never
+ * on the text, which can spell a kind in many ways.
  */
-function snippetsOf(findings: readonly Finding[], evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity): Report["snippets"] {
+function snippetsOf(findings: readonly Finding[], evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity, secrets: SecretSet): Report["snippets"] {
   const snippets: Report["snippets"] = {};
   const lines = new Map<string, string[] | undefined>();
   for (const finding of findings) {
     if (!lines.has(finding.path)) {
-      const after = evaluated.find((e) => e.change.path === finding.path)?.change.after;
-      const showable = after?.kind === "text" && !sensitivity.isRedacted(finding.path) && !/\bkind["']?\s*:\s*["']?Secret\b/.test(after.text);
+      const file = evaluated.find((e) => e.change.path === finding.path);
+      const after = file?.change.after;
+      const showable = after?.kind === "text" && file?.head !== undefined && !sensitivity.isRedacted(finding.path) && !mayHoldSecrets(file.head);
       lines.set(finding.path, showable ? after.text.replace(/^\uFEFF/, "").split(/\r?\n/) : undefined);
     }
     const line = lines.get(finding.path)?.[finding.line - 1];
-    if (line !== undefined) (snippets[finding.path] ??= {})[finding.line] = line.length > 300 ? line.slice(0, 300) + "…" : line;
+    if (line === undefined) continue;
+    const clean = secrets.scrub(line);
+    (snippets[finding.path] ??= {})[finding.line] = clean.length > maxSnippetLength ? clean.slice(0, maxSnippetLength) + "…" : clean;
   }
   return snippets;
+}
+
+function mayHoldSecrets(file: EvaluatedFile): boolean {
+  if (file.findings.some((f) => f.source === "parse" && f.severity === "error")) return true;
+  return file.documents.some((doc) => !doc.valid || containsSecret(doc.value));
+}
+
+function containsSecret(value: unknown): boolean {
+  for (const node of nodes(value)) if (isKind(node, "Secret")) return true;
+  return false;
 }

@@ -1,6 +1,6 @@
-import { isDeepStrictEqual } from "node:util";
 import { documentIdentity } from "./document-identity.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
+import { sameValue } from "./value-tree.js";
 
 export interface DocumentPair {
   status: "added" | "modified" | "removed" | "unchanged";
@@ -21,7 +21,7 @@ export function pairDocuments(before: readonly ParsedDocument[], after: readonly
     const old = remaining.get(key);
     remaining.delete(key);
     if (!old) pairs.push({ status: "added", after: doc });
-    else pairs.push({ status: isDeepStrictEqual(old.value, doc.value) ? "unchanged" : "modified", before: old, after: doc });
+    else pairs.push({ status: sameValue(old.value, doc.value) ? "unchanged" : "modified", before: old, after: doc });
   }
   for (const doc of remaining.values()) pairs.push({ status: "removed", before: doc });
   return pairs;

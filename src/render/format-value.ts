@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { isMasked } from "../engine/secrets/mask-value.js";
+import { mapTree } from "../engine/value-tree.js";
 
 /** A masked value as every renderer shows it: that it exists and its length, never what it is. */
 export function maskedLabel(length: number): string {
@@ -16,10 +17,7 @@ export function formatValue(value: unknown): string[] {
 }
 
 function replaceMasked(value: unknown): unknown {
-  if (isMasked(value)) return maskedLabel(value.length);
-  if (Array.isArray(value)) return value.map(replaceMasked);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceMasked(v)]));
-  return value;
+  return mapTree(value, (node) => (isMasked(node) ? { replace: maskedLabel(node.length) } : "descend"));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ApprovalVerdict, IgnoreReason, RuleVerdict } from "../engine/approvals/approval-types.js";
-import { escapeCell } from "./render-markdown.js";
+import { codeSpan, markdownText } from "./escape-markdown.js";
 
 const statusIcon: Record<RuleVerdict["status"], string> = { satisfied: "✅", waiting: "⏳", blocked: "⛔" };
 
@@ -25,15 +25,15 @@ export function approvalTitle(verdict: ApprovalVerdict): string {
 
 /** The check run's summary: each rule, who approved, who still can, and every approval that did not count. */
 export function renderApprovalMarkdown(verdict: ApprovalVerdict): string {
-  const lines = [`## ${verdict.status === "satisfied" ? "✅" : statusIcon[verdict.status]} gitgate/approval: ${escapeCell(approvalTitle(verdict))}`, ""];
+  const lines = [`## ${verdict.status === "satisfied" ? "✅" : statusIcon[verdict.status]} gitgate/approval: ${markdownText(approvalTitle(verdict))}`, ""];
   for (const rule of verdict.rules) {
-    lines.push(`### ${statusIcon[rule.status]} ${escapeCell(rule.name)}: ${rule.approvers.length} of ${rule.required}${rule.kind === "control-plane" ? " (control plane change)" : ""}`, "");
+    lines.push(`### ${statusIcon[rule.status]} ${markdownText(rule.name)}: ${rule.approvers.length} of ${rule.required}${rule.kind === "control-plane" ? " (control plane change)" : ""}`, "");
     lines.push(`- Files: ${fileList(rule.files)}`);
     lines.push(`- Approved by: ${rule.approvers.length > 0 ? rule.approvers.map(login).join(", ") : "nobody yet"}`);
     if (rule.blockedBy.length > 0) lines.push(`- Changes requested by: ${rule.blockedBy.map(login).join(", ")}`);
     if (rule.status !== "satisfied") lines.push(`- Can still approve: ${candidates(rule)}`);
     for (const ignored of rule.ignored) {
-      lines.push(`- Not counted: ${login(ignored.user)} (${reasonText[ignored.reason]}; reviewed \`${ignored.commitId.slice(0, 7)}\`)`);
+      lines.push(`- Not counted: ${login(ignored.user)} (${reasonText[ignored.reason]}; reviewed ${codeSpan(ignored.commitId.slice(0, 7))})`);
     }
     lines.push("");
   }
@@ -46,16 +46,16 @@ function blockers(verdict: ApprovalVerdict): string[] {
 
 function candidates(rule: RuleVerdict): string {
   if (rule.candidates.anyoneWithWrite) return "anyone with write access who is not the author or a contributor";
-  const named = [...rule.candidates.users.map(login), ...rule.candidates.teams.map((t) => `members of ${escapeCell(t)}`)];
+  const named = [...rule.candidates.users.map(login), ...rule.candidates.teams.map((t) => `members of ${codeSpan(t)}`)];
   return named.length > 0 ? named.join(", ") : "nobody: the rule names no one who may approve this change";
 }
 
 function fileList(files: readonly string[]): string {
-  const shown = files.slice(0, 10).map((f) => `\`${f.replace(/`/g, "'")}\``);
+  const shown = files.slice(0, 10).map((f) => codeSpan(f));
   return files.length > 10 ? `${shown.join(", ")} and ${files.length - 10} more` : shown.join(", ");
 }
 
 /** Logins are `[A-Za-z0-9-]` (plus `[bot]`), but escaped all the same: they come from outside. */
 function login(user: string): string {
-  return `@${escapeCell(user)}`;
+  return `@${markdownText(user)}`;
 }

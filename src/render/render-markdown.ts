@@ -1,5 +1,6 @@
 import type { Finding, Severity } from "../engine/finding.js";
 import type { Report } from "../engine/report.js";
+import { codeSpan, markdownText } from "./escape-markdown.js";
 import { locationOf, plural } from "./location.js";
 
 /** GitHub's limit on a check run's summary and on its text. */
@@ -11,7 +12,7 @@ const icon: Record<Severity, string> = { error: "❌", warning: "⚠️", notice
 export function renderMarkdown(report: Report, limit = checkRunTextLimit): string {
   const s = report.summary;
   const head = [
-    `## ${report.conclusion === "success" ? "✅" : "❌"} gitgate/validate: ${escapeCell(report.title)}`,
+    `## ${report.conclusion === "success" ? "✅" : "❌"} gitgate/validate: ${markdownText(report.title)}`,
     "",
     `| files changed | governed | documents | errors (new / existing) | warnings | notices |`,
     `| ---: | ---: | ---: | ---: | ---: | ---: |`,
@@ -33,16 +34,8 @@ export function renderMarkdown(report: Report, limit = checkRunTextLimit): strin
   return text;
 }
 
+/** A table row; path, rule and message come from input, so each is escaped for a table cell. */
 function renderRow(f: Finding): string {
   const status = f.status === "existing" ? " (existing)" : "";
-  return `| ${icon[f.severity]} ${f.severity}${status} | \`${escapeCode(locationOf(f))}\` | \`${escapeCode(f.rule)}\` | ${escapeCell(f.message)} |`;
-}
-
-/** Keeps user text from breaking the table or injecting markup. */
-export function escapeCell(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
-}
-
-function escapeCode(text: string): string {
-  return text.replace(/`/g, "'").replace(/\|/g, "\\|");
+  return `| ${icon[f.severity]} ${f.severity}${status} | ${codeSpan(locationOf(f), true)} | ${codeSpan(f.rule, true)} | ${markdownText(f.message, true)} |`;
 }

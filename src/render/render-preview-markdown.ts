@@ -1,6 +1,7 @@
 import type { ObjectDiff, SemanticDiff } from "../engine/diff/diff-types.js";
 import type { Finding, Severity } from "../engine/finding.js";
 import type { Report } from "../engine/report.js";
+import { codeSpan, htmlText, markdownText } from "./escape-markdown.js";
 import { formatValue } from "./format-value.js";
 import { plural } from "./location.js";
 
@@ -44,7 +45,7 @@ function countsLine(s: SemanticDiff["summary"]): string {
 
 function fileTable(diff: SemanticDiff): string[] {
   const rows = diff.files.slice(0, maxTableRows).map((f) => {
-    const name = `\`${code(f.path)}\`${f.previousPath ? ` (from \`${code(f.previousPath)}\`)` : ""}`;
+    const name = `${codeSpan(f.path, true)}${f.previousPath ? ` (from ${codeSpan(f.previousPath, true)})` : ""}`;
     if (f.unparsed) return `| ${name} | not compared: it does not parse | | | |`;
     if (f.formattingOnly) return `| ${name} | no semantic change | | | |`;
     return `| ${name} | ${f.added} | ${f.changed} | ${f.removed} | ${f.moved} |`;
@@ -54,12 +55,13 @@ function fileTable(diff: SemanticDiff): string[] {
 }
 
 function kindTable(diff: SemanticDiff): string[] {
-  const rows = Object.entries(diff.byKind).sort(([a], [b]) => a.localeCompare(b)).map(([kind, c]) => `| ${escapeHtml(kind)} | ${c.added} | ${c.changed} | ${c.removed} | ${c.moved} |`);
+  const rows = Object.entries(diff.byKind).sort(([a], [b]) => a.localeCompare(b)).map(([kind, c]) => `| ${markdownText(kind, true)} | ${c.added} | ${c.changed} | ${c.removed} | ${c.moved} |`);
   return ["| kind | added | changed | removed | moved |", "| --- | ---: | ---: | ---: | ---: |", ...rows];
 }
 
 function renderObject(object: ObjectDiff, findings: readonly Finding[]): string {
-  const place = object.id === object.path ? `line ${object.line}` : `in ${object.previousPath ? `<code>${escapeHtml(object.previousPath)}</code> → ` : ""}<code>${escapeHtml(object.path)}</code> line ${object.line}`;
+  // The <summary> is HTML, where Markdown is not read: entities only, and no line break that could end the block.
+  const place = object.id === object.path ? `line ${object.line}` : `in ${object.previousPath ? `<code>${htmlText(object.previousPath)}</code> → ` : ""}<code>${htmlText(object.path)}</code> line ${object.line}`;
   const lines = diffLines(object);
   const shown = lines.slice(0, maxLinesPerObject);
   if (lines.length > shown.length) shown.push(`  … ${lines.length - shown.length} more lines`);
@@ -67,10 +69,10 @@ function renderObject(object: ObjectDiff, findings: readonly Finding[]): string 
   const own = findings.filter((f) => f.path === object.path && f.document === object.document && object.status !== "removed");
   return [
     "<details>",
-    `<summary><b>${marker[object.status]}</b> <code>${escapeHtml(object.id)}</code> ${place}${own.length ? ` · ${plural(own.length, "finding")}` : ""}</summary>`,
+    `<summary><b>${marker[object.status]}</b> <code>${htmlText(object.id)}</code> ${place}${own.length ? ` · ${plural(own.length, "finding")}` : ""}</summary>`,
     "",
     ...(shown.length > 0 ? [`${fence}diff`, ...shown, fence, ""] : ["No field changes.", ""]),
-    ...own.map((f) => `- ${icon[f.severity]} \`${code(f.rule)}\` line ${f.line}: ${escapeHtml(f.message)}`),
+    ...own.map((f) => `- ${icon[f.severity]} ${codeSpan(f.rule)} line ${f.line}: ${markdownText(f.message)}`),
     ...(own.length ? [""] : []),
     "</details>",
     "",
@@ -90,7 +92,7 @@ export function diffLines(object: ObjectDiff): string[] {
 
 function leftOut(objects: readonly ObjectDiff[]): string {
   const counts = (["added", "changed", "removed", "moved"] as const).map((s) => [s, objects.filter((o) => o.status === s).length] as const).filter(([, n]) => n > 0);
-  const list = objects.map((o) => `\`${code(o.id)}\``).join(", ");
+  const list = objects.map((o) => codeSpan(o.id)).join(", ");
   return `\n**${plural(objects.length, "more object")} not shown** (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}): the preview reached GitHub's size limit. Not shown: ${list}.\n`;
 }
 
@@ -103,7 +105,7 @@ function fitFooter(objects: readonly ObjectDiff[], room: number): string {
   let names = "";
   let listed = 0;
   for (const object of objects) {
-    const next = `${listed ? ", " : ""}\`${code(object.id)}\``;
+    const next = `${listed ? ", " : ""}${codeSpan(object.id)}`;
     const tail = `, and ${objects.length - listed - 1} more (all are in the JSON report: \`gitgate check --format json\`).\n`;
     if (start.length + names.length + next.length + tail.length > room) break;
     names += next;
@@ -115,12 +117,4 @@ function fitFooter(objects: readonly ObjectDiff[], room: number): string {
 function fenceFor(lines: readonly string[]): string {
   const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...[...l.matchAll(/`+/g)].map((m) => m[0].length))));
   return "`".repeat(Math.max(3, longest + 1));
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function code(text: string): string {
-  return text.replace(/`/g, "'");
 }

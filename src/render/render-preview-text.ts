@@ -1,5 +1,6 @@
 import type { Report } from "../engine/report.js";
 import { formatValue } from "./format-value.js";
+import { printable } from "./terminal-text.js";
 
 const marker = { added: "+", removed: "-", changed: "~", moved: ">" } as const;
 
@@ -25,5 +26,6 @@ export function renderPreviewText(report: Report): string {
       }
     }
   }
-  return out.join("\n") + "\n";
+  // Everything above but the counts comes from input: no escape sequence may reach the terminal.
+  return printable(out.join("\n")) + "\n";
 }

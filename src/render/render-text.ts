@@ -2,6 +2,7 @@ import { styleText } from "node:util";
 import type { Finding, Severity } from "../engine/finding.js";
 import type { Report } from "../engine/report.js";
 import { plural } from "./location.js";
+import { printable } from "./terminal-text.js";
 
 export interface TextOptions {
   /** Colour only when writing to a terminal. */
@@ -23,16 +24,16 @@ export function renderText(report: Report, options: TextOptions): string {
   const byFile = new Map<string, Finding[]>();
   for (const finding of report.findings) byFile.set(finding.path, [...(byFile.get(finding.path) ?? []), finding]);
   for (const [path, findings] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push("", paint("underline", path));
+    out.push("", paint("underline", printable(path)));
     for (const f of [...findings].sort((a, b) => a.line - b.line || a.column - b.column)) {
       const where = `${f.line}:${f.column}`.padEnd(8);
       const severity = paint(severityStyle[f.severity], f.severity.padEnd(7));
       const status = f.status === "existing" ? paint("dim", " (existing)") : "";
-      out.push(`  ${where} ${severity} ${f.message}  ${paint("dim", f.rule)}${status}`);
+      out.push(`  ${where} ${severity} ${printable(f.message)}  ${paint("dim", printable(f.rule))}${status}`);
       const source = report.snippets[path]?.[f.line];
       if (source !== undefined) {
         const gutter = String(f.line).padStart(6);
-        out.push(paint("dim", `${gutter} | `) + source);
+        out.push(paint("dim", `${gutter} | `) + printable(source));
         const width = f.endLine === f.line ? Math.max(1, f.endColumn - f.column) : 1;
         out.push(paint("dim", `${" ".repeat(6)} | `) + " ".repeat(Math.max(0, f.column - 1)) + paint(severityStyle[f.severity], "^".repeat(Math.min(width, 80))));
       }

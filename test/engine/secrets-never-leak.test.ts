@@ -35,6 +35,20 @@ deny contains sprintf("found value %s", [value]) if {
 }
 `;
 
+// Worse: whole objects JSON-encoded into messages, rule ids and slices taken from input.
+const encodingPolicy = `package main
+
+import rego.v1
+
+deny contains sprintf("string data %s", [json.marshal(input.stringData)]) if input.stringData
+
+deny contains sprintf("list %s", [json.marshal(input.items)]) if input.items
+
+deny contains {"msg": sprintf("slice %s", [substring(value, 2, 10)]), "rule": value, "pointer": sprintf("/data/%s", [value])} if {
+  some value in input.stringData
+}
+`;
+
 function generate(seed: number) {
   const next = random(seed);
   const secrets: string[] = [];
@@ -42,6 +56,7 @@ function generate(seed: number) {
   const base: Record<string, string> = {
     ".github/gitgate.yml": "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  paths: [policy/]\npreview:\n  redact: ['k8s/vault/**']\n",
     "policy/echo.rego": echoPolicy,
+    "policy/encode.rego": encodingPolicy,
   };
   const head: Record<string, string> = {};
   for (let i = 0; i < 12; i++) {
@@ -70,17 +85,46 @@ function generate(seed: number) {
   // A Secret that does not even parse.
   const broken = remember(word(next, 22));
   head["k8s/broken-secret.yaml"] = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: broken\nstringData:\n  pw: ${broken}\n  bad: [unclosed ${broken}\n`;
+  // Secrets with characters that JSON, pointers and Markdown escape.
+  const quoted = remember(`${word(next, 10)}"\\</>&'~/${word(next, 10)}`);
+  const spaced = remember(`${word(next, 9)} \t${word(next, 9)}`);
+  head["k8s/escaped.yaml"] = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: escaped\n  namespace: ns\nstringData:\n  q: ${JSON.stringify(quoted)}\n  s: ${JSON.stringify(spaced)}\n`;
+  // A Secret inside a List (and a SecretList), changed and added.
+  const listed = (value: string, token: string) =>
+    `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: listed\n      namespace: ns\n    stringData:\n      pw: ${value}\n    data:\n      token: ${b64(token)}\n`;
+  base["k8s/list.yaml"] = listed(remember(word(next, 21)), remember(word(next, 17)));
+  head["k8s/list.yaml"] = listed(remember(word(next, 23)), remember(word(next, 19)));
+  head["k8s/secret-list.yaml"] = listed(remember(word(next, 25)), remember(word(next, 15))).replace("kind: List", "kind: SecretList");
+  // Secrets used as map keys: a token, and a value of a Secret above.
+  const keyToken = remember(`ghp_${word(next, 36)}`);
+  head["k8s/keys.yaml"] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\n  namespace: ns\ndata:\n  ${keyToken}: x\n  ${JSON.stringify(quoted)}: y\n`;
+  // A token far to the right on a line with a finding (a number where a string is required).
+  const farToken = remember(`ghp_${word(next, 36)}`);
+  head["k8s/long-line.yaml"] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: long\n  namespace: ns\ndata:\n  retries: 3 # ${word(next, 266 + Math.floor(next() * 20))} ${farToken}\n`;
+  // A Secret whose kind is spelled with an escape, with values overwritten by duplicate keys.
+  const overwritten = [remember(word(next, 24)), remember(word(next, 24)), remember(word(next, 24))];
+  head["k8s/escaped-kind.yaml"] = `apiVersion: v1\nkind: "Secr\\x65t"\nmetadata:\n  name: esc\n  namespace: ns\nstringData:\n${overwritten.map((v) => `  pw: ${v}\n`).join("")}`;
+  // A Secret nested 10,000 levels deep.
+  const deep = remember(word(next, 30));
+  head["k8s/deep.json"] = `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"deep"},"stringData":{"pw":"${deep}","x":${"[".repeat(10_000)}"${deep}"${"]".repeat(10_000)}}}`;
   return { base, head, secrets };
 }
 
 describe("secrets never reach any output", () => {
   for (const seed of [1, 2, 3]) {
-    it(`seed ${seed}: no value, base64 of it, or 8-character slice of it appears in text, JSON, Markdown, SARIF or the preview`, async () => {
+    it(`seed ${seed}: no value, base64 or JSON-escaped form of it, or 8-character slice of one, appears in text, JSON, Markdown, SARIF or the preview`, async () => {
       const { base, head, secrets } = generate(seed);
       const report = await evaluate(base, head);
       // The change really was judged: policies quoted values and the preview lists the Secrets.
       expect(report.findings.some((f) => f.message.startsWith("found value •••"))).toBe(true);
-      expect(report.diff.objects.filter((o) => o.kind === "Secret")).toHaveLength(13);
+      expect(report.findings.some((f) => f.message.startsWith("string data {"))).toBe(true);
+      expect(report.findings.some((f) => f.message.startsWith("list ["))).toBe(true);
+      expect(report.findings.some((f) => f.message.startsWith("slice •••"))).toBe(true);
+      expect(report.findings.some((f) => f.rule === "yaml/too-deep" && f.path === "k8s/deep.json")).toBe(true);
+      expect(report.findings.some((f) => f.rule === "yaml/duplicate-key" && f.path === "k8s/escaped-kind.yaml")).toBe(true);
+      expect(report.diff.objects.filter((o) => o.kind === "Secret")).toHaveLength(14);
+      expect(report.diff.objects.filter((o) => o.path === "k8s/list.yaml" || o.path === "k8s/secret-list.yaml")).toHaveLength(2);
+      expect(report.snippets["k8s/long-line.yaml"]?.[7]).toMatch(/^ {2}retries: 3 # /);
       const outputs = [
         renderText(report, { color: false }),
         renderJson(report),
@@ -90,7 +134,7 @@ describe("secrets never reach any output", () => {
         renderPreviewText(report),
       ].join("\n");
       for (const secret of secrets) {
-        for (const form of [secret, b64(secret)]) {
+        for (const form of new Set([secret, b64(secret), JSON.stringify(secret).slice(1, -1)])) {
           for (let i = 0; i + 8 <= form.length; i++) {
             const slice = form.slice(i, i + 8);
             if (outputs.includes(slice)) throw new Error(`seed ${seed}: "${slice}" of a secret appears in the output`);

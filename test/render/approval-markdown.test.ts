@@ -1,3 +1,4 @@
+import { marked } from "marked";
 import { describe, expect, it } from "vitest";
 import type { ApprovalVerdict, RuleVerdict } from "../../src/engine/approvals/approval-types.js";
 import { approvalTitle, renderApprovalMarkdown } from "../../src/render/render-approval-markdown.js";
@@ -18,13 +19,13 @@ describe("gitgate/approval summary", () => {
     };
     expect(approvalTitle(verdict)).toBe("Waiting for 1 more (production)");
     expect(renderApprovalMarkdown(verdict)).toBe([
-      "## ⏳ gitgate/approval: Waiting for 1 more (production)",
+      "## ⏳ gitgate/approval: Waiting for 1 more \\(production\\)",
       "",
       "### ⏳ production: 1 of 2",
       "",
       "- Files: `clusters/production/api.yaml`",
       "- Approved by: @carol",
-      "- Can still approve: members of platform-leads",
+      "- Can still approve: members of `platform-leads`",
       "- Not counted: @alice (author of the pull request; reviewed `0123456`)",
       "- Not counted: @bob (approved an older commit whose governed change differs; reviewed `fedcba9`)",
       "",
@@ -36,10 +37,14 @@ describe("gitgate/approval summary", () => {
     ].join("\n"));
   });
 
-  it("says who blocks, and escapes rule names that come from the config", () => {
+  it("says who blocks, and escapes rule names that come from the config", async () => {
     const verdict: ApprovalVerdict = { status: "blocked", rules: [rule({ name: "## fake [link](http://x)", status: "blocked", blockedBy: ["dave"] })] };
     expect(approvalTitle(verdict)).toBe("Blocked: changes requested by @dave");
-    expect(renderApprovalMarkdown(verdict)).toContain("### ⛔ ## fake \\[link\\](http://x): 0 of 2");
+    const markdown = renderApprovalMarkdown(verdict);
+    // Rendered, the rule name is text: no heading of its own, no link.
+    const html = await marked.parse(markdown);
+    expect(html).toContain("<h3>⛔ ## fake [link](<code>http://x)</code>: 0 of 2</h3>");
+    expect(html).not.toContain("<a ");
     expect(approvalTitle({ status: "satisfied", rules: [] })).toBe("No approval rule applies to this change");
   });
 });

@@ -1,10 +1,10 @@
-import { isDeepStrictEqual } from "node:util";
 import { kubernetesObject } from "../document-identity.js";
 import type { ParsedDocument } from "../parse/parsed-document.js";
-import { maskValue } from "../secrets/mask-value.js";
+import { maskValue, type ValuePlace } from "../secrets/mask-value.js";
 import { foldSecret, type Sensitivity } from "../secrets/sensitive-paths.js";
+import { sameValue } from "../value-tree.js";
 import type { FileDiff, ObjectDiff, SemanticDiff } from "./diff-types.js";
-import { fieldDiff } from "./field-diff.js";
+import { placedFieldDiff } from "./field-diff.js";
 
 export interface DiffInput {
   path: string;
@@ -67,23 +67,26 @@ export function semanticDiff(files: readonly DiffInput[], sensitivity: Sensitivi
   pairs.push(...unmatchedBase.map((old) => ({ old })));
 
   const objects: ObjectDiff[] = [];
-  const mask = (value: unknown, pointer: string, entry: Entry) => maskValue(value, pointer, entry.doc.value, entry.path, sensitivity);
+  // A value is secret if it is secret where it is in either version (a Secret in a List may change places).
+  const mask = (value: unknown, path: string, ...places: (ValuePlace | undefined)[]) =>
+    maskValue(value, places.filter((place) => place !== undefined), path, sensitivity);
+  const at = (entry: Entry, pointer: string | undefined): ValuePlace | undefined => (pointer === undefined ? undefined : { doc: entry.doc.value, pointer });
   for (const { old, head } of pairs) {
     if (!head) {
-      objects.push({ id: old!.id, ...(old!.kind ? { kind: old!.kind } : {}), status: "removed", path: old!.path, document: old!.doc.index, line: old!.doc.span.line, changes: [], content: mask(old!.compared, "", old!) });
+      objects.push({ id: old!.id, ...(old!.kind ? { kind: old!.kind } : {}), status: "removed", path: old!.path, document: old!.doc.index, line: old!.doc.span.line, changes: [], content: mask(old!.compared, old!.path, at(old!, "")) });
       continue;
     }
     const common = { id: head.id, ...(head.kind ? { kind: head.kind } : {}), path: head.path, document: head.doc.index, line: head.doc.span.line };
     if (!old) {
-      objects.push({ ...common, status: "added", changes: [], content: mask(head.compared, "", head) });
+      objects.push({ ...common, status: "added", changes: [], content: mask(head.compared, head.path, at(head, "")) });
       continue;
     }
     const moved = old.path !== head.path;
-    if (!moved && isDeepStrictEqual(old.compared, head.compared)) continue;
-    const changes = fieldDiff(old.compared, head.compared).map((change) => ({
+    if (!moved && sameValue(old.compared, head.compared)) continue;
+    const changes = placedFieldDiff(old.compared, head.compared).map(({ change, basePointer, headPointer }) => ({
       ...change,
-      ...("before" in change ? { before: mask(change.before, change.pointer, old) } : {}),
-      ...("after" in change ? { after: mask(change.after, change.pointer, head) } : {}),
+      ...("before" in change ? { before: mask(change.before, old.path, at(old, basePointer), at(head, headPointer)) } : {}),
+      ...("after" in change ? { after: mask(change.after, head.path, at(head, headPointer), at(old, basePointer)) } : {}),
     }));
     objects.push({ ...common, status: moved ? "moved" : "changed", ...(moved ? { previousPath: old.path } : {}), changes });
   }
@@ -121,5 +124,5 @@ function entryOf(file: DiffInput, path: string, doc: ParsedDocument): Entry {
     };
   }
   // Other documents are the same document when they sit at the same place of the same file.
-  return { key: `doc:${file.path}#${doc.index}`, id: single ? file.path : `${file.path}#${doc.index}`, path, doc, compared: doc.value };
+  return { key: `doc:${file.path}#${doc.index}`, id: single ? file.path : `${file.path}#${doc.index}`, path, doc, compared: foldSecret(doc.value) };
 }

@@ -17,6 +17,16 @@ export interface PolicyResult {
 const rulePattern = /^(deny|violation|warn)(?:_(\w+))?$/;
 
 /**
+ * What a rule id a policy returns may look like: letters, digits and `-_./`, starting with a letter or
+ * digit, at most 64 characters. Rule ids are printed bare (SARIF rule ids, check-run tables) and are keys
+ * for overrides and exceptions: a policy must not be able to put input (a secret, markup) there.
+ */
+export const policyRuleIdPattern = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$/;
+
+/** Longest JSON pointer a result may name; longer ones are dropped, as are strings that are no pointer. */
+const maxPointerLength = 1024;
+
+/**
  * Reads the value of a Rego package the way conftest does: rules `deny`, `violation` (errors) and
  * `warn` (warnings), each optionally with a `_suffix`; results are strings or objects with `msg`; an
  * `exception` rule lists suffixes whose results are waived. Anything malformed is reported, not dropped.
@@ -48,15 +58,23 @@ function readResult(defaultRule: string, severity: Severity, item: unknown): Omi
   }
   const o = item as Record<string, unknown>;
   const message = typeof o.msg === "string" ? o.msg : typeof o.message === "string" ? o.message : undefined;
+  const ownRule = typeof o.rule === "string" && o.rule ? o.rule : undefined;
+  const ruleValid = ownRule === undefined || policyRuleIdPattern.test(ownRule);
+  // The invalid id is not repeated: it may be built from input.
+  const note = ruleValid ? "" : ` (the policy's rule id is not a valid rule id, so ${defaultRule} is used: letters, digits, "-", "_", ".", "/", at most 64 characters)`;
   return {
-    rule: typeof o.rule === "string" && o.rule ? o.rule : defaultRule,
-    message: message ?? `policy returned an object without "msg"`,
+    rule: ownRule !== undefined && ruleValid ? ownRule : defaultRule,
+    message: (message ?? `policy returned an object without "msg"`) + note,
     severity: message === undefined ? "error" : isSeverity(o.severity) ? o.severity : severity,
-    ...(typeof o.pointer === "string" ? { pointer: o.pointer } : {}),
+    ...(isPointer(o.pointer) ? { pointer: o.pointer } : {}),
     ...(typeof o.path === "string" ? { path: o.path } : {}),
     ...(Number.isInteger(o.line) && (o.line as number) > 0 ? { line: o.line as number } : {}),
     ...(Number.isInteger(o.index) && (o.index as number) >= 0 ? { index: o.index as number } : {}),
   };
+}
+
+function isPointer(value: unknown): value is string {
+  return typeof value === "string" && value.length <= maxPointerLength && (value === "" || value.startsWith("/"));
 }
 
 function exceptedRules(exception: unknown): Set<string> {

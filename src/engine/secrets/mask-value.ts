@@ -1,5 +1,5 @@
 import type { MaskedValue } from "../diff/diff-types.js";
-import { joinPointer, pointerSegments } from "../parse/locate.js";
+import { mapTree } from "../value-tree.js";
 import { looksLikeSecret } from "./secret-patterns.js";
 import type { Sensitivity } from "./sensitive-paths.js";
 
@@ -11,23 +11,25 @@ export function isMasked(value: unknown): value is MaskedValue {
   return value !== null && typeof value === "object" && (value as { masked?: unknown }).masked === true;
 }
 
+/** Where a value sits: in document `doc`, at `pointer`. */
+export interface ValuePlace {
+  doc: unknown;
+  pointer: string;
+}
+
 /**
- * A copy of `value` (found at `pointer` in `doc` of file `path`) fit to show: secret parts replaced by
- * their length, structure and key names kept, so a reader sees that a key changed but never to what.
+ * A copy of `value` fit to show: secret parts replaced by their length, structure and key names kept,
+ * so a reader sees that a key changed but never to what. A value can be seen from more than one place
+ * (a field of the base and of the head version): it is secret if it is secret at any of them.
  */
-export function maskValue(value: unknown, pointer: string, doc: unknown, path: string, sensitivity: Sensitivity): unknown {
-  if (sensitivity.isSensitive(path, doc, pointer)) return maskAll(value);
-  if (typeof value === "string") return looksLikeSecret(value) ? masked(value) : value;
-  const base = pointerSegments(pointer);
-  if (Array.isArray(value)) return value.map((item, i) => maskValue(item, joinPointer([...base, i]), doc, path, sensitivity));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskValue(item, joinPointer([...base, key]), doc, path, sensitivity)]));
-  }
-  return value;
+export function maskValue(value: unknown, places: readonly ValuePlace[], path: string, sensitivity: Sensitivity): unknown {
+  return mapTree(value, (node, suffix) => {
+    if (places.some((place) => sensitivity.isSensitive(path, place.doc, place.pointer + suffix))) return { replace: maskAll(node) };
+    if (typeof node === "string" && looksLikeSecret(node)) return { replace: masked(node) };
+    return "descend";
+  });
 }
 
 function maskAll(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(maskAll);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskAll(item)]));
-  return value === null || value === undefined ? value : masked(value);
+  return mapTree(value, (node) => (node !== null && typeof node === "object" ? "descend" : { replace: node === null || node === undefined ? node : masked(node) }));
 }

@@ -1,26 +1,40 @@
 import type { Report } from "../report.js";
+import { mapTree } from "../value-tree.js";
 import { isMasked } from "./mask-value.js";
 import type { SecretSet } from "./secret-set.js";
 
 /**
- * The last pass before a report leaves the engine: every free text (messages, source lines, diff
- * values) is scrubbed of the change's secret values and of anything shaped like a secret.
+ * The last pass before a report leaves the engine: every text taken from input (messages, rule ids,
+ * pointers, paths of findings, source lines, the preview's object ids, kinds, field names, pointers,
+ * keys and values) is scrubbed of the change's secret values and of anything shaped like a secret.
  */
 export function sanitizeReport(report: Report, secrets: SecretSet): Report {
   const scrub = (text: string) => secrets.scrub(text);
   return {
     ...report,
     title: scrub(report.title),
-    findings: report.findings.map((f) => ({ ...f, message: scrub(f.message), ...(f.waiver ? { waiver: { ...f.waiver, reason: scrub(f.waiver.reason) } } : {}) })),
+    findings: report.findings.map((f) => ({
+      ...f,
+      rule: scrub(f.rule),
+      message: scrub(f.message),
+      path: scrub(f.path),
+      ...(f.pointer !== undefined ? { pointer: scrub(f.pointer) } : {}),
+      ...(f.waiver ? { waiver: { ...f.waiver, reason: scrub(f.waiver.reason) } } : {}),
+    })),
     snippets: Object.fromEntries(
-      Object.entries(report.snippets).map(([path, lines]) => [path, Object.fromEntries(Object.entries(lines).map(([line, text]) => [line, scrub(text)]))]),
+      Object.entries(report.snippets).map(([path, lines]) => [scrub(path), Object.fromEntries(Object.entries(lines).map(([line, text]) => [line, scrub(text)]))]),
     ),
     diff: {
       ...report.diff,
+      byKind: uniqueKeys(Object.entries(report.diff.byKind), scrub),
       objects: report.diff.objects.map((o) => ({
         ...o,
+        id: scrub(o.id),
+        ...(o.kind !== undefined ? { kind: scrub(o.kind) } : {}),
         changes: o.changes.map((c) => ({
           ...c,
+          field: scrub(c.field),
+          pointer: scrub(c.pointer),
           ...("before" in c ? { before: scrubValue(c.before, scrub) } : {}),
           ...("after" in c ? { after: scrubValue(c.after, scrub) } : {}),
         })),
@@ -30,10 +44,31 @@ export function sanitizeReport(report: Report, secrets: SecretSet): Report {
   };
 }
 
+/** Strings and keys scrubbed; masked values kept as they are. */
 function scrubValue(value: unknown, scrub: (text: string) => string): unknown {
-  if (typeof value === "string") return scrub(value);
-  if (isMasked(value)) return value;
-  if (Array.isArray(value)) return value.map((item) => scrubValue(item, scrub));
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), scrubValue(v, scrub)]));
-  return value;
+  return mapTree(
+    value,
+    (node) => (typeof node === "string" ? { replace: scrub(node) } : isMasked(node) ? { replace: node } : "descend"),
+    (names) => scrubKeys(names, scrub),
+  );
+}
+
+/**
+ * Scrubbed keys, each unique: a key that scrubs to one already there gets a number ("••• (2)"), so two
+ * secret keys never collapse into one and hide a change.
+ */
+function scrubKeys(names: readonly string[], scrub: (text: string) => string): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    const clean = scrub(name);
+    let unique = clean;
+    for (let n = 2; taken.has(unique); n++) unique = `${clean} (${n})`;
+    taken.add(unique);
+    return unique;
+  });
+}
+
+function uniqueKeys<T>(entries: readonly [string, T][], scrub: (text: string) => string): Record<string, T> {
+  const names = scrubKeys(entries.map(([name]) => name), scrub);
+  return Object.fromEntries(entries.map(([, value], i) => [names[i]!, value]));
 }

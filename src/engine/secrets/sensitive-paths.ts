@@ -1,8 +1,9 @@
 import { createMatcher } from "../../config/check-globs.js";
 import { isKind } from "../document-identity.js";
+import { pointerSegments } from "../parse/locate.js";
+import { isRecord } from "../value-tree.js";
 
 export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
-const lastAppliedPointer = "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration";
 
 /** Decides which parts of which documents are secret. */
 export interface Sensitivity {
@@ -14,39 +15,52 @@ export interface Sensitivity {
 
 /**
  * Kubernetes Secret `data` and `stringData`, the last-applied-configuration annotation (it repeats the
- * whole object, secrets included), and every value of files matched by `preview.redact`.
+ * whole object, secrets included), and every value of files matched by `preview.redact`. A Secret is a
+ * Secret wherever it sits: the document itself, an item of a `List`, or deeper.
  */
 export function createSensitivity(redact: readonly string[]): Sensitivity {
   const redacted = redact.length > 0 ? createMatcher(redact) : () => false;
   return {
     isRedacted: redacted,
-    isSensitive(path, doc, pointer) {
-      if (redacted(path)) return true;
-      if (pointer === lastAppliedPointer || pointer.startsWith(lastAppliedPointer + "/")) return true;
-      return isKind(doc, "Secret") && /^\/(?:data|stringData)(?:\/|$)/.test(pointer);
-    },
+    isSensitive: (path, doc, pointer) => redacted(path) || isSecretPointer(doc, pointer),
   };
+}
+
+/** True when `pointer` goes through the data of a Secret, or through a last-applied annotation, in `doc`. */
+export function isSecretPointer(doc: unknown, pointer: string): boolean {
+  const segments = pointerSegments(pointer);
+  let node = doc;
+  for (const [i, segment] of segments.entries()) {
+    if (isKind(node, "Secret") && (segment === "data" || segment === "stringData")) return true;
+    if (segment === "metadata" && segments[i + 1] === "annotations" && segments[i + 2] === lastAppliedAnnotation) return true;
+    node = isRecord(node) ? (Object.hasOwn(node, segment) ? node[segment] : undefined) : Array.isArray(node) ? node[Number(segment)] : undefined;
+  }
+  return false;
 }
 
 /**
  * A Secret as a reader should compare it: `stringData` folded into `data` (the API server does the
- * same) and `data` decoded, so moving a key between the two, or re-encoding it, is no change.
+ * same) and `data` decoded, so moving a key between the two, or re-encoding it, is no change. The
+ * Secrets among a List's items are folded the same way.
  */
 export function foldSecret(doc: unknown): unknown {
-  if (!isKind(doc, "Secret")) return doc;
+  if (isRecord(doc) && !isKind(doc, "Secret") && Array.isArray(doc.items) && doc.items.some((item) => isKind(item, "Secret"))) {
+    return { ...doc, items: doc.items.map((item) => (isKind(item, "Secret") ? foldOne(item) : item)) };
+  }
+  return isKind(doc, "Secret") ? foldOne(doc) : doc;
+}
+
+function foldOne(doc: unknown): unknown {
   const { data, stringData, ...rest } = doc as { data?: unknown; stringData?: unknown };
-  const folded: Record<string, unknown> = {};
-  if (isRecord(data)) for (const [key, value] of Object.entries(data)) folded[key] = typeof value === "string" ? decodeBase64(value) : value;
-  if (isRecord(stringData)) Object.assign(folded, stringData);
-  return data === undefined && stringData === undefined ? rest : { ...rest, data: folded };
+  // A Map, then fromEntries: a key such as __proto__ stays a key, as it is to the API server.
+  const folded = new Map<string, unknown>();
+  if (isRecord(data)) for (const [key, value] of Object.entries(data)) folded.set(key, typeof value === "string" ? decodeBase64(value) : value);
+  if (isRecord(stringData)) for (const [key, value] of Object.entries(stringData)) folded.set(key, value);
+  return data === undefined && stringData === undefined ? rest : { ...rest, data: Object.fromEntries(folded) };
 }
 
 export function decodeBase64(value: string): string {
   const compact = value.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return value;
   return Buffer.from(compact, "base64").toString("utf8");
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

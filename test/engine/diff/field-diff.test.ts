@@ -32,3 +32,22 @@ describe("fieldDiff", () => {
     );
   });
 });
+
+describe("fieldDiff on hostile input", () => {
+  it("walks a value nested 10,000 levels without overflowing the stack", () => {
+    const nest = (leaf: unknown) => {
+      let value: unknown = leaf;
+      for (let i = 0; i < 10_000; i++) value = [value];
+      return value;
+    };
+    const changes = fieldDiff({ a: nest(1) }, { a: nest(2) });
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.pointer).toBe("/a" + "/0".repeat(10_000));
+  });
+
+  it("treats keys such as __proto__ and toString as plain keys", () => {
+    const before = JSON.parse('{"__proto__": {"x": 1}}') as unknown;
+    const after = JSON.parse('{"__proto__": {"x": 2}, "toString": "s"}') as unknown;
+    expect(fieldDiff(before, after).map((c) => `${c.op} ${c.pointer}`)).toEqual(["changed /__proto__/x", "added /toString"]);
+  });
+});
