@@ -56,7 +56,8 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
   const reader = confinedReader(repoReader);
   const read = reader.read;
   const configPath = options.configPath ?? defaultConfigPath;
-  const digests: Record<string, string> = {};
+  // Keyed by repository paths, which are input: no prototype, so a file named __proto__ is recorded too.
+  const digests: Record<string, string> = Object.create(null) as Record<string, string>;
   const tracked: ReadFile = async (path) => {
     const text = await read(path);
     if (text !== undefined) digests[path] = createHash("sha256").update(text).digest("hex");

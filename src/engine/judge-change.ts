@@ -175,7 +175,8 @@ const maxSnippetLength = 300;
  * on the text, which can spell a kind in many ways.
  */
 function snippetsOf(findings: readonly Finding[], evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity, secrets: SecretSet): Report["snippets"] {
-  const snippets: Report["snippets"] = {};
+  // Paths and line numbers come from input: collected in Maps, turned into plain own properties at the end.
+  const snippets = new Map<string, Map<number, string>>();
   const lines = new Map<string, string[] | undefined>();
   for (const finding of findings) {
     if (!lines.has(finding.path)) {
@@ -187,9 +188,11 @@ function snippetsOf(findings: readonly Finding[], evaluated: readonly EvaluatedC
     const line = lines.get(finding.path)?.[finding.line - 1];
     if (line === undefined) continue;
     const clean = secrets.scrub(line);
-    (snippets[finding.path] ??= {})[finding.line] = clean.length > maxSnippetLength ? clean.slice(0, maxSnippetLength) + "…" : clean;
+    const file = snippets.get(finding.path) ?? new Map<number, string>();
+    snippets.set(finding.path, file);
+    file.set(finding.line, clean.length > maxSnippetLength ? clean.slice(0, maxSnippetLength) + "…" : clean);
   }
-  return snippets;
+  return Object.fromEntries([...snippets].map(([path, file]) => [path, Object.fromEntries(file)]));
 }
 
 function mayHoldSecrets(file: EvaluatedFile): boolean {

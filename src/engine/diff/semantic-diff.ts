@@ -92,10 +92,13 @@ export function semanticDiff(files: readonly DiffInput[], sensitivity: Sensitivi
   }
 
   const summary = { added: 0, changed: 0, removed: 0, moved: 0, formattingOnlyFiles: 0 };
-  const byKind: SemanticDiff["byKind"] = {};
+  // Kinds come from input: `__proto__` or `constructor` must be a kind like any other, not a prototype lookup.
+  const byKind = new Map<string, SemanticDiff["byKind"][string]>();
   for (const object of objects) {
     summary[object.status]++;
-    const kind = (byKind[object.kind ?? "(other)"] ??= { added: 0, changed: 0, removed: 0, moved: 0 });
+    const name = object.kind ?? "(other)";
+    const kind = byKind.get(name) ?? { added: 0, changed: 0, removed: 0, moved: 0 };
+    byKind.set(name, kind);
     kind[object.status]++;
     const file = fileDiffs.get(object.path) ?? [...fileDiffs.values()].find((f) => f.previousPath === object.path);
     if (file) file[object.status]++;
@@ -106,7 +109,7 @@ export function semanticDiff(files: readonly DiffInput[], sensitivity: Sensitivi
     if (diff.formattingOnly) summary.formattingOnlyFiles++;
   }
   objects.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
-  return { summary, byKind, files: [...fileDiffs.values()], objects };
+  return { summary, byKind: Object.fromEntries(byKind), files: [...fileDiffs.values()], objects };
 }
 
 function entryOf(file: DiffInput, path: string, doc: ParsedDocument): Entry {
