@@ -1,7 +1,7 @@
 import { pino, type Logger } from "pino";
 import { Probot, Server } from "probot";
-import { createRegoCompiler } from "../opa/compile-rego.js";
 import { today } from "../cli/today.js";
+import { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { createGitgateApp } from "./gitgate-app.js";
 import { healthHandler } from "./health-handler.js";
 import { createMetrics } from "./metrics.js";
@@ -16,9 +16,11 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config)): Promise<RunningServer> {
   const metrics = createMetrics();
   let ready = false;
+  // Every evaluation runs in this pool's workers: whatever a PR holds, the event loop stays free.
+  const pool = new EvaluationPool(config.evaluation);
   const app = createGitgateApp({
     appId: config.appId,
-    compileRego: createRegoCompiler(),
+    pool,
     today,
     onEvaluated: (report, seconds) => {
       metrics.evaluations.inc({ conclusion: report?.conclusion ?? "error" });
@@ -68,6 +70,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await server.stop();
       // Let work that was accepted finish, but not forever.
       await Promise.race([app.queue().onIdle(), new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
+      await pool.close();
     },
   };
 }

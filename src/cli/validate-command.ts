@@ -2,11 +2,9 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
-import { loadControlPlane } from "../config/load-control-plane.js";
-import { toFileContent, type FileChange } from "../engine/change-set.js";
-import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
+import { toFileContent, type ChangeSet, type FileChange } from "../engine/change-set.js";
+import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
 import { runGit } from "../git/run-git.js";
-import { createRegoCompiler } from "../opa/compile-rego.js";
 import type { RepoReader } from "../config/repo-reader.js";
 import type { Evaluation } from "./check-command.js";
 import type { CliOptions } from "./cli-options.js";
@@ -15,23 +13,26 @@ import { today } from "./today.js";
 /** `gitgate validate [PATH...]`: files as they are in the working tree, config from the working tree. */
 export async function runValidate(options: CliOptions): Promise<Evaluation> {
   const root = resolve(options.repo);
-  const plane = await loadControlPlane(workingTreeReader(root), {
-    compileRego: createRegoCompiler(),
-    ...(options.config !== undefined ? { configText: await readFile(options.config, "utf8") } : {}),
-  });
-  const config = plane.config;
-  const maxBytes = config?.limits.maxFileBytes ?? 1024 * 1024;
-  const candidates = options.paths.length > 0
-    ? options.paths.map((p) => relative(root, resolve(p)).split(sep).join("/"))
-    : await listFiles(root);
-  const governed = config ? createMatcher(config.files, config.ignore) : () => false;
-  const files: FileChange[] = [];
-  for (const path of candidates.filter((p) => governed(p) && p !== configPath)) {
-    const bytes = await readFile(join(root, path)).catch(() => undefined);
-    if (bytes) files.push({ path, status: "added", after: toFileContent(bytes, maxBytes) });
-  }
-  const report = await evaluateChangeSet(plane, { base: "(none)", head: "working tree", files }, { snapshot: true, today: today() });
-  return { report, plane };
+  const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
+  const reader = workingTreeReader(root);
+  // The control plane is built and the files judged in a bounded worker; this thread only reads files.
+  return withEvaluationPool(process.env, (pool) => pool.evaluate(configText !== undefined ? { configText } : {}, {
+    read: reader.read,
+    list: reader.list,
+    changes: async (route): Promise<ChangeSet> => {
+      const maxBytes = route.maxFileBytes;
+      const candidates = options.paths.length > 0
+        ? options.paths.map((p) => relative(root, resolve(p)).split(sep).join("/"))
+        : await listFiles(root);
+      const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
+      const files: FileChange[] = [];
+      for (const path of candidates.filter((p) => governed(p) && p !== configPath)) {
+        const bytes = await readFile(join(root, path)).catch(() => undefined);
+        if (bytes) files.push({ path, status: "added", after: toFileContent(bytes, maxBytes) });
+      }
+      return { base: "(none)", head: "working tree", files };
+    },
+  }, { snapshot: true, today: today() }));
 }
 
 /** Tracked and untracked-but-not-ignored files, as git sees the working tree. */

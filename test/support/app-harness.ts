@@ -5,11 +5,11 @@ import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createGitgateApp } from "../../src/app/gitgate-app.js";
+import { EvaluationPool } from "../../src/evaluation/evaluation-pool.js";
 import { examplePayload as realPayload } from "../../src/demo/example-payload.js";
 import type { WorkQueue } from "../../src/app/work-queue.js";
 import { FakeGitHub } from "../../src/fake-github/fake-github.js";
 import type { FakeRepository } from "../../src/fake-github/fake-state.js";
-import { createRegoCompiler } from "../../src/opa/compile-rego.js";
 import { routeGitHubTo } from "./fake-github-nock.js";
 
 export const appId = 4242;
@@ -49,7 +49,8 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
       retry: { ...options.retry, retryAfterBaseValue: 5 },
     })),
   });
-  const app = createGitgateApp({ appId, compileRego: createRegoCompiler(), today: () => "2026-06-01" });
+  const pool = new EvaluationPool();
+  const app = createGitgateApp({ appId, pool, today: () => "2026-06-01" });
   await probot.load(app.appFn);
   const middleware = await probot.getNodeMiddleware();
   const server: Server = createServer((req, res) => {
@@ -84,6 +85,7 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
       // Every body Gitgate sent must be one the real GitHub accepts.
       if (fake.rejectedBodies.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(fake.rejectedBodies)}`);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.close();
       fake.close();
       nock.cleanAll();
       nock.enableNetConnect();
