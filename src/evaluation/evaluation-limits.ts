@@ -39,7 +39,7 @@ export function readEvaluationLimits(env: NodeJS.ProcessEnv): { limits: Evaluati
     if (!Number.isFinite(value) || value < min || value > max) problems.push(`${name} must be a number from ${min} to ${max}`);
     else apply(value);
   };
-  number(evaluationEnv.timeout, 1, 3600, (v) => (limits.timeoutMs = v * 1000));
+  number(evaluationEnv.timeout, 0.01, 3600, (v) => (limits.timeoutMs = v * 1000));
   number(evaluationEnv.memory, 64, 16384, (v) => (limits.memoryMiB = Math.round(v)));
   number(evaluationEnv.workers, 1, 64, (v) => (limits.workers = Math.round(v)));
   return { limits, problems };
