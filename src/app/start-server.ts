@@ -5,6 +5,7 @@ import { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { createGitgateApp } from "./gitgate-app.js";
 import { healthHandler } from "./health-handler.js";
 import { createMetrics } from "./metrics.js";
+import { limitWebhookBody } from "./webhook-body-limit.js";
 import type { ServerConfig } from "./server-config.js";
 
 export interface RunningServer {
@@ -32,14 +33,21 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     },
     onQueueDepth: (depth) => metrics.queueDepth.set(depth),
   });
+  const ConfiguredProbot = Probot.defaults({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
+    log,
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+  });
+  // The Server puts Probot's webhook middleware first; wrapping it is the one way in before it reads.
+  class BoundedProbot extends ConfiguredProbot {
+    override async getNodeMiddleware(options?: Parameters<Probot["getNodeMiddleware"]>[0]) {
+      return limitWebhookBody(await super.getNodeMiddleware(options), options?.path ?? config.webhookPath) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
+    }
+  }
   const server = new Server({
-    Probot: Probot.defaults({
-      appId: config.appId,
-      privateKey: config.privateKey,
-      secret: config.webhookSecret,
-      log,
-      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    }),
+    Probot: BoundedProbot,
     port: config.port,
     host: config.host,
     webhookPath: config.webhookPath,
@@ -75,12 +83,26 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   };
 }
 
-/** JSON logs with secrets redacted: tokens and keys never reach a log line. */
+/**
+ * JSON logs with secrets redacted: tokens and keys never reach a log line. At debug, Probot logs every
+ * GitHub request with its whole body (check-run outputs, comments: previews of the change). Those are
+ * already scrubbed of the change's secrets, but a log is the wrong place for a PR's content at all, and
+ * a 64 KB line per request drowns the rest: request lines keep method, URL and status, and the body's size.
+ */
 export function createLogger(config: Pick<ServerConfig, "logLevel">): Logger {
   return pino({
     level: config.logLevel,
     base: { name: "gitgate" },
     redact: { paths: ["req.headers.authorization", "headers.authorization", "*.token", "*.privateKey", "privateKey", "token"], censor: "[redacted]" },
+    hooks: {
+      logMethod(args, method) {
+        const [first, message] = args as unknown[];
+        if (typeof message === "string" && message.startsWith("GitHub request:") && first !== null && typeof first === "object") {
+          return method.apply(this, [{ bodyBytes: Buffer.byteLength(JSON.stringify(first)) }, message]);
+        }
+        return method.apply(this, args);
+      },
+    },
   });
 }
 

@@ -1,10 +1,22 @@
 // A long-lived evaluation worker: runs one job at a time, and keeps what it compiled (Rego modules by
 // digest, Kubernetes validators) for the next job. Its reads go to the main thread, which does the I/O.
+import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { createRegoCompiler } from "../opa/compile-rego.js";
 import type { EvaluationRoute, EvaluationJob } from "./evaluation-types.js";
 import type { HostCall, ToWorker } from "./worker-messages.js";
 import { runEvaluationJob } from "./run-evaluation-job.js";
+
+// Judging is background work: when CPUs are scarce, the main thread (webhooks, health checks) goes
+// first. On Linux the nice value belongs to the calling thread, so this lowers only this worker;
+// elsewhere it would lower the whole process, so it is left alone.
+if (process.platform === "linux") {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // not permitted here: run at the normal priority
+  }
+}
 
 const port = parentPort!;
 const compileRego = createRegoCompiler();
