@@ -5,6 +5,7 @@ import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createGitgateApp } from "../../src/app/gitgate-app.js";
+import type { EvaluationLimits } from "../../src/evaluation/evaluation-limits.js";
 import { EvaluationPool } from "../../src/evaluation/evaluation-pool.js";
 import { examplePayload as realPayload } from "../../src/demo/example-payload.js";
 import type { WorkQueue } from "../../src/app/work-queue.js";
@@ -32,7 +33,7 @@ export interface AppHarness {
 }
 
 /** The real app (Probot, handlers, queue, engine) on an HTTP server, with GitHub faked behind nock. */
-export async function startApp(gitDir: string): Promise<AppHarness> {
+export async function startApp(gitDir: string, options: { evaluation?: Partial<EvaluationLimits> } = {}): Promise<AppHarness> {
   const fake = new FakeGitHub(appId);
   const repo = fake.addRepository(owner, name, gitDir, installationId);
   routeGitHubTo(fake);
@@ -49,7 +50,7 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
       retry: { ...options.retry, retryAfterBaseValue: 5 },
     })),
   });
-  const pool = new EvaluationPool();
+  const pool = new EvaluationPool(options.evaluation);
   const app = createGitgateApp({ appId, pool, today: () => "2026-06-01" });
   await probot.load(app.appFn);
   const middleware = await probot.getNodeMiddleware();
