@@ -3,6 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 /** GitHub caps webhook payloads at 25 MB; anything larger did not come from GitHub. */
 export const maxWebhookBytes = 25 * 1024 * 1024;
 
+/** How long a refused client may go on sending (discarded) before its connection is closed. */
+const refusalGraceMs = 2000;
+
 type Middleware = (req: IncomingMessage, res: ServerResponse, next?: () => void) => Promise<boolean> | boolean;
 
 /**
@@ -32,7 +35,7 @@ function readAtMost(req: IncomingMessage, maxBytes: number): Promise<Uint8Array 
       size += chunk.length;
       if (size <= maxBytes) return void chunks.push(chunk);
       req.off("data", onData);
-      req.pause();
+      chunks.length = 0;
       resolve(undefined);
     };
     req.on("data", onData);
@@ -46,7 +49,9 @@ function refuse(req: IncomingMessage, res: ServerResponse, maxBytes: number): tr
     res.writeHead(413, { "content-type": "application/json", connection: "close" })
       .end(JSON.stringify({ error: `webhook payload larger than ${maxBytes} bytes refused: GitHub sends at most 25 MB` }));
   }
-  // Whatever the client still sends is not read: the connection goes once the answer is out.
-  res.once("finish", () => req.socket.destroy());
+  // Whatever the client still sends is discarded, not kept; closing at once would reset the connection
+  // under a client still writing, which may then never see the 413. After a short grace it goes anyway.
+  req.resume();
+  res.once("finish", () => setTimeout(() => req.socket.destroy(), refusalGraceMs).unref());
   return true;
 }

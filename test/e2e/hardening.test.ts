@@ -117,8 +117,7 @@ describe("webhook bodies larger than GitHub sends", () => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
-      // The server may close the connection while the body is still being sent: only the status matters.
-      req.on("error", (error) => (/EPIPE|ECONNRESET/.test(String((error as NodeJS.ErrnoException).code)) ? undefined : reject(error)));
+      req.on("error", reject);
       const chunk = Buffer.alloc(1024 * 1024, "a");
       let sent = 0;
       const write = () => {
