@@ -23,12 +23,12 @@ export async function evaluateMergeGroup(deps: EvaluationDeps, group: MergeGroup
     const plane = await readGitHubControlPlane(github, repo, group.baseSha);
     if (!plane) return;
     checkRunId = await startCheckRun(github, repo, group.headSha, await findCheckRun(github, repo, group.headSha, deps.appId));
-    const { report } = await judgeOnGitHub(deps, plane, {
+    const { report, github: output } = await judgeOnGitHub(deps, plane, {
       baseSha: group.baseSha,
       headSha: group.headSha,
       options: { today: deps.today(), pullRequest: { base: group.baseRef, head: group.headRef } },
     });
-    await completeCheckRun(github, repo, checkRunId, report);
+    await completeCheckRun(github, repo, checkRunId, output);
     log.info({ mergeGroup: group.headRef, head: group.headSha, conclusion: report.conclusion }, "evaluated merge group");
     deps.onEvaluated?.(report, (performance.now() - started) / 1000);
   } catch (error) {

@@ -29,22 +29,22 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number):
       return;
     }
     checkRunId = await startCheckRun(github, repo, pr.headSha, pr.checkRunId);
-    const judged: (JudgedBase & { previewComment: boolean })[] = [];
+    const judged: (JudgedBase & { report: Report; previewComment: boolean })[] = [];
     for (const { target, plane } of governed) {
-      const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) } })
+      const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) }, parts: governed.length })
         .catch((error: Error) => {
           // Which base could not be judged matters when there are several.
           throw governed.length > 1 ? new Error(`into ${target.baseRef} (#${target.number}): ${error.message}`) : error;
         });
-      judged.push({ pullNumber: target.number, baseRef: target.baseRef, report: result.report, previewComment: result.route.previewComment });
+      judged.push({ pullNumber: target.number, baseRef: target.baseRef, report: result.report, output: result.github, previewComment: result.route.previewComment });
     }
     const own = judged.find((j) => j.pullNumber === pr.number);
     // The verdict belongs to the head it judged, so it is published there even if the PR moved on;
     // the preview comment speaks for the PR as a whole, so it waits for the newest head.
     const { data: current } = await github.rest.pulls.get({ owner: repo.owner, repo: repo.repo, pull_number: number });
-    await completeCheckRun(github, repo, checkRunId, judged.length === 1 && own ? own.report : judged);
+    await completeCheckRun(github, repo, checkRunId, judged.length === 1 && own ? own.output : judged);
     if (own && current.head.sha === pr.headSha && own.previewComment) {
-      await publishPreviewComment(github, repo, number, pr.commentId, own.report);
+      await publishPreviewComment(github, repo, number, pr.commentId, own.output.comment);
     }
     const report: Report = own?.report ?? judged[0]!.report;
     const conclusion = judged.some((j) => j.report.conclusion === "failure") ? "failure" : "success";

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, type EvaluationLimits } from "./evaluation-limits.js";
-import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult } from "./evaluation-types.js";
+import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 
@@ -43,8 +43,8 @@ export class EvaluationPool {
   }
 
   /** Builds the control plane from `source` through `host`, reads the change through it, judges it. */
-  async evaluate(source: ControlPlaneSource, host: EvaluationHost, options: EvaluateOptions): Promise<EvaluationResult> {
-    const result = await this.run({ kind: "evaluate", source, options }, host);
+  async evaluate(source: ControlPlaneSource, host: EvaluationHost, options: EvaluateOptions, render?: RenderRequest): Promise<EvaluationResult> {
+    const result = await this.run({ kind: "evaluate", source, options, ...(render ? { render } : {}) }, host);
     if (result.kind !== "evaluate") throw new Error("unexpected answer from the evaluation worker");
     return result.result;
   }

@@ -1,6 +1,7 @@
 import type { ChangeSet } from "../engine/change-set.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { Report } from "../engine/report.js";
+import type { GitHubOutput } from "../github/check-run-output.js";
 
 /**
  * Where a control plane comes from, as plain data the main thread can hand to a worker: the worker
@@ -38,11 +39,19 @@ export interface EvaluationHost {
 }
 
 export type EvaluationJob =
-  | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions }
+  | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest }
   | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] };
+
+/** Outputs to render in the worker too: rendering walks the whole untrusted change. */
+export interface RenderRequest {
+  /** The check run and comment for GitHub; `parts` bases share one check run's size limits. */
+  github?: { parts: number };
+}
 
 export interface EvaluationResult {
   report: Report;
+  /** When asked for (RenderRequest.github). */
+  github?: GitHubOutput;
   route: EvaluationRoute;
   /** The control plane itself has errors (the CLI exits 2 for those, not 1). */
   controlPlaneBroken: boolean;

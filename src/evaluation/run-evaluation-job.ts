@@ -4,6 +4,7 @@ import { loadConfig } from "../config/load-config.js";
 import { loadControlPlane } from "../config/load-control-plane.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
+import { renderGitHubOutput } from "../github/check-run-output.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultMaxFileBytes = 1024 * 1024;
@@ -35,7 +36,8 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
   };
   const changes = await host.changes(route);
   const report = await evaluateChangeSet(plane, changes, job.options);
-  return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error") } };
+  const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;
+  return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}) } };
 }
 
 /**
