@@ -1,8 +1,7 @@
-import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
-import { loadGitHubControlPlane } from "../github/load-github-control-plane.js";
+import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { completeCheckRun, failCheckRun, findCheckRun, startCheckRun } from "../github/publish-check-run.js";
-import { listChanges, readChangeSet } from "../github/read-change-set.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
+import { judgeOnGitHub } from "./judge-on-github.js";
 
 export interface MergeGroup {
   headSha: string;
@@ -21,13 +20,15 @@ export async function evaluateMergeGroup(deps: EvaluationDeps, group: MergeGroup
   const started = performance.now();
   let checkRunId: number | undefined;
   try {
-    const plane = await loadGitHubControlPlane(github, repo, group.baseSha, deps.compileRego);
+    const plane = await readGitHubControlPlane(github, repo, group.baseSha);
     if (!plane) return;
     checkRunId = await startCheckRun(github, repo, group.headSha, await findCheckRun(github, repo, group.headSha, deps.appId));
-    const listed = await listChanges(github, repo, group.baseSha, group.headSha);
-    const changes = await readChangeSet(github, repo, listed.mergeBase, group.headSha, listed.files, plane.config?.limits.maxFileBytes ?? 1024 * 1024);
-    const report = await evaluateChangeSet(plane, changes, { today: deps.today(), pullRequest: { base: group.baseRef, head: group.headRef } });
-    await completeCheckRun(github, repo, checkRunId, report);
+    const { report, github: output } = await judgeOnGitHub(deps, plane, {
+      baseSha: group.baseSha,
+      headSha: group.headSha,
+      options: { today: deps.today(), pullRequest: { base: group.baseRef, head: group.headRef } },
+    });
+    await completeCheckRun(github, repo, checkRunId, output);
     log.info({ mergeGroup: group.headRef, head: group.headSha, conclusion: report.conclusion }, "evaluated merge group");
     deps.onEvaluated?.(report, (performance.now() - started) / 1000);
   } catch (error) {

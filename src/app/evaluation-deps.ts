@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { CompileRego } from "../engine/policy/policy-types.js";
 import type { Report } from "../engine/report.js";
+import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import type { GitHub, RepoRef } from "../github/github-types.js";
 
 /** What a use case needs from the outside world; the app wires it, tests may vary it. */
@@ -8,7 +8,8 @@ export interface EvaluationDeps {
   github: GitHub;
   repo: RepoRef;
   appId: number;
-  compileRego: CompileRego;
+  /** Where evaluations run: worker threads, bounded in time and memory. */
+  pool: EvaluationPool;
   /** Today as YYYY-MM-DD (exception expiry). */
   today: () => string;
   log: Logger;

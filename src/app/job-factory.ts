@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import type { CompileRego } from "../engine/policy/policy-types.js";
 import type { Report } from "../engine/report.js";
 import type { GitHub, RepoRef } from "../github/github-types.js";
-import { loadGitHubControlPlane } from "../github/load-github-control-plane.js";
+import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
+import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { countRequests } from "../github/count-requests.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
@@ -25,7 +25,8 @@ export interface Enqueue {
 
 export interface JobOptions {
   appId: number;
-  compileRego: CompileRego;
+  /** Where evaluations run (worker threads, bounded); the app closes it when it stops. */
+  pool: EvaluationPool;
   today: () => string;
   onEvaluated?: (report: Report | undefined, seconds: number) => void;
   onGitHubRequests?: (count: number, rateLimitRemaining: number | undefined) => void;
@@ -68,7 +69,7 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
       github,
       repo,
       appId: options.appId,
-      compileRego: options.compileRego,
+      pool: options.pool,
       today: options.today,
       log: app.log.child(context),
       ...(options.onEvaluated ? { onEvaluated: options.onEvaluated } : {}),
@@ -116,8 +117,10 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
         run: async () => {
           const d = await deps(t.repo, t.installation, log);
           try {
-            const plane = await loadGitHubControlPlane(d.github, t.repo, change.sha, options.compileRego);
-            if (!plane || (change.complete && !change.paths.some((p) => plane.isControlPlanePath(p)))) return;
+            const plane = await readGitHubControlPlane(d.github, t.repo, change.sha);
+            if (!plane) return;
+            // Which paths the control plane covers is for the config to say, so a worker reads it.
+            if (change.complete && (await options.pool.controlPlanePaths(plane.source, plane.reader, change.paths)).length === 0) return;
             const open = await d.github.paginate(d.github.rest.pulls.list, { owner: t.repo.owner, repo: t.repo.repo, state: "open", base: change.branch, per_page: 100 });
             d.log.info({ prs: open.length }, "control plane changed: re-evaluating open pull requests");
             for (const pr of open) enqueue.pullRequest(context, pr.number);

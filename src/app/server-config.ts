@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readEvaluationLimits, type EvaluationLimits } from "../evaluation/evaluation-limits.js";
 
 export interface ServerConfig {
   appId: number;
@@ -13,6 +14,8 @@ export interface ServerConfig {
   production: boolean;
   /** Minutes between sweeps of the delivery log for missed webhooks (0: only at start). */
   redeliveryIntervalMinutes: number;
+  /** Bounds of every evaluation (time, memory) and how many run at once. */
+  evaluation: EvaluationLimits;
 }
 
 export class ServerConfigError extends Error {
@@ -50,6 +53,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (!["trace", "debug", "info", "warn", "error", "fatal"].includes(level)) problems.push("LOG_LEVEL must be trace, debug, info, warn, error or fatal");
   const redeliveryIntervalMinutes = Number(env.GITGATE_REDELIVERY_INTERVAL_MINUTES ?? 10);
   if (!Number.isFinite(redeliveryIntervalMinutes) || redeliveryIntervalMinutes < 0) problems.push("GITGATE_REDELIVERY_INTERVAL_MINUTES must be a number of minutes");
+  const evaluation = readEvaluationLimits(env);
+  problems.push(...evaluation.problems);
   if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
   const protocol = env.GHE_PROTOCOL ?? "https";
   return {
@@ -64,6 +69,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     logLevel: level as ServerConfig["logLevel"],
     production,
     redeliveryIntervalMinutes,
+    evaluation: evaluation.limits,
   };
 }
 

@@ -1,10 +1,11 @@
 import { pino, type Logger } from "pino";
 import { Probot, Server } from "probot";
-import { createRegoCompiler } from "../opa/compile-rego.js";
 import { today } from "../cli/today.js";
+import { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { createGitgateApp } from "./gitgate-app.js";
 import { healthHandler } from "./health-handler.js";
 import { createMetrics } from "./metrics.js";
+import { limitWebhookBody } from "./webhook-body-limit.js";
 import type { ServerConfig } from "./server-config.js";
 
 export interface RunningServer {
@@ -16,9 +17,11 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config)): Promise<RunningServer> {
   const metrics = createMetrics();
   let ready = false;
+  // Every evaluation runs in this pool's workers: whatever a PR holds, the event loop stays free.
+  const pool = new EvaluationPool(config.evaluation);
   const app = createGitgateApp({
     appId: config.appId,
-    compileRego: createRegoCompiler(),
+    pool,
     today,
     onEvaluated: (report, seconds) => {
       metrics.evaluations.inc({ conclusion: report?.conclusion ?? "error" });
@@ -30,14 +33,21 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     },
     onQueueDepth: (depth) => metrics.queueDepth.set(depth),
   });
+  const ConfiguredProbot = Probot.defaults({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    secret: config.webhookSecret,
+    log,
+    ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+  });
+  // The Server puts Probot's webhook middleware first; wrapping it is the one way in before it reads.
+  class BoundedProbot extends ConfiguredProbot {
+    override async getNodeMiddleware(options?: Parameters<Probot["getNodeMiddleware"]>[0]) {
+      return limitWebhookBody(await super.getNodeMiddleware(options), options?.path ?? config.webhookPath) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
+    }
+  }
   const server = new Server({
-    Probot: Probot.defaults({
-      appId: config.appId,
-      privateKey: config.privateKey,
-      secret: config.webhookSecret,
-      log,
-      ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
-    }),
+    Probot: BoundedProbot,
     port: config.port,
     host: config.host,
     webhookPath: config.webhookPath,
@@ -68,16 +78,31 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await server.stop();
       // Let work that was accepted finish, but not forever.
       await Promise.race([app.queue().onIdle(), new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
+      await pool.close();
     },
   };
 }
 
-/** JSON logs with secrets redacted: tokens and keys never reach a log line. */
+/**
+ * JSON logs with secrets redacted: tokens and keys never reach a log line. At debug, Probot logs every
+ * GitHub request with its whole body (check-run outputs, comments: previews of the change). Those are
+ * already scrubbed of the change's secrets, but a log is the wrong place for a PR's content at all, and
+ * a 64 KB line per request drowns the rest: request lines keep method, URL and status, and the body's size.
+ */
 export function createLogger(config: Pick<ServerConfig, "logLevel">): Logger {
   return pino({
     level: config.logLevel,
     base: { name: "gitgate" },
     redact: { paths: ["req.headers.authorization", "headers.authorization", "*.token", "*.privateKey", "privateKey", "token"], censor: "[redacted]" },
+    hooks: {
+      logMethod(args, method) {
+        const [first, message] = args as unknown[];
+        if (typeof message === "string" && message.startsWith("GitHub request:") && first !== null && typeof first === "object") {
+          return method.apply(this, [{ bodyBytes: Buffer.byteLength(JSON.stringify(first)) }, message]);
+        }
+        return method.apply(this, args);
+      },
+    },
   });
 }
 

@@ -1,30 +1,29 @@
 import { readFile } from "node:fs/promises";
-import { loadControlPlane, type ControlPlane } from "../config/load-control-plane.js";
-import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
-import type { Report } from "../engine/report.js";
+import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
+import type { EvaluationResult } from "../evaluation/evaluation-types.js";
 import { commitReader, defaultBaseRef, localChangeSet, resolveCommit } from "../git/local-repository.js";
 import { runGit } from "../git/run-git.js";
-import { createRegoCompiler } from "../opa/compile-rego.js";
 import { today } from "./today.js";
 import type { CliOptions } from "./cli-options.js";
 
-export interface Evaluation {
-  report: Report;
-  plane: ControlPlane;
-}
+/** A verdict, as plain data from the evaluation worker. */
+export type Evaluation = Pick<EvaluationResult, "report" | "controlPlaneBroken">;
 
-/** `gitgate check`: base...head of a local repository, judged by the control plane at base. */
+/**
+ * `gitgate check`: base...head of a local repository, judged by the control plane at base. The
+ * evaluation runs in a worker bounded in time and memory (GITGATE_EVALUATION_TIMEOUT_SECONDS,
+ * GITGATE_EVALUATION_MEMORY_MIB); past a bound it fails closed (exit 2, "could not evaluate").
+ */
 export async function runCheck(options: CliOptions): Promise<Evaluation> {
   const baseRef = options.base ?? (await defaultBaseRef(options.repo));
   const base = await resolveCommit(options.repo, baseRef);
   const head = await resolveCommit(options.repo, options.head);
-  const plane = await loadControlPlane(commitReader(options.repo, base), {
-    compileRego: createRegoCompiler(),
-    ...(options.config !== undefined ? { configText: await readFile(options.config, "utf8") } : {}),
-  });
-  const maxBytes = plane.config?.limits.maxFileBytes ?? 1024 * 1024;
-  const changes = await localChangeSet(options.repo, base, head, maxBytes);
+  const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
   const author = (await runGit(options.repo, ["log", "-1", "--format=%an", head])).toString().trim();
-  const pullRequest = { author, base: baseRef, head: options.head };
-  return { report: await evaluateChangeSet(plane, changes, { today: today(), pullRequest }), plane };
+  const reader = commitReader(options.repo, base);
+  return withEvaluationPool(process.env, (pool) => pool.evaluate(
+    configText !== undefined ? { configText } : {},
+    { read: reader.read, list: reader.list, changes: (route) => localChangeSet(options.repo, base, head, route.maxFileBytes) },
+    { today: today(), pullRequest: { author, base: baseRef, head: options.head } },
+  ));
 }

@@ -23,11 +23,10 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     const options = parseCliOptions(argv);
     if (options.command === "help") return print(usage, 0);
     if (options.command === "version") return print(`gitgate ${toolVersion}\n`, 0);
-    const { report, plane }: Evaluation = options.command === "check" ? await runCheck(options) : await runValidate(options);
+    const { report, controlPlaneBroken }: Evaluation = options.command === "check" ? await runCheck(options) : await runValidate(options);
     const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
     if (options.output) await writeFile(options.output, rendered);
     else io.stdout.write(rendered);
-    const controlPlaneBroken = plane.findings.some((f) => f.severity === "error");
     if (report.conclusion === "failure") return controlPlaneBroken ? 2 : 1;
     return 0;
   } catch (error) {

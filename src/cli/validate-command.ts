@@ -2,12 +2,9 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
-import { createLinkMatcher } from "../config/link-globs.js";
-import { loadControlPlane } from "../config/load-control-plane.js";
-import type { FileChange, FileContent } from "../engine/change-set.js";
-import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
+import type { ChangeSet, FileChange, FileContent } from "../engine/change-set.js";
+import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
 import { runGit } from "../git/run-git.js";
-import { createRegoCompiler } from "../opa/compile-rego.js";
 import type { Evaluation } from "./check-command.js";
 import { UsageError, type CliOptions } from "./cli-options.js";
 import { today } from "./today.js";
@@ -19,26 +16,29 @@ import { lookAt, readWorkingFile, repoPathOf, workingTreeReader } from "./workin
  */
 export async function runValidate(options: CliOptions): Promise<Evaluation> {
   const root = resolve(options.repo);
-  const plane = await loadControlPlane(workingTreeReader(root), {
-    compileRego: createRegoCompiler(),
-    ...(options.config !== undefined ? { configText: await readFile(options.config, "utf8") } : {}),
-  });
-  const config = plane.config;
-  const maxBytes = config?.limits.maxFileBytes ?? 1024 * 1024;
-  const listed = await listFiles(root);
-  const candidates = options.paths.length > 0 ? selectPaths(root, options.paths, [...listed]) : listed;
-  const governed = config ? createMatcher(config.files, config.ignore) : () => false;
-  const governedLink = config ? createLinkMatcher(config.files, config.ignore) : () => false;
-  const files: FileChange[] = [];
-  for (const path of candidates) {
-    if (path === configPath) continue;
-    const content = await contentAt(root, path, maxBytes, listed.has(path));
-    if (!content) continue;
-    const link = content.kind === "symlink" || content.kind === "submodule";
-    if (link ? governedLink(path) || plane.isControlPlanePath(path) : governed(path)) files.push({ path, status: "added", after: content });
-  }
-  const report = await evaluateChangeSet(plane, { base: "(none)", head: "working tree", files }, { snapshot: true, today: today() });
-  return { report, plane };
+  const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
+  const reader = workingTreeReader(root);
+  // The control plane is built and the files judged in a bounded worker; this thread only reads files.
+  return withEvaluationPool(process.env, (pool) => pool.evaluate(configText !== undefined ? { configText } : {}, {
+    read: reader.read,
+    list: reader.list,
+    changes: async (route): Promise<ChangeSet> => {
+      const listed = await listFiles(root);
+      const candidates = options.paths.length > 0 ? selectPaths(root, options.paths, [...listed]) : listed;
+      const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
+      const files: FileChange[] = [];
+      for (const path of candidates) {
+        if (path === configPath) continue;
+        const content = await contentAt(root, path, route.maxFileBytes, listed.has(path));
+        if (!content) continue;
+        // Links are handed on as they are: the engine decides which could hold governed files or are
+        // control-plane files, and reports those.
+        const link = content.kind === "symlink" || content.kind === "submodule";
+        if (link || governed(path)) files.push({ path, status: "added", after: content });
+      }
+      return { base: "(none)", head: "working tree", files };
+    },
+  }, { snapshot: true, today: today() }));
 }
 
 /** A path on disk: a file, a link, or a folder git listed as an entry, i.e. a submodule. */

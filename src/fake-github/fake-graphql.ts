@@ -1,6 +1,6 @@
 import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from "graphql";
 import { schema as published } from "@octokit/graphql-schema";
-import type { FakeRepository } from "./fake-state.js";
+import type { FakePullRequest, FakeRepository } from "./fake-state.js";
 import type { TreeEntry } from "./git-store.js";
 
 let schema: GraphQLSchema | undefined;
@@ -51,27 +51,32 @@ function repositoryNode(repo: FakeRepository, context: GraphqlContext) {
     pullRequest: async ({ number }: { number: number }) => {
       const pr = repo.pulls.get(number);
       if (!pr) throw notFound(`Could not resolve to a PullRequest with the number of ${number}.`);
-      const [headOid, baseOid] = await Promise.all([repo.git.resolve(pr.headRef), repo.git.resolve(pr.baseRef)]);
-      return {
-        number: pr.number,
-        title: pr.title,
-        state: pr.state === "open" ? "OPEN" : "CLOSED",
-        isDraft: pr.draft,
-        headRefOid: headOid,
-        baseRefOid: baseOid,
-        headRefName: pr.headRef,
-        baseRefName: pr.baseRef,
-        author: { __typename: "User", login: pr.author },
-        labels: () => ({ nodes: pr.labels.map((name) => ({ name })) }),
-        comments: ({ first, last }: { first?: number; last?: number }) => {
-          const all = repo.comments.filter((c) => c.issueNumber === number);
-          const nodes = last ? all.slice(-last) : all.slice(0, first ?? all.length);
-          return { nodes: nodes.map((c) => ({ databaseId: c.id, body: c.body, viewerDidAuthor: c.author.appId !== undefined && c.author.appId === context.viewerAppId })) };
-        },
-        commits: () => ({ nodes: [{ commit: commitNode(repo, headOid!) }] }),
-      };
+      return pullRequestNode(repo, pr, context);
     },
     object: async ({ expression, oid }: { expression?: string; oid?: string }) => objectNode(repo, expression ?? oid ?? ""),
+  };
+}
+
+async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, context: GraphqlContext) {
+  const number = pr.number;
+  const [headOid, baseOid] = await Promise.all([repo.git.resolve(pr.headRef), repo.git.resolve(pr.baseRef)]);
+  return {
+    number: pr.number,
+    title: pr.title,
+    state: pr.state === "open" ? "OPEN" : "CLOSED",
+    isDraft: pr.draft,
+    headRefOid: headOid,
+    baseRefOid: baseOid,
+    headRefName: pr.headRef,
+    baseRefName: pr.baseRef,
+    author: { __typename: "User", login: pr.author },
+    labels: () => ({ nodes: pr.labels.map((name: string) => ({ name })) }),
+    comments: ({ first, last }: { first?: number; last?: number }) => {
+      const all = repo.comments.filter((c) => c.issueNumber === number);
+      const nodes = last ? all.slice(-last) : all.slice(0, first ?? all.length);
+      return { nodes: nodes.map((c) => ({ databaseId: c.id, body: c.body, viewerDidAuthor: c.author.appId !== undefined && c.author.appId === context.viewerAppId })) };
+    },
+    commits: () => ({ nodes: [{ commit: commitNode(repo, headOid!, context) }] }),
   };
 }
 
@@ -117,13 +122,20 @@ function treeEntryNode(repo: FakeRepository, entry: TreeEntry) {
   };
 }
 
-function commitNode(repo: FakeRepository, oid: string) {
+function commitNode(repo: FakeRepository, oid: string, context: GraphqlContext = { repository: () => undefined, viewerAppId: undefined }) {
   return {
     __typename: "Commit",
     oid,
     file: async ({ path }: { path: string }) => {
       const entry = await repo.git.entryAt(oid, path);
       return entry ? treeEntryNode(repo, entry) : null;
+    },
+    // Every PR whose head is this commit, whatever its state (GitHub also lists PRs the commit merely
+    // belongs to); the fake does not page.
+    associatedPullRequests: async (): Promise<{ nodes: unknown[] }> => {
+      const pulls = [...repo.pulls.values()];
+      const heads = await Promise.all(pulls.map((pr) => repo.git.resolve(pr.headRef)));
+      return { nodes: await Promise.all(pulls.filter((_, i) => heads[i] === oid).map((pr) => pullRequestNode(repo, pr, context))) };
     },
     checkSuites: ({ filterBy }: { filterBy?: { appId?: number } }) => {
       const runs = repo.checkRuns.filter((r) => r.head_sha === oid && (filterBy?.appId === undefined || r.appId === filterBy.appId));

@@ -1,15 +1,10 @@
-import type { Finding, Severity } from "../engine/finding.js";
-import type { Report } from "../engine/report.js";
-import { checkRunTextLimit, renderMarkdown } from "../render/render-markdown.js";
-import { renderPreviewMarkdown } from "../render/render-preview-markdown.js";
+import type { GitHubOutput } from "./check-run-output.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 
 /** GitHub takes at most 50 annotations per request; more are appended by further updates. */
 const annotationsPerRequest = 50;
 /** Beyond this, annotations stop helping: the summary lists the rest. */
 const maxAnnotations = 1000;
-
-const level: Record<Severity, "failure" | "warning" | "notice"> = { error: "failure", warning: "warning", notice: "notice" };
 
 export const rerunAction = { label: "Re-run", description: "Evaluate this change again", identifier: "rerun" } as const;
 
@@ -30,29 +25,52 @@ export async function findCheckRun(github: GitHub, repo: RepoRef, sha: string, a
   return data.check_runs[0]?.id;
 }
 
+/** One base a head commit was judged against (a PR into it), rendered in the worker. */
+export interface JudgedBase {
+  pullNumber: number;
+  baseRef: string;
+  output: GitHubOutput;
+}
+
 /**
  * Completes the check run with the verdict: summary (counts and findings), the preview as text,
  * annotations on the exact lines (most severe first, 50 per request) and a Re-run button.
+ * A head open into several bases gets one verdict for all: failure if any base fails it, a summary
+ * section per base, and the annotations of each (marked with their base).
  */
-export async function completeCheckRun(github: GitHub, repo: RepoRef, id: number, report: Report): Promise<void> {
-  const annotations = report.findings.filter((f) => f.path !== "").slice(0, maxAnnotations).map(toAnnotation);
-  const output = { title: report.title, summary: summaryOf(report), text: renderPreviewMarkdown(report, checkRunTextLimit) };
+export async function completeCheckRun(github: GitHub, repo: RepoRef, id: number, judged: GitHubOutput | readonly JudgedBase[]): Promise<void> {
+  const { conclusion, title, summary, text, annotations } = "conclusion" in judged ? judged : several(judged);
   await github.rest.checks.update({
     ...repoParams(repo),
     check_run_id: id,
     status: "completed",
-    conclusion: report.conclusion,
+    conclusion,
     completed_at: new Date().toISOString(),
-    output: { ...output, annotations: annotations.slice(0, annotationsPerRequest) },
+    output: { title, summary, text, annotations: annotations.slice(0, annotationsPerRequest) },
     actions: [rerunAction],
   });
   for (let start = annotationsPerRequest; start < annotations.length; start += annotationsPerRequest) {
     await github.rest.checks.update({
       ...repoParams(repo),
       check_run_id: id,
-      output: { title: output.title, summary: output.summary, annotations: annotations.slice(start, start + annotationsPerRequest) },
+      output: { title, summary, annotations: annotations.slice(start, start + annotationsPerRequest) },
     });
   }
+}
+
+/** Several bases' outputs (each rendered to its share of the limits) as one. */
+function several(judged: readonly JudgedBase[]): Omit<GitHubOutput, "comment"> {
+  const conclusion = judged.some((j) => j.output.conclusion === "failure") ? "failure" as const : "success" as const;
+  const name = (j: JudgedBase) => `into ${j.baseRef} (#${j.pullNumber})`;
+  const title = judged.map((j) => `${name(j)}: ${j.output.title}`).join("; ").slice(0, 1000);
+  const intro = `This commit is the head of ${judged.length} open pull requests; each base's rules judge it, and it passes only if every base passes it.\n\n` +
+    judged.map((j) => `- ${j.output.conclusion === "success" ? "✅" : "❌"} **${name(j)}**: ${j.output.conclusion} (${j.output.title})`).join("\n") + "\n";
+  const summary = intro + judged.map((j) => `\n---\n\n### Pull request #${j.pullNumber} into \`${j.baseRef}\`\n\n${j.output.summary}`).join("");
+  const text = judged.map((j) => `## ${name(j)}\n\n${j.output.text}`).join("\n");
+  // The failing bases' annotations first: they are the ones that need reading.
+  const ordered = [...judged].sort((a, b) => Number(a.output.conclusion === "success") - Number(b.output.conclusion === "success"));
+  const annotations = ordered.flatMap((j) => j.output.annotations.map((a) => ({ ...a, title: `${a.title} [into ${j.baseRef}]` }))).slice(0, maxAnnotations);
+  return { conclusion, title, summary, text, annotations };
 }
 
 /** When Gitgate cannot decide, its check fails and says why: never neutral, never left in progress. */
@@ -69,27 +87,6 @@ export async function failCheckRun(github: GitHub, repo: RepoRef, id: number, re
     },
     actions: [rerunAction],
   });
-}
-
-function summaryOf(report: Report): string {
-  const digests = Object.entries(report.controlPlane.digests)
-    .map(([path, digest]) => `| \`${path}\` | \`${digest.slice(0, 12)}\` |`)
-    .join("\n");
-  const record = `\n\n<details><summary>Judged at base <code>${report.base.slice(0, 12)}</code> with this control plane</summary>\n\n| file | sha256 |\n| --- | --- |\n${digests}\n\n</details>\n`;
-  return renderMarkdown(report, checkRunTextLimit - record.length) + record;
-}
-
-function toAnnotation(f: Finding) {
-  const sameLine = f.line === f.endLine;
-  return {
-    path: f.path,
-    start_line: f.line,
-    end_line: Math.max(f.line, f.endLine),
-    ...(sameLine ? { start_column: f.column, end_column: Math.max(f.column, f.endColumn) } : {}),
-    annotation_level: level[f.severity],
-    title: `${f.rule}${f.status === "existing" ? " (existing)" : ""}`,
-    message: f.message,
-  };
 }
 
 function repoParams(repo: RepoRef) {

@@ -81,10 +81,10 @@ describe("GitHub request budget", () => {
   it("judges a 100-file PR in at most 10 requests: the count grows with pages, not files", async () => {
     const requests = await evaluate(2);
     expect(requests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/[0-9a-f]{40}/g, "<sha>")}`)).toEqual([
-      "POST /graphql", // the PR, its check run and comment
+      "POST /graphql", // the PR, its check run, comment and the other open PRs with its head
       "POST /graphql", // config and exceptions at the base commit
-      "POST /graphql", // schemas and policy folders the config names
       "POST /repos/acme/platform-config/check-runs", // in progress
+      "POST /graphql", // schemas and policy folders the config names (asked for by the evaluation worker)
       "GET /repos/acme/platform-config/compare/<sha>...<sha>", // merge base and changed files
       "POST /graphql", // both versions of the 100 files
       "GET /repos/acme/platform-config/pulls/2", // head re-read before publishing

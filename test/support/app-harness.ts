@@ -5,11 +5,12 @@ import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createGitgateApp } from "../../src/app/gitgate-app.js";
+import type { EvaluationLimits } from "../../src/evaluation/evaluation-limits.js";
+import { EvaluationPool } from "../../src/evaluation/evaluation-pool.js";
 import { examplePayload as realPayload } from "../../src/demo/example-payload.js";
 import type { WorkQueue } from "../../src/app/work-queue.js";
 import { FakeGitHub } from "../../src/fake-github/fake-github.js";
 import type { FakeRepository } from "../../src/fake-github/fake-state.js";
-import { createRegoCompiler } from "../../src/opa/compile-rego.js";
 import { routeGitHubTo } from "./fake-github-nock.js";
 
 export const appId = 4242;
@@ -32,7 +33,7 @@ export interface AppHarness {
 }
 
 /** The real app (Probot, handlers, queue, engine) on an HTTP server, with GitHub faked behind nock. */
-export async function startApp(gitDir: string): Promise<AppHarness> {
+export async function startApp(gitDir: string, options: { evaluation?: Partial<EvaluationLimits> } = {}): Promise<AppHarness> {
   const fake = new FakeGitHub(appId);
   const repo = fake.addRepository(owner, name, gitDir, installationId);
   routeGitHubTo(fake);
@@ -49,7 +50,8 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
       retry: { ...options.retry, retryAfterBaseValue: 5 },
     })),
   });
-  const app = createGitgateApp({ appId, compileRego: createRegoCompiler(), today: () => "2026-06-01" });
+  const pool = new EvaluationPool(options.evaluation);
+  const app = createGitgateApp({ appId, pool, today: () => "2026-06-01" });
   await probot.load(app.appFn);
   const middleware = await probot.getNodeMiddleware();
   const server: Server = createServer((req, res) => {
@@ -84,6 +86,7 @@ export async function startApp(gitDir: string): Promise<AppHarness> {
       // Every body Gitgate sent must be one the real GitHub accepts.
       if (fake.rejectedBodies.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(fake.rejectedBodies)}`);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.close();
       fake.close();
       nock.cleanAll();
       nock.enableNetConnect();

@@ -8,17 +8,24 @@ import type { TestRepo } from "./git-repo.js";
 export interface E2E {
   world: FakeGitHubWorld;
   server: ServerProcess;
+  /** Where the server's JSON log goes. */
+  logFile: string;
   /** Stops the server, the fake GitHub, and removes the repository. */
   close(): Promise<void>;
 }
 
-/** The real server process against a fake GitHub serving `repo`, with one open PR per branch. */
-export async function startE2E(repo: TestRepo, branches: readonly string[]): Promise<E2E> {
+/**
+ * The real server process against a fake GitHub serving `repo`, with one open PR per branch; `env`
+ * adds to (or overrides) the server's environment.
+ */
+export async function startE2E(repo: TestRepo, branches: readonly string[], env: Record<string, string> = {}): Promise<E2E> {
   const world = await createFakeGitHubWorld(repo.dir, branches.map((branch, i) => ({ number: i + 1, title: branch, author: "dev", branch })));
-  const server = await startServerProcess(world.env, join(mkdtempSync(join(tmpdir(), "gitgate-e2e-")), "server.log"));
+  const logFile = join(mkdtempSync(join(tmpdir(), "gitgate-e2e-")), "server.log");
+  const server = await startServerProcess({ ...world.env, ...env }, logFile);
   return {
     world,
     server,
+    logFile,
     async close() {
       await server.stop();
       await world.close();

@@ -1,0 +1,36 @@
+import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
+import type { GitHubOutput } from "../github/check-run-output.js";
+import type { EvaluationResult } from "../evaluation/evaluation-types.js";
+import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
+import { listChanges, readChangeSet } from "../github/read-change-set.js";
+import type { EvaluationDeps } from "./evaluation-deps.js";
+
+export interface JudgeTarget {
+  baseSha: string;
+  headSha: string;
+  /** The PR, when there is one: its paged file list serves changes past the compare API's 300 files. */
+  pullNumber?: number;
+  options: EvaluateOptions;
+  /** How many bases share the check run this verdict goes into. */
+  parts?: number;
+}
+
+/**
+ * Judges base...head in an evaluation worker: the worker builds the control plane from the files this
+ * (main) thread reads from GitHub, asks for the change with the limits the config sets, and returns
+ * the report, and what to publish on GitHub already rendered, as plain data. The main thread only waits on GitHub, so it stays free for everyone else.
+ */
+export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPlane, target: JudgeTarget): Promise<EvaluationResult & { github: GitHubOutput }> {
+  const { github, repo, pool } = deps;
+  const result = await pool.evaluate(plane.source, {
+    read: (path) => plane.reader.read(path),
+    list: (path) => plane.reader.list(path),
+    prefetch: (paths, folders) => plane.reader.prefetch(paths, folders),
+    changes: async (route) => {
+      const listed = await listChanges(github, repo, target.baseSha, target.headSha, target.pullNumber);
+      return readChangeSet(github, repo, listed.mergeBase, target.headSha, listed.files, route.maxFileBytes);
+    },
+  }, target.options, { github: { parts: target.parts ?? 1 } });
+  if (!result.github) throw new Error("the evaluation worker did not render the outputs");
+  return { ...result, github: result.github };
+}

@@ -1,0 +1,70 @@
+import type { ChangeSet } from "../engine/change-set.js";
+import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
+import type { Report } from "../engine/report.js";
+import type { GitHubOutput } from "../github/check-run-output.js";
+
+/**
+ * Where a control plane comes from, as plain data the main thread can hand to a worker: the worker
+ * reads the files through the host (see EvaluationHost) and builds the plane itself, because a built
+ * plane holds compiled validators and functions that cannot cross threads.
+ */
+export interface ControlPlaneSource {
+  configPath?: string;
+  /** Replaces the config file's content (the CLI's --config). */
+  configText?: string;
+  /** The organisation's config text from its `.github` repository, and the name to report it under. */
+  inherited?: { text: string; source: string };
+}
+
+/** What the main thread needs to know from the config to fetch the change: decided in the worker. */
+export interface EvaluationRoute {
+  maxFileBytes: number;
+  /** `preview.comment` of the config. */
+  previewComment: boolean;
+  /** The governed globs; undefined when the config has errors (nothing is governed by it). */
+  governed?: { files: string[]; ignore: string[] };
+}
+
+/**
+ * The main thread's side of an evaluation: the I/O a worker asks for. Reads are served on the main
+ * thread (they wait on GitHub or git, they do not compute), so the worker does only the CPU work.
+ */
+export interface EvaluationHost {
+  read(path: string): Promise<string | undefined>;
+  list(path: string): Promise<string[]>;
+  /** Reads these files and folders in one go before the plane is built (GitHub: one round of queries). */
+  prefetch?(paths: string[], folders: string[]): Promise<void>;
+  /** The change to judge, read with the limits the config sets. */
+  changes(route: EvaluationRoute): Promise<ChangeSet>;
+}
+
+export type EvaluationJob =
+  | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest }
+  | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] };
+
+/** Outputs to render in the worker too: rendering walks the whole untrusted change. */
+export interface RenderRequest {
+  /** The check run and comment for GitHub; `parts` bases share one check run's size limits. */
+  github?: { parts: number };
+}
+
+export interface EvaluationResult {
+  report: Report;
+  /** When asked for (RenderRequest.github). */
+  github?: GitHubOutput;
+  route: EvaluationRoute;
+  /** The control plane itself has errors (the CLI exits 2 for those, not 1). */
+  controlPlaneBroken: boolean;
+}
+
+export type JobResult =
+  | { kind: "evaluate"; result: EvaluationResult }
+  | { kind: "control-plane-paths"; paths: string[] };
+
+/** Why an evaluation was stopped: it fails closed with this message. */
+export class EvaluationError extends Error {
+  override name = "EvaluationError";
+  constructor(message: string, readonly reason: "timeout" | "memory" | "crashed") {
+    super(message);
+  }
+}

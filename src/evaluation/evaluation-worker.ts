@@ -1,0 +1,58 @@
+// A long-lived evaluation worker: runs one job at a time, and keeps what it compiled (Rego modules by
+// digest, Kubernetes validators) for the next job. Its reads go to the main thread, which does the I/O.
+import { setPriority } from "node:os";
+import { parentPort } from "node:worker_threads";
+import { RefusedPathError } from "../config/repo-reader.js";
+import { createRegoCompiler } from "../opa/compile-rego.js";
+import type { EvaluationRoute, EvaluationJob } from "./evaluation-types.js";
+import type { HostCall, ToWorker } from "./worker-messages.js";
+import { runEvaluationJob } from "./run-evaluation-job.js";
+
+// Judging is background work: when CPUs are scarce, the main thread (webhooks, health checks) goes
+// first. On Linux the nice value belongs to the calling thread, so this lowers only this worker;
+// elsewhere it would lower the whole process, so it is left alone.
+if (process.platform === "linux") {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // not permitted here: run at the normal priority
+  }
+}
+
+const port = parentPort!;
+const compileRego = createRegoCompiler();
+const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+let nextCall = 0;
+
+function call(method: HostCall["method"], args: unknown[]): Promise<unknown> {
+  const callId = nextCall++;
+  return new Promise((resolve, reject) => {
+    pending.set(callId, { resolve, reject });
+    port.postMessage({ type: "call", callId, method, args } satisfies HostCall);
+  });
+}
+
+async function run(id: number, job: EvaluationJob): Promise<void> {
+  try {
+    const result = await runEvaluationJob(job, {
+      read: (path) => call("read", [path]) as Promise<string | undefined>,
+      list: (path) => call("list", [path]) as Promise<string[]>,
+      prefetch: (paths, folders) => call("prefetch", [paths, folders]) as Promise<void>,
+      changes: (route: EvaluationRoute) => call("changes", [route]) as ReturnType<NonNullable<Parameters<typeof runEvaluationJob>[1]["changes"]>>,
+    }, compileRego);
+    port.postMessage({ type: "done", id, result });
+  } catch (error) {
+    port.postMessage({ type: "failed", id, message: (error as Error).message ?? String(error) });
+  }
+}
+
+port.on("message", (message: ToWorker) => {
+  if (message.type === "job") {
+    void run(message.id, message.job);
+    return;
+  }
+  const waiting = pending.get(message.callId);
+  pending.delete(message.callId);
+  if (message.ok) waiting?.resolve(message.value);
+  else waiting?.reject(message.refused ? new RefusedPathError(message.refused.path, message.refused.reason) : new Error(message.message));
+});

@@ -1,0 +1,61 @@
+import { posix } from "node:path";
+import { configPath as defaultConfigPath } from "../config/config-types.js";
+import { loadConfig } from "../config/load-config.js";
+import { loadControlPlane } from "../config/load-control-plane.js";
+import { RefusedPathError } from "../config/repo-reader.js";
+import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
+import type { CompileRego } from "../engine/policy/policy-types.js";
+import { renderGitHubOutput } from "../github/check-run-output.js";
+import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
+
+const defaultMaxFileBytes = 1024 * 1024;
+const defaultExceptions = ".github/gitgate-exceptions.yml";
+
+/**
+ * One evaluation, as a worker runs it: build the control plane from the files the host serves, ask the
+ * host for the change with the limits the config sets, judge it. Everything that parses or compiles
+ * untrusted content happens here, off the main thread.
+ */
+export async function runEvaluationJob(job: EvaluationJob, host: Omit<EvaluationHost, "changes"> & Partial<Pick<EvaluationHost, "changes">>, compileRego: CompileRego): Promise<JobResult> {
+  const { source } = job;
+  const configPath = source.configPath ?? defaultConfigPath;
+  const inherited = source.inherited ? loadConfig(source.inherited.text, source.inherited.source) : undefined;
+  if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
+  const plane = await loadControlPlane(host, {
+    configPath,
+    compileRego,
+    ...(source.configText !== undefined ? { configText: source.configText } : {}),
+    ...(inherited ? { inherited } : {}),
+  });
+  if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
+  if (!host.changes) throw new Error("an evaluation needs a change to judge");
+  const config = plane.config;
+  const route: EvaluationRoute = {
+    maxFileBytes: config?.limits.maxFileBytes ?? defaultMaxFileBytes,
+    previewComment: config?.preview.comment !== false,
+    ...(config ? { governed: { files: config.files, ignore: config.ignore } } : {}),
+  };
+  const changes = await host.changes(route);
+  const report = await evaluateChangeSet(plane, changes, job.options);
+  const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;
+  return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}) } };
+}
+
+/**
+ * Asks the host for everything the config points at in one round (GitHub: two or three queries
+ * whatever the number of files): config and exceptions, then schema files with their folders (for
+ * $refs between them), policy folders and a custom exceptions file.
+ */
+async function prefetchControlPlane(host: Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath: string, configText: string | undefined, inherited: ReturnType<typeof loadConfig>["config"]): Promise<void> {
+  await host.prefetch([configPath, defaultExceptions], []);
+  // A config Gitgate refuses to read (a link) is reported by the loader; there is nothing to prefetch for it.
+  const text = configText ?? (await host.read(configPath).catch((error: unknown) => {
+    if (error instanceof RefusedPathError) return undefined;
+    throw error;
+  }));
+  const config = text !== undefined ? loadConfig(text, configPath).config : inherited;
+  if (!config) return;
+  const schemaFiles = config.schemas.map((s) => s.schema).filter((s) => s !== "kubernetes");
+  const folders = [...new Set(schemaFiles.map((s) => posix.dirname(s)).filter((d) => d !== "."))];
+  await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths]);
+}
