@@ -4,7 +4,7 @@ import { applyRuleOverrides } from "./apply-rule-overrides.js";
 import type { FileContent } from "./change-set.js";
 import { documentIdentity } from "./document-identity.js";
 import type { DraftFinding } from "./finding.js";
-import { parseFile } from "./parse/parse-file.js";
+import { parseFile, type YamlReading } from "./parse/parse-file.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateDocumentPolicies } from "./policy/document-policies.js";
@@ -19,6 +19,8 @@ export interface FileJudges {
   runner?: PolicyRunner;
   limits: ParseLimits;
   overrides: ReadonlyMap<string, RuleOverride>;
+  /** How a path's YAML is read (see yaml-reading.ts); unset: "auto". */
+  yamlReading?: (path: string) => YamlReading;
 }
 
 export interface EvaluatedFile {
@@ -33,7 +35,7 @@ export interface EvaluatedFile {
  * `judge: false` it only parses (the documents are still needed for the preview and change-set input).
  */
 export async function evaluateFile(path: string, content: FileContent, judges: FileJudges, judge = true): Promise<EvaluatedFile> {
-  const parsed = parseFile(path, content, judges.limits);
+  const parsed = parseFile(path, content, judges.limits, judges.yamlReading?.(path) ?? "auto");
   const findings = [...parsed.findings];
   const identities = new Map<number, string>();
   for (const doc of parsed.documents) {

@@ -20,6 +20,7 @@ import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
 import { SecretSet } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
+import { yamlReadingOf } from "./yaml-reading.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -52,6 +53,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       ...(runner ? { runner } : {}),
       limits: { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes },
       overrides: config.policies.rules,
+      yamlReading: yamlReadingOf(config),
     };
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
