@@ -11,6 +11,8 @@ export interface SchemaRule {
    * true rejects both; false rejects neither.
    */
   strict?: boolean;
+  /** How the rule's files are read as YAML; unset: the top-level `yamlVersion` decides. */
+  yamlVersion?: "1.1" | "1.2";
   /** Where the rule is written, so problems with its schema are annotated there. */
   at: Span;
 }
@@ -39,6 +41,12 @@ export interface GitgateConfig {
   /** The Kubernetes release (`1.N`) whose served API versions manifests must use. */
   kubernetesVersion: string;
   schemas: SchemaRule[];
+  /**
+   * How governed YAML is read. "auto": Kubernetes manifests (a document with `apiVersion` or `kind` at
+   * the top, or a file a `schema: kubernetes` rule governs) as kubectl reads them, YAML 1.1; the rest
+   * as YAML 1.2. "1.1" or "1.2": every governed YAML file so, unless its `schemas` rule says otherwise.
+   */
+  yamlVersion: "auto" | "1.1" | "1.2";
   policies: {
     builtin: ("kubernetes" | "gitops")[];
     paths: string[];

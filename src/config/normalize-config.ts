@@ -1,9 +1,12 @@
 import type { ParsedDocument } from "../engine/parse/parsed-document.js";
 import { joinPointer } from "../engine/parse/locate.js";
+import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import { newestKubernetesVersion } from "../engine/schema/api-deprecations.js";
 import type { GitgateConfig, RuleOverride } from "./config-types.js";
 
 type OneOrMany = string | string[];
+/** `yaml_version: 1.1` unquoted is the number 1.1: both spellings are accepted. */
+type RawYamlVersion = "1.1" | "1.2" | 1.1 | 1.2;
 
 interface RawApprovers {
   count?: number;
@@ -19,7 +22,8 @@ export interface RawConfig {
   ignore?: OneOrMany;
   fail_on?: "new" | "all";
   kubernetes_version?: string;
-  schemas?: { files: OneOrMany; schema: string; strict?: boolean }[];
+  schemas?: { files: OneOrMany; schema: string; strict?: boolean; yaml_version?: RawYamlVersion }[];
+  yaml_version?: "auto" | RawYamlVersion;
   policies?: {
     builtin?: ("kubernetes" | "gitops")[];
     paths?: string[];
@@ -70,8 +74,10 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       schema: rule.schema,
       // Unset differs from false: unset closes the built-in schemas to unknown fields (see SchemaRule).
       ...(rule.strict !== undefined ? { strict: rule.strict } : {}),
+      ...(rule.yaml_version !== undefined ? { yamlVersion: yamlVersionOf(rule.yaml_version) } : {}),
       at: doc ? doc.locate(joinPointer(["schemas", i, "schema"])) : { line: 1, column: 1, endLine: 1, endColumn: 1 },
     })),
+    yamlVersion: raw.yaml_version === undefined || raw.yaml_version === "auto" ? "auto" : yamlVersionOf(raw.yaml_version),
     policies: {
       builtin: raw.policies?.builtin ?? [],
       paths: raw.policies?.paths ?? [],
@@ -102,10 +108,12 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
     },
     preview: { comment: raw.preview?.comment ?? true, redact: many(raw.preview?.redact) },
     limits: {
-      maxFileBytes: raw.limits?.max_file_bytes ?? 1024 * 1024,
+      maxFileBytes: raw.limits?.max_file_bytes ?? defaultMaxFileBytes,
       policyTimeoutMs: raw.limits?.policy_timeout_ms ?? 2000,
       policyMemoryMiB: raw.limits?.policy_memory_mib ?? 64,
       exceptionMaxDays: raw.limits?.exception_max_days ?? 90,
     },
   };
 }
+
+const yamlVersionOf = (raw: RawYamlVersion): "1.1" | "1.2" => (String(raw) === "1.1" ? "1.1" : "1.2");

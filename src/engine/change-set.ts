@@ -31,6 +31,11 @@ export interface ChangeSet {
   base: string;
   head: string;
   files: FileChange[];
+  /**
+   * Files at the head that the change does not touch but that decide how its files are read (a chart's
+   * `Chart.yaml`, a folder's kustomization: see gitops-files.ts); undefined where no such file exists.
+   */
+  headContext?: ReadonlyMap<string, FileContent | undefined>;
 }
 
 /** Classifies raw bytes the way every source must, so the engine sees one shape. */

@@ -3,13 +3,14 @@ import type { ResolvedSchema } from "../config/load-control-plane.js";
 import { applyRuleOverrides } from "./apply-rule-overrides.js";
 import type { FileContent } from "./change-set.js";
 import { documentIdentity } from "./document-identity.js";
-import type { DraftFinding } from "./finding.js";
-import { parseFile } from "./parse/parse-file.js";
+import { fileStart, type DraftFinding } from "./finding.js";
+import { parseFile, type YamlReading } from "./parse/parse-file.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateDocumentPolicies } from "./policy/document-policies.js";
 import type { PolicyRunner } from "./policy/policy-runner.js";
 import type { PackagePolicy } from "./policy/policy-types.js";
+import { isJson6902, type KustomizePatch } from "./gitops-files.js";
 import { validateDocument } from "./validate-document.js";
 
 /** What judges one file: the control plane's schemas, policies and limits. */
@@ -19,6 +20,10 @@ export interface FileJudges {
   runner?: PolicyRunner;
   limits: ParseLimits;
   overrides: ReadonlyMap<string, RuleOverride>;
+  /** How a path's YAML is read (see yaml-reading.ts); unset: "auto". */
+  yamlReading?: (path: string) => YamlReading;
+  /** The kustomization that names a path as a patch, if one does (see gitops-files.ts). */
+  patchOf?: (path: string) => KustomizePatch | undefined;
 }
 
 export interface EvaluatedFile {
@@ -33,12 +38,25 @@ export interface EvaluatedFile {
  * `judge: false` it only parses (the documents are still needed for the preview and change-set input).
  */
 export async function evaluateFile(path: string, content: FileContent, judges: FileJudges, judge = true): Promise<EvaluatedFile> {
-  const parsed = parseFile(path, content, judges.limits);
+  const parsed = parseFile(path, content, judges.limits, judges.yamlReading?.(path) ?? "auto");
   const findings = [...parsed.findings];
   const identities = new Map<number, string>();
+  const patch = judges.patchOf?.(path);
+  const note = (rule: string, message: string, doc?: ParsedDocument) =>
+    findings.push({ severity: "notice", rule, message, path, source: "schema", ...(doc ? { document: doc.index, ...doc.span } : fileStart) });
+  if (judge && patch && parsed.documents.some((doc) => !isJson6902(doc.value))) {
+    note("file/kustomize-patch", `Kustomize patch named by ${patch.kustomization}: validated as a partial object (field names and types; ` +
+      "required fields are not checked, the object it patches provides them).");
+  }
   for (const doc of parsed.documents) {
     identities.set(doc.index, documentIdentity(doc.value, doc.index));
-    if (judge && doc.valid) findings.push(...(await validateDocument(path, doc, judges.schemas)));
+    if (!judge || !doc.valid) continue;
+    // A JSON 6902 patch is a list of operations on an object, not an object: no schema applies to it.
+    if (patch && isJson6902(doc.value)) {
+      note("file/json6902-patch", `JSON 6902 patch named by ${patch.kustomization}: a list of operations, not a Kubernetes object: not schema-validated.`, doc);
+      continue;
+    }
+    findings.push(...(await validateDocument(path, doc, judges.schemas, patch ? "patch" : "object")));
   }
   if (judge && judges.runner && judges.documentPolicies.length > 0) {
     findings.push(...(await evaluateDocumentPolicies(path, parsed.documents, judges.documentPolicies, judges.runner)));

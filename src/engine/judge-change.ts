@@ -4,7 +4,7 @@ import type { GitgateConfig } from "../config/config-types.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { applyExceptions, type KubernetesObject } from "./apply-exceptions.js";
 import { applyRuleOverrides } from "./apply-rule-overrides.js";
-import { isLinkEntry, type ChangeSet, type FileChange } from "./change-set.js";
+import { isLinkEntry, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
 import { classifyFindings } from "./classify-findings.js";
 import type { SemanticDiff } from "./diff/diff-types.js";
 import { semanticDiff } from "./diff/semantic-diff.js";
@@ -12,6 +12,7 @@ import { isKind, kubernetesObject } from "./document-identity.js";
 import type { EvaluateOptions } from "./evaluate-change-set.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
+import { gitopsContext } from "./gitops-files.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { pairDocuments } from "./pair-documents.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
@@ -22,6 +23,7 @@ import { emptyDiff, type Report } from "./report.js";
 import { SecretSet } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { nodes } from "./value-tree.js";
+import { yamlReadingOf } from "./yaml-reading.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -54,7 +56,10 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       ...(runner ? { runner } : {}),
       limits: { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes },
       overrides: config.policies.rules,
+      yamlReading: yamlReadingOf(config),
     };
+    const gitops = gitopsContext(headFiles(changes));
+    judges.patchOf = gitops.patchOf;
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
     const governedLink = createLinkMatcher(config.files, config.ignore);
@@ -62,7 +67,9 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       ? governedLink(change.path) || plane.isControlPlanePath(change.path)
       : governed(change.path) && change.path !== plane.configPath;
     const governedChanges = changes.files.filter(isJudged);
-    const evaluated = await evaluateFiles(governedChanges, judges);
+    // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
+    const isTemplate = (change: FileChange) => change.after?.kind === "text" && gitops.isHelmTemplate(change.path);
+    const evaluated = await evaluateFiles(governedChanges.filter((change) => !isTemplate(change)), judges);
 
     const sensitivity = createSensitivity(config.preview.redact);
     const secrets = new SecretSet();
@@ -71,7 +78,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     }
     const diff = options.snapshot ? emptyDiff : previewOf(evaluated, sensitivity);
 
-    const findings = evaluated.flatMap(fileFindings);
+    const findings = [...evaluated.flatMap(fileFindings), ...governedChanges.filter(isTemplate).map(helmTemplateNotice)];
     if (runner && policies.changeSet.length > 0) {
       const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: evaluated.flatMap(changedDocuments) };
       const changeFindings = await evaluateChangeSetPolicies(input, policies.changeSet, runner, (path, index, pointer, line) => {
@@ -116,6 +123,21 @@ function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
     return [{ severity: "error", rule: "file/unreadable", source: "parse", status: "new", path: change.path, ...fileStart, message: "The head version of this file could not be read as a file: not validated." }];
   }
   return head ? classifyFindings(head, base) : [];
+}
+
+function helmTemplateNotice(change: FileChange): Finding {
+  return {
+    severity: "notice", rule: "file/helm-template", source: "parse", status: "new", path: change.path, ...fileStart,
+    message: "Helm template: rendered by Helm, not validated as YAML (rendering comes with a later version). The chart's values files and Chart.yaml are validated.",
+  };
+}
+
+/** The head version of every file the change touches, and the context files the source looked up. */
+function headFiles(changes: ChangeSet): [string, FileContent | undefined][] {
+  return [
+    ...changes.files.filter((f) => f.status !== "removed").map((f): [string, FileContent | undefined] => [f.path, f.after]),
+    ...(changes.headContext ?? new Map<string, FileContent | undefined>()),
+  ];
 }
 
 const linkMessages = {

@@ -10,21 +10,29 @@ import { validateStrictly } from "./schema/unknown-fields.js";
 
 type KubernetesSchema = Extract<ResolvedSchema, { kind: "kubernetes" }>;
 
+/**
+ * How a document is judged: as a whole object, or as a patch (a Kustomize strategic-merge patch): a
+ * partial object whose types and field names are checked but not its required fields, which the
+ * object it patches provides; `$patch`-style directives are allowed as fields.
+ */
+export type ValidationMode = "object" | "patch";
+
 /** Checks one document against every schema rule whose files match its path. */
 export async function validateDocument(
   path: string,
   doc: ParsedDocument,
   schemas: readonly ResolvedSchema[],
+  mode: ValidationMode = "object",
 ): Promise<DraftFinding[]> {
   const findings: DraftFinding[] = [];
   for (const schema of schemas) {
     if (!schema.matches(path)) continue;
     if (schema.kind === "repo") {
       // A schema that failed to compile is already a config error that fails the check.
-      if (schema.validate) findings.push(...check(wholeDocument(path, doc), schema.validate, schema.path));
+      if (schema.validate) findings.push(...check(wholeDocument(path, doc, mode), schema.validate, schema.path));
       continue;
     }
-    findings.push(...(await checkKubernetes(wholeDocument(path, doc), schema)));
+    findings.push(...(await checkKubernetes(wholeDocument(path, doc, mode), schema)));
   }
   return findings;
 }
@@ -37,10 +45,11 @@ interface ObjectAt {
   /** The object's pointer in its document. */
   base: string;
   locate(pointer: string, target?: Target): Span;
+  mode: ValidationMode;
 }
 
-function wholeDocument(path: string, doc: ParsedDocument): ObjectAt {
-  return { path, document: doc.index, value: doc.value, base: "", locate: (pointer, target) => doc.locate(pointer, target) };
+function wholeDocument(path: string, doc: ParsedDocument, mode: ValidationMode): ObjectAt {
+  return { path, document: doc.index, value: doc.value, base: "", locate: (pointer, target) => doc.locate(pointer, target), mode };
 }
 
 async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Promise<DraftFinding[]> {
@@ -54,6 +63,8 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   }
   const { apiVersion, kind } = value;
   if (typeof apiVersion !== "string" || typeof kind !== "string") {
+    // A patch with a `target:` in its kustomization may leave them out: then no schema can be picked.
+    if (object.mode === "patch") return [finding("notice", "schema/unknown-kind", "", "Patch without apiVersion and kind: the schema of what it patches is unknown, not validated.")];
     const missing = typeof apiVersion !== "string" ? "apiVersion" : "kind";
     return [finding("error", "schema/required", "", `Not a Kubernetes object: missing required property "${missing}" (a string).`)];
   }
@@ -90,7 +101,9 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   if (schema.strict === false) return [...findings, ...check(object, validate, schemaName)];
   const strict = validateStrictly(validate, object.value);
   findings.push(...describe(object, strict.errors, schemaName));
-  for (const field of strict.unknown) findings.push(unknownField(finding, object.base, field.pointer, field.key, field.known, schemaName));
+  // Strategic-merge directives ($patch, $setElementOrder/…, $retainKeys) are fields of a patch, not of the object.
+  const unknown = object.mode === "patch" ? strict.unknown.filter((field) => !field.key.startsWith("$")) : strict.unknown;
+  for (const field of unknown) findings.push(unknownField(finding, object.base, field.pointer, field.key, field.known, schemaName));
   return findings;
 }
 
@@ -124,7 +137,9 @@ function check(object: ObjectAt, validate: ValidateFunction, schemaName: string)
 }
 
 function describe(object: ObjectAt, errors: readonly SchemaError[], schemaName: string): DraftFinding[] {
-  return simplifyErrors(errors).map((error) => {
+  // A patch is partial: what it leaves out comes from the object it patches.
+  const judged = object.mode === "patch" ? errors.filter((error) => error.keyword !== "required") : errors;
+  return simplifyErrors(judged).map((error) => {
     const described = describeSchemaError(error);
     return {
       severity: "error",

@@ -4,11 +4,11 @@ import { loadConfig } from "../config/load-config.js";
 import { loadControlPlane } from "../config/load-control-plane.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
+import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { renderGitHubOutput } from "../github/check-run-output.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
-const defaultMaxFileBytes = 1024 * 1024;
 const defaultExceptions = ".github/gitgate-exceptions.yml";
 
 /**

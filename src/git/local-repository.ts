@@ -2,7 +2,8 @@ import type { ChangeSet, ChangeStatus, FileChange, FileContent } from "../engine
 import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { readBlobs } from "./read-blobs.js";
 import { GitError, runGit } from "./run-git.js";
-import { linkOfMode, treeEntries } from "./tree-entries.js";
+import { contextPathsFor } from "../engine/gitops-files.js";
+import { linkOfMode, treeEntries, type TreeEntry } from "./tree-entries.js";
 
 /** Resolves a ref to a commit sha, with a message naming the ref when it does not exist. */
 export async function resolveCommit(repo: string, ref: string): Promise<string> {
@@ -87,7 +88,24 @@ export async function localChangeSet(repo: string, base: string, head: string, m
     if (before) file.before = before;
     if (after) file.after = after;
   }
-  return { base: mergeBase, head, files };
+  const headContext = await readHeadContext(repo, head, files.filter((f) => f.status !== "removed").map((f) => f.path), maxBytes);
+  return { base: mergeBase, head, files, ...(headContext.size > 0 ? { headContext } : {}) };
+}
+
+/**
+ * The head files that decide how the changed files are read (a chart's Chart.yaml, kustomizations:
+ * see gitops-files.ts), as plain files only: a link there is never read, so it decides nothing.
+ */
+async function readHeadContext(repo: string, head: string, paths: readonly string[], maxBytes: number): Promise<Map<string, FileContent | undefined>> {
+  const wanted = contextPathsFor(paths);
+  const context = new Map<string, FileContent | undefined>();
+  const entries: TreeEntry[] = [];
+  // In slices, so a change of thousands of files stays under the command line's length limit.
+  for (let i = 0; i < wanted.length; i += 500) entries.push(...(await treeEntries(repo, head, wanted.slice(i, i + 500))));
+  const files = entries.filter((e) => e.type === "blob" && !linkOfMode(e.mode));
+  const blobs = await readBlobs(repo, files.map((e) => e.oid), maxBytes);
+  for (const entry of files) context.set(entry.path, blobs.get(entry.oid));
+  return context;
 }
 
 interface Version {

@@ -1,4 +1,5 @@
-import type { ChangeSet, ChangeStatus, FileChange } from "../engine/change-set.js";
+import { isLinkEntry, type ChangeSet, type ChangeStatus, type FileChange, type FileContent } from "../engine/change-set.js";
+import { contextPathsFor } from "../engine/gitops-files.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import { keyOf, readFilesAt } from "./read-files-at.js";
 
@@ -41,14 +42,24 @@ export async function listChanges(github: GitHub, repo: RepoRef, base: string, h
 
 /** Reads both versions of the given changed files: at the merge base and at the head, batched. */
 export async function readChangeSet(github: GitHub, repo: RepoRef, mergeBase: string, head: string, changed: readonly ChangedPath[], maxBytes: number): Promise<ChangeSet> {
+  // The files that decide how the changed ones are read (Chart.yaml, kustomizations) ride in the same
+  // queries as probes: no request of their own for up to 100 of them per query.
+  const contextPaths = contextPathsFor(changed.filter((f) => f.status !== "removed").map((f) => f.path));
   const read = await readFilesAt(github, repo, [
     ...changed.filter((f) => f.status !== "added").map((f) => ({ oid: mergeBase, path: f.previousPath ?? f.path })),
     ...changed.filter((f) => f.status !== "removed").map((f) => ({ oid: head, path: f.path })),
+    ...contextPaths.map((path) => ({ oid: head, path, probe: true })),
   ], maxBytes);
   const files: FileChange[] = changed.map((f) => {
     const b = f.status !== "added" ? read.files.get(keyOf(mergeBase, f.previousPath ?? f.path)) : undefined;
     const a = f.status !== "removed" ? read.files.get(keyOf(head, f.path)) : undefined;
     return { ...f, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) };
   });
-  return { base: mergeBase, head, files };
+  const headContext = new Map<string, FileContent | undefined>();
+  for (const path of contextPaths) {
+    const content = read.files.get(keyOf(head, path));
+    // A link decides nothing: it is never read as the file it stands for.
+    if (content && !isLinkEntry(content)) headContext.set(path, content);
+  }
+  return { base: mergeBase, head, files, ...(headContext.size > 0 ? { headContext } : {}) };
 }

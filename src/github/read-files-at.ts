@@ -37,6 +37,8 @@ function linkOf(entry: { mode: number; type: string }): LinkEntry | undefined {
 
 /** Aliases per query: GitHub limits query cost and response size, so big reads are split. */
 const perQuery = 200;
+/** Probes per query, on top of the reads: mostly missing paths or small files. */
+const probesPerQuery = 100;
 
 /** Blobs GraphQL truncated, fetched whole once and kept by oid (contents never change for an oid). */
 const truncatedBlobs = new Map<string, string>();
@@ -47,6 +49,12 @@ export interface FileRequest {
   path: string;
   /** List the folder (and read its files) instead of reading a file. */
   folder?: boolean;
+  /**
+   * A small file that is looked for rather than known to exist (a Chart.yaml, a kustomization): up to
+   * 100 ride along in each query beside its 200 reads, so looking them up costs no request of its own
+   * unless there are more of them than the reads' queries can carry.
+   */
+  probe?: boolean;
 }
 
 export interface FilesAt {
@@ -73,8 +81,11 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
       const key = `${r.folder ? "d" : "f"}${keyOf(r.oid, r.path)}`;
       return !seen.has(key) && seen.add(key);
     });
-  for (let start = 0; start < wanted.length; start += perQuery) {
-    const chunk = wanted.slice(start, start + perQuery);
+  const reads = wanted.filter((r) => !r.probe);
+  const probes = wanted.filter((r) => r.probe);
+  const queries = Math.max(Math.ceil(reads.length / perQuery), Math.ceil(probes.length / probesPerQuery));
+  for (let q = 0; q < queries; q++) {
+    const chunk = [...reads.slice(q * perQuery, (q + 1) * perQuery), ...probes.slice(q * probesPerQuery, (q + 1) * probesPerQuery)];
     const variables: Record<string, unknown> = { owner: repo.owner, repo: repo.repo };
     const declarations = ["$owner: String!", "$repo: String!"];
     const fields: string[] = [];

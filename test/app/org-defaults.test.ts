@@ -34,7 +34,8 @@ describe("organisation defaults from the org's .github repository", () => {
   it("govern a repository that has no config of its own", async () => {
     const app = await setup({ "README.md": "# no config\n" }, kubernetesConfig);
     expect(app.repo.checkRuns.map((r) => [r.conclusion, r.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.title}`)])).toEqual([
-      ["failure", ["k8s/a.yaml:6 schema/type", "k8s/legacy/b.yaml:6 schema/type"]],
+      // The key `n` is the boolean false to kubectl in a manifest: a warning beside the error.
+      ["failure", ["k8s/a.yaml:6 schema/type", "k8s/legacy/b.yaml:6 schema/type", "k8s/a.yaml:6 yaml/yaml11-boolean", "k8s/legacy/b.yaml:6 yaml/yaml11-boolean"]],
     ]);
   });
 
@@ -42,7 +43,7 @@ describe("organisation defaults from the org's .github repository", () => {
     // The repository sets its own `ignore` and inherits the org's schemas (it has none of its own).
     const app = await setup({ ".github/gitgate.yml": "version: 1\n_extends: .github\nignore: ['k8s/legacy/**']\n" }, `${kubernetesConfig}ignore: ['nothing/**']\n`);
     expect(app.repo.checkRuns.map((r) => [r.conclusion, r.output.annotations.map((a) => `${a.path}:${a.start_line} ${a.title}`)])).toEqual([
-      ["failure", ["k8s/a.yaml:6 schema/type"]],
+      ["failure", ["k8s/a.yaml:6 schema/type", "k8s/a.yaml:6 yaml/yaml11-boolean"]],
     ]);
   });
 });

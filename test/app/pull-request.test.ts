@@ -51,12 +51,14 @@ describe("gitgate/validate on a pull request", () => {
     expect(app.repo.checkRuns).toHaveLength(1);
     const run = app.repo.checkRuns[0]!;
     expect(run).toMatchObject({ name: "gitgate/validate", head_sha: head, status: "completed", conclusion: "failure" });
-    expect(run.output.title).toBe("4 new errors");
+    expect(run.output.title).toBe("5 new errors");
     expect(run.output.annotations.map((a) => `${a.annotation_level} ${a.path}:${a.start_line}:${a.start_column ?? "-"} ${a.title}`)).toEqual([
       "failure apps/api/values.yaml:4:8 schema/not",
       "failure apps/api/values.yaml:5:15 schema/type",
       "failure clusters/production/api.yaml:21:- schema/required",
       "failure clusters/production/api.yaml:64:12 schema/type",
+      // `cache: on` in a manifest is the boolean true kubectl sends, which ConfigMap data refuses.
+      "failure clusters/production/api.yaml:65:10 schema/type",
       "warning clusters/production/api.yaml:65:10 yaml/yaml11-boolean",
     ]);
     expect(run.actions).toEqual([{ label: "Re-run", description: "Evaluate this change again", identifier: "rerun" }]);

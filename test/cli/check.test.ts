@@ -43,6 +43,8 @@ describe("gitgate check on the bundled example", () => {
       "error schema/type apps/api/values.yaml:5:15 new",
       "error schema/required clusters/production/api.yaml:21:11 new",
       "error schema/type clusters/production/api.yaml:64:12 new",
+      // `yes` in a manifest is the boolean kubectl sends, which ConfigMap data refuses.
+      "error schema/type clusters/production/api.yaml:65:10 new",
       "warning yaml/yaml11-boolean clusters/production/api.yaml:65:10 new",
     ]);
     expect(report.findings[3]).toMatchObject({ document: 2, pointer: "/data/retries", message: "data.retries must be a string (Kubernetes v1 ConfigMap)" });
@@ -125,7 +127,8 @@ describe("gitgate check: the change and its base", () => {
     const without = await checkJson(repo.dir, "same-without-config-change");
     const judged = (r: typeof without.report) => r.findings.filter((f) => f.rule !== "config/control-plane-change");
     expect(judged(withChange.report)).toEqual(judged(without.report));
-    expect(judged(without.report).map(brief)).toEqual(["error schema/type k8s/new.yaml:8:8 new"]);
+    // The key `n` is the boolean false to kubectl (a YAML 1.1 manifest): a warning on it.
+    expect(judged(without.report).map(brief)).toEqual(["error schema/type k8s/new.yaml:8:8 new", "warning yaml/yaml11-boolean k8s/new.yaml:6:3 new"]);
     expect(withChange.status).toBe(1);
     expect(withChange.report.controlPlane.digests[".github/gitgate.yml"]).toBe(without.report.controlPlane.digests[".github/gitgate.yml"]);
   });

@@ -12,7 +12,8 @@ describe("loadConfig", () => {
       ignore: [],
       failOn: "new",
       schemas: [],
-      limits: { maxFileBytes: 1048576 },
+      limits: { maxFileBytes: 4194304 },
+      yamlVersion: "auto",
       approvals: { invalidateOnPush: true, allowAuthor: false, controlPlane: { count: 1 } },
     });
   });

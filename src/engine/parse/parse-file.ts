@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type YAMLError } from "yaml";
+import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions, type YAMLError } from "yaml";
 import type { FileContent } from "../change-set.js";
 import { fileStart, type DraftFinding, type Span } from "../finding.js";
 import { aliasBudget, checkAliases, type AliasProblem } from "./alias-expansion.js";
@@ -8,10 +8,18 @@ import { joinPointer, spanOf, spanOfRange } from "./locate.js";
 import { findTooDeep } from "./nesting-depth.js";
 import type { ParseLimits } from "./parse-limits.js";
 import { toParsedDocument, type ParsedDocument, type ParsedFile } from "./parsed-document.js";
-import { findYamlHazards } from "./yaml-hazards.js";
+import { kubectlYamlSchema } from "./kubectl-yaml-schema.js";
+import { findMergeHazards, findYamlHazards, type YamlVersion } from "./yaml-hazards.js";
+
+/**
+ * Which YAML a file is read as. "auto": as kubectl reads it (YAML 1.1, see kubectl-yaml-schema.ts)
+ * when it is a Kubernetes manifest, i.e. a document's top-level map has an `apiVersion` or `kind` key;
+ * YAML 1.2 otherwise. JSON is always JSON.
+ */
+export type YamlReading = "auto" | YamlVersion;
 
 /** Parses one file version into documents with positions. Never throws: problems become findings. */
-export function parseFile(path: string, content: FileContent, limits: ParseLimits): ParsedFile {
+export function parseFile(path: string, content: FileContent, limits: ParseLimits, reading: YamlReading = "1.2"): ParsedFile {
   const findings: DraftFinding[] = [];
   const fail = (rule: string, message: string, span: Span = fileStart, severity: DraftFinding["severity"] = "error") =>
     findings.push({ severity, rule, message, path, source: "parse", ...span });
@@ -32,7 +40,7 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
       fileStart, "warning");
     text = text.slice(1);
   }
-  const documents = isJsonPath(path) ? parseJson(path, text, findings) : parseYaml(path, text, limits, findings);
+  const documents = isJsonPath(path) ? parseJson(path, text, findings) : parseYaml(path, text, limits, reading, findings);
   // Offsets were computed without the BOM; it sits before line 1 column 1, so positions are unchanged.
   for (const doc of documents) {
     if (!doc.valid) continue;
@@ -50,17 +58,38 @@ export function isJsonPath(path: string): boolean {
   return path.toLowerCase().endsWith(".json");
 }
 
-function parseYaml(path: string, text: string, limits: ParseLimits, findings: DraftFinding[]): ParsedDocument[] {
+const baseOptions = {
+  // The package's own duplicate check is quadratic in the keys of a map: findDuplicateKeys is linear.
+  uniqueKeys: false,
+  prettyErrors: false,
+  strict: true,
+} as const;
+
+const optionsOf: Record<YamlVersion, ParseOptions & DocumentOptions & SchemaOptions> = {
+  "1.2": baseOptions,
+  // Whatever `%YAML` directive a document carries: kubectl reads every manifest by the same rules.
+  "1.1": { ...baseOptions, version: "1.1", schema: kubectlYamlSchema },
+};
+
+/** A line that starts a top-level `apiVersion:` or `kind:` key: most likely a Kubernetes manifest. */
+function looksLikeManifest(text: string): boolean {
+  return /^(?:apiVersion|kind)[ \t]*:/m.test(text);
+}
+
+function parseYaml(path: string, text: string, limits: ParseLimits, reading: YamlReading, findings: DraftFinding[]): ParsedDocument[] {
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
+  // "auto" guesses from the text (a top-level apiVersion or kind key) so that a manifest is parsed once,
+  // then checks the guess on the parsed documents and reads the file again only when it was wrong.
+  let version: YamlVersion = reading === "1.1" || (reading === "auto" && looksLikeManifest(text)) ? "1.1" : "1.2";
   try {
-    docs = parseAllDocuments(text, {
-      lineCounter,
-      // The package's own duplicate check is quadratic in the keys of a map: findDuplicateKeys is linear.
-      uniqueKeys: false,
-      prettyErrors: false,
-      strict: true,
-    }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, ...optionsOf[version] }) as Document.Parsed[];
+    if (reading === "auto" && Array.isArray(docs) && docs.some(isManifest) !== (version === "1.1")) {
+      version = version === "1.1" ? "1.2" : "1.1";
+      docs = []; // let the first reading go before the second is built
+      // The text is the same, so are the documents' spans: positions come from the first counter.
+      docs = parseAllDocuments(text, { lineCounter: new LineCounter(), ...optionsOf[version] }) as Document.Parsed[];
+    }
   } catch (error) {
     findings.push(crashFinding(path, error));
     return [];
@@ -82,7 +111,7 @@ function parseYaml(path: string, text: string, limits: ParseLimits, findings: Dr
       ...withDuplicateKeys(doc).map((e) => yamlProblem(path, index, text, lineCounter, e, "error")),
       ...doc.warnings.map((e) => yamlProblem(path, index, text, lineCounter, e, "warning")),
     ];
-    findings.push(...problems, ...findYamlHazards(path, index, doc, lineCounter));
+    findings.push(...problems, ...findYamlHazards(path, index, doc, lineCounter, version));
     let value: unknown;
     let valid = !problems.some((p) => p.severity === "error");
     // Aliases are counted before anything expands them: toJS itself keeps them as shared references,
@@ -96,6 +125,11 @@ function parseYaml(path: string, text: string, limits: ParseLimits, findings: Dr
         message: aliasMessage(aliasProblem, allowed, limits.maxAliases),
       });
     } else {
+      if (version === "1.1") {
+        const merges = findMergeHazards(path, index, doc, lineCounter);
+        findings.push(...merges);
+        if (merges.some((f) => f.severity === "error")) valid = false;
+      }
       try {
         value = doc.toJS({ maxAliasCount: -1 });
       } catch (error) {
@@ -112,6 +146,11 @@ function parseYaml(path: string, text: string, limits: ParseLimits, findings: Dr
     documents.push(toParsedDocument(index, value, valid, doc, lineCounter));
   });
   return documents;
+}
+
+/** A document whose top-level map has an `apiVersion` or `kind` key, as YAML 1.2 reads it. */
+function isManifest(doc: Document): boolean {
+  return isMap(doc.contents) && doc.contents.items.some((pair) => isScalar(pair.key) && (pair.key.value === "apiVersion" || pair.key.value === "kind"));
 }
 
 /** The document's errors with its duplicate keys, in the order of the text. */

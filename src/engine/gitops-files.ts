@@ -1,0 +1,102 @@
+import { posix } from "node:path";
+import type { FileContent } from "./change-set.js";
+import { parseFile } from "./parse/parse-file.js";
+import { defaultParseLimits } from "./parse/parse-limits.js";
+
+/**
+ * GitOps files that are not plain manifests, told apart by the files beside them:
+ * - a Helm template: a file below a `templates/` folder that sits beside a `Chart.yaml`. Helm renders
+ *   it (`{{ }}` is not YAML), so it is not parsed as YAML; the chart's `Chart.yaml` and `values*.yaml`
+ *   are ordinary governed files;
+ * - a Kustomize patch: a file a `kustomization.yaml` names under `patches:` (`path:`),
+ *   `patchesStrategicMerge:` or `patchesJson6902:`. A strategic-merge patch is a partial object.
+ *
+ * The deciding files are the change's own (head versions) plus the ones a source looked up at the head
+ * with `contextPathsFor` (the CLI asks git, the App reads them in the same GraphQL queries as the change).
+ */
+export interface GitopsContext {
+  isHelmTemplate(path: string): boolean;
+  patchOf(path: string): KustomizePatch | undefined;
+}
+
+export interface KustomizePatch {
+  /** The kustomization that names the file. */
+  kustomization: string;
+  /** `either`: a `patches:` entry, which kustomize reads as JSON 6902 when it is a list of operations. */
+  kind: "strategic-merge" | "json6902" | "either";
+}
+
+export const kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/** The chart roots a path may be a template of: every folder that holds a `templates/` folder on its path. */
+function chartRootsOf(path: string): string[] {
+  const segments = path.split("/");
+  const roots: string[] = [];
+  for (let i = 0; i < segments.length - 1; i++) if (segments[i] === "templates") roots.push(segments.slice(0, i).join("/"));
+  return roots;
+}
+
+const isYamlPath = (path: string) => /\.ya?ml$/i.test(path);
+const join = (dir: string, name: string) => (dir === "" || dir === "." ? name : `${dir}/${name}`);
+
+/**
+ * The head files that decide how `paths` are read: `Chart.yaml` beside each `templates/` folder on a
+ * path, and a kustomization in a YAML file's folder and the folder above it (where overlays keep their
+ * patches: beside the kustomization, or in a `patches/` folder below it).
+ */
+export function contextPathsFor(paths: readonly string[]): string[] {
+  const wanted = new Set<string>();
+  for (const path of paths) {
+    for (const root of chartRootsOf(path)) wanted.add(join(root, "Chart.yaml"));
+    if (!isYamlPath(path)) continue;
+    const dir = posix.dirname(path);
+    for (const folder of dir === "." ? [""] : [dir, posix.dirname(dir)]) {
+      for (const name of kustomizationNames) wanted.add(join(folder === "." ? "" : folder, name));
+    }
+  }
+  for (const path of paths) wanted.delete(path);
+  return [...wanted].sort();
+}
+
+/** Reads the context from the head files known: the change's and the looked-up ones. */
+export function gitopsContext(files: Iterable<[string, FileContent | undefined]>): GitopsContext {
+  const charts = new Set<string>();
+  const patches = new Map<string, KustomizePatch>();
+  for (const [path, content] of files) {
+    if (content?.kind !== "text") continue;
+    const name = posix.basename(path);
+    if (name === "Chart.yaml") charts.add(posix.dirname(path) === "." ? "" : posix.dirname(path));
+    if (kustomizationNames.includes(name)) for (const [patch, ref] of patchesNamedBy(path, content)) if (!patches.has(patch)) patches.set(patch, ref);
+  }
+  return {
+    isHelmTemplate: (path) => chartRootsOf(path).some((root) => charts.has(root)),
+    patchOf: (path) => patches.get(path),
+  };
+}
+
+/** The patch files a kustomization names, as repository paths; entries leaving the repository are dropped. */
+function patchesNamedBy(path: string, content: FileContent): [string, KustomizePatch][] {
+  // The kustomization is untrusted too: the hardened parser, and only what parsed cleanly.
+  const doc = parseFile(path, content, defaultParseLimits).documents[0];
+  const value = doc?.valid ? (doc.value as Record<string, unknown> | null) : undefined;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
+  const dir = posix.dirname(path);
+  const out: [string, KustomizePatch][] = [];
+  const add = (file: unknown, kind: KustomizePatch["kind"]) => {
+    // An inline patch (a string holding YAML) has no file of its own.
+    if (typeof file !== "string" || file.includes("\n")) return;
+    const resolved = posix.normalize(join(dir === "." ? "" : dir, file));
+    if (resolved.startsWith("../") || resolved === ".." || posix.isAbsolute(resolved)) return;
+    out.push([resolved, { kustomization: path, kind }]);
+  };
+  const list = (key: string) => (Array.isArray(value[key]) ? (value[key] as unknown[]) : []);
+  for (const entry of list("patchesStrategicMerge")) add(entry, "strategic-merge");
+  for (const entry of list("patches")) add((entry as { path?: unknown } | null)?.path, "either");
+  for (const entry of list("patchesJson6902")) add((entry as { path?: unknown } | null)?.path, "json6902");
+  return out;
+}
+
+/** A JSON 6902 patch: a list of operations (`op`, `path`, `value`), not a Kubernetes object. */
+export function isJson6902(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0 && value.every((op) => op !== null && typeof op === "object" && "op" in op && "path" in op);
+}

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
+import { checkJson } from "../support/run-cli.js";
+
+// Kubernetes manifests are read as kubectl, Argo CD and Flux read them (go-yaml v2, YAML 1.1): what the
+// schemas and policies judge is what the cluster would receive.
+const pod = (privileged: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      securityContext:
+        privileged: ${privileged}
+        runAsNonRoot: true
+      resources:
+        limits: { cpu: 500m, memory: 256Mi }
+        requests: { cpu: 100m, memory: 128Mi }
+`;
+
+// A repository policy that prints the value it sees, so the test reads what the policy was given.
+const seesPolicy = `package main
+
+import rego.v1
+
+warn contains msg if {
+  input.kind == "Pod"
+  some c in input.spec.containers
+  msg := sprintf("privileged is %v (%s)", [c.securityContext.privileged, type_name(c.securityContext.privileged)])
+}
+
+warn contains msg if {
+  input.kind == "Settings"
+  msg := json.marshal(input.spec)
+}
+`;
+
+describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nschemas:\n  - files: k8s/**\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n  paths: [policy/]\n",
+      "policy/main.rego": seesPolicy,
+      "README.md": "x\n",
+    });
+    await repo.branch("privileged-yes", "main", { "k8s/pod.yaml": pod("yes") });
+    await repo.branch("privileged-quoted", "main", { "k8s/pod.yaml": pod('"yes"') });
+    await repo.branch("not-a-manifest", "main", { "ci/settings.yaml": "enabled: yes\non: push\n" });
+    await repo.branch("merge-keys", "main", {
+      "k8s/cm.yaml": [
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata:",
+        "  name: settings",
+        "  labels: &labels",
+        "    app: web",
+        "    tier: front",
+        "  annotations:",
+        "    <<: *labels",
+        "    note: kept",
+        "data:",
+        "  tier: back",
+        "  <<: *labels",
+        "",
+      ].join("\n"),
+    });
+    await repo.branch("numbers", "main", {
+      "k8s/settings.yaml": "apiVersion: example.com/v1\nkind: Settings\nspec:\n  mode: 0755\n  hex: 0x1F\n  time: 1:30\n  date: 2024-01-01\n  big: 1_000\n",
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("catches `privileged: yes` with the built-in k8s/privileged rule on its line, and a repository policy sees true", async () => {
+    const { status, report } = await checkJson(repo.dir, "privileged-yes");
+    expect(status).toBe(1);
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      'error k8s/privileged k8s/pod.yaml:10:21 new container "web" runs privileged: it has full access to the node',
+      "warning main/warn k8s/pod.yaml:1:1 new privileged is true (boolean)",
+      "warning yaml/yaml11-boolean k8s/pod.yaml:10:21 new `yes` is read as the boolean true by kubectl, Argo CD and Flux; quote it if you mean the string.",
+    ]);
+  });
+
+  it("keeps a quoted \"yes\" a string: the schema refuses it for a boolean field, and no YAML 1.1 warning", async () => {
+    const { report } = await checkJson(repo.dir, "privileged-quoted");
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "error schema/type k8s/pod.yaml:10:21 new spec.containers[0].securityContext.privileged must be a boolean (Kubernetes v1 Pod)",
+      "warning main/warn k8s/pod.yaml:1:1 new privileged is yes (string)",
+    ]);
+  });
+
+  it("reads files that are not manifests as YAML 1.2, with the warning saying what YAML 1.1 tools would read", async () => {
+    const { report } = await checkJson(repo.dir, "not-a-manifest");
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      `warning yaml/yaml11-boolean ci/settings.yaml:1:10 new Unquoted 'yes' is a string in YAML 1.2 but a boolean to YAML 1.1 readers such as kubectl and Helm. Quote it ("yes") or write true/false.`,
+    ]);
+  });
+
+  it("resolves merge keys as kubectl does, and refuses one that overrides a key written above it", async () => {
+    const { status, report } = await checkJson(repo.dir, "merge-keys");
+    expect(status).toBe(1);
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "error yaml/merge-key k8s/cm.yaml:13:3 new '<<' merges `tier`, which this map already sets above it: kubectl, Argo CD and Flux (go-yaml v2) " +
+        "take the merged value, other YAML readers keep the one written here. Put the '<<' line first, above the keys that override it.",
+      "warning yaml/merge-key k8s/cm.yaml:9:5 new '<<' merge key: merged as kubectl, Argo CD and Flux merge it (YAML 1.1); YAML 1.2 tools read it as a plain key. Writing the keys out is clearer.",
+    ]);
+  });
+
+  it("reads numbers as go-yaml v2 does: 0755 octal, hex, underscores; 1:30 and dates stay strings", async () => {
+    const { report } = await checkJson(repo.dir, "numbers");
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      'warning main/warn k8s/settings.yaml:1:1 new {"hex":31,"mode":493,"date":"2024-01-01","time":"1:30","big":1000}',
+      "notice schema/unknown-kind k8s/settings.yaml:2:7 new No built-in schema for example.com/v1 Settings: not validated.",
+    ]);
+  });
+});
+
+describe("yaml_version in the config", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      // Unquoted, 1.2 is a number in the config: both spellings are accepted.
+      ".github/gitgate.yml": "version: 1\nyaml_version: 1.2\nschemas:\n  - files: legacy/**\n    schema: kubernetes\n    yaml_version: \"1.1\"\npolicies:\n  paths: [policy/]\n",
+      "policy/main.rego": seesPolicy,
+    });
+    await repo.branch("pr", "main", { "k8s/pod.yaml": pod("yes"), "legacy/pod.yaml": pod("on") });
+  });
+  afterAll(() => repo.remove());
+
+  it("reads every file as YAML 1.2 when told to, except where a schemas rule says otherwise", async () => {
+    const { report } = await checkJson(repo.dir, "pr");
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "warning main/warn k8s/pod.yaml:1:1 new privileged is yes (string)",
+      `warning yaml/yaml11-boolean k8s/pod.yaml:10:21 new Unquoted 'yes' is a string in YAML 1.2 but a boolean to YAML 1.1 readers such as kubectl and Helm. Quote it ("yes") or write true/false.`,
+      "warning main/warn legacy/pod.yaml:1:1 new privileged is true (boolean)",
+      "warning yaml/yaml11-boolean legacy/pod.yaml:10:21 new `on` is read as the boolean true by kubectl, Argo CD and Flux; quote it if you mean the string.",
+    ]);
+  });
+});
