@@ -92,14 +92,15 @@ async function compileCached(
     const args = ["build", "-t", "wasm", "--capabilities", join(work, "capabilities.json"), "-o", join(work, "bundle.tar.gz")];
     for (const entrypoint of entrypoints) args.push("-e", entrypoint);
     try {
-      await run(opa.path, [...args, ...sourceArgs(files, v0Files)], { cwd: join(work, "src"), timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 });
+      await run(opa.path, [...args, ...sourceArgs(join(work, "src"), files, v0Files)], { cwd: join(work, "src"), timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
       const { stdout, stderr, killed, code } = error as { stdout?: string; stderr?: string; killed?: boolean; code?: unknown };
       // Node kills the child both at the time bound and when its output overflows maxBuffer.
       if (killed && code !== "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
         return { ok: false, timedOut: true, errors: [{ message: `opa build did not finish within ${formatDuration(timeoutMs)} and was stopped` }] };
       }
-      return { ok: false, errors: parseCompilerErrors(`${stderr ?? ""}\n${stdout ?? ""}`.trim() || (error as Error).message) };
+      const output = withRepositoryPaths(`${stderr ?? ""}\n${stdout ?? ""}`, join(work, "src")).trim();
+      return { ok: false, errors: parseCompilerErrors(output || (error as Error).message) };
     }
     await run("tar", ["-xzf", "bundle.tar.gz", "/policy.wasm"], { cwd: work }).catch(() => run("tar", ["-xzf", "bundle.tar.gz", "policy.wasm"], { cwd: work }));
     const wasm = new Uint8Array(await readFile(join(work, "policy.wasm")));
@@ -118,8 +119,15 @@ async function compileCached(
  * compilation, so a v0 library and v1 policies can still import each other's packages (data.lib.…).
  * Without v0 files the files are passed one by one, as before.
  */
-function sourceArgs(files: Record<string, string>, v0Files: readonly string[]): string[] {
-  return v0Files.length > 0 ? ["--bundle", "."] : Object.keys(files);
+function sourceArgs(root: string, files: Record<string, string>, v0Files: readonly string[]): string[] {
+  // The root is absolute: given as ".", OPA trims leading dots from bundle paths, so .github/policy/x.rego
+  // would be named github/policy/x.rego and miss its manifest entry.
+  return v0Files.length > 0 ? ["--bundle", root] : Object.keys(files);
+}
+
+/** A bundle's errors name absolute paths: back to the repository paths a person opens. */
+function withRepositoryPaths(output: string, root: string): string {
+  return output.replaceAll(`bundle ${root}: `, "bundle .: ").replaceAll(`${root}/`, "");
 }
 
 function manifestFor(v0Files: readonly string[]): object {

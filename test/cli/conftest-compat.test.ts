@@ -182,16 +182,16 @@ describe("rego_version per policy path", () => {
     );
   });
 
-  it("reports a v0 policy that does not compile on its .rego file and line", async () => {
+  it("reports a v0 policy that does not compile on its .rego file and line, also under a folder that starts with a dot", async () => {
     await withRepo(
       {
-        ".github/gitgate.yml": "version: 1\npolicies:\n  rego_version: v0\n  paths: [policy/]\n",
-        "policy/main.rego": "package main\n\ndeny[msg] {\n  input.kind == \"Deployment\"\n  msg := http.send({\"url\": \"https://example.com\"})\n}\n",
+        ".github/gitgate.yml": "version: 1\npolicies:\n  rego_version: v0\n  paths: [.github/policy/]\n",
+        ".github/policy/main.rego": "package main\n\ndeny[msg] {\n  input.kind == \"Deployment\"\n  msg := http.send({\"url\": \"https://example.com\"})\n}\n",
       },
       { "k8s/web.yaml": deployment("web", 3, "docker.io/web:1") },
       async (repo) => {
         const { status, report } = await checkJson(repo.dir, "pr");
-        expect(findingsOf(report)).toEqual(["error policy/compile policy/main.rego:5:1 new Policy does not compile: rego_type_error: undefined function http.send"]);
+        expect(findingsOf(report)).toEqual(["error policy/compile .github/policy/main.rego:5:1 new Policy does not compile: rego_type_error: undefined function http.send"]);
         expect(status).toBe(2);
       },
     );
