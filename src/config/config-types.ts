@@ -31,6 +31,9 @@ export interface ApprovalRule extends Approvers {
 
 export type RuleOverride = "off" | "error" | "warning" | "notice";
 
+/** The Rego syntax a policy path is written in: v1 (OPA 1.0 on) or v0 (`deny[msg] { … }`, before 1.0). */
+export type RegoVersion = "v0" | "v1";
+
 /** `.github/gitgate.yml` after validation and defaults: the only shape the rest of the code sees. */
 export interface GitgateConfig {
   version: 1;
@@ -50,6 +53,12 @@ export interface GitgateConfig {
   policies: {
     builtin: ("kubernetes" | "gitops")[];
     paths: string[];
+    /** The Rego syntax of each of `paths`, in the same order. */
+    pathRegoVersions: RegoVersion[];
+    /** JSON/YAML files or folders whose top-level keys are merged into the policies' `data`. */
+    data: string[];
+    /** Where each of `data` is written, in the same order. */
+    dataAt: Span[];
     namespaces: string[];
     /** Keyed by rule id, which is untrusted text: a Map, so no id can reach an inherited property. */
     rules: ReadonlyMap<string, RuleOverride>;

@@ -2,7 +2,7 @@ import type { DraftFinding } from "../engine/finding.js";
 import { joinPointer } from "../engine/parse/locate.js";
 import { globProblem } from "./check-globs.js";
 import { configPath, type GitgateConfig } from "./config-types.js";
-import { normalizeConfig, type RawConfig } from "./normalize-config.js";
+import { normalizeConfig, policyPathOf, type RawConfig } from "./normalize-config.js";
 import { publishedSchema, readControlFile } from "./read-control-file.js";
 
 export interface LoadedConfig {
@@ -39,8 +39,11 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
       file.fail("config/invalid", `schema path "${rule.schema}" must be relative to the repository root, inside it`, joinPointer(["schemas", i, "schema"]));
     }
   });
-  raw.policies?.paths?.forEach((path, i) => {
+  raw.policies?.paths?.map(policyPathOf).forEach((path, i) => {
     if (!isInsideRepo(path)) file.fail("config/invalid", `policy path "${path}" must be relative to the repository root, inside it`, joinPointer(["policies", "paths", i]));
+  });
+  raw.policies?.data?.forEach((path, i) => {
+    if (!isInsideRepo(path)) file.fail("config/invalid", `policy data path "${path}" must be relative to the repository root, inside it`, joinPointer(["policies", "data", i]));
   });
   if (file.errors.length > 0) return { errors: file.errors, warnings: file.warnings };
   for (const [key, feature] of notEnforcedYet) {

@@ -138,6 +138,7 @@ function pathProblems(config: GitgateConfig, configPath: string): DraftFinding[]
   const named: [string, string, Span][] = [
     ...config.schemas.filter((rule) => rule.schema !== "kubernetes").map((rule): [string, string, Span] => ["schema", rule.schema, rule.at]),
     ...config.policies.paths.map((path): [string, string, Span] => ["policies.paths", path, config.policies.at]),
+    ...config.policies.data.map((path, i): [string, string, Span] => ["policies.data", path, config.policies.dataAt[i] ?? config.policies.at]),
     ["exceptions", config.exceptions, config.exceptionsAt ?? fileStart],
   ];
   return named.flatMap(([field, path, at]) => {
@@ -156,7 +157,7 @@ function isControlPlanePath(
   if (!config) return false;
   if (path === config.exceptions) return true;
   if (config.schemas.some((rule) => rule.schema === path)) return true;
-  return config.policies.paths.some((dir) => path === dir || path.startsWith(dir.replace(/\/*$/, "/")));
+  return [...config.policies.paths, ...config.policies.data].some((dir) => path === dir || path.startsWith(dir.replace(/\/*$/, "/")));
 }
 
 /** The repository's config, or the inherited one, or both merged, or the built-in defaults. */

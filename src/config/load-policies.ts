@@ -3,6 +3,7 @@ import { builtinPackFiles } from "../engine/policy/builtin-packs.js";
 import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
 import { importedMemoryPages, wasmPageBytes } from "../engine/policy/wasm-memory.js";
 import type { GitgateConfig } from "./config-types.js";
+import { loadPolicyData } from "./load-policy-data.js";
 import type { RepoReader } from "./repo-reader.js";
 
 export interface LoadedPolicies {
@@ -22,18 +23,22 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   const findings: DraftFinding[] = [];
   const atConfig = (message: string) =>
     findings.push({ severity: "error", rule: "policy/compile", message, path: configPath, source: "config", ...config.policies.at });
-  const { builtin, paths, namespaces } = config.policies;
+  const { builtin, paths, namespaces, pathRegoVersions } = config.policies;
+  if (builtin.length === 0 && paths.length === 0 && config.policies.data.length === 0) return { set, findings };
+  // Data is read (and its problems reported) even before any policy uses it: a broken file is never silent.
+  const data = await loadPolicyData(config, reader, configPath);
+  findings.push(...data.findings);
   if (builtin.length === 0 && paths.length === 0) return { set, findings };
   if (!compile) {
     atConfig("Policies are configured but no Rego compiler is available in this environment.");
     return { set, findings };
   }
 
-  const add = async (files: Record<string, string>, documentPackages: string[], withChangeSet: boolean) => {
+  const add = async (files: Record<string, string>, documentPackages: string[], withChangeSet: boolean, v0Files: string[] = [], moduleData?: Record<string, unknown>) => {
     const packages = [...documentPackages, ...(withChangeSet ? [changeSetPackage] : [])].map((namespace) => ({ namespace, rules: rulesOf(files, namespace) }));
     const entrypoints = packages.flatMap((p) => p.rules.map((rule) => entrypointOf({ ...p, digest: "" }, rule)));
     if (entrypoints.length === 0) return;
-    const compiled = await compile(files, entrypoints);
+    const compiled = await compile(files, entrypoints, v0Files.length > 0 ? { v0Files } : undefined);
     if (!compiled.ok && compiled.timedOut) {
       findings.push({
         severity: "error", rule: "policy/compile-timeout", source: "config", path: configPath, ...config.policies.at,
@@ -43,10 +48,14 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
       return;
     }
     if (!compiled.ok) {
+      const hinted = new Set<string>();
       for (const error of compiled.errors) {
         const line = error.line ?? 1;
         if (error.path && !error.path.startsWith("builtin/")) {
-          findings.push({ severity: "error", rule: "policy/compile", source: "config", path: error.path, line, column: 1, endLine: line, endColumn: 1, message: `Policy does not compile: ${error.message}` });
+          // OPA 1.0 refuses pre-1.0 syntax with these words: say once per file how to keep the file as it is.
+          const hint = !v0Files.includes(error.path) && v0Refusal.test(error.message) && !hinted.has(error.path) ? v0Hint : "";
+          if (hint) hinted.add(error.path);
+          findings.push({ severity: "error", rule: "policy/compile", source: "config", path: error.path, line, column: 1, endLine: line, endColumn: 1, message: `Policy does not compile: ${error.message}${hint}` });
         } else {
           atConfig(`Policies could not be compiled: ${error.path ? `${error.path}:${line}: ` : ""}${error.message}`);
         }
@@ -65,7 +74,7 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
       });
       return;
     }
-    set.modules.push({ digest: compiled.digest, wasm: compiled.wasm });
+    set.modules.push({ digest: compiled.digest, wasm: compiled.wasm, ...(moduleData ? { data: moduleData } : {}) });
     for (const p of packages) {
       if (p.rules.length === 0) continue;
       const policy: PackagePolicy = { digest: compiled.digest, namespace: p.namespace, rules: p.rules };
@@ -76,6 +85,7 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   for (const pack of builtin) await add(builtinPackFiles(pack), [`builtin.${pack}`], false);
 
   const files: Record<string, string> = {};
+  const v0Files = new Set<string>();
   for (const [i, path] of paths.entries()) {
     const listed = await reader.list(path);
     // A prebuilt bundle could call built-ins the SDK lacks, or be stale against its sources: refuse it
@@ -92,7 +102,12 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
         message: `policies.paths: "${path}" holds no .rego files at the base commit, so its policies cannot run: fix the path or remove it`,
       });
     }
-    for (const file of regoFiles) files[file] = (await reader.read(file)) ?? "";
+    for (const file of regoFiles) {
+      files[file] = (await reader.read(file)) ?? "";
+      // A file listed under two paths takes the version of the last one, as its text does in `files`.
+      if (pathRegoVersions[i] === "v0") v0Files.add(file);
+      else v0Files.delete(file);
+    }
   }
   if (Object.keys(files).length === 0) return { set, findings };
   const packages = new Set(Object.values(files).map(packageOf));
@@ -105,9 +120,12 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
     });
     return { set, findings };
   }
-  await add(files, documentPackages, withChangeSet);
+  await add(files, documentPackages, withChangeSet, [...v0Files], data.data);
   return { set, findings };
 }
+
+const v0Refusal = /`if` keyword is required before rule body|`contains` keyword is required for partial set rules/;
+const v0Hint = " (this is pre-1.0 Rego syntax, which OPA 1.0 refuses: to run the file unchanged, give its policies.paths entry `rego_version: v0`, or set policies.rego_version: v0)";
 
 function mebibytes(bytes: number): string {
   return (Math.ceil((bytes / (1024 * 1024)) * 10) / 10).toString();

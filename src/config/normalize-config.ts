@@ -2,7 +2,7 @@ import type { ParsedDocument } from "../engine/parse/parsed-document.js";
 import { joinPointer } from "../engine/parse/locate.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import { newestKubernetesVersion } from "../engine/schema/api-deprecations.js";
-import type { GitgateConfig, RuleOverride } from "./config-types.js";
+import type { GitgateConfig, RegoVersion, RuleOverride } from "./config-types.js";
 
 type OneOrMany = string | string[];
 /** `yaml_version: 1.1` unquoted is the number 1.1: both spellings are accepted. */
@@ -26,7 +26,9 @@ export interface RawConfig {
   yaml_version?: "auto" | RawYamlVersion;
   policies?: {
     builtin?: ("kubernetes" | "gitops")[];
-    paths?: string[];
+    paths?: (string | { path: string; rego_version?: RegoVersion })[];
+    rego_version?: RegoVersion;
+    data?: string[];
     namespaces?: string[];
     rules?: Record<string, RuleOverride>;
   };
@@ -60,6 +62,9 @@ const approvers = (raw: RawApprovers | undefined, count: number) => ({
   teams: raw?.teams ?? [],
 });
 
+/** A `policies.paths` entry is a path, or `{path, rego_version}`. */
+export const policyPathOf = (entry: string | { path: string }): string => (typeof entry === "string" ? entry : entry.path);
+
 /** Applies defaults and renames to camelCase: after this, code sees one shape. */
 export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateConfig {
   return {
@@ -80,7 +85,11 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
     yamlVersion: raw.yaml_version === undefined || raw.yaml_version === "auto" ? "auto" : yamlVersionOf(raw.yaml_version),
     policies: {
       builtin: raw.policies?.builtin ?? [],
-      paths: raw.policies?.paths ?? [],
+      paths: (raw.policies?.paths ?? []).map(policyPathOf),
+      // A path written without its own version takes the section's, so a whole v0 library is one line.
+      pathRegoVersions: (raw.policies?.paths ?? []).map((entry) => (typeof entry === "string" ? undefined : entry.rego_version) ?? raw.policies?.rego_version ?? "v1"),
+      data: raw.policies?.data ?? [],
+      dataAt: (raw.policies?.data ?? []).map((_, i) => (doc ? doc.locate(joinPointer(["policies", "data", i])) : { line: 1, column: 1, endLine: 1, endColumn: 1 })),
       namespaces: raw.policies?.namespaces ?? ["main"],
       rules: new Map(Object.entries(raw.policies?.rules ?? {})),
       at: doc ? doc.locate("/policies", "key") : { line: 1, column: 1, endLine: 1, endColumn: 1 },

@@ -57,5 +57,5 @@ async function prefetchControlPlane(host: Required<Pick<EvaluationHost, "prefetc
   if (!config) return;
   const schemaFiles = config.schemas.map((s) => s.schema).filter((s) => s !== "kubernetes");
   const folders = [...new Set(schemaFiles.map((s) => posix.dirname(s)).filter((d) => d !== "."))];
-  await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths]);
+  await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths, ...config.policies.data]);
 }

@@ -34,7 +34,8 @@ export function createRegoCompiler(options: RegoCompilerOptions = {}): CompileRe
   const memory = new Map<string, Promise<RegoCompileResult>>();
   let capabilities: Promise<string> | undefined;
 
-  return async (files, entrypoints) => {
+  return async (files, entrypoints, compileOptions = {}) => {
+    const v0Files = [...new Set(compileOptions.v0Files ?? [])].filter((path) => Object.hasOwn(files, path)).sort();
     const opa = await findOpa();
     if (!opa) {
       return {
@@ -44,19 +45,21 @@ export function createRegoCompiler(options: RegoCompilerOptions = {}): CompileRe
     }
     capabilities ??= wasmCapabilities(opa.path);
     const caps = await capabilities;
-    const digest = digestOf(opa, caps, files, entrypoints);
+    const digest = digestOf(opa, caps, files, entrypoints, v0Files);
     let result = memory.get(digest);
     if (!result) {
-      result = compileCached(opa, caps, files, entrypoints, digest, cacheDir, timeoutMs);
+      result = compileCached(opa, caps, files, entrypoints, v0Files, digest, cacheDir, timeoutMs);
       memory.set(digest, result);
     }
     return result;
   };
 }
 
-function digestOf(opa: OpaBinary, capabilities: string, files: Record<string, string>, entrypoints: readonly string[]): string {
+function digestOf(opa: OpaBinary, capabilities: string, files: Record<string, string>, entrypoints: readonly string[], v0Files: readonly string[]): string {
   const hash = createHash("sha256");
   hash.update(`${opa.version}\0${capabilities}\0${[...entrypoints].sort().join(",")}\0`);
+  // The same text means something else (or nothing) in the other Rego version.
+  if (v0Files.length > 0) hash.update(`v0:${v0Files.join("\0")}\0`);
   for (const path of Object.keys(files).sort()) hash.update(`${path}\0${files[path]}\0`);
   return hash.digest("hex");
 }
@@ -66,6 +69,7 @@ async function compileCached(
   capabilities: string,
   files: Record<string, string>,
   entrypoints: readonly string[],
+  v0Files: readonly string[],
   digest: string,
   cacheDir: string,
   timeoutMs: number,
@@ -83,18 +87,20 @@ async function compileCached(
       await mkdir(dirname(join(work, "src", path)), { recursive: true });
       await writeFile(join(work, "src", path), text);
     }
+    if (v0Files.length > 0) await writeFile(join(work, "src", ".manifest"), JSON.stringify(manifestFor(v0Files)));
     await writeFile(join(work, "capabilities.json"), capabilities);
     const args = ["build", "-t", "wasm", "--capabilities", join(work, "capabilities.json"), "-o", join(work, "bundle.tar.gz")];
     for (const entrypoint of entrypoints) args.push("-e", entrypoint);
     try {
-      await run(opa.path, [...args, ...Object.keys(files)], { cwd: join(work, "src"), timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 });
+      await run(opa.path, [...args, ...sourceArgs(join(work, "src"), files, v0Files)], { cwd: join(work, "src"), timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
       const { stdout, stderr, killed, code } = error as { stdout?: string; stderr?: string; killed?: boolean; code?: unknown };
       // Node kills the child both at the time bound and when its output overflows maxBuffer.
       if (killed && code !== "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
         return { ok: false, timedOut: true, errors: [{ message: `opa build did not finish within ${formatDuration(timeoutMs)} and was stopped` }] };
       }
-      return { ok: false, errors: parseCompilerErrors(`${stderr ?? ""}\n${stdout ?? ""}`.trim() || (error as Error).message) };
+      const output = withRepositoryPaths(`${stderr ?? ""}\n${stdout ?? ""}`, join(work, "src")).trim();
+      return { ok: false, errors: parseCompilerErrors(output || (error as Error).message) };
     }
     await run("tar", ["-xzf", "bundle.tar.gz", "/policy.wasm"], { cwd: work }).catch(() => run("tar", ["-xzf", "bundle.tar.gz", "policy.wasm"], { cwd: work }));
     const wasm = new Uint8Array(await readFile(join(work, "policy.wasm")));
@@ -108,9 +114,30 @@ async function compileCached(
   }
 }
 
+/**
+ * A policy set with v0 files is built as a bundle whose manifest names each file's Rego version: one
+ * compilation, so a v0 library and v1 policies can still import each other's packages (data.lib.…).
+ * Without v0 files the files are passed one by one, as before.
+ */
+function sourceArgs(root: string, files: Record<string, string>, v0Files: readonly string[]): string[] {
+  // The root is absolute: given as ".", OPA trims leading dots from bundle paths, so .github/policy/x.rego
+  // would be named github/policy/x.rego and miss its manifest entry.
+  return v0Files.length > 0 ? ["--bundle", root] : Object.keys(files);
+}
+
+/** A bundle's errors name absolute paths: back to the repository paths a person opens. */
+function withRepositoryPaths(output: string, root: string): string {
+  return output.replaceAll(`bundle ${root}: `, "bundle .: ").replaceAll(`${root}/`, "");
+}
+
+function manifestFor(v0Files: readonly string[]): object {
+  // Bundle file paths start at the bundle root with "/"; rego_version 1 is the default for the rest.
+  return { rego_version: 1, file_rego_versions: Object.fromEntries(v0Files.map((path) => [`/${path}`, 0])) };
+}
+
 /** `policy/x.rego:5: rego_parse_error: unexpected } token` → {path, line, message}. */
 export function parseCompilerErrors(stderr: string): { path?: string; line?: number; message: string }[] {
-  const errors = [...stderr.matchAll(/^(?:error: (?:load error: )?(?:\d+ errors? occurred(?: during loading)?: )?)?([^\s:][^:\n]*\.rego):(\d+): (rego_\w+: .*)$/gim)].map(
+  const errors = [...stderr.matchAll(/^(?:error: (?:load error: )?(?:bundle \.: )?(?:\d+ errors? occurred(?: during loading)?: )?)?([^\s:][^:\n]*\.rego):(\d+): (rego_\w+: .*)$/gim)].map(
     (m) => ({ path: m[1]!, line: Number(m[2]), message: m[3]! }),
   );
   return errors.length > 0 ? errors : [{ message: stderr.trim().replace(/^error: /i, "") || "opa build failed" }];

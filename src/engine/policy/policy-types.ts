@@ -2,14 +2,21 @@
 export interface PolicyModule {
   digest: string;
   wasm: Uint8Array;
+  /** The policies' `data` document (the repository's policies.data files); {} when unset. */
+  data?: Record<string, unknown>;
 }
 
 export type RegoCompileResult =
   | { ok: true; digest: string; wasm: Uint8Array }
   | { ok: false; errors: { path?: string; line?: number; message: string }[]; timedOut?: boolean };
 
+export interface CompileRegoOptions {
+  /** Files written in pre-1.0 Rego (`deny[msg] { … }`); every other file is Rego v1. */
+  v0Files?: readonly string[];
+}
+
 /** Compiles Rego files (path → text) with the given entrypoints. Supplied by a shell (src/opa). */
-export type CompileRego = (files: Record<string, string>, entrypoints: readonly string[]) => Promise<RegoCompileResult>;
+export type CompileRego = (files: Record<string, string>, entrypoints: readonly string[], options?: CompileRegoOptions) => Promise<RegoCompileResult>;
 
 /**
  * One Rego package of a compiled module, with the rules Gitgate reads from it (deny, violation, warn

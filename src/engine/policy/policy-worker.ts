@@ -7,7 +7,8 @@ import { parentPort, workerData } from "node:worker_threads";
 
 interface WorkerSetup {
   /** initialPages: the memory the module imports must start with (its constants live there). */
-  modules: { digest: string; wasm: Uint8Array; initialPages?: number }[];
+  /** data: the repository's policies.data document, which the policies read as `data.…`. */
+  modules: { digest: string; wasm: Uint8Array; initialPages?: number; data?: Record<string, unknown> }[];
   memoryPages: number;
   memoryMiB: number;
   /** progress[0]: index in the current batch of the evaluation under way, read by the parent on timeout. */
@@ -37,7 +38,8 @@ function policyFor(digest: string): LoadedPolicy {
     const initial = Math.max(5, module.initialPages ?? 0);
     if (initial > setup.memoryPages) throw new MemoryBoundError(`it needs ${Math.ceil((initial * 64) / 1024)} MiB to start, more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib)`);
     policy = loadPolicySync(module.wasm, { initial, maximum: setup.memoryPages });
-    policy.setData({});
+    // Copied into the instance's memory once, so its size counts against the same bound as the policy.
+    policy.setData(module.data ?? {});
     policies.set(digest, policy);
   }
   return policy;
