@@ -20,6 +20,9 @@ const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./policy-worker.ts"
  * one exceeds it, the worker is terminated (the only way to stop synchronous WebAssembly), that
  * evaluation is reported as a timeout, and a fresh worker carries on with the rest.
  */
+/** How long a fresh worker may take to start and load its modules before its batch is given up. */
+const startupBoundMs = 30_000;
+
 export class PolicyRunner {
   private worker: Worker | undefined;
   private progress = new Int32Array(new SharedArrayBuffer(4));
@@ -61,19 +64,16 @@ export class PolicyRunner {
       const progress = this.progress;
       Atomics.store(progress, 0, 0);
       const answer = await new Promise<EvaluationOutcome[] | EvaluationOutcome>((resolve) => {
-        // The bound is per evaluation: the batch may take as long as its evaluations are allowed.
-        const timer = setTimeout(
-          () => finish({ ok: false, reason: "timeout", message: `evaluation did not finish within ${this.limits.timeoutMs} ms and was stopped` }),
-          this.limits.timeoutMs * batch.length,
-        );
+        const stopped = (): EvaluationOutcome => ({ ok: false, reason: "timeout", message: `evaluation did not finish within ${this.limits.timeoutMs} ms and was stopped` });
+        // A backstop for the whole batch: starting the worker and loading the modules, then each evaluation.
+        const timer = setTimeout(() => finish(stopped()), startupBoundMs + this.limits.timeoutMs * batch.length);
         let current = { index: 0, since: performance.now() };
         const watch = setInterval(() => {
-          // Stop as soon as one evaluation has run past its own bound, not only at the batch's end.
+          // The bound is per evaluation, and only evaluations count: a worker still starting or loading
+          // its modules (progress 0, slow on a busy machine) is not yet evaluating anything.
           const index = Atomics.load(progress, 0);
           if (index !== current.index) current = { index, since: performance.now() };
-          else if (performance.now() - current.since > this.limits.timeoutMs) {
-            finish({ ok: false, reason: "timeout", message: `evaluation did not finish within ${this.limits.timeoutMs} ms and was stopped` });
-          }
+          else if (index > 0 && performance.now() - current.since > this.limits.timeoutMs) finish(stopped());
         }, Math.max(5, Math.min(100, this.limits.timeoutMs / 4)));
         const onMessage = (message: EvaluationOutcome[]) => finish(message);
         const onError = (error: Error) => finish({ ok: false, reason: "error", message: `the policy worker failed: ${error.message}` });
@@ -97,7 +97,7 @@ export class PolicyRunner {
       }
       // The evaluation in flight gets the failure; those before it finished, but their answers went
       // down with the worker, so they are run again by a fresh one.
-      const failed = start + Atomics.load(progress, 0);
+      const failed = start + Math.max(0, Atomics.load(progress, 0) - 1);
       const dead = this.worker;
       this.worker = undefined;
       await dead?.terminate();

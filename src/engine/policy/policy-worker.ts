@@ -11,7 +11,10 @@ interface WorkerSetup {
   modules: { digest: string; wasm: Uint8Array; initialPages?: number; data?: Record<string, unknown> }[];
   memoryPages: number;
   memoryMiB: number;
-  /** progress[0]: index in the current batch of the evaluation under way, read by the parent on timeout. */
+  /**
+   * progress[0]: 1 + the index in the current batch of the evaluation under way, 0 while the batch's
+   * modules are still being loaded (loading is not an evaluation, so its time is not held against one).
+   */
   progress: Int32Array;
 }
 
@@ -72,8 +75,15 @@ function evaluate(item: Item): Outcome {
 
 // One answer per batch keeps messaging cheap; the shared progress counter says which evaluation hung.
 parentPort!.on("message", (items: Item[]) => {
+  for (const digest of new Set(items.map((item) => item.digest))) {
+    try {
+      policyFor(digest);
+    } catch {
+      // Reported by the evaluation that needs it, which tries again.
+    }
+  }
   const outcomes = items.map((item, index) => {
-    Atomics.store(setup.progress, 0, index);
+    Atomics.store(setup.progress, 0, index + 1);
     return evaluate(item);
   });
   parentPort!.postMessage(outcomes);
