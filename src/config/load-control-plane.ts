@@ -14,7 +14,8 @@ import { confinedReader, controlPathProblem, RefusedPathError, type RepoReader }
 
 export type ResolvedSchema =
   | { kind: "kubernetes"; strict?: boolean; kubernetesVersion: string; matches: (path: string) => boolean }
-  | { kind: "repo"; path: string; matches: (path: string) => boolean; validate?: ValidateFunction };
+  /** Without `validate` the schema did not compile: `problemAt` is the config line that says why. */
+  | { kind: "repo"; path: string; matches: (path: string) => boolean; validate?: ValidateFunction; problemAt?: number };
 
 /** Everything a repository says about how it is governed, as read at one (base) commit. */
 export interface ControlPlane {
@@ -23,6 +24,12 @@ export interface ControlPlane {
   config?: GitgateConfig;
   /** True when the repository has no config and the built-in defaults apply. */
   defaulted: boolean;
+  /**
+   * True when the config itself cannot be trusted (it does not load, or names paths outside the
+   * repository): then nothing is judged. A broken schema, policy or exceptions file is not this: it
+   * fails the check with its own error while everything else is still judged.
+   */
+  configInvalid: boolean;
   /** Config errors and warnings, and schemas that could not be compiled. */
   findings: DraftFinding[];
   schemas: ResolvedSchema[];
@@ -72,9 +79,11 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
     : resolveConfig(text, configPath, options.inherited);
   const findings: DraftFinding[] = [...loaded.errors, ...loaded.warnings];
   const config = loaded.config;
+  let configInvalid = config === undefined;
   const plane = (schemas: ResolvedSchema[], policies: PolicySet = { modules: [], document: [], changeSet: [] }, exceptions: PolicyException[] = []): ControlPlane => ({
     configPath,
     ...(config ? { config } : {}),
+    configInvalid,
     defaulted: text === undefined && configRead.refused === undefined && options.inherited === undefined,
     findings,
     schemas,
@@ -87,6 +96,7 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
   const outside = pathProblems(config, configPath);
   if (outside.length > 0) {
     findings.push(...outside);
+    configInvalid = true;
     return plane([]);
   }
 
@@ -105,7 +115,7 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
         message: `Schema ${rule.schema} cannot be used, so files matching it cannot be validated: ${compiled.problem}`,
       });
     }
-    schemas.push({ kind: "repo", path: rule.schema, matches, ...(compiled.ok ? { validate: compiled.validate } : {}) });
+    schemas.push({ kind: "repo", path: rule.schema, matches, ...(compiled.ok ? { validate: compiled.validate } : { problemAt: rule.at.line }) });
   }
   const atConfig = (at: Span, message: string): DraftFinding => ({ severity: "error", rule: "config/path", source: "config", path: configPath, ...at, message });
   const loadedPolicies = await refusing(() => loadPolicies(config, { read: tracked, list: reader.list }, options.compileRego, configPath));

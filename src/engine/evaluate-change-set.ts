@@ -30,13 +30,14 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   if (!options.snapshot) findings.push(...headConfigFindings(changes.files, plane.configPath));
 
   const config = plane.config;
-  const baseProblems = plane.findings.filter((f) => f.severity === "error");
-  // A PR that only touches the control plane can repair a broken one; anything else waits for the repair.
+  // A PR that only touches the control plane can repair a broken one; anything else fails until the repair.
   const repairOnly = changes.files.length > 0 && changedControlPlane.length === changes.files.length;
   findings.push(...plane.findings.map((f) => ({ ...f, status: f.severity === "error" && repairOnly ? "existing" as const : "new" as const })));
 
-  // The control plane must be sound before anything is judged by it.
-  const judged = config && baseProblems.length === 0 ? await judgeChange(plane, config, changes, options) : undefined;
+  // An invalid config can be trusted for nothing, so nothing is judged by it. A broken schema, policy
+  // or exceptions file only takes itself out: its error fails the check, and every other file and rule
+  // is still judged and reported, so one bad file at the base does not hide the rest of the change.
+  const judged = config && !plane.configInvalid ? await judgeChange(plane, config, changes, options) : undefined;
   if (judged) findings.push(...judged.findings);
 
   findings.sort(compareFindings);

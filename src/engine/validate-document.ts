@@ -20,13 +20,24 @@ export async function validateDocument(
   for (const schema of schemas) {
     if (!schema.matches(path)) continue;
     if (schema.kind === "repo") {
-      // A schema that failed to compile is already a config error that fails the check.
       if (schema.validate) findings.push(...check(wholeDocument(path, doc), schema.validate, schema.path));
+      // A schema that failed to compile is a config error that fails the check; the file says so too,
+      // once, so nobody reads its silence as "valid".
+      else if (doc.index === 0) findings.push(unusableSchema(path, doc, schema.path, schema.problemAt));
       continue;
     }
     findings.push(...(await checkKubernetes(wholeDocument(path, doc), schema)));
   }
   return findings;
+}
+
+function unusableSchema(path: string, doc: ParsedDocument, schemaPath: string, configLine: number | undefined): DraftFinding {
+  const where = configLine !== undefined ? ` (see the config, line ${configLine})` : "";
+  return {
+    severity: "error", rule: "schema/unusable", source: "schema", path, document: doc.index, pointer: "",
+    line: doc.span.line, column: doc.span.column, endLine: doc.span.line, endColumn: doc.span.column,
+    message: `Not validated against ${schemaPath}: that schema is broken at the base commit${where}.`,
+  };
 }
 
 /** One Kubernetes object: a whole document, or one item of a `kind: List` (pointers under /items/N). */
