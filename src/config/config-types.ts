@@ -17,6 +17,14 @@ export interface SchemaRule {
   at: Span;
 }
 
+/** `- kind: acme.example.com/v1 Widget` with `schema: path`: custom resources of that kind are validated by the file. */
+export interface KindSchemaRule {
+  apiVersion: string;
+  kind: string;
+  schema: string;
+  at: Span;
+}
+
 export interface Approvers {
   count: number;
   users: string[];
@@ -50,6 +58,12 @@ export interface GitgateConfig {
    * as YAML 1.2. "1.1" or "1.2": every governed YAML file so, unless its `schemas` rule says otherwise.
    */
   yamlVersion: "auto" | "1.1" | "1.2";
+  /** `schemas` entries that name a schema file for one custom resource kind. */
+  schemaKinds: KindSchemaRule[];
+  /** `schemas` entries that name a catalog folder (`{group}/{kind}_{version}.json`). */
+  schemaCatalogs: { path: string; at: Span }[];
+  /** Files or folders holding CustomResourceDefinitions, read at the base; `at` says where each is written. */
+  crds: { path: string; at: Span }[];
   policies: {
     builtin: ("kubernetes" | "gitops")[];
     paths: string[];

@@ -1,11 +1,12 @@
 import type { GitgateConfig } from "./config-types.js";
 
-const sections: Record<string, keyof GitgateConfig> = {
+const sections: Record<string, keyof GitgateConfig | (keyof GitgateConfig)[]> = {
   files: "files",
   ignore: "ignore",
   fail_on: "failOn",
   kubernetes_version: "kubernetesVersion",
-  schemas: "schemas",
+  schemas: ["schemas", "schemaKinds", "schemaCatalogs"],
+  crds: "crds",
   policies: "policies",
   exceptions: "exceptions",
   approvals: "approvals",
@@ -22,8 +23,7 @@ const sections: Record<string, keyof GitgateConfig> = {
 export function extendConfig(inherited: GitgateConfig, own: GitgateConfig, ownKeys: readonly string[]): GitgateConfig {
   const merged: GitgateConfig = { ...inherited, ...(own.extends !== undefined ? { extends: own.extends } : {}) };
   for (const key of ownKeys) {
-    const section = sections[key];
-    if (section) (merged as unknown as Record<string, unknown>)[section] = own[section];
+    for (const section of [sections[key] ?? []].flat()) (merged as unknown as Record<string, unknown>)[section] = own[section];
   }
   return merged;
 }

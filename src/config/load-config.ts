@@ -35,7 +35,7 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
     if (problem) file.fail("config/glob", problem, pointer);
   }
   raw.schemas?.forEach((rule, i) => {
-    if (rule.schema !== "kubernetes" && !isInsideRepo(rule.schema)) {
+    if (rule.schema !== undefined && rule.schema !== "kubernetes" && !isInsideRepo(rule.schema)) {
       file.fail("config/invalid", `schema path "${rule.schema}" must be relative to the repository root, inside it`, joinPointer(["schemas", i, "schema"]));
     }
   });

@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { fileStart, type DraftFinding, type Span } from "../engine/finding.js";
 import type { CompileRego, PolicySet } from "../engine/policy/policy-types.js";
+import { CustomResourceSchemas, crdsInText, type CrdDocument } from "../engine/schema/crd-registry.js";
 import { createRepoSchemaCompiler, type ReadFile } from "../engine/schema/repo-schemas.js";
 import type { ValidateFunction } from "../engine/schema/schema-error.js";
+import { defaultParseLimits } from "../engine/parse/parse-limits.js";
 import { createMatcher } from "./check-globs.js";
 import { configPath as defaultConfigPath, type GitgateConfig } from "./config-types.js";
 import { extendConfig } from "./extend-config.js";
@@ -13,8 +15,9 @@ import { normalizeConfig } from "./normalize-config.js";
 import { confinedReader, controlPathProblem, RefusedPathError, type RepoReader } from "./repo-reader.js";
 
 export type ResolvedSchema =
-  | { kind: "kubernetes"; strict?: boolean; kubernetesVersion: string; matches: (path: string) => boolean }
-  | { kind: "repo"; path: string; matches: (path: string) => boolean; validate?: ValidateFunction };
+  | { kind: "kubernetes"; strict?: boolean; kubernetesVersion: string; matches: (path: string) => boolean; customResources?: CustomResourceSchemas }
+  /** Without `validate` the schema did not compile: `problemAt` is the config line that says why. */
+  | { kind: "repo"; path: string; matches: (path: string) => boolean; validate?: ValidateFunction; problemAt?: number };
 
 /** Everything a repository says about how it is governed, as read at one (base) commit. */
 export interface ControlPlane {
@@ -23,6 +26,12 @@ export interface ControlPlane {
   config?: GitgateConfig;
   /** True when the repository has no config and the built-in defaults apply. */
   defaulted: boolean;
+  /**
+   * True when the config itself cannot be trusted (it does not load, or names paths outside the
+   * repository): then nothing is judged. A broken schema, policy or exceptions file is not this: it
+   * fails the check with its own error while everything else is still judged.
+   */
+  configInvalid: boolean;
   /** Config errors and warnings, and schemas that could not be compiled. */
   findings: DraftFinding[];
   schemas: ResolvedSchema[];
@@ -72,9 +81,11 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
     : resolveConfig(text, configPath, options.inherited);
   const findings: DraftFinding[] = [...loaded.errors, ...loaded.warnings];
   const config = loaded.config;
+  let configInvalid = config === undefined;
   const plane = (schemas: ResolvedSchema[], policies: PolicySet = { modules: [], document: [], changeSet: [] }, exceptions: PolicyException[] = []): ControlPlane => ({
     configPath,
     ...(config ? { config } : {}),
+    configInvalid,
     defaulted: text === undefined && configRead.refused === undefined && options.inherited === undefined,
     findings,
     schemas,
@@ -87,15 +98,22 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
   const outside = pathProblems(config, configPath);
   if (outside.length > 0) {
     findings.push(...outside);
+    configInvalid = true;
     return plane([]);
   }
 
   const compile = createRepoSchemaCompiler(tracked);
+  const crds = await loadCrds(config, reader, tracked, configPath, findings);
+  const customResources = CustomResourceSchemas.create(tracked, {
+    kinds: config.schemaKinds,
+    catalogs: config.schemaCatalogs.map((c) => c.path),
+    crds,
+  });
   const schemas: ResolvedSchema[] = [];
   for (const rule of config.schemas) {
     const matches = createMatcher(rule.files);
     if (rule.schema === "kubernetes") {
-      schemas.push({ kind: "kubernetes", ...(rule.strict !== undefined ? { strict: rule.strict } : {}), kubernetesVersion: config.kubernetesVersion, matches });
+      schemas.push({ kind: "kubernetes", ...(rule.strict !== undefined ? { strict: rule.strict } : {}), kubernetesVersion: config.kubernetesVersion, matches, customResources });
       continue;
     }
     const compiled = await compile(rule.schema);
@@ -105,7 +123,7 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
         message: `Schema ${rule.schema} cannot be used, so files matching it cannot be validated: ${compiled.problem}`,
       });
     }
-    schemas.push({ kind: "repo", path: rule.schema, matches, ...(compiled.ok ? { validate: compiled.validate } : {}) });
+    schemas.push({ kind: "repo", path: rule.schema, matches, ...(compiled.ok ? { validate: compiled.validate } : { problemAt: rule.at.line }) });
   }
   const atConfig = (at: Span, message: string): DraftFinding => ({ severity: "error", rule: "config/path", source: "config", path: configPath, ...at, message });
   const loadedPolicies = await refusing(() => loadPolicies(config, { read: tracked, list: reader.list }, options.compileRego, configPath));
@@ -118,6 +136,32 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
   const exceptions = exceptionsText === undefined ? { exceptions: [], findings: [] } : loadExceptions(config.exceptions, exceptionsText);
   findings.push(...exceptions.findings);
   return plane(schemas, policies.set, exceptions.exceptions);
+}
+
+/**
+ * The CustomResourceDefinitions in the files and folders `crds:` names, read at the base. A path that
+ * holds no YAML or JSON file is a typo or a moved folder: the custom resources would silently lose
+ * their schemas, so it fails the check on its config line, like an empty policy path.
+ */
+async function loadCrds(config: GitgateConfig, reader: RepoReader, read: ReadFile, configPath: string, findings: DraftFinding[]): Promise<CrdDocument[]> {
+  const crds: CrdDocument[] = [];
+  for (const { path, at } of config.crds) {
+    const listed = await refusing(() => reader.list(path));
+    const files = (listed.value ?? []).filter((file) => /\.(ya?ml|json)$/i.test(file));
+    if (listed.refused || files.length === 0) {
+      findings.push({
+        severity: "error", rule: "config/crd-path", source: "config", path: configPath, ...at,
+        message: listed.refused ? `crds: ${listed.refused.message}` : `crds: "${path}" holds no YAML or JSON files at the base commit, so its CustomResourceDefinitions cannot be used: fix the path or remove it`,
+      });
+      continue;
+    }
+    for (const file of files) {
+      const text = await refusing(() => read(file));
+      if (text.refused) findings.push({ severity: "error", rule: "config/crd-path", source: "config", path: configPath, ...at, message: `crds: ${text.refused.message}` });
+      else if (text.value !== undefined) crds.push(...crdsInText(file, text.value, { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes }));
+    }
+  }
+  return crds;
 }
 
 /** Runs a read, turning a refused path (outside the repository, a link) into a value instead of a throw. */
@@ -139,6 +183,9 @@ function pathProblems(config: GitgateConfig, configPath: string): DraftFinding[]
     ...config.schemas.filter((rule) => rule.schema !== "kubernetes").map((rule): [string, string, Span] => ["schema", rule.schema, rule.at]),
     ...config.policies.paths.map((path): [string, string, Span] => ["policies.paths", path, config.policies.at]),
     ...config.policies.data.map((path, i): [string, string, Span] => ["policies.data", path, config.policies.dataAt[i] ?? config.policies.at]),
+    ...config.schemaKinds.map((rule): [string, string, Span] => ["schema", rule.schema, rule.at]),
+    ...config.schemaCatalogs.map((catalog): [string, string, Span] => ["catalog", catalog.path, catalog.at]),
+    ...config.crds.map((crd): [string, string, Span] => ["crds", crd.path, crd.at]),
     ["exceptions", config.exceptions, config.exceptionsAt ?? fileStart],
   ];
   return named.flatMap(([field, path, at]) => {
@@ -156,8 +203,9 @@ function isControlPlanePath(
   if (path === configPath || Object.hasOwn(digests, path)) return true;
   if (!config) return false;
   if (path === config.exceptions) return true;
-  if (config.schemas.some((rule) => rule.schema === path)) return true;
-  return [...config.policies.paths, ...config.policies.data].some((dir) => path === dir || path.startsWith(dir.replace(/\/*$/, "/")));
+  if (config.schemas.some((rule) => rule.schema === path) || config.schemaKinds.some((rule) => rule.schema === path)) return true;
+  const folders = [...config.policies.paths, ...config.policies.data, ...config.crds.map((c) => c.path), ...config.schemaCatalogs.map((c) => c.path)];
+  return folders.some((dir) => path === dir || path.startsWith(dir.replace(/\/*$/, "/")));
 }
 
 /** The repository's config, or the inherited one, or both merged, or the built-in defaults. */

@@ -120,6 +120,9 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
     });
     return { set, findings };
   }
+  // Policies that expect data they cannot have would judge wrongly: with broken data the repository's
+  // policies are skipped (the data errors fail the check), the built-in packs still run.
+  if (data.findings.some((f) => f.severity === "error")) return { set, findings };
   await add(files, documentPackages, withChangeSet, [...v0Files], data.data);
   return { set, findings };
 }

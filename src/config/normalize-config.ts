@@ -14,6 +14,12 @@ interface RawApprovers {
   teams?: string[];
 }
 
+/** One `schemas` entry: files to a schema, a custom resource kind to a schema file, or a catalog folder. */
+export type RawSchemaRule =
+  | { files: OneOrMany; schema: string; strict?: boolean; yaml_version?: RawYamlVersion; kind?: never; catalog?: never }
+  | { kind: string; schema: string; files?: never; catalog?: never }
+  | { catalog: string; files?: never; schema?: never; kind?: never };
+
 /** The config exactly as its JSON Schema allows it to be written. */
 export interface RawConfig {
   _extends?: string;
@@ -22,7 +28,8 @@ export interface RawConfig {
   ignore?: OneOrMany;
   fail_on?: "new" | "all";
   kubernetes_version?: string;
-  schemas?: { files: OneOrMany; schema: string; strict?: boolean; yaml_version?: RawYamlVersion }[];
+  schemas?: RawSchemaRule[];
+  crds?: OneOrMany;
   yaml_version?: "auto" | RawYamlVersion;
   policies?: {
     builtin?: ("kubernetes" | "gitops")[];
@@ -65,6 +72,9 @@ const approvers = (raw: RawApprovers | undefined, count: number) => ({
 /** A `policies.paths` entry is a path, or `{path, rego_version}`. */
 export const policyPathOf = (entry: string | { path: string }): string => (typeof entry === "string" ? entry : entry.path);
 
+const at = (doc: ParsedDocument | undefined, ...segments: (string | number)[]) =>
+  doc ? doc.locate(joinPointer(segments)) : { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
 /** Applies defaults and renames to camelCase: after this, code sees one shape. */
 export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateConfig {
   return {
@@ -74,15 +84,22 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
     ignore: many(raw.ignore),
     failOn: raw.fail_on ?? "new",
     kubernetesVersion: raw.kubernetes_version ?? newestKubernetesVersion,
-    schemas: (raw.schemas ?? []).map((rule, i) => ({
+    schemas: (raw.schemas ?? []).flatMap((rule, i) => rule.files === undefined ? [] : [{
       files: many(rule.files),
       schema: rule.schema,
       // Unset differs from false: unset closes the built-in schemas to unknown fields (see SchemaRule).
       ...(rule.strict !== undefined ? { strict: rule.strict } : {}),
       ...(rule.yaml_version !== undefined ? { yamlVersion: yamlVersionOf(rule.yaml_version) } : {}),
-      at: doc ? doc.locate(joinPointer(["schemas", i, "schema"])) : { line: 1, column: 1, endLine: 1, endColumn: 1 },
-    })),
+      at: at(doc, "schemas", i, "schema"),
+    }]),
     yamlVersion: raw.yaml_version === undefined || raw.yaml_version === "auto" ? "auto" : yamlVersionOf(raw.yaml_version),
+    schemaKinds: (raw.schemas ?? []).flatMap((rule, i) => {
+      if (rule.kind === undefined) return [];
+      const [apiVersion, kind] = rule.kind.trim().split(/\s+/) as [string, string];
+      return [{ apiVersion, kind, schema: rule.schema, at: at(doc, "schemas", i, "schema") }];
+    }),
+    schemaCatalogs: (raw.schemas ?? []).flatMap((rule, i) => rule.catalog === undefined ? [] : [{ path: rule.catalog, at: at(doc, "schemas", i, "catalog") }]),
+    crds: many(raw.crds).map((path, i) => ({ path, at: typeof raw.crds === "string" ? at(doc, "crds") : at(doc, "crds", i) })),
     policies: {
       builtin: raw.policies?.builtin ?? [],
       paths: (raw.policies?.paths ?? []).map(policyPathOf),

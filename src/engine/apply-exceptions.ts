@@ -18,8 +18,8 @@ export interface ExceptionTerms {
 /**
  * Applies the exceptions file: each active exception waives the findings of its rule in the files or
  * the object it names, and nothing else. Waived findings stay visible as notices with owner and expiry.
- * An expired exception waives nothing and is itself an error, so someone renews it or fixes the cause;
- * so is one that runs further ahead than the config allows, so a waiver cannot be made permanent.
+ * An expired exception waives nothing and is one warning naming its owner; one that runs further ahead
+ * than the config allows waives nothing and is an error, so a waiver cannot be made permanent.
  */
 export function applyExceptions(
   findings: readonly Finding[],
@@ -34,7 +34,12 @@ export function applyExceptions(
   const problems: Finding[] = exceptions.flatMap((e): Finding[] => {
     const at = { severity: "error", source: "config", status: "new", path: e.path, ...e.expiresAt } as const;
     if (e.expires < today) {
-      return [{ ...at, rule: "exceptions/expired", message: `Exception for ${e.rule} (owner ${e.owner}) expired on ${e.expires}: renew it or fix what it waived.` }];
+      // A warning, not an error: the findings it waived come back as what they are (new or existing),
+      // so the expiry fails the changes that touch them and not every unrelated PR, hotfixes included.
+      return [{
+        ...at, severity: "warning", rule: "exceptions/expired",
+        message: `Exception for ${e.rule} (owner ${e.owner}) expired on ${e.expires}: it waives nothing any more; renew it or fix what it waived.`,
+      }];
     }
     if (e.expires > latest) {
       return [{

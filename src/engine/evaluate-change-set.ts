@@ -3,6 +3,8 @@ import type { ControlPlane } from "../config/load-control-plane.js";
 import type { ChangeSet, FileChange } from "./change-set.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
 import { judgeChange } from "./judge-change.js";
+import { defaultParseLimits } from "./parse/parse-limits.js";
+import { crdsInText } from "./schema/crd-registry.js";
 import type { ChangeSetInput } from "./policy/change-set-policies.js";
 import { conclude, emptyDiff, summarize, titleOf, type Report } from "./report.js";
 import { sanitizeReport } from "./secrets/sanitize-report.js";
@@ -30,13 +32,14 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   if (!options.snapshot) findings.push(...headConfigFindings(changes.files, plane.configPath));
 
   const config = plane.config;
-  const baseProblems = plane.findings.filter((f) => f.severity === "error");
-  // A PR that only touches the control plane can repair a broken one; anything else waits for the repair.
+  // A PR that only touches the control plane can repair a broken one; anything else fails until the repair.
   const repairOnly = changes.files.length > 0 && changedControlPlane.length === changes.files.length;
   findings.push(...plane.findings.map((f) => ({ ...f, status: f.severity === "error" && repairOnly ? "existing" as const : "new" as const })));
 
-  // The control plane must be sound before anything is judged by it.
-  const judged = config && baseProblems.length === 0 ? await judgeChange(plane, config, changes, options) : undefined;
+  // An invalid config can be trusted for nothing, so nothing is judged by it. A broken schema, policy
+  // or exceptions file only takes itself out: its error fails the check, and every other file and rule
+  // is still judged and reported, so one bad file at the base does not hide the rest of the change.
+  const judged = config && !plane.configInvalid ? await judgeChange(withChangeCrds(plane, changes, config.limits.maxFileBytes), config, changes, options) : undefined;
   if (judged) findings.push(...judged.findings);
 
   findings.sort(compareFindings);
@@ -61,6 +64,25 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       changed: changedControlPlane.map((f) => f.path),
     },
   }, judged?.secrets ?? new SecretSet());
+}
+
+/**
+ * The CRDs in the base versions of the change's own files join the control plane's: they are base
+ * content, so the base still decides the rules, and a change to a custom resource next to its CRD is
+ * validated without a `crds:` entry. CRDs the change adds or edits only apply after merge; a custom
+ * resource whose only CRD is new says so. Only files that mention the kind are parsed for this.
+ */
+function withChangeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBytes: number): ControlPlane {
+  if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return plane;
+  const limits = { ...defaultParseLimits, maxFileBytes };
+  const crdsOf = (content: FileChange["before"]) => (content?.kind === "text" ? (path: string) => crdsInText(path, content.text, limits) : () => []);
+  const base = changes.files.flatMap((f) => crdsOf(f.before)(f.previousPath ?? f.path));
+  const head = changes.files.flatMap((f) => (f.status === "removed" ? [] : crdsOf(f.after)(f.path)));
+  if (base.length === 0 && head.length === 0) return plane;
+  return {
+    ...plane,
+    schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(base, head) } : s)),
+  };
 }
 
 function controlPlaneNotices(changed: readonly FileChange[], configPath: string): Finding[] {

@@ -4,6 +4,8 @@ import { joinPointer, type Target } from "./parse/locate.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
 import { apiVersionVerdict } from "./schema/api-deprecations.js";
 import { closestName } from "./schema/closest-name.js";
+import type { CustomResourceLookup } from "./schema/crd-registry.js";
+import { crdUnknownFields } from "./schema/crd-structural.js";
 import { hasKubernetesKind, kubernetesValidator } from "./schema/kubernetes-validators.js";
 import { describeSchemaError, fieldName, simplifyErrors, type SchemaError, type ValidateFunction } from "./schema/schema-error.js";
 import { validateStrictly } from "./schema/unknown-fields.js";
@@ -28,13 +30,24 @@ export async function validateDocument(
   for (const schema of schemas) {
     if (!schema.matches(path)) continue;
     if (schema.kind === "repo") {
-      // A schema that failed to compile is already a config error that fails the check.
       if (schema.validate) findings.push(...check(wholeDocument(path, doc, mode), schema.validate, schema.path));
+      // A schema that failed to compile is a config error that fails the check; the file says so too,
+      // once, so nobody reads its silence as "valid".
+      else if (doc.index === 0) findings.push(unusableSchema(path, doc, schema.path, schema.problemAt));
       continue;
     }
     findings.push(...(await checkKubernetes(wholeDocument(path, doc, mode), schema)));
   }
   return findings;
+}
+
+function unusableSchema(path: string, doc: ParsedDocument, schemaPath: string, configLine: number | undefined): DraftFinding {
+  const where = configLine !== undefined ? ` (see the config, line ${configLine})` : "";
+  return {
+    severity: "error", rule: "schema/unusable", source: "schema", path, document: doc.index, pointer: "",
+    line: doc.span.line, column: doc.span.column, endLine: doc.span.line, endColumn: doc.span.column,
+    message: `Not validated against ${schemaPath}: that schema is broken at the base commit${where}.`,
+  };
 }
 
 /** One Kubernetes object: a whole document, or one item of a `kind: List` (pointers under /items/N). */
@@ -88,12 +101,17 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   const findings = verdict ? [finding(verdict.severity, verdict.rule, "/apiVersion", verdict.message)] : [];
   // The API server rejects a removed version outright: its old schema's opinion would only add noise.
   if (verdict?.removed) return findings;
-  if (!hasKubernetesKind(apiVersion, kind)) {
+  const builtIn = hasKubernetesKind(apiVersion, kind);
+  const custom = await schema.customResources?.lookup(apiVersion, kind, builtIn);
+  if (custom && !("pendingIn" in custom)) return [...findings, ...checkCustomResource(object, custom, schema.strict, finding)];
+  if (!builtIn) {
+    // The base decides the rules: a CRD this change adds applies to the changes after it is merged.
+    const pending = custom ? ` (its CustomResourceDefinition in ${custom.pendingIn} is added by this change and applies once merged)` : "";
     return [...findings, finding(
       schema.strict === true ? "error" : "notice",
       "schema/unknown-kind",
       "/kind",
-      `No built-in schema for ${apiVersion} ${kind}: ${schema.strict === true ? "not allowed with strict" : "not validated"}.`,
+      `No built-in schema for ${apiVersion} ${kind}${pending}: ${schema.strict === true ? "not allowed with strict" : "not validated"}.`,
     )];
   }
   const validate = await kubernetesValidator(apiVersion, kind)!;
@@ -104,6 +122,26 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   // Strategic-merge directives ($patch, $setElementOrder/…, $retainKeys) are fields of a patch, not of the object.
   const unknown = object.mode === "patch" ? strict.unknown.filter((field) => !field.key.startsWith("$")) : strict.unknown;
   for (const field of unknown) findings.push(unknownField(finding, object.base, field.pointer, field.key, field.known, schemaName));
+  return findings;
+}
+
+type Report = (severity: DraftFinding["severity"], rule: string, pointer: string, message: string, target?: Target) => DraftFinding;
+
+/** A custom resource, judged by its CRD's schema (unknown fields as the API server prunes them) or a schema file. */
+function checkCustomResource(object: ObjectAt, custom: Exclude<CustomResourceLookup, { pendingIn: string }>, strict: boolean | undefined, finding: Report): DraftFinding[] {
+  if ("unserved" in custom) {
+    const { crd, path, served } = custom.unserved;
+    return [finding("error", "schema/unserved-version", "/apiVersion",
+      `CRD ${crd} (${path}) does not serve this version: it serves ${served.length > 0 ? served.join(", ") : "none"}.`)];
+  }
+  const { schema } = custom;
+  if (!schema.validate) {
+    return [finding("error", "schema/unusable", "/kind", `Not validated: the schema for ${schema.name} cannot be used: ${schema.problem ?? "unknown problem"}`)];
+  }
+  const findings = check(object, schema.validate, schema.name);
+  if (schema.structural && strict !== false) {
+    for (const field of crdUnknownFields(schema.structural, object.value)) findings.push(unknownField(finding, object.base, field.pointer, field.key, field.known, schema.name));
+  }
   return findings;
 }
 

@@ -55,7 +55,8 @@ async function prefetchControlPlane(host: Required<Pick<EvaluationHost, "prefetc
   }));
   const config = text !== undefined ? loadConfig(text, configPath).config : inherited;
   if (!config) return;
-  const schemaFiles = config.schemas.map((s) => s.schema).filter((s) => s !== "kubernetes");
+  const schemaFiles = [...config.schemas, ...config.schemaKinds].map((s) => s.schema).filter((s) => s !== "kubernetes");
   const folders = [...new Set(schemaFiles.map((s) => posix.dirname(s)).filter((d) => d !== "."))];
-  await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths, ...config.policies.data]);
+  // CRD folders are read whole; a catalog is not prefetched: it can hold thousands of files, of which a change uses a few.
+  await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths, ...config.policies.data, ...config.crds.map((c) => c.path)]);
 }

@@ -62,20 +62,20 @@ describe("exceptions", () => {
   });
   afterAll(() => repo.remove());
 
-  it("waives only the matches an exception names, keeps them visible, and fails on expired ones", async () => {
+  it("waives only the matches an exception names, keeps them visible, and an expired one stops waiving", async () => {
     const { status, report } = await checkJson(repo.dir, "pr");
     expect(report.findings.map(brief)).toEqual([
-      "error exceptions/expired .github/gitgate-exceptions.yml:11:14 new",
       "error k8s/image-tag k8s/tools/debug.yaml:16:18 new",
       "error k8s/probes k8s/web.yaml:15:11 new",
       "error k8s/probes k8s/web.yaml:15:11 new",
+      "warning exceptions/expired .github/gitgate-exceptions.yml:11:14 new",
       "notice k8s/probes k8s/legacy.yaml:15:11 new",
       "notice k8s/probes k8s/legacy.yaml:15:11 new",
     ]);
     const waived = report.findings.find((f) => f.severity === "notice")!;
     expect(waived.waiver).toEqual({ owner: "@acme/reporting", expires: soon, reason: "No health endpoint until the rewrite" });
     expect(waived.message).toBe(`container "app" has no livenessProbe: rollouts cannot tell a broken version from a working one (waived until ${soon} by @acme/reporting: No health endpoint until the rewrite)`);
-    expect(report.findings[0]!.message).toBe("Exception for k8s/image-tag (owner @acme/platform) expired on 2000-01-01: renew it or fix what it waived.");
+    expect(report.findings[3]!.message).toBe("Exception for k8s/image-tag (owner @acme/platform) expired on 2000-01-01: it waives nothing any more; renew it or fix what it waived.");
     expect(status).toBe(1);
   });
 
@@ -147,6 +147,10 @@ describe("exception hygiene", () => {
         'error exceptions/invalid .github/gitgate-exceptions.yml:11:14 new expires "2026-02-31" is not a calendar date (YYYY-MM-DD)',
         'error exceptions/too-broad .github/gitgate-exceptions.yml:13:30 new glob "**" waives k8s/privileged across the whole repository: name the folders or files it is for, or set allow_broad: true on this exception if that is really meant',
         'error exceptions/too-broad .github/gitgate-exceptions.yml:18:12 new glob "*/**" waives k8s/privileged across the whole repository: name the folders or files it is for, or set allow_broad: true on this exception if that is really meant',
+        // A broken exceptions file waives nothing, and everything else is still judged.
+        "error k8s/host-namespaces k8s/web.yaml:14:20 new pod sets hostNetwork: it shares the node's namespace",
+        'error k8s/probes k8s/web.yaml:16:11 new container "app" has no livenessProbe: rollouts cannot tell a broken version from a working one',
+        'error k8s/probes k8s/web.yaml:16:11 new container "app" has no readinessProbe: rollouts cannot tell a broken version from a working one',
       ]);
       expect(status).toBe(2);
     } finally {

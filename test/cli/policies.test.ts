@@ -143,6 +143,10 @@ spec:
       const { status, report } = await checkJson(moved.dir, "pr");
       expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
         'error config/policy-path .github/gitgate.yml:5:7 new policies.paths: "polcy/" holds no .rego files at the base commit, so its policies cannot run: fix the path or remove it',
+        // The policies that do exist still run.
+        "error main/deny k8s/web.yaml:1:1 new Containers must not run as root",
+        "error main/deny_app_label k8s/web.yaml:1:1 new Containers must provide app label for pod selectors",
+        "warning main/warn k8s/web.yaml:6:13 new replicas should be at least 2",
       ]);
       expect(status).toBe(2);
     } finally {

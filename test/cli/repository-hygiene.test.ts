@@ -92,7 +92,13 @@ describe("gitgate check: the control plane stays inside the repository", () => {
       await branchWithLinks(repo, "linked", "main", { symlinks: { ".github/gitgate-exceptions.yml": "../waivers/exc.yml" } });
       await repo.branch("pr", "linked", { "k8s/bad.yaml": badConfigMap });
       const { status, report } = await checkJson(repo.dir, "pr", ["--base", "linked"]);
-      expect(report.findings.map(brief)).toEqual(["error config/path .github/gitgate.yml:1:1 new"]);
+      // The refused file waives nothing; everything else is still judged (a broken control-plane file
+      // fails the check with its own error without hiding the change's findings).
+      expect(report.findings.map(brief)).toEqual([
+        "error config/path .github/gitgate.yml:1:1 new",
+        "error schema/type k8s/bad.yaml:6:6 new",
+        "warning yaml/yaml11-boolean k8s/bad.yaml:6:3 new",
+      ]);
       expect(report.findings[0]!.message).toBe("Exceptions cannot be loaded: .github/gitgate-exceptions.yml is a symbolic link: Gitgate does not follow links in the control plane, commit the file itself");
       expect(status).toBe(2);
     } finally {
@@ -106,7 +112,7 @@ describe("gitgate check: the control plane stays inside the repository", () => {
       await branchWithLinks(repo, "linked", "main", { symlinks: { "schemas/app.json": "../real/app.json" } });
       await repo.branch("pr", "linked", { "k8s/a.yaml": "a: 1\n" });
       const { report } = await checkJson(repo.dir, "pr", ["--base", "linked"]);
-      expect(report.findings.map(brief)).toEqual(["error config/schema .github/gitgate.yml:4:13 new"]);
+      expect(report.findings.map(brief)).toEqual(["error config/schema .github/gitgate.yml:4:13 new", "error schema/unusable k8s/a.yaml:1:1 new"]);
       expect(report.findings[0]!.message).toContain("schemas/app.json is a symbolic link");
     } finally {
       await repo.remove();

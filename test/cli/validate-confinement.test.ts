@@ -88,15 +88,16 @@ describe("gitgate validate never reads outside the repository or through a link"
     try {
       await symlink(join(outside, "exc.yml"), join(linked.dir, ".github/gitgate-exceptions.yml"));
       const run = await validate(linked.dir);
-      expect(run.report!.findings.map(brief)).toEqual(["error config/path .github/gitgate.yml:1:1"]);
-      expect(run.report!.findings[0]!.message).toContain(".github/gitgate-exceptions.yml is a symbolic link");
+      // The refused exceptions file waives nothing; everything else is still judged.
+      expect(run.report!.findings.map(brief)).toEqual(["error file/symlink .github/gitgate-exceptions.yml:1:1", "error config/path .github/gitgate.yml:1:1", "error schema/type k8s/bad.yaml:6:6", "warning yaml/yaml11-boolean k8s/bad.yaml:6:3"]);
+      expect(run.report!.findings[1]!.message).toContain(".github/gitgate-exceptions.yml is a symbolic link");
       expect(run.status).toBe(2);
 
       await writeFile(join(linked.dir, ".github/gitgate.yml"), "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: schemas/any.json\n");
       await symlink(join(outside, "schemas"), join(linked.dir, "schemas"));
       await rm(join(linked.dir, ".github/gitgate-exceptions.yml"));
       const schema = await validate(linked.dir);
-      expect(schema.report!.findings.map(brief)).toEqual(["error config/schema .github/gitgate.yml:4:13"]);
+      expect(schema.report!.findings.map(brief)).toEqual(["error config/schema .github/gitgate.yml:4:13", "error schema/unusable k8s/bad.yaml:1:1", "error file/symlink schemas:1:1", "warning yaml/yaml11-boolean k8s/bad.yaml:6:3"]);
       expect(schema.report!.findings[0]!.message).toContain("schemas/any.json is a symbolic link");
 
       await rm(join(linked.dir, "schemas"));

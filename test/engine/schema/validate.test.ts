@@ -118,13 +118,14 @@ describe("repository schemas", () => {
     const missing = await evaluate({ ".github/gitgate.yml": config("schemas/nope.json") }, { "apps/web/values.yaml": "a: 1\n" });
     expect(missing.findings.map(brief)).toEqual([
       "error config/schema .github/gitgate.yml:4:13 Schema schemas/nope.json cannot be used, so files matching it cannot be validated: schema file schemas/nope.json does not exist at the base commit",
+      "error schema/unusable apps/web/values.yaml:1:1 Not validated against schemas/nope.json: that schema is broken at the base commit (see the config, line 4).",
     ]);
     expect(missing.conclusion).toBe("failure");
     const invalid = await evaluate(
       { ".github/gitgate.yml": config("s.json"), "s.json": '{"type": "strnig"}' },
       { "apps/web/values.yaml": "a: 1\n" },
     );
-    expect(invalid.findings.map((f) => `${f.rule} ${f.line}:${f.column}`)).toEqual(["config/schema 4:13"]);
+    expect(invalid.findings.map((f) => `${f.rule} ${f.line}:${f.column}`)).toEqual(["config/schema 4:13", "schema/unusable 1:1"]);
     expect(invalid.findings[0]!.message).toContain("schema is invalid");
     const draft4 = await evaluate(
       { ".github/gitgate.yml": config("s.json"), "s.json": '{"$schema": "http://json-schema.org/draft-04/schema#"}' },
@@ -173,7 +174,7 @@ describe("repository schema patterns", () => {
         { ".github/gitgate.yml": config, "s.json": schema({ properties: { name: { type: "string", pattern } } }) },
         { "apps/web/values.yaml": "name: admin\n" },
       );
-      expect(report.findings.map((f) => `${f.rule} ${f.path}:${f.line}:${f.column}`)).toEqual(["config/schema .github/gitgate.yml:4:13"]);
+      expect(report.findings.map((f) => `${f.rule} ${f.path}:${f.line}:${f.column}`)).toEqual(["config/schema .github/gitgate.yml:4:13", "schema/unusable apps/web/values.yaml:1:1"]);
       expect(report.findings[0]!.message).toContain("cannot be run in linear time");
       expect(report.conclusion).toBe("failure");
     }

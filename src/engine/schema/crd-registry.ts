@@ -1,0 +1,196 @@
+import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { parseFile } from "../parse/parse-file.js";
+import { defaultParseLimits, type ParseLimits } from "../parse/parse-limits.js";
+import { structuralToJsonSchema, type StructuralSchema } from "./crd-structural.js";
+import { linearRegExpOptions } from "./linear-regexp.js";
+import { createRepoSchemaCompiler, type CompiledSchema, type ReadFile } from "./repo-schemas.js";
+import type { ValidateFunction } from "./schema-error.js";
+
+// ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+/** The schema a custom resource is judged by, or why it cannot be. */
+export interface CustomResourceSchema {
+  /** How findings name it, e.g. "acme.example.com/v1 Widget, CRD widgets.acme.example.com in crds/widget.yaml". */
+  name: string;
+  validate?: ValidateFunction;
+  /** Set when the schema cannot be used (does not compile, a pattern that needs backtracking, …). */
+  problem?: string;
+  /** A CRD's structural schema: unknown fields are found from it, as the API server prunes them. */
+  structural?: StructuralSchema;
+}
+
+export type CustomResourceLookup =
+  | { schema: CustomResourceSchema }
+  /** The group and kind are defined, but not served at this version. */
+  | { unserved: { crd: string; path: string; served: string[] } }
+  /** No schema at the base, but the change itself adds a CRD for it. */
+  | { pendingIn: string };
+
+/** A schema file named for one apiVersion and kind by the config (`schemas: - kind: … schema: …`). */
+export interface KindSchema {
+  apiVersion: string;
+  kind: string;
+  schema: string;
+}
+
+interface CrdVersion {
+  crd: string;
+  path: string;
+  schema: unknown;
+}
+
+/** One CustomResourceDefinition document, where it was found. */
+export interface CrdDocument {
+  path: string;
+  value: unknown;
+}
+
+/**
+ * The schemas of custom resources, all read at the base commit: schema files mapped to a kind, the
+ * served versions of the repository's CustomResourceDefinitions, and catalogs laid out
+ * `{group}/{kind}_{version}.json` (lower-case kind, as kubeconform's CRDs-catalog). Looked up in that
+ * order; CRD schemas are compiled on first use, catalog files read on first use, so a large catalog
+ * or a file of many CRDs costs only the kinds a change holds.
+ */
+export class CustomResourceSchemas {
+  private readonly compiled = new Map<string, Promise<CustomResourceSchema>>();
+
+  private constructor(
+    private readonly kinds: ReadonlyMap<string, string>,
+    private readonly versions: ReadonlyMap<string, CrdVersion>,
+    private readonly groupKinds: ReadonlyMap<string, { crd: string; path: string; served: string[] }>,
+    private readonly catalogs: readonly string[],
+    private readonly read: ReadFile,
+    private readonly compileFile: (path: string) => Promise<CompiledSchema>,
+    private readonly ajv: Ajv,
+    private readonly pending: ReadonlyMap<string, string>,
+  ) {}
+
+  static create(read: ReadFile, options: { kinds?: readonly KindSchema[]; crds?: readonly CrdDocument[]; catalogs?: readonly string[] } = {}): CustomResourceSchemas {
+    // Files are read once whether a catalog lookup asks for them or the compiler does.
+    const texts = new Map<string, Promise<string | undefined>>();
+    const once: ReadFile = (path) => {
+      let text = texts.get(path);
+      if (!text) texts.set(path, (text = read(path)));
+      return text;
+    };
+    // The same ajv setup as repository schemas: untrusted patterns on the linear-time engine.
+    const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateSchema: true, ...linearRegExpOptions });
+    addFormats(ajv);
+    const registry = new CustomResourceSchemas(
+      new Map((options.kinds ?? []).map((k) => [`${k.apiVersion} ${k.kind}`, k.schema])), new Map(), new Map(),
+      (options.catalogs ?? []).map((c) => c.replace(/\/*$/, "")), once, createRepoSchemaCompiler(once), ajv, new Map(),
+    );
+    return registry.withCrds(options.crds ?? []);
+  }
+
+  /** This registry plus more CRDs (the base versions of a change's files); the ones it has win. */
+  withCrds(crds: readonly CrdDocument[], pending: readonly CrdDocument[] = []): CustomResourceSchemas {
+    const versions = new Map(this.versions);
+    const groupKinds = new Map(this.groupKinds);
+    for (const doc of crds) addCrd(doc, versions, groupKinds);
+    const pendingKinds = new Map(this.pending);
+    for (const doc of pending) {
+      const found = new Map<string, CrdVersion>();
+      addCrd(doc, found, new Map());
+      for (const key of found.keys()) if (!versions.has(key) && !pendingKinds.has(key)) pendingKinds.set(key, doc.path);
+    }
+    return new CustomResourceSchemas(this.kinds, versions, groupKinds, this.catalogs, this.read, this.compileFile, this.ajv, pendingKinds);
+  }
+
+  async lookup(apiVersion: string, kind: string, builtIn: boolean): Promise<CustomResourceLookup | undefined> {
+    const named = this.kinds.get(`${apiVersion} ${kind}`);
+    if (named !== undefined) return { schema: await this.fromFile(`${apiVersion} ${kind}`, named, `${apiVersion} ${kind}, ${named}`) };
+    const key = `${apiVersion}/${kind}`;
+    const version = this.versions.get(key);
+    if (version) return { schema: await this.fromCrd(key, version, `${apiVersion} ${kind}, CRD ${version.crd} in ${version.path}`) };
+    const slash = apiVersion.indexOf("/");
+    const group = slash > 0 ? apiVersion.slice(0, slash) : "";
+    const defined = this.groupKinds.get(`${group}/${kind}`);
+    if (defined) return { unserved: defined };
+    // A kind Gitgate has a built-in schema for is judged by it unless the repository defines it itself.
+    if (builtIn) return undefined;
+    if (group !== "" && isPathSegment(group) && isPathSegment(kind)) {
+      for (const catalog of this.catalogs) {
+        const path = `${catalog}/${group}/${kind.toLowerCase()}_${apiVersion.slice(slash + 1)}.json`;
+        if ((await this.read(path)) !== undefined) return { schema: await this.fromFile(path, path, `${apiVersion} ${kind}, ${path}`) };
+      }
+    }
+    const pendingIn = this.pending.get(key);
+    return pendingIn !== undefined ? { pendingIn } : undefined;
+  }
+
+  private fromFile(key: string, path: string, name: string): Promise<CustomResourceSchema> {
+    return this.memo(`file:${key}`, async () => {
+      const compiled = await this.compileFile(path);
+      return compiled.ok ? { name, validate: compiled.validate } : { name, problem: compiled.problem };
+    });
+  }
+
+  private fromCrd(key: string, version: CrdVersion, name: string): Promise<CustomResourceSchema> {
+    return this.memo(`crd:${key}:${version.path}`, async () => {
+      if (version.schema === null || typeof version.schema !== "object" || Array.isArray(version.schema)) {
+        return { name, problem: "this version has no schema.openAPIV3Schema" };
+      }
+      try {
+        const validate = this.ajv.compile(structuralToJsonSchema(version.schema)) as ValidateFunction;
+        return { name, validate, structural: version.schema as StructuralSchema };
+      } catch (error) {
+        return { name, problem: (error as Error).message };
+      }
+    });
+  }
+
+  private memo(key: string, make: () => Promise<CustomResourceSchema>): Promise<CustomResourceSchema> {
+    let result = this.compiled.get(key);
+    if (!result) this.compiled.set(key, (result = make()));
+    return result;
+  }
+}
+
+/** A group or kind that can name a catalog file: no separators, no `..`, nothing a path would reinterpret. */
+function isPathSegment(value: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(value) && !value.includes("..");
+}
+
+function addCrd(doc: CrdDocument, versions: Map<string, CrdVersion>, groupKinds: Map<string, { crd: string; path: string; served: string[] }>): void {
+  const value = doc.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: { group?: unknown; names?: { kind?: unknown }; versions?: unknown } } | null;
+  if (!isCrd(value)) return;
+  const group = value!.spec?.group;
+  const kind = value!.spec?.names?.kind;
+  if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(value!.spec?.versions)) return;
+  const crd = typeof value!.metadata?.name === "string" ? value!.metadata.name : `${kind} in ${group}`;
+  if (groupKinds.has(`${group}/${kind}`)) return;
+  const served: string[] = [];
+  for (const version of value!.spec.versions as unknown[]) {
+    const v = version as { name?: unknown; served?: unknown; schema?: { openAPIV3Schema?: unknown } } | null;
+    if (typeof v?.name !== "string" || v.served === false) continue;
+    served.push(v.name);
+    versions.set(`${group}/${v.name}/${kind}`, { crd, path: doc.path, schema: v.schema?.openAPIV3Schema });
+  }
+  groupKinds.set(`${group}/${kind}`, { crd, path: doc.path, served });
+}
+
+function isCrd(value: unknown): boolean {
+  const v = value as { apiVersion?: unknown; kind?: unknown } | null;
+  return v !== null && typeof v === "object" && v.apiVersion === "apiextensions.k8s.io/v1" && v.kind === "CustomResourceDefinition";
+}
+
+/**
+ * The CustomResourceDefinitions in one file's text (whole documents and v1 List items). A file that
+ * does not parse holds none: its own findings say why where it is governed.
+ */
+export function crdsInText(path: string, text: string, limits: ParseLimits = defaultParseLimits): CrdDocument[] {
+  if (!text.includes("CustomResourceDefinition")) return [];
+  const parsed = parseFile(path, { kind: "text", text, size: Buffer.byteLength(text) }, limits);
+  const found: CrdDocument[] = [];
+  for (const doc of parsed.documents) {
+    if (!doc.valid) continue;
+    const value = doc.value as { apiVersion?: unknown; kind?: unknown; items?: unknown } | null;
+    const items = value?.apiVersion === "v1" && value.kind === "List" && Array.isArray(value.items) ? value.items : [value];
+    for (const item of items) if (isCrd(item)) found.push({ path, value: item });
+  }
+  return found;
+}
