@@ -22,6 +22,6 @@ export function reportNothingValidated(evaluation: Evaluation, pathsNamed: boole
   const { changedFiles, governedFiles, documents } = report.summary;
   return {
     ...evaluation,
-    report: { ...report, findings, summary: summarize(findings, { changedFiles, governedFiles, documents }), title: report.conclusion === "success" ? "Nothing validated: no governed file was checked" : report.title },
+    report: { ...report, findings, summary: summarize(findings, { changedFiles, governedFiles, documents }), title: report.conclusion === "success" ? "No file was validated" : report.title },
   };
 }
