@@ -23,7 +23,9 @@ export async function runCheck(cliOptions: CliOptions): Promise<Evaluation> {
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
   const author = (await runGit(options.repo, ["log", "-1", "--format=%an", head])).toString().trim();
   const reader = commitReader(options.repo, base);
-  const repositoryFiles = { paths: await commitFiles(options.repo, base), where: `at the base commit (${baseRef})` };
+  // The head's files count too: a PR that adds the first files a glob was written for is not a typo.
+  const paths = new Set([...(await commitFiles(options.repo, base)), ...(await commitFiles(options.repo, head))]);
+  const repositoryFiles = { paths: [...paths], where: `at the base commit (${baseRef}) nor at the head (${options.head})` };
   return withEvaluationPool(process.env, (pool) => pool.evaluate(
     { ...(configText !== undefined ? { configText } : {}), repositoryFiles },
     { read: reader.read, list: reader.list, changes: (route) => localChangeSet(options.repo, base, head, route.maxFileBytes) },

@@ -3,7 +3,7 @@ import { compileLinearGlob } from "./linear-glob.js";
 import { loadConfig } from "./load-config.js";
 
 /**
- * A warning on every config glob that matches none of `files` (the repository's files where the
+ * A warning on every config glob (but `ignore`'s) that matches none of `files` (the repository's files where the
  * config is read: the base commit for check, the working tree for validate). A typo such as `k8z/**`
  * otherwise turns validation off for those files without a word.
  */
@@ -11,6 +11,9 @@ export function unmatchedGlobFindings(configText: string, configPath: string, fi
   const { globs = [] } = loadConfig(configText, configPath);
   const findings: DraftFinding[] = [];
   for (const { glob, pointer, ...at } of globs) {
+    // An `ignore` glob matching nothing is harmless and often defensive (`**/node_modules/**`), and a
+    // typo in one is not silent: the files it meant to skip are judged and show up as findings.
+    if (pointer.startsWith("/ignore/")) continue;
     const matches = compileLinearGlob(glob);
     if (files.some((path) => matches(path))) continue;
     findings.push({
