@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
 import type { EvaluationResult } from "../evaluation/evaluation-types.js";
-import { commitReader, defaultBaseRef, localChangeSet, resolveCommit } from "../git/local-repository.js";
+import { repositoryRoot } from "../git/repository-root.js";
+import { commitFiles, commitReader, defaultBaseRef, localChangeSet, resolveCommit } from "../git/local-repository.js";
 import { runGit } from "../git/run-git.js";
 import { today } from "./today.js";
 import type { CliOptions } from "./cli-options.js";
@@ -14,15 +15,19 @@ export type Evaluation = Pick<EvaluationResult, "report" | "controlPlaneBroken">
  * evaluation runs in a worker bounded in time and memory (GITGATE_EVALUATION_TIMEOUT_SECONDS,
  * GITGATE_EVALUATION_MEMORY_MIB); past a bound it fails closed (exit 2, "could not evaluate").
  */
-export async function runCheck(options: CliOptions): Promise<Evaluation> {
+export async function runCheck(cliOptions: CliOptions): Promise<Evaluation> {
+  const options = { ...cliOptions, repo: await repositoryRoot(cliOptions.repo) };
   const baseRef = options.base ?? (await defaultBaseRef(options.repo));
   const base = await resolveCommit(options.repo, baseRef);
   const head = await resolveCommit(options.repo, options.head);
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
   const author = (await runGit(options.repo, ["log", "-1", "--format=%an", head])).toString().trim();
   const reader = commitReader(options.repo, base);
+  // The head's files count too: a PR that adds the first files a glob was written for is not a typo.
+  const paths = new Set([...(await commitFiles(options.repo, base)), ...(await commitFiles(options.repo, head))]);
+  const repositoryFiles = { paths: [...paths], where: `at the base commit (${baseRef}) nor at the head (${options.head})` };
   return withEvaluationPool(process.env, (pool) => pool.evaluate(
-    configText !== undefined ? { configText } : {},
+    { ...(configText !== undefined ? { configText } : {}), repositoryFiles },
     { read: reader.read, list: reader.list, changes: (route) => localChangeSet(options.repo, base, head, route.maxFileBytes) },
     { today: today(), pullRequest: { author, base: baseRef, head: options.head } },
   ));

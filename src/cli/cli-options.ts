@@ -1,4 +1,5 @@
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { didYouMean } from "./did-you-mean.js";
 
 export type Format = "text" | "json" | "markdown" | "sarif";
 
@@ -18,6 +19,18 @@ export class UsageError extends Error {
 }
 
 const formats: readonly Format[] = ["text", "json", "markdown", "sarif"];
+const commands = ["check", "validate", "help", "version"] as const;
+
+const optionSpec = {
+  repo: { type: "string" },
+  base: { type: "string" },
+  head: { type: "string" },
+  config: { type: "string" },
+  format: { type: "string", short: "f" },
+  output: { type: "string", short: "o" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} satisfies ParseArgsOptionsConfig;
 
 /** Parses the command line; every mistake is a UsageError with a sentence saying what is wrong. */
 export function parseCliOptions(argv: readonly string[]): CliOptions {
@@ -27,24 +40,15 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: {
-        repo: { type: "string" },
-        base: { type: "string" },
-        head: { type: "string" },
-        config: { type: "string" },
-        format: { type: "string", short: "f" },
-        output: { type: "string", short: "o" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
+      options: optionSpec,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(withSuggestion(error as Error & { code?: string }));
   }
   const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
   const format = (values.format ?? "text") as Format;
-  if (!formats.includes(format)) throw new UsageError(`unknown format "${values.format}": use ${formats.join(", ")}`);
+  if (!formats.includes(format)) throw new UsageError(`unknown format "${values.format}": use ${formats.join(", ")}${hint(values.format ?? "", formats)}`);
   const base = {
     repo: values.repo ?? ".",
     head: values.head ?? "HEAD",
@@ -57,10 +61,24 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (values.help) return { ...base, command: "help" };
   if (values.version) return { ...base, command: "version" };
   if (command === undefined) throw new UsageError("no command given");
-  if (command !== "check" && command !== "validate") throw new UsageError(`unknown command "${command}"`);
+  if (command !== "check" && command !== "validate") throw new UsageError(`unknown command "${command}"${hint(command, commands)}`);
   if (command === "check" && paths.length > 0) throw new UsageError(`check takes no paths (got "${paths[0]}"): use validate`);
   if (command === "validate" && (values.base !== undefined || values.head !== undefined)) {
     throw new UsageError("validate checks the working tree: --base and --head belong to check");
   }
   return { ...base, command };
+}
+
+/** parseArgs' own message, with the option the user probably meant when it rejected an unknown one. */
+function withSuggestion(error: Error & { code?: string }): string {
+  const unknown = error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(--?[^'=]+)/.exec(error.message)?.[1] : undefined;
+  if (unknown === undefined) return error.message;
+  const names = Object.keys(optionSpec).map((name) => `--${name}`);
+  const meant = didYouMean(unknown, names);
+  return `unknown option "${unknown}"${meant ? `: did you mean "${meant}"?` : `: the options are ${names.join(", ")}`}`;
+}
+
+function hint(word: string, candidates: readonly string[]): string {
+  const meant = didYouMean(word, candidates);
+  return meant ? `: did you mean "${meant}"?` : "";
 }

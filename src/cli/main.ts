@@ -23,7 +23,8 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     const options = parseCliOptions(argv);
     if (options.command === "help") return print(usage, 0);
     if (options.command === "version") return print(`gitgate ${toolVersion}\n`, 0);
-    const { report, controlPlaneBroken }: Evaluation = options.command === "check" ? await runCheck(options) : await runValidate(options);
+    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = options.command === "check" ? await runCheck(options) : await runValidate(options);
+    for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
     const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
     if (options.output) await writeFile(options.output, rendered);
     else io.stdout.write(rendered);

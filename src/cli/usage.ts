@@ -13,9 +13,11 @@ Options for check:
   --config FILE    use this config file instead of .github/gitgate.yml at --base
 
 Options for validate:
-  --repo DIR       repository root holding .github/gitgate.yml (default: current directory)
+  --repo DIR       a folder of the repository (default: current directory); its git top level
+                   holds .github/gitgate.yml
   --config FILE    use this config file
-  PATH...          files to check (default: every governed file)
+  PATH...          files, folders or quoted globs, relative to the current directory
+                   (default: every governed file)
 
 Common options:
   --format FMT     text (default), json, markdown or sarif

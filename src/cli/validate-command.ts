@@ -1,32 +1,46 @@
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, FileChange, FileContent } from "../engine/change-set.js";
 import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
+import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
 import type { Evaluation } from "./check-command.js";
-import { UsageError, type CliOptions } from "./cli-options.js";
+import type { CliOptions } from "./cli-options.js";
+import { reportNothingValidated } from "./nothing-validated.js";
+import { inWorkingTreeWords } from "./snapshot-wording.js";
+import { selectPaths, type NamedPath } from "./select-paths.js";
 import { today } from "./today.js";
-import { lookAt, readWorkingFile, repoPathOf, workingTreeReader } from "./working-tree.js";
+import { lookAt, readWorkingFile, workingTreeReader } from "./working-tree.js";
+
+/** A verdict, and what the user should hear about the paths they named (written to stderr). */
+export type ValidateResult = Evaluation & { notes: string[] };
 
 /**
- * `gitgate validate [PATH...]`: files as they are in the working tree, config from the working tree.
- * Nothing is read outside the repository or through a symbolic link: a link is a finding, never followed.
+ * `gitgate validate [PATH|FOLDER|GLOB...]`: files as they are in the working tree, config from the
+ * working tree. The repository is found from any folder in it (git's top level); paths are relative to
+ * the current folder. Nothing is read outside the repository or through a symbolic link: a link is a
+ * finding, never followed.
  */
-export async function runValidate(options: CliOptions): Promise<Evaluation> {
-  const root = resolve(options.repo);
+export async function runValidate(options: CliOptions): Promise<ValidateResult> {
+  const root = await repositoryRoot(options.repo);
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
+  const listed = await listFiles(root);
+  // Resolved before the worker starts: a path that does not exist is a usage error, not a verdict.
+  const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed) : undefined;
+  const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
   const reader = workingTreeReader(root);
-  // The control plane is built and the files judged in a bounded worker; this thread only reads files.
-  return withEvaluationPool(process.env, (pool) => pool.evaluate(configText !== undefined ? { configText } : {}, {
+  const notes: string[] = [];
+  const evaluation = await withEvaluationPool(process.env, (pool) => pool.evaluate({
+    ...(configText !== undefined ? { configText } : {}),
+    repositoryFiles: { paths: [...listed], where: "in the working tree" },
+  }, {
     read: reader.read,
     list: reader.list,
     changes: async (route): Promise<ChangeSet> => {
-      const listed = await listFiles(root);
-      const candidates = options.paths.length > 0 ? selectPaths(root, options.paths, [...listed]) : listed;
       const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
       const files: FileChange[] = [];
+      const checked = new Set<string>();
       for (const path of candidates) {
         if (path === configPath) continue;
         const content = await contentAt(root, path, route.maxFileBytes, listed.has(path));
@@ -34,11 +48,27 @@ export async function runValidate(options: CliOptions): Promise<Evaluation> {
         // Links are handed on as they are: the engine decides which could hold governed files or are
         // control-plane files, and reports those.
         const link = content.kind === "symlink" || content.kind === "submodule";
-        if (link || governed(path)) files.push({ path, status: "added", after: content });
+        if (link || governed(path)) {
+          files.push({ path, status: "added", after: content });
+          checked.add(path);
+        }
       }
+      if (named && route.governed) notes.push(...namedPathNotes(named, checked));
       return { base: "(none)", head: "working tree", files };
     },
   }, { snapshot: true, today: today() }));
+  return { ...reportNothingValidated(inWorkingTreeWords(evaluation), named !== undefined), notes };
+}
+
+/** What was named but not checked: files the config does not govern, folders and globs holding none it does. */
+function namedPathNotes(named: readonly NamedPath[], checked: ReadonlySet<string>): string[] {
+  const notes: string[] = [];
+  const ungoverned = named.filter((n) => n.kind === "file" && !n.paths.some((p) => checked.has(p))).map((n) => n.given);
+  if (ungoverned.length > 0) notes.push(`not checked, the config does not govern ${ungoverned.length === 1 ? "it" : "them"}: ${ungoverned.join(", ")}`);
+  for (const n of named.filter((n) => n.kind !== "file" && !n.paths.some((p) => checked.has(p)))) {
+    notes.push(`${n.given}: ${n.kind === "folder" ? "no file in it" : "no file it matches"} is governed by the config: nothing checked there`);
+  }
+  return notes;
 }
 
 /** A path on disk: a file, a link, or a folder git listed as an entry, i.e. a submodule. */
@@ -55,17 +85,4 @@ async function contentAt(root: string, path: string, maxBytes: number, listedByG
 async function listFiles(root: string): Promise<Set<string>> {
   const out = await runGit(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
   return new Set(out.toString().split("\0").filter(Boolean).map((path) => path.replace(/\/$/, "")));
-}
-
-/** The listed paths the user named (a folder names what is listed below it); a path outside the repository is refused. */
-function selectPaths(root: string, userPaths: readonly string[], listed: readonly string[]): string[] {
-  const selected = new Set<string>();
-  for (const userPath of userPaths) {
-    const path = repoPathOf(root, userPath);
-    if (path === undefined) throw new UsageError(`${userPath} is outside the repository ${root}: validate checks only the repository's own files`);
-    const below = listed.filter((p) => path === "" || p === path || p.startsWith(`${path}/`));
-    // A path git does not list (an ignored file, say) is still checked when named.
-    for (const p of below.length > 0 ? below : [path]) selected.add(p);
-  }
-  return [...selected];
 }

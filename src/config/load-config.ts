@@ -1,4 +1,4 @@
-import type { DraftFinding } from "../engine/finding.js";
+import type { DraftFinding, Span } from "../engine/finding.js";
 import { joinPointer } from "../engine/parse/locate.js";
 import { globProblem } from "./check-globs.js";
 import { configPath, type GitgateConfig } from "./config-types.js";
@@ -12,6 +12,14 @@ export interface LoadedConfig {
   warnings: DraftFinding[];
   /** The top-level keys the file sets itself (the rest are defaults, or inherited with `_extends`). */
   keys?: string[];
+  /** Every glob the file writes, where it writes it (set with `config`). */
+  globs?: ConfigGlob[];
+}
+
+export interface ConfigGlob extends Span {
+  glob: string;
+  /** Where in the config, e.g. `/schemas/0/files/1`. */
+  pointer: string;
 }
 
 const validateConfig = publishedSchema("gitgate-config.schema.json");
@@ -53,7 +61,9 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
       message: `${key}: ${feature} is not enforced by this version of Gitgate yet: this section is read, checked and ignored.`,
     });
   }
-  return { config: normalizeConfig(raw, file.doc), errors: file.errors, warnings: file.warnings, keys: Object.keys(raw) };
+  const doc = file.doc;
+  const globs = globsOf(raw).map(([pointer, glob]) => ({ glob, pointer, ...doc.locate(pointer, "value") }));
+  return { config: normalizeConfig(raw, doc), errors: file.errors, warnings: file.warnings, keys: Object.keys(raw), globs };
 }
 
 function isInsideRepo(path: string): boolean {

@@ -70,6 +70,11 @@ export function titleOf(summary: ReportSummary, conclusion: Conclusion): string 
   return notes.length ? `No new errors (${notes.join(", ")})` : "All governed files are valid";
 }
 
+/** A validate run that checked no file: renderers must not show it as a green pass. */
+export function nothingValidated(report: Pick<Report, "mode" | "summary">): boolean {
+  return report.mode === "snapshot" && report.summary.governedFiles === 0;
+}
+
 export const emptyDiff: SemanticDiff = {
   summary: { added: 0, changed: 0, removed: 0, moved: 0, formattingOnlyFiles: 0 },
   byKind: {},

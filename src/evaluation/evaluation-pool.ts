@@ -9,7 +9,8 @@ import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 // to the engine's .ts files; from dist it is plain JavaScript.
 const fromSource = import.meta.url.endsWith(".ts");
 const workerUrl = new URL(fromSource ? "./evaluation-worker.ts" : "./evaluation-worker.js", import.meta.url);
-const workerExecArgv = fromSource ? ["--import", "tsx"] : undefined;
+// Resolved from here, not from the current folder: the CLI may run in any folder of any repository.
+const workerExecArgv = fromSource ? ["--import", import.meta.resolve("tsx")] : undefined;
 
 interface Task {
   job: EvaluationJob;

@@ -14,6 +14,11 @@ export interface ControlPlaneSource {
   configText?: string;
   /** The organisation's config text from its `.github` repository, and the name to report it under. */
   inherited?: { text: string; source: string };
+  /**
+   * Every file where the config is read (the CLI: the base commit's tree, or the working tree) and how
+   * to name that place, so a config glob matching none of them is a warning. The App does not send it.
+   */
+  repositoryFiles?: { paths: string[]; where: string };
 }
 
 /** What the main thread needs to know from the config to fetch the change: decided in the worker. */

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { configPath as defaultConfigPath } from "../config/config-types.js";
 import { loadConfig } from "../config/load-config.js";
 import { loadControlPlane } from "../config/load-control-plane.js";
+import { unmatchedGlobFindings } from "../config/unmatched-globs.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
@@ -27,6 +28,11 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
     ...(source.configText !== undefined ? { configText: source.configText } : {}),
     ...(inherited ? { inherited } : {}),
   });
+  if (source.repositoryFiles && plane.config && !plane.defaulted) {
+    const text = source.configText ?? (await host.read(configPath));
+    const { paths, where } = source.repositoryFiles;
+    if (text !== undefined) plane.findings.push(...unmatchedGlobFindings(text, configPath, paths, where));
+  }
   if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
   if (!host.changes) throw new Error("an evaluation needs a change to judge");
   const config = plane.config;

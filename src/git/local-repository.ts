@@ -49,6 +49,31 @@ export function commitReader(repo: string, commit: string, maxBytes = 4 * 1024 *
   };
 }
 
+/**
+ * Where head left base. A shallow clone (CI's `fetch-depth: 1`) usually lacks it: say how to fetch the
+ * history instead of passing on git's bare failure.
+ */
+async function mergeBaseOf(repo: string, base: string, head: string): Promise<string> {
+  try {
+    return (await runGit(repo, ["merge-base", base, head])).toString().trim();
+  } catch (error) {
+    if (!(error instanceof GitError) || error.exitCode !== 1) throw error;
+    const shallow = (await runGit(repo, ["rev-parse", "--is-shallow-repository"])).toString().trim() === "true";
+    throw new GitError(
+      shallow
+        ? `cannot find where ${head.slice(0, 12)} left ${base.slice(0, 12)}: this is a shallow clone without that history. ` +
+          "Fetch it (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout) and run gitgate check again"
+        : `${head.slice(0, 12)} and ${base.slice(0, 12)} have no commit in common: check --base and --head`,
+      error.exitCode,
+    );
+  }
+}
+
+/** Every file path of a commit, for telling which config globs match nothing there. */
+export async function commitFiles(repo: string, commit: string): Promise<string[]> {
+  return (await runGit(repo, ["ls-tree", "-r", "-z", "--name-only", commit])).toString().split("\0").filter(Boolean);
+}
+
 const statusByLetter: Record<string, ChangeStatus> = { A: "added", M: "modified", D: "removed", R: "renamed", T: "modified", C: "added" };
 
 /**
@@ -57,7 +82,7 @@ const statusByLetter: Record<string, ChangeStatus> = { A: "added", M: "modified"
  * mode, so symlinks and submodules are told apart from files and never read as text.
  */
 export async function localChangeSet(repo: string, base: string, head: string, maxBytes: number): Promise<ChangeSet> {
-  const mergeBase = (await runGit(repo, ["merge-base", base, head])).toString().trim();
+  const mergeBase = await mergeBaseOf(repo, base, head);
   const fields = (await runGit(repo, ["diff", "-z", "--raw", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv", mergeBase, head]))
     .toString()
     .split("\0");

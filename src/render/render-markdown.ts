@@ -1,5 +1,5 @@
 import type { Finding, Severity } from "../engine/finding.js";
-import type { Report } from "../engine/report.js";
+import { nothingValidated, type Report } from "../engine/report.js";
 import { codeSpan, markdownText } from "./escape-markdown.js";
 import { locationOf, plural } from "./location.js";
 
@@ -12,13 +12,13 @@ const icon: Record<Severity, string> = { error: "❌", warning: "⚠️", notice
 export function renderMarkdown(report: Report, limit = checkRunTextLimit): string {
   const s = report.summary;
   const head = [
-    `## ${report.conclusion === "success" ? "✅" : "❌"} gitgate/validate: ${markdownText(report.title)}`,
+    `## ${report.conclusion === "failure" ? "❌" : nothingValidated(report) ? "⚠️" : "✅"} gitgate/validate: ${markdownText(report.title)}`,
     "",
     `| files changed | governed | documents | errors (new / existing) | warnings | notices |`,
     `| ---: | ---: | ---: | ---: | ---: | ---: |`,
     `| ${s.changedFiles} | ${s.governedFiles} | ${s.documents} | ${s.errors} (${s.newErrors} / ${s.existingErrors}) | ${s.warnings} | ${s.notices} |`,
     "",
-    `Judged by the control plane at the base (\`fail_on: ${report.failOn}\`${report.controlPlane.defaulted ? ", built-in defaults: no config file" : ""}).`,
+    `Judged by the control plane ${report.mode === "snapshot" ? "in the working tree" : "at the base"} (\`fail_on: ${report.failOn}\`${report.controlPlane.defaulted ? ", built-in defaults: no config file" : ""}).`,
   ];
   if (report.findings.length === 0) return head.join("\n") + "\n";
   const table = ["", "### Findings", "", "| | location | rule | message |", "| --- | --- | --- | --- |"];

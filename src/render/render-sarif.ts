@@ -37,6 +37,10 @@ export function renderSarif(report: Report): string {
       {
         tool: { driver: { name: "gitgate", version: toolVersion, informationUri: "https://github.com/gitgate/gitgate", rules } },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The root of the checked repository." } } },
+        // Said outside the results too: a run on the built-in defaults is not judged by the repository's rules.
+        ...(report.controlPlane.defaulted
+          ? { invocations: [{ executionSuccessful: true, toolConfigurationNotifications: [{ level: "warning" as const, message: { text: `Judged by Gitgate's built-in default config: no ${report.controlPlane.configPath} in the repository.` } }] }] }
+          : {}),
         results,
       },
     ],

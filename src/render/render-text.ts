@@ -1,6 +1,6 @@
 import { styleText } from "node:util";
 import type { Finding, Severity } from "../engine/finding.js";
-import type { Report } from "../engine/report.js";
+import { nothingValidated, type Report } from "../engine/report.js";
 import { plural } from "./location.js";
 import { printable } from "./terminal-text.js";
 
@@ -17,9 +17,14 @@ export function renderText(report: Report, options: TextOptions): string {
   const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
   const severityStyle: Record<Severity, Style> = { error: "red", warning: "yellow", notice: "cyan" };
   const out: string[] = [];
-  const verdict = report.conclusion === "success" ? paint(["bold", "green"], "PASS") : paint(["bold", "red"], "FAIL");
+  const verdict = report.conclusion === "failure" ? paint(["bold", "red"], "FAIL")
+    : nothingValidated(report) ? paint(["bold", "yellow"], "WARN")
+    : paint(["bold", "green"], "PASS");
   out.push(`${verdict} gitgate/validate: ${report.title}`);
-  out.push(paint("dim", `base ${short(report.base)} → head ${short(report.head)}, fail_on: ${report.failOn}`));
+  // validate judges files as they are: there is no base to speak of.
+  const judged = report.mode === "snapshot" ? "working tree" : `base ${short(report.base)} → head ${short(report.head)}`;
+  out.push(paint("dim", `${judged}, fail_on: ${report.failOn}`));
+  if (report.controlPlane.defaulted) out.push(paint("yellow", `config: built-in defaults (no ${report.controlPlane.configPath} in the repository)`));
 
   const byFile = new Map<string, Finding[]>();
   for (const finding of report.findings) byFile.set(finding.path, [...(byFile.get(finding.path) ?? []), finding]);

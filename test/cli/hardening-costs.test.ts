@@ -11,6 +11,8 @@ describe("gitgate check on inputs built to be expensive", () => {
   beforeAll(async () => {
     repo = await createTestRepo({
       ".github/gitgate.yml": "version: 1\nignore: ['**/*-*-*-*-*.yml']\nschemas:\n  - files: 'apps/**'\n    schema: schemas/app.json\n",
+      // Something for `apps/**` to match at the base: a glob matching no file is a warning of its own.
+      "apps/ok.yaml": "name: ok\n",
       "schemas/app.json": JSON.stringify({ type: "object", properties: { name: { type: "string", pattern: "^([a-z0-9]+-?)+$" } } }),
     });
     const flat = Array.from({ length: 75_000 }, (_, i) => `key${String(i).padStart(6, "0")}: v\n`).join("");

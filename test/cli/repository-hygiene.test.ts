@@ -54,7 +54,7 @@ describe("gitgate check: symlinks and submodules in governed paths", () => {
 
 describe("gitgate check: links outside the governed folders", () => {
   it("pass when no files glob could reach them", async () => {
-    const repo = await createTestRepo({ ".github/gitgate.yml": "version: 1\nfiles: ['k8s/**/*.yaml']\n", "docs/a.md": "a\n" });
+    const repo = await createTestRepo({ ".github/gitgate.yml": "version: 1\nfiles: ['k8s/**/*.yaml']\n", "docs/a.md": "a\n", "k8s/a.yaml": "a: 1\n" });
     try {
       await branchWithLinks(repo, "pr", "main", { gitlinks: { "tools/lib": someCommit }, symlinks: { "docs/b.md": "a.md", "k8s.md": "docs/a.md" } });
       const { status, report } = await checkJson(repo.dir, "pr");
