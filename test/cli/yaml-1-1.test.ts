@@ -48,7 +48,7 @@ describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", ()
     });
     await repo.branch("privileged-yes", "main", { "k8s/pod.yaml": pod("yes") });
     await repo.branch("privileged-quoted", "main", { "k8s/pod.yaml": pod('"yes"') });
-    await repo.branch("not-a-manifest", "main", { "ci/settings.yaml": "enabled: yes\non: push\n" });
+    await repo.branch("not-a-manifest", "main", { "ci/settings.yaml": "enabled: yes\non: push\n", "k8s/namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n" });
     await repo.branch("merge-keys", "main", {
       "k8s/cm.yaml": [
         "apiVersion: v1",
