@@ -1,0 +1,161 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeReview } from "../../src/fake-github/fake-state.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
+
+const config = `version: 1
+schemas:
+  - files: "apps/*/values.yaml"
+    schema: schemas/values.schema.json
+approvals:
+  rules:
+    - name: review
+      count: 1
+    - name: production
+      files: "clusters/production/**"
+      teams: [sre]
+    - name: payments owner
+      files: "apps/payments/**"
+      users: [carol]
+`;
+const schema = JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } });
+
+let repo: TestRepo;
+let app: AppHarness;
+let next = 1;
+
+beforeAll(async () => {
+  repo = await createTestRepo({
+    ".github/gitgate.yml": config,
+    "schemas/values.schema.json": schema,
+    "apps/web/values.yaml": "replicas: 1\n",
+    "apps/payments/values.yaml": "replicas: 1\n",
+    "clusters/production/app.yaml": "replicas: 1\n",
+    "README.md": "hello\n",
+  });
+});
+afterAll(() => repo.remove());
+beforeEach(async () => {
+  app = await startApp(repo.dir);
+  for (const login of ["alice", "bob", "dave", "erin", "deploy-bot[bot]"]) app.repo.writers.add(login);
+  app.repo.teams.set("sre", ["dave"]);
+});
+afterEach(() => app.close());
+
+/** A new branch off `from` with these files, opened as a PR by `dev` and evaluated. */
+async function openPr(files: Record<string, string | null>, options: { from?: string; base?: string } = {}): Promise<number> {
+  const number = next++;
+  await repo.branch(`pr-${number}`, options.from ?? "main", files);
+  app.fake.openPullRequest(app.repo, { number, title: `pr ${number}`, author: "dev", headRef: `pr-${number}`, baseRef: options.base ?? "main" });
+  await deliver("pull_request", "opened", number);
+  return number;
+}
+
+async function deliver(event: string, action: string, number: number, patch: (p: Record<string, any>) => void = () => undefined) {
+  expect(await app.deliver(event, examplePayload(event, action, (p) => {
+    p.number = number;
+    p.pull_request.number = number;
+    patch(p);
+  }))).toBe(200);
+  await app.queue.onIdle();
+}
+
+async function review(number: number, user: string, state: FakeReview["state"], commitId?: string): Promise<FakeReview> {
+  const submitted = await app.fake.submitReview(app.repo, { pullNumber: number, user, state, ...(commitId ? { commitId } : {}) });
+  await deliver("pull_request_review", "submitted", number);
+  return submitted;
+}
+
+async function approvalOf(number: number) {
+  const head = await repo.sha(`pr-${number}`);
+  const runs = app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head);
+  expect(runs).toHaveLength(1);
+  return runs[0]!;
+}
+
+describe("gitgate/approval", () => {
+  it("waits with action_required and a link to the PR, and ignores the author's own approval", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 2\n" });
+    expect(await approvalOf(pr)).toMatchObject({ status: "completed", conclusion: "action_required", details_url: `https://github.com/acme/platform-config/pull/${pr}` });
+    await review(pr, "dev", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @dev (author of the pull request");
+    await review(pr, "alice", "APPROVED");
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "success", output: { title: "Approved: the rule satisfied" } });
+  });
+
+  it("does not count a commit contributor, a read-only reviewer or a bot", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 3\n" });
+    app.repo.commitActors.set(await repo.sha(`pr-${pr}`), { author: "erin", committer: "erin" });
+    await review(pr, "erin", "APPROVED");
+    await review(pr, "rita", "APPROVED");
+    await review(pr, "deploy-bot[bot]", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @erin (authored or committed a commit of the pull request");
+    expect(run.output.summary).toContain("Not counted: @rita (no write access to the repository");
+    expect(run.output.summary).toContain("Not counted: @deploy\\-bot\\[bot\\] (a bot");
+  });
+
+  it("counts a user the rule names even without write access, and needs both rules that match", async () => {
+    const pr = await openPr({ "apps/payments/values.yaml": "replicas: 2\n" });
+    await review(pr, "carol", "APPROVED");
+    const run = await approvalOf(pr);
+    // carol satisfies "payments owner" but not "review" (anyone with write access).
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.title).toBe("Waiting for 1 more (review)");
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("counts a team member for a team rule, not a non-member (one team query)", async () => {
+    const pr = await openPr({ "clusters/production/app.yaml": "replicas: 2\n" });
+    await review(pr, "bob", "APPROVED");
+    expect((await approvalOf(pr)).output.title).toBe("Waiting for 1 more (production)");
+    expect((await approvalOf(pr)).output.summary).toContain("Not counted: @bob (not among the rule's users or teams");
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("keeps an approval across a rebase with the same governed diff, and drops it when the governed change differs", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 4\n" });
+    const approved = await repo.sha(`pr-${pr}`);
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    // An ungoverned change on top: the governed diff is identical.
+    await repo.commit(`pr-${pr}`, { "README.md": "hello again\n" });
+    await deliver("pull_request", "synchronize", pr);
+    expect(await repo.sha(`pr-${pr}`)).not.toBe(approved);
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    // A governed change: the approval is of another change now.
+    await repo.commit(`pr-${pr}`, { "apps/web/values.yaml": "replicas: 5\n" });
+    await deliver("pull_request", "synchronize", pr);
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @alice (approved an older commit whose governed change differs");
+  });
+
+  it("cancels an approval by a later request for changes, and dismissing that request does not restore it", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 6\n" });
+    await review(pr, "alice", "APPROVED");
+    const changes = await review(pr, "alice", "CHANGES_REQUESTED");
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "failure", output: { title: "Blocked: changes requested by @alice" } });
+    app.fake.dismissReview(app.repo, changes.id);
+    await deliver("pull_request_review", "dismissed", pr);
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @alice (review dismissed");
+  });
+
+  it("waits for validation when a review arrives before the push it follows (out of order)", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 7\n" });
+    await repo.commit(`pr-${pr}`, { "apps/web/values.yaml": "replicas: 8\n" });
+    // The review of the new head is delivered before its synchronize.
+    await review(pr, "alice", "APPROVED");
+    const head = await repo.sha(`pr-${pr}`);
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head)).toEqual([]);
+    await deliver("pull_request", "synchronize", pr);
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+});
