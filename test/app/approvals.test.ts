@@ -158,4 +158,59 @@ describe("gitgate/approval", () => {
     await deliver("pull_request", "synchronize", pr);
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
+
+  it("needs the control-plane rule too for a change to the config", async () => {
+    const pr = await openPr({ ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
+    await review(pr, "alice", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("success");
+    expect(run.output.summary).toContain("control plane: 1 of 1 (control plane change)");
+    expect(run.output.title).toBe("Approved: all 2 rules satisfied");
+  });
+
+  it("applies only the control-plane rule when the config at the base is invalid", async () => {
+    await repo.branch("broken-base", "main", { ".github/gitgate.yml": config + "nonsense: true\n" });
+    const pr = await openPr({ "clusters/production/app.yaml": "replicas: 9\n" }, { from: "broken-base", base: "broken-base" });
+    await review(pr, "bob", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("success");
+    expect(run.output.summary).toContain("### ✅ control plane: 1 of 1 (control plane change)");
+    expect(run.output.summary).not.toMatch(/### .* production:/);
+  });
+
+  it("judges approvals against the new base after a retarget", async () => {
+    // release asks for two reviews of every change.
+    await repo.branch("release", "main", { ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 10\n" });
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    app.repo.pulls.get(pr)!.baseRef = "release";
+    // (The examples have no "edited" payload with an installation: an "opened" one, edited.)
+    await deliver("pull_request", "opened", pr, (p) => {
+      p.action = "edited";
+      p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
+    });
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+  });
+
+  it("fails a merge group whose pull request lost its approval", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 11\n" });
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    const head = await repo.sha(`pr-${pr}`);
+    const group = { head_sha: head, head_ref: `refs/heads/gh-readonly-queue/main/pr-${pr}-${head}`, base_sha: await repo.sha("main"), base_ref: "refs/heads/main" };
+    const queue = async () => {
+      expect(await app.deliver("merge_group", examplePayload("merge_group", "checks_requested", (p) => {
+        p.merge_group = { ...p.merge_group, ...group };
+      }))).toBe(200);
+      await app.queue.onIdle();
+      return app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head);
+    };
+    await app.fake.submitReview(app.repo, { pullNumber: pr, user: "alice", state: "CHANGES_REQUESTED" });
+    const runs = await queue();
+    // One check run on the commit: the PR's own, now failed by the group's verdict.
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ conclusion: "failure" });
+    expect(runs[0]!.output.title).toContain(`Pull request #${pr}: Blocked: changes requested by @alice`);
+  });
 });
