@@ -213,4 +213,26 @@ describe("gitgate/approval", () => {
     expect(runs[0]).toMatchObject({ conclusion: "failure" });
     expect(runs[0]!.output.title).toContain(`Pull request #${pr}: Blocked: changes requested by @alice`);
   });
+
+  it("costs at most 3 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
+    await repo.branch("budget", "main", { "clusters/production/app.yaml": "replicas: 12\n" });
+    const pr = next++;
+    app.fake.openPullRequest(app.repo, { number: pr, title: "budget", author: "dev", headRef: "budget", baseRef: "main" });
+    await app.fake.submitReview(app.repo, { pullNumber: pr, user: "dave", state: "APPROVED" });
+    await app.fake.submitReview(app.repo, { pullNumber: pr, user: "bob", state: "APPROVED" });
+    const before = app.fake.apiRequests.length;
+    await deliver("pull_request", "opened", pr);
+    const requests = app.fake.apiRequests.slice(before);
+    const validated = requests.findIndex((r) => r.method === "PATCH" && /check-runs/.test(r.url) && (r.body as { conclusion?: string }).conclusion !== undefined);
+    const approvalRequests = requests.slice(validated + 1).filter((r) => !/\/comments/.test(r.url));
+    // Re-read of the reviews, one team query, one check run.
+    expect(approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname}`)).toEqual(["POST /graphql", "POST /graphql", "POST /repos/acme/platform-config/check-runs"]);
+    const run = app.repo.checkRuns.find((r) => r.name === "gitgate/approval" && r.head_sha === app.repo.checkRuns.at(-1)!.head_sha)!;
+    expect(run.conclusion).toBe("success");
+    console.log(`approval budget: ${requests.length} requests in all, ${approvalRequests.length} for gitgate/approval`);
+    // A review's webhook to its verdict (logged for the record, not asserted).
+    const started = performance.now();
+    await review(pr, "alice", "APPROVED");
+    console.log(`review webhook to verdict: ${Math.round(performance.now() - started)} ms, ${app.fake.apiRequests.length - before - requests.length} requests`);
+  });
 });
