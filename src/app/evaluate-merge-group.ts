@@ -1,6 +1,10 @@
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { completeCheckRun, failCheckRun, findCheckRun, startCheckRun } from "../github/publish-check-run.js";
+import { decideApprovals } from "../github/decide-approvals.js";
+import { findApprovalCheck, publishApprovalCheck, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { readPullRequest } from "../github/read-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
+import { approvalBasis, approvalCheckOutput, couldNotEvaluate } from "./judge-approvals.js";
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 export interface MergeGroup {
@@ -23,12 +27,13 @@ export async function evaluateMergeGroup(deps: EvaluationDeps, group: MergeGroup
     const plane = await readGitHubControlPlane(github, repo, group.baseSha);
     if (!plane) return;
     checkRunId = await startCheckRun(github, repo, group.headSha, await findCheckRun(github, repo, group.headSha, deps.appId));
-    const { report, github: output } = await judgeOnGitHub(deps, plane, {
+    const { report, github: output, approvals } = await judgeOnGitHub(deps, plane, {
       baseSha: group.baseSha,
       headSha: group.headSha,
       options: { today: deps.today(), pullRequest: { base: group.baseRef, head: group.headRef } },
     });
-    await completeCheckRun(github, repo, checkRunId, output);
+    await completeCheckRun(github, repo, checkRunId, output, report.governedDiffDigest);
+    if (approvals?.enabled) await verifyGroupApprovals(deps, group);
     log.info({ mergeGroup: group.headRef, head: group.headSha, conclusion: report.conclusion }, "evaluated merge group");
     deps.onEvaluated?.(report, (performance.now() - started) / 1000);
   } catch (error) {
@@ -37,4 +42,35 @@ export async function evaluateMergeGroup(deps: EvaluationDeps, group: MergeGroup
     await failCheckRun(github, repo, checkRunId, (error as Error).message);
     deps.onEvaluated?.(undefined, (performance.now() - started) / 1000);
   }
+}
+
+/**
+ * The queue builds one group per queued PR (its ref names it: `gh-readonly-queue/<base>/pr-<n>-<head>`),
+ * on top of the groups ahead of it, each checked in turn. The group passes `gitgate/approval` only if
+ * that PR still holds its approvals for the very head that was queued: a push or a new "changes
+ * requested" after queueing fails the group instead of slipping through.
+ */
+async function verifyGroupApprovals(deps: EvaluationDeps, group: MergeGroup): Promise<void> {
+  const { github, repo } = deps;
+  const existing = await findApprovalCheck(github, repo, group.headSha, deps.appId);
+  let output: ApprovalCheckOutput;
+  let url: string | undefined;
+  try {
+    const queued = /\/pr-(\d+)-([0-9a-f]{40})$/.exec(group.headRef);
+    if (!queued) throw new Error(`the merge group ${group.headRef} does not name the pull request it is for`);
+    const pr = await readPullRequest(github, repo, Number(queued[1]), deps.appId);
+    if (!pr) throw new Error(`pull request #${queued[1]} was not found`);
+    url = pr.url;
+    if (pr.headSha !== queued[2]) throw new Error(`pull request #${pr.number} changed since it was queued (queued ${queued[2]!.slice(0, 7)}, now ${pr.headSha.slice(0, 7)})`);
+    const basis = await approvalBasis(deps, pr);
+    if (!basis) throw new Error(`the base of pull request #${pr.number} has no Gitgate config`);
+    const verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, base: basis.plane.reader, headDigest: basis.headDigest });
+    const checked = approvalCheckOutput(verdict);
+    // A queue cannot wait for a review: anything short of approved fails the group.
+    output = checked.conclusion === "success" ? checked : { ...checked, conclusion: "failure", title: `Pull request #${pr.number}: ${checked.title}` };
+  } catch (error) {
+    output = couldNotEvaluate((error as Error).message);
+  }
+  await publishApprovalCheck(github, repo, group.headSha, existing, output, url);
+  deps.log.info({ mergeGroup: group.headRef, approval: output.conclusion }, "verified merge group approvals");
 }

@@ -3,7 +3,10 @@ import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { completeCheckRun, failCheckRun, startCheckRun, type JudgedBase } from "../github/publish-check-run.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
+import type { ApprovalScope } from "../evaluation/approval-scope.js";
+import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
+import { approvalLine, judgeApprovals } from "./judge-approvals.js";
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 /**
@@ -29,22 +32,32 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number):
       return;
     }
     checkRunId = await startCheckRun(github, repo, pr.headSha, pr.checkRunId);
-    const judged: (JudgedBase & { report: Report; previewComment: boolean })[] = [];
+    const judged: (JudgedBase & { report: Report; previewComment: boolean; approvals: ApprovalScope | undefined; plane: GitHubControlPlane })[] = [];
     for (const { target, plane } of governed) {
       const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) }, parts: governed.length })
         .catch((error: Error) => {
           // Which base could not be judged matters when there are several.
           throw governed.length > 1 ? new Error(`into ${target.baseRef} (#${target.number}): ${error.message}`) : error;
         });
-      judged.push({ pullNumber: target.number, baseRef: target.baseRef, report: result.report, output: result.github, previewComment: result.route.previewComment });
+      judged.push({ pullNumber: target.number, baseRef: target.baseRef, report: result.report, output: result.github, previewComment: result.route.previewComment, approvals: result.approvals, plane });
     }
     const own = judged.find((j) => j.pullNumber === pr.number);
     // The verdict belongs to the head it judged, so it is published there even if the PR moved on;
     // the preview comment speaks for the PR as a whole, so it waits for the newest head.
     const { data: current } = await github.rest.pulls.get({ owner: repo.owner, repo: repo.repo, pull_number: number });
-    await completeCheckRun(github, repo, checkRunId, judged.length === 1 && own ? own.output : judged);
+    await completeCheckRun(github, repo, checkRunId, judged.length === 1 && own ? own.output : judged, own?.report.governedDiffDigest);
+    // Approvals right after validate, on reviews read now (one that came in meanwhile found validate
+    // unfinished and left this to us); a head that moved on gets its own job.
+    let approvalLineText: string | undefined;
+    if (own?.approvals?.enabled && current.head.sha === pr.headSha) {
+      const fresh = await readPullRequest(github, repo, number, deps.appId);
+      if (fresh?.open && fresh.headSha === pr.headSha) {
+        const verdict = await judgeApprovals(deps, fresh, { scope: own.approvals, plane: own.plane, headDigest: own.report.governedDiffDigest }, true);
+        approvalLineText = approvalLine(verdict);
+      }
+    }
     if (own && current.head.sha === pr.headSha && own.previewComment) {
-      await publishPreviewComment(github, repo, number, pr.commentId, own.output.comment);
+      await publishPreviewComment(github, repo, number, pr.commentId, approvalLineText ? `${own.output.comment}\n\n${approvalLineText}\n` : own.output.comment);
     }
     const report: Report = own?.report ?? judged[0]!.report;
     const conclusion = judged.some((j) => j.report.conclusion === "failure") ? "failure" : "success";

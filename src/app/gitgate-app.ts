@@ -4,6 +4,7 @@ import { onCheckSuite } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onPush } from "./handlers/push.js";
+import { onPullRequestReview } from "./handlers/pull-request-review.js";
 import { createEnqueue, type JobOptions } from "./job-factory.js";
 import { WorkQueue } from "./work-queue.js";
 import type { GitHub } from "../github/github-types.js";
@@ -18,7 +19,7 @@ export interface GitgateApp {
 }
 
 /** The events Gitgate acts on: the ones worth recovering when a delivery was missed. */
-export const handledEvents = new Set(["pull_request", "check_suite", "check_run", "merge_group", "push"]);
+export const handledEvents = new Set(["pull_request", "pull_request_review", "check_suite", "check_run", "merge_group", "push"]);
 
 export interface GitgateAppOptions extends JobOptions {
   concurrency?: number;
@@ -47,6 +48,7 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     onCheckRun(app, enqueue);
     onMergeGroup(app, enqueue);
     onPush(app, enqueue);
+    onPullRequestReview(app, enqueue);
   };
   return {
     appFn,

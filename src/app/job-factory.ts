@@ -7,6 +7,7 @@ import { countRequests } from "../github/count-requests.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
+import { reviewApprovals } from "./judge-approvals.js";
 import type { Job, WorkQueue } from "./work-queue.js";
 
 /** The part of a webhook context a job needs: who sent it, for which repository and installation. */
@@ -19,6 +20,8 @@ export interface EventContext {
 export interface Enqueue {
   appId: number;
   pullRequest(context: EventContext, number: number): void;
+  /** Only the approval check of a PR (a review changed). */
+  reviews(context: EventContext, number: number): void;
   mergeGroup(context: EventContext, group: MergeGroup): void;
   baseBranchPush(context: EventContext, push: { branch: string; sha: string; paths: string[]; complete: boolean }): void;
 }
@@ -91,6 +94,20 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
         run: async () => {
           const d = await deps(t.repo, t.installation, log);
           await evaluatePullRequest(d, number).finally(d.done);
+        },
+      });
+    },
+    reviews(context, number) {
+      const t = target(context);
+      if (!t) return;
+      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, pr: number };
+      // Its own key: coalescing with the PR's job would drop that job's validation.
+      push(context.id, {
+        key: `approval:${log.repo}#${number}`,
+        context: log,
+        run: async () => {
+          const d = await deps(t.repo, t.installation, log);
+          await reviewApprovals(d, number).finally(d.done);
         },
       });
     },

@@ -26,7 +26,6 @@ const validateConfig = publishedSchema("gitgate-config.schema.json");
 
 /** Sections the config format has but this version does not act on: said on their line, never silently accepted. */
 const notEnforcedYet: readonly [keyof RawConfig, string][] = [
-  ["approvals", "the gitgate/approval check"],
   ["protect", "the guard (gitgate/guard)"],
 ];
 

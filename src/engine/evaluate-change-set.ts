@@ -1,4 +1,6 @@
+import { createMatcher } from "../config/check-globs.js";
 import { loadConfig } from "../config/load-config.js";
+import { governedDiffDigest } from "./approvals/governed-diff-digest.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import type { ChangeSet, FileChange } from "./change-set.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
@@ -46,6 +48,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   const failOn = config?.failOn ?? "new";
   const summary = summarize(findings, { changedFiles: changes.files.length, governedFiles: judged?.governedFiles ?? 0, documents: judged?.documents ?? 0 });
   const conclusion = conclude(findings, failOn);
+  const digest = options.snapshot ? undefined : governedDiffDigest(changes, approvalScope(plane));
   return sanitizeReport({
     conclusion,
     title: config || repairOnly ? titleOf(summary, conclusion) : "Gitgate config at the base is invalid",
@@ -63,6 +66,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       digests: plane.digests,
       changed: changedControlPlane.map((f) => f.path),
     },
+    ...(digest !== undefined ? { governedDiffDigest: digest } : {}),
   }, judged?.secrets ?? new SecretSet());
 }
 
@@ -101,3 +105,14 @@ function headConfigFindings(files: readonly FileChange[], configPath: string): F
   return [...loaded.errors, ...loaded.warnings].map((f) => ({ ...f, status: "new" }));
 }
 
+
+/**
+ * The files approvals are about: governed files and the control plane; every file when the config at
+ * the base is invalid (nothing says what is governed then, so nothing may slip past a reviewer).
+ */
+export function approvalScope(plane: ControlPlane): (path: string) => boolean {
+  const config = plane.findings.some((f) => f.severity === "error") ? undefined : plane.config;
+  if (!config) return () => true;
+  const governed = createMatcher(config.files, config.ignore);
+  return (path) => governed(path) || plane.isControlPlanePath(path);
+}

@@ -40,6 +40,12 @@ export interface Report {
     /** Control-plane files this change touches; they take effect only after merge. */
     changed: string[];
   };
+  /**
+   * Digest of what the change does to governed and control-plane files (all files when the config at
+   * the base is invalid): an approval of another commit with the same digest approved this change too.
+   * Undefined for snapshots and when a version could not be read as text.
+   */
+  governedDiffDigest?: string;
 }
 
 export function summarize(findings: readonly Finding[], counts: Pick<ReportSummary, "changedFiles" | "governedFiles" | "documents">): ReportSummary {

@@ -4,6 +4,7 @@ import { RefusedPathError } from "../config/repo-reader.js";
 import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
+import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
 
 // From source (tests, tsx) the worker is the .ts file, loaded through tsx so its `.js` imports resolve
 // to the engine's .ts files; from dist it is plain JavaScript.
@@ -52,6 +53,13 @@ export class EvaluationPool {
   }
 
   /** Which of `paths` are part of the control plane `source` describes (the push handler's question). */
+  /** What the approval check needs from the base's config, for these changed paths. */
+  async approvalScope(source: ControlPlaneSource, host: Pick<EvaluationHost, "read" | "list" | "prefetch">, changed: ChangedPath[]): Promise<ApprovalScope> {
+    const result = await this.run({ kind: "approval-scope", source, changed }, host);
+    if (result.kind !== "approval-scope") throw new Error("unexpected answer from the evaluation worker");
+    return result.scope;
+  }
+
   async controlPlanePaths(source: ControlPlaneSource, host: Pick<EvaluationHost, "read" | "list" | "prefetch">, paths: string[]): Promise<string[]> {
     const result = await this.run({ kind: "control-plane-paths", source, paths }, host);
     if (result.kind !== "control-plane-paths") throw new Error("unexpected answer from the evaluation worker");

@@ -2,6 +2,7 @@ import type { ChangeSet } from "../engine/change-set.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { Report } from "../engine/report.js";
 import type { GitHubOutput } from "../github/check-run-output.js";
+import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
 
 /**
  * Where a control plane comes from, as plain data the main thread can hand to a worker: the worker
@@ -45,7 +46,8 @@ export interface EvaluationHost {
 
 export type EvaluationJob =
   | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest }
-  | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] };
+  | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] }
+  | { kind: "approval-scope"; source: ControlPlaneSource; changed: ChangedPath[] };
 
 /** Outputs to render in the worker too: rendering walks the whole untrusted change. */
 export interface RenderRequest {
@@ -60,11 +62,14 @@ export interface EvaluationResult {
   route: EvaluationRoute;
   /** The control plane itself has errors (the CLI exits 2 for those, not 1). */
   controlPlaneBroken: boolean;
+  /** For the approval check (changes only, not snapshots). */
+  approvals?: ApprovalScope;
 }
 
 export type JobResult =
   | { kind: "evaluate"; result: EvaluationResult }
-  | { kind: "control-plane-paths"; paths: string[] };
+  | { kind: "control-plane-paths"; paths: string[] }
+  | { kind: "approval-scope"; scope: ApprovalScope };
 
 /** Why an evaluation was stopped: it fails closed with this message. */
 export class EvaluationError extends Error {

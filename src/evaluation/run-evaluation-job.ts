@@ -8,6 +8,7 @@ import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { renderGitHubOutput } from "../github/check-run-output.js";
+import { approvalScopeOf } from "./approval-scope.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
@@ -34,6 +35,8 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
     if (text !== undefined) plane.findings.push(...unmatchedGlobFindings(text, configPath, paths, where));
   }
   if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
+  const configText = source.configText ?? (await host.read(configPath).catch(() => undefined)) ?? source.inherited?.text;
+  if (job.kind === "approval-scope") return { kind: job.kind, scope: approvalScopeOf(plane, configText, job.changed) };
   if (!host.changes) throw new Error("an evaluation needs a change to judge");
   const config = plane.config;
   const route: EvaluationRoute = {
@@ -44,7 +47,8 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
   const changes = await host.changes(route);
   const report = await evaluateChangeSet(plane, changes, job.options);
   const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;
-  return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}) } };
+  const approvals = job.options.snapshot ? undefined : approvalScopeOf(plane, configText, changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) })));
+  return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}), ...(approvals ? { approvals } : {}) } };
 }
 
 /**

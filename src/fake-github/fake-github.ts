@@ -1,7 +1,7 @@
 import { executeGraphql } from "./fake-graphql.js";
 import { requestBodyProblems } from "./openapi-bodies.js";
 import { createHmac, randomUUID } from "node:crypto";
-import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository } from "./fake-state.js";
+import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository, FakeReview } from "./fake-state.js";
 import { GitStore } from "./git-store.js";
 
 export interface FakeRequest {
@@ -49,7 +49,7 @@ export class FakeGitHub {
   constructor(readonly appId: number, public publicUrl = "https://api.github.com") {}
 
   addRepository(owner: string, name: string, gitDir: string, installationId = 1): FakeRepository {
-    const repo: FakeRepository = { owner, name, git: new GitStore(gitDir), installationId, pulls: new Map(), checkRuns: [], comments: [] };
+    const repo: FakeRepository = { owner, name, git: new GitStore(gitDir), installationId, pulls: new Map(), checkRuns: [], comments: [], reviews: [], writers: new Set(), teams: new Map(), commitActors: new Map(), requestedReviewers: new Map() };
     this.repositories.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
   }
@@ -58,6 +58,25 @@ export class FakeGitHub {
     const full: FakePullRequest = { state: "open", draft: false, labels: [], ...pr };
     repo.pulls.set(full.number, full);
     return full;
+  }
+
+  /** A review as GitHub records it (the test plays the reviewer); returns its id. */
+  async submitReview(repo: FakeRepository, review: { pullNumber: number; user: string; state: FakeReview["state"]; commitId?: string; bot?: boolean }): Promise<FakeReview> {
+    const pr = repo.pulls.get(review.pullNumber);
+    if (!pr) throw new Error(`no PR #${review.pullNumber}`);
+    const commitId = review.commitId ?? (await repo.git.resolve(pr.headRef))!;
+    // Strictly increasing times, as reviews submitted one after another have.
+    const last = repo.reviews.at(-1)?.submittedAt;
+    const at = new Date(Math.max(Date.now(), last ? Date.parse(last) + 1000 : 0)).toISOString();
+    const full: FakeReview = { id: this.nextId++, pullNumber: review.pullNumber, user: review.user, bot: review.bot ?? review.user.endsWith("[bot]"), state: review.state, commitId, submittedAt: at };
+    repo.reviews.push(full);
+    return full;
+  }
+
+  /** Dismisses a review: its state becomes DISMISSED, as on GitHub. */
+  dismissReview(repo: FakeRepository, id: number): void {
+    const review = repo.reviews.find((r) => r.id === id);
+    if (review) review.state = "DISMISSED";
   }
 
   /** Stops the git processes behind the repositories. */
@@ -160,6 +179,7 @@ export class FakeGitHub {
       status: 200,
       body: await executeGraphql(request.body as { query: string; variables?: Record<string, unknown> }, {
         repository: (owner, name) => this.repository(owner, name),
+        repositories: () => this.repositories.values(),
         viewerAppId: this.viewerAppId(request),
       }),
     })],
@@ -209,6 +229,8 @@ export class FakeGitHub {
         conclusion: (body.conclusion as string | undefined) ?? null,
         output: { annotations: [], ...(body.output ?? {}) },
         actions: (body.actions as Record<string, unknown>[] | undefined) ?? [],
+        ...(typeof body.external_id === "string" ? { external_id: body.external_id } : {}),
+        ...(typeof body.details_url === "string" ? { details_url: body.details_url } : {}),
       };
       this.repo(m).checkRuns.push(run);
       return { status: 201, body: checkRunJson(run) };
@@ -225,6 +247,8 @@ export class FakeGitHub {
         run.status = "completed";
       }
       if (body.actions) run.actions = body.actions as Record<string, unknown>[];
+      if (typeof body.external_id === "string") run.external_id = body.external_id;
+      if (typeof body.details_url === "string") run.details_url = body.details_url;
       if (body.output) {
         // GitHub appends the annotations of every update to those already there.
         const { annotations = [], ...rest } = body.output;
@@ -239,6 +263,16 @@ export class FakeGitHub {
       const appId = url.searchParams.get("app_id");
       const runs = repo.checkRuns.filter((r) => r.head_sha === sha && (!name || r.name === name) && (!appId || r.appId === Number(appId)));
       return { status: 200, body: { total_count: runs.length, check_runs: runs.map(checkRunJson) } };
+    }],
+    ["POST", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/requested_reviewers$/, (m, request) => {
+      const invalid = this.invalidBody("POST requested_reviewers", request);
+      if (invalid) return invalid;
+      const body = request.body as { reviewers?: string[]; team_reviewers?: string[] };
+      const repo = this.repo(m);
+      const number = Number(m[3]);
+      const before = repo.requestedReviewers.get(number) ?? { users: [], teams: [] };
+      repo.requestedReviewers.set(number, { users: [...before.users, ...(body.reviewers ?? [])], teams: [...before.teams, ...(body.team_reviewers ?? [])] });
+      return { status: 201, body: { number } };
     }],
     ["POST", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (m, request) => {
       const invalid = this.invalidBody("POST comment", request);
@@ -291,7 +325,7 @@ function paginate<T>(items: readonly T[], url: URL, publicUrl: string): FakeResp
 }
 
 function checkRunJson(run: FakeCheckRun) {
-  return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, app: { id: run.appId }, output: { ...run.output, annotations_count: run.output.annotations.length } };
+  return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, app: { id: run.appId }, external_id: run.external_id ?? null, details_url: run.details_url ?? null, output: { ...run.output, annotations_count: run.output.annotations.length } };
 }
 
 function commentJson(comment: FakeComment) {

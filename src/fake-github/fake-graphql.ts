@@ -13,6 +13,7 @@ function githubSchema(): GraphQLSchema {
 
 export interface GraphqlContext {
   repository(owner: string, name: string): FakeRepository | undefined;
+  repositories(): Iterable<FakeRepository>;
   /** The App whose installation token made the request. */
   viewerAppId: number | undefined;
 }
@@ -36,6 +37,22 @@ export async function executeGraphql(body: { query: string; variables?: Record<s
         const repo = context.repository(owner, name);
         if (!repo) throw notFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
         return repositoryNode(repo, context);
+      },
+      // The organisation owning the repositories: its teams are those the tests define.
+      organization: ({ login }: { login: string }) => {
+        const repo = [...context.repositories()].find((r) => r.owner.toLowerCase() === login.toLowerCase());
+        if (!repo) throw notFound(`Could not resolve to an Organization with the login of '${login}'.`);
+        return {
+          team: ({ slug }: { slug: string }) => {
+            const members = repo.teams.get(slug.toLowerCase());
+            if (!members) return null;
+            return {
+              members: ({ query, first }: { query?: string; first?: number }) => ({
+                nodes: members.filter((m) => !query || m.toLowerCase().includes(query.toLowerCase())).slice(0, first ?? 100).map((login) => ({ login })),
+              }),
+            };
+          },
+        };
       },
     },
   });
@@ -76,7 +93,32 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
       const nodes = last ? all.slice(-last) : all.slice(0, first ?? all.length);
       return { nodes: nodes.map((c) => ({ databaseId: c.id, body: c.body, viewerDidAuthor: c.author.appId !== undefined && c.author.appId === context.viewerAppId })) };
     },
-    commits: () => ({ nodes: [{ commit: commitNode(repo, headOid!, context) }] }),
+    url: `https://github.com/${repo.owner}/${repo.name}/pull/${number}`,
+    // All of the PR's commits, oldest first, paged by an opaque cursor (an index).
+    commits: async ({ first, last, after }: { first?: number; last?: number; after?: string }) => {
+      const all = await repo.git.commitsBetween(baseOid!, headOid!);
+      const start = after ? Number(after) : 0;
+      const slice = last ? all.slice(-last) : all.slice(start, start + (first ?? all.length));
+      const end = last ? all.length : start + slice.length;
+      return {
+        totalCount: all.length,
+        pageInfo: { hasNextPage: end < all.length, endCursor: String(end) },
+        nodes: slice.map((oid) => ({ commit: commitNode(repo, oid, context) })),
+      };
+    },
+    reviews: ({ first }: { first?: number }) => {
+      const all = repo.reviews.filter((r) => r.pullNumber === number);
+      return {
+        totalCount: all.length,
+        nodes: all.slice(0, first ?? all.length).map((r) => ({
+          author: { __typename: r.bot ? "Bot" : "User", login: r.user },
+          state: r.state,
+          submittedAt: r.submittedAt,
+          authorCanPushToRepository: repo.writers.has(r.user.toLowerCase()),
+          commit: commitNode(repo, r.commitId, context),
+        })),
+      };
+    },
   };
 }
 
@@ -122,10 +164,18 @@ function treeEntryNode(repo: FakeRepository, entry: TreeEntry) {
   };
 }
 
-function commitNode(repo: FakeRepository, oid: string, context: GraphqlContext = { repository: () => undefined, viewerAppId: undefined }) {
+function commitNode(repo: FakeRepository, oid: string, context: GraphqlContext = { repository: () => undefined, repositories: () => [], viewerAppId: undefined }) {
   return {
     __typename: "Commit",
     oid,
+    authors: () => {
+      const login = repo.commitActors.get(oid)?.author;
+      return { nodes: [{ user: login ? { login } : null }] };
+    },
+    committer: () => {
+      const login = repo.commitActors.get(oid)?.committer;
+      return { user: login ? { login } : null };
+    },
     file: async ({ path }: { path: string }) => {
       const entry = await repo.git.entryAt(oid, path);
       return entry ? treeEntryNode(repo, entry) : null;
@@ -144,7 +194,8 @@ function commitNode(repo: FakeRepository, oid: string, context: GraphqlContext =
         nodes: apps.map((appId) => ({
           app: { databaseId: appId },
           checkRuns: ({ filterBy: runFilter }: { filterBy?: { checkName?: string } }) => ({
-            nodes: runs.filter((r) => r.appId === appId && (runFilter?.checkName === undefined || r.name === runFilter.checkName)).map((r) => ({ databaseId: r.id, name: r.name })),
+            nodes: runs.filter((r) => r.appId === appId && (runFilter?.checkName === undefined || r.name === runFilter.checkName))
+              .map((r) => ({ databaseId: r.id, name: r.name, externalId: r.external_id ?? null, status: r.status.toUpperCase() })),
           }),
         })),
       };

@@ -21,6 +21,8 @@ export interface FakeCheckRun {
   started_at?: string;
   completed_at?: string;
   output: { title?: string; summary?: string; text?: string; annotations: Record<string, unknown>[] };
+  external_id?: string;
+  details_url?: string;
   actions: Record<string, unknown>[];
 }
 
@@ -40,4 +42,23 @@ export interface FakeRepository {
   pulls: Map<number, FakePullRequest>;
   checkRuns: FakeCheckRun[];
   comments: FakeComment[];
+  reviews: FakeReview[];
+  /** Logins with write access (everyone else who reviews can only read). */
+  writers: Set<string>;
+  /** The organisation's teams: slug → member logins. */
+  teams: Map<string, string[]>;
+  /** GitHub logins of a commit's author and committer (git only knows emails). */
+  commitActors: Map<string, { author?: string; committer?: string }>;
+  /** Reviews Gitgate requested: PR number → users and teams. */
+  requestedReviewers: Map<number, { users: string[]; teams: string[] }>;
+}
+
+export interface FakeReview {
+  id: number;
+  pullNumber: number;
+  user: string;
+  bot: boolean;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED";
+  commitId: string;
+  submittedAt: string;
 }

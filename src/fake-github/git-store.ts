@@ -67,6 +67,12 @@ export class GitStore {
     return found ? { ...found, mode: parseInt(found.mode, 8) } : undefined;
   }
 
+  /** The commits of base...head, oldest first (a PR's commits). */
+  async commitsBetween(base: string, head: string): Promise<string[]> {
+    const mergeBase = await this.mergeBase(base, head);
+    return (await runGit(this.dir, ["rev-list", "--reverse", `${mergeBase}..${head}`])).toString().split("\n").filter(Boolean);
+  }
+
   async mergeBase(a: string, b: string): Promise<string> {
     return (await runGit(this.dir, ["merge-base", a, b])).toString().trim();
   }

@@ -11,6 +11,7 @@ const operations: Record<string, [string, string]> = {
   "PATCH check-run": ["/repos/{owner}/{repo}/check-runs/{check_run_id}", "patch"],
   "POST comment": ["/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"],
   "PATCH comment": ["/repos/{owner}/{repo}/issues/comments/{comment_id}", "patch"],
+  "POST requested_reviewers": ["/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", "post"],
 };
 
 let validators: Map<string, ValidateFunction> | undefined;

@@ -1,4 +1,5 @@
 import { configPath } from "../config/config-types.js";
+import { codeOwnersPaths } from "../engine/approvals/codeowners.js";
 import { extendsTarget } from "../config/extend-config.js";
 import type { ControlPlaneSource } from "../evaluation/evaluation-types.js";
 import { githubRepoReader, type PrefetchingReader } from "./github-repo-reader.js";
@@ -22,7 +23,8 @@ export interface GitHubControlPlane {
  */
 export async function readGitHubControlPlane(github: GitHub, repo: RepoRef, oid: string): Promise<GitHubControlPlane | undefined> {
   const reader = githubRepoReader(github, repo, oid);
-  await reader.prefetch([configPath, defaultExceptions], []);
+  // CODEOWNERS rides along in the same query: the approval check may need it, and then it costs nothing.
+  await reader.prefetch([configPath, defaultExceptions, ...codeOwnersPaths], []);
   const text = await reader.read(configPath);
   const extendsValue = text === undefined ? ".github" : /^_extends:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
   const target = extendsValue === undefined ? undefined : extendsTarget(repo.owner, extendsValue);

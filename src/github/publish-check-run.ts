@@ -1,4 +1,5 @@
 import type { GitHubOutput } from "./check-run-output.js";
+import { digestExternalId } from "./read-pull-request.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 
 /** GitHub takes at most 50 annotations per request; more are appended by further updates. */
@@ -38,11 +39,13 @@ export interface JudgedBase {
  * A head open into several bases gets one verdict for all: failure if any base fails it, a summary
  * section per base, and the annotations of each (marked with their base).
  */
-export async function completeCheckRun(github: GitHub, repo: RepoRef, id: number, judged: GitHubOutput | readonly JudgedBase[]): Promise<void> {
+export async function completeCheckRun(github: GitHub, repo: RepoRef, id: number, judged: GitHubOutput | readonly JudgedBase[], governedDiffDigest?: string): Promise<void> {
   const { conclusion, title, summary, text, annotations } = "conclusion" in judged ? judged : several(judged);
   await github.rest.checks.update({
     ...repoParams(repo),
     check_run_id: id,
+    // The record that lets an approval of this commit carry over to a later head with the same governed change.
+    external_id: digestExternalId(governedDiffDigest),
     status: "completed",
     conclusion,
     completed_at: new Date().toISOString(),
@@ -78,6 +81,7 @@ export async function failCheckRun(github: GitHub, repo: RepoRef, id: number, re
   await github.rest.checks.update({
     ...repoParams(repo),
     check_run_id: id,
+    external_id: "",
     status: "completed",
     conclusion: "failure",
     completed_at: new Date().toISOString(),

@@ -1,3 +1,4 @@
+import type { Review, ReviewState } from "../engine/approvals/approval-types.js";
 import { graphqlQuery } from "./graphql-query.js";
 import { checkNames, previewMarker, type GitHub, type RepoRef } from "./github-types.js";
 
@@ -24,21 +25,66 @@ export interface PullRequestState extends PullRequestTarget {
   commentId?: number;
   /** Gitgate's `gitgate/validate` check run on the head commit, when there is one. */
   checkRunId?: number;
+  /** The PR's page on GitHub (the approval check links to it while it waits). */
+  url: string;
+  /** What the approval check needs, read in the same query. */
+  approvals: PullRequestApprovalFacts;
 }
 
-const query = `query($owner: String!, $repo: String!, $number: Int!, $appId: Int!, $checkName: String!) {
+export interface PullRequestApprovalFacts {
+  reviews: Review[];
+  /** Each reviewer (lower case): a bot, and whether they can push to the repository. */
+  reviewers: Map<string, { bot: boolean; canWrite: boolean }>;
+  /** GitHub logins of the commits' authors, co-authors and committers. */
+  contributors: string[];
+  /** The governed-diff digest recorded in each reviewed commit's (and the head's) gitgate/validate check run. */
+  digestsByCommit: Map<string, string>;
+  /** The digest the head's completed gitgate/validate check run records. */
+  headDigest?: string;
+  /** The head's gitgate/validate check run has completed (a review waits for it otherwise). */
+  headValidated: boolean;
+  /** Gitgate's `gitgate/approval` check run on the head, when there is one. */
+  approvalCheckRunId?: number;
+  /** Why the facts are incomplete (too many commits or reviews to list): the check then fails closed. */
+  problem?: string;
+}
+
+/** GitHub lists at most this many commits of a pull request. */
+export const maxListedCommits = 250;
+const maxReviews = 100;
+const digestPrefix = "gitgate-governed-diff:sha256:";
+
+/** How the validate check run records the governed-diff digest of its head (its external_id). */
+export function digestExternalId(digest: string | undefined): string {
+  return digest === undefined ? "" : digestPrefix + digest;
+}
+
+const query = `query($owner: String!, $repo: String!, $number: Int!, $appId: Int!, $checkName: String!, $approvalName: String!) {
   repository(owner: $owner, name: $repo) {
     pullRequest(number: $number) {
       ...target
       state
+      url
       comments(last: 100) { nodes { databaseId viewerDidAuthor body } }
+      reviews(first: 100) { totalCount nodes {
+        author { __typename login } state submittedAt authorCanPushToRepository
+        commit { oid checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 1, filterBy: { checkName: $checkName }) { nodes { externalId status } } } } }
+      } }
+      prCommits: commits(first: 100) { ...contributors }
       commits(last: 1) { nodes { commit {
         oid
-        checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 5, filterBy: { checkName: $checkName }) { nodes { databaseId } } } }
+        checkSuites(first: 10, filterBy: { appId: $appId }) { nodes {
+          checkRuns(first: 5, filterBy: { checkName: $checkName }) { nodes { databaseId externalId status } }
+          approval: checkRuns(first: 5, filterBy: { checkName: $approvalName }) { nodes { databaseId } }
+        } }
         associatedPullRequests(first: 25, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ...target state } }
       } } }
     }
   }
+}
+fragment contributors on PullRequestCommitConnection {
+  totalCount pageInfo { hasNextPage endCursor }
+  nodes { commit { authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
 }
 fragment target on PullRequest {
   number isDraft headRefOid baseRefOid baseRefName headRefName
@@ -58,26 +104,56 @@ interface TargetNode {
   labels: { nodes: { name: string }[] };
 }
 
+interface CommitsNode {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: { commit: { authors: { nodes: { user: { login: string } | null }[] }; committer: { user: { login: string } | null } | null } }[];
+}
+
+interface ReviewNode {
+  author: { __typename: string; login: string } | null;
+  state: ReviewState;
+  submittedAt: string | null;
+  authorCanPushToRepository: boolean;
+  commit: { oid: string; checkSuites: { nodes: { checkRuns: { nodes: { externalId: string | null; status: string }[] } }[] } | null } | null;
+}
+
 interface Response {
   repository: {
     pullRequest: (TargetNode & {
+      url: string;
       comments: { nodes: { databaseId: number; viewerDidAuthor: boolean; body: string }[] };
-      commits: { nodes: { commit: { oid: string; checkSuites: { nodes: { checkRuns: { nodes: { databaseId: number }[] } }[] }; associatedPullRequests: { nodes: TargetNode[] } | null } }[] };
+      reviews: { totalCount: number; nodes: ReviewNode[] };
+      prCommits: CommitsNode;
+      commits: { nodes: { commit: {
+        oid: string;
+        checkSuites: { nodes: { checkRuns: { nodes: { databaseId: number; externalId: string | null; status: string }[] }; approval: { nodes: { databaseId: number }[] } }[] };
+        associatedPullRequests: { nodes: TargetNode[] } | null;
+      } }[] };
     }) | null;
   } | null;
 }
+
+const moreCommitsQuery = `query($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $repo) { pullRequest(number: $number) { commits(first: 100, after: $after) { ...contributors } } }
+}
+fragment contributors on PullRequestCommitConnection {
+  totalCount pageInfo { hasNextPage endCursor }
+  nodes { commit { authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
+}`;
 
 /**
  * Everything Gitgate needs to know about a PR before judging it, in one query: where its head and
  * base are now (never trust the webhook's copy), and the check run and comment it already published.
  */
 export async function readPullRequest(github: GitHub, repo: RepoRef, number: number, appId: number): Promise<PullRequestState | undefined> {
-  const data = await graphqlQuery<Response>(github, query, { owner: repo.owner, repo: repo.repo, number, appId, checkName: checkNames.validate });
+  const data = await graphqlQuery<Response>(github, query, { owner: repo.owner, repo: repo.repo, number, appId, checkName: checkNames.validate, approvalName: checkNames.approval });
   const pr = data.repository?.pullRequest;
   if (!pr) return undefined;
   const comment = pr.comments.nodes.find((c) => c.viewerDidAuthor && c.body.startsWith(previewMarker));
   const head = pr.commits.nodes[0]?.commit;
   const checkRun = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.checkRuns.nodes)[0] : undefined;
+  const approvalRun = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.approval.nodes)[0] : undefined;
   // The head commit's other open PRs (a commit is also associated with PRs it merely passed through).
   const sameHead = head?.oid === pr.headRefOid
     ? (head.associatedPullRequests?.nodes ?? []).filter((other) => other.number !== pr.number && other.state === "OPEN" && other.headRefOid === pr.headRefOid).map(targetOf)
@@ -88,7 +164,57 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
     sameHead: sameHead.sort((a, b) => a.number - b.number),
     ...(comment ? { commentId: comment.databaseId } : {}),
     ...(checkRun ? { checkRunId: checkRun.databaseId } : {}),
+    url: pr.url,
+    approvals: {
+      ...(await approvalFacts(github, repo, number, pr.reviews, pr.prCommits)),
+      headValidated: checkRun?.status === "COMPLETED",
+      ...(recordedDigest(checkRun?.externalId) !== undefined ? { headDigest: recordedDigest(checkRun?.externalId)! } : {}),
+      ...(approvalRun ? { approvalCheckRunId: approvalRun.databaseId } : {}),
+    },
   };
+}
+
+/**
+ * Reviews, reviewers and contributors as the approval engine takes them. More commits than fit in the
+ * first page are read a page at a time; more than GitHub lists (250) cannot be known, so the facts
+ * carry a problem and the check fails closed.
+ */
+async function approvalFacts(github: GitHub, repo: RepoRef, number: number, reviews: { totalCount: number; nodes: ReviewNode[] }, first: CommitsNode) {
+  const problems: string[] = [];
+  if (reviews.totalCount > maxReviews) problems.push(`the pull request has ${reviews.totalCount} reviews; Gitgate reads at most ${maxReviews}`);
+  if (first.totalCount > maxListedCommits) problems.push(`the pull request has ${first.totalCount} commits; GitHub lists at most ${maxListedCommits}, so not every contributor can be known`);
+  const pages = [first];
+  let cursor = first.pageInfo.hasNextPage ? first.pageInfo.endCursor : null;
+  while (cursor && problems.length === 0) {
+    const more = await graphqlQuery<{ repository: { pullRequest: { commits: CommitsNode } | null } | null }>(github, moreCommitsQuery, { owner: repo.owner, repo: repo.repo, number, after: cursor });
+    const page = more.repository?.pullRequest?.commits;
+    if (!page) break;
+    pages.push(page);
+    cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  }
+  const contributors = new Set<string>();
+  for (const { commit } of pages.flatMap((p) => p.nodes)) {
+    for (const author of commit.authors.nodes) if (author.user) contributors.add(author.user.login);
+    if (commit.committer?.user) contributors.add(commit.committer.user.login);
+  }
+  const reviewers = new Map<string, { bot: boolean; canWrite: boolean }>();
+  const digestsByCommit = new Map<string, string>();
+  const list: Review[] = [];
+  for (const review of reviews.nodes) {
+    // A review by a deleted account (no author) or one never submitted (a draft) counts for nothing.
+    if (!review.author || !review.commit || !review.submittedAt) continue;
+    const login = review.author.login.toLowerCase();
+    reviewers.set(login, { bot: review.author.__typename === "Bot", canWrite: review.authorCanPushToRepository });
+    list.push({ user: login, state: review.state, commitId: review.commit.oid, submittedAt: review.submittedAt });
+    const recorded = review.commit.checkSuites?.nodes.flatMap((s) => s.checkRuns.nodes)[0]?.externalId;
+    if (recorded?.startsWith(digestPrefix)) digestsByCommit.set(review.commit.oid, recorded.slice(digestPrefix.length));
+  }
+  return { reviews: list, reviewers, contributors: [...contributors], digestsByCommit, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
+}
+
+/** The governed-diff digest the head's gitgate/validate check run records, if any. */
+export function recordedDigest(externalId: string | null | undefined): string | undefined {
+  return externalId?.startsWith(digestPrefix) ? externalId.slice(digestPrefix.length) : undefined;
 }
 
 function targetOf(pr: TargetNode): PullRequestTarget {

@@ -55,12 +55,11 @@ describe("loadConfig", () => {
     expect(config!.approvals.rules[0]).toEqual({ name: "production", files: ["clusters/prod/**"], count: 2, users: [], teams: ["platform-leads"] });
   });
 
-  it("says on their lines that sections this version does not enforce are ignored", () => {
+  it("says on their lines that sections this version does not enforce are ignored (approvals is enforced)", () => {
     const { config, warnings } = loadConfig("version: 1\napprovals:\n  rules: [{ name: default }]\nprotect:\n  branches: [main]\n");
     expect(config).toBeDefined();
-    expect(warnings.map(where)).toEqual(["warning config/not-enforced 2:1", "warning config/not-enforced 4:1"]);
+    expect(warnings.map(where)).toEqual(["warning config/not-enforced 4:1"]);
     expect(warnings.map((w) => w.message)).toEqual([
-      "approvals: the gitgate/approval check is not enforced by this version of Gitgate yet: this section is read, checked and ignored.",
       "protect: the guard (gitgate/guard) is not enforced by this version of Gitgate yet: this section is read, checked and ignored.",
     ]);
   });

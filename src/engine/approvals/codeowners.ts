@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import type { CodeOwnersFile, CodeOwnersRule } from "./approval-types.js";
 
 /** Where GitHub looks for the file, in its order. */
@@ -30,7 +31,7 @@ export function parseCodeOwners(path: string, text: string): CodeOwnersFile {
       else problems.push({ line, message: `owner ${owner} is not an @user or @org/team: Gitgate cannot tell who that is, so it is not counted` });
     }
     const regex = patternToRegExp(pattern.replace(/\\#/g, "#"));
-    rules.push({ pattern, owners: logins, line, matches: (p) => regex.test(p) });
+    rules.push({ pattern, owners: logins, line, matches: (p) => regex.matches(p) });
   });
   return { path, rules, problems };
 }
@@ -60,9 +61,10 @@ function patternProblem(pattern: string): string | undefined {
  * gitignore semantics as GitHub documents them: a pattern with a slash before its end is anchored at
  * the root, one without matches at any depth; `*` and `?` stay within a folder, `**` crosses folders; a
  * pattern naming a folder owns everything inside it, but one ending in a wildcard (`docs/*`) owns only
- * what it matches, not deeper files; a trailing slash matches folders only.
+ * what it matches, not deeper files; a trailing slash matches folders only. The file is repository
+ * input, so the pattern runs on RE2 (linear in the path), never on a backtracking JS RegExp.
  */
-function patternToRegExp(pattern: string): RegExp {
+function patternToRegExp(pattern: string): RE2JS {
   const folderOnly = pattern.endsWith("/");
   const body = pattern.replace(/\/+$/, "");
   const anchored = body.includes("/");
@@ -79,5 +81,5 @@ function patternToRegExp(pattern: string): RegExp {
   const prefix = anchored ? "^" : "^(?:[^/]+/)*";
   const last = segments.at(-1)!;
   const suffix = folderOnly ? "/.+$" : last !== "**" && /[*?]/.test(last) ? "$" : "(?:/.+)?$";
-  return new RegExp(prefix + source + suffix);
+  return RE2JS.compile(prefix + source + suffix);
 }

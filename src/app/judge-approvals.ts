@@ -1,0 +1,95 @@
+import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
+import type { ApprovalScope } from "../evaluation/approval-scope.js";
+import { decideApprovals } from "../github/decide-approvals.js";
+import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
+import { publishApprovalCheck, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { listChanges } from "../github/read-change-set.js";
+import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
+import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
+import { approvalTitle, renderApprovalMarkdown } from "../render/render-approval-markdown.js";
+import { markdownText } from "../render/escape-markdown.js";
+import type { EvaluationDeps } from "./evaluation-deps.js";
+
+export interface ApprovalBasis {
+  scope: ApprovalScope;
+  plane: GitHubControlPlane;
+  /** The head's governed-diff digest (just computed by validate, or read from its check run). */
+  headDigest: string | undefined;
+}
+
+/**
+ * Decides `gitgate/approval` for the PR's current head and publishes it there. `pr` must be freshly
+ * read (reviews as they are now). Anything that cannot be known fails the check, never passes it.
+ * Returns the verdict, or undefined when the check failed to evaluate.
+ */
+export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState, basis: ApprovalBasis, requestOnce: boolean): Promise<ApprovalVerdict | undefined> {
+  const { github, repo, log } = deps;
+  let output: ApprovalCheckOutput;
+  let verdict: ApprovalVerdict | undefined;
+  try {
+    verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, base: basis.plane.reader, headDigest: basis.headDigest });
+    output = approvalCheckOutput(verdict);
+  } catch (error) {
+    log.error({ pr: pr.number, head: pr.headSha, err: error }, "could not evaluate approvals");
+    output = couldNotEvaluate((error as Error).message);
+  }
+  await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, output, pr.url);
+  log.info({ pr: pr.number, head: pr.headSha, approval: output.conclusion }, "evaluated approvals");
+  // Asked once per head: on the head's first verdict, never again on later reviews of it.
+  if (verdict && requestOnce && basis.scope.settings?.requestReviews && pr.approvals.approvalCheckRunId === undefined && verdict.status === "waiting") {
+    const reviewed = new Set(pr.approvals.reviews.map((r) => r.user));
+    const unmet = verdict.rules.filter((r) => r.status !== "satisfied");
+    const users = [...new Set(unmet.flatMap((r) => r.candidates.users))].filter((u) => !reviewed.has(u));
+    const teams = [...new Set(unmet.flatMap((r) => r.candidates.teams))].filter((t) => !t.includes("/"));
+    await requestReviews(github, repo, pr.number, users, teams).catch((error: unknown) => log.warn({ pr: pr.number, err: error }, "could not request reviews"));
+  }
+  return verdict;
+}
+
+/**
+ * A review changed (or was dismissed): decide approvals again without re-running validation. The
+ * head's digest comes from its validate check run; while validate has not completed for this head,
+ * the PR's own job is still coming and publishes approval right after it, so nothing is done here.
+ */
+export async function reviewApprovals(deps: EvaluationDeps, number: number): Promise<void> {
+  const { github, repo } = deps;
+  const pr = await readPullRequest(github, repo, number, deps.appId);
+  if (!pr?.open || !pr.approvals.headValidated) return;
+  const basis = await approvalBasis(deps, pr).catch((error: Error) => error);
+  if (basis instanceof Error) {
+    await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, couldNotEvaluate(basis.message), pr.url);
+    return;
+  }
+  if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis, false);
+}
+
+/** What the approval check needs from the base and the change, for a PR whose validation already ran. */
+export async function approvalBasis(deps: EvaluationDeps, pr: PullRequestState): Promise<ApprovalBasis | undefined> {
+  const plane = await readGitHubControlPlane(deps.github, deps.repo, pr.baseSha);
+  if (!plane) return undefined;
+  const listed = await listChanges(deps.github, deps.repo, pr.baseSha, pr.headSha, pr.number);
+  const changed = listed.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
+  const scope = await deps.pool.approvalScope(plane.source, plane.reader, changed);
+  return { scope, plane, headDigest: pr.approvals.headDigest };
+}
+
+export function approvalCheckOutput(verdict: ApprovalVerdict): ApprovalCheckOutput {
+  const conclusion = verdict.status === "satisfied" ? "success" : verdict.status === "blocked" ? "failure" : "action_required";
+  return { conclusion, title: approvalTitle(verdict), summary: renderApprovalMarkdown(verdict) };
+}
+
+export function couldNotEvaluate(reason: string): ApprovalCheckOutput {
+  return {
+    conclusion: "failure",
+    title: "Could not evaluate approvals",
+    summary: `Could not evaluate approvals: ${reason.slice(0, 2000)}\n\nGitgate cannot pass a change whose approvals it cannot check.`,
+  };
+}
+
+/** The one line the sticky preview comment gets: which rules apply; the check run tracks them. */
+export function approvalLine(verdict: ApprovalVerdict | undefined): string {
+  if (!verdict) return "**Approvals:** could not be evaluated, see the `gitgate/approval` check.";
+  if (verdict.rules.length === 0) return "**Approvals:** no approval rule applies to this change.";
+  const rules = verdict.rules.map((r) => `${markdownText(r.name)} (${r.required})`).join(", ");
+  return `**Approvals:** this change needs ${rules}; the \`gitgate/approval\` check tracks them.`;
+}

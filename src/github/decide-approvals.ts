@@ -1,0 +1,77 @@
+import type { ApprovalFacts, ApprovalPolicy, ApprovalVerdict, CodeOwnersFile, Person } from "../engine/approvals/approval-types.js";
+import { codeOwnersPaths, parseCodeOwners } from "../engine/approvals/codeowners.js";
+import { evaluateApprovals } from "../engine/approvals/evaluate-approvals.js";
+import type { ApprovalScope } from "../evaluation/approval-scope.js";
+import type { RepoReader } from "../config/repo-reader.js";
+import type { GitHub, RepoRef } from "./github-types.js";
+import type { PullRequestState } from "./read-pull-request.js";
+import { readTeamMembership } from "./read-team-membership.js";
+
+export interface ApprovalInputs {
+  pr: PullRequestState;
+  scope: ApprovalScope;
+  /** Reads the base commit (CODEOWNERS is prefetched with the control plane). */
+  base: Pick<RepoReader, "read">;
+  /** The governed-diff digest of the head now; undefined when unknown (approvals of other commits then lapse). */
+  headDigest: string | undefined;
+}
+
+/**
+ * The approval verdict of a pull request's current head, shared by the App and the CLI: the policy the
+ * base's config sets (only the control-plane rule when it is invalid), the facts GitHub gave, and team
+ * membership looked up in one query, only for teams the applicable rules name and only when someone
+ * reviewed. Throws when a fact cannot be known: the caller fails closed.
+ */
+export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: ApprovalInputs): Promise<ApprovalVerdict> {
+  const { pr, scope } = inputs;
+  if (pr.approvals.problem) throw new Error(pr.approvals.problem);
+  const policy = approvalPolicy(scope, scope.settings?.codeowners ? await readCodeOwners(inputs.base) : undefined);
+  const people = new Map<string, Person>([...pr.approvals.reviewers].map(([login, r]) => [login, { login, bot: r.bot, canWrite: r.canWrite, teams: [] }]));
+  const facts: ApprovalFacts = {
+    owner: repo.owner,
+    changedFiles: scope.files,
+    controlPlaneChanged: scope.controlPlaneChanged,
+    configValid: scope.configValid,
+    author: pr.author ?? "",
+    contributors: pr.approvals.contributors,
+    headSha: pr.headSha,
+    reviews: pr.approvals.reviews,
+    people,
+    governedDiffDigest: inputs.headDigest,
+    digestsByCommit: pr.approvals.digestsByCommit,
+  };
+  const first = evaluateApprovals(policy, facts);
+  // Teams of other organisations (`org/slug`) cannot be looked up with this installation: they count nobody.
+  const teams = [...new Set(first.rules.flatMap((r) => r.candidates.teams).filter((t) => !t.includes("/")))];
+  const reviewers = [...new Set(pr.approvals.reviews.filter((r) => r.state === "APPROVED" || r.state === "CHANGES_REQUESTED").map((r) => r.user))];
+  if (teams.length === 0 || reviewers.length === 0) return first;
+  const membership = await readTeamMembership(github, repo.owner, teams, reviewers);
+  for (const [login, slugs] of membership) {
+    const person = people.get(login);
+    if (person) people.set(login, { ...person, teams: slugs });
+  }
+  return evaluateApprovals(policy, facts);
+}
+
+/** The policy of the base's `approvals` section; with an invalid config, the strictest defaults. */
+export function approvalPolicy(scope: ApprovalScope, codeowners: CodeOwnersFile | undefined): ApprovalPolicy {
+  const settings = scope.settings;
+  const controlPlane = settings?.controlPlane ?? { count: 1, users: [], teams: [] };
+  return {
+    rules: (settings?.rules ?? []).map((rule) => ({ name: rule.name, ...(rule.files ? { files: rule.files } : {}), count: rule.count, users: rule.users, teams: rule.teams })),
+    controlPlane: { name: "control plane", ...controlPlane },
+    invalidateOnPush: settings?.invalidateOnPush ?? true,
+    allowAuthor: settings?.allowAuthor ?? false,
+    allowContributors: settings?.allowContributors ?? false,
+    ...(codeowners ? { codeowners } : {}),
+  };
+}
+
+/** The first CODEOWNERS file where GitHub looks for one, at the base. */
+async function readCodeOwners(base: Pick<RepoReader, "read">): Promise<CodeOwnersFile | undefined> {
+  for (const path of codeOwnersPaths) {
+    const text = await base.read(path);
+    if (text !== undefined) return parseCodeOwners(path, text);
+  }
+  return undefined;
+}

@@ -1,0 +1,238 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeReview } from "../../src/fake-github/fake-state.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
+
+const config = `version: 1
+schemas:
+  - files: "apps/*/values.yaml"
+    schema: schemas/values.schema.json
+approvals:
+  rules:
+    - name: review
+      count: 1
+    - name: production
+      files: "clusters/production/**"
+      teams: [sre]
+    - name: payments owner
+      files: "apps/payments/**"
+      users: [carol]
+`;
+const schema = JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } });
+
+let repo: TestRepo;
+let app: AppHarness;
+let next = 1;
+
+beforeAll(async () => {
+  repo = await createTestRepo({
+    ".github/gitgate.yml": config,
+    "schemas/values.schema.json": schema,
+    "apps/web/values.yaml": "replicas: 1\n",
+    "apps/payments/values.yaml": "replicas: 1\n",
+    "clusters/production/app.yaml": "replicas: 1\n",
+    "README.md": "hello\n",
+  });
+});
+afterAll(() => repo.remove());
+beforeEach(async () => {
+  app = await startApp(repo.dir);
+  for (const login of ["alice", "bob", "dave", "erin", "deploy-bot[bot]"]) app.repo.writers.add(login);
+  app.repo.teams.set("sre", ["dave"]);
+});
+afterEach(() => app.close());
+
+/** A new branch off `from` with these files, opened as a PR by `dev` and evaluated. */
+async function openPr(files: Record<string, string | null>, options: { from?: string; base?: string } = {}): Promise<number> {
+  const number = next++;
+  await repo.branch(`pr-${number}`, options.from ?? "main", files);
+  app.fake.openPullRequest(app.repo, { number, title: `pr ${number}`, author: "dev", headRef: `pr-${number}`, baseRef: options.base ?? "main" });
+  await deliver("pull_request", "opened", number);
+  return number;
+}
+
+async function deliver(event: string, action: string, number: number, patch: (p: Record<string, any>) => void = () => undefined) {
+  expect(await app.deliver(event, examplePayload(event, action, (p) => {
+    p.number = number;
+    p.pull_request.number = number;
+    patch(p);
+  }))).toBe(200);
+  await app.queue.onIdle();
+}
+
+async function review(number: number, user: string, state: FakeReview["state"], commitId?: string): Promise<FakeReview> {
+  const submitted = await app.fake.submitReview(app.repo, { pullNumber: number, user, state, ...(commitId ? { commitId } : {}) });
+  await deliver("pull_request_review", "submitted", number);
+  return submitted;
+}
+
+async function approvalOf(number: number) {
+  const head = await repo.sha(`pr-${number}`);
+  const runs = app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head);
+  expect(runs).toHaveLength(1);
+  return runs[0]!;
+}
+
+describe("gitgate/approval", () => {
+  it("waits with action_required and a link to the PR, and ignores the author's own approval", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 2\n" });
+    expect(await approvalOf(pr)).toMatchObject({ status: "completed", conclusion: "action_required", details_url: `https://github.com/acme/platform-config/pull/${pr}` });
+    await review(pr, "dev", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @dev (author of the pull request");
+    await review(pr, "alice", "APPROVED");
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "success", output: { title: "Approved: the rule satisfied" } });
+  });
+
+  it("does not count a commit contributor, a read-only reviewer or a bot", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 3\n" });
+    app.repo.commitActors.set(await repo.sha(`pr-${pr}`), { author: "erin", committer: "erin" });
+    await review(pr, "erin", "APPROVED");
+    await review(pr, "rita", "APPROVED");
+    await review(pr, "deploy-bot[bot]", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @erin (authored or committed a commit of the pull request");
+    expect(run.output.summary).toContain("Not counted: @rita (no write access to the repository");
+    expect(run.output.summary).toContain("Not counted: @deploy\\-bot\\[bot\\] (a bot");
+  });
+
+  it("counts a user the rule names even without write access, and needs both rules that match", async () => {
+    const pr = await openPr({ "apps/payments/values.yaml": "replicas: 2\n" });
+    await review(pr, "carol", "APPROVED");
+    const run = await approvalOf(pr);
+    // carol satisfies "payments owner" but not "review" (anyone with write access).
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.title).toBe("Waiting for 1 more (review)");
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("counts a team member for a team rule, not a non-member (one team query)", async () => {
+    const pr = await openPr({ "clusters/production/app.yaml": "replicas: 2\n" });
+    await review(pr, "bob", "APPROVED");
+    expect((await approvalOf(pr)).output.title).toBe("Waiting for 1 more (production)");
+    expect((await approvalOf(pr)).output.summary).toContain("Not counted: @bob (not among the rule's users or teams");
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("keeps an approval across a rebase with the same governed diff, and drops it when the governed change differs", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 4\n" });
+    const approved = await repo.sha(`pr-${pr}`);
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    // An ungoverned change on top: the governed diff is identical.
+    await repo.commit(`pr-${pr}`, { "README.md": "hello again\n" });
+    await deliver("pull_request", "synchronize", pr);
+    expect(await repo.sha(`pr-${pr}`)).not.toBe(approved);
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    // A governed change: the approval is of another change now.
+    await repo.commit(`pr-${pr}`, { "apps/web/values.yaml": "replicas: 5\n" });
+    await deliver("pull_request", "synchronize", pr);
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @alice (approved an older commit whose governed change differs");
+  });
+
+  it("cancels an approval by a later request for changes, and dismissing that request does not restore it", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 6\n" });
+    await review(pr, "alice", "APPROVED");
+    const changes = await review(pr, "alice", "CHANGES_REQUESTED");
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "failure", output: { title: "Blocked: changes requested by @alice" } });
+    app.fake.dismissReview(app.repo, changes.id);
+    await deliver("pull_request_review", "dismissed", pr);
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @alice (review dismissed");
+  });
+
+  it("waits for validation when a review arrives before the push it follows (out of order)", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 7\n" });
+    await repo.commit(`pr-${pr}`, { "apps/web/values.yaml": "replicas: 8\n" });
+    // The review of the new head is delivered before its synchronize.
+    await review(pr, "alice", "APPROVED");
+    const head = await repo.sha(`pr-${pr}`);
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head)).toEqual([]);
+    await deliver("pull_request", "synchronize", pr);
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("needs the control-plane rule too for a change to the config", async () => {
+    const pr = await openPr({ ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
+    await review(pr, "alice", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("success");
+    expect(run.output.summary).toContain("control plane: 1 of 1 (control plane change)");
+    expect(run.output.title).toBe("Approved: all 2 rules satisfied");
+  });
+
+  it("applies only the control-plane rule when the config at the base is invalid", async () => {
+    await repo.branch("broken-base", "main", { ".github/gitgate.yml": config + "nonsense: true\n" });
+    const pr = await openPr({ "clusters/production/app.yaml": "replicas: 9\n" }, { from: "broken-base", base: "broken-base" });
+    await review(pr, "bob", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("success");
+    expect(run.output.summary).toContain("### ✅ control plane: 1 of 1 (control plane change)");
+    expect(run.output.summary).not.toMatch(/### .* production:/);
+  });
+
+  it("judges approvals against the new base after a retarget", async () => {
+    // release asks for two reviews of every change.
+    await repo.branch("release", "main", { ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 10\n" });
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    app.repo.pulls.get(pr)!.baseRef = "release";
+    // (The examples have no "edited" payload with an installation: an "opened" one, edited.)
+    await deliver("pull_request", "opened", pr, (p) => {
+      p.action = "edited";
+      p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
+    });
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+  });
+
+  it("fails a merge group whose pull request lost its approval", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 11\n" });
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    const head = await repo.sha(`pr-${pr}`);
+    const group = { head_sha: head, head_ref: `refs/heads/gh-readonly-queue/main/pr-${pr}-${head}`, base_sha: await repo.sha("main"), base_ref: "refs/heads/main" };
+    const queue = async () => {
+      expect(await app.deliver("merge_group", examplePayload("merge_group", "checks_requested", (p) => {
+        p.merge_group = { ...p.merge_group, ...group };
+      }))).toBe(200);
+      await app.queue.onIdle();
+      return app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head);
+    };
+    await app.fake.submitReview(app.repo, { pullNumber: pr, user: "alice", state: "CHANGES_REQUESTED" });
+    const runs = await queue();
+    // One check run on the commit: the PR's own, now failed by the group's verdict.
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ conclusion: "failure" });
+    expect(runs[0]!.output.title).toContain(`Pull request #${pr}: Blocked: changes requested by @alice`);
+  });
+
+  it("costs at most 3 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
+    await repo.branch("budget", "main", { "clusters/production/app.yaml": "replicas: 12\n" });
+    const pr = next++;
+    app.fake.openPullRequest(app.repo, { number: pr, title: "budget", author: "dev", headRef: "budget", baseRef: "main" });
+    await app.fake.submitReview(app.repo, { pullNumber: pr, user: "dave", state: "APPROVED" });
+    await app.fake.submitReview(app.repo, { pullNumber: pr, user: "bob", state: "APPROVED" });
+    const before = app.fake.apiRequests.length;
+    await deliver("pull_request", "opened", pr);
+    const requests = app.fake.apiRequests.slice(before);
+    const validated = requests.findIndex((r) => r.method === "PATCH" && /check-runs/.test(r.url) && (r.body as { conclusion?: string }).conclusion !== undefined);
+    const approvalRequests = requests.slice(validated + 1).filter((r) => !/\/comments/.test(r.url));
+    // Re-read of the reviews, one team query, one check run.
+    expect(approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname}`)).toEqual(["POST /graphql", "POST /graphql", "POST /repos/acme/platform-config/check-runs"]);
+    const run = app.repo.checkRuns.find((r) => r.name === "gitgate/approval" && r.head_sha === app.repo.checkRuns.at(-1)!.head_sha)!;
+    expect(run.conclusion).toBe("success");
+    console.log(`approval budget: ${requests.length} requests in all, ${approvalRequests.length} for gitgate/approval`);
+    // A review's webhook to its verdict (logged for the record, not asserted).
+    const started = performance.now();
+    await review(pr, "alice", "APPROVED");
+    console.log(`review webhook to verdict: ${Math.round(performance.now() - started)} ms, ${app.fake.apiRequests.length - before - requests.length} requests`);
+  });
+});
