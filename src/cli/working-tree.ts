@@ -1,7 +1,7 @@
 import { constants, type Stats } from "node:fs";
 import { lstat, open, readdir } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { controlPathProblem, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import { controlPathProblem, controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { toFileContent, type FileContent } from "../engine/change-set.js";
 
 /**
@@ -67,13 +67,13 @@ export async function readWorkingFile(root: string, path: string, maxBytes: numb
 }
 
 /** The working tree as a control-plane reader: config, schemas and policies as they are on disk. */
-export function workingTreeReader(root: string, maxBytes = 4 * 1024 * 1024): RepoReader {
+export function workingTreeReader(root: string, maxBytes = controlPlaneMaxBytes): RepoReader {
   return {
     async read(path) {
       const content = await readWorkingFile(root, path, maxBytes);
       if (content === undefined) return undefined;
       if (content.kind === "symlink" || content.kind === "submodule") throw new RefusedPathError(path, content.kind);
-      if (content.kind !== "text") throw new Error(`${path} is ${content.kind === "binary" ? "binary" : "too large"}`);
+      if (content.kind !== "text") throw new RefusedPathError(path, content.kind === "binary" ? "binary" : "too-large");
       return content.text;
     },
     async list(path) {

@@ -10,18 +10,23 @@ export interface RepoReader {
 }
 
 /**
- * A control-plane path Gitgate will not read: one that leaves the repository, or a symbolic link or a
- * submodule. Config, schemas, policies and exceptions steer every judgement, so they must be files of
+ * A control-plane path Gitgate will not read: one that leaves the repository, a symbolic link or a
+ * submodule, or a file that is not text or too large to be one. Config, schemas, policies and exceptions steer every judgement, so they must be files of
  * the repository itself; the loader turns this into a config error.
  */
+/** Control-plane files are small; anything larger is not a config, schema, policy or data anyone meant. */
+export const controlPlaneMaxBytes = 4 * 1024 * 1024;
+
 export class RefusedPathError extends Error {
   override name = "RefusedPathError";
-  constructor(readonly path: string, readonly reason: "outside" | "symlink" | "submodule") {
+  constructor(readonly path: string, readonly reason: "outside" | "symlink" | "submodule" | "binary" | "too-large") {
     super(refusalMessage(path, reason));
   }
 }
 
 function refusalMessage(path: string, reason: RefusedPathError["reason"]): string {
+  if (reason === "binary") return `${path} is binary or not valid UTF-8: a control-plane file must be UTF-8 text`;
+  if (reason === "too-large") return `${path} is larger than the ${controlPlaneMaxBytes / (1024 * 1024)} MiB Gitgate reads of a control-plane file`;
   if (reason === "outside") return `"${path}" is outside the repository: control-plane paths must be relative to the repository root, inside it`;
   return reason === "symlink"
     ? `${path} is a symbolic link: Gitgate does not follow links in the control plane, commit the file itself`

@@ -1,5 +1,5 @@
 import type { ChangeSet, ChangeStatus, FileChange, FileContent } from "../engine/change-set.js";
-import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import { controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { readBlobs } from "./read-blobs.js";
 import { GitError, runGit } from "./run-git.js";
 import { contextPathsFor } from "../engine/gitops-files.js";
@@ -31,7 +31,7 @@ export async function defaultBaseRef(repo: string): Promise<string> {
  * A reader of one commit's files, for the control plane. Each read first looks the path up in the
  * commit's tree, so a symlink or submodule is refused by its mode instead of being read as text.
  */
-export function commitReader(repo: string, commit: string, maxBytes = 4 * 1024 * 1024): RepoReader {
+export function commitReader(repo: string, commit: string, maxBytes = controlPlaneMaxBytes): RepoReader {
   return {
     async read(path) {
       const entry = (await treeEntries(repo, commit, [path])).find((e) => e.path === path);
@@ -40,7 +40,7 @@ export function commitReader(repo: string, commit: string, maxBytes = 4 * 1024 *
       if (link) throw new RefusedPathError(path, link.kind);
       const content = (await readBlobs(repo, [entry.oid], maxBytes)).get(entry.oid);
       if (content === undefined) return undefined;
-      if (content.kind !== "text") throw new GitError(`${path} at ${commit.slice(0, 12)} is ${content.kind === "binary" ? "binary" : "too large"}`, null);
+      if (content.kind !== "text") throw new RefusedPathError(path, content.kind === "binary" ? "binary" : "too-large");
       return content.text;
     },
     async list(path) {

@@ -1,10 +1,8 @@
-import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import { controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import type { FileContent } from "../engine/change-set.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import { keyOf, readFilesAt } from "./read-files-at.js";
 
-/** Control-plane files are small; anything larger is not a config, schema or policy anyone meant. */
-const controlPlaneMaxBytes = 4 * 1024 * 1024;
 
 export interface PrefetchingReader extends RepoReader {
   /** Reads these files and folders in one round of queries, so later reads cost nothing. */
@@ -36,7 +34,7 @@ export function githubRepoReader(github: GitHub, repo: RepoRef, oid: string): Pr
       const content = files.get(path);
       if (content === undefined) return undefined;
       if (content.kind === "symlink" || content.kind === "submodule") throw new RefusedPathError(path, content.kind);
-      if (content.kind !== "text") throw new Error(`${path} at ${oid.slice(0, 12)} is ${content.kind === "binary" ? "binary" : "too large"}`);
+      if (content.kind !== "text") throw new RefusedPathError(path, content.kind === "binary" ? "binary" : "too-large");
       return content.text;
     },
     async list(path) {
