@@ -1,9 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { CompileRego, RegoCompileResult } from "../engine/policy/policy-types.js";
 import { wasmCapabilities } from "./capabilities.js";
@@ -11,7 +10,8 @@ import { findOpa, missingOpaMessage, type OpaBinary } from "./opa-binary.js";
 import { precompiledModule } from "./precompiled-packs.js";
 
 const run = promisify(execFile);
-const defaultCacheDir = fileURLToPath(new URL("../../.cache/policies/", import.meta.url));
+// Beside the pinned OPA in the user's cache: an installed package's own folder may not be writable.
+const defaultCacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate", "policies");
 
 /** How long `opa build` may run before it is stopped: a normal policy set compiles in about a second. */
 export const defaultCompileTimeoutMs = 60_000;
