@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -8,9 +7,9 @@ import { afterAll, expect, it } from "vitest";
 import type { Report } from "../../src/engine/report.js";
 import { createTestRepo } from "../support/git-repo.js";
 import { noOpaEnv } from "../support/no-opa-env.js";
+import { packGitgate } from "../support/packed-package.js";
 
 const run = promisify(execFile);
-const root = new URL("../../", import.meta.url).pathname;
 const temps: string[] = [];
 afterAll(() => Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true }))));
 
@@ -26,14 +25,11 @@ async function gitgate(bin: string, cwd: string, args: string[], env: NodeJS.Pro
 }
 
 // One test, about a minute: the packed tarball, installed into an empty folder, runs the built-in packs
-// on a machine where no OPA can be found. It packs the dist/ that `npm test` built (`npm run build`),
-// as `npm pack` does after its `prepare` step.
+// on a machine where no OPA can be found.
 it("npm pack gives a package that installs anywhere and runs gitgate validate and check without OPA", async () => {
-  expect(existsSync(join(root, "dist/policies/packs.json")), "run `npm run build` first").toBe(true);
   const work = await mkdtemp(join(tmpdir(), "gitgate-package-"));
   temps.push(work);
-  await run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", work], { cwd: root });
-  const tarball = join(work, (await readdir(work)).find((f) => f.endsWith(".tgz"))!);
+  const tarball = await packGitgate(work);
 
   // Only what runs: the compiled code, the prebuilt packs and their sources, the schemas.
   const { stdout: listing } = await run("tar", ["-tzf", tarball]);
