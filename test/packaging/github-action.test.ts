@@ -46,7 +46,7 @@ describe("the GitHub Action's script", () => {
   /** One step of the action: its script with the step's inputs, and what it wrote to GITHUB_OUTPUT. */
   async function step(name: "plan" | "run", inputs: Record<string, string>, workspace = repo.dir) {
     const outputFile = join(work, `output-${name}-${Math.random().toString(36).slice(2)}`);
-    const env = { ...noOpaEnv({ npm: true }), GITHUB_OUTPUT: outputFile, RUNNER_TEMP: work, GITHUB_WORKSPACE: workspace, GITHUB_BASE_REF: "main" };
+    const env: NodeJS.ProcessEnv = { ...noOpaEnv({ npm: true }), GITHUB_OUTPUT: outputFile, RUNNER_TEMP: work, GITHUB_WORKSPACE: workspace, GITHUB_BASE_REF: "main" };
     for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
     const result = spawnSync(process.execPath, [script, name], { cwd: workspace, env, encoding: "utf8" });
     const written = await readFile(outputFile, "utf8").catch(() => "");
