@@ -4,7 +4,8 @@ ARG NODE_VERSION=24
 # Keep in step with pinnedOpaVersion in src/opa/opa-binary.ts.
 ARG OPA_VERSION=1.22.3
 
-# The pinned OPA compiler, from the official image (a static binary at /opa): compiles repository policies.
+# The pinned OPA compiler, from the official image (a static binary at /opa): compiles the built-in packs
+# at build time and repository policies at run time.
 FROM openpolicyagent/opa:${OPA_VERSION}-static AS opa
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
@@ -14,7 +15,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json
+COPY scripts ./scripts
+COPY policies ./policies
+# `npm run build` also compiles the built-in packs to dist/policies/ with the pinned OPA (build:packs).
+COPY --from=opa /opa /usr/local/bin/opa
+RUN GITGATE_OPA=/usr/local/bin/opa npm run build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \

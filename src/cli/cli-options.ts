@@ -12,6 +12,8 @@ export interface CliOptions {
   format: Format;
   output?: string;
   paths: string[];
+  /** validate: the staged files (the index), not the working tree. */
+  staged: boolean;
 }
 
 export class UsageError extends Error {
@@ -28,6 +30,7 @@ const optionSpec = {
   config: { type: "string" },
   format: { type: "string", short: "f" },
   output: { type: "string", short: "o" },
+  staged: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsOptionsConfig;
@@ -54,6 +57,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     head: values.head ?? "HEAD",
     format,
     paths,
+    staged: values.staged ?? false,
     ...(values.base !== undefined ? { base: values.base } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),
@@ -62,6 +66,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (values.version) return { ...base, command: "version" };
   if (command === undefined) throw new UsageError("no command given");
   if (command !== "check" && command !== "validate") throw new UsageError(`unknown command "${command}"${hint(command, commands)}`);
+  if (command === "check" && values.staged) throw new UsageError("--staged belongs to validate: check judges commits");
   if (command === "check" && paths.length > 0) throw new UsageError(`check takes no paths (got "${paths[0]}"): use validate`);
   if (command === "validate" && (values.base !== undefined || values.head !== undefined)) {
     throw new UsageError("validate checks the working tree: --base and --head belong to check");

@@ -8,7 +8,7 @@ import type { Evaluation } from "./check-command.js";
  * job whose paths or globs select nothing would otherwise pass while guarding nothing. The exit status
  * stays 0: a commit that touches no governed file is not an error.
  */
-export function reportNothingValidated(evaluation: Evaluation, pathsNamed: boolean): Evaluation {
+export function reportNothingValidated(evaluation: Evaluation, pathsNamed: boolean, where = "in the working tree"): Evaluation {
   const { report } = evaluation;
   if (report.summary.governedFiles > 0 || evaluation.controlPlaneBroken) return evaluation;
   const config = report.controlPlane.defaulted ? "the built-in default config" : report.controlPlane.configPath;
@@ -16,7 +16,7 @@ export function reportNothingValidated(evaluation: Evaluation, pathsNamed: boole
     severity: "warning", rule: "validate/nothing", source: "config", status: "new", path: report.controlPlane.configPath, ...fileStart,
     message: pathsNamed
       ? `No file was validated: none of the paths given is a file ${config} governs.`
-      : `No file was validated: no file in the working tree is governed by ${config} (its files and ignore globs).`,
+      : `No file was validated: no file ${where} is governed by ${config} (its files and ignore globs).`,
   };
   const findings = [...report.findings, finding].sort(compareFindings);
   const { changedFiles, governedFiles, documents } = report.summary;

@@ -1,6 +1,6 @@
 import { createMatcher, globProblem } from "../config/check-globs.js";
 import { UsageError } from "./cli-options.js";
-import { lookAt, repoPathOf } from "./working-tree.js";
+import { lookAt, repoPathOf, type DiskEntry } from "./working-tree.js";
 
 /** One path the user named on the command line, and the repository paths it stands for. */
 export interface NamedPath {
@@ -17,12 +17,18 @@ const globCharacters = /[*?[\]{}]/;
  * listed files. Nothing named is dropped in silence: a path that does not exist, a glob that matches no
  * file and a path outside the repository are usage errors.
  */
-export async function selectPaths(root: string, userPaths: readonly string[], listed: ReadonlySet<string>): Promise<NamedPath[]> {
+export async function selectPaths(
+  root: string,
+  userPaths: readonly string[],
+  listed: ReadonlySet<string>,
+  // What is at a path: on disk by default; in the index for `validate --staged`.
+  look: (path: string) => Promise<DiskEntry | undefined> = (path) => lookAt(root, path),
+): Promise<NamedPath[]> {
   const named: NamedPath[] = [];
   for (const given of userPaths) {
     const path = repoPathOf(root, given);
     if (path === undefined) throw new UsageError(`${given} is outside the repository ${root}: validate checks only the repository's own files`);
-    const entry = await lookAt(root, path).catch(() => undefined);
+    const entry = await look(path).catch(() => undefined);
     if (entry === undefined) {
       if (!globCharacters.test(path)) throw new UsageError(`${given} does not exist`);
       const problem = globProblem(path);

@@ -16,6 +16,8 @@ Options for validate:
   --repo DIR       a folder of the repository (default: current directory); its git top level
                    holds .github/gitgate.yml
   --config FILE    use this config file
+  --staged         check the staged files (the index, what the next commit holds) instead of the
+                   working tree; config, schemas and policies also from the index
   PATH...          files, folders or quoted globs, relative to the current directory
                    (default: every governed file)
 

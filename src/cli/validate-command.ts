@@ -8,8 +8,9 @@ import { runGit } from "../git/run-git.js";
 import type { Evaluation } from "./check-command.js";
 import type { CliOptions } from "./cli-options.js";
 import { reportNothingValidated } from "./nothing-validated.js";
-import { inWorkingTreeWords } from "./snapshot-wording.js";
+import { inSnapshotWords } from "./snapshot-wording.js";
 import { selectPaths, type NamedPath } from "./select-paths.js";
+import { stagedSnapshot, type Snapshot } from "./staged-files.js";
 import { today } from "./today.js";
 import { lookAt, readWorkingFile, workingTreeReader } from "./working-tree.js";
 
@@ -17,33 +18,32 @@ import { lookAt, readWorkingFile, workingTreeReader } from "./working-tree.js";
 export type ValidateResult = Evaluation & { notes: string[] };
 
 /**
- * `gitgate validate [PATH|FOLDER|GLOB...]`: files as they are in the working tree, config from the
- * working tree. The repository is found from any folder in it (git's top level); paths are relative to
+ * `gitgate validate [--staged] [PATH|FOLDER|GLOB...]`: files as they are in the working tree (with
+ * --staged: in the index, as the next commit holds them), config from the same place. The repository is found from any folder in it (git's top level); paths are relative to
  * the current folder. Nothing is read outside the repository or through a symbolic link: a link is a
  * finding, never followed.
  */
 export async function runValidate(options: CliOptions): Promise<ValidateResult> {
   const root = await repositoryRoot(options.repo);
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
-  const listed = await listFiles(root);
+  const snapshot = options.staged ? await stagedSnapshot(root) : await workingTreeSnapshot(root);
+  const { listed } = snapshot;
   // Resolved before the worker starts: a path that does not exist is a usage error, not a verdict.
-  const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed) : undefined;
+  const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
   const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
-  const reader = workingTreeReader(root);
   const notes: string[] = [];
   const evaluation = await withEvaluationPool(process.env, (pool) => pool.evaluate({
     ...(configText !== undefined ? { configText } : {}),
-    repositoryFiles: { paths: [...listed], where: "in the working tree" },
+    repositoryFiles: { paths: [...listed], where: snapshot.where },
   }, {
-    read: reader.read,
-    list: reader.list,
+    read: snapshot.reader.read,
+    list: snapshot.reader.list,
     changes: async (route): Promise<ChangeSet> => {
       const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
       const files: FileChange[] = [];
       const checked = new Set<string>();
-      for (const path of candidates) {
-        if (path === configPath) continue;
-        const content = await contentAt(root, path, route.maxFileBytes, listed.has(path));
+      const contents = await snapshot.contents(candidates.filter((path) => path !== configPath), route.maxFileBytes);
+      for (const [path, content] of contents) {
         if (!content) continue;
         // Links are handed on as they are: the engine decides which could hold governed files or are
         // control-plane files, and reports those.
@@ -54,10 +54,27 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
         }
       }
       if (named && route.governed) notes.push(...namedPathNotes(named, checked));
-      return { base: "(none)", head: "working tree", files };
+      return { base: "(none)", head: snapshot.head, files };
     },
   }, { snapshot: true, today: today() }));
-  return { ...reportNothingValidated(inWorkingTreeWords(evaluation), named !== undefined), notes };
+  return { ...reportNothingValidated(inSnapshotWords(evaluation, snapshot.where), named !== undefined, snapshot.where), notes };
+}
+
+/** The working tree: tracked and untracked-but-not-ignored files, as they are on disk. */
+async function workingTreeSnapshot(root: string): Promise<Snapshot> {
+  const listed = await listFiles(root);
+  return {
+    where: "in the working tree",
+    head: "working tree",
+    listed,
+    look: (path) => lookAt(root, path),
+    async contents(paths, maxBytes) {
+      const result = new Map<string, FileContent | undefined>();
+      for (const path of paths) result.set(path, await contentAt(root, path, maxBytes, listed.has(path)));
+      return result;
+    },
+    reader: workingTreeReader(root),
+  };
 }
 
 /** What was named but not checked: files the config does not govern, folders and globs holding none it does. */

@@ -1,5 +1,5 @@
 import type { DraftFinding } from "../engine/finding.js";
-import { builtinPackFiles } from "../engine/policy/builtin-packs.js";
+import { builtinPackFiles, type BuiltinPack } from "../engine/policy/builtin-packs.js";
 import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
 import { importedMemoryPages, wasmPageBytes } from "../engine/policy/wasm-memory.js";
 import type { GitgateConfig } from "./config-types.js";
@@ -82,7 +82,7 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
     }
   };
 
-  for (const pack of builtin) await add(builtinPackFiles(pack), [`builtin.${pack}`], false);
+  for (const pack of builtin) await add(builtinPackFiles(pack), [builtinNamespace(pack)], false);
 
   const files: Record<string, string> = {};
   const v0Files = new Set<string>();
@@ -125,6 +125,18 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
   if (data.findings.some((f) => f.severity === "error")) return { set, findings };
   await add(files, documentPackages, withChangeSet, [...v0Files], data.data);
   return { set, findings };
+}
+
+const builtinNamespace = (pack: BuiltinPack) => `builtin.${pack}`;
+
+/**
+ * Exactly what loadPolicies asks the compiler for a built-in pack: `npm run build:packs` compiles the
+ * same input ahead of time, so the lookup of the prebuilt module finds it.
+ */
+export function builtinPackCompileInput(pack: BuiltinPack): { files: Record<string, string>; entrypoints: string[] } {
+  const files = builtinPackFiles(pack);
+  const namespace = builtinNamespace(pack);
+  return { files, entrypoints: rulesOf(files, namespace).map((rule) => entrypointOf({ namespace, rules: [], digest: "" }, rule)) };
 }
 
 const v0Refusal = /`if` keyword is required before rule body|`contains` keyword is required for partial set rules/;

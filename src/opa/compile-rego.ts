@@ -1,16 +1,17 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { CompileRego, RegoCompileResult } from "../engine/policy/policy-types.js";
 import { wasmCapabilities } from "./capabilities.js";
-import { findOpa, type OpaBinary } from "./opa-binary.js";
+import { findOpa, missingOpaMessage, type OpaBinary } from "./opa-binary.js";
+import { precompiledModule } from "./precompiled-packs.js";
 
 const run = promisify(execFile);
-const defaultCacheDir = fileURLToPath(new URL("../../.cache/policies/", import.meta.url));
+// Beside the pinned OPA in the user's cache: an installed package's own folder may not be writable.
+const defaultCacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate", "policies");
 
 /** How long `opa build` may run before it is stopped: a normal policy set compiles in about a second. */
 export const defaultCompileTimeoutMs = 60_000;
@@ -23,7 +24,8 @@ export interface RegoCompilerOptions {
 
 /**
  * Compiles Rego to WebAssembly with the real OPA compiler (`opa build -t wasm`), restricted to the
- * built-ins the SDK supports. Results are cached by content digest in memory and on disk, so a policy
+ * built-ins the SDK supports; the built-in packs come precompiled with Gitgate (precompiled-packs.ts),
+ * so only a repository's own Rego needs the compiler on the machine. Results are cached by content digest in memory and on disk, so a policy
  * set is compiled once per content, not once per evaluation. A repository's policy is untrusted input:
  * the compiler is stopped after a time bound (ten thousand rules take minutes), and that is a result
  * like any other compile failure, kept in memory so the same content does not cost the bound again.
@@ -36,13 +38,11 @@ export function createRegoCompiler(options: RegoCompilerOptions = {}): CompileRe
 
   return async (files, entrypoints, compileOptions = {}) => {
     const v0Files = [...new Set(compileOptions.v0Files ?? [])].filter((path) => Object.hasOwn(files, path)).sort();
+    // The built-in packs were compiled when Gitgate was built: no compiler is needed to run them.
+    const prebuilt = precompiledModule(files, entrypoints, v0Files);
+    if (prebuilt) return prebuilt;
     const opa = await findOpa();
-    if (!opa) {
-      return {
-        ok: false,
-        errors: [{ message: "the OPA compiler was not found: set GITGATE_OPA, put opa on PATH, or run `npm run opa`" }],
-      };
-    }
+    if (!opa) return { ok: false, errors: [{ message: missingOpaMessage }] };
     capabilities ??= wasmCapabilities(opa.path);
     const caps = await capabilities;
     const digest = digestOf(opa, caps, files, entrypoints, v0Files);

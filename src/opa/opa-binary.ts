@@ -13,6 +13,16 @@ export const pinnedOpaVersion = "v1.22.3";
  */
 export const cachedOpaPath = join(process.env.GITGATE_OPA_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate", "opa"), pinnedOpaVersion, "opa");
 
+/**
+ * What a person whose repository has its own Rego, on a machine without the compiler, reads: the exact
+ * release and the ways to get it (the built-in packs need none, they ship compiled).
+ */
+export const missingOpaMessage =
+  `the repository's own Rego policies (policies.paths) need the OPA compiler ${pinnedOpaVersion}, which was not found ` +
+  `(the built-in packs need none). ` +
+  `Install it with \`go install github.com/open-policy-agent/opa@${pinnedOpaVersion}\` (or download the ${pinnedOpaVersion} "static" binary ` +
+  `for your platform from OPA's GitHub releases), then put \`opa\` on PATH or set GITGATE_OPA to its path; in a Gitgate clone \`npm run opa\` does this`;
+
 export interface OpaBinary {
   path: string;
   version: string;

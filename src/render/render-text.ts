@@ -21,8 +21,8 @@ export function renderText(report: Report, options: TextOptions): string {
     : nothingValidated(report) ? paint(["bold", "yellow"], "WARN")
     : paint(["bold", "green"], "PASS");
   out.push(`${verdict} gitgate/validate: ${report.title}`);
-  // validate judges files as they are: there is no base to speak of.
-  const judged = report.mode === "snapshot" ? "working tree" : `base ${short(report.base)} → head ${short(report.head)}`;
+  // validate judges files as they are (working tree, or staged files): there is no base to speak of.
+  const judged = report.mode === "snapshot" ? report.head : `base ${short(report.base)} → head ${short(report.head)}`;
   out.push(paint("dim", `${judged}, fail_on: ${report.failOn}`));
   if (report.controlPlane.defaulted) out.push(paint("yellow", `config: built-in defaults (no ${report.controlPlane.configPath} in the repository)`));
 

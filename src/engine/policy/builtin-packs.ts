@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 
-export type BuiltinPack = "kubernetes" | "gitops";
+export const builtinPacks = ["kubernetes", "gitops"] as const;
+export type BuiltinPack = (typeof builtinPacks)[number];
 
 const packsDir = new URL("../../../policies/", import.meta.url);
 
