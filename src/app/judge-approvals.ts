@@ -1,6 +1,6 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
-import { decideApprovals } from "../github/decide-approvals.js";
+import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
 import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import { publishApprovalCheck, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
@@ -73,7 +73,7 @@ export async function approvalBasis(deps: EvaluationDeps, pr: PullRequestState):
   return { scope, plane, headDigest: pr.approvals.headDigest };
 }
 
-export function approvalCheckOutput(verdict: ApprovalVerdict): ApprovalCheckOutput {
+export function approvalCheckOutput(verdict: ApprovalDecision): ApprovalCheckOutput {
   const conclusion = verdict.status === "satisfied" ? "success" : verdict.status === "blocked" ? "failure" : "action_required";
   return { conclusion, title: approvalTitle(verdict), summary: renderApprovalMarkdown(verdict) };
 }
