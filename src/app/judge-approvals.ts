@@ -1,6 +1,6 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
-import { decideApprovals } from "../github/decide-approvals.js";
+import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
 import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import { publishApprovalCheck, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
@@ -35,8 +35,9 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
   }
   await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, output, pr.url);
   log.info({ pr: pr.number, head: pr.headSha, approval: output.conclusion }, "evaluated approvals");
-  // Asked once per head: on the head's first verdict, never again on later reviews of it.
-  if (verdict && requestOnce && basis.scope.settings?.requestReviews && pr.approvals.approvalCheckRunId === undefined && verdict.status === "waiting") {
+  // Asked once per pull request: only while nobody has ever requested a review on it (GitHub's timeline
+  // remembers, across pushes and restarts), and only on a verdict after validation, not on each review.
+  if (verdict && requestOnce && basis.scope.settings?.requestReviews && !pr.approvals.reviewRequested && verdict.status === "waiting") {
     const reviewed = new Set(pr.approvals.reviews.map((r) => r.user));
     const unmet = verdict.rules.filter((r) => r.status !== "satisfied");
     const users = [...new Set(unmet.flatMap((r) => r.candidates.users))].filter((u) => !reviewed.has(u));
@@ -73,7 +74,7 @@ export async function approvalBasis(deps: EvaluationDeps, pr: PullRequestState):
   return { scope, plane, headDigest: pr.approvals.headDigest };
 }
 
-export function approvalCheckOutput(verdict: ApprovalVerdict): ApprovalCheckOutput {
+export function approvalCheckOutput(verdict: ApprovalDecision): ApprovalCheckOutput {
   const conclusion = verdict.status === "satisfied" ? "success" : verdict.status === "blocked" ? "failure" : "action_required";
   return { conclusion, title: approvalTitle(verdict), summary: renderApprovalMarkdown(verdict) };
 }

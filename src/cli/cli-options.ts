@@ -4,7 +4,7 @@ import { didYouMean } from "./did-you-mean.js";
 export type Format = "text" | "json" | "markdown" | "sarif";
 
 export interface CliOptions {
-  command: "check" | "validate" | "help" | "version";
+  command: "check" | "validate" | "approvals" | "help" | "version";
   repo: string;
   base?: string;
   head: string;
@@ -14,6 +14,10 @@ export interface CliOptions {
   paths: string[];
   /** validate: the staged files (the index), not the working tree. */
   staged: boolean;
+  /** `approvals`: the pull request number. */
+  pr?: number;
+  /** `approvals`: the GitHub App whose gitgate/validate check runs are trusted. */
+  appId?: number;
 }
 
 export class UsageError extends Error {
@@ -21,7 +25,9 @@ export class UsageError extends Error {
 }
 
 const formats: readonly Format[] = ["text", "json", "markdown", "sarif"];
-const commands = ["check", "validate", "help", "version"] as const;
+const commands = ["check", "validate", "approvals", "help", "version"] as const;
+/** `approvals` prints a verdict, not findings: markdown and SARIF have nothing to say about it. */
+const approvalFormats: readonly Format[] = ["text", "json"];
 
 const optionSpec = {
   repo: { type: "string" },
@@ -31,6 +37,8 @@ const optionSpec = {
   format: { type: "string", short: "f" },
   output: { type: "string", short: "o" },
   staged: { type: "boolean" },
+  pr: { type: "string" },
+  "app-id": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsOptionsConfig;
@@ -65,6 +73,9 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (values.help) return { ...base, command: "help" };
   if (values.version) return { ...base, command: "version" };
   if (command === undefined) throw new UsageError("no command given");
+  if (command === "approvals" && values.staged) throw new UsageError("--staged belongs to validate: approvals reads the pull request on GitHub");
+  if (command === "approvals") return { ...base, ...approvalsOptions(values, paths, format), command };
+  if (values.pr !== undefined || values["app-id"] !== undefined) throw new UsageError("--pr and --app-id belong to approvals");
   if (command !== "check" && command !== "validate") throw new UsageError(`unknown command "${command}"${hint(command, commands)}`);
   if (command === "check" && values.staged) throw new UsageError("--staged belongs to validate: check judges commits");
   if (command === "check" && paths.length > 0) throw new UsageError(`check takes no paths (got "${paths[0]}"): use validate`);
@@ -72,6 +83,28 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     throw new UsageError("validate checks the working tree: --base and --head belong to check");
   }
   return { ...base, command };
+}
+
+/** `approvals --repo owner/name --pr N`: a pull request on GitHub, not a local repository. */
+function approvalsOptions(values: { repo?: string; pr?: string; "app-id"?: string; base?: string; head?: string; config?: string; output?: string }, paths: readonly string[], format: Format) {
+  if (paths.length > 0) throw new UsageError(`approvals takes no paths (got "${paths[0]}")`);
+  if (values.base !== undefined || values.head !== undefined || values.config !== undefined || values.output !== undefined) {
+    throw new UsageError("approvals reads the pull request on GitHub: --base, --head, --config and --output belong to check");
+  }
+  if (!approvalFormats.includes(format)) throw new UsageError(`approvals prints text or json, not ${format}`);
+  if (values.repo === undefined || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(values.repo)) {
+    throw new UsageError(`approvals needs --repo owner/name (got ${values.repo === undefined ? "none" : `"${values.repo}"`})`);
+  }
+  const pr = positiveInteger("--pr", values.pr);
+  if (pr === undefined) throw new UsageError("approvals needs --pr NUMBER");
+  const appId = positiveInteger("--app-id", values["app-id"]);
+  return { pr, ...(appId !== undefined ? { appId } : {}) };
+}
+
+function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,9}$/.test(value)) throw new UsageError(`${name} takes a positive whole number (got "${value}")`);
+  return Number(value);
 }
 
 /** parseArgs' own message, with the option the user probably meant when it rejected an unknown one. */

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { GitError } from "../git/run-git.js";
 import { toolVersion } from "../render/tool-version.js";
+import { CannotDecideError, runApprovals } from "./approvals-command.js";
 import { runCheck, type Evaluation } from "./check-command.js";
 import { parseCliOptions, UsageError } from "./cli-options.js";
 import { renderReport } from "./render-report.js";
@@ -13,8 +14,11 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
 }
 
-/** Runs the CLI and returns its exit status: 0 no errors, 1 error findings, 2 usage or config error. */
-export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+/**
+ * Runs the CLI and returns its exit status: 0 no errors, 1 error findings, 2 usage or config error
+ * (`approvals`: 0 satisfied, 1 waiting or blocked, 2 usage or could not decide).
+ */
+export async function main(argv: readonly string[], io: CliIo = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const print = (text: string, status: number, stream: { write(text: string): unknown } = io.stdout) => {
     stream.write(text);
     return status;
@@ -23,6 +27,11 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     const options = parseCliOptions(argv);
     if (options.command === "help") return print(usage, 0);
     if (options.command === "version") return print(`gitgate ${toolVersion}\n`, 0);
+    if (options.command === "approvals") {
+      const outcome = await runApprovals(options, env);
+      for (const note of outcome.notes) io.stderr.write(`gitgate: ${note}\n`);
+      return print(outcome.output, outcome.status);
+    }
     const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = options.command === "check" ? await runCheck(options) : await runValidate(options);
     for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
     const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
@@ -32,6 +41,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return print(`gitgate: ${error.message}\n\n${usage}`, 2, io.stderr);
+    if (error instanceof CannotDecideError) return print(`gitgate: could not decide approvals: ${error.message}\n`, 2, io.stderr);
     if (error instanceof GitError || (error as NodeJS.ErrnoException).code === "ENOENT") {
       return print(`gitgate: ${(error as Error).message}\n`, 2, io.stderr);
     }

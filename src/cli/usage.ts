@@ -5,6 +5,8 @@ Commands:
              The control plane (config, schemas) is read at --base.
   validate   Check files as they are in the working tree (for pre-commit hooks). Config from the
              working tree.
+  approvals  Print the gitgate/approval verdict of a pull request on GitHub, as the App decides it.
+             Reads GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise (default https://api.github.com).
 
 Options for check:
   --repo DIR       repository (default: current directory)
@@ -21,6 +23,13 @@ Options for validate:
   PATH...          files, folders or quoted globs, relative to the current directory
                    (default: every governed file)
 
+Options for approvals:
+  --repo OWNER/NAME  the repository on GitHub
+  --pr N             the pull request
+  --app-id ID        the GitHub App whose gitgate/validate check runs to trust (default: the one App
+                     that published gitgate/validate on the head)
+  --format FMT       text (default) or json
+
 Common options:
   --format FMT     text (default), json, markdown or sarif
   --output FILE    write the report to FILE instead of standard output
@@ -28,4 +37,5 @@ Common options:
   -v, --version    show the version
 
 Exit status: 0 no errors, 1 error findings, 2 usage or config error.
+approvals: 0 satisfied, 1 waiting or blocked, 2 usage error or could not decide.
 `;

@@ -58,6 +58,10 @@ export async function createDemoWorld(): Promise<DemoWorld> {
   const example = await buildExampleRepo(examplePrs);
   const prs = examplePrs.map((pr, i) => ({ ...pr, number: i + 1 }));
   const world = await createFakeGitHubWorld(example.dir, prs.map((pr) => ({ number: pr.number, title: pr.title, author: pr.author, branch: pr.name })));
+  // The people examples/repo's approval rules name: two platform leads, one admin; everyone here can push.
+  world.repo.teams.set("platform-leads", ["lee", "kim"]);
+  world.repo.teams.set("platform-admins", ["ada"]);
+  for (const login of ["lee", "kim", "ada", ...prs.map((pr) => pr.author)]) world.repo.writers.add(login);
   return {
     ...world,
     example,

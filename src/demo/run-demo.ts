@@ -4,12 +4,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FakeCheckRun } from "../fake-github/fake-state.js";
-import { createDemoWorld, demoTarget } from "./demo-world.js";
+import { createDemoWorld, demoTarget, type DemoWorld } from "./demo-world.js";
+import { advanceMainAndRebase } from "./rebase-branch.js";
 import { examplePayload } from "./example-payload.js";
 import { renderDemoHtml } from "./render-demo-html.js";
 import { sendWebhook } from "./send-webhook.js";
 import { startServerProcess } from "./server-process.js";
-import { waitForComment, waitForVerdict } from "./wait-for-verdict.js";
+import { waitForApprovalUpdate, waitForCheck, waitForComment, waitForVerdict } from "./wait-for-verdict.js";
 
 export interface DemoResult {
   number: number;
@@ -17,7 +18,12 @@ export interface DemoResult {
   branch: string;
   author: string;
   expected: string;
+  expectedApproval: string | undefined;
   checkRun: FakeCheckRun;
+  /** gitgate/approval on the final head, after the demo's reviews (and rebase). */
+  approvalRun: FakeCheckRun;
+  /** What happened after the PR was opened, in order (reviews, a rebase). */
+  steps: string[];
   comment: string | undefined;
   requests: number;
   seconds: number;
@@ -32,32 +38,64 @@ async function runDemo(): Promise<number> {
   const results: DemoResult[] = [];
   try {
     console.log(`Gitgate is running at ${server.url} against a fake GitHub; replaying ${world.prs.length} pull requests.\n`);
-    for (const pr of world.prs) {
-      const head = (await world.repo.git.resolve(pr.name))!;
-      const before = world.fake.apiRequests.length;
-      const started = performance.now();
-      const payload = examplePayload("pull_request", "opened", demoTarget, (p) => {
-        p.number = pr.number;
-        p.pull_request.number = pr.number;
-        p.pull_request.title = pr.title;
-        p.pull_request.head.sha = head;
-      });
-      const status = await sendWebhook(`${server.url}/api/github/webhooks`, world.webhookSecret, "pull_request", payload);
-      if (status !== 200) throw new Error(`the webhook for PR #${pr.number} was answered ${status}`);
-      const checkRun = await waitForVerdict(world.repo, head);
-      const comment = await waitForComment(world.repo, pr.number);
-      results.push({ number: pr.number, title: pr.title, branch: pr.name, author: pr.author, expected: pr.expected.validate, checkRun, comment, requests: world.fake.apiRequests.length - before, seconds: (performance.now() - started) / 1000 });
-    }
+    for (const pr of world.prs) results.push(await replay(world, server.url, pr));
   } finally {
     await server.stop();
     await world.close();
   }
   for (const r of results) print(r);
   await writeOutputs(results);
-  const wrong = results.filter((r) => r.checkRun.conclusion !== r.expected);
+  const wrong = results.filter((r) => r.checkRun.conclusion !== r.expected || (r.expectedApproval !== undefined && r.approvalRun.conclusion !== r.expectedApproval));
   console.log(`\nWrote ${outputDir}/index.html (open it in a browser), one Markdown file per PR, and server.log.`);
   console.log(wrong.length === 0 ? `All ${results.length} pull requests concluded as expected.` : `${wrong.length} pull request(s) did not conclude as expected.`);
   return wrong.length === 0 ? 0 : 1;
+}
+
+/**
+ * One prepared PR: opened, judged (gitgate/validate, then gitgate/approval), then what its pr.json's
+ * `demo` asks for: reviews, each delivered as GitHub delivers it, and a rebase onto a newer main.
+ */
+async function replay(world: DemoWorld, serverUrl: string, pr: DemoWorld["prs"][number]): Promise<DemoResult> {
+  const webhooks = `${serverUrl}/api/github/webhooks`;
+  let head = (await world.repo.git.resolve(pr.name))!;
+  const before = world.fake.apiRequests.length;
+  const started = performance.now();
+  const send = async (event: string, action: string) => {
+    const payload = examplePayload(event, action, demoTarget, (p) => {
+      p.number = pr.number;
+      p.pull_request.number = pr.number;
+      p.pull_request.title = pr.title;
+      p.pull_request.head.sha = head;
+    });
+    const status = await sendWebhook(webhooks, world.webhookSecret, event, payload);
+    if (status !== 200) throw new Error(`the ${event} webhook for PR #${pr.number} was answered ${status}`);
+  };
+  await send("pull_request", "opened");
+  let checkRun = await waitForVerdict(world.repo, head);
+  await waitForCheck(world.repo, head, "gitgate/approval");
+  let comment = await waitForComment(world.repo, pr.number);
+  const requests = world.fake.apiRequests.length - before;
+  const seconds = (performance.now() - started) / 1000;
+  const steps: string[] = [];
+  for (const review of pr.demo?.reviews ?? []) {
+    const since = world.fake.requests.length;
+    await world.fake.submitReview(world.repo, { pullNumber: pr.number, user: review.user, state: review.state });
+    await send("pull_request_review", "submitted");
+    const run = await waitForApprovalUpdate(world.fake, world.repo, head, since);
+    steps.push(`${review.user}${review.user === pr.author ? " (the author)" : ""} reviews ${head.slice(0, 7)}: ${review.state} → gitgate/approval: ${run.conclusion} — ${run.output.title}`);
+  }
+  if (pr.demo?.rebaseOnto) {
+    const old = head;
+    head = await advanceMainAndRebase(world.example.dir, pr.name, pr.demo.rebaseOnto);
+    await send("pull_request", "synchronize");
+    checkRun = await waitForVerdict(world.repo, head);
+    const run = await waitForCheck(world.repo, head, "gitgate/approval");
+    // The sticky comment is edited for the new head right after its checks.
+    comment = await waitForComment(world.repo, pr.number, 30_000, head.slice(0, 12));
+    steps.push(`main moves on (${Object.keys(pr.demo.rebaseOnto).join(", ")}: nothing governed); the branch is rebased, head ${old.slice(0, 7)} → ${head.slice(0, 7)} → gitgate/approval: ${run.conclusion} — ${run.output.title}`);
+  }
+  const approvalRun = await waitForCheck(world.repo, head, "gitgate/approval");
+  return { number: pr.number, title: pr.title, branch: pr.name, author: pr.author, expected: pr.expected.validate, expectedApproval: pr.expected.approval, checkRun, approvalRun, steps, comment, requests, seconds };
 }
 
 function print(r: DemoResult): void {
@@ -65,6 +103,11 @@ function print(r: DemoResult): void {
   console.log(`━━━ PR #${r.number} "${r.title}" (${r.branch}) → gitgate/validate: ${run.conclusion?.toUpperCase()} — ${run.output.title}`);
   console.log(`    ${r.requests} GitHub requests, ${r.seconds.toFixed(2)} s from webhook to verdict`);
   for (const a of run.output.annotations) console.log(`    ${String(a.annotation_level).padEnd(8)} ${a.path}:${a.start_line}  ${a.title}: ${a.message}`);
+  for (const step of r.steps) console.log(`    · ${step}`);
+  console.log(`    → gitgate/approval: ${r.approvalRun.conclusion?.toUpperCase()} — ${r.approvalRun.output.title}`);
+  for (const line of (r.approvalRun.output.summary ?? "").split("\n").filter((l) => l.startsWith("- Not counted") || l.startsWith("- Approved by") || l.startsWith("### "))) {
+    console.log(`      ${line.replace(/\\(.)/g, "$1")}`);
+  }
   if (r.comment) console.log(`\n${r.comment.replace(/^<!-- gitgate:preview -->\n/, "").replace(/^/gm, "    ")}`);
   console.log("");
 }
@@ -77,6 +120,9 @@ async function writeOutputs(results: readonly DemoResult[]): Promise<void> {
       "",
       `gitgate/validate: **${r.checkRun.conclusion}** (expected ${r.expected}) — ${r.checkRun.output.title}`,
       "",
+      `gitgate/approval: **${r.approvalRun.conclusion}**${r.expectedApproval ? ` (expected ${r.expectedApproval})` : ""} — ${r.approvalRun.output.title}`,
+      "",
+      ...(r.steps.length > 0 ? ["## After opening", "", ...r.steps.map((step) => `1. ${step}`), ""] : []),
       "## Annotations",
       "",
       annotations || "None.",
@@ -84,6 +130,10 @@ async function writeOutputs(results: readonly DemoResult[]): Promise<void> {
       "## Check run summary",
       "",
       r.checkRun.output.summary ?? "",
+      "",
+      "## gitgate/approval summary",
+      "",
+      r.approvalRun.output.summary ?? "",
       "",
       "## Preview comment",
       "",

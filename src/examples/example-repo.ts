@@ -11,7 +11,14 @@ export interface ExamplePr {
   name: string;
   title: string;
   author: string;
-  expected: { validate: "success" | "failure" };
+  /** `approval`: the gitgate/approval conclusion the demo expects once its reviews are in. */
+  expected: { validate: "success" | "failure"; approval?: "success" | "action_required" | "failure" };
+  /** What the demo does after opening the PR: reviews to submit, then (optionally) a rebase. */
+  demo?: {
+    reviews?: { user: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" }[];
+    /** Files a newer commit on main writes; the PR's branch is then rebased onto it. */
+    rebaseOnto?: Record<string, string>;
+  };
   /** Paths the PR deletes. */
   delete?: string[];
 }

@@ -106,6 +106,12 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
         nodes: slice.map((oid) => ({ commit: commitNode(repo, oid, context) })),
       };
     },
+    // Only review requests are kept on the fake's timeline: one event per requested user or team.
+    timelineItems: ({ itemTypes }: { itemTypes?: string[] }) => {
+      const requested = repo.requestedReviewers.get(number);
+      const count = itemTypes?.includes("REVIEW_REQUESTED_EVENT") && requested ? requested.users.length + requested.teams.length : 0;
+      return { totalCount: count, nodes: [] };
+    },
     reviews: ({ first }: { first?: number }) => {
       const all = repo.reviews.filter((r) => r.pullNumber === number);
       return {

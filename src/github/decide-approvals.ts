@@ -16,16 +16,27 @@ export interface ApprovalInputs {
   headDigest: string | undefined;
 }
 
+/** The verdict, with the CODEOWNERS lines GitHub ignores (shown to whoever reads the verdict, never guessed at). */
+export type ApprovalDecision = ApprovalVerdict & { codeOwners?: CodeOwnersProblems };
+
+export interface CodeOwnersProblems {
+  path: string;
+  problems: readonly { line: number; message: string }[];
+}
+
 /**
  * The approval verdict of a pull request's current head, shared by the App and the CLI: the policy the
  * base's config sets (only the control-plane rule when it is invalid), the facts GitHub gave, and team
  * membership looked up in one query, only for teams the applicable rules name and only when someone
  * reviewed. Throws when a fact cannot be known: the caller fails closed.
  */
-export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: ApprovalInputs): Promise<ApprovalVerdict> {
+export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: ApprovalInputs): Promise<ApprovalDecision> {
   const { pr, scope } = inputs;
   if (pr.approvals.problem) throw new Error(pr.approvals.problem);
-  const policy = approvalPolicy(scope, scope.settings?.codeowners ? await readCodeOwners(inputs.base) : undefined);
+  const codeowners = scope.settings?.codeowners ? await readCodeOwners(inputs.base) : undefined;
+  const policy = approvalPolicy(scope, codeowners);
+  const withProblems = (verdict: ApprovalVerdict): ApprovalDecision =>
+    codeowners && codeowners.problems.length > 0 ? { ...verdict, codeOwners: { path: codeowners.path, problems: codeowners.problems } } : verdict;
   const people = new Map<string, Person>([...pr.approvals.reviewers].map(([login, r]) => [login, { login, bot: r.bot, canWrite: r.canWrite, teams: [] }]));
   const facts: ApprovalFacts = {
     owner: repo.owner,
@@ -44,13 +55,13 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
   // Teams of other organisations (`org/slug`) cannot be looked up with this installation: they count nobody.
   const teams = [...new Set(first.rules.flatMap((r) => r.candidates.teams).filter((t) => !t.includes("/")))];
   const reviewers = [...new Set(pr.approvals.reviews.filter((r) => r.state === "APPROVED" || r.state === "CHANGES_REQUESTED").map((r) => r.user))];
-  if (teams.length === 0 || reviewers.length === 0) return first;
+  if (teams.length === 0 || reviewers.length === 0) return withProblems(first);
   const membership = await readTeamMembership(github, repo.owner, teams, reviewers);
   for (const [login, slugs] of membership) {
     const person = people.get(login);
     if (person) people.set(login, { ...person, teams: slugs });
   }
-  return evaluateApprovals(policy, facts);
+  return withProblems(evaluateApprovals(policy, facts));
 }
 
 /** The policy of the base's `approvals` section; with an invalid config, the strictest defaults. */

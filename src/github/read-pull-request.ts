@@ -45,6 +45,12 @@ export interface PullRequestApprovalFacts {
   headValidated: boolean;
   /** Gitgate's `gitgate/approval` check run on the head, when there is one. */
   approvalCheckRunId?: number;
+  /**
+   * Someone (Gitgate or a person) has ever requested a review on the pull request: GitHub's timeline
+   * keeps the request even after the reviewer answered or the request was withdrawn. `request_reviews`
+   * asks only while this is false, so once per pull request, and never over a person's own choice.
+   */
+  reviewRequested: boolean;
   /** Why the facts are incomplete (too many commits or reviews to list): the check then fails closed. */
   problem?: string;
 }
@@ -66,6 +72,7 @@ const query = `query($owner: String!, $repo: String!, $number: Int!, $appId: Int
       state
       url
       comments(last: 100) { nodes { databaseId viewerDidAuthor body } }
+      reviewRequestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], first: 1) { totalCount }
       reviews(first: 100) { totalCount nodes {
         author { __typename login } state submittedAt authorCanPushToRepository
         commit { oid checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 1, filterBy: { checkName: $checkName }) { nodes { externalId status } } } } }
@@ -124,6 +131,7 @@ interface Response {
       url: string;
       comments: { nodes: { databaseId: number; viewerDidAuthor: boolean; body: string }[] };
       reviews: { totalCount: number; nodes: ReviewNode[] };
+      reviewRequestEvents: { totalCount: number };
       prCommits: CommitsNode;
       commits: { nodes: { commit: {
         oid: string;
@@ -170,6 +178,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       headValidated: checkRun?.status === "COMPLETED",
       ...(recordedDigest(checkRun?.externalId) !== undefined ? { headDigest: recordedDigest(checkRun?.externalId)! } : {}),
       ...(approvalRun ? { approvalCheckRunId: approvalRun.databaseId } : {}),
+      reviewRequested: pr.reviewRequestEvents.totalCount > 0,
     },
   };
 }

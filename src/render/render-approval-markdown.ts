@@ -23,8 +23,17 @@ export function approvalTitle(verdict: ApprovalVerdict): string {
   return `Waiting for ${waiting.map((r) => `${r.required - r.approvers.length} more (${r.name})`).join(", ")}`;
 }
 
-/** The check run's summary: each rule, who approved, who still can, and every approval that did not count. */
-export function renderApprovalMarkdown(verdict: ApprovalVerdict): string {
+/** CODEOWNERS lines GitHub ignores, which the verdict carries when `codeowners: true`. */
+export interface WithCodeOwnersProblems {
+  codeOwners?: { path: string; problems: readonly { line: number; message: string }[] };
+}
+
+/**
+ * The check run's summary: each rule, who approved, who still can, every approval that did not count,
+ * and the CODEOWNERS lines GitHub ignores (whoever fixes the file needs to see them; so does a reviewer
+ * wondering why an owner was not asked).
+ */
+export function renderApprovalMarkdown(verdict: ApprovalVerdict & WithCodeOwnersProblems): string {
   const lines = [`## ${verdict.status === "satisfied" ? "✅" : statusIcon[verdict.status]} gitgate/approval: ${markdownText(approvalTitle(verdict))}`, ""];
   for (const rule of verdict.rules) {
     lines.push(`### ${statusIcon[rule.status]} ${markdownText(rule.name)}: ${rule.approvers.length} of ${rule.required}${rule.kind === "control-plane" ? " (control plane change)" : ""}`, "");
@@ -35,6 +44,13 @@ export function renderApprovalMarkdown(verdict: ApprovalVerdict): string {
     for (const ignored of rule.ignored) {
       lines.push(`- Not counted: ${login(ignored.user)} (${reasonText[ignored.reason]}; reviewed ${codeSpan(ignored.commitId.slice(0, 7))})`);
     }
+    lines.push("");
+  }
+  const problems = verdict.codeOwners?.problems ?? [];
+  if (problems.length > 0) {
+    lines.push(`### ⚠️ ${codeSpan(verdict.codeOwners!.path)}: ${problems.length === 1 ? "1 line" : `${problems.length} lines`} not applied`, "");
+    for (const problem of problems.slice(0, 50)) lines.push(`- Line ${problem.line}: ${markdownText(problem.message)}`);
+    if (problems.length > 50) lines.push(`- and ${problems.length - 50} more`);
     lines.push("");
   }
   return lines.join("\n");

@@ -235,4 +235,25 @@ describe("gitgate/approval", () => {
     await review(pr, "alice", "APPROVED");
     console.log(`review webhook to verdict: ${Math.round(performance.now() - started)} ms, ${app.fake.apiRequests.length - before - requests.length} requests`);
   });
+
+  it("requests reviews from the unmet rules' teams and users once per pull request, not again on a push or a review", async () => {
+    await repo.branch("asks", "main", { ".github/gitgate.yml": config.replace("approvals:\n", "approvals:\n  request_reviews: true\n") });
+    const pr = await openPr({ "clusters/production/app.yaml": "replicas: 13\n", "apps/payments/values.yaml": "replicas: 13\n" }, { from: "asks", base: "asks" });
+    const asked = () => app.fake.requests.filter((r) => r.method === "POST" && /\/pulls\/\d+\/requested_reviewers$/.test(r.url));
+    expect((await approvalOf(pr)).conclusion).toBe("action_required");
+    expect(asked()).toHaveLength(1);
+    expect(app.repo.requestedReviewers.get(pr)).toEqual({ users: ["carol"], teams: ["sre"] });
+    // A push and a review leave the PR waiting: GitHub's timeline remembers the request, so no second one.
+    await repo.commit(`pr-${pr}`, { "clusters/production/app.yaml": "replicas: 14\n" });
+    await deliver("pull_request", "synchronize", pr);
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("action_required");
+    expect(asked()).toHaveLength(1);
+  });
+
+  it("does not request reviews without request_reviews", async () => {
+    const pr = await openPr({ "clusters/production/app.yaml": "replicas: 15\n" });
+    expect((await approvalOf(pr)).conclusion).toBe("action_required");
+    expect(app.fake.requests.filter((r) => /requested_reviewers/.test(r.url))).toEqual([]);
+  });
 });

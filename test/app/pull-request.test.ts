@@ -48,7 +48,8 @@ describe("gitgate/validate on a pull request", () => {
     expect(await app.deliver("pull_request", opened("broken-schema"))).toBe(200);
     await app.queue.onIdle();
     const head = (await runGit(example.dir, ["rev-parse", "broken-schema"])).toString().trim();
-    expect(app.repo.checkRuns).toHaveLength(1);
+    // gitgate/validate, then gitgate/approval (examples/repo asks for approvals; nobody reviewed yet).
+    expect(app.repo.checkRuns.map((r) => [r.name, r.head_sha, r.conclusion])).toEqual([["gitgate/validate", head, "failure"], ["gitgate/approval", head, "action_required"]]);
     const run = app.repo.checkRuns[0]!;
     expect(run).toMatchObject({ name: "gitgate/validate", head_sha: head, status: "completed", conclusion: "failure" });
     expect(run.output.title).toBe("5 new errors");
@@ -70,7 +71,11 @@ describe("gitgate/validate on a pull request", () => {
   it("passes the clean PR", async () => {
     await app.deliver("pull_request", opened("clean"));
     await app.queue.onIdle();
-    expect(app.repo.checkRuns.map((r) => [r.conclusion, r.output.title])).toEqual([["success", "All governed files are valid"]]);
+    expect(app.repo.checkRuns.map((r) => [r.name, r.conclusion, r.output.title])).toEqual([
+      ["gitgate/validate", "success", "All governed files are valid"],
+      // Production changes need two platform leads, every change one review.
+      ["gitgate/approval", "action_required", "Waiting for 2 more (production), 1 more (review)"],
+    ]);
   });
 
   it("judges a control-plane tampering PR by the base config", async () => {

@@ -8,7 +8,7 @@ import { createDemoWorld, demoTarget, type DemoWorld } from "../../src/demo/demo
 import { examplePayload } from "../../src/demo/example-payload.js";
 import { sendWebhook } from "../../src/demo/send-webhook.js";
 import { startServerProcess, type ServerProcess } from "../../src/demo/server-process.js";
-import { waitForComment, waitForVerdict } from "../../src/demo/wait-for-verdict.js";
+import { waitForCheck, waitForComment, waitForVerdict } from "../../src/demo/wait-for-verdict.js";
 
 // The real server, started as `npm start` starts it, talking HTTP to a fake GitHub on localhost.
 let world: DemoWorld;
@@ -68,7 +68,7 @@ describe("gitgate as a running server", () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
-  it("judges every prepared PR as expected, with one check run per head and one preview comment each", async () => {
+  it("judges every prepared PR as expected, with one check run of each name per head and one preview comment each", async () => {
     for (const pr of world.prs) {
       const head = (await world.repo.git.resolve(pr.name))!;
       const before = world.fake.apiRequests.length;
@@ -79,18 +79,22 @@ describe("gitgate as a running server", () => {
       const run = await waitForVerdict(world.repo, head);
       expect(run.conclusion, pr.name).toBe(pr.expected.validate);
       expect(await waitForComment(world.repo, pr.number)).toMatch(/^<!-- gitgate:preview -->/);
-      expect(world.repo.checkRuns.filter((r) => r.head_sha === head)).toHaveLength(1);
+      // examples/repo asks for approvals: nobody has reviewed yet, so every PR waits for them.
+      const approval = await waitForCheck(world.repo, head, "gitgate/approval");
+      expect(approval.conclusion, pr.name).toBe("action_required");
+      expect(world.repo.checkRuns.filter((r) => r.head_sha === head).map((r) => r.name).sort()).toEqual(["gitgate/approval", "gitgate/validate"]);
       expect(world.repo.comments.filter((c) => c.issueNumber === pr.number)).toHaveLength(1);
-      expect(world.fake.apiRequests.length - before).toBeLessThanOrEqual(10);
+      // At most 10 for gitgate/validate and the comment, 2 for gitgate/approval (re-read reviews, check run).
+      expect(world.fake.apiRequests.length - before).toBeLessThanOrEqual(12);
     }
     expect(world.fake.rejectedBodies).toEqual([]);
     // The comment is the last request of an evaluation; the server counts it once GitHub has answered.
     const metrics = await eventually(async () => {
       const text = await (await fetch(`${server.url}/metrics`)).text();
-      return /gitgate_evaluations_total\{conclusion="success"\} 1/.test(text) && /gitgate_queue_depth 0/.test(text) ? text : undefined;
+      return /gitgate_evaluations_total\{conclusion="success"\} 3/.test(text) && /gitgate_queue_depth 0/.test(text) ? text : undefined;
     });
     expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="failure"\} 3/);
-    expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="success"\} 1/);
+    expect(metrics).toMatch(/gitgate_evaluations_total\{conclusion="success"\} 3/);
     expect(metrics).toMatch(/gitgate_github_requests_total \d+/);
   }, 120_000);
 });
