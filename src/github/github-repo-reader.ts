@@ -4,7 +4,7 @@ import type { GitHub, RepoRef } from "./github-types.js";
 import { keyOf, readFilesAt } from "./read-files-at.js";
 
 /** Control-plane files are small; anything larger is not a config, schema or policy anyone meant. */
-const controlPlaneMaxBytes = 4 * 1024 * 1024;
+export const controlPlaneMaxBytes = 4 * 1024 * 1024;
 
 export interface PrefetchingReader extends RepoReader {
   /** Reads these files and folders in one round of queries, so later reads cost nothing. */
@@ -15,8 +15,9 @@ export interface PrefetchingReader extends RepoReader {
  * The control plane of one commit, read through GitHub. Reads are served from what was prefetched;
  * a miss (a `$ref` to a file nobody predicted) costs one more query.
  */
-export function githubRepoReader(github: GitHub, repo: RepoRef, oid: string): PrefetchingReader {
-  const files = new Map<string, FileContent | undefined>();
+export function githubRepoReader(github: GitHub, repo: RepoRef, oid: string, known?: ReadonlyMap<string, FileContent | undefined>): PrefetchingReader {
+  // Files already read at this commit (riding along with another query) cost nothing more.
+  const files = new Map<string, FileContent | undefined>(known);
   const folders = new Map<string, string[]>();
   const prefetch = async (paths: readonly string[], dirs: readonly string[]) => {
     const missingPaths = paths.filter((p) => !files.has(p));
