@@ -13,6 +13,10 @@ export interface EvaluationDeps {
   /** Today as YYYY-MM-DD (exception expiry). */
   today: () => string;
   log: Logger;
+  /** An evaluation still running after this long marks its check run in progress (default 1 s). */
+  inProgressAfterMs?: number;
+  /** True when a newer job for the same PR is already waiting (it will publish what speaks for the newest head). */
+  superseded?: () => boolean;
   /** Told about every finished evaluation (metrics). */
   onEvaluated?: (report: Report | undefined, seconds: number) => void;
 }

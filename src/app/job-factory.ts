@@ -14,7 +14,7 @@ import type { Job, WorkQueue } from "./work-queue.js";
 export interface EventContext {
   id: string;
   name: string;
-  payload: { repository?: { owner: { login: string } | null; name: string }; installation?: { id: number } };
+  payload: { repository?: { owner: { login: string } | null; name: string }; installation?: { id: number }; pull_request?: { base?: { ref?: string } } };
 }
 
 export interface Enqueue {
@@ -32,6 +32,8 @@ export interface JobOptions {
   pool: EvaluationPool;
   today: () => string;
   onEvaluated?: (report: Report | undefined, seconds: number) => void;
+  /** An evaluation still running after this long marks its check run in progress (default 1 s). */
+  inProgressAfterMs?: number;
   onGitHubRequests?: (count: number, rateLimitRemaining: number | undefined) => void;
 }
 
@@ -76,6 +78,7 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
       today: options.today,
       log: app.log.child(context),
       ...(options.onEvaluated ? { onEvaluated: options.onEvaluated } : {}),
+      ...(options.inProgressAfterMs !== undefined ? { inProgressAfterMs: options.inProgressAfterMs } : {}),
       done: () => {
         options.onGitHubRequests?.(counter.count, counter.rateLimitRemaining);
         app.log.child(context).debug({ githubRequests: counter.count }, "GitHub requests of this job");
@@ -88,12 +91,15 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
       const t = target(context);
       if (!t) return;
       const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, pr: number };
+      const key = `pr:${log.repo}#${number}`;
+      // The base the webhook names is a guess (checked against the PR as read), good for reading its control plane early.
+      const baseRef = context.payload.pull_request?.base?.ref;
       push(context.id, {
-        key: `pr:${log.repo}#${number}`,
+        key,
         context: log,
         run: async () => {
-          const d = await deps(t.repo, t.installation, log);
-          await evaluatePullRequest(d, number).finally(d.done);
+          const d = { ...(await deps(t.repo, t.installation, log)), superseded: () => queue.hasWaiting(key) };
+          await evaluatePullRequest(d, number, baseRef ? { baseRef } : {}).finally(d.done);
         },
       });
     },

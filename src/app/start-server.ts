@@ -3,6 +3,7 @@ import { Probot, Server } from "probot";
 import { today } from "../cli/today.js";
 import { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { createGitgateApp } from "./gitgate-app.js";
+import { gitgateOctokit } from "../github/github-client.js";
 import { healthHandler } from "./health-handler.js";
 import { createMetrics } from "./metrics.js";
 import { limitWebhookBody } from "./webhook-body-limit.js";
@@ -38,6 +39,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     privateKey: config.privateKey,
     secret: config.webhookSecret,
     log,
+    Octokit: gitgateOctokit(),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
   });
   // The Server puts Probot's webhook middleware first; wrapping it is the one way in before it reads.

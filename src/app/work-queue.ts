@@ -47,6 +47,11 @@ export class WorkQueue {
     return true;
   }
 
+  /** A job with this key is waiting (not running): it replaces anything a running one would publish for the newest state. */
+  hasWaiting(key: string): boolean {
+    return this.waiting.has(key);
+  }
+
   /** Resolves when nothing is waiting or running (tests, graceful shutdown). */
   onIdle(): Promise<void> {
     if (this.depth === 0) return Promise.resolve();

@@ -3,7 +3,6 @@ import type { FileContent } from "../engine/change-set.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import { keyOf, readFilesAt } from "./read-files-at.js";
 
-
 export interface PrefetchingReader extends RepoReader {
   /** Reads these files and folders in one round of queries, so later reads cost nothing. */
   prefetch(paths: readonly string[], folders: readonly string[]): Promise<void>;
@@ -13,8 +12,9 @@ export interface PrefetchingReader extends RepoReader {
  * The control plane of one commit, read through GitHub. Reads are served from what was prefetched;
  * a miss (a `$ref` to a file nobody predicted) costs one more query.
  */
-export function githubRepoReader(github: GitHub, repo: RepoRef, oid: string): PrefetchingReader {
-  const files = new Map<string, FileContent | undefined>();
+export function githubRepoReader(github: GitHub, repo: RepoRef, oid: string, known?: ReadonlyMap<string, FileContent | undefined>): PrefetchingReader {
+  // Files already read at this commit (riding along with another query) cost nothing more.
+  const files = new Map<string, FileContent | undefined>(known);
   const folders = new Map<string, string[]>();
   const prefetch = async (paths: readonly string[], dirs: readonly string[]) => {
     const missingPaths = paths.filter((p) => !files.has(p));

@@ -1,12 +1,16 @@
 import { configPath } from "../config/config-types.js";
 import { codeOwnersPaths } from "../engine/approvals/codeowners.js";
 import { extendsTarget } from "../config/extend-config.js";
+import type { FileContent } from "../engine/change-set.js";
 import type { ControlPlaneSource } from "../evaluation/evaluation-types.js";
 import { githubRepoReader, type PrefetchingReader } from "./github-repo-reader.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import { keyOf, readFilesAt } from "./read-files-at.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
+
+/** What is read first at a base commit: small enough to ride along in the pull request's own query. */
+export const controlPlaneEntryPaths: readonly string[] = [configPath, defaultExceptions, ...codeOwnersPaths];
 
 export interface GitHubControlPlane {
   /** Plain data for the evaluation worker, which builds the plane. */
@@ -21,10 +25,10 @@ export interface GitHubControlPlane {
  * gets no check at all. Nothing is parsed here (that is the worker's job, off the main thread): the
  * only look inside the config is for `_extends`, one line, matched by a regex.
  */
-export async function readGitHubControlPlane(github: GitHub, repo: RepoRef, oid: string): Promise<GitHubControlPlane | undefined> {
-  const reader = githubRepoReader(github, repo, oid);
+export async function readGitHubControlPlane(github: GitHub, repo: RepoRef, oid: string, known?: ReadonlyMap<string, FileContent | undefined>): Promise<GitHubControlPlane | undefined> {
+  const reader = githubRepoReader(github, repo, oid, known);
   // CODEOWNERS rides along in the same query: the approval check may need it, and then it costs nothing.
-  await reader.prefetch([configPath, defaultExceptions, ...codeOwnersPaths], []);
+  await reader.prefetch(controlPlaneEntryPaths, []);
   const text = await reader.read(configPath);
   const extendsValue = text === undefined ? ".github" : /^_extends:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
   const target = extendsValue === undefined ? undefined : extendsTarget(repo.owner, extendsValue);

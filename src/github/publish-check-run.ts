@@ -39,19 +39,22 @@ export interface JudgedBase {
  * A head open into several bases gets one verdict for all: failure if any base fails it, a summary
  * section per base, and the annotations of each (marked with their base).
  */
-export async function completeCheckRun(github: GitHub, repo: RepoRef, id: number, judged: GitHubOutput | readonly JudgedBase[], governedDiffDigest?: string): Promise<void> {
+export async function completeCheckRun(github: GitHub, repo: RepoRef, at: number | { headSha: string }, judged: GitHubOutput | readonly JudgedBase[], governedDiffDigest?: string): Promise<number> {
   const { conclusion, title, summary, text, annotations } = "conclusion" in judged ? judged : several(judged);
-  await github.rest.checks.update({
+  const verdict = {
     ...repoParams(repo),
-    check_run_id: id,
     // The record that lets an approval of this commit carry over to a later head with the same governed change.
     external_id: digestExternalId(governedDiffDigest),
-    status: "completed",
+    status: "completed" as const,
     conclusion,
     completed_at: new Date().toISOString(),
     output: { title, summary, text, annotations: annotations.slice(0, annotationsPerRequest) },
     actions: [rerunAction],
-  });
+  };
+  // No run on the head yet (the evaluation was quick): the verdict is its first and only write.
+  const id = typeof at === "number"
+    ? (await github.rest.checks.update({ ...verdict, check_run_id: at }), at)
+    : (await github.rest.checks.create({ ...verdict, name: checkNames.validate, head_sha: at.headSha })).data.id;
   for (let start = annotationsPerRequest; start < annotations.length; start += annotationsPerRequest) {
     await github.rest.checks.update({
       ...repoParams(repo),
@@ -59,6 +62,7 @@ export async function completeCheckRun(github: GitHub, repo: RepoRef, id: number
       output: { title, summary, annotations: annotations.slice(start, start + annotationsPerRequest) },
     });
   }
+  return id;
 }
 
 /** Several bases' outputs (each rendered to its share of the limits) as one. */
@@ -77,20 +81,44 @@ function several(judged: readonly JudgedBase[]): Omit<GitHubOutput, "comment"> {
 }
 
 /** When Gitgate cannot decide, its check fails and says why: never neutral, never left in progress. */
-export async function failCheckRun(github: GitHub, repo: RepoRef, id: number, reason: string): Promise<void> {
-  await github.rest.checks.update({
+export async function failCheckRun(github: GitHub, repo: RepoRef, at: number | { headSha: string }, reason: string): Promise<void> {
+  const failure = {
     ...repoParams(repo),
-    check_run_id: id,
     external_id: "",
-    status: "completed",
-    conclusion: "failure",
+    status: "completed" as const,
+    conclusion: "failure" as const,
     completed_at: new Date().toISOString(),
     output: {
       title: "Could not evaluate",
       summary: `Gitgate could not evaluate this change, so it cannot pass it.\n\n**Reason:** ${reason.slice(0, 2000)}\n\nUse **Re-run** once the cause is fixed.`,
     },
     actions: [rerunAction],
-  });
+  };
+  if (typeof at === "number") await github.rest.checks.update({ ...failure, check_run_id: at });
+  else await github.rest.checks.create({ ...failure, name: checkNames.validate, head_sha: at.headSha });
+}
+
+/** Evaluations quicker than this publish only their verdict; slower ones first show "in progress". */
+export const inProgressAfterMs = 1000;
+
+/**
+ * The head's check run while its verdict is being reached: nothing is written unless the evaluation
+ * outlasts `delayMs`, then the run is marked in progress (so a slow check shows it is being worked on).
+ * `target()` is where the verdict goes: the run's id once one exists, else the head to create it on.
+ */
+export function slowStartCheckRun(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, delayMs = inProgressAfterMs) {
+  let started: Promise<number | undefined> | undefined;
+  const timer = setTimeout(() => {
+    started = startCheckRun(github, repo, headSha, existingId).catch(() => existingId);
+  }, delayMs);
+  timer.unref();
+  return {
+    async target(): Promise<number | { headSha: string }> {
+      clearTimeout(timer);
+      const id = started ? await started : existingId;
+      return id ?? { headSha };
+    },
+  };
 }
 
 function repoParams(repo: RepoRef) {

@@ -17,14 +17,14 @@ interface TreeNode {
 }
 
 /** A tree entry as `Commit.file(path:)` returns it: the mode tells a file from a symlink or submodule. */
-interface EntryNode {
+export interface EntryNode {
   mode: number;
   type: string;
   object: BlobNode | TreeNode | null;
 }
 
 const blobFields = "__typename ... on Blob { oid byteSize isBinary isTruncated text }";
-const entryFields = `mode type object { ${blobFields} }`;
+export const entryFields = `mode type object { ${blobFields} }`;
 // Folders are listed three levels deep in one query; policy folders are shallow.
 const treeFields = `__typename ... on Tree { entries { path mode type object { ${blobFields} ... on Tree { entries { path mode type object { ${blobFields} ... on Tree { entries { path mode type object { ${blobFields} } } } } } } } } }`;
 
@@ -126,7 +126,7 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
   return result;
 }
 
-async function entryContent(github: GitHub, repo: RepoRef, entry: EntryNode, maxBytes: number): Promise<FileContent | undefined> {
+export async function entryContent(github: GitHub, repo: RepoRef, entry: EntryNode, maxBytes: number): Promise<FileContent | undefined> {
   const link = linkOf(entry);
   if (link) return link;
   return entry.object?.__typename === "Blob" ? toContent(github, repo, entry.object, maxBytes) : undefined;

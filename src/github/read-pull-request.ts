@@ -1,5 +1,8 @@
 import type { Review, ReviewState } from "../engine/approvals/approval-types.js";
+import type { FileContent } from "../engine/change-set.js";
 import { graphqlQuery } from "./graphql-query.js";
+import { controlPlaneMaxBytes } from "../config/repo-reader.js";
+import { entryContent, entryFields, type EntryNode } from "./read-files-at.js";
 import { checkNames, previewMarker, type GitHub, type RepoRef } from "./github-types.js";
 
 /** A pull request as far as judging it goes: its head, and the base whose rules judge it. */
@@ -29,6 +32,21 @@ export interface PullRequestState extends PullRequestTarget {
   url: string;
   /** What the approval check needs, read in the same query. */
   approvals: PullRequestApprovalFacts;
+  /**
+   * The control plane's entry files (config, exceptions, CODEOWNERS) at the base commit, when the
+   * query's guess of the base (the `controlPlaneAt` branch) was right: reading them again costs nothing.
+   */
+  baseFiles?: ReadonlyMap<string, FileContent | undefined>;
+}
+
+export interface ReadPullRequestOptions {
+  /**
+   * The branch the PR is most likely based on (the webhook's word, else the default branch): its
+   * control plane is read in the same query, and used only if it is the PR's actual base commit.
+   */
+  controlPlaneAt?: string;
+  /** The files to read there. */
+  controlPlanePaths?: readonly string[];
 }
 
 export interface PullRequestApprovalFacts {
@@ -65,8 +83,13 @@ export function digestExternalId(digest: string | undefined): string {
   return digest === undefined ? "" : digestPrefix + digest;
 }
 
-const query = `query($owner: String!, $repo: String!, $number: Int!, $appId: Int!, $checkName: String!, $approvalName: String!) {
+/** The control plane's entry files at a commit, asked in the PR's query (see readPullRequest). */
+const controlPlaneFields = (paths: readonly string[]) =>
+  `controlPlane: object(expression: $controlPlaneAt) { ... on Commit { oid ${paths.map((_, i) => `f${i}: file(path: $cp${i}) { ${entryFields} }`).join(" ")} } }`;
+
+const query = (paths: readonly string[]) => `query($owner: String!, $repo: String!, $number: Int!, $appId: Int!, $checkName: String!, $approvalName: String!, $controlPlaneAt: String!${paths.map((_, i) => `, $cp${i}: String!`).join("")}) {
   repository(owner: $owner, name: $repo) {
+    ${controlPlaneFields(paths)}
     pullRequest(number: $number) {
       ...target
       state
@@ -127,6 +150,7 @@ interface ReviewNode {
 
 interface Response {
   repository: {
+    controlPlane: ({ oid: string } & Record<string, EntryNode | null | string>) | null;
     pullRequest: (TargetNode & {
       url: string;
       comments: { nodes: { databaseId: number; viewerDidAuthor: boolean; body: string }[] };
@@ -154,10 +178,22 @@ fragment contributors on PullRequestCommitConnection {
  * Everything Gitgate needs to know about a PR before judging it, in one query: where its head and
  * base are now (never trust the webhook's copy), and the check run and comment it already published.
  */
-export async function readPullRequest(github: GitHub, repo: RepoRef, number: number, appId: number): Promise<PullRequestState | undefined> {
-  const data = await graphqlQuery<Response>(github, query, { owner: repo.owner, repo: repo.repo, number, appId, checkName: checkNames.validate, approvalName: checkNames.approval });
+export async function readPullRequest(github: GitHub, repo: RepoRef, number: number, appId: number, options: ReadPullRequestOptions = {}): Promise<PullRequestState | undefined> {
+  const paths = options.controlPlanePaths ?? [];
+  const variables: Record<string, unknown> = { owner: repo.owner, repo: repo.repo, number, appId, checkName: checkNames.validate, approvalName: checkNames.approval, controlPlaneAt: options.controlPlaneAt ?? "HEAD" };
+  paths.forEach((path, i) => (variables[`cp${i}`] = path));
+  const data = await graphqlQuery<Response>(github, query(paths), variables);
   const pr = data.repository?.pullRequest;
   if (!pr) return undefined;
+  const plane = data.repository?.controlPlane;
+  let baseFiles: Map<string, FileContent | undefined> | undefined;
+  if (paths.length > 0 && plane?.oid === pr.baseRefOid) {
+    baseFiles = new Map();
+    for (const [i, path] of paths.entries()) {
+      const entry = plane[`f${i}`] as EntryNode | null | undefined;
+      baseFiles.set(path, entry ? await entryContent(github, repo, entry, controlPlaneMaxBytes) : undefined);
+    }
+  }
   const comment = pr.comments.nodes.find((c) => c.viewerDidAuthor && c.body.startsWith(previewMarker));
   const head = pr.commits.nodes[0]?.commit;
   const checkRun = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.checkRuns.nodes)[0] : undefined;
@@ -180,6 +216,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       ...(approvalRun ? { approvalCheckRunId: approvalRun.databaseId } : {}),
       reviewRequested: pr.reviewRequestEvents.totalCount > 0,
     },
+    ...(baseFiles ? { baseFiles } : {}),
   };
 }
 

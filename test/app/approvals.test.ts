@@ -223,7 +223,7 @@ describe("gitgate/approval", () => {
     const before = app.fake.apiRequests.length;
     await deliver("pull_request", "opened", pr);
     const requests = app.fake.apiRequests.slice(before);
-    const validated = requests.findIndex((r) => r.method === "PATCH" && /check-runs/.test(r.url) && (r.body as { conclusion?: string }).conclusion !== undefined);
+    const validated = requests.findIndex((r) => (r.method === "PATCH" || r.method === "POST") && /check-runs/.test(r.url) && (r.body as { conclusion?: string }).conclusion !== undefined);
     const approvalRequests = requests.slice(validated + 1).filter((r) => !/\/comments/.test(r.url));
     // Re-read of the reviews, one team query, one check run.
     expect(approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname}`)).toEqual(["POST /graphql", "POST /graphql", "POST /repos/acme/platform-config/check-runs"]);

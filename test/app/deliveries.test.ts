@@ -43,7 +43,7 @@ describe("deliveries", () => {
     expect(app.repo.comments).toHaveLength(1);
   });
 
-  it("never publishes a verdict for an old head on a new one when the PR moves during evaluation", async () => {
+  it("never publishes a verdict for an old head on a new one, nor its preview, when the PR moves during evaluation", async () => {
     const { app, repo } = await setup({ ".github/gitgate.yml": config }, { feature: { "k8s/a.yaml": configMap("a", '"1"') } });
     const first = await repo.sha("feature");
     const handle = app.fake.handle.bind(app.fake);
@@ -52,21 +52,21 @@ describe("deliveries", () => {
       const response = await handle(request);
       if (!pushed && request.url.includes("/compare/")) {
         pushed = true;
+        // A push while the first head is being judged: its webhook queues a job for the newer head.
         await repo.commit("feature", { "k8s/a.yaml": configMap("a", "2") });
+        expect(await app.deliver("pull_request", prEvent("synchronize", 1))).toBe(200);
       }
       return response;
     };
     await app.deliver("pull_request", prEvent("opened", 1));
     await app.queue.onIdle();
     const second = await repo.sha("feature");
-    expect(app.repo.checkRuns.map((r) => [r.head_sha, r.conclusion])).toEqual([[first, "success"]]);
-    expect(app.repo.comments).toEqual([]);
-    await app.deliver("pull_request", prEvent("synchronize", 1));
-    await app.queue.onIdle();
     expect(app.repo.checkRuns.map((r) => [r.head_sha, r.conclusion])).toEqual([
       [first, "success"],
       [second, "failure"],
     ]);
+    // The first job left the preview to the newer one: one comment, written once, for the newer head.
+    expect(app.fake.apiRequests.filter((r) => r.url.includes("/comments")).map((r) => r.method)).toEqual(["POST"]);
     expect(app.repo.comments).toHaveLength(1);
     expect(app.repo.comments[0]!.body).toContain(`Gitgate preview of \`${second.slice(0, 12)}\``);
   });
@@ -87,11 +87,12 @@ describe("deliveries", () => {
   it("retries transient 502s from GitHub and still publishes", async () => {
     const { app } = await setup({ ".github/gitgate.yml": config }, { feature: { "k8s/a.yaml": configMap("a", '"1"') } });
     app.fake.failNext("POST", /^\/graphql$/, 502, 2);
-    app.fake.failNext("PATCH", /\/check-runs\/\d+$/, 502);
+    // A quick verdict is one write, creating the check run completed: that write fails once first.
+    app.fake.failNext("POST", /\/check-runs$/, 502);
     await app.deliver("pull_request", prEvent("opened", 1));
     await app.queue.onIdle();
     expect(app.repo.checkRuns.map((r) => [r.status, r.conclusion])).toEqual([["completed", "success"]]);
-    expect(app.fake.requests.filter((r) => r.method === "PATCH")).toHaveLength(2);
+    expect(app.fake.requests.filter((r) => r.method === "POST" && /\/check-runs$/.test(r.url))).toHaveLength(2);
   });
 
   it("fails closed, with the reason, when GitHub keeps failing", async () => {

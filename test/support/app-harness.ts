@@ -33,7 +33,7 @@ export interface AppHarness {
 }
 
 /** The real app (Probot, handlers, queue, engine) on an HTTP server, with GitHub faked behind nock. */
-export async function startApp(gitDir: string, options: { evaluation?: Partial<EvaluationLimits> } = {}): Promise<AppHarness> {
+export async function startApp(gitDir: string, options: { evaluation?: Partial<EvaluationLimits>; inProgressAfterMs?: number } = {}): Promise<AppHarness> {
   const fake = new FakeGitHub(appId);
   const repo = fake.addRepository(owner, name, gitDir, installationId);
   routeGitHubTo(fake);
@@ -51,7 +51,7 @@ export async function startApp(gitDir: string, options: { evaluation?: Partial<E
     })),
   });
   const pool = new EvaluationPool(options.evaluation);
-  const app = createGitgateApp({ appId, pool, today: () => "2026-06-01" });
+  const app = createGitgateApp({ appId, pool, today: () => "2026-06-01", ...(options.inProgressAfterMs !== undefined ? { inProgressAfterMs: options.inProgressAfterMs } : {}) });
   await probot.load(app.appFn);
   const middleware = await probot.getNodeMiddleware();
   const server: Server = createServer((req, res) => {
