@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
-import type { ChangeSet, FileChange, FileContent } from "../engine/change-set.js";
+import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
@@ -31,6 +31,8 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
   const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
   const reader = workingTreeReader(root);
   const notes: string[] = [];
+  // Files are listed now and read when the engine judges them, so a whole repository is never in memory at once.
+  let maxFileBytes = 0;
   const evaluation = await withEvaluationPool(process.env, (pool) => pool.evaluate({
     ...(configText !== undefined ? { configText } : {}),
     repositoryFiles: { paths: [...listed], where: "in the working tree" },
@@ -38,12 +40,13 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
     read: reader.read,
     list: reader.list,
     changes: async (route): Promise<ChangeSet> => {
+      maxFileBytes = route.maxFileBytes;
       const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
       const files: FileChange[] = [];
       const checked = new Set<string>();
       for (const path of candidates) {
         if (path === configPath) continue;
-        const content = await contentAt(root, path, route.maxFileBytes, listed.has(path));
+        const content = await entryAt(root, path, listed.has(path));
         if (!content) continue;
         // Links are handed on as they are: the engine decides which could hold governed files or are
         // control-plane files, and reports those.
@@ -56,6 +59,7 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
       if (named && route.governed) notes.push(...namedPathNotes(named, checked));
       return { base: "(none)", head: "working tree", files };
     },
+    content: (path) => readWorkingFile(root, path, maxFileBytes),
   }, { snapshot: true, today: today() }));
   return { ...reportNothingValidated(inWorkingTreeWords(evaluation), named !== undefined), notes };
 }
@@ -71,11 +75,12 @@ function namedPathNotes(named: readonly NamedPath[], checked: ReadonlySet<string
   return notes;
 }
 
-/** A path on disk: a file, a link, or a folder git listed as an entry, i.e. a submodule. */
-async function contentAt(root: string, path: string, maxBytes: number, listedByGit: boolean): Promise<FileContent | undefined> {
+/** A path on disk: a file (read later, see EvaluationHost.content), a link, or a folder git listed as an entry, i.e. a submodule. */
+async function entryAt(root: string, path: string, listedByGit: boolean): Promise<FileContent | DeferredContent | undefined> {
   const entry = await lookAt(root, path);
   if (entry?.kind === "folder") return listedByGit ? { kind: "submodule" } : undefined;
-  return entry?.kind === "file" || entry?.kind === "symlink" ? readWorkingFile(root, path, maxBytes) : undefined;
+  if (entry?.kind === "symlink") return { kind: "symlink" };
+  return entry?.kind === "file" ? { kind: "deferred" } : undefined;
 }
 
 /**
