@@ -1,11 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { GitError } from "../git/run-git.js";
 import { toolVersion } from "../render/tool-version.js";
-import { runCheck, type Evaluation } from "./check-command.js";
+import type { Evaluation } from "./check-command.js";
 import { parseCliOptions, UsageError } from "./cli-options.js";
-import { renderReport } from "./render-report.js";
 import { usage } from "./usage.js";
-import { runValidate } from "./validate-command.js";
 
 /** Where the CLI writes; tests pass their own to read what a user would see. */
 export interface CliIo {
@@ -23,8 +21,12 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     const options = parseCliOptions(argv);
     if (options.command === "help") return print(usage, 0);
     if (options.command === "version") return print(`gitgate ${toolVersion}\n`, 0);
-    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = options.command === "check" ? await runCheck(options) : await runValidate(options);
+    // Each command loads only its own code (start-up time is most of a one-file validate).
+    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = options.command === "check"
+      ? await (await import("./check-command.js")).runCheck(options)
+      : await (await import("./validate-command.js")).runValidate(options);
     for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
+    const { renderReport } = await import("./render-report.js");
     const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
     if (options.output) await writeFile(options.output, rendered);
     else io.stdout.write(rendered);

@@ -25,43 +25,46 @@ export type ValidateResult = Evaluation & { notes: string[] };
 export async function runValidate(options: CliOptions): Promise<ValidateResult> {
   const root = await repositoryRoot(options.repo);
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
-  const listed = await listFiles(root);
-  // Resolved before the worker starts: a path that does not exist is a usage error, not a verdict.
-  const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed) : undefined;
-  const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
-  const reader = workingTreeReader(root);
-  const notes: string[] = [];
-  // Files are listed now and read when the engine judges them, so a whole repository is never in memory at once.
-  let maxFileBytes = 0;
-  const evaluation = await withEvaluationPool(process.env, (pool) => pool.evaluate({
-    ...(configText !== undefined ? { configText } : {}),
-    repositoryFiles: { paths: [...listed], where: "in the working tree" },
-  }, {
-    read: reader.read,
-    list: reader.list,
-    changes: async (route): Promise<ChangeSet> => {
-      maxFileBytes = route.maxFileBytes;
-      const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
-      const files: FileChange[] = [];
-      const checked = new Set<string>();
-      for (const path of candidates) {
-        if (path === configPath) continue;
-        const content = await entryAt(root, path, listed.has(path));
-        if (!content) continue;
-        // Links are handed on as they are: the engine decides which could hold governed files or are
-        // control-plane files, and reports those.
-        const link = content.kind === "symlink" || content.kind === "submodule";
-        if (link || governed(path)) {
-          files.push({ path, status: "added", after: content });
-          checked.add(path);
+  return withEvaluationPool(process.env, async (pool) => {
+    pool.warm();
+    const listed = await listFiles(root);
+    // Resolved before the evaluation starts: a path that does not exist is a usage error, not a verdict.
+    const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed) : undefined;
+    const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
+    const reader = workingTreeReader(root);
+    const notes: string[] = [];
+    // Files are listed now and read when the engine judges them, so a whole repository is never in memory at once.
+    let maxFileBytes = 0;
+    const evaluation = await pool.evaluate({
+      ...(configText !== undefined ? { configText } : {}),
+      repositoryFiles: { paths: [...listed], where: "in the working tree" },
+    }, {
+      read: reader.read,
+      list: reader.list,
+      changes: async (route): Promise<ChangeSet> => {
+        maxFileBytes = route.maxFileBytes;
+        const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
+        const files: FileChange[] = [];
+        const checked = new Set<string>();
+        for (const path of candidates) {
+          if (path === configPath) continue;
+          const content = await entryAt(root, path, listed.has(path));
+          if (!content) continue;
+          // Links are handed on as they are: the engine decides which could hold governed files or are
+          // control-plane files, and reports those.
+          const link = content.kind === "symlink" || content.kind === "submodule";
+          if (link || governed(path)) {
+            files.push({ path, status: "added", after: content });
+            checked.add(path);
+          }
         }
-      }
-      if (named && route.governed) notes.push(...namedPathNotes(named, checked));
-      return { base: "(none)", head: "working tree", files };
-    },
-    content: (path) => readWorkingFile(root, path, maxFileBytes),
-  }, { snapshot: true, today: today() }));
-  return { ...reportNothingValidated(inWorkingTreeWords(evaluation), named !== undefined), notes };
+        if (named && route.governed) notes.push(...namedPathNotes(named, checked));
+        return { base: "(none)", head: "working tree", files };
+      },
+      content: (path) => readWorkingFile(root, path, maxFileBytes),
+    }, { snapshot: true, today: today() });
+    return { ...reportNothingValidated(inWorkingTreeWords(evaluation), named !== undefined), notes };
+  });
 }
 
 /** What was named but not checked: files the config does not govern, folders and globs holding none it does. */
