@@ -7,7 +7,7 @@ import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
 import { judgeChange } from "./judge-change.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
-import { crdsInText } from "./schema/crd-registry.js";
+import { crdsInText, type CrdDocument } from "./schema/crd-registry.js";
 import type { ChangeSetInput } from "./policy/change-set-policies.js";
 import { conclude, emptyDiff, summarize, titleOf, type Report } from "./report.js";
 import { sanitizeReport } from "./secrets/sanitize-report.js";
@@ -82,14 +82,24 @@ async function withChangeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBy
   const limits = { ...defaultParseLimits, maxFileBytes };
   const crdsOf = (path: string, content: FileContent | undefined) => (content?.kind === "text" ? crdsInText(path, content.text, limits) : []);
   const base = changes.files.flatMap((f) => crdsOf(f.previousPath ?? f.path, f.before));
-  // A deferred head is read for this and let go: only the CRDs in it are kept.
-  const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 8, async (f) => crdsOf(f.path, await headContent(changes, f)));
+  // A deferred head is read for this and let go. A head CRD only says which kinds are pending, so only
+  // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
+  const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 8, async (f) => crdsOf(f.path, await headContent(changes, f)).map(crdNames));
   const head = heads.flat();
   if (base.length === 0 && head.length === 0) return plane;
   return {
     ...plane,
     schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(base, head) } : s)),
   };
+}
+
+/** A CRD without its schemas: what tells that its kinds are pending. */
+function crdNames(doc: CrdDocument): CrdDocument {
+  const value = doc.value as { spec?: { versions?: unknown } };
+  const versions = Array.isArray(value.spec?.versions)
+    ? (value.spec.versions as unknown[]).map((v) => (v !== null && typeof v === "object" ? { name: (v as { name?: unknown }).name, served: (v as { served?: unknown }).served } : v))
+    : value.spec?.versions;
+  return { ...doc, value: { ...value, spec: { ...value.spec, versions } } };
 }
 
 function controlPlaneNotices(changed: readonly FileChange[], configPath: string): Finding[] {
