@@ -4,48 +4,11 @@
 // kubeconform is built with Go once (pinned); its schemas are the Kubernetes ones the PyPI package
 // kubernetes-validate ships, downloaded once with pip: nothing is fetched at run time.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { ensureGoTool } from "../scripts/ensure-go-tool.js";
+import { kubeconformBinary, kubeconformSchemaLocation, kubeconformVersion } from "./go-tools.js";
 import { newestKubernetesVersion } from "../src/engine/schema/api-deprecations.js";
 import { corpusDir, corpusPresent, judgeCorpus, type JudgedFile } from "./real-corpus.js";
 
-const kubeconformVersion = "v0.7.0";
-const schemasPackage = "kubernetes-validate==1.37.0";
-// Per machine, shared by every clone, like the pinned OPA (src/opa/opa-binary.ts).
-const tools = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate");
-
 type Verdict = "valid" | "invalid" | "unjudged";
-
-/** The strict schemas of one Kubernetes release, with their `$ref`s made resolvable from files. */
-function kubernetesSchemas(version: string): string {
-  const unpacked = join(tools, "kubernetes-validate", schemasPackage.split("==")[1]!);
-  const source = join(unpacked, "kubernetes_validate/kubernetes-json-schema", `v${version}.0-local-strict`);
-  if (!existsSync(source)) {
-    mkdirSync(unpacked, { recursive: true });
-    console.error(`Downloading ${schemasPackage} with pip (first run only)…`);
-    const pip = spawnSync("python3", ["-m", "pip", "download", "--no-deps", "--quiet", "-d", unpacked, schemasPackage], { stdio: "inherit" });
-    const wheel = readdirSync(unpacked).find((f) => f.endsWith(".whl"));
-    if (pip.status !== 0 || !wheel) throw new Error(`pip could not download ${schemasPackage}`);
-    const unzip = spawnSync("python3", ["-m", "zipfile", "-e", join(unpacked, wheel), unpacked], { stdio: "inherit" });
-    if (unzip.status !== 0 || !existsSync(source)) throw new Error(`${wheel} has no schemas for Kubernetes ${version}`);
-  }
-  // The package's schemas refer to `/api/_definitions.json`, a URL its Python code maps to the file; for
-  // kubeconform (which loads local files only by path) every such reference becomes that file's path.
-  const target = join(tools, "kubernetes-validate", `kubeconform-schemas-${version}`);
-  if (!existsSync(join(target, "_definitions.json"))) {
-    mkdirSync(target, { recursive: true });
-    const definitions = `file://${join(target, "_definitions.json")}#`;
-    for (const name of readdirSync(source)) {
-      const text = readFileSync(join(source, name), "utf8").replaceAll("/api/_definitions.json#", definitions);
-      const schema = JSON.parse(text) as Record<string, unknown>;
-      delete schema.$id; // an https $id would make kubeconform resolve relative refs against the web
-      writeFileSync(join(target, name), JSON.stringify(schema));
-    }
-  }
-  return target;
-}
 
 interface KubeconformResult {
   filename: string;
@@ -59,11 +22,10 @@ interface KubeconformResult {
 }
 
 function runKubeconform(version: string): KubeconformResult[] {
-  const kubeconform = process.env.GITGATE_KUBECONFORM ?? ensureGoTool(join(tools, "kubeconform", kubeconformVersion, "kubeconform"), "github.com/yannh/kubeconform/cmd/kubeconform", kubeconformVersion);
-  const schemas = kubernetesSchemas(version);
+  const kubeconform = kubeconformBinary();
   const run = spawnSync(
     kubeconform,
-    ["-strict", "-ignore-missing-schemas", "-verbose", "-output", "json", "-n", "2", "-schema-location", `${schemas}/{{.ResourceKind}}{{.KindSuffix}}.json`, "."],
+    ["-strict", "-ignore-missing-schemas", "-verbose", "-output", "json", "-n", "2", "-schema-location", kubeconformSchemaLocation(version), "."],
     { cwd: corpusDir, maxBuffer: 256 * 1024 * 1024 },
   );
   if (run.status !== 0 && run.status !== 1) throw new Error(`kubeconform failed: ${run.stderr.toString()}`);

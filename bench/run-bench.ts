@@ -1,94 +1,145 @@
-// `npm run bench`: throughput and memory of the engine on a generated corpus of Kubernetes manifests,
-// and conftest on the same corpus for comparison. Numbers, not assertions: tests never time things.
-// Run on an idle machine for comparable figures. BENCH_FILES sets the corpus size (5 documents a file).
-import { loadControlPlane } from "../src/config/load-control-plane.js";
-import { memoryReader } from "../src/config/repo-reader.js";
-import type { FileChange } from "../src/engine/change-set.js";
-import { evaluateChangeSet } from "../src/engine/evaluate-change-set.js";
-import { semanticDiff } from "../src/engine/diff/semantic-diff.js";
-import { parseFile } from "../src/engine/parse/parse-file.js";
-import { defaultParseLimits } from "../src/engine/parse/parse-limits.js";
-import { createSensitivity } from "../src/engine/secrets/sensitive-paths.js";
-import { evaluateDocumentPolicies } from "../src/engine/policy/document-policies.js";
-import { PolicyRunner } from "../src/engine/policy/policy-runner.js";
-import { defaultPolicyLimits } from "../src/engine/policy/policy-types.js";
-import { createRegoCompiler } from "../src/opa/compile-rego.js";
-import { timeConftest } from "./conftest.js";
-import { corpusConfig, generateCorpus } from "./corpus.js";
+// `npm run bench`: Gitgate, kubeconform and conftest side by side, as a user runs them, on the same
+// documents and the same work. Numbers, not assertions: tests never time things.
+//
+// - Documents: the manifests of the shared real-world corpus (../shared/corpus), once and BENCH_COPIES
+//   times over (default 16), written to a temporary folder (bench-corpus.ts). Head documents only: no
+//   tool sees a base version.
+// - Work: `gitgate validate` with strict built-in Kubernetes schemas against `kubeconform -strict
+//   -ignore-missing-schemas` (schemas of the same Kubernetes release, read offline from the PyPI
+//   package kubernetes-validate); `gitgate validate` with those schemas and bench/policy/main.rego
+//   against `conftest test` with the same policy file (conftest does no schema work at all).
+// - Runs alternate between the tools, BENCH_ROUNDS rounds (default 3); medians are reported, with the
+//   peak resident memory of each run (GNU time's maximum RSS of the child process).
+// The machine's load average is printed: on a shared machine the numbers move with it.
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { newestKubernetesVersion } from "../src/engine/schema/api-deprecations.js";
+import { conftestReadable, corpusManifests, writeBenchCorpus, type BenchCorpus } from "./bench-corpus.js";
+import { conftestBinary, conftestVersion, kubeconformBinary, kubeconformSchemaLocation, kubeconformVersion } from "./go-tools.js";
+import { corpusPresent } from "./real-corpus.js";
 
-const files = Number(process.env.BENCH_FILES ?? 1000);
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-const corpus = generateCorpus(files);
-const withPolicies = `${corpusConfig}policies:\n  builtin: [kubernetes, gitops]\n`;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const copies = Number(process.env.BENCH_COPIES ?? 16);
+// BENCH_GITGATE: another build of the CLI (e.g. a copy of an older dist/) to compare with.
+const gitgateBin = process.env.BENCH_GITGATE ?? fileURLToPath(new URL("../dist/cli/bin.js", import.meta.url));
+const timeBin = "/usr/bin/time";
 
-async function measure(config: string, changed: FileChange[]) {
-  const plane = await loadControlPlane(memoryReader({ ".github/gitgate.yml": config }), { compileRego: createRegoCompiler() });
-  if (plane.findings.length > 0) throw new Error(JSON.stringify(plane.findings));
-  // Warm-up: loads validators and compiles policies (cached on disk), lets the JIT settle.
-  await evaluateChangeSet(plane, { base: "b", head: "h", files: changed.slice(0, 20) }, { today: "2026-06-01" });
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const started = performance.now();
-  let report: Awaited<ReturnType<typeof evaluateChangeSet>> | undefined = await evaluateChangeSet(plane, { base: "b", head: "h", files: changed }, { today: "2026-06-01" });
-  const seconds = (performance.now() - started) / 1000;
-  // Head and base versions are both parsed; the head is judged, the base only where the head has
-  // findings (to tell new ones from existing ones). Throughput counts every document parsed.
-  const documents = report.summary.documents * 2;
-  const findings = report.findings.length;
-  // What stays behind once the report itself is dropped: anything here would grow with the corpus.
-  report = undefined;
-  gc();
-  const retained = process.memoryUsage().heapUsed - heapBefore;
-  return { seconds, documents, perSecond: documents / seconds, retained, findings };
+if (!corpusPresent) {
+  console.error("No corpus at ../shared/corpus: nothing to measure.");
+  process.exit(2);
+}
+if (!existsSync(timeBin)) {
+  console.error(`${timeBin} (GNU time) is needed to measure each tool's peak memory.`);
+  process.exit(2);
 }
 
-console.log(`corpus: ${files} changed files, ${files * 5} documents at head and ${files * 5} at base\n`);
-
-const schema = await measure(corpusConfig, corpus);
-console.log(`(every document is parsed at head and base; the head is judged, the base only where the head has findings)`);
-console.log(`parse + schema:          ${schema.documents} documents in ${schema.seconds.toFixed(2)} s = ${Math.round(schema.perSecond)} documents/s`);
-const policy = await measure(withPolicies, corpus);
-console.log(`parse + schema + policy: ${policy.documents} documents in ${policy.seconds.toFixed(2)} s = ${Math.round(policy.perSecond)} documents/s (${policy.findings} findings)`);
-{
-  // Policy evaluation alone: the head documents, parsed beforehand, through the bounded worker.
-  const plane = await loadControlPlane(memoryReader({ ".github/gitgate.yml": withPolicies }), { compileRego: createRegoCompiler() });
-  const runner = new PolicyRunner(plane.policies.modules, defaultPolicyLimits);
-  const heads = corpus.map((f) => ({ path: f.path, docs: parseFile(f.path, f.after!, defaultParseLimits).documents }));
-  await evaluateDocumentPolicies(heads[0]!.path, heads[0]!.docs, plane.policies.document, runner);
-  const started = performance.now();
-  for (const head of heads) await evaluateDocumentPolicies(head.path, head.docs, plane.policies.document, runner);
-  const seconds = (performance.now() - started) / 1000;
-  await runner.close();
-  const docs = heads.reduce((n, h) => n + h.docs.length, 0);
-  console.log(`policy evaluation alone: ${docs} documents × 2 packs in ${seconds.toFixed(2)} s = ${Math.round(docs / seconds)} documents/s`);
+interface Tool {
+  name: string;
+  /** The command, run in `cwd`; its exit status must be one of `ok`. */
+  command(corpus: BenchCorpus): { cwd: string; args: string[]; env?: NodeJS.ProcessEnv };
+  ok: number[];
 }
 
-// The diff alone, on documents parsed beforehand.
-const parsed = corpus.map((f) => ({
-  path: f.path,
-  before: parseFile(f.path, f.before!, defaultParseLimits).documents,
-  after: parseFile(f.path, f.after!, defaultParseLimits).documents,
-}));
-const diffStart = performance.now();
-const diff = semanticDiff(parsed, createSensitivity([]));
-const diffSeconds = (performance.now() - diffStart) / 1000;
-console.log(`semantic diff alone:     ${files * 5} object pairs in ${diffSeconds.toFixed(2)} s = ${Math.round((files * 5) / diffSeconds)} pairs/s (${diff.summary.changed} changed objects)`);
+const kubeconform = kubeconformBinary();
+const conftest = conftestBinary();
+const schemaLocation = kubeconformSchemaLocation(newestKubernetesVersion);
+// The bench measures speed, not the time bound: a big run on a busy machine must not be stopped by it.
+// The memory bound stays the default one (BENCH_MEMORY_MIB sets another): V8 lets a heap grow towards
+// its bound before it collects, so a higher bound shows up as a higher peak.
+const unbounded = { ...process.env, GITGATE_EVALUATION_TIMEOUT_SECONDS: "3600", ...(process.env.BENCH_MEMORY_MIB ? { GITGATE_EVALUATION_MEMORY_MIB: process.env.BENCH_MEMORY_MIB } : {}) };
 
-// Memory must not grow with the number of documents judged: judge the whole corpus again and again
-// and watch the heap that stays behind. A leak of even 100 bytes a document would add 1 MiB a round.
-const heaps: string[] = [];
-for (let round = 0; round < 3; round++) {
-  await measure(withPolicies, corpus);
-  gc();
-  heaps.push(mib(process.memoryUsage().heapUsed));
+const tools: Tool[] = [
+  {
+    name: `kubeconform ${kubeconformVersion} -strict`,
+    command: (c) => ({ cwd: c.root, args: [kubeconform, "-strict", "-ignore-missing-schemas", "-summary", "-n", String(availableParallelism()), "-schema-location", schemaLocation, c.manifests] }),
+    ok: [0, 1],
+  },
+  {
+    name: "gitgate validate (schemas)",
+    command: (c) => ({ cwd: c.root, args: [process.execPath, gitgateBin, "validate", "--format", "json"], env: unbounded }),
+    ok: [0, 1],
+  },
+  {
+    name: `conftest ${conftestVersion} test (policy)`,
+    command: (c) => ({ cwd: c.root, args: [conftest, "test", "--no-color", "--output", "json", "-p", c.policy, c.manifests] }),
+    ok: [0, 1],
+  },
+  {
+    name: "gitgate validate (schemas + policy)",
+    command: (c) => ({ cwd: c.root, args: [process.execPath, gitgateBin, "validate", "--format", "json", "--config", c.policyConfig], env: unbounded }),
+    ok: [0, 1],
+  },
+];
+
+interface Run {
+  seconds: number;
+  maxRssMiB: number;
+  /** Documents Gitgate judged (from its report), for Gitgate's runs. */
+  documents?: number;
 }
-console.log(`\nheap after each further round of ${policy.documents} documents: ${heaps.join(" MiB, ")} MiB`);
-console.log(`peak RSS of the whole bench: ${mib(process.resourceUsage().maxRSS * 1024)} MiB`);
 
-if (process.env.BENCH_SKIP_CONFTEST) process.exit(0);
-const conftest = await timeConftest(corpus);
-const headDocs = files * 5;
-console.log(`\nconftest ${conftest.version} (same packs, head only): ${headDocs} documents in ${conftest.seconds.toFixed(2)} s = ${Math.round(headDocs / conftest.seconds)} documents/s`);
-console.log(`  Gitgate parse + schema + policy is ${(policy.perSecond / (headDocs / conftest.seconds)).toFixed(1)}× conftest's parse + policy throughput`);
-console.log("kubeconform: not run; it downloads its schemas from the network at run time, which this machine does not reach.");
+function runOnce(tool: Tool, corpus: BenchCorpus, scratch: string): Run {
+  const { cwd, args, env } = tool.command(corpus);
+  const out = join(scratch, "out.txt");
+  const timing = join(scratch, "time.txt");
+  const fd = openSync(out, "w");
+  try {
+    const run = spawnSync(timeBin, ["-f", "%e %M", "-o", timing, ...args], { cwd, env: env ?? process.env, stdio: ["ignore", fd, "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    if (!tool.ok.includes(run.status ?? -1)) throw new Error(`${tool.name} exited with ${run.status}: ${run.stderr.toString().slice(0, 2000)}`);
+  } finally {
+    closeSync(fd);
+  }
+  const [seconds, kib] = readFileSync(timing, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number) as [number, number];
+  const run: Run = { seconds, maxRssMiB: kib / 1024 };
+  if (tool.name.startsWith("gitgate")) run.documents = (JSON.parse(readFileSync(out, "utf8")) as { summary: { documents: number } }).summary.documents;
+  return run;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+
+const scratch = mkdtempSync(join(tmpdir(), "gitgate-bench-"));
+try {
+  const all = corpusManifests();
+  const readable = conftestReadable(conftest, scratch, all);
+  console.log(`${readable.length} of the corpus's ${all.length} manifest files (${all.length - readable.length} left out: conftest stops at a file it cannot parse)`);
+  const corpora = [writeBenchCorpus(scratch, 1, readable), ...(copies > 1 ? [writeBenchCorpus(scratch, copies, readable)] : [])];
+  console.log(`${availableParallelism()} CPUs; ${rounds} rounds; load average at start ${load()}`);
+  const results = new Map<string, Run[]>();
+  for (let round = 0; round < rounds; round++) {
+    // Alternating: each round starts with a different tool, so no tool always runs on a warm (or busy) machine.
+    const order = tools.map((_, i) => tools[(i + round) % tools.length]!);
+    for (const corpus of corpora) {
+      for (const tool of order) {
+        const key = `${corpus.root}\0${tool.name}`;
+        results.set(key, [...(results.get(key) ?? []), runOnce(tool, corpus, scratch)]);
+      }
+    }
+    console.log(`round ${round + 1} done; load average ${load()}`);
+  }
+  for (const corpus of corpora) {
+    const gitgateDocs = new Set(tools.filter((t) => t.name.startsWith("gitgate")).flatMap((t) => results.get(`${corpus.root}\0${t.name}`)!.map((r) => r.documents!)));
+    if (gitgateDocs.size !== 1) throw new Error(`Gitgate's runs judged different numbers of documents: ${[...gitgateDocs].join(", ")}`);
+    const documents = [...gitgateDocs][0]!;
+    console.log(`\n${corpus.files} files, ${documents} documents (${corpus.root.endsWith("x1") ? "the corpus" : `the corpus ×${copies}`}); medians of ${rounds}:`);
+    const perSecond = new Map<string, number>();
+    for (const tool of tools) {
+      const runs = results.get(`${corpus.root}\0${tool.name}`)!;
+      const seconds = median(runs.map((r) => r.seconds));
+      perSecond.set(tool.name, documents / seconds);
+      console.log(`  ${tool.name.padEnd(38)} ${seconds.toFixed(2).padStart(7)} s ${String(Math.round(documents / seconds)).padStart(6)} documents/s   peak RSS ${median(runs.map((r) => r.maxRssMiB)).toFixed(0).padStart(5)} MiB (max ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(0)})`);
+    }
+    const [kc, schemas, ct, policy] = tools.map((t) => perSecond.get(t.name)!) as [number, number, number, number];
+    console.log(`  Gitgate schemas / kubeconform -strict: ${(schemas / kc).toFixed(2)}×; Gitgate schemas + policy / conftest: ${(policy / ct).toFixed(2)}×`);
+  }
+  console.log(`\n(every tool reads the same files and counts the same documents; load average at the end ${load()})`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,12 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { GitError } from "../git/run-git.js";
 import { toolVersion } from "../render/tool-version.js";
-import { CannotDecideError, runApprovals } from "./approvals-command.js";
-import { runCheck, type Evaluation } from "./check-command.js";
+import type { Evaluation } from "./check-command.js";
 import { parseCliOptions, UsageError } from "./cli-options.js";
-import { renderReport } from "./render-report.js";
 import { usage } from "./usage.js";
-import { runValidate } from "./validate-command.js";
 
 /** Where the CLI writes; tests pass their own to read what a user would see. */
 export interface CliIo {
@@ -28,12 +25,17 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
     if (options.command === "help") return print(usage, 0);
     if (options.command === "version") return print(`gitgate ${toolVersion}\n`, 0);
     if (options.command === "approvals") {
+      const { runApprovals } = await import("./approvals-command.js");
       const outcome = await runApprovals(options, env);
       for (const note of outcome.notes) io.stderr.write(`gitgate: ${note}\n`);
       return print(outcome.output, outcome.status);
     }
-    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = options.command === "check" ? await runCheck(options) : await runValidate(options);
+    // Each command loads only its own code (start-up time is most of a one-file validate).
+    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = options.command === "check"
+      ? await (await import("./check-command.js")).runCheck(options)
+      : await (await import("./validate-command.js")).runValidate(options);
     for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
+    const { renderReport } = await import("./render-report.js");
     const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
     if (options.output) await writeFile(options.output, rendered);
     else io.stdout.write(rendered);
@@ -41,7 +43,8 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return print(`gitgate: ${error.message}\n\n${usage}`, 2, io.stderr);
-    if (error instanceof CannotDecideError) return print(`gitgate: could not decide approvals: ${error.message}\n`, 2, io.stderr);
+    // By name: the approvals command (and its class) is loaded only when it runs.
+    if ((error as Error).name === "CannotDecideError") return print(`gitgate: could not decide approvals: ${(error as Error).message}\n`, 2, io.stderr);
     if (error instanceof GitError || (error as NodeJS.ErrnoException).code === "ENOENT") {
       return print(`gitgate: ${(error as Error).message}\n`, 2, io.stderr);
     }

@@ -1,4 +1,4 @@
-import type { FileContent } from "../engine/change-set.js";
+import type { DeferredContent, FileContent } from "../engine/change-set.js";
 import type { RepoReader } from "../config/repo-reader.js";
 import { commitFiles, commitReader } from "../git/local-repository.js";
 import { readBlobs } from "../git/read-blobs.js";
@@ -16,8 +16,13 @@ export interface Snapshot {
   listed: Set<string>;
   /** What a path the user named is: a file, a folder, or nothing. */
   look(path: string): Promise<DiskEntry | undefined>;
-  /** The content of each path (undefined when there is none); links and submodules as such, never read. */
-  contents(paths: readonly string[], maxBytes: number): Promise<Map<string, FileContent | undefined>>;
+  /**
+   * The content of each path (undefined when there is none); links and submodules as such, never read.
+   * A file may be `deferred`: then `read` gives its content when the engine judges it, so a whole
+   * repository is never in memory at once.
+   */
+  contents(paths: readonly string[], maxBytes: number): Promise<Map<string, FileContent | DeferredContent | undefined>>;
+  read?(path: string, maxBytes: number): Promise<FileContent | undefined>;
   /** The control plane (config, schemas, policies) from the same snapshot. */
   reader: RepoReader;
 }

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
-import type { ChangeSet, FileChange, FileContent } from "../engine/change-set.js";
+import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
@@ -32,6 +32,7 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
   const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
   const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
   const notes: string[] = [];
+  let maxFileBytes = 0;
   const evaluation = await withEvaluationPool(process.env, (pool) => pool.evaluate({
     ...(configText !== undefined ? { configText } : {}),
     repositoryFiles: { paths: [...listed], where: snapshot.where },
@@ -39,6 +40,7 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
     read: snapshot.reader.read,
     list: snapshot.reader.list,
     changes: async (route): Promise<ChangeSet> => {
+      maxFileBytes = route.maxFileBytes;
       const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
       const files: FileChange[] = [];
       const checked = new Set<string>();
@@ -56,6 +58,7 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
       if (named && route.governed) notes.push(...namedPathNotes(named, checked));
       return { base: "(none)", head: snapshot.head, files };
     },
+    ...(snapshot.read ? { content: (path: string) => snapshot.read!(path, maxFileBytes) } : {}),
   }, { snapshot: true, today: today() }));
   return { ...reportNothingValidated(inSnapshotWords(evaluation, snapshot.where), named !== undefined, snapshot.where), notes };
 }
@@ -68,11 +71,13 @@ async function workingTreeSnapshot(root: string): Promise<Snapshot> {
     head: "working tree",
     listed,
     look: (path) => lookAt(root, path),
-    async contents(paths, maxBytes) {
-      const result = new Map<string, FileContent | undefined>();
-      for (const path of paths) result.set(path, await contentAt(root, path, maxBytes, listed.has(path)));
+    // Files are listed now and read when the engine judges them (see Snapshot.read).
+    async contents(paths) {
+      const result = new Map<string, FileContent | DeferredContent | undefined>();
+      for (const path of paths) result.set(path, await entryAt(root, path, listed.has(path)));
       return result;
     },
+    read: (path, maxBytes) => readWorkingFile(root, path, maxBytes),
     reader: workingTreeReader(root),
   };
 }
@@ -88,11 +93,12 @@ function namedPathNotes(named: readonly NamedPath[], checked: ReadonlySet<string
   return notes;
 }
 
-/** A path on disk: a file, a link, or a folder git listed as an entry, i.e. a submodule. */
-async function contentAt(root: string, path: string, maxBytes: number, listedByGit: boolean): Promise<FileContent | undefined> {
+/** A path on disk: a file (read later, see EvaluationHost.content), a link, or a folder git listed as an entry, i.e. a submodule. */
+async function entryAt(root: string, path: string, listedByGit: boolean): Promise<FileContent | DeferredContent | undefined> {
   const entry = await lookAt(root, path);
   if (entry?.kind === "folder") return listedByGit ? { kind: "submodule" } : undefined;
-  return entry?.kind === "file" || entry?.kind === "symlink" ? readWorkingFile(root, path, maxBytes) : undefined;
+  if (entry?.kind === "symlink") return { kind: "symlink" };
+  return entry?.kind === "file" ? { kind: "deferred" } : undefined;
 }
 
 /**

@@ -11,7 +11,14 @@ export type FileContent =
 
 export type LinkEntry = { kind: "symlink" } | { kind: "submodule" };
 
-export const isLinkEntry = (content: FileContent | undefined): content is LinkEntry =>
+/**
+ * A head version the source has not read yet: the engine asks the change set's `load` for it when it
+ * judges the file, and lets it go once judged. The CLI's validate lists a whole working tree this
+ * way, so memory does not grow with the number of files.
+ */
+export type DeferredContent = { kind: "deferred" };
+
+export const isLinkEntry = (content: FileContent | DeferredContent | undefined): content is LinkEntry =>
   content?.kind === "symlink" || content?.kind === "submodule";
 
 export type ChangeStatus = "added" | "modified" | "removed" | "renamed";
@@ -23,7 +30,7 @@ export interface FileChange {
   /** The path at the base when the file was renamed. */
   previousPath?: string;
   before?: FileContent;
-  after?: FileContent;
+  after?: FileContent | DeferredContent;
 }
 
 /** What a PR (or a local base...head) changes, with identifiers for the report. */
@@ -36,6 +43,15 @@ export interface ChangeSet {
    * `Chart.yaml`, a folder's kustomization: see gitops-files.ts); undefined where no such file exists.
    */
   headContext?: ReadonlyMap<string, FileContent | undefined>;
+  /** Reads a deferred head version; undefined when it cannot be read any more (then it is an error). */
+  load?(path: string): Promise<FileContent | undefined>;
+}
+
+/** The head version of a file, read now if it was deferred. */
+export async function headContent(changes: ChangeSet, change: FileChange): Promise<FileContent | undefined> {
+  if (change.after?.kind !== "deferred") return change.after;
+  if (!changes.load) throw new Error(`${change.path} was not read and the change set cannot read it`);
+  return changes.load(change.path);
 }
 
 /** Classifies raw bytes the way every source must, so the engine sees one shape. */

@@ -2,11 +2,12 @@ import { createMatcher } from "../config/check-globs.js";
 import { loadConfig } from "../config/load-config.js";
 import { governedDiffDigest } from "./approvals/governed-diff-digest.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
-import type { ChangeSet, FileChange } from "./change-set.js";
+import { headContent, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
+import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
 import { judgeChange } from "./judge-change.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
-import { crdsInText } from "./schema/crd-registry.js";
+import { crdsInText, type CrdDocument } from "./schema/crd-registry.js";
 import type { ChangeSetInput } from "./policy/change-set-policies.js";
 import { conclude, emptyDiff, summarize, titleOf, type Report } from "./report.js";
 import { sanitizeReport } from "./secrets/sanitize-report.js";
@@ -41,7 +42,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   // An invalid config can be trusted for nothing, so nothing is judged by it. A broken schema, policy
   // or exceptions file only takes itself out: its error fails the check, and every other file and rule
   // is still judged and reported, so one bad file at the base does not hide the rest of the change.
-  const judged = config && !plane.configInvalid ? await judgeChange(withChangeCrds(plane, changes, config.limits.maxFileBytes), config, changes, options) : undefined;
+  const judged = config && !plane.configInvalid ? await judgeChange(await withChangeCrds(plane, changes, config.limits.maxFileBytes), config, changes, options) : undefined;
   if (judged) findings.push(...judged.findings);
 
   findings.sort(compareFindings);
@@ -76,17 +77,29 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
  * validated without a `crds:` entry. CRDs the change adds or edits only apply after merge; a custom
  * resource whose only CRD is new says so. Only files that mention the kind are parsed for this.
  */
-function withChangeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBytes: number): ControlPlane {
+async function withChangeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBytes: number): Promise<ControlPlane> {
   if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return plane;
   const limits = { ...defaultParseLimits, maxFileBytes };
-  const crdsOf = (content: FileChange["before"]) => (content?.kind === "text" ? (path: string) => crdsInText(path, content.text, limits) : () => []);
-  const base = changes.files.flatMap((f) => crdsOf(f.before)(f.previousPath ?? f.path));
-  const head = changes.files.flatMap((f) => (f.status === "removed" ? [] : crdsOf(f.after)(f.path)));
+  const crdsOf = (path: string, content: FileContent | undefined) => (content?.kind === "text" ? crdsInText(path, content.text, limits) : []);
+  const base = changes.files.flatMap((f) => crdsOf(f.previousPath ?? f.path, f.before));
+  // A deferred head is read for this and let go. A head CRD only says which kinds are pending, so only
+  // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
+  const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 8, async (f) => crdsOf(f.path, await headContent(changes, f)).map(crdNames));
+  const head = heads.flat();
   if (base.length === 0 && head.length === 0) return plane;
   return {
     ...plane,
     schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(base, head) } : s)),
   };
+}
+
+/** A CRD without its schemas: what tells that its kinds are pending. */
+function crdNames(doc: CrdDocument): CrdDocument {
+  const value = doc.value as { spec?: { versions?: unknown } };
+  const versions = Array.isArray(value.spec?.versions)
+    ? (value.spec.versions as unknown[]).map((v) => (v !== null && typeof v === "object" ? { name: (v as { name?: unknown }).name, served: (v as { served?: unknown }).served } : v))
+    : value.spec?.versions;
+  return { ...doc, value: { ...value, spec: { ...value.spec, versions } } };
 }
 
 function controlPlaneNotices(changed: readonly FileChange[], configPath: string): Finding[] {

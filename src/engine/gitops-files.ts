@@ -58,6 +58,12 @@ export function contextPathsFor(paths: readonly string[]): string[] {
   return [...wanted].sort();
 }
 
+/** A file whose content can decide how others are read: a chart's Chart.yaml, a kustomization. */
+export function isContextFile(path: string): boolean {
+  const name = posix.basename(path);
+  return name === "Chart.yaml" || kustomizationNames.includes(name);
+}
+
 /** Reads the context from the head files known: the change's and the looked-up ones. */
 export function gitopsContext(files: Iterable<[string, FileContent | undefined]>): GitopsContext {
   const charts = new Set<string>();

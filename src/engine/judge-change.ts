@@ -4,7 +4,7 @@ import type { GitgateConfig } from "../config/config-types.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { applyExceptions, type KubernetesObject } from "./apply-exceptions.js";
 import { applyRuleOverrides } from "./apply-rule-overrides.js";
-import { isLinkEntry, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
+import { headContent, isLinkEntry, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
 import { classifyFindings } from "./classify-findings.js";
 import type { SemanticDiff } from "./diff/diff-types.js";
 import { semanticDiff } from "./diff/semantic-diff.js";
@@ -12,8 +12,7 @@ import { isKind, kubernetesObject } from "./document-identity.js";
 import type { EvaluateOptions } from "./evaluate-change-set.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
-import { gitopsContext } from "./gitops-files.js";
-import { mapConcurrent } from "./map-concurrent.js";
+import { gitopsContext, isContextFile } from "./gitops-files.js";
 import { pairDocuments } from "./pair-documents.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
@@ -34,8 +33,11 @@ export interface JudgedChange {
   documents: number;
 }
 
+/** A change whose head version has been read. */
+type ReadChange = Omit<FileChange, "after"> & { after?: FileContent };
+
 interface EvaluatedChange {
-  change: FileChange;
+  change: ReadChange;
   head?: EvaluatedFile;
   base?: EvaluatedFile;
 }
@@ -45,6 +47,11 @@ interface EvaluatedChange {
  * 1. parse, validate and run the per-document policies on every governed file (base only as needed),
  * 2. collect the change's secrets and build the preview,
  * 3. tell new findings from existing ones, 4. run the change-set policies, 5. apply exceptions.
+ *
+ * A snapshot without change-set policies (the CLI's validate of a whole repository) is judged as a
+ * stream: each file is read, judged and let go, and only what the report needs is kept (its findings,
+ * the source lines they point at, the identity of their objects, the secrets to scrub). Otherwise the
+ * preview and the change-set policies need every file's documents, which a pull request bounds.
  */
 export async function judgeChange(plane: ControlPlane, config: GitgateConfig, changes: ChangeSet, options: EvaluateOptions): Promise<JudgedChange> {
   const { policies } = plane;
@@ -58,7 +65,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       overrides: config.policies.rules,
       yamlReading: yamlReadingOf(config),
     };
-    const gitops = gitopsContext(headFiles(changes));
+    const gitops = gitopsContext(await headFiles(changes));
     judges.patchOf = gitops.patchOf;
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
@@ -67,50 +74,103 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       ? governedLink(change.path) || plane.isControlPlanePath(change.path)
       : governed(change.path) && change.path !== plane.configPath;
     const governedChanges = changes.files.filter(isJudged);
-    // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
-    const isTemplate = (change: FileChange) => change.after?.kind === "text" && gitops.isHelmTemplate(change.path);
-    const evaluated = await evaluateFiles(governedChanges.filter((change) => !isTemplate(change)), judges);
+    const changeSetPolicies = runner !== undefined && policies.changeSet.length > 0;
+    const keepFiles = !options.snapshot || changeSetPolicies;
 
     const sensitivity = createSensitivity(config.preview.redact);
     const secrets = new SecretSet();
-    for (const { change, head, base } of evaluated) {
-      for (const doc of [...(base?.documents ?? []), ...(head?.documents ?? [])]) secrets.addDocument(change.path, doc.value, sensitivity);
-    }
-    const diff = options.snapshot ? emptyDiff : previewOf(evaluated, sensitivity);
+    const kept: EvaluatedChange[] = [];
+    const fileFound: Finding[][] = [];
+    const templates: ReadChange[] = [];
+    const objects = new Map<string, KubernetesObject>();
+    const sourceLines = new SourceLines();
+    let documents = 0;
+    // Settled in the order of the change, whatever order the files finish in: the report does not
+    // depend on timing.
+    await forEachInOrder(governedChanges, 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange }> => {
+      const after = await headContent(changes, change);
+      const { after: _listed, ...rest } = change;
+      const read: ReadChange = after ? { ...rest, after } : rest;
+      // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
+      if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) return { template: read };
+      return { evaluated: await evaluateChange(read, judges) };
+    }, (settled) => {
+      if ("template" in settled) {
+        templates.push(settled.template);
+        return;
+      }
+      const e = settled.evaluated;
+      for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.addDocument(e.change.path, doc.value, sensitivity);
+      const found = fileFindings(e);
+      fileFound.push(found);
+      documents += e.head?.documents.length ?? 0;
+      if (keepFiles) {
+        kept.push(e);
+        return;
+      }
+      for (const [key, object] of objectsOf([e], found)) objects.set(key, object);
+      sourceLines.keep(found, e, sensitivity);
+    });
 
-    const findings = [...evaluated.flatMap(fileFindings), ...governedChanges.filter(isTemplate).map(helmTemplateNotice)];
-    if (runner && policies.changeSet.length > 0) {
-      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: evaluated.flatMap(changedDocuments) };
+    const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
+    const findings = [...fileFound.flat(), ...templates.map(helmTemplateNotice)];
+    if (changeSetPolicies) {
+      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: kept.flatMap(changedDocuments) };
+      const byPath = new Map(kept.map((e) => [e.change.path, e]));
       const changeFindings = await evaluateChangeSetPolicies(input, policies.changeSet, runner, (path, index, pointer, line) => {
         if (line !== undefined) return { line, column: 1, endLine: line, endColumn: 1 };
-        const doc = evaluated.find((e) => e.change.path === path)?.head?.documents.find((d) => d.index === index);
+        const doc = byPath.get(path)?.head?.documents.find((d) => d.index === index);
         return doc ? (pointer !== undefined ? doc.locate(pointer) : doc.span) : undefined;
       });
       findings.push(...applyRuleOverrides(changeFindings, config.policies.rules).map((f) => ({ ...f, status: "new" as const })));
     }
-    const objects = objectsOf(evaluated);
+    if (keepFiles) {
+      for (const [key, object] of objectsOf(kept)) objects.set(key, object);
+      sourceLines.keepAll(findings, kept, sensitivity);
+    }
     return {
       findings: applyExceptions(findings, plane.exceptions, { today: options.today, maxDays: config.limits.exceptionMaxDays }, (f) => objects.get(`${f.path}#${f.document}`)),
-      snippets: snippetsOf(findings, evaluated, sensitivity, secrets),
+      snippets: sourceLines.snippets(secrets),
       diff,
       secrets,
       governedFiles: governedChanges.length,
-      documents: evaluated.reduce((n, e) => n + (e.head?.documents.length ?? 0), 0),
+      documents,
     };
   } finally {
     await runner?.close();
   }
 }
 
-/** Files are judged concurrently, so the main thread parses one while the policy worker judges another. */
-function evaluateFiles(changes: readonly FileChange[], judges: FileJudges): Promise<EvaluatedChange[]> {
-  return mapConcurrent(changes, 4, async (change) => {
-    const head = change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined;
-    // The base is judged only to tell new findings from existing ones: with none at the head, it only
-    // needs parsing (for the preview and the change-set input).
-    const base = change.before ? await evaluateFile(change.path, change.before, judges, (head?.findings.length ?? 0) > 0) : undefined;
-    return { change, ...(head ? { head } : {}), ...(base ? { base } : {}) };
+/** Judges one file's head and, where needed, its base. */
+async function evaluateChange(change: ReadChange, judges: FileJudges): Promise<EvaluatedChange> {
+  const head = change.status !== "removed" && change.after ? await evaluateFile(change.path, change.after, judges) : undefined;
+  // The base is judged only to tell new findings from existing ones: with none at the head, it only
+  // needs parsing (for the preview and the change-set input).
+  const base = change.before ? await evaluateFile(change.path, change.before, judges, (head?.findings.length ?? 0) > 0) : undefined;
+  return { change, ...(head ? { head } : {}), ...(base ? { base } : {}) };
+}
+
+/**
+ * Runs `work` on every item with at most `limit` in flight (the main thread reads or the policy worker
+ * judges one file while another is parsed), and hands each result to `settle` in the items' order as
+ * soon as every earlier one is settled, so results are let go as the stream moves on.
+ */
+async function forEachInOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, settle: (result: R) => void): Promise<void> {
+  const done = new Map<number, R>();
+  let next = 0;
+  let settled = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      done.set(index, await work(items[index]!));
+      while (done.has(settled)) {
+        const result = done.get(settled)!;
+        done.delete(settled++);
+        settle(result);
+      }
+    }
   });
+  await Promise.all(lanes);
 }
 
 function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
@@ -132,10 +192,15 @@ function helmTemplateNotice(change: FileChange): Finding {
   };
 }
 
-/** The head version of every file the change touches, and the context files the source looked up. */
-function headFiles(changes: ChangeSet): [string, FileContent | undefined][] {
+/**
+ * The head version of every file the change touches that can decide how others are read (a chart's
+ * Chart.yaml, a kustomization), and the context files the source looked up. Deferred files are read
+ * only when their name is one of those.
+ */
+async function headFiles(changes: ChangeSet): Promise<[string, FileContent | undefined][]> {
+  const touched = changes.files.filter((f) => f.status !== "removed" && isContextFile(f.path));
   return [
-    ...changes.files.filter((f) => f.status !== "removed").map((f): [string, FileContent | undefined] => [f.path, f.after]),
+    ...(await Promise.all(touched.map(async (f): Promise<[string, FileContent | undefined]> => [f.path, await headContent(changes, f)]))),
     ...(changes.headContext ?? new Map<string, FileContent | undefined>()),
   ];
 }
@@ -171,10 +236,13 @@ function changedDocuments({ change, head, base }: EvaluatedChange): ChangeSetInp
     });
 }
 
-function objectsOf(evaluated: readonly EvaluatedChange[]): Map<string, KubernetesObject> {
+/** The Kubernetes objects of the head documents, by `path#index`; only those findings point at, when given. */
+function objectsOf(evaluated: readonly EvaluatedChange[], findings?: readonly Finding[]): Map<string, KubernetesObject> {
+  const wanted = findings ? new Set(findings.map((f) => f.document)) : undefined;
   const objects = new Map<string, KubernetesObject>();
   for (const { change, head } of evaluated) {
     for (const doc of head?.documents ?? []) {
+      if (wanted && !wanted.has(doc.index)) continue;
       const object = kubernetesObject(doc.value);
       if (object) objects.set(`${change.path}#${doc.index}`, object);
     }
@@ -194,27 +262,59 @@ const maxSnippetLength = 300;
  * file that may hold a Secret's values in clear: one with a Secret in any document (itself, a List
  * item, or deeper), or a document that did not parse or has errors (its value is a guess, and the
  * lines may hold values that the guess, or a duplicate key, dropped). Decided on parsed values, never
- * on the text, which can spell a kind in many ways.
+ * on the text, which can spell a kind in many ways. Lines are kept raw as files are judged and
+ * scrubbed at the end, once every secret of the change is known.
  */
-function snippetsOf(findings: readonly Finding[], evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity, secrets: SecretSet): Report["snippets"] {
+class SourceLines {
   // Paths and line numbers come from input: collected in Maps, turned into plain own properties at the end.
-  const snippets = new Map<string, Map<number, string>>();
-  const lines = new Map<string, string[] | undefined>();
-  for (const finding of findings) {
-    if (!lines.has(finding.path)) {
-      const file = evaluated.find((e) => e.change.path === finding.path);
-      const after = file?.change.after;
-      const showable = after?.kind === "text" && file?.head !== undefined && !sensitivity.isRedacted(finding.path) && !mayHoldSecrets(file.head);
-      lines.set(finding.path, showable ? after.text.replace(/^\uFEFF/, "").split(/\r?\n/) : undefined);
+  private readonly lines = new Map<string, Map<number, string>>();
+  private readonly decided = new Set<string>();
+
+  /** The lines `findings` point at in the judged file `e`. */
+  keep(findings: readonly Finding[], e: EvaluatedChange, sensitivity: Sensitivity): void {
+    let text: string[] | undefined;
+    for (const finding of findings) {
+      if (this.decided.has(finding.path) && !this.lines.has(finding.path)) continue;
+      this.decided.add(finding.path);
+      text ??= showableLines(e, finding.path, sensitivity) ?? [];
+      const line = text[finding.line - 1];
+      if (line === undefined) continue;
+      const file = this.lines.get(finding.path) ?? new Map<number, string>();
+      this.lines.set(finding.path, file);
+      file.set(finding.line, line);
     }
-    const line = lines.get(finding.path)?.[finding.line - 1];
-    if (line === undefined) continue;
-    const clean = secrets.scrub(line);
-    const file = snippets.get(finding.path) ?? new Map<number, string>();
-    snippets.set(finding.path, file);
-    file.set(finding.line, clean.length > maxSnippetLength ? clean.slice(0, maxSnippetLength) + "…" : clean);
   }
-  return Object.fromEntries([...snippets].map(([path, file]) => [path, Object.fromEntries(file)]));
+
+  /** The lines every finding points at, in the judged files that were kept. */
+  keepAll(findings: readonly Finding[], evaluated: readonly EvaluatedChange[], sensitivity: Sensitivity): void {
+    const byPath = new Map(evaluated.map((e) => [e.change.path, e]));
+    const texts = new Map<string, string[] | undefined>();
+    for (const finding of findings) {
+      if (!texts.has(finding.path)) {
+        const e = byPath.get(finding.path);
+        texts.set(finding.path, e ? showableLines(e, finding.path, sensitivity) : undefined);
+      }
+      const line = texts.get(finding.path)?.[finding.line - 1];
+      if (line === undefined) continue;
+      const file = this.lines.get(finding.path) ?? new Map<number, string>();
+      this.lines.set(finding.path, file);
+      file.set(finding.line, line);
+    }
+  }
+
+  snippets(secrets: SecretSet): Report["snippets"] {
+    return Object.fromEntries([...this.lines].map(([path, file]) => [path, Object.fromEntries([...file].map(([n, line]) => {
+      const clean = secrets.scrub(line);
+      return [n, clean.length > maxSnippetLength ? clean.slice(0, maxSnippetLength) + "…" : clean];
+    }))]));
+  }
+}
+
+/** The lines of a judged file whose lines may be shown, else undefined. */
+function showableLines({ change, head }: EvaluatedChange, path: string, sensitivity: Sensitivity): string[] | undefined {
+  const after = change.after;
+  const showable = after?.kind === "text" && head !== undefined && !sensitivity.isRedacted(path) && !mayHoldSecrets(head);
+  return showable ? after.text.replace(/^\uFEFF/, "").split(/\r?\n/) : undefined;
 }
 
 function mayHoldSecrets(file: EvaluatedFile): boolean {

@@ -66,6 +66,14 @@ export class EvaluationPool {
     return result.paths;
   }
 
+  /**
+   * Starts a worker now, before any job, so that it loads its modules while the caller does its own
+   * I/O (the CLI lists the working tree meanwhile): start-up is most of a small evaluation's time.
+   */
+  warm(): void {
+    if (!this.closed && this.slots.size < this.limits.workers) this.spawn();
+  }
+
   /** Stops every worker; evaluations still running fail. */
   async close(): Promise<void> {
     this.closed = true;

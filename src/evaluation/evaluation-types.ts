@@ -1,4 +1,4 @@
-import type { ChangeSet } from "../engine/change-set.js";
+import type { ChangeSet, FileContent } from "../engine/change-set.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { Report } from "../engine/report.js";
 import type { GitHubOutput } from "../github/check-run-output.js";
@@ -42,6 +42,8 @@ export interface EvaluationHost {
   prefetch?(paths: string[], folders: string[]): Promise<void>;
   /** The change to judge, read with the limits the config sets. */
   changes(route: EvaluationRoute): Promise<ChangeSet>;
+  /** The head content of a file `changes` listed as deferred (read when the worker judges it). */
+  content?(path: string): Promise<FileContent | undefined>;
 }
 
 export type EvaluationJob =

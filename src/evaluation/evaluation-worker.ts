@@ -4,6 +4,7 @@ import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { createRegoCompiler } from "../opa/compile-rego.js";
+import type { FileContent } from "../engine/change-set.js";
 import type { EvaluationRoute, EvaluationJob } from "./evaluation-types.js";
 import type { HostCall, ToWorker } from "./worker-messages.js";
 import { runEvaluationJob } from "./run-evaluation-job.js";
@@ -39,6 +40,7 @@ async function run(id: number, job: EvaluationJob): Promise<void> {
       list: (path) => call("list", [path]) as Promise<string[]>,
       prefetch: (paths, folders) => call("prefetch", [paths, folders]) as Promise<void>,
       changes: (route: EvaluationRoute) => call("changes", [route]) as ReturnType<NonNullable<Parameters<typeof runEvaluationJob>[1]["changes"]>>,
+      content: (path) => call("content", [path]) as Promise<FileContent | undefined>,
     }, compileRego);
     port.postMessage({ type: "done", id, result });
   } catch (error) {

@@ -44,7 +44,10 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
     previewComment: config?.preview.comment !== false,
     ...(config ? { governed: { files: config.files, ignore: config.ignore } } : {}),
   };
-  const changes = await host.changes(route);
+  const listed = await host.changes(route);
+  // Deferred files are read through the host as they are judged (the CLI's validate).
+  const content = host.content;
+  const changes = content ? { ...listed, load: (path: string) => content.call(host, path) } : listed;
   const report = await evaluateChangeSet(plane, changes, job.options);
   const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;
   const approvals = job.options.snapshot ? undefined : approvalScopeOf(plane, configText, changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) })));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ChangeSet, FileContent } from "../change-set.js";
+import type { ChangeSet, DeferredContent, FileContent } from "../change-set.js";
 
 /**
  * A digest of what a change does to governed files: each file's path, previous path, status and the
@@ -21,8 +21,8 @@ export function governedDiffDigest(changes: ChangeSet, governed: (path: string) 
   return hash.digest("hex");
 }
 
-/** "" for an absent version, null for one whose bytes are unknown. */
-function contentDigest(content: FileContent | undefined): string | null {
+/** "" for an absent version, null for one whose bytes are unknown (not text, or not read). */
+function contentDigest(content: FileContent | DeferredContent | undefined): string | null {
   if (!content) return "";
   if (content.kind !== "text") return null;
   return createHash("sha256").update(content.text).digest("hex");
