@@ -27,6 +27,7 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
   let output: ApprovalCheckOutput;
   let verdict: ApprovalVerdict | undefined;
   try {
+    if (pr.sameHead.length > 0) throw new Error(sharedHeadReason(pr));
     verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, base: basis.plane.reader, headDigest: basis.headDigest });
     output = approvalCheckOutput(verdict);
   } catch (error) {
@@ -85,6 +86,16 @@ export function couldNotEvaluate(reason: string): ApprovalCheckOutput {
     title: "Could not evaluate approvals",
     summary: `Could not evaluate approvals: ${reason.slice(0, 2000)}\n\nGitgate cannot pass a change whose approvals it cannot check.`,
   };
+}
+
+/**
+ * The approval check belongs to the head commit, but reviews belong to a pull request: approvals
+ * earned in one PR (into a laxer base, say) must not pass the same commit in another. Until the
+ * verdict is the conjunction over every PR of the head, a head open in several PRs fails closed.
+ */
+function sharedHeadReason(pr: PullRequestState): string {
+  const others = pr.sameHead.map((p) => `#${p.number} into ${p.baseRef}`).join(", ");
+  return `this head commit is also open as ${others}: approvals belong to one pull request, so Gitgate will not pass a commit shared by several. Close the other pull requests (or push a distinct commit) and the check is decided again.`;
 }
 
 /** The one line the sticky preview comment gets: which rules apply; the check run tracks them. */
