@@ -51,6 +51,10 @@ describe("gitgate as a running server", () => {
     expect(metrics).toContain("# TYPE gitgate_webhooks_received_total counter");
     expect(metrics).toContain("# TYPE gitgate_evaluation_duration_seconds histogram");
     expect(metrics).toContain("gitgate_queue_depth 0");
+    // Prometheus names: the app's prefix once, units in the name; no made-up rate limit before GitHub answers.
+    expect(metrics).toContain("# TYPE gitgate_process_cpu_seconds_total counter");
+    expect(metrics).not.toContain("gitgate_process_process_");
+    expect(metrics).not.toMatch(/^gitgate_github_rate_limit_remaining 0$/m);
   });
 
   it("rejects a webhook with a bad signature and touches nothing", async () => {
