@@ -64,7 +64,7 @@ async function verifyGroupApprovals(deps: EvaluationDeps, group: MergeGroup): Pr
     if (pr.headSha !== queued[2]) throw new Error(`pull request #${pr.number} changed since it was queued (queued ${queued[2]!.slice(0, 7)}, now ${pr.headSha.slice(0, 7)})`);
     const basis = await approvalBasis(deps, pr);
     if (!basis) throw new Error(`the base of pull request #${pr.number} has no Gitgate config`);
-    const verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, base: basis.plane.reader, headDigest: basis.headDigest });
+    const verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, headDigest: basis.headDigest });
     const checked = approvalCheckOutput(verdict);
     // A queue cannot wait for a review: anything short of approved fails the group.
     output = checked.conclusion === "success" ? checked : { ...checked, conclusion: "failure", title: `Pull request #${pr.number}: ${checked.title}` };

@@ -28,7 +28,7 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
   let verdict: ApprovalVerdict | undefined;
   try {
     if (pr.sameHead.length > 0) throw new Error(sharedHeadReason(pr));
-    verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, base: basis.plane.reader, headDigest: basis.headDigest });
+    verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, headDigest: basis.headDigest });
     output = approvalCheckOutput(verdict);
   } catch (error) {
     log.error({ pr: pr.number, head: pr.headSha, err: error }, "could not evaluate approvals");

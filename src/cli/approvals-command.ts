@@ -55,7 +55,7 @@ export async function runApprovals(options: CliOptions, env: NodeJS.ProcessEnv):
   const scope = await withEvaluationPool(env, (pool) => pool.approvalScope(plane.source, plane.reader, changed));
   if (!scope.enabled) throw new CannotDecideError(`the config at the base of #${number} has no approvals: section, so there is no gitgate/approval check to decide`);
 
-  const verdict = await decideApprovals(github, repo, { pr, scope, base: plane.reader, headDigest: pr.approvals.headDigest });
+  const verdict = await decideApprovals(github, repo, { pr, scope, headDigest: pr.approvals.headDigest });
   const heading = `gitgate/approval ${options.repo}#${number} (head ${pr.headSha.slice(0, 12)})`;
   const output = options.format === "json" ? renderJson(verdict, options.repo, number, pr.headSha, pr.approvals.headValidated, notes) : renderApprovalText(verdict, heading);
   return { output, status: verdict.status === "satisfied" ? 0 : 1, notes };

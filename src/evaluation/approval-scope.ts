@@ -1,5 +1,7 @@
 import type { GitgateConfig } from "../config/config-types.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
+import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import { codeOwnersPaths, parseCodeOwners, resolveCodeOwners, type ResolvedCodeOwners } from "../engine/approvals/codeowners.js";
 import { approvalScope } from "../engine/evaluate-change-set.js";
 
 /**
@@ -17,6 +19,8 @@ export interface ApprovalScope {
   /** Changed files in scope (governed or control plane; every file when the config is invalid). */
   files: string[];
   controlPlaneChanged: boolean;
+  /** With `codeowners: true`: the owners of each file in scope, from the base's CODEOWNERS (absent: no file). */
+  codeOwners?: ResolvedCodeOwners;
 }
 
 export interface ChangedPath {
@@ -24,16 +28,32 @@ export interface ChangedPath {
   previousPath?: string;
 }
 
-export function approvalScopeOf(plane: ControlPlane, configText: string | undefined, changed: readonly ChangedPath[]): ApprovalScope {
+export async function approvalScopeOf(plane: ControlPlane, configText: string | undefined, changed: readonly ChangedPath[], read: RepoReader["read"]): Promise<ApprovalScope> {
   const configValid = plane.config !== undefined && !plane.findings.some((f) => f.severity === "error");
   const inScope = approvalScope(plane);
   const touches = (f: ChangedPath, test: (path: string) => boolean) => test(f.path) || (f.previousPath !== undefined && test(f.previousPath));
+  const files = changed.filter((f) => touches(f, inScope)).map((f) => f.path);
+  const codeOwners = configValid && plane.config?.approvals.codeowners ? await readCodeOwners(read, files) : undefined;
   return {
     // Read from the text: a broken config still says it wants approvals, and then gets the strictest ones.
     enabled: configText !== undefined && /^approvals\s*:/m.test(configText),
     configValid,
     ...(configValid && plane.config ? { settings: plane.config.approvals } : {}),
-    files: changed.filter((f) => touches(f, inScope)).map((f) => f.path),
+    files,
     controlPlaneChanged: changed.some((f) => touches(f, (p) => plane.isControlPlanePath(p))),
+    ...(codeOwners ? { codeOwners } : {}),
   };
+}
+
+/** The first CODEOWNERS file where GitHub looks for one, at the base, resolved for `files`. */
+async function readCodeOwners(read: RepoReader["read"], files: readonly string[]): Promise<ResolvedCodeOwners | undefined> {
+  for (const path of codeOwnersPaths) {
+    const text = await read(path).catch((error: unknown) => {
+      // A CODEOWNERS Gitgate refuses to read (a link, binary, too large) is not silently skipped.
+      if (error instanceof RefusedPathError) throw new Error(`${path} cannot be used: ${error.message}`);
+      throw error;
+    });
+    if (text !== undefined) return resolveCodeOwners(parseCodeOwners(path, text), files);
+  }
+  return undefined;
 }

@@ -36,7 +36,7 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
   }
   if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
   const configText = source.configText ?? (await host.read(configPath).catch(() => undefined)) ?? source.inherited?.text;
-  if (job.kind === "approval-scope") return { kind: job.kind, scope: approvalScopeOf(plane, configText, job.changed) };
+  if (job.kind === "approval-scope") return { kind: job.kind, scope: await approvalScopeOf(plane, configText, job.changed, (path) => host.read(path)) };
   if (!host.changes) throw new Error("an evaluation needs a change to judge");
   const config = plane.config;
   const route: EvaluationRoute = {
@@ -50,7 +50,8 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
   const changes = content ? { ...listed, load: (path: string) => content.call(host, path) } : listed;
   const report = await evaluateChangeSet(plane, changes, job.options);
   const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;
-  const approvals = job.options.snapshot ? undefined : approvalScopeOf(plane, configText, changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) })));
+  const changedPaths = changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
+  const approvals = job.options.snapshot ? undefined : await approvalScopeOf(plane, configText, changedPaths, (path) => host.read(path));
   return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}), ...(approvals ? { approvals } : {}) } };
 }
 

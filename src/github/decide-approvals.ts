@@ -1,8 +1,7 @@
 import type { ApprovalFacts, ApprovalPolicy, ApprovalVerdict, CodeOwnersFile, Person } from "../engine/approvals/approval-types.js";
-import { codeOwnersPaths, parseCodeOwners } from "../engine/approvals/codeowners.js";
+import { resolvedCodeOwnersFile } from "../engine/approvals/codeowners.js";
 import { evaluateApprovals } from "../engine/approvals/evaluate-approvals.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
-import type { RepoReader } from "../config/repo-reader.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import type { PullRequestState } from "./read-pull-request.js";
 import { readTeamMembership } from "./read-team-membership.js";
@@ -10,8 +9,6 @@ import { readTeamMembership } from "./read-team-membership.js";
 export interface ApprovalInputs {
   pr: PullRequestState;
   scope: ApprovalScope;
-  /** Reads the base commit (CODEOWNERS is prefetched with the control plane). */
-  base: Pick<RepoReader, "read">;
   /** The governed-diff digest of the head now; undefined when unknown (approvals of other commits then lapse). */
   headDigest: string | undefined;
 }
@@ -33,7 +30,8 @@ export interface CodeOwnersProblems {
 export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: ApprovalInputs): Promise<ApprovalDecision> {
   const { pr, scope } = inputs;
   if (pr.approvals.problem) throw new Error(pr.approvals.problem);
-  const codeowners = scope.settings?.codeowners ? await readCodeOwners(inputs.base) : undefined;
+  // Matched in the evaluation worker (repository patterns, possibly thousands): only looked up here.
+  const codeowners = scope.settings?.codeowners && scope.codeOwners ? resolvedCodeOwnersFile(scope.codeOwners) : undefined;
   const policy = approvalPolicy(scope, codeowners);
   const withProblems = (verdict: ApprovalVerdict): ApprovalDecision =>
     codeowners && codeowners.problems.length > 0 ? { ...verdict, codeOwners: { path: codeowners.path, problems: codeowners.problems } } : verdict;
@@ -76,13 +74,4 @@ export function approvalPolicy(scope: ApprovalScope, codeowners: CodeOwnersFile 
     allowContributors: settings?.allowContributors ?? false,
     ...(codeowners ? { codeowners } : {}),
   };
-}
-
-/** The first CODEOWNERS file where GitHub looks for one, at the base. */
-async function readCodeOwners(base: Pick<RepoReader, "read">): Promise<CodeOwnersFile | undefined> {
-  for (const path of codeOwnersPaths) {
-    const text = await base.read(path);
-    if (text !== undefined) return parseCodeOwners(path, text);
-  }
-  return undefined;
 }

@@ -59,6 +59,11 @@ export interface CodeOwnersFile {
   rules: readonly CodeOwnersRule[];
   /** Lines GitHub would ignore, with why. */
   problems: readonly { line: number; message: string }[];
+  /**
+   * Owners already looked up for each path (in an evaluation worker: matching thousands of repository
+   * patterns is work for a bounded thread, not the server's event loop). Then `rules` is empty.
+   */
+  resolved?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface ApprovalFacts {

@@ -38,6 +38,7 @@ export function parseCodeOwners(path: string, text: string): CodeOwnersFile {
 
 /** The owners of `path`: those of the last rule that matches it (none when that rule lists none). */
 export function ownersOf(file: CodeOwnersFile, path: string): readonly string[] {
+  if (file.resolved) return file.resolved.get(path) ?? [];
   for (let i = file.rules.length - 1; i >= 0; i--) {
     if (file.rules[i]!.matches(path)) return file.rules[i]!.owners;
   }
@@ -82,4 +83,20 @@ function patternToRegExp(pattern: string): RE2JS {
   const last = segments.at(-1)!;
   const suffix = folderOnly ? "/.+$" : last !== "**" && /[*?]/.test(last) ? "$" : "(?:/.+)?$";
   return RE2JS.compile(prefix + source + suffix);
+}
+
+/** The owners of each of `paths`, as plain data that can leave the thread that matched them. */
+export function resolveCodeOwners(file: CodeOwnersFile, paths: readonly string[]): ResolvedCodeOwners {
+  return { path: file.path, problems: file.problems, owners: paths.map((p) => [p, [...ownersOf(file, p)]]) };
+}
+
+export interface ResolvedCodeOwners {
+  path: string;
+  problems: CodeOwnersFile["problems"];
+  owners: [string, string[]][];
+}
+
+/** A CODEOWNERS file whose owners were resolved elsewhere (see resolveCodeOwners). */
+export function resolvedCodeOwnersFile(resolved: ResolvedCodeOwners): CodeOwnersFile {
+  return { path: resolved.path, problems: resolved.problems, rules: [], resolved: new Map(resolved.owners) };
 }
