@@ -50,7 +50,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job
     // for this PR is already waiting, it publishes them. (A push whose webhook is still on its way
     // leaves this comment for a moment; its job then edits the same comment in place.)
-    const current = !deps.superseded?.();
+    const current = !(await deps.superseded?.());
     // Approvals right after validate, on reviews read now (one that came in meanwhile found validate
     // unfinished and left this to us); a head that moved on gets its own job.
     let approvalLineText: string | undefined;

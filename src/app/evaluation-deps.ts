@@ -16,7 +16,7 @@ export interface EvaluationDeps {
   /** An evaluation still running after this long marks its check run in progress (default 1 s). */
   inProgressAfterMs?: number;
   /** True when a newer job for the same PR is already waiting (it will publish what speaks for the newest head). */
-  superseded?: () => boolean;
+  superseded?: () => boolean | Promise<boolean>;
   /** Told about every finished evaluation (metrics). */
   onEvaluated?: (report: Report | undefined, seconds: number) => void;
 }

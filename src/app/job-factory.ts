@@ -4,11 +4,12 @@ import type { GitHub, RepoRef } from "../github/github-types.js";
 import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { countRequests } from "../github/count-requests.js";
+import type { JobData } from "../queue/job-data.js";
+import type { JobEngine, JobRunner } from "../queue/job-engine.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
-import type { Job, WorkQueue } from "./work-queue.js";
 
 /** The part of a webhook context a job needs: who sent it, for which repository and installation. */
 export interface EventContext {
@@ -17,6 +18,10 @@ export interface EventContext {
   payload: { repository?: { owner: { login: string } | null; name: string }; installation?: { id: number }; pull_request?: { base?: { ref?: string } } };
 }
 
+/**
+ * What handlers ask for. Each call returns at once; the job is being submitted to the engine, and the
+ * webhook is answered only once every job its handlers asked for is accepted (see `settled`).
+ */
 export interface Enqueue {
   appId: number;
   pullRequest(context: EventContext, number: number): void;
@@ -37,122 +42,134 @@ export interface JobOptions {
   onGitHubRequests?: (count: number, rateLimitRemaining: number | undefined) => void;
 }
 
-/**
- * Deliveries are remembered this long to recognise GitHub's duplicates. A redelivery someone asks for
- * later (usually because something failed) is processed again.
- */
-const duplicateWindowMs = 10 * 60_000;
+/** Runs one kind of job, as an installation, with what every job needs. */
+type KindRunner = (job: JobData, deps: EvaluationDeps) => Promise<void>;
 
-/** Turns webhook events into queued jobs; each job authenticates as the installation when it runs. */
-export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions): Enqueue {
-  const seen = new Map<string, number>();
+export interface Jobs {
+  enqueue: Enqueue;
+  /** Runs any job, whichever replica submitted it (given to the engine). */
+  run: JobRunner;
+  /** Resolves once every job the handlers asked for while handling `context` is accepted; rejects if one was not. */
+  settled(context: object): Promise<void>;
+  /** Submits a PR's evaluation outside any webhook (sweeps), resolving once accepted. */
+  submitPullRequest(target: { repo: RepoRef; installation: number; number: number; baseRef?: string }, origin: { delivery: string; event: string }): Promise<void>;
+}
+
+/** Turns events into plain-data jobs for the engine, and runs them: each authenticates as the installation when it runs. */
+export function createJobs(app: Probot, engine: JobEngine, options: JobOptions): Jobs {
+  const pending = new WeakMap<object, Promise<void>[]>();
   // The same delivery (same id) asks for the same work: do it once. Different deliveries about the
-  // same PR still coalesce in the queue.
-  const push = (delivery: string, job: Job) => {
-    const now = Date.now();
-    for (const [id, at] of seen) {
-      if (now - at < duplicateWindowMs) break;
-      seen.delete(id);
-    }
-    const id = `${delivery}\u0000${job.key}`;
-    if (seen.has(id)) {
-      app.log.debug(job.context, "duplicate delivery ignored");
-      return;
-    }
-    seen.set(id, now);
-    queue.push(job);
+  // same subject still coalesce in the engine.
+  const submit = async (job: JobData): Promise<void> => {
+    if (!(await engine.submit(job))) app.log.debug({ delivery: job.delivery, key: job.key }, "duplicate delivery ignored");
   };
-  const target = (context: EventContext) => {
+  const track = (context: EventContext, job: JobData | undefined) => {
+    if (!job) return;
+    const accepted = submit(job);
+    // Handled here so a job nobody awaits cannot crash the process; `settled` rethrows it to the webhook.
+    accepted.catch((error: unknown) => app.log.error({ delivery: job.delivery, key: job.key, err: error }, "job not accepted"));
+    const list = pending.get(context) ?? [];
+    list.push(accepted);
+    pending.set(context, list);
+  };
+  const targetOf = (context: EventContext) => {
     const { repository, installation } = context.payload;
     if (!repository?.owner || !installation) return undefined;
     return { repo: { owner: repository.owner.login, repo: repository.name }, installation: installation.id };
   };
-  const deps = async (repo: RepoRef, installation: number, context: Record<string, unknown>): Promise<EvaluationDeps & { done(): void }> => {
-    const github = (await app.auth(installation)) as GitHub;
-    const counter = countRequests(github);
-    return {
-      github,
-      repo,
-      appId: options.appId,
-      pool: options.pool,
-      today: options.today,
-      log: app.log.child(context),
-      ...(options.onEvaluated ? { onEvaluated: options.onEvaluated } : {}),
-      ...(options.inProgressAfterMs !== undefined ? { inProgressAfterMs: options.inProgressAfterMs } : {}),
-      done: () => {
-        options.onGitHubRequests?.(counter.count, counter.rateLimitRemaining);
-        app.log.child(context).debug({ githubRequests: counter.count }, "GitHub requests of this job");
-      },
-    };
+  const jobOf = (context: EventContext, kind: string, key: (repo: string) => string, args: Record<string, unknown>): JobData | undefined => {
+    const t = targetOf(context);
+    return t && { kind, key: key(`${t.repo.owner}/${t.repo.repo}`), delivery: context.id, event: context.name, ...t, args };
   };
+  const pullRequestJob = (target: { repo: RepoRef; installation: number; number: number; baseRef?: string | undefined }, origin: { delivery: string; event: string }): JobData => ({
+    kind: "pull-request",
+    key: `pr:${target.repo.owner}/${target.repo.repo}#${target.number}`,
+    delivery: origin.delivery,
+    event: origin.event,
+    repo: target.repo,
+    installation: target.installation,
+    // The base the webhook names is a guess (checked against the PR as read), good for reading its control plane early.
+    args: { pr: target.number, ...(target.baseRef ? { baseRef: target.baseRef } : {}) },
+  });
+
+  const runners: Record<string, KindRunner> = {
+    "pull-request": async (job, deps) => {
+      const { pr, baseRef } = job.args as { pr: number; baseRef?: string };
+      await evaluatePullRequest({ ...deps, superseded: () => engine.superseded(job.key) }, pr, baseRef ? { baseRef } : {});
+    },
+    approvals: async (job, deps) => {
+      await reviewApprovals(deps, (job.args as { pr: number }).pr);
+    },
+    "merge-group": async (job, deps) => {
+      await evaluateMergeGroup(deps, job.args as unknown as MergeGroup);
+    },
+    "base-push": async (job, deps) => {
+      const change = job.args as { branch: string; sha: string; paths: string[]; complete: boolean };
+      const plane = await readGitHubControlPlane(deps.github, job.repo, change.sha);
+      if (!plane) return;
+      // Which paths the control plane covers is for the config to say, so a worker reads it.
+      if (change.complete && (await options.pool.controlPlanePaths(plane.source, plane.reader, change.paths)).length === 0) return;
+      const open = await deps.github.paginate(deps.github.rest.pulls.list, { owner: job.repo.owner, repo: job.repo.repo, state: "open", base: change.branch, per_page: 100 });
+      deps.log.info({ prs: open.length }, "control plane changed: re-evaluating open pull requests");
+      await Promise.all(open.map((pr) => submit(pullRequestJob({ repo: job.repo, installation: job.installation, number: pr.number }, { delivery: job.delivery, event: job.event }))));
+    },
+  };
+
+  const run: JobRunner = async (job) => {
+    const runner = runners[job.kind];
+    const context = { delivery: job.delivery, event: job.event, repo: `${job.repo.owner}/${job.repo.repo}`, ...job.args };
+    if (!runner) {
+      // A job submitted by a newer replica during a rolling update: leave it to one that knows it.
+      app.log.warn(context, `unknown job kind ${job.kind}: skipped`);
+      return;
+    }
+    const github = (await app.auth(job.installation)) as GitHub;
+    const counter = countRequests(github);
+    const log = app.log.child(context);
+    try {
+      await runner(job, {
+        github,
+        repo: job.repo,
+        appId: options.appId,
+        pool: options.pool,
+        today: options.today,
+        log,
+        ...(options.onEvaluated ? { onEvaluated: options.onEvaluated } : {}),
+        ...(options.inProgressAfterMs !== undefined ? { inProgressAfterMs: options.inProgressAfterMs } : {}),
+      });
+    } finally {
+      options.onGitHubRequests?.(counter.count, counter.rateLimitRemaining);
+      log.debug({ githubRequests: counter.count }, "GitHub requests of this job");
+    }
+  };
+
   const enqueue: Enqueue = {
     appId: options.appId,
     pullRequest(context, number) {
-      const t = target(context);
-      if (!t) return;
-      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, pr: number };
-      const key = `pr:${log.repo}#${number}`;
-      // The base the webhook names is a guess (checked against the PR as read), good for reading its control plane early.
-      const baseRef = context.payload.pull_request?.base?.ref;
-      push(context.id, {
-        key,
-        context: log,
-        run: async () => {
-          const d = { ...(await deps(t.repo, t.installation, log)), superseded: () => queue.hasWaiting(key) };
-          await evaluatePullRequest(d, number, baseRef ? { baseRef } : {}).finally(d.done);
-        },
-      });
+      const t = targetOf(context);
+      if (t) track(context, pullRequestJob({ repo: t.repo, installation: t.installation, number, baseRef: context.payload.pull_request?.base?.ref }, { delivery: context.id, event: context.name }));
     },
     reviews(context, number) {
-      const t = target(context);
-      if (!t) return;
-      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, pr: number };
       // Its own key: coalescing with the PR's job would drop that job's validation.
-      push(context.id, {
-        key: `approval:${log.repo}#${number}`,
-        context: log,
-        run: async () => {
-          const d = await deps(t.repo, t.installation, log);
-          await reviewApprovals(d, number).finally(d.done);
-        },
-      });
+      track(context, jobOf(context, "approvals", (repo) => `approval:${repo}#${number}`, { pr: number }));
     },
     mergeGroup(context, group) {
-      const t = target(context);
-      if (!t) return;
-      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, head: group.headSha };
-      push(context.id, {
-        key: `merge-group:${log.repo}@${group.headSha}`,
-        context: log,
-        run: async () => {
-          const d = await deps(t.repo, t.installation, log);
-          await evaluateMergeGroup(d, group).finally(d.done);
-        },
-      });
+      track(context, jobOf(context, "merge-group", (repo) => `merge-group:${repo}@${group.headSha}`, { ...group }));
     },
     baseBranchPush(context, change) {
-      const t = target(context);
-      if (!t) return;
-      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, branch: change.branch };
-      push(context.id, {
-        key: `push:${log.repo}:${change.branch}`,
-        context: log,
-        run: async () => {
-          const d = await deps(t.repo, t.installation, log);
-          try {
-            const plane = await readGitHubControlPlane(d.github, t.repo, change.sha);
-            if (!plane) return;
-            // Which paths the control plane covers is for the config to say, so a worker reads it.
-            if (change.complete && (await options.pool.controlPlanePaths(plane.source, plane.reader, change.paths)).length === 0) return;
-            const open = await d.github.paginate(d.github.rest.pulls.list, { owner: t.repo.owner, repo: t.repo.repo, state: "open", base: change.branch, per_page: 100 });
-            d.log.info({ prs: open.length }, "control plane changed: re-evaluating open pull requests");
-            for (const pr of open) enqueue.pullRequest(context, pr.number);
-          } finally {
-            d.done();
-          }
-        },
-      });
+      // One job per pushed commit: two pushes must not coalesce, the first one's paths would be lost.
+      track(context, jobOf(context, "base-push", (repo) => `push:${repo}:${change.branch}@${change.sha}`, { ...change }));
     },
   };
-  return enqueue;
+
+  return {
+    enqueue,
+    run,
+    async settled(context) {
+      const list = pending.get(context) ?? [];
+      pending.delete(context);
+      await Promise.all(list);
+    },
+    submitPullRequest: (target, origin) => submit(pullRequestJob(target, origin)),
+  };
 }

@@ -14,6 +14,10 @@ export interface ServerConfig {
   production: boolean;
   /** Minutes between sweeps of the delivery log for missed webhooks (0: only at start). */
   redeliveryIntervalMinutes: number;
+  /** Minutes between reconcile sweeps over open PRs without a verdict (0: only at start). */
+  reconcileIntervalMinutes: number;
+  /** Redis shared by every replica (queue, duplicates, sweeps, GitHub throttling); without it all is in this process. */
+  redisUrl?: string;
   /** Bounds of every evaluation (time, memory) and how many run at once. */
   evaluation: EvaluationLimits;
 }
@@ -53,6 +57,10 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (!["trace", "debug", "info", "warn", "error", "fatal"].includes(level)) problems.push("LOG_LEVEL must be trace, debug, info, warn, error or fatal");
   const redeliveryIntervalMinutes = Number(env.GITGATE_REDELIVERY_INTERVAL_MINUTES ?? 10);
   if (!Number.isFinite(redeliveryIntervalMinutes) || redeliveryIntervalMinutes < 0) problems.push("GITGATE_REDELIVERY_INTERVAL_MINUTES must be a number of minutes");
+  const reconcileIntervalMinutes = Number(env.GITGATE_RECONCILE_INTERVAL_MINUTES ?? 10);
+  if (!Number.isFinite(reconcileIntervalMinutes) || reconcileIntervalMinutes < 0) problems.push("GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes");
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push("REDIS_URL must be a redis:// or rediss:// URL");
   const evaluation = readEvaluationLimits(env);
   problems.push(...evaluation.problems);
   if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
@@ -69,6 +77,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     logLevel: level as ServerConfig["logLevel"],
     production,
     redeliveryIntervalMinutes,
+    reconcileIntervalMinutes,
+    ...(redisUrl ? { redisUrl } : {}),
     evaluation: evaluation.limits,
   };
 }

@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import { Probot, Server } from "probot";
 import { today } from "../cli/today.js";
@@ -8,6 +9,12 @@ import { healthHandler } from "./health-handler.js";
 import { createMetrics } from "./metrics.js";
 import { limitWebhookBody } from "./webhook-body-limit.js";
 import type { ServerConfig } from "./server-config.js";
+import { RedisEngine } from "../queue/redis-engine.js";
+
+/** Jobs each replica runs at once (each evaluation then waits for a worker thread of the pool). */
+const concurrency = 4;
+/** How long stopping waits for running jobs before handing them back (Kubernetes' grace is 30 s). */
+const drainMs = 25_000;
 
 export interface RunningServer {
   port: number;
@@ -20,7 +27,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   let ready = false;
   // Every evaluation runs in this pool's workers: whatever a PR holds, the event loop stays free.
   const pool = new EvaluationPool(config.evaluation);
+  // With Redis, the queue, duplicates, sweeps and GitHub throttling are shared by every replica.
+  const engine = config.redisUrl ? await RedisEngine.connect({ url: config.redisUrl, concurrency, log: log.child({ name: "queue" }), onDepth: (depth) => metrics.queueDepth.set(depth) }) : undefined;
+  const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  throttleRedis?.on("error", (error: Error) => log.warn({ err: error.message }, "Redis connection error (GitHub throttling)"));
   const app = createGitgateApp({
+    ...(engine ? { engine } : {}),
+    concurrency,
+    redeliveryIntervalMinutes: config.redeliveryIntervalMinutes,
+    reconcileIntervalMinutes: config.reconcileIntervalMinutes,
     appId: config.appId,
     pool,
     today,
@@ -39,7 +54,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     privateKey: config.privateKey,
     secret: config.webhookSecret,
     log,
-    Octokit: gitgateOctokit(),
+    Octokit: gitgateOctokit(throttleRedis ? { redis: throttleRedis } : {}),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
   });
   // The Server puts Probot's webhook middleware first; wrapping it is the one way in before it reads.
@@ -63,24 +78,23 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     probot.webhooks.onError((error) => log.warn({ err: error }, "webhook rejected"));
     await app.appFn(probot, options);
   });
-  server.addHandler(healthHandler(metrics, () => ready));
+  // Ready while the engine can accept work: with Redis away, webhooks get a 5xx and the pod leaves the Service.
+  server.addHandler(healthHandler(metrics, () => ready && app.queue().healthy()));
   await server.start();
-  // GitHub never retries a webhook it gave up on: sweep the App's delivery log for missed ones at
-  // start (before reporting ready) and then regularly.
-  const sweep = missedDeliverySweep(app.recoverMissedDeliveries, log);
-  await Promise.race([sweep(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
-  const timer = config.redeliveryIntervalMinutes > 0 ? setInterval(() => void sweep(), config.redeliveryIntervalMinutes * 60_000) : undefined;
-  timer?.unref();
+  // GitHub never retries a webhook it gave up on, and work acknowledged but lost is not redelivered:
+  // sweep both at start (the embedded engine waits a little for the first pass before reporting
+  // ready) and then regularly, on one replica at a time.
+  await Promise.all(app.sweeps().map((sweep) => app.queue().schedule(sweep)));
   ready = true;
   return {
     port: server.port,
     async stop() {
       ready = false;
-      clearInterval(timer);
       await server.stop();
-      // Let work that was accepted finish, but not forever.
-      await Promise.race([app.queue().onIdle(), new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);
+      // Let work that was accepted finish, but not forever; with Redis the rest is handed back.
+      await app.queue().close(drainMs);
       await pool.close();
+      await throttleRedis?.quit().catch(() => throttleRedis.disconnect());
     },
   };
 }
@@ -106,20 +120,4 @@ export function createLogger(config: Pick<ServerConfig, "logLevel">): Logger {
       },
     },
   });
-}
-
-/** A sweep over the last hours of deliveries, overlapping the previous sweep so nothing slips between. */
-function missedDeliverySweep(recover: (since: Date) => Promise<string[]>, log: Logger) {
-  const window = 6 * 3600_000;
-  let last = Date.now() - window;
-  return async () => {
-    const started = Date.now();
-    try {
-      const redelivered = await recover(new Date(Math.max(last - 15 * 60_000, started - window)));
-      if (redelivered.length > 0) log.info({ redelivered: redelivered.length }, "asked GitHub to redeliver missed webhooks");
-      last = started;
-    } catch (error) {
-      log.warn({ err: error }, "could not read the App's webhook delivery log");
-    }
-  };
 }

@@ -137,6 +137,12 @@ export class FakeGitHub {
     return this.tokens.has(token) ? this.appId : undefined;
   }
 
+  /** The installation whose token made the request. */
+  private installationOf(request: FakeRequest): number | undefined {
+    const token = String(request.headers.authorization ?? "").replace(/^(token|bearer)\s+/i, "");
+    return this.tokens.get(token);
+  }
+
   private repo(match: RegExpMatchArray): FakeRepository {
     const repo = this.repository(match[1]!, match[2]!);
     if (!repo) throw Object.assign(new Error("Not Found"), { status: 404 });
@@ -148,6 +154,16 @@ export class FakeGitHub {
       const token = `ghs_fake${m[1]}x${this.nextId++}`;
       this.tokens.set(token, Number(m[1]));
       return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { checks: "write", contents: "read", pull_requests: "write" }, repository_selection: "all" } };
+    }],
+    ["GET", /^\/app\/installations$/, (_m, _r, url) => {
+      const ids = [...new Set([...this.repositories.values()].map((r) => r.installationId))].sort((a, b) => a - b);
+      return paginate(ids.map((id) => ({ id, account: { login: [...this.repositories.values()].find((r) => r.installationId === id)!.owner }, app_id: this.appId, suspended_at: null })), url, this.publicUrl);
+    }],
+    ["GET", /^\/installation\/repositories$/, (_m, request, url) => {
+      const installation = this.installationOf(request);
+      const repos = [...this.repositories.values()].filter((r) => r.installationId === installation);
+      const page = paginate(repos.map((r) => ({ name: r.name, full_name: `${r.owner}/${r.name}`, owner: { login: r.owner }, archived: false })), url, this.publicUrl);
+      return { ...page, body: { total_count: repos.length, repositories: page.body } };
     }],
     ["GET", /^\/app\/hook\/deliveries$/, (_m, _r, url) => {
       const newestFirst = [...this.deliveries].reverse().map(({ payload: _payload, ...item }) => ({ ...item, duration: 0.1, installation_id: 1, repository_id: 1 }));

@@ -70,6 +70,17 @@ function repositoryNode(repo: FakeRepository, context: GraphqlContext) {
       if (!pr) throw notFound(`Could not resolve to a PullRequest with the number of ${number}.`);
       return pullRequestNode(repo, pr, context);
     },
+    // Open (or other) PRs, oldest number first, paged by an opaque cursor (an index).
+    pullRequests: ({ states, first, after }: { states?: string[]; first?: number; after?: string }) => {
+      const all = [...repo.pulls.values()].filter((pr) => !states || states.includes(pr.state === "open" ? "OPEN" : "CLOSED")).sort((a, b) => a.number - b.number);
+      const start = after ? Number(after) : 0;
+      const slice = all.slice(start, start + (first ?? all.length));
+      return {
+        totalCount: all.length,
+        pageInfo: { hasNextPage: start + slice.length < all.length, endCursor: String(start + slice.length) },
+        nodes: slice.map((pr) => pullRequestNode(repo, pr, context)),
+      };
+    },
     object: async ({ expression, oid }: { expression?: string; oid?: string }) => objectNode(repo, expression ?? oid ?? ""),
   };
 }
@@ -85,6 +96,7 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
     headRefOid: headOid,
     baseRefOid: baseOid,
     headRefName: pr.headRef,
+    baseRef: baseOid ? { name: pr.baseRef, target: commitNode(repo, baseOid, context) } : null,
     baseRefName: pr.baseRef,
     author: { __typename: "User", login: pr.author },
     labels: () => ({ nodes: pr.labels.map((name: string) => ({ name })) }),

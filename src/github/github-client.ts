@@ -1,4 +1,5 @@
 import Bottleneck from "bottleneck";
+import type { Redis } from "ioredis";
 import { ProbotOctokit } from "probot";
 
 /**
@@ -8,10 +9,14 @@ import { ProbotOctokit } from "probot";
  * write lane lets everything through, and Gitgate spaces the real writes (REST POST/PATCH/PUT/DELETE
  * and GraphQL mutations) itself. The plugin still bounds concurrency (10 at once), retries on
  * secondary rate limits after `Retry-After`, and on the primary limit after its reset.
+ *
+ * With `redis`, every limiter lives in Redis (Bottleneck's clustering, as Probot sets it up for
+ * `REDIS_URL`): the spacing and bounds hold for all replicas together, not per process.
  */
-export function gitgateOctokit(options: { writeSpacingMs?: number } = {}): typeof ProbotOctokit {
+export function gitgateOctokit(options: { writeSpacingMs?: number; redis?: Redis } = {}): typeof ProbotOctokit {
+  const connection = options.redis ? new Bottleneck.IORedisConnection({ client: options.redis }) : undefined;
   // One lane per installation (Probot gives each installation's client its id), as the plugin keys its own.
-  const writes = new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1000 });
+  const writes = new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeSpacingMs ?? 1000, ...(connection ? { connection, id: "gitgate-writes", clearDatastore: false } : {}) });
   const spaceWrites: Parameters<typeof ProbotOctokit.plugin>[0] = (octokit, octokitOptions) => {
     const lane = writes.key((octokitOptions.throttle as { id?: string } | undefined)?.id ?? "app");
     octokit.hook.wrap("request", async (request, endpoint) => (isWrite(endpoint) ? lane.schedule(async () => request(endpoint)) : request(endpoint)));
@@ -19,7 +24,7 @@ export function gitgateOctokit(options: { writeSpacingMs?: number } = {}): typeo
   const passThrough = { key: () => ({ schedule: <T>(_options: unknown, task: () => Promise<T>) => task() }) };
   return ProbotOctokit.plugin(spaceWrites).defaults((instance: Record<string, Record<string, unknown> | undefined>) => ({
     ...instance,
-    throttle: { ...instance.throttle, write: passThrough },
+    throttle: { ...instance.throttle, write: passThrough, ...(connection ? { Bottleneck, connection } : {}) },
   })) as typeof ProbotOctokit;
 }
 

@@ -8,7 +8,7 @@ import { createGitgateApp } from "../../src/app/gitgate-app.js";
 import type { EvaluationLimits } from "../../src/evaluation/evaluation-limits.js";
 import { EvaluationPool } from "../../src/evaluation/evaluation-pool.js";
 import { examplePayload as realPayload } from "../../src/demo/example-payload.js";
-import type { WorkQueue } from "../../src/app/work-queue.js";
+import type { JobEngine } from "../../src/queue/job-engine.js";
 import { FakeGitHub } from "../../src/fake-github/fake-github.js";
 import type { FakeRepository } from "../../src/fake-github/fake-state.js";
 import { routeGitHubTo } from "./fake-github-nock.js";
@@ -24,16 +24,18 @@ const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyE
 export interface AppHarness {
   fake: FakeGitHub;
   repo: FakeRepository;
-  queue: WorkQueue;
+  queue: JobEngine;
   /** The app's sweep of the delivery log (what the server runs at start and every few minutes). */
   recoverMissedDeliveries(since: Date): Promise<string[]>;
+  /** One reconcile sweep (what the server runs at start and every few minutes); returns how many PRs it submitted. */
+  reconcile(): Promise<number>;
   /** POSTs a signed webhook to the app's real HTTP endpoint and returns the HTTP status. */
   deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<number>;
   close(): Promise<void>;
 }
 
 /** The real app (Probot, handlers, queue, engine) on an HTTP server, with GitHub faked behind nock. */
-export async function startApp(gitDir: string, options: { evaluation?: Partial<EvaluationLimits>; inProgressAfterMs?: number } = {}): Promise<AppHarness> {
+export async function startApp(gitDir: string, options: { evaluation?: Partial<EvaluationLimits>; inProgressAfterMs?: number; engine?: JobEngine } = {}): Promise<AppHarness> {
   const fake = new FakeGitHub(appId);
   const repo = fake.addRepository(owner, name, gitDir, installationId);
   routeGitHubTo(fake);
@@ -51,7 +53,7 @@ export async function startApp(gitDir: string, options: { evaluation?: Partial<E
     })),
   });
   const pool = new EvaluationPool(options.evaluation);
-  const app = createGitgateApp({ appId, pool, today: () => "2026-06-01", ...(options.inProgressAfterMs !== undefined ? { inProgressAfterMs: options.inProgressAfterMs } : {}) });
+  const app = createGitgateApp({ appId, pool, today: () => "2026-06-01", ...(options.inProgressAfterMs !== undefined ? { inProgressAfterMs: options.inProgressAfterMs } : {}), ...(options.engine ? { engine: options.engine } : {}) });
   await probot.load(app.appFn);
   const middleware = await probot.getNodeMiddleware();
   const server: Server = createServer((req, res) => {
@@ -66,6 +68,7 @@ export async function startApp(gitDir: string, options: { evaluation?: Partial<E
     repo,
     queue: app.queue(),
     recoverMissedDeliveries: app.recoverMissedDeliveries,
+    reconcile: app.reconcile,
     async deliver(event, payload, options = {}) {
       const body = JSON.stringify(payload);
       const response = await fetch(`http://127.0.0.1:${port}${probot.webhookPath}`, {
@@ -83,6 +86,7 @@ export async function startApp(gitDir: string, options: { evaluation?: Partial<E
     },
     async close() {
       await app.queue().onIdle();
+      await app.queue().close(5000);
       // Every body Gitgate sent must be one the real GitHub accepts.
       if (fake.rejectedBodies.length > 0) throw new Error(`GitHub would reject: ${JSON.stringify(fake.rejectedBodies)}`);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,27 @@
+import type { RepoRef } from "../github/github-types.js";
+
+/**
+ * One unit of webhook work as plain data: which kind of job, for which repository and installation,
+ * with the kind's own arguments. Nothing in it refers to this process, so a job stored in Redis runs
+ * on whichever replica takes it; the runner for its kind turns it into GitHub calls.
+ */
+export interface JobData {
+  kind: string;
+  /**
+   * Jobs with the same key coalesce and never run at the same time: a PR, a merge-group head, a
+   * pushed commit. A job reads the newest state of its subject when it starts, so a waiting job
+   * already covers whatever a newer delivery asks for.
+   */
+  key: string;
+  /** The webhook delivery (or sweep) that asked for it: logged, and used to recognise duplicates. */
+  delivery: string;
+  event: string;
+  repo: RepoRef;
+  installation: number;
+  args: Record<string, unknown>;
+}
+
+/** What every log line about a job carries. */
+export function jobContext(job: JobData): Record<string, unknown> {
+  return { delivery: job.delivery, event: job.event, repo: `${job.repo.owner}/${job.repo.repo}`, job: job.kind, ...job.args };
+}

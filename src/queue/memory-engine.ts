@@ -1,0 +1,92 @@
+import type { Logger } from "pino";
+import { WorkQueue } from "../app/work-queue.js";
+import { jobContext, type JobData } from "./job-data.js";
+import { duplicateWindowMs, type JobEngine, type JobRunner } from "./job-engine.js";
+import type { PeriodicSweep } from "./periodic-sweep.js";
+
+export interface MemoryEngineOptions {
+  concurrency: number;
+  maxPending: number;
+  log: Logger;
+  onDepth?: (depth: number) => void;
+  /** How long the first run of a sweep may hold up start (readiness); it goes on in the background after. */
+  firstSweepWaitMs?: number;
+}
+
+/**
+ * The embedded engine: jobs wait and run in this process (WorkQueue), duplicates are remembered here,
+ * sweeps run on timers. Work accepted but not finished is lost with the process; the reconcile sweep
+ * of the next start finds the PRs it left without a verdict.
+ */
+export class MemoryEngine implements JobEngine {
+  private readonly queue: WorkQueue;
+  private readonly seen = new Map<string, number>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private run: JobRunner | undefined;
+  private closed = false;
+
+  constructor(private readonly options: MemoryEngineOptions) {
+    this.queue = new WorkQueue({ concurrency: options.concurrency, maxPending: options.maxPending, log: options.log, ...(options.onDepth ? { onDepth: options.onDepth } : {}) });
+  }
+
+  async submit(job: JobData): Promise<boolean> {
+    if (this.closed) throw new Error("shutting down: not accepting work");
+    if (!this.firstDelivery(job.delivery, job.key)) return false;
+    this.queue.push({ key: job.key, context: jobContext(job), run: () => this.run!(job) });
+    return true;
+  }
+
+  private firstDelivery(delivery: string, key: string): boolean {
+    const now = Date.now();
+    for (const [id, at] of this.seen) {
+      if (now - at < duplicateWindowMs) break;
+      this.seen.delete(id);
+    }
+    const id = `${delivery}\u0000${key}`;
+    if (this.seen.has(id)) return false;
+    this.seen.set(id, now);
+    return true;
+  }
+
+  async superseded(key: string): Promise<boolean> {
+    return this.queue.hasWaiting(key);
+  }
+
+  async start(run: JobRunner): Promise<void> {
+    this.run = run;
+  }
+
+  async schedule(sweep: PeriodicSweep): Promise<void> {
+    let running: Promise<void> | undefined;
+    const tick = () => {
+      // A sweep still running when its next turn comes is not started twice.
+      running ??= sweep.run().catch((error: unknown) => this.options.log.warn({ sweep: sweep.name, err: error }, "sweep failed")).finally(() => (running = undefined));
+      return running;
+    };
+    const first = tick();
+    if (sweep.intervalMs > 0) {
+      const timer = setInterval(() => void tick(), sweep.intervalMs);
+      timer.unref();
+      this.timers.push(timer);
+    }
+    await Promise.race([first, new Promise((resolve) => setTimeout(resolve, this.options.firstSweepWaitMs ?? 10_000).unref())]);
+  }
+
+  healthy(): boolean {
+    return !this.closed;
+  }
+
+  onIdle(): Promise<void> {
+    return this.queue.onIdle();
+  }
+
+  get depth(): number {
+    return this.queue.depth;
+  }
+
+  async close(graceMs: number): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await Promise.race([this.queue.onIdle(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+  }
+}
