@@ -18,6 +18,8 @@ export interface ServerConfig {
   reconcileIntervalMinutes: number;
   /** Redis shared by every replica (queue, duplicates, sweeps, GitHub throttling); without it all is in this process. */
   redisUrl?: string;
+  /** With Redis: a replica that stops renewing a running job's lock for this long loses it to another replica. */
+  jobLockSeconds: number;
   /** Bounds of every evaluation (time, memory) and how many run at once. */
   evaluation: EvaluationLimits;
 }
@@ -61,6 +63,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (!Number.isFinite(reconcileIntervalMinutes) || reconcileIntervalMinutes < 0) problems.push("GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes");
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push("REDIS_URL must be a redis:// or rediss:// URL");
+  const jobLockSeconds = Number(env.GITGATE_JOB_LOCK_SECONDS ?? 30);
+  if (!Number.isFinite(jobLockSeconds) || jobLockSeconds < 1) problems.push("GITGATE_JOB_LOCK_SECONDS must be a number of seconds, at least 1");
   const evaluation = readEvaluationLimits(env);
   problems.push(...evaluation.problems);
   if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
@@ -79,6 +83,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     redeliveryIntervalMinutes,
     reconcileIntervalMinutes,
     ...(redisUrl ? { redisUrl } : {}),
+    jobLockSeconds,
     evaluation: evaluation.limits,
   };
 }

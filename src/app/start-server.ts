@@ -28,7 +28,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   // Every evaluation runs in this pool's workers: whatever a PR holds, the event loop stays free.
   const pool = new EvaluationPool(config.evaluation);
   // With Redis, the queue, duplicates, sweeps and GitHub throttling are shared by every replica.
-  const engine = config.redisUrl ? await RedisEngine.connect({ url: config.redisUrl, concurrency, log: log.child({ name: "queue" }), onDepth: (depth) => metrics.queueDepth.set(depth) }) : undefined;
+  const engine = config.redisUrl ? await RedisEngine.connect({ url: config.redisUrl, concurrency, lockMs: config.jobLockSeconds * 1000, log: log.child({ name: "queue" }), onDepth: (depth) => metrics.queueDepth.set(depth) }) : undefined;
   const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   throttleRedis?.on("error", (error: Error) => log.warn({ err: error.message }, "Redis connection error (GitHub throttling)"));
   const app = createGitgateApp({
