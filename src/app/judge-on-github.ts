@@ -2,7 +2,9 @@ import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { GitHubOutput } from "../github/check-run-output.js";
 import type { EvaluationResult } from "../evaluation/evaluation-types.js";
 import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
-import { listChanges, readChangeSet } from "../github/read-change-set.js";
+import type { ChangeSet } from "../engine/change-set.js";
+import { assembleChangeSet, changeSetRequests, listChanges, readChangeSet } from "../github/read-change-set.js";
+import { readFilesAt } from "../github/read-files-at.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
 export interface JudgeTarget {
@@ -22,12 +24,29 @@ export interface JudgeTarget {
  */
 export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPlane, target: JudgeTarget): Promise<EvaluationResult & { github: GitHubOutput }> {
   const { github, repo, pool } = deps;
+  // Which files changed does not depend on the rules: asked at once, while the worker reads the config.
+  const listing = listChanges(github, repo, target.baseSha, target.headSha, target.pullNumber);
+  listing.catch(() => undefined);
+  // Once the worker knows the config, the control-plane files it still needs and both versions of the
+  // changed files are read in one round of queries.
+  let together: { maxFileBytes: number; change: Promise<ChangeSet> } | undefined;
   const result = await pool.evaluate(plane.source, {
     read: (path) => plane.reader.read(path),
     list: (path) => plane.reader.list(path),
-    prefetch: (paths, folders) => plane.reader.prefetch(paths, folders),
+    prefetch: async (paths, folders, change) => {
+      const wanted = plane.reader.missing(paths, folders);
+      if (!change || together || wanted.length === 0) return plane.reader.prefetch(paths, folders);
+      const listed = await listing;
+      const reads = changeSetRequests(listed.mergeBase, target.headSha, listed.files, change.maxFileBytes);
+      // The control-plane files ride beside the change's reads (as GitHub's per-query allowance for small lookups).
+      const read = readFilesAt(github, repo, [...reads, ...wanted.map((w) => ({ ...w, probe: true }))], change.maxFileBytes);
+      together = { maxFileBytes: change.maxFileBytes, change: read.then((r) => assembleChangeSet(r, listed.mergeBase, target.headSha, listed.files)) };
+      together.change.catch(() => undefined);
+      plane.reader.absorb(await read, wanted);
+    },
     changes: async (route) => {
-      const listed = await listChanges(github, repo, target.baseSha, target.headSha, target.pullNumber);
+      if (together?.maxFileBytes === route.maxFileBytes) return together.change;
+      const listed = await listing;
       return readChangeSet(github, repo, listed.mergeBase, target.headSha, listed.files, route.maxFileBytes);
     },
   }, target.options, { github: { parts: target.parts ?? 1 } });

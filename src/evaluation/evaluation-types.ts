@@ -39,7 +39,11 @@ export interface EvaluationHost {
   read(path: string): Promise<string | undefined>;
   list(path: string): Promise<string[]>;
   /** Reads these files and folders in one go before the plane is built (GitHub: one round of queries). */
-  prefetch?(paths: string[], folders: string[]): Promise<void>;
+  /**
+   * `change`, once the config is known: the limit the change's files will be read with, so a host may
+   * read them in the same round as these control-plane files (GitHub: one query instead of two).
+   */
+  prefetch?(paths: string[], folders: string[], change?: { maxFileBytes: number }): Promise<void>;
   /** The change to judge, read with the limits the config sets. */
   changes(route: EvaluationRoute): Promise<ChangeSet>;
   /** The head content of a file `changes` listed as deferred (read when the worker judges it). */

@@ -38,7 +38,7 @@ async function run(id: number, job: EvaluationJob): Promise<void> {
     const result = await runEvaluationJob(job, {
       read: (path) => call("read", [path]) as Promise<string | undefined>,
       list: (path) => call("list", [path]) as Promise<string[]>,
-      prefetch: (paths, folders) => call("prefetch", [paths, folders]) as Promise<void>,
+      prefetch: (paths, folders, change) => call("prefetch", change ? [paths, folders, change] : [paths, folders]) as Promise<void>,
       changes: (route: EvaluationRoute) => call("changes", [route]) as ReturnType<NonNullable<Parameters<typeof runEvaluationJob>[1]["changes"]>>,
       content: (path) => call("content", [path]) as Promise<FileContent | undefined>,
     }, compileRego);

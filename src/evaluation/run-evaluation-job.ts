@@ -72,5 +72,5 @@ async function prefetchControlPlane(host: Required<Pick<EvaluationHost, "prefetc
   const schemaFiles = [...config.schemas, ...config.schemaKinds].map((s) => s.schema).filter((s) => s !== "kubernetes");
   const folders = [...new Set(schemaFiles.map((s) => posix.dirname(s)).filter((d) => d !== "."))];
   // CRD folders are read whole; a catalog is not prefetched: it can hold thousands of files, of which a change uses a few.
-  await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths, ...config.policies.data, ...config.crds.map((c) => c.path)]);
+  await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths, ...config.policies.data, ...config.crds.map((c) => c.path)], { maxFileBytes: config.limits.maxFileBytes });
 }

@@ -1,7 +1,7 @@
 import { isLinkEntry, type ChangeSet, type ChangeStatus, type FileChange, type FileContent } from "../engine/change-set.js";
 import { contextPathsFor } from "../engine/gitops-files.js";
 import type { GitHub, RepoRef } from "./github-types.js";
-import { keyOf, readFilesAt } from "./read-files-at.js";
+import { keyOf, readFilesAt, type FileRequest, type FilesAt } from "./read-files-at.js";
 
 /** GitHub lists at most this many files of a PR; beyond it the list is silently partial. */
 export const maxListedFiles = 3000;
@@ -42,21 +42,32 @@ export async function listChanges(github: GitHub, repo: RepoRef, base: string, h
 
 /** Reads both versions of the given changed files: at the merge base and at the head, batched. */
 export async function readChangeSet(github: GitHub, repo: RepoRef, mergeBase: string, head: string, changed: readonly ChangedPath[], maxBytes: number): Promise<ChangeSet> {
-  // The files that decide how the changed ones are read (Chart.yaml, kustomizations) ride in the same
-  // queries as probes: no request of their own for up to 100 of them per query.
-  const contextPaths = contextPathsFor(changed.filter((f) => f.status !== "removed").map((f) => f.path));
-  const read = await readFilesAt(github, repo, [
-    ...changed.filter((f) => f.status !== "added").map((f) => ({ oid: mergeBase, path: f.previousPath ?? f.path })),
-    ...changed.filter((f) => f.status !== "removed").map((f) => ({ oid: head, path: f.path })),
-    ...contextPaths.map((path) => ({ oid: head, path, probe: true })),
-  ], maxBytes);
+  return assembleChangeSet(await readFilesAt(github, repo, changeSetRequests(mergeBase, head, changed), maxBytes), mergeBase, head, changed);
+}
+
+/**
+ * What reading a change takes: both versions of each file, and, as probes, the files that decide how
+ * the changed ones are read (Chart.yaml, kustomizations): no request of their own for up to 100 of
+ * them per query. `maxBytes` is given when these ride in a query with other limits.
+ */
+export function changeSetRequests(mergeBase: string, head: string, changed: readonly ChangedPath[], maxBytes?: number): FileRequest[] {
+  const limit = maxBytes !== undefined ? { maxBytes } : {};
+  return [
+    ...changed.filter((f) => f.status !== "added").map((f) => ({ oid: mergeBase, path: f.previousPath ?? f.path, ...limit })),
+    ...changed.filter((f) => f.status !== "removed").map((f) => ({ oid: head, path: f.path, ...limit })),
+    ...contextPathsFor(changed.filter((f) => f.status !== "removed").map((f) => f.path)).map((path) => ({ oid: head, path, probe: true, ...limit })),
+  ];
+}
+
+/** The change set from what `changeSetRequests` read. */
+export function assembleChangeSet(read: FilesAt, mergeBase: string, head: string, changed: readonly ChangedPath[]): ChangeSet {
   const files: FileChange[] = changed.map((f) => {
     const b = f.status !== "added" ? read.files.get(keyOf(mergeBase, f.previousPath ?? f.path)) : undefined;
     const a = f.status !== "removed" ? read.files.get(keyOf(head, f.path)) : undefined;
     return { ...f, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) };
   });
   const headContext = new Map<string, FileContent | undefined>();
-  for (const path of contextPaths) {
+  for (const path of contextPathsFor(changed.filter((f) => f.status !== "removed").map((f) => f.path))) {
     const content = read.files.get(keyOf(head, path));
     // A link decides nothing: it is never read as the file it stands for.
     if (content && !isLinkEntry(content)) headContext.set(path, content);

@@ -55,6 +55,8 @@ export interface FileRequest {
    * unless there are more of them than the reads' queries can carry.
    */
   probe?: boolean;
+  /** This file's own size limit, when it differs from the call's (control-plane files and changed files read together). */
+  maxBytes?: number;
 }
 
 export interface FilesAt {
@@ -115,11 +117,11 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
         const files = new Map<string, BlobNode | LinkEntry>();
         if (node?.__typename === "Tree") collectTree(node, files);
         result.folders.set(keyOf(item.oid, item.path), [...files.keys()].sort());
-        for (const [path, found] of files) result.files.set(keyOf(item.oid, path), "kind" in found ? found : await toContent(github, repo, found, maxBytes));
+        for (const [path, found] of files) result.files.set(keyOf(item.oid, path), "kind" in found ? found : await toContent(github, repo, found, item.maxBytes ?? maxBytes));
       } else {
         const commit = (data.repository?.[`c${commits.indexOf(item.oid)}`] ?? null) as Record<string, EntryNode | null> | null;
         const entry = commit?.[`f${i}`] ?? null;
-        result.files.set(keyOf(item.oid, item.path), entry ? await entryContent(github, repo, entry, maxBytes) : undefined);
+        result.files.set(keyOf(item.oid, item.path), entry ? await entryContent(github, repo, entry, item.maxBytes ?? maxBytes) : undefined);
       }
     }
   }

@@ -80,13 +80,12 @@ describe("GitHub request budget", () => {
     expect(app.repo.checkRuns.at(-1)).toMatchObject({ conclusion: "success" });
   });
 
-  it("judges a 100-file PR in 7 requests: the count grows with pages, not files", async () => {
+  it("judges a 100-file PR in 6 requests: the count grows with pages, not files", async () => {
     const requests = await evaluate(2);
     expect(requests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/[0-9a-f]{40}/g, "<sha>")}`)).toEqual([
       "POST /graphql", // the PR, its check run, comment, the other open PRs with its head, and config and exceptions at its base
-      "POST /graphql", // schemas and policy folders the config names (asked for by the evaluation worker)
-      "GET /repos/acme/platform-config/compare/<sha>...<sha>", // merge base and changed files
-      "POST /graphql", // both versions of the 100 files
+      "GET /repos/acme/platform-config/compare/<sha>...<sha>", // merge base and changed files (asked at once, while the worker reads the config)
+      "POST /graphql", // both versions of the 100 files, with the schemas and policy folders the config names
       "POST /repos/acme/platform-config/check-runs", // the verdict, created completed (no in-progress write for a quick evaluation), annotations 1-50
       "PATCH /repos/acme/platform-config/check-runs/" + app.repo.checkRuns.at(-1)!.id, // annotations 51-100 (a warning per file)
       "POST /repos/acme/platform-config/issues/2/comments", // preview, after the verdict
