@@ -8,12 +8,12 @@ import { runCli } from "./support/run-cli.js";
 describe("Gitgate's own Kubernetes manifests", () => {
   it("pass Gitgate's schemas and both built-in packs", async () => {
     const config = join(tmpdir(), `gitgate-deploy-${process.pid}.yml`);
-    writeFileSync(config, 'version: 1\nschemas:\n  - files: "deploy/kubernetes/*.yaml"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes, gitops]\n');
+    writeFileSync(config, 'version: 1\nschemas:\n  - files: "deploy/kubernetes/**/*.yaml"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes, gitops]\n');
     const root = new URL("..", import.meta.url).pathname;
-    const run = await runCli(["validate", "--repo", root, "--config", config, "--format", "json", "deploy/kubernetes/deployment.yaml", "deploy/kubernetes/service.yaml", "deploy/kubernetes/namespace.yaml"].map((a) => (a.startsWith("deploy/") ? join(root, a) : a)));
+    const run = await runCli(["validate", "--repo", root, "--config", config, "--format", "json", "deploy/kubernetes/deployment.yaml", "deploy/kubernetes/service.yaml", "deploy/kubernetes/namespace.yaml", "deploy/kubernetes/pdb.yaml", "deploy/kubernetes/redis-in-cluster/redis.yaml"].map((a) => (a.startsWith("deploy/") ? join(root, a) : a)));
     const report = JSON.parse(run.stdout) as Report;
     expect(report.findings).toEqual([]);
-    expect(report.summary.documents).toBe(3);
+    expect(report.summary.documents).toBe(7);
     expect(run.status).toBe(0);
   });
 });

@@ -20,6 +20,8 @@ export interface ServerConfig {
   redisUrl?: string;
   /** With Redis: a replica that stops renewing a running job's lock for this long loses it to another replica. */
   jobLockSeconds: number;
+  /** Milliseconds between writes to GitHub per installation (GitHub's guidance for github.com: 1000). */
+  writeSpacingMs: number;
   /** Bounds of every evaluation (time, memory) and how many run at once. */
   evaluation: EvaluationLimits;
 }
@@ -65,6 +67,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push("REDIS_URL must be a redis:// or rediss:// URL");
   const jobLockSeconds = Number(env.GITGATE_JOB_LOCK_SECONDS ?? 30);
   if (!Number.isFinite(jobLockSeconds) || jobLockSeconds < 1) problems.push("GITGATE_JOB_LOCK_SECONDS must be a number of seconds, at least 1");
+  const writeSpacingMs = Number(env.GITGATE_GITHUB_WRITE_SPACING_MS ?? 1000);
+  if (!Number.isInteger(writeSpacingMs) || writeSpacingMs < 0) problems.push("GITGATE_GITHUB_WRITE_SPACING_MS must be a whole number of milliseconds");
   const evaluation = readEvaluationLimits(env);
   problems.push(...evaluation.problems);
   if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
@@ -84,6 +88,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     reconcileIntervalMinutes,
     ...(redisUrl ? { redisUrl } : {}),
     jobLockSeconds,
+    writeSpacingMs,
     evaluation: evaluation.limits,
   };
 }

@@ -54,7 +54,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     privateKey: config.privateKey,
     secret: config.webhookSecret,
     log,
-    Octokit: gitgateOctokit(throttleRedis ? { redis: throttleRedis } : {}),
+    Octokit: gitgateOctokit({ writeSpacingMs: config.writeSpacingMs, ...(throttleRedis ? { redis: throttleRedis } : {}) }),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
   });
   // The Server puts Probot's webhook middleware first; wrapping it is the one way in before it reads.

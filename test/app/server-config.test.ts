@@ -35,4 +35,13 @@ describe("server configuration from the environment", () => {
     expect(config).toMatchObject({ baseUrl: "https://github.acme.internal/api/v3", host: "0.0.0.0", port: 8080, webhookSecret: "s3cret", production: true });
     expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, GHE_HOST: "localhost:9999", GHE_PROTOCOL: "http" })).toMatchObject({ baseUrl: "http://localhost:9999/api/v3", host: "localhost" });
   });
+
+  it("reads the shared engine and the sweep intervals, with documented defaults", () => {
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key })).toMatchObject({ reconcileIntervalMinutes: 10, redeliveryIntervalMinutes: 10, jobLockSeconds: 30, writeSpacingMs: 1000 });
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key }).redisUrl).toBeUndefined();
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, REDIS_URL: "rediss://:pw@redis.internal:6380", GITGATE_RECONCILE_INTERVAL_MINUTES: "5" })).toMatchObject({ redisUrl: "rediss://:pw@redis.internal:6380", reconcileIntervalMinutes: 5 });
+    expect(() => readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, REDIS_URL: "redis.internal:6379", GITGATE_RECONCILE_INTERVAL_MINUTES: "soon", GITGATE_JOB_LOCK_SECONDS: "0" })).toThrow(
+      "cannot start:\n- GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes\n- REDIS_URL must be a redis:// or rediss:// URL\n- GITGATE_JOB_LOCK_SECONDS must be a number of seconds, at least 1",
+    );
+  });
 });
