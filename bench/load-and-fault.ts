@@ -50,14 +50,14 @@ await push("ten", tenFiles(3));
 const redis = await startRedis();
 let failed = false;
 try {
-  await loadAndFault();
   for (const mode of ["without Redis", "with Redis"] as const) await latency(mode, mode === "with Redis" ? { REDIS_URL: redis.url } : {});
+  if (process.env.BENCH_LOAD !== "latency-only") await loadAndFault();
 } catch (error) {
   failed = true;
   console.error(`load-and-fault: FAILED: ${(error as Error).message}`);
 } finally {
   await redis.stop();
-  await rm(dir, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP) await rm(dir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
 
@@ -181,7 +181,8 @@ function check(world: FakeGitHubWorld, heads: Map<number, string>): string[] {
 
 /** The Done-when figures: a 10-file PR's verdict p50 over pushes, one at a time; ack p99 while 50 evaluations run. */
 async function latency(mode: string, extra: Record<string, string>): Promise<void> {
-  const world = await createFakeGitHubWorld(dir, [...Array.from({ length: prCount }, (_, i) => ({ number: i + 1, title: `pr-${i + 1}`, author: "bench", branch: `pr-${i + 1}` })), { number: prCount + 1, title: "ten", author: "bench", branch: "ten" }]);
+  // The 50 other PRs are opened only for the acknowledgement part: at start they would all be judged first.
+  const world = await createFakeGitHubWorld(dir, [{ number: prCount + 1, title: "ten", author: "bench", branch: "ten" }]);
   if (extra.REDIS_URL) {
     // A clean queue for this measurement.
     const { Redis } = await import("ioredis");
@@ -189,7 +190,7 @@ async function latency(mode: string, extra: Record<string, string>): Promise<voi
     await client.flushall();
     await client.quit();
   }
-  const server = await startServerProcess({ ...world.env, LOG_LEVEL: "warn", ...extra }, join(dir, `latency-${extra.REDIS_URL ? "redis" : "memory"}.log`));
+  const server = await startServerProcess({ ...world.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", ...extra }, join(dir, `latency-${extra.REDIS_URL ? "redis" : "memory"}.log`));
   const url = `${server.url}/api/github/webhooks`;
   const event = (number: number, action: string) =>
     examplePayload("pull_request", action, demoTarget, (p) => {
@@ -209,6 +210,7 @@ async function latency(mode: string, extra: Record<string, string>): Promise<voi
       await new Promise((resolve) => setTimeout(resolve, 1100)); // the comment's write spacing passes: each push judged alone
     }
     // 50 evaluations at once, and meanwhile 200 more deliveries, 20 at a time.
+    for (let n = 1; n <= prCount; n++) world.fake.openPullRequest(world.repo, { number: n, title: `pr-${n}`, author: "bench", headRef: `pr-${n}`, baseRef: "main" });
     await Promise.all(Array.from({ length: prCount }, (_, i) => sendWebhook(url, world.webhookSecret, "pull_request", event(i + 1, "opened"))));
     const ackMs: number[] = [];
     for (let batch = 0; batch < 10; batch++) {

@@ -45,6 +45,8 @@ export class RedisEngine implements JobEngine {
     this.producer = producer;
     this.queue = new Queue(jobsQueue, { connection: producer, prefix });
     this.sweepQueue = new Queue(sweepsQueue, { connection: producer, prefix });
+    // Connection trouble is already logged (and shown by readiness); without listeners BullMQ prints it.
+    for (const queue of [this.queue, this.sweepQueue]) queue.on("error", () => undefined);
   }
 
   /** Connects to Redis; fails (and the server does not start) when Redis cannot be reached in time. */
@@ -143,12 +145,14 @@ export class RedisEngine implements JobEngine {
 
   async close(graceMs: number): Promise<void> {
     // Running jobs finish within the grace; the rest stay in Redis for the other replicas. A job still
-    // running after it is abandoned: its lock lapses and another replica takes it up.
-    const closing = Promise.all(this.workers.map((w) => w.close()));
-    const graceful = await Promise.race([closing.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
-    if (!graceful) await Promise.all(this.workers.map((w) => w.close(true)));
-    await Promise.all([this.queue.close(), this.sweepQueue.close()]);
-    for (const connection of [...this.connections, this.producer]) await connection.quit().catch(() => connection.disconnect());
+    // running after it is abandoned: its lock lapses and another replica takes it up. With Redis away,
+    // nothing here may wait for it: every step is bounded.
+    const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref())]);
+    if (!(await within(Promise.all(this.workers.map((w) => w.close())), graceMs))) await within(Promise.all(this.workers.map((w) => w.close(true))), 2000);
+    await within(Promise.all([this.queue.close(), this.sweepQueue.close()]), 2000);
+    for (const connection of [...this.connections, this.producer]) {
+      if (connection.status !== "ready" || !(await within(connection.quit(), 1000))) connection.disconnect();
+    }
   }
 
   private workerConnection(): Redis {

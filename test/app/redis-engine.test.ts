@@ -99,4 +99,15 @@ describe("on Redis (REDIS_URL)", () => {
     await app.queue.onIdle();
     expect(app.repo.checkRuns.map((r) => r.conclusion)).toEqual(["success"]);
   });
+
+  it("stops without waiting for a Redis that is gone", async () => {
+    const engine = await RedisEngine.connect({ url: redis.url, concurrency: 1, log, lockMs: 2000 });
+    await engine.start(async () => undefined);
+    await redis.stop("SIGKILL");
+    try {
+      await engine.close(500);
+    } finally {
+      await redis.restart();
+    }
+  });
 });
