@@ -37,8 +37,8 @@ export interface GitgateAppOptions extends JobOptions {
   onQueueDepth?: (depth: number) => void;
   /** Minutes between sweeps of the delivery log for missed webhooks (0: only at start). */
   redeliveryIntervalMinutes?: number;
-  /** Minutes between reconcile sweeps over open PRs (0: only at start). */
-  reconcileIntervalMinutes?: number;
+  /** Minutes between reconcile sweeps over open PRs (0: only at start; off: never). */
+  reconcileIntervalMinutes?: number | "off";
 }
 
 /**
@@ -87,7 +87,7 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     reconcile,
     sweeps: () => [
       missedDeliverySweep(recoverMissedDeliveries, loaded().probot.log, (options.redeliveryIntervalMinutes ?? 10) * 60_000),
-      { name: "reconcile", intervalMs: (options.reconcileIntervalMinutes ?? 10) * 60_000, run: async () => void (await reconcile()) },
+      ...(options.reconcileIntervalMinutes === "off" ? [] : [{ name: "reconcile", intervalMs: (options.reconcileIntervalMinutes ?? 10) * 60_000, run: async () => void (await reconcile()) }]),
     ],
   };
 }

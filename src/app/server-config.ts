@@ -14,8 +14,8 @@ export interface ServerConfig {
   production: boolean;
   /** Minutes between sweeps of the delivery log for missed webhooks (0: only at start). */
   redeliveryIntervalMinutes: number;
-  /** Minutes between reconcile sweeps over open PRs without a verdict (0: only at start). */
-  reconcileIntervalMinutes: number;
+  /** Minutes between reconcile sweeps over open PRs without a verdict (0: only at start; off: never). */
+  reconcileIntervalMinutes: number | "off";
   /** Redis shared by every replica (queue, duplicates, sweeps, GitHub throttling); without it all is in this process. */
   redisUrl?: string;
   /** With Redis: a replica that stops renewing a running job's lock for this long loses it to another replica. */
@@ -61,8 +61,9 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (!["trace", "debug", "info", "warn", "error", "fatal"].includes(level)) problems.push("LOG_LEVEL must be trace, debug, info, warn, error or fatal");
   const redeliveryIntervalMinutes = Number(env.GITGATE_REDELIVERY_INTERVAL_MINUTES ?? 10);
   if (!Number.isFinite(redeliveryIntervalMinutes) || redeliveryIntervalMinutes < 0) problems.push("GITGATE_REDELIVERY_INTERVAL_MINUTES must be a number of minutes");
-  const reconcileIntervalMinutes = Number(env.GITGATE_RECONCILE_INTERVAL_MINUTES ?? 10);
-  if (!Number.isFinite(reconcileIntervalMinutes) || reconcileIntervalMinutes < 0) problems.push("GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes");
+  // "off": never (the demo and tests, where a PR waiting for its webhook is the point).
+  const reconcileIntervalMinutes = env.GITGATE_RECONCILE_INTERVAL_MINUTES === "off" ? "off" : Number(env.GITGATE_RECONCILE_INTERVAL_MINUTES ?? 10);
+  if (reconcileIntervalMinutes !== "off" && (!Number.isFinite(reconcileIntervalMinutes) || reconcileIntervalMinutes < 0)) problems.push("GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes, or off");
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push("REDIS_URL must be a redis:// or rediss:// URL");
   const jobLockSeconds = Number(env.GITGATE_JOB_LOCK_SECONDS ?? 30);

@@ -44,6 +44,8 @@ export async function createFakeGitHubWorld(gitDir: string, pulls: { number: num
       GHE_HOST: new URL(http.url).host,
       GHE_PROTOCOL: "http",
       LOG_LEVEL: "info",
+      // The demo's and tests' PRs wait for the webhooks they are sent: no sweep judges them first.
+      GITGATE_RECONCILE_INTERVAL_MINUTES: "off",
     },
     async close() {
       fake.close();

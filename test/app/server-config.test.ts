@@ -40,8 +40,9 @@ describe("server configuration from the environment", () => {
     expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key })).toMatchObject({ reconcileIntervalMinutes: 10, redeliveryIntervalMinutes: 10, jobLockSeconds: 30, writeSpacingMs: 1000 });
     expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key }).redisUrl).toBeUndefined();
     expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, REDIS_URL: "rediss://:pw@redis.internal:6380", GITGATE_RECONCILE_INTERVAL_MINUTES: "5" })).toMatchObject({ redisUrl: "rediss://:pw@redis.internal:6380", reconcileIntervalMinutes: 5 });
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, GITGATE_RECONCILE_INTERVAL_MINUTES: "off" }).reconcileIntervalMinutes).toBe("off");
     expect(() => readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, REDIS_URL: "redis.internal:6379", GITGATE_RECONCILE_INTERVAL_MINUTES: "soon", GITGATE_JOB_LOCK_SECONDS: "0" })).toThrow(
-      "cannot start:\n- GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes\n- REDIS_URL must be a redis:// or rediss:// URL\n- GITGATE_JOB_LOCK_SECONDS must be a number of seconds, at least 1",
+      "cannot start:\n- GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes, or off\n- REDIS_URL must be a redis:// or rediss:// URL\n- GITGATE_JOB_LOCK_SECONDS must be a number of seconds, at least 1",
     );
   });
 });

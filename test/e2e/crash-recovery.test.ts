@@ -85,14 +85,15 @@ const opened = () =>
 describe("a replica killed after answering a webhook", () => {
   it("without Redis: the next start's reconcile sweep judges the PR", async () => {
     const { world, gate, release, open } = await setup();
-    const first = await start("memory-a", {});
+    const memory = { GITGATE_RECONCILE_INTERVAL_MINUTES: "10" };
+    const first = await start("memory-a", memory);
     open();
     expect(await sendWebhook(`${first.url}/api/github/webhooks`, world.webhookSecret, "pull_request", opened())).toBe(200);
     await until(() => gate.held);
     await kill(first);
     release();
     // GitHub counts the delivery as done: only the sweep at start can find the work.
-    await start("memory-b", {});
+    await start("memory-b", memory);
     const head = (await world.repo.git.resolve("feature"))!;
     await waitForVerdict(world.repo, head, 30_000);
     await waitForComment(world.repo, 1, 30_000);
