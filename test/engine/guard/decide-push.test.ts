@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decidePush, type PushFacts } from "../../../src/engine/guard/decide-push.js";
 import { describeReason } from "../../../src/engine/guard/decide-provenance.js";
-import type { AppCheckRun, AssociatedPull, GuardCommit } from "../../../src/engine/guard/guard-types.js";
+import type { AppCheckRun, AssociatedPull, CommitProvenance, GuardCommit } from "../../../src/engine/guard/guard-types.js";
 
 // Commits by name: the core only compares shas, so short names read better than hex.
 const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents });
@@ -100,7 +100,7 @@ describe("the guard's verdict on a push", () => {
     expect(otherHead.commits[0]).toMatchObject({ reasons: [{ kind: "check-stale", check: "gitgate/approval", judged: "commit old" }] });
     const otherPull = decidePush(push([commit("s", "base")], { s: [merged(12, "h", "s")] }, { h: [run("gitgate/validate", "h"), run("gitgate/approval", "h", "success", { pullNumber: 99 })] }));
     expect(otherPull.commits[0]).toMatchObject({ reasons: [{ kind: "check-stale", judged: "pull request #99" }] });
-    expect(describeReason((otherPull.commits[0] as { reasons: never[] }).reasons[0]!, "main")).toBe("pull request #12 was merged with gitgate/approval passed only for pull request #99, not for its merged head h");
+    expect(describeReason((otherPull.commits[0] as Extract<CommitProvenance, { verdict: "bypass" }>).reasons[0]!, "main")).toBe("pull request #12 was merged with gitgate/approval passed only for pull request #99, not for its merged head h");
   });
 
   it("gitgate/approval is required only when the base's config asks for approvals", () => {
