@@ -3,6 +3,7 @@ import { onCheckRun } from "./handlers/check-run.js";
 import { onCheckSuite } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onPullRequestClosed } from "./handlers/pull-request-closed.js";
 import { onPush } from "./handlers/push.js";
 import { onPullRequestReview } from "./handlers/pull-request-review.js";
 import { createEnqueue, type JobOptions } from "./job-factory.js";
@@ -44,6 +45,7 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     });
     const enqueue = createEnqueue(app, queue, options);
     onPullRequest(app, enqueue);
+    onPullRequestClosed(app, enqueue);
     onCheckSuite(app, enqueue);
     onCheckRun(app, enqueue);
     onMergeGroup(app, enqueue);

@@ -8,6 +8,7 @@ import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
+import { guardMerge, guardPush, type GuardedMerge, type GuardedPush } from "./guard-branch.js";
 import type { Job, WorkQueue } from "./work-queue.js";
 
 /** The part of a webhook context a job needs: who sent it, for which repository and installation. */
@@ -24,7 +25,11 @@ export interface Enqueue {
   reviews(context: EventContext, number: number): void;
   mergeGroup(context: EventContext, group: MergeGroup): void;
   baseBranchPush(context: EventContext, push: { branch: string; sha: string; paths: string[]; complete: boolean }): void;
+  /** The guard's verification of a push to a branch, or of a pull request merged into it. */
+  guard(context: EventContext, work: GuardWork): void;
 }
+
+export type GuardWork = { kind: "push"; push: GuardedPush } | { kind: "merge"; merge: GuardedMerge };
 
 export interface JobOptions {
   appId: number;
@@ -46,6 +51,9 @@ const duplicateWindowMs = 10 * 60_000;
 /** Turns webhook events into queued jobs; each job authenticates as the installation when it runs. */
 export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions): Enqueue {
   const seen = new Map<string, number>();
+  // The guard's work per branch: the queue coalesces a key's waiting job, but every push brings its
+  // own commits, so a job takes all the work its branch has gathered, never only the newest.
+  const guardWork = new Map<string, GuardWork[]>();
   // The same delivery (same id) asks for the same work: do it once. Different deliveries about the
   // same PR still coalesce in the queue.
   const push = (delivery: string, job: Job) => {
@@ -147,6 +155,36 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
             const open = await d.github.paginate(d.github.rest.pulls.list, { owner: t.repo.owner, repo: t.repo.repo, state: "open", base: change.branch, per_page: 100 });
             d.log.info({ prs: open.length }, "control plane changed: re-evaluating open pull requests");
             for (const pr of open) enqueue.pullRequest(context, pr.number);
+          } finally {
+            d.done();
+          }
+        },
+      });
+    },
+    guard(context, work) {
+      const t = target(context);
+      if (!t) return;
+      const branch = work.kind === "push" ? work.push.branch : work.merge.branch;
+      const log = { delivery: context.id, event: context.name, repo: `${t.repo.owner}/${t.repo.repo}`, branch };
+      // One key per branch: its pushes and merges are verified one after another, so an incident
+      // seen by both the merge and the push events is raised once.
+      const key = `guard:${log.repo}:${branch}`;
+      const id = `${context.id}\u0000${key}`;
+      if (seen.has(id)) return;
+      guardWork.set(key, [...(guardWork.get(key) ?? []), work]);
+      push(context.id, {
+        key,
+        context: log,
+        run: async () => {
+          const batch = guardWork.get(key) ?? [];
+          guardWork.delete(key);
+          if (batch.length === 0) return;
+          const d = await deps(t.repo, t.installation, log);
+          try {
+            for (const item of batch) {
+              if (item.kind === "push") await guardPush(d, item.push);
+              else await guardMerge(d, item.merge);
+            }
           } finally {
             d.done();
           }
