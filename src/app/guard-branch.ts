@@ -140,7 +140,13 @@ async function raise(deps: EvaluationDeps, settings: GuardSettings, v: Verificat
     ...(v.compareUrl ? { compareUrl: v.compareUrl } : {}),
   };
   const raised = settings.onBypass.includes("issue") || settings.onBypass.includes("revert") ? await raisedIncidents(github, repo) : new Map<string, { number: number; url: string }>();
+  // The issue first: of everything an incident writes, it is what must not be missed.
   const known = raised.get(named.sha);
+  if (known) incident.issueUrl = known.url;
+  else if (settings.onBypass.includes("issue")) {
+    incident.issueUrl = (await openIncidentIssue(github, repo, named.sha, incidentTitle(incident), incidentBody(incident))).url;
+    log.warn({ branch: v.branch, commit: named.sha, issue: incident.issueUrl }, "guard incident raised");
+  }
   if (settings.onBypass.includes("revert") && verdict.restorePoint) {
     const tree = v.restoreTrees.get(verdict.restorePoint) ?? v.commits.find((c) => c.sha === verdict.restorePoint)?.treeSha ?? (await github.rest.git.getCommit({ owner: repo.owner, repo: repo.repo, commit_sha: verdict.restorePoint })).data.tree.sha;
     const revert = await openRevertPull(github, repo, {
@@ -153,11 +159,6 @@ async function raise(deps: EvaluationDeps, settings: GuardSettings, v: Verificat
       body: `${incidentBody(incident)}\n\nThis pull request restores the tree ${v.branch} had at ${verdict.restorePoint.slice(0, 12)}, before the bypass. Merge it to undo the change, or close it if the change is accepted after review.`,
     });
     incident.revertUrl = revert.url;
-  }
-  if (known) incident.issueUrl = known.url;
-  else if (settings.onBypass.includes("issue")) {
-    incident.issueUrl = (await openIncidentIssue(github, repo, named.sha, incidentTitle(incident), incidentBody(incident))).url;
-    log.warn({ branch: v.branch, commit: named.sha, issue: incident.issueUrl }, "guard incident raised");
   }
   return incident;
 }

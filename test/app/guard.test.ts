@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { guardState } from "../../src/fake-github/fake-guard-routes.js";
 import { runGit } from "../../src/git/run-git.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
-import { mergePull, type MergeMethod } from "../support/merge-pull.js";
+import { startApp, type AppHarness } from "../support/app-harness.js";
+import { guardFlow } from "../support/guard-flow.js";
+import type { MergeMethod } from "../support/merge-pull.js";
 
 // The guard through the real server against the fake GitHub: every commit that reaches `main` gets a
 // gitgate/guard run saying which pull request it came through, or an incident when it bypassed one.
@@ -22,92 +23,26 @@ const schema = JSON.stringify({ type: "object", properties: { replicas: { type: 
 
 let repo: TestRepo;
 let app: AppHarness;
-let next = 1;
+let flow: ReturnType<typeof guardFlow>;
 
 beforeEach(async () => {
   repo = await createTestRepo({ ".github/gitgate.yml": config(), "schemas/values.schema.json": schema, "apps/web/values.yaml": "replicas: 1\n", "README.md": "hello\n" });
   app = await startApp(repo.dir);
   app.repo.writers.add("alice");
-  next = 1;
+  flow = guardFlow(app, repo);
+  merged0 = await repo.sha("main");
 });
 afterEach(async () => {
   await app.close();
   await repo.remove();
 });
-
-async function deliver(event: string, action: string | undefined, patch: (p: Record<string, any>) => void, id?: string): Promise<void> {
-  expect(await app.deliver(event, examplePayload(event, action, patch), id ? { id } : {})).toBe(200);
-  await app.queue.onIdle();
-}
-
-/** A PR off main with one commit per entry of `commits`, opened and evaluated; approved by alice unless told not to. */
-async function openPr(commits: Record<string, string>[], options: { approve?: boolean } = {}): Promise<number> {
-  const number = next++;
-  await repo.branch(`pr-${number}`, "main", commits[0]!);
-  for (const files of commits.slice(1)) await repo.commit(`pr-${number}`, files);
-  app.fake.openPullRequest(app.repo, { number, title: `change ${number}`, author: "dev", headRef: `pr-${number}`, baseRef: "main" });
-  await prEvent("opened", number);
-  if (options.approve !== false) await approve(number);
-  return number;
-}
-
-async function prEvent(action: string, number: number, patch: (p: Record<string, any>) => void = () => undefined) {
-  await deliver("pull_request", action, (p) => {
-    p.number = number;
-    p.pull_request.number = number;
-    p.repository.default_branch = "main";
-    patch(p);
-  });
-}
-
-async function approve(number: number) {
-  await app.fake.submitReview(app.repo, { pullNumber: number, user: "alice", state: "APPROVED" });
-  await deliver("pull_request_review", "submitted", (p) => {
-    p.number = number;
-    p.pull_request.number = number;
-  });
-}
-
-/** The events GitHub sends when a pull request is merged: pull_request.closed, then the push. */
-async function merge(number: number, method: MergeMethod, id?: string) {
-  const merged = await mergePull(repo, app.repo, number, method, {
-    beforeLanding: async (head, ref) => {
-      await deliver("merge_group", "checks_requested", (p) => {
-        p.merge_group.head_sha = head;
-        p.merge_group.head_ref = `refs/heads/${ref}`;
-        p.merge_group.base_sha = merged0;
-        p.merge_group.base_ref = "refs/heads/main";
-      });
-    },
-  });
-  const pr = app.repo.pulls.get(number)!;
-  await prEvent("closed", number, (p) => {
-    p.pull_request.merged = true;
-    p.pull_request.merge_commit_sha = merged.after;
-    p.pull_request.merged_by = { ...p.pull_request.user, login: "maintainer" };
-    p.pull_request.base.ref = "main";
-    p.pull_request.base.sha = merged.before;
-    p.pull_request.head.sha = pr.merged!.headSha;
-  });
-  await push(merged.before, merged.after, { id, sender: "maintainer" });
-  return merged;
-}
 let merged0 = "";
-
-async function push(before: string, after: string, options: { id?: string; sender?: string; forced?: boolean; ref?: string } = {}) {
-  const commits = (await runGit(repo.dir, ["rev-list", "--reverse", `${before}..${after}`])).toString().split("\n").filter(Boolean);
-  await deliver("push", undefined, (p) => {
-    p.ref = options.ref ?? "refs/heads/main";
-    p.before = before;
-    p.after = after;
-    p.created = false;
-    p.deleted = false;
-    p.forced = options.forced ?? false;
-    p.repository.default_branch = "main";
-    p.sender = { ...p.sender, login: options.sender ?? "mallory" };
-    p.commits = commits.map((id) => ({ id, added: [], modified: [], removed: [] }));
-  }, options.id);
-}
+const deliver: ReturnType<typeof guardFlow>["deliver"] = (...args) => flow.deliver(...args);
+const openPr = (commits: Record<string, string>[]) => flow.openPr(commits);
+const prEvent: ReturnType<typeof guardFlow>["prEvent"] = (...args) => flow.prEvent(...args);
+const approve = (number: number) => flow.approve(number);
+const merge = (number: number, method: MergeMethod) => flow.merge(number, method);
+const push: ReturnType<typeof guardFlow>["push"] = (...args) => flow.push(...args);
 
 const guardRuns = () => app.repo.checkRuns.filter((r) => r.name === "gitgate/guard");
 const guardOf = (sha: string) => {
@@ -117,10 +52,6 @@ const guardOf = (sha: string) => {
 };
 const incidents = () => guardState(app.repo).issues;
 const revertPulls = () => [...app.repo.pulls.values()].filter((p) => p.headRef.startsWith("gitgate/revert/"));
-
-beforeEach(async () => {
-  merged0 = await repo.sha("main");
-});
 
 describe("gitgate/guard: no false alarm on a normal merge of any kind", () => {
   it("a merge commit: the branch's commits and the merge each get a success naming the pull request", async () => {
@@ -200,7 +131,7 @@ describe("gitgate/guard: bypasses are incidents", () => {
     await repo.commit("main", { "README.md": "pushed\n" });
     await push(before, await repo.sha("main"));
     const revert = revertPulls()[0]!;
-    next = revert.number + 1;
+    flow.setNext(revert.number + 1);
     await prEvent("opened", revert.number);
     await approve(revert.number);
     const { after } = await merge(revert.number, "merge");

@@ -14,7 +14,7 @@ const identity = ["-c", "user.name=Merger", "-c", "user.email=merger@gitgate.inv
  * merged, merge_commit_sha). `beforeLanding` runs after the group head exists and before the base
  * moves (the queue's checks). Returns the base's tip before and after.
  */
-export async function mergePull(repo: TestRepo, fake: FakeRepository, number: number, method: MergeMethod, options: { mergedBy?: string; beforeLanding?: (groupHead: string, groupRef: string) => Promise<void> } = {}): Promise<{ before: string; after: string; landed: string[] }> {
+export async function mergePull(repo: TestRepo, fake: FakeRepository, number: number, method: MergeMethod, options: { mergedBy?: string; beforeLanding?: (groupHead: string, groupRef: string, baseSha: string) => Promise<void> } = {}): Promise<{ before: string; after: string; landed: string[] }> {
   const pr = fake.pulls.get(number)!;
   const git = (...args: string[]) => runGit(repo.dir, [...identity, ...args]).then((out) => out.toString().trim());
   const before = await repo.sha(pr.baseRef);
@@ -32,7 +32,7 @@ export async function mergePull(repo: TestRepo, fake: FakeRepository, number: nu
       await git("reset", "-q", "--hard", before);
       const groupRef = `gh-readonly-queue/${pr.baseRef}/pr-${number}-${headSha}`;
       await git("update-ref", `refs/heads/${groupRef}`, group);
-      await options.beforeLanding?.(group, groupRef);
+      await options.beforeLanding?.(group, groupRef, before);
       await git("merge", "-q", "--ff-only", group);
     }
     if (method === "rebase") {
