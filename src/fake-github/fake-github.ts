@@ -115,7 +115,8 @@ export class FakeGitHub {
         try {
           return await route(match, request, url);
         } catch (error) {
-          return { status: 500, body: { message: (error as Error).message } };
+          // A route's own "Not Found" (an unknown repository) is GitHub's 404, not a server error.
+          return { status: (error as { status?: number }).status ?? 500, body: { message: (error as Error).message } };
         }
       }
     }
