@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { guardState } from "../../src/fake-github/fake-guard-routes.js";
 import { runGit } from "../../src/git/run-git.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { startApp, type AppHarness } from "../support/app-harness.js";
+import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
 import { guardFlow } from "../support/guard-flow.js";
 import type { MergeMethod } from "../support/merge-pull.js";
 
@@ -175,6 +175,24 @@ describe("gitgate/guard: bypasses are incidents", () => {
   });
 });
 
+describe("gitgate/guard: pushes in quick succession", () => {
+  it("verifies every push of a burst, not only the newest (the queue coalesces a branch's waiting jobs)", async () => {
+    const shas = [await repo.sha("main")];
+    for (const text of ["one\n", "two\n", "three\n"]) {
+      await repo.commit("main", { "README.md": text });
+      shas.push(await repo.sha("main"));
+    }
+    const payload = (i: number) => examplePayload("push", undefined, (p) => {
+      Object.assign(p, { ref: "refs/heads/main", before: shas[i], after: shas[i + 1], created: false, deleted: false, forced: false });
+      p.repository.default_branch = "main";
+      p.commits = [{ id: shas[i + 1], added: [], modified: ["README.md"], removed: [] }];
+    });
+    expect(await Promise.all([0, 1, 2].map((i) => app.deliver("push", payload(i))))).toEqual([200, 200, 200]);
+    await app.queue.onIdle();
+    for (const sha of shas.slice(1)) expect(guardOf(sha).conclusion).toBe("failure");
+  });
+});
+
 describe("gitgate/guard: what it leaves alone", () => {
   it("tags, branch deletions, unprotected branches and pull requests closed without merging", async () => {
     const main = await repo.sha("main");
@@ -201,6 +219,19 @@ describe("gitgate/guard: what it leaves alone", () => {
     });
     expect(guardRuns()).toEqual([]);
     expect(incidents()).toEqual([]);
+  });
+
+  it("protect.branches unset watches the repository's default branch, whatever its name", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const after = await repo.sha("main");
+    await deliver("push", undefined, (p) => {
+      Object.assign(p, { ref: "refs/heads/main", before, after, created: false, deleted: false, forced: false, commits: [] });
+      p.repository.default_branch = "trunk";
+    });
+    expect(guardRuns()).toEqual([]);
+    await flow.push(before, after);
+    expect(guardOf(after).conclusion).toBe("failure");
   });
 
   it("with on_bypass: [check] only the failing check: no issue, no revert", async () => {
