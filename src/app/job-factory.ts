@@ -10,6 +10,7 @@ import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
+import { guardMerge, guardPush, type GuardedMerge, type GuardedPush } from "./guard-branch.js";
 
 /** The part of a webhook context a job needs: who sent it, for which repository and installation. */
 export interface EventContext {
@@ -29,7 +30,11 @@ export interface Enqueue {
   reviews(context: EventContext, number: number): void;
   mergeGroup(context: EventContext, group: MergeGroup): void;
   baseBranchPush(context: EventContext, push: { branch: string; sha: string; paths: string[]; complete: boolean }): void;
+  /** The guard's verification of a push to a branch, or of a pull request merged into it. */
+  guard(context: EventContext, work: GuardWork): void;
 }
+
+export type GuardWork = { kind: "push"; push: GuardedPush } | { kind: "merge"; merge: GuardedMerge };
 
 export interface JobOptions {
   appId: number;
@@ -103,6 +108,11 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     "merge-group": async (job, deps) => {
       await evaluateMergeGroup(deps, job.args as unknown as MergeGroup);
     },
+    guard: async (job, deps) => {
+      const work = job.args as unknown as GuardWork;
+      if (work.kind === "push") await guardPush(deps, work.push);
+      else await guardMerge(deps, work.merge);
+    },
     "base-push": async (job, deps) => {
       const change = job.args as { branch: string; sha: string; paths: string[]; complete: boolean };
       const plane = await readGitHubControlPlane(deps.github, job.repo, change.sha);
@@ -159,6 +169,13 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     baseBranchPush(context, change) {
       // One job per pushed commit: two pushes must not coalesce, the first one's paths would be lost.
       track(context, jobOf(context, "base-push", (repo) => `push:${repo}:${change.branch}@${change.sha}`, { ...change }));
+    },
+    guard(context, work) {
+      // One job per pushed tip or merge commit: every push brings its own commits, so two must never
+      // coalesce; duplicates of one delivery (or of one push) share the key and run one after another.
+      const sha = work.kind === "push" ? work.push.after : work.merge.mergeCommitSha;
+      const branch = work.kind === "push" ? work.push.branch : work.merge.branch;
+      track(context, jobOf(context, "guard", (repo) => `guard:${repo}:${branch}@${sha}`, { ...work }));
     },
   };
 

@@ -1,4 +1,3 @@
-import { ProbotOctokit } from "probot";
 import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
 import { findValidatingApp } from "../github/find-validating-app.js";
@@ -9,6 +8,7 @@ import { readPullRequest } from "../github/read-pull-request.js";
 import { approvalTitle } from "../render/render-approval-markdown.js";
 import { renderApprovalText } from "../render/render-approval-text.js";
 import { UsageError, type CliOptions } from "./cli-options.js";
+import { githubClient } from "./token-client.js";
 
 /** A pull request's approvals cannot be decided (not governed, not found, facts GitHub cannot give): exit 2. */
 export class CannotDecideError extends Error {
@@ -75,14 +75,4 @@ async function trustedApp(github: GitHub, repo: RepoRef, headSha: string, notes:
 function renderJson(verdict: ApprovalDecision, repository: string, number: number, head: string, headValidated: boolean, notes: string[]): string {
   const conclusion = verdict.status === "satisfied" ? "success" : verdict.status === "blocked" ? "failure" : "action_required";
   return `${JSON.stringify({ repository, pullRequest: number, head, headValidated, status: verdict.status, conclusion, title: approvalTitle(verdict), rules: verdict.rules, codeOwnersProblems: verdict.codeOwners ?? null, notes }, null, 2)}\n`;
-}
-
-/**
- * A token-authenticated client with the App's retry and rate-limit handling. GitHub Enterprise Server is
- * reached through GITHUB_API_URL (https://HOST/api/v3; GraphQL is then at /api/graphql). Octokit's log
- * would print to standard output, which carries the verdict: warnings go nowhere but the verdict's notes.
- */
-function githubClient(token: string, baseUrl: string): GitHub {
-  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  return new ProbotOctokit({ auth: { token }, baseUrl: baseUrl.replace(/\/+$/, ""), log: quiet }) as unknown as GitHub;
 }

@@ -4,7 +4,7 @@ import { didYouMean } from "./did-you-mean.js";
 export type Format = "text" | "json" | "markdown" | "sarif";
 
 export interface CliOptions {
-  command: "check" | "validate" | "approvals" | "help" | "version";
+  command: "check" | "validate" | "approvals" | "guard" | "help" | "version";
   repo: string;
   base?: string;
   head: string;
@@ -16,8 +16,12 @@ export interface CliOptions {
   staged: boolean;
   /** `approvals`: the pull request number. */
   pr?: number;
-  /** `approvals`: the GitHub App whose gitgate/validate check runs are trusted. */
+  /** `approvals`, `guard`: the GitHub App whose check runs are trusted. */
   appId?: number;
+  /** `guard`: the branch to verify (default: the repository's default branch). */
+  branch?: string;
+  /** `guard`: verify commits from this date on (ISO 8601). */
+  since?: string;
 }
 
 export class UsageError extends Error {
@@ -25,7 +29,7 @@ export class UsageError extends Error {
 }
 
 const formats: readonly Format[] = ["text", "json", "markdown", "sarif"];
-const commands = ["check", "validate", "approvals", "help", "version"] as const;
+const commands = ["check", "validate", "approvals", "guard", "help", "version"] as const;
 /** `approvals` prints a verdict, not findings: markdown and SARIF have nothing to say about it. */
 const approvalFormats: readonly Format[] = ["text", "json"];
 
@@ -39,6 +43,8 @@ const optionSpec = {
   staged: { type: "boolean" },
   pr: { type: "string" },
   "app-id": { type: "string" },
+  branch: { type: "string" },
+  since: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsOptionsConfig;
@@ -74,8 +80,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (values.version) return { ...base, command: "version" };
   if (command === undefined) throw new UsageError("no command given");
   if (command === "approvals" && values.staged) throw new UsageError("--staged belongs to validate: approvals reads the pull request on GitHub");
+  if (command === "guard") return { ...base, ...guardOptions(values, paths, format), command };
+  if (values.branch !== undefined || values.since !== undefined) throw new UsageError("--branch and --since belong to guard");
   if (command === "approvals") return { ...base, ...approvalsOptions(values, paths, format), command };
-  if (values.pr !== undefined || values["app-id"] !== undefined) throw new UsageError("--pr and --app-id belong to approvals");
+  if (values.pr !== undefined || values["app-id"] !== undefined) throw new UsageError("--pr and --app-id belong to approvals and guard");
   if (command !== "check" && command !== "validate") throw new UsageError(`unknown command "${command}"${hint(command, commands)}`);
   if (command === "check" && values.staged) throw new UsageError("--staged belongs to validate: check judges commits");
   if (command === "check" && paths.length > 0) throw new UsageError(`check takes no paths (got "${paths[0]}"): use validate`);
@@ -92,13 +100,36 @@ function approvalsOptions(values: { repo?: string; pr?: string; "app-id"?: strin
     throw new UsageError("approvals reads the pull request on GitHub: --base, --head, --config and --output belong to check");
   }
   if (!approvalFormats.includes(format)) throw new UsageError(`approvals prints text or json, not ${format}`);
-  if (values.repo === undefined || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(values.repo)) {
-    throw new UsageError(`approvals needs --repo owner/name (got ${values.repo === undefined ? "none" : `"${values.repo}"`})`);
-  }
+  repoOnGitHub("approvals", values.repo);
   const pr = positiveInteger("--pr", values.pr);
   if (pr === undefined) throw new UsageError("approvals needs --pr NUMBER");
   const appId = positiveInteger("--app-id", values["app-id"]);
   return { pr, ...(appId !== undefined ? { appId } : {}) };
+}
+
+/** `guard --repo owner/name [--branch B] [--since DATE]`: a branch's history on GitHub. */
+function guardOptions(values: { repo?: string; pr?: string; "app-id"?: string; branch?: string; since?: string; base?: string; head?: string; config?: string; output?: string; staged?: boolean }, paths: readonly string[], format: Format) {
+  if (paths.length > 0) throw new UsageError(`guard takes no paths (got "${paths[0]}")`);
+  if (values.base !== undefined || values.head !== undefined || values.config !== undefined || values.output !== undefined || values.staged || values.pr !== undefined) {
+    throw new UsageError("guard reads a branch's history on GitHub: --base, --head, --config, --output, --staged and --pr belong to other commands");
+  }
+  if (!approvalFormats.includes(format)) throw new UsageError(`guard prints text or json, not ${format}`);
+  repoOnGitHub("guard", values.repo);
+  if (values.since !== undefined && (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(values.since) || Number.isNaN(Date.parse(values.since)))) {
+    throw new UsageError(`--since takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "${values.since}")`);
+  }
+  const appId = positiveInteger("--app-id", values["app-id"]);
+  return {
+    ...(values.branch !== undefined ? { branch: values.branch } : {}),
+    ...(values.since !== undefined ? { since: new Date(values.since).toISOString() } : {}),
+    ...(appId !== undefined ? { appId } : {}),
+  };
+}
+
+function repoOnGitHub(command: string, repo: string | undefined): void {
+  if (repo === undefined || !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) {
+    throw new UsageError(`${command} needs --repo owner/name (got ${repo === undefined ? "none" : `"${repo}"`})`);
+  }
 }
 
 function positiveInteger(name: string, value: string | undefined): number | undefined {

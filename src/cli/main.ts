@@ -13,20 +13,29 @@ export interface CliIo {
 
 /**
  * Runs the CLI and returns its exit status: 0 no errors, 1 error findings, 2 usage or config error
- * (`approvals`: 0 satisfied, 1 waiting or blocked, 2 usage or could not decide).
+ * (`approvals`: 0 satisfied, 1 waiting or blocked, 2 usage or could not decide; `guard`: 0 every commit
+ * came through an approved pull request, 1 a bypass, 2 usage or could not decide).
  */
 export async function main(argv: readonly string[], io: CliIo = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const print = (text: string, status: number, stream: { write(text: string): unknown } = io.stdout) => {
     stream.write(text);
     return status;
   };
+  let command: string | undefined;
   try {
     const options = parseCliOptions(argv);
+    command = options.command;
     if (options.command === "help") return print(usage, 0);
     if (options.command === "version") return print(`gitgate ${toolVersion}\n`, 0);
     if (options.command === "approvals") {
       const { runApprovals } = await import("./approvals-command.js");
       const outcome = await runApprovals(options, env);
+      for (const note of outcome.notes) io.stderr.write(`gitgate: ${note}\n`);
+      return print(outcome.output, outcome.status);
+    }
+    if (options.command === "guard") {
+      const { runGuard } = await import("./guard-command.js");
+      const outcome = await runGuard(options, env);
       for (const note of outcome.notes) io.stderr.write(`gitgate: ${note}\n`);
       return print(outcome.output, outcome.status);
     }
@@ -44,7 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
   } catch (error) {
     if (error instanceof UsageError) return print(`gitgate: ${error.message}\n\n${usage}`, 2, io.stderr);
     // By name: the approvals command (and its class) is loaded only when it runs.
-    if ((error as Error).name === "CannotDecideError") return print(`gitgate: could not decide approvals: ${(error as Error).message}\n`, 2, io.stderr);
+    if ((error as Error).name === "CannotDecideError") return print(`gitgate: could not decide ${command === "guard" ? "provenance" : "approvals"}: ${(error as Error).message}\n`, 2, io.stderr);
     if (error instanceof GitError || (error as NodeJS.ErrnoException).code === "ENOENT") {
       return print(`gitgate: ${(error as Error).message}\n`, 2, io.stderr);
     }

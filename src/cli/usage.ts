@@ -7,6 +7,8 @@ Commands:
              working tree.
   approvals  Print the gitgate/approval verdict of a pull request on GitHub, as the App decides it.
              Reads GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise (default https://api.github.com).
+  guard      Replay the App's guard over a branch's history on GitHub: every commit with the pull
+             request it came through, and every bypass. Reads GITHUB_TOKEN and GITHUB_API_URL too.
 
 Options for check:
   --repo DIR       repository (default: current directory)
@@ -30,6 +32,14 @@ Options for approvals:
                      that published gitgate/validate on the head)
   --format FMT       text (default) or json
 
+Options for guard:
+  --repo OWNER/NAME  the repository on GitHub
+  --branch NAME      the branch (default: the repository's default branch)
+  --since DATE       commits from this date on, e.g. 2026-05-01 (default: the last 30 days)
+  --app-id ID        the GitHub App whose check runs to trust (default: the one App that published
+                     gitgate/validate on the branch's pull requests)
+  --format FMT       text (default) or json
+
 Common options:
   --format FMT     text (default), json, markdown or sarif
   --output FILE    write the report to FILE instead of standard output
@@ -38,4 +48,5 @@ Common options:
 
 Exit status: 0 no errors, 1 error findings, 2 usage or config error.
 approvals: 0 satisfied, 1 waiting or blocked, 2 usage error or could not decide.
+guard: 0 every commit came through an approved pull request, 1 a bypass, 2 usage error or could not decide.
 `;

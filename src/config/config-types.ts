@@ -94,7 +94,8 @@ export interface GitgateConfig {
     controlPlane: Approvers;
   };
   protect: {
-    branches: string[];
+    /** Globs of protected branches; undefined means the repository's default branch. */
+    branches?: string[];
     onBypass: ("check" | "issue" | "revert")[];
     branchProtection: "report" | "enforce";
   };

@@ -24,9 +24,9 @@ export interface ConfigGlob extends Span {
 
 const validateConfig = publishedSchema("gitgate-config.schema.json");
 
-/** Sections the config format has but this version does not act on: said on their line, never silently accepted. */
-const notEnforcedYet: readonly [keyof RawConfig, string][] = [
-  ["protect", "the guard (gitgate/guard)"],
+/** Settings the config format has but this version does not act on: said on their line, never silently accepted. */
+const notEnforcedYet: readonly [(raw: RawConfig) => unknown, string, string][] = [
+  [(raw) => raw.protect?.branch_protection, "/protect/branch_protection", "protection drift (protect.branch_protection)"],
 ];
 
 /**
@@ -53,11 +53,11 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
     if (!isInsideRepo(path)) file.fail("config/invalid", `policy data path "${path}" must be relative to the repository root, inside it`, joinPointer(["policies", "data", i]));
   });
   if (file.errors.length > 0) return { errors: file.errors, warnings: file.warnings };
-  for (const [key, feature] of notEnforcedYet) {
-    if (raw[key] === undefined) continue;
+  for (const [value, pointer, feature] of notEnforcedYet) {
+    if (value(raw) === undefined) continue;
     file.warnings.push({
-      severity: "warning", rule: "config/not-enforced", source: "config", path, pointer: `/${key}`, ...file.doc.locate(`/${key}`, "key"),
-      message: `${key}: ${feature} is not enforced by this version of Gitgate yet: this section is read, checked and ignored.`,
+      severity: "warning", rule: "config/not-enforced", source: "config", path, pointer, ...file.doc.locate(pointer, "key"),
+      message: `${pointer.slice(1).replaceAll("/", ".")}: ${feature} is not enforced by this version of Gitgate yet: this setting is read, checked and ignored.`,
     });
   }
   const doc = file.doc;
@@ -81,5 +81,6 @@ function globsOf(raw: RawConfig): [string, string][] {
   raw.schemas?.forEach((rule, i) => add(rule.files, "schemas", i, "files"));
   raw.approvals?.rules?.forEach((rule, i) => add(rule.files, "approvals", "rules", i, "files"));
   add(raw.preview?.redact, "preview", "redact");
+  add(raw.protect?.branches, "protect", "branches");
   return out;
 }

@@ -128,7 +128,8 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       controlPlane: approvers(raw.approvals?.control_plane, 1),
     },
     protect: {
-      branches: raw.protect?.branches ?? ["main"],
+      // Unset: the repository's default branch, which only GitHub knows (the guard asks it).
+      ...(raw.protect?.branches !== undefined ? { branches: raw.protect.branches } : {}),
       onBypass: raw.protect?.on_bypass ?? ["check", "issue"],
       branchProtection: raw.protect?.branch_protection ?? "report",
     },

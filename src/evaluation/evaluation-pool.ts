@@ -5,6 +5,7 @@ import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type Eva
 import type { FromWorker, ToWorker } from "./worker-messages.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
+import type { GuardSettings } from "./guard-settings.js";
 
 // From source (tests, tsx) the worker is the .ts file, loaded through tsx so its `.js` imports resolve
 // to the engine's .ts files; from dist it is plain JavaScript.
@@ -58,6 +59,13 @@ export class EvaluationPool {
     const result = await this.run({ kind: "approval-scope", source, changed }, host);
     if (result.kind !== "approval-scope") throw new Error("unexpected answer from the evaluation worker");
     return result.scope;
+  }
+
+  /** What the guard needs from the config: whether it is on, which branches, what to do on a bypass. */
+  async guardSettings(source: ControlPlaneSource, host: Pick<EvaluationHost, "read" | "list" | "prefetch">): Promise<GuardSettings> {
+    const result = await this.run({ kind: "guard-settings", source }, host);
+    if (result.kind !== "guard-settings") throw new Error("unexpected answer from the evaluation worker");
+    return result.settings;
   }
 
   async controlPlanePaths(source: ControlPlaneSource, host: Pick<EvaluationHost, "read" | "list" | "prefetch">, paths: string[]): Promise<string[]> {

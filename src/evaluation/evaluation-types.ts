@@ -3,6 +3,7 @@ import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { Report } from "../engine/report.js";
 import type { GitHubOutput } from "../github/check-run-output.js";
 import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
+import type { GuardSettings } from "./guard-settings.js";
 
 /**
  * Where a control plane comes from, as plain data the main thread can hand to a worker: the worker
@@ -53,7 +54,8 @@ export interface EvaluationHost {
 export type EvaluationJob =
   | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest }
   | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] }
-  | { kind: "approval-scope"; source: ControlPlaneSource; changed: ChangedPath[] };
+  | { kind: "approval-scope"; source: ControlPlaneSource; changed: ChangedPath[] }
+  | { kind: "guard-settings"; source: ControlPlaneSource };
 
 /** Outputs to render in the worker too: rendering walks the whole untrusted change. */
 export interface RenderRequest {
@@ -75,7 +77,8 @@ export interface EvaluationResult {
 export type JobResult =
   | { kind: "evaluate"; result: EvaluationResult }
   | { kind: "control-plane-paths"; paths: string[] }
-  | { kind: "approval-scope"; scope: ApprovalScope };
+  | { kind: "approval-scope"; scope: ApprovalScope }
+  | { kind: "guard-settings"; settings: GuardSettings };
 
 /** Why an evaluation was stopped: it fails closed with this message. */
 export class EvaluationError extends Error {

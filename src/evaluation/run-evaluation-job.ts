@@ -9,6 +9,7 @@ import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { renderGitHubOutput } from "../github/check-run-output.js";
 import { approvalScopeOf } from "./approval-scope.js";
+import { guardSettingsOf } from "./guard-settings.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
@@ -21,6 +22,7 @@ const defaultExceptions = ".github/gitgate-exceptions.yml";
 export async function runEvaluationJob(job: EvaluationJob, host: Omit<EvaluationHost, "changes"> & Partial<Pick<EvaluationHost, "changes">>, compileRego: CompileRego): Promise<JobResult> {
   const { source } = job;
   const configPath = source.configPath ?? defaultConfigPath;
+  if (job.kind === "guard-settings") return { kind: job.kind, settings: guardSettingsOf(source.configText ?? (await host.read(configPath)), configPath, source.inherited) };
   const inherited = source.inherited ? loadConfig(source.inherited.text, source.inherited.source) : undefined;
   if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
   const plane = await loadControlPlane(host, {

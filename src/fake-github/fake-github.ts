@@ -3,6 +3,7 @@ import { requestBodyProblems } from "./openapi-bodies.js";
 import { createHmac, randomUUID } from "node:crypto";
 import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository, FakeReview } from "./fake-state.js";
 import { GitStore } from "./git-store.js";
+import { commitJson, fakeGuardRoutes } from "./fake-guard-routes.js";
 
 export interface FakeRequest {
   method: string;
@@ -107,14 +108,15 @@ export class FakeGitHub {
       fault.remaining--;
       return { status: fault.status, body: { message: `injected ${fault.status}` } };
     }
-    for (const [method, pattern, route] of this.routes) {
+    for (const [method, pattern, route] of [...this.routes, ...this.guardRoutes]) {
       if (method !== request.method.toUpperCase()) continue;
       const match = path.match(pattern);
       if (match) {
         try {
           return await route(match, request, url);
         } catch (error) {
-          return { status: 500, body: { message: (error as Error).message } };
+          // A route's own "Not Found" (an unknown repository) is GitHub's 404, not a server error.
+          return { status: (error as { status?: number }).status ?? 500, body: { message: (error as Error).message } };
         }
       }
     }
@@ -199,14 +201,30 @@ export class FakeGitHub {
         viewerAppId: this.viewerAppId(request),
       }),
     })],
-    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/, async (m) => {
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/, async (m, _r, url) => {
       const repo = this.repo(m);
       const [base, head] = decodeURIComponent(m[3]!).split("...") as [string, string];
       const [baseSha, headSha] = await Promise.all([repo.git.resolve(base), repo.git.resolve(head)]);
       if (!baseSha || !headSha) return { status: 404, body: { message: "Not Found" } };
       const mergeBase = await repo.git.mergeBase(baseSha, headSha);
       const files = await repo.git.changedFiles(baseSha, headSha);
-      return { status: 200, body: { status: "ahead", merge_base_commit: { sha: mergeBase }, base_commit: { sha: baseSha }, files: files.slice(0, 300) } };
+      // Commits oldest first, 250 unless paged (per_page and page page through all of them).
+      const ahead = await repo.git.commitsBetween(baseSha, headSha);
+      const behind = (await repo.git.commitsBetween(headSha, baseSha)).length;
+      const paged = url.searchParams.has("page") || url.searchParams.has("per_page");
+      const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const listed = paged ? ahead.slice((page - 1) * perPage, page * perPage) : ahead.slice(0, 250);
+      const status = ahead.length === 0 ? (behind === 0 ? "identical" : "behind") : behind === 0 ? "ahead" : "diverged";
+      return {
+        status: 200,
+        body: {
+          status, ahead_by: ahead.length, behind_by: behind, total_commits: ahead.length,
+          html_url: `https://github.com/${repo.owner}/${repo.name}/compare/${base}...${head}`,
+          merge_base_commit: { sha: mergeBase }, base_commit: await commitJson(repo, baseSha),
+          commits: await Promise.all(listed.map((sha) => commitJson(repo, sha))), files: files.slice(0, 300),
+        },
+      };
     }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/files$/, async (m, _r, url) => {
       const repo = this.repo(m);
@@ -225,7 +243,8 @@ export class FakeGitHub {
       const repo = this.repo(m);
       const state = url.searchParams.get("state") ?? "open";
       const base = url.searchParams.get("base");
-      const pulls = [...repo.pulls.values()].filter((p) => (state === "all" || p.state === state) && (!base || p.baseRef === base));
+      const head = url.searchParams.get("head");
+      const pulls = [...repo.pulls.values()].filter((p) => (state === "all" || p.state === state) && (!base || p.baseRef === base) && (!head || `${repo.owner}:${p.headRef}` === head));
       return paginate(await Promise.all(pulls.map((p) => this.pullJson(repo, p))), url, this.publicUrl);
     }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/, async (m) => {
@@ -312,10 +331,24 @@ export class FakeGitHub {
     }],
   ];
 
+  /** Commits, merged pull requests, issues and the revert's git writes (the guard's routes). */
+  private readonly guardRoutes = fakeGuardRoutes({
+    repo: (m) => this.repo(m),
+    invalidBody: (operation, request) => this.invalidBody(operation, request),
+    nextId: () => this.nextId++,
+    publicUrl: () => this.publicUrl,
+    pullJson: (repo, pr) => this.pullJson(repo, pr),
+    paginate: (items, url) => paginate(items, url, this.publicUrl),
+  });
+
   private async pullJson(repo: FakeRepository, pr: FakePullRequest) {
-    const [head, base] = await Promise.all([repo.git.resolve(pr.headRef), repo.git.resolve(pr.baseRef)]);
+    const [head, base] = await Promise.all([pr.merged?.headSha ?? repo.git.resolve(pr.headRef), repo.git.resolve(pr.baseRef)]);
     return {
       number: pr.number,
+      html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}`,
+      merged_at: pr.merged ? "2026-06-01T12:00:00Z" : null,
+      merge_commit_sha: pr.merged?.mergeCommitSha ?? null,
+      merged_by: pr.merged ? { login: pr.merged.mergedBy } : null,
       state: pr.state,
       title: pr.title,
       draft: pr.draft,

@@ -9,6 +9,19 @@ export interface FakePullRequest {
   state: "open" | "closed";
   draft: boolean;
   labels: string[];
+  /** Set when merged (state closed): what landed on the base, and from which head. */
+  merged?: FakeMerge;
+}
+
+export interface FakeMerge {
+  /** The commit that landed it: merge commit, squash commit, last rebased commit, or merge-group head. */
+  mergeCommitSha: string;
+  headSha: string;
+  /** The base's tip when it was merged (its own commits are base..head). */
+  baseSha: string;
+  /** Every commit the merge put on the base (several for a rebase merge). */
+  landed: string[];
+  mergedBy: string;
 }
 
 export interface FakeCheckRun {

@@ -12,6 +12,12 @@ const operations: Record<string, [string, string]> = {
   "POST comment": ["/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"],
   "PATCH comment": ["/repos/{owner}/{repo}/issues/comments/{comment_id}", "patch"],
   "POST requested_reviewers": ["/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", "post"],
+  "POST git commit": ["/repos/{owner}/{repo}/git/commits", "post"],
+  "POST git ref": ["/repos/{owner}/{repo}/git/refs", "post"],
+  "PATCH git ref": ["/repos/{owner}/{repo}/git/refs/{ref}", "patch"],
+  "POST pull": ["/repos/{owner}/{repo}/pulls", "post"],
+  "POST issue": ["/repos/{owner}/{repo}/issues", "post"],
+  "POST label": ["/repos/{owner}/{repo}/labels", "post"],
 };
 
 let validators: Map<string, ValidateFunction> | undefined;
@@ -34,6 +40,8 @@ function compile(): Map<string, ValidateFunction> {
   // OpenAPI 3.0 schemas are JSON Schema with extra keywords (nullable, discriminator, x-…): not strict.
   const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
   addFormats(ajv);
+  // GitHub's own format for "owner/name" (a pull request's head repository): any string.
+  ajv.addFormat("repo.nwo", true);
   ajv.addSchema({ components: spec.components }, "github");
   const compiled = new Map<string, ValidateFunction>();
   for (const [name, [path, method]] of Object.entries(operations)) {
@@ -46,8 +54,10 @@ function compile(): Map<string, ValidateFunction> {
 function rewriteRefs(value: unknown): never {
   if (Array.isArray(value)) return value.map(rewriteRefs) as never;
   if (value !== null && typeof value === "object") {
+    // Ajv reads `nullable` only beside a `type`; GitHub writes it alone too (an issue's `milestone`).
+    const entries = Object.entries(value).filter(([key]) => key !== "nullable" || "type" in value);
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, key === "$ref" && typeof item === "string" && item.startsWith("#/") ? `github${item}` : rewriteRefs(item)]),
+      entries.map(([key, item]) => [key, key === "$ref" && typeof item === "string" && item.startsWith("#/") ? `github${item}` : rewriteRefs(item)]),
     ) as never;
   }
   return value as never;

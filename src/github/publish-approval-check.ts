@@ -1,4 +1,5 @@
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
+import { publishCompletedCheck } from "./publish-completed-check.js";
 
 export interface ApprovalCheckOutput {
   conclusion: "success" | "action_required" | "failure";
@@ -11,22 +12,8 @@ export interface ApprovalCheckOutput {
  * place when Gitgate already has one there. GitHub expects a details page with `action_required`:
  * the pull request, where the missing reviews are given.
  */
-export async function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, output: ApprovalCheckOutput, detailsUrl: string | undefined): Promise<number> {
-  const body = {
-    owner: repo.owner,
-    repo: repo.repo,
-    status: "completed" as const,
-    conclusion: output.conclusion,
-    completed_at: new Date().toISOString(),
-    output: { title: output.title.slice(0, 1000), summary: output.summary.slice(0, 60_000) },
-    ...(detailsUrl ? { details_url: detailsUrl } : {}),
-  };
-  if (existingId !== undefined) {
-    await github.rest.checks.update({ ...body, check_run_id: existingId });
-    return existingId;
-  }
-  const { data } = await github.rest.checks.create({ ...body, name: checkNames.approval, head_sha: headSha });
-  return data.id;
+export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, output: ApprovalCheckOutput, detailsUrl: string | undefined): Promise<number> {
+  return publishCompletedCheck(github, repo, checkNames.approval, headSha, existingId, output, detailsUrl);
 }
 
 /** Gitgate's approval check run on a commit that is not a PR head (merge groups). */

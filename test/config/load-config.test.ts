@@ -55,13 +55,20 @@ describe("loadConfig", () => {
     expect(config!.approvals.rules[0]).toEqual({ name: "production", files: ["clusters/prod/**"], count: 2, users: [], teams: ["platform-leads"] });
   });
 
-  it("says on their lines that sections this version does not enforce are ignored (approvals is enforced)", () => {
-    const { config, warnings } = loadConfig("version: 1\napprovals:\n  rules: [{ name: default }]\nprotect:\n  branches: [main]\n");
+  it("says on their lines that settings this version does not enforce are ignored (approvals and the guard are enforced)", () => {
+    const { config, warnings } = loadConfig("version: 1\napprovals:\n  rules: [{ name: default }]\nprotect:\n  branches: [main, \"release/*\"]\n  on_bypass: [check, issue, revert]\n  branch_protection: report\n");
     expect(config).toBeDefined();
-    expect(warnings.map(where)).toEqual(["warning config/not-enforced 4:1"]);
+    expect(config!.protect).toEqual({ branches: ["main", "release/*"], onBypass: ["check", "issue", "revert"], branchProtection: "report" });
+    expect(warnings.map(where)).toEqual(["warning config/not-enforced 7:3"]);
     expect(warnings.map((w) => w.message)).toEqual([
-      "protect: the guard (gitgate/guard) is not enforced by this version of Gitgate yet: this section is read, checked and ignored.",
+      "protect.branch_protection: protection drift (protect.branch_protection) is not enforced by this version of Gitgate yet: this setting is read, checked and ignored.",
     ]);
+  });
+
+  it("leaves protect.branches unset for the repository's default branch, and refuses a bad branch glob where it is written", () => {
+    expect(loadConfig("version: 1\nprotect: {}\n").config!.protect).toEqual({ onBypass: ["check", "issue"], branchProtection: "report" });
+    const { errors } = loadConfig("version: 1\nprotect:\n  branches: [\"release/[\"]\n");
+    expect(errors.map(where)).toEqual(["error config/glob 3:14"]);
   });
 
   it("reports an unknown key at its line and column", () => {

@@ -1,0 +1,59 @@
+/**
+ * The guard's facts and verdicts, as plain data: what GitHub says about the commits that reached a
+ * protected branch, and, per commit, whether it came through a pull request that Gitgate passed.
+ */
+
+/** A commit new on the branch (the compare API's list), with its parents to follow merges and rebases. */
+export interface GuardCommit {
+  sha: string;
+  parents: readonly string[];
+}
+
+/** A pull request GitHub associates with a commit (`commits/{sha}/pulls`). */
+export interface AssociatedPull {
+  number: number;
+  /** Merged (GitHub's `merged_at` is set), not merely closed or open. */
+  merged: boolean;
+  baseRef: string;
+  /** The head the pull request had when it was merged: the commit its checks had to pass. */
+  headSha: string;
+  /** The commit that landed it on the base (merge commit, squash commit, last rebased commit, merge-group head). */
+  mergeCommitSha: string | undefined;
+}
+
+/** One of Gitgate's own check runs (filtered to this App's id by whoever read it). */
+export interface AppCheckRun {
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  /** The pull request the run was judged for, when the run says (approval runs link their PR). */
+  pullNumber?: number;
+}
+
+export interface GuardFacts {
+  branch: string;
+  /** The new commits, in any order; merges and rebases are recognised through their parents. */
+  commits: readonly GuardCommit[];
+  /** Pull requests per commit sha; a commit missing here was not looked up and cannot be decided. */
+  pullsByCommit: ReadonlyMap<string, readonly AssociatedPull[]>;
+  /** This App's check runs per commit sha (pushed commits and the merged heads of their pull requests). */
+  checksByCommit: ReadonlyMap<string, readonly AppCheckRun[]>;
+  /** The base's config asks for `gitgate/approval` (an `approvals:` section): only then is it required. */
+  requireApproval: boolean;
+}
+
+/** How a pull request's changes reached the branch, as far as the commits show it. */
+export type MergeMethod = "merge commit" | "squash" | "rebase" | "merge queue";
+
+export type BypassReason =
+  | { kind: "no-pull-request" }
+  | { kind: "not-landed"; pulls: number[] }
+  | { kind: "check-missing"; check: string; pull: number; head: string }
+  | { kind: "check-failed"; check: string; pull: number; head: string; conclusion: string }
+  | { kind: "check-stale"; check: string; pull: number; head: string; judged: string };
+
+export type CommitProvenance =
+  | { sha: string; verdict: "through-pr"; pull: number; method: MergeMethod }
+  | { sha: string; verdict: "bypass"; pull?: number; reasons: BypassReason[] }
+  | { sha: string; verdict: "undecided"; reason: string };

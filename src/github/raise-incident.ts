@@ -1,0 +1,42 @@
+import type { GitHub, RepoRef } from "./github-types.js";
+
+/** Every incident issue carries this label; it is created when the repository does not have it. */
+export const incidentLabel = "gitgate-bypass";
+
+/** Hidden in the issue body: the commit an incident is about, so the same incident is raised once. */
+export const incidentMarker = (sha: string) => `<!-- gitgate:bypass ${sha} -->`;
+const markerPattern = /<!-- gitgate:bypass ([0-9a-f]{40}) -->/;
+
+/**
+ * The incident issues already raised, by commit: every issue with the label, open or closed (a closed
+ * incident was dealt with, not forgotten). Read from the issue list, not the search API, whose index
+ * lags: a duplicate delivery a second later must find the issue just opened.
+ */
+export async function raisedIncidents(github: GitHub, repo: RepoRef): Promise<Map<string, { number: number; url: string }>> {
+  const issues = await github.paginate(github.rest.issues.listForRepo, { owner: repo.owner, repo: repo.repo, labels: incidentLabel, state: "all", per_page: 100 });
+  const raised = new Map<string, { number: number; url: string }>();
+  for (const issue of issues) {
+    const sha = markerPattern.exec(issue.body ?? "")?.[1];
+    if (sha && !raised.has(sha)) raised.set(sha, { number: issue.number, url: issue.html_url });
+  }
+  return raised;
+}
+
+/** Opens the incident issue (with its label, created first if the repository lacks it). */
+export async function openIncidentIssue(github: GitHub, repo: RepoRef, sha: string, title: string, body: string): Promise<{ number: number; url: string }> {
+  await ensureLabel(github, repo);
+  const { data } = await github.rest.issues.create({ owner: repo.owner, repo: repo.repo, title, body: `${incidentMarker(sha)}\n${body}`.slice(0, 65_000), labels: [incidentLabel] });
+  return { number: data.number, url: data.html_url };
+}
+
+async function ensureLabel(github: GitHub, repo: RepoRef): Promise<void> {
+  try {
+    await github.rest.issues.getLabel({ owner: repo.owner, repo: repo.repo, name: incidentLabel });
+  } catch (error) {
+    if ((error as { status?: number }).status !== 404) throw error;
+    await github.rest.issues.createLabel({ owner: repo.owner, repo: repo.repo, name: incidentLabel, color: "b60205", description: "A change reached a protected branch outside an approved pull request" }).catch((created: { status?: number }) => {
+      // Created meanwhile by another job: what was wanted.
+      if (created.status !== 422) throw created;
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { mapConcurrent } from "../engine/map-concurrent.js";
+import type { AppCheckRun, AssociatedPull } from "../engine/guard/guard-types.js";
+import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
+
+/** What GitHub says about a set of commits: their pull requests and this App's check runs on them. */
+export interface ProvenanceFacts {
+  pullsByCommit: Map<string, AssociatedPull[]>;
+  checksByCommit: Map<string, AppCheckRun[]>;
+  /** Gitgate's `gitgate/guard` run already on a commit (updated in place, never duplicated). */
+  guardRuns: Map<string, number>;
+  /** Links to the pull requests seen, by number. */
+  pullUrls: Map<number, string>;
+}
+
+/** Reads in flight at once: well under GitHub's limit on concurrent requests. */
+const concurrency = 8;
+
+/**
+ * For each commit, the pull requests GitHub associates with it and this App's check runs on it; then
+ * the check runs of every merged head not among the commits (a squash or rebase merge leaves the head
+ * off the branch). Two reads per commit and one per such head: pages, not files. `appId` undefined
+ * (the CLI, before it knows the App) keeps every App's runs, with the App's id kept on each.
+ */
+export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: readonly string[], branch: string, appId: number | undefined): Promise<ProvenanceFacts & { appsByRun: Map<AppCheckRun, number> }> {
+  const facts = { pullsByCommit: new Map<string, AssociatedPull[]>(), checksByCommit: new Map<string, AppCheckRun[]>(), guardRuns: new Map<string, number>(), pullUrls: new Map<number, string>(), appsByRun: new Map<AppCheckRun, number>() };
+  const readRuns = async (sha: string) => {
+    const runs = await github.paginate(github.rest.checks.listForRef, { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100, ...(appId !== undefined ? { app_id: appId } : {}) });
+    const mine: AppCheckRun[] = [];
+    for (const run of runs) {
+      if (run.name === checkNames.guard) {
+        if (appId !== undefined) facts.guardRuns.set(sha, run.id);
+        continue;
+      }
+      const pull = /\/pull\/(\d+)$/.exec(run.details_url ?? "")?.[1];
+      const checkRun: AppCheckRun = { name: run.name, headSha: run.head_sha, status: run.status, conclusion: run.conclusion, ...(pull ? { pullNumber: Number(pull) } : {}) };
+      if (run.app) facts.appsByRun.set(checkRun, run.app.id);
+      mine.push(checkRun);
+    }
+    facts.checksByCommit.set(sha, mine);
+  };
+  await mapConcurrent(shas, concurrency, async (sha) => {
+    const [pulls] = await Promise.all([
+      github.paginate(github.rest.repos.listPullRequestsAssociatedWithCommit, { owner: repo.owner, repo: repo.repo, commit_sha: sha, per_page: 100 }),
+      readRuns(sha),
+    ]);
+    facts.pullsByCommit.set(sha, pulls.map((p) => {
+      facts.pullUrls.set(p.number, p.html_url);
+      return { number: p.number, merged: Boolean(p.merged_at), baseRef: p.base.ref, headSha: p.head.sha, mergeCommitSha: p.merge_commit_sha ?? undefined };
+    }));
+  });
+  const heads = new Set<string>();
+  for (const pulls of facts.pullsByCommit.values()) for (const p of pulls) if (p.merged && p.baseRef === branch && !facts.checksByCommit.has(p.headSha)) heads.add(p.headSha);
+  await mapConcurrent([...heads], concurrency, readRuns);
+  return facts;
+}

@@ -1,0 +1,249 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { guardState } from "../../src/fake-github/fake-guard-routes.js";
+import { runGit } from "../../src/git/run-git.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
+import { guardFlow } from "../support/guard-flow.js";
+import type { MergeMethod } from "../support/merge-pull.js";
+
+// The guard through the real server against the fake GitHub: every commit that reaches `main` gets a
+// gitgate/guard run saying which pull request it came through, or an incident when it bypassed one.
+const config = (onBypass = "[check, issue, revert]") => `version: 1
+schemas:
+  - files: "apps/*/values.yaml"
+    schema: schemas/values.schema.json
+approvals:
+  rules:
+    - name: review
+      count: 1
+protect:
+  on_bypass: ${onBypass}
+`;
+const schema = JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } });
+
+let repo: TestRepo;
+let app: AppHarness;
+let flow: ReturnType<typeof guardFlow>;
+
+beforeEach(async () => {
+  repo = await createTestRepo({ ".github/gitgate.yml": config(), "schemas/values.schema.json": schema, "apps/web/values.yaml": "replicas: 1\n", "README.md": "hello\n" });
+  app = await startApp(repo.dir);
+  app.repo.writers.add("alice");
+  flow = guardFlow(app, repo);
+  merged0 = await repo.sha("main");
+});
+afterEach(async () => {
+  await app.close();
+  await repo.remove();
+});
+let merged0 = "";
+const deliver: ReturnType<typeof guardFlow>["deliver"] = (...args) => flow.deliver(...args);
+const openPr = (commits: Record<string, string>[]) => flow.openPr(commits);
+const prEvent: ReturnType<typeof guardFlow>["prEvent"] = (...args) => flow.prEvent(...args);
+const approve = (number: number) => flow.approve(number);
+const merge = (number: number, method: MergeMethod) => flow.merge(number, method);
+const push: ReturnType<typeof guardFlow>["push"] = (...args) => flow.push(...args);
+
+const guardRuns = () => app.repo.checkRuns.filter((r) => r.name === "gitgate/guard");
+const guardOf = (sha: string) => {
+  const runs = guardRuns().filter((r) => r.head_sha === sha);
+  expect(runs).toHaveLength(1);
+  return runs[0]!;
+};
+const incidents = () => guardState(app.repo).issues;
+const revertPulls = () => [...app.repo.pulls.values()].filter((p) => p.headRef.startsWith("gitgate/revert/"));
+
+describe("gitgate/guard: no false alarm on a normal merge of any kind", () => {
+  it("a merge commit: the branch's commits and the merge each get a success naming the pull request", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }, { "README.md": "two\n" }]);
+    const { landed, after } = await merge(number, "merge");
+    const commits = (await runGit(repo.dir, ["rev-list", `${merged0}..${after}`])).toString().split("\n").filter(Boolean);
+    expect(commits).toHaveLength(3);
+    for (const sha of commits) expect(guardOf(sha)).toMatchObject({ conclusion: "success", output: { title: `Came through pull request #${number} (merge commit)` } });
+    expect(landed).toHaveLength(3);
+    expect(incidents()).toEqual([]);
+  });
+
+  it("a squash merge", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }, { "README.md": "two\n" }]);
+    const { landed } = await merge(number, "squash");
+    expect(landed).toHaveLength(1);
+    expect(guardOf(landed[0]!)).toMatchObject({ conclusion: "success", output: { title: `Came through pull request #${number} (squash)` } });
+    expect(incidents()).toEqual([]);
+  });
+
+  it("a rebase merge: every rebased commit", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }, { "README.md": "two\n" }]);
+    const { landed } = await merge(number, "rebase");
+    expect(landed).toHaveLength(2);
+    for (const sha of landed) expect(guardOf(sha)).toMatchObject({ conclusion: "success", output: { title: `Came through pull request #${number} (rebase)` } });
+    expect(incidents()).toEqual([]);
+  });
+
+  it("a merge queue: the group head the queue checked", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
+    const { landed } = await merge(number, "queue");
+    expect(landed).toHaveLength(1);
+    expect(app.repo.checkRuns.filter((r) => r.head_sha === landed[0]).map((r) => [r.name, r.conclusion])).toEqual([
+      ["gitgate/validate", "success"], ["gitgate/approval", "success"], ["gitgate/guard", "success"],
+    ]);
+    expect(guardOf(landed[0]!).output.title).toBe(`Came through pull request #${number} (merge queue)`);
+    expect(incidents()).toEqual([]);
+  });
+});
+
+describe("gitgate/guard: bypasses are incidents", () => {
+  it("a direct push: failing guard naming who and what, one issue, one revert PR restoring the tree before it", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { "apps/web/values.yaml": "replicas: 9\n" });
+    const after = await repo.sha("main");
+    await push(before, after);
+    const run = guardOf(after);
+    expect(run).toMatchObject({ conclusion: "failure", output: { title: "Bypass: no pull request merged into main brought this commit: it was pushed directly" } });
+    expect(run.output.summary).toContain("| Who | mallory |");
+    expect(run.details_url).toBe(`https://github.com/acme/platform-config/issues/${incidents()[0]!.number}`);
+    expect(incidents()).toHaveLength(1);
+    expect(incidents()[0]).toMatchObject({ title: `Gitgate guard: main received ${after.slice(0, 12)} outside an approved pull request`, labels: ["gitgate-bypass"], state: "open" });
+    expect(incidents()[0]!.body).toContain(`<!-- gitgate:bypass ${after} -->`);
+    expect(incidents()[0]!.body).toContain("no pull request merged into main brought this commit");
+    expect(guardState(app.repo).labels.has("gitgate-bypass")).toBe(true);
+    const [revert] = revertPulls();
+    expect(revert).toMatchObject({ baseRef: "main", headRef: `gitgate/revert/${after.slice(0, 12)}`, state: "open" });
+    const tree = async (rev: string) => (await runGit(repo.dir, ["rev-parse", `${rev}^{tree}`])).toString().trim();
+    expect(await tree(revert!.headRef)).toBe(await tree(before));
+    expect((await runGit(repo.dir, ["rev-parse", `${revert!.headRef}^`])).toString().trim()).toBe(after);
+  });
+
+  it("duplicate deliveries (the same delivery twice, and a redelivery): one issue, one revert PR, one guard run", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const after = await repo.sha("main");
+    await push(before, after, { id: "delivery-1" });
+    await push(before, after, { id: "delivery-1" });
+    await push(before, after, { id: "delivery-2" });
+    expect(incidents()).toHaveLength(1);
+    expect(revertPulls()).toHaveLength(1);
+    expect(guardOf(after).conclusion).toBe("failure");
+  });
+
+  it("the revert PR, merged normally, raises no new incident", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    await push(before, await repo.sha("main"));
+    const revert = revertPulls()[0]!;
+    flow.setNext(revert.number + 1);
+    await prEvent("opened", revert.number);
+    await approve(revert.number);
+    const { after } = await merge(revert.number, "merge");
+    expect(guardOf(after)).toMatchObject({ conclusion: "success", output: { title: `Came through pull request #${revert.number} (merge commit)` } });
+    expect(incidents()).toHaveLength(1);
+    expect(revertPulls()).toHaveLength(1);
+  });
+
+  it("an admin merge past a failing gitgate/validate: caught at merge time, one incident", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: two\n" }]);
+    expect(app.repo.checkRuns.find((r) => r.name === "gitgate/validate")?.conclusion).toBe("failure");
+    const { after } = await merge(number, "merge");
+    expect(guardOf(after)).toMatchObject({ conclusion: "failure", output: { title: `Bypass: pull request #${number} was merged past gitgate/validate (failure) on its merged head ${(await repo.sha(`pr-${number}`)).slice(0, 12)}` } });
+    expect(guardOf(after).output.summary).toContain("| Who | maintainer |");
+    expect(incidents()).toHaveLength(1);
+    expect(incidents()[0]!.body).toContain(`[#${number}](https://github.com/acme/platform-config/pull/${number})`);
+  });
+
+  it("a merge whose approval was for an earlier head: an incident naming gitgate/approval", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval").at(-1)?.conclusion).toBe("success");
+    await repo.commit(`pr-${number}`, { "apps/web/values.yaml": "replicas: 3\n" });
+    await prEvent("synchronize", number);
+    const { after } = await merge(number, "squash");
+    const head = await repo.sha(`pr-${number}`);
+    expect(guardOf(after)).toMatchObject({ conclusion: "failure", output: { title: `Bypass: pull request #${number} was merged past gitgate/approval (action_required) on its merged head ${head.slice(0, 12)}` } });
+    expect(incidents()).toHaveLength(1);
+  });
+
+  it("a force push that rewrites history is an incident even when its new commit came through a pull request", async () => {
+    const start = await repo.sha("main");
+    await repo.commit("main", { "README.md": "one\n" });
+    await repo.commit("main", { "README.md": "two\n" });
+    const old = await repo.sha("main");
+    await runGit(repo.dir, ["reset", "-q", "--hard", start]);
+    await push(old, start, { forced: true });
+    expect(guardOf(start)).toMatchObject({ conclusion: "failure", output: { title: "Force push: history of main rewritten" } });
+    expect(incidents()[0]!.title).toBe("Gitgate guard: force push rewrote main");
+    const tree = async (rev: string) => (await runGit(repo.dir, ["rev-parse", `${rev}^{tree}`])).toString().trim();
+    expect(await tree(revertPulls()[0]!.headRef)).toBe(await tree(old));
+  });
+});
+
+describe("gitgate/guard: pushes in quick succession", () => {
+  it("verifies every push of a burst, not only the newest (the queue coalesces a branch's waiting jobs)", async () => {
+    const shas = [await repo.sha("main")];
+    for (const text of ["one\n", "two\n", "three\n"]) {
+      await repo.commit("main", { "README.md": text });
+      shas.push(await repo.sha("main"));
+    }
+    const payload = (i: number) => examplePayload("push", undefined, (p) => {
+      Object.assign(p, { ref: "refs/heads/main", before: shas[i], after: shas[i + 1], created: false, deleted: false, forced: false });
+      p.repository.default_branch = "main";
+      p.commits = [{ id: shas[i + 1], added: [], modified: ["README.md"], removed: [] }];
+    });
+    expect(await Promise.all([0, 1, 2].map((i) => app.deliver("push", payload(i))))).toEqual([200, 200, 200]);
+    await app.queue.onIdle();
+    for (const sha of shas.slice(1)) expect(guardOf(sha).conclusion).toBe("failure");
+  });
+});
+
+describe("gitgate/guard: what it leaves alone", () => {
+  it("tags, branch deletions, unprotected branches and pull requests closed without merging", async () => {
+    const main = await repo.sha("main");
+    await deliver("push", undefined, (p) => {
+      p.ref = "refs/tags/v1";
+      p.before = "0".repeat(40);
+      p.after = main;
+      p.created = true;
+      p.repository.default_branch = "main";
+    });
+    await deliver("push", undefined, (p) => {
+      p.ref = "refs/heads/main";
+      p.before = main;
+      p.after = "0".repeat(40);
+      p.deleted = true;
+      p.repository.default_branch = "main";
+    });
+    await repo.branch("feature", "main", { "README.md": "feature\n" });
+    await push(main, await repo.sha("feature"), { ref: "refs/heads/feature" });
+    const number = await openPr([{ "README.md": "x\n" }]);
+    app.repo.pulls.get(number)!.state = "closed";
+    await prEvent("closed", number, (p) => {
+      p.pull_request.merged = false;
+    });
+    expect(guardRuns()).toEqual([]);
+    expect(incidents()).toEqual([]);
+  });
+
+  it("protect.branches unset watches the repository's default branch, whatever its name", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const after = await repo.sha("main");
+    await deliver("push", undefined, (p) => {
+      Object.assign(p, { ref: "refs/heads/main", before, after, created: false, deleted: false, forced: false, commits: [] });
+      p.repository.default_branch = "trunk";
+    });
+    expect(guardRuns()).toEqual([]);
+    await flow.push(before, after);
+    expect(guardOf(after).conclusion).toBe("failure");
+  });
+
+  it("with on_bypass: [check] only the failing check: no issue, no revert", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { ".github/gitgate.yml": config("[check]") });
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const mid = await repo.sha("main~1");
+    await push(before, mid);
+    await push(mid, await repo.sha("main"));
+    expect(guardRuns().map((r) => r.conclusion)).toEqual(["failure", "failure"]);
+    // The first push changed the config: it was judged by the config before it (issue and revert).
+    expect(incidents()).toHaveLength(1);
+    expect(revertPulls()).toHaveLength(1);
+  });
+});

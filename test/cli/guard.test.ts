@@ -1,0 +1,94 @@
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { serveFakeGitHub } from "../../src/fake-github/http-server.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { startApp, type AppHarness } from "../support/app-harness.js";
+import { guardFlow } from "../support/guard-flow.js";
+
+// `gitgate guard` over HTTP against the fake GitHub whose history the real App built: merges it
+// judged, a direct push and an admin merge. The CLI must tell them apart as the App's guard does.
+const config = `version: 1
+schemas:
+  - files: "apps/*/values.yaml"
+    schema: schemas/values.schema.json
+approvals:
+  rules:
+    - name: review
+      count: 1
+`;
+
+let repo: TestRepo;
+let app: AppHarness;
+let http: Awaited<ReturnType<typeof serveFakeGitHub>>;
+const shas: Record<string, string> = {};
+
+beforeAll(async () => {
+  repo = await createTestRepo({ ".github/gitgate.yml": config, "schemas/values.schema.json": JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } }), "apps/web/values.yaml": "replicas: 1\n" });
+  // The repository's first commit is old history, before the default 30 days the CLI replays.
+  const old = "2020-01-01T00:00:00Z";
+  execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@gitgate.invalid", "commit", "-q", "--amend", "--no-edit", `--date=${old}`], { cwd: repo.dir, env: { ...process.env, GIT_COMMITTER_DATE: old } });
+  app = await startApp(repo.dir);
+  app.repo.writers.add("alice");
+  const flow = guardFlow(app, repo);
+  const good = await flow.openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
+  shas.feature = await repo.sha(`pr-${good}`);
+  shas.merge = (await flow.merge(good, "merge")).after;
+  await repo.commit("main", { "apps/web/values.yaml": "replicas: 9\n" });
+  shas.direct = await repo.sha("main");
+  const bad = await flow.openPr([{ "apps/web/values.yaml": "replicas: nine\n" }]);
+  shas.badHead = await repo.sha(`pr-${bad}`);
+  shas.adminSquash = (await flow.merge(bad, "squash")).after;
+  http = await serveFakeGitHub(app.fake);
+}, 120_000);
+afterAll(async () => {
+  await http?.close();
+  await app?.close();
+  await repo?.remove();
+});
+
+async function guard(args: string[], env: Record<string, string> = { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: `${http.url}/api/v3` }) {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(["guard", ...args], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } }, env);
+  return { status, stdout, stderr };
+}
+
+describe("gitgate guard", () => {
+  it("prints every commit with its provenance, and every bypass (exit 1)", async () => {
+    const run = await guard(["--repo", "acme/platform-config", "--format", "json"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { branch: string; requireApproval: boolean; bypasses: number; commits: { sha: string; verdict: string; pull: number | null; method: string | null; reasons: string[] }[] };
+    expect(report).toMatchObject({ branch: "main", requireApproval: true, bypasses: 2 });
+    expect(report.commits.map((c) => [c.sha, c.verdict, c.pull, c.method, c.reasons])).toEqual([
+      [shas.feature, "through-pr", 1, "merge commit", []],
+      [shas.merge, "through-pr", 1, "merge commit", []],
+      [shas.direct, "bypass", null, null, ["no pull request merged into main brought this commit: it was pushed directly"]],
+      [shas.adminSquash, "bypass", 2, null, [`pull request #2 was merged past gitgate/validate (failure) on its merged head ${shas.badHead!.slice(0, 12)}`]],
+    ]);
+  });
+
+  it("prints text; exits 0 when no commit bypassed (here: none since a future date)", async () => {
+    const run = await guard(["--repo", "acme/platform-config", "--branch", "main", "--since", "2020-01-01"]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`  ok      ${shas.merge!.slice(0, 12)}  #1 (merge commit)`);
+    expect(run.stdout).toContain(`  BYPASS  ${shas.direct!.slice(0, 12)}`);
+    expect(run.stdout).toContain("FAIL: 3 commits reached main outside an approved pull request");
+    const future = await guard(["--repo", "acme/platform-config", "--since", "2030-01-01"]);
+    expect(future).toMatchObject({ status: 0, stderr: "" });
+    expect(future.stdout).toContain("0 commits, 0 bypasses");
+  });
+
+  it("exits 2 when it cannot decide or is used wrongly", async () => {
+    const missing = await guard(["--repo", "acme/nothing-here"]);
+    expect(missing).toMatchObject({ status: 2, stdout: "" });
+    expect(missing.stderr).toBe("gitgate: could not decide provenance: acme/nothing-here: the repository not found, or the token cannot read it\n");
+    const noToken = await guard(["--repo", "acme/platform-config"], {});
+    expect(noToken.status).toBe(2);
+    expect(noToken.stderr).toContain("set GITHUB_TOKEN");
+    const badDate = await guard(["--repo", "acme/platform-config", "--since", "yesterday"]);
+    expect(badDate.status).toBe(2);
+    expect(badDate.stderr).toContain('--since takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "yesterday")');
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { guardSettingsOf } from "../../src/evaluation/guard-settings.js";
+
+const path = ".github/gitgate.yml";
+const org = (text: string) => ({ text, source: "acme/.github:.github/gitgate.yml" });
+
+describe("the guard's settings from the config", () => {
+  it("is on only with a protect: section, and requires approval only with approvals:", () => {
+    expect(guardSettingsOf("version: 1\n", path, undefined)).toMatchObject({ enabled: false, requireApproval: false });
+    expect(guardSettingsOf("version: 1\nprotect:\n  branches: [\"release/*\"]\n  on_bypass: [check]\napprovals:\n  rules: [{ name: r }]\n", path, undefined))
+      .toEqual({ enabled: true, configValid: true, branches: ["release/*"], onBypass: ["check"], requireApproval: true });
+  });
+
+  it("takes protect from the organisation's config when the repository inherits it, not otherwise", () => {
+    const inherited = org("version: 1\nprotect:\n  on_bypass: [check, issue, revert]\n");
+    expect(guardSettingsOf("_extends: .github\nversion: 1\n", path, inherited)).toMatchObject({ enabled: true, onBypass: ["check", "issue", "revert"] });
+    expect(guardSettingsOf(undefined, path, inherited)).toMatchObject({ enabled: true });
+    expect(guardSettingsOf("version: 1\n", path, inherited)).toMatchObject({ enabled: false });
+  });
+
+  it("a broken config keeps the guard on, watching the default branch with the default actions", () => {
+    expect(guardSettingsOf("version: 1\nprotect:\n  branches: main\n", path, undefined)).toEqual({ enabled: true, configValid: false, onBypass: ["check", "issue"], requireApproval: false });
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { decidePush, type PushFacts } from "../../../src/engine/guard/decide-push.js";
+import { describeReason } from "../../../src/engine/guard/decide-provenance.js";
+import type { AppCheckRun, AssociatedPull, CommitProvenance, GuardCommit } from "../../../src/engine/guard/guard-types.js";
+
+// Commits by name: the core only compares shas, so short names read better than hex.
+const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents });
+const merged = (number: number, headSha: string, mergeCommitSha: string, baseRef = "main"): AssociatedPull => ({ number, merged: true, baseRef, headSha, mergeCommitSha });
+const run = (name: string, headSha: string, conclusion: string | null = "success", extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ name, headSha, status: conclusion === null ? "in_progress" : "completed", conclusion, ...extra });
+const passed = (head: string, pullNumber?: number) => [run("gitgate/validate", head), run("gitgate/approval", head, "success", pullNumber !== undefined ? { pullNumber } : {})];
+
+function push(commits: GuardCommit[], pulls: Record<string, AssociatedPull[]>, checks: Record<string, AppCheckRun[]>, extra: Partial<PushFacts> = {}): PushFacts {
+  return {
+    branch: "main",
+    before: "base",
+    after: commits.at(-1)!.sha,
+    removed: 0,
+    requireApproval: true,
+    commits,
+    pullsByCommit: new Map(Object.entries(pulls)),
+    checksByCommit: new Map(Object.entries(checks)),
+    ...extra,
+  };
+}
+
+describe("the guard's verdict on a push", () => {
+  it("a merge commit: the merged branch's commits and the merge come through the pull request", () => {
+    const pr = merged(1, "f2", "m");
+    const verdict = decidePush(push([commit("f1", "base"), commit("f2", "f1"), commit("m", "base", "f2")], { f1: [pr], f2: [pr], m: [pr] }, { f2: passed("f2", 1) }));
+    expect(verdict.commits).toEqual([
+      { sha: "f1", verdict: "through-pr", pull: 1, method: "merge commit" },
+      { sha: "f2", verdict: "through-pr", pull: 1, method: "merge commit" },
+      { sha: "m", verdict: "through-pr", pull: 1, method: "merge commit" },
+    ]);
+    expect(verdict.firstBypass).toBeUndefined();
+  });
+
+  it("a squash merge: one new commit, checked on the pull request's head", () => {
+    const verdict = decidePush(push([commit("s", "base")], { s: [merged(2, "h2", "s")] }, { h2: passed("h2") }));
+    expect(verdict.commits).toEqual([{ sha: "s", verdict: "through-pr", pull: 2, method: "squash" }]);
+  });
+
+  it("a rebase merge: several rewritten commits of one pull request, the last one landing it", () => {
+    const pr = merged(3, "h3", "r3");
+    const verdict = decidePush(push([commit("r1", "base"), commit("r2", "r1"), commit("r3", "r2")], { r1: [pr], r2: [pr], r3: [pr] }, { h3: passed("h3") }));
+    expect(verdict.commits.map((c) => c.verdict === "through-pr" && c.method)).toEqual(["rebase", "rebase", "rebase"]);
+  });
+
+  it("a merge queue: the group head lands, checked by the queue (not on the pull request's head)", () => {
+    const verdict = decidePush(push([commit("g", "base")], { g: [merged(4, "h4", "g")] }, { g: passed("g", 4), h4: [] }));
+    expect(verdict.commits).toEqual([{ sha: "g", verdict: "through-pr", pull: 4, method: "merge queue" }]);
+  });
+
+  it("a merge queue of two groups landing together: each checked on its own group head", () => {
+    const verdict = decidePush(push([commit("g1", "base"), commit("g2", "g1")], { g1: [merged(5, "h5", "g1")], g2: [merged(6, "h6", "g2")] }, { g1: passed("g1", 5), g2: passed("g2", 6) }));
+    expect(verdict.commits.map((c) => c.verdict)).toEqual(["through-pr", "through-pr"]);
+  });
+
+  it("a direct push: no pull request, a bypass, and the tip before it is what a revert restores", () => {
+    const pr = merged(1, "f", "m");
+    const verdict = decidePush(push([commit("f", "base"), commit("m", "base", "f"), commit("d", "m"), commit("e", "d")], { f: [pr], m: [pr], d: [], e: [] }, { f: passed("f") }));
+    expect(verdict.commits.map((c) => c.verdict)).toEqual(["through-pr", "through-pr", "bypass", "bypass"]);
+    expect(verdict.commits[2]).toEqual({ sha: "d", verdict: "bypass", reasons: [{ kind: "no-pull-request" }] });
+    expect(verdict).toMatchObject({ firstBypass: "d", restorePoint: "m" });
+  });
+
+  it("a commit of a still open pull request pushed directly is a bypass", () => {
+    const verdict = decidePush(push([commit("c", "base")], { c: [{ number: 7, merged: false, baseRef: "main", headSha: "c", mergeCommitSha: undefined }] }, { c: passed("c") }));
+    expect(verdict.commits[0]).toMatchObject({ verdict: "bypass", reasons: [{ kind: "no-pull-request" }] });
+  });
+
+  it("a pull request merged into another branch does not vouch for this one", () => {
+    const verdict = decidePush(push([commit("s", "base")], { s: [merged(8, "h8", "s", "develop")] }, { h8: passed("h8") }));
+    expect(verdict.commits[0]).toMatchObject({ verdict: "bypass", reasons: [{ kind: "no-pull-request" }] });
+  });
+
+  it("a commit of a merged pull request pushed on its own, not with the merge that landed it, is a bypass", () => {
+    const verdict = decidePush(push([commit("f1", "base")], { f1: [merged(9, "f2", "m-elsewhere")] }, { f2: passed("f2") }));
+    expect(verdict.commits[0]).toMatchObject({ verdict: "bypass", reasons: [{ kind: "not-landed", pulls: [9] }] });
+  });
+
+  it("an admin merge past a failing gitgate/validate is a bypass naming the check", () => {
+    const pr = merged(10, "f", "m");
+    const verdict = decidePush(push([commit("f", "base"), commit("m", "base", "f")], { f: [pr], m: [pr] }, { f: [run("gitgate/validate", "f", "failure"), run("gitgate/approval", "f")] }));
+    expect(verdict.commits[1]).toEqual({ sha: "m", verdict: "bypass", pull: 10, reasons: [{ kind: "check-failed", check: "gitgate/validate", pull: 10, head: "f", conclusion: "failure" }] });
+    expect(verdict.firstBypass).toBe("m");
+    expect(verdict.restorePoint).toBe("base");
+  });
+
+  it("merged before the checks finished, or without them: a bypass", () => {
+    const verdict = decidePush(push([commit("s", "base")], { s: [merged(11, "h", "s")] }, { h: [run("gitgate/validate", "h", null)] }));
+    expect(verdict.commits[0]).toMatchObject({ reasons: [
+      { kind: "check-failed", check: "gitgate/validate", conclusion: "in_progress" },
+      { kind: "check-missing", check: "gitgate/approval", head: "h" },
+    ] });
+  });
+
+  it("an approval for another head or another pull request is stale: a bypass", () => {
+    const otherHead = decidePush(push([commit("s", "base")], { s: [merged(12, "h", "s")] }, { h: [run("gitgate/validate", "h"), run("gitgate/approval", "old")] }));
+    expect(otherHead.commits[0]).toMatchObject({ reasons: [{ kind: "check-stale", check: "gitgate/approval", judged: "commit old" }] });
+    const otherPull = decidePush(push([commit("s", "base")], { s: [merged(12, "h", "s")] }, { h: [run("gitgate/validate", "h"), run("gitgate/approval", "h", "success", { pullNumber: 99 })] }));
+    expect(otherPull.commits[0]).toMatchObject({ reasons: [{ kind: "check-stale", judged: "pull request #99" }] });
+    expect(describeReason((otherPull.commits[0] as Extract<CommitProvenance, { verdict: "bypass" }>).reasons[0]!, "main")).toBe("pull request #12 was merged with gitgate/approval passed only for pull request #99, not for its merged head h");
+  });
+
+  it("gitgate/approval is required only when the base's config asks for approvals", () => {
+    const facts = push([commit("s", "base")], { s: [merged(13, "h", "s")] }, { h: [run("gitgate/validate", "h")] });
+    expect(decidePush(facts).commits[0]!.verdict).toBe("bypass");
+    expect(decidePush({ ...facts, requireApproval: false }).commits[0]!.verdict).toBe("through-pr");
+  });
+
+  it("a commit whose pull requests could not be read is undecided, never passed", () => {
+    const verdict = decidePush(push([commit("s", "base")], {}, {}));
+    expect(verdict.commits[0]).toMatchObject({ verdict: "undecided" });
+    expect(verdict.firstBypass).toBe("s");
+  });
+
+  it("a force push that removed commits is an incident of its own, restoring the old tip", () => {
+    const pr = merged(14, "h", "s");
+    const verdict = decidePush(push([commit("s", "other")], { s: [pr] }, { h: passed("h") }, { before: "old", removed: 2 }));
+    expect(verdict.commits[0]!.verdict).toBe("through-pr");
+    expect(verdict).toMatchObject({ rewrite: { before: "old", after: "s", removed: 2 }, firstBypass: "s", restorePoint: "old" });
+  });
+
+  it("a bypass merged in through a merge commit: the merge on the branch is where it came in", () => {
+    const verdict = decidePush(push([commit("x", "base"), commit("m", "base", "x")], { x: [], m: [] }, {}));
+    expect(verdict).toMatchObject({ firstBypass: "m", restorePoint: "base" });
+  });
+});
