@@ -9,6 +9,8 @@ import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
 import type { Job, WorkQueue } from "./work-queue.js";
+import { checkProtection, mergeTriggers, type ProtectionTrigger } from "./check-protection.js";
+import { inMemoryProtectionMemory, type ProtectionMemory } from "./protection-memory.js";
 
 /** The part of a webhook context a job needs: who sent it, for which repository and installation. */
 export interface EventContext {
@@ -24,6 +26,8 @@ export interface Enqueue {
   reviews(context: EventContext, number: number): void;
   mergeGroup(context: EventContext, group: MergeGroup): void;
   baseBranchPush(context: EventContext, push: { branch: string; sha: string; paths: string[]; complete: boolean }): void;
+  /** A look at a repository's branch protection (an event changed it, the App was installed, or the sweep). */
+  protection(target: { delivery: string; event: string; installation: number; repo: RepoRef }, trigger: ProtectionTrigger): void;
 }
 
 export interface JobOptions {
@@ -35,6 +39,8 @@ export interface JobOptions {
   /** An evaluation still running after this long marks its check run in progress (default 1 s). */
   inProgressAfterMs?: number;
   onGitHubRequests?: (count: number, rateLimitRemaining: number | undefined) => void;
+  /** The previous look at each protected branch (default: this process's memory). */
+  protectionMemory?: ProtectionMemory;
 }
 
 /**
@@ -46,6 +52,9 @@ const duplicateWindowMs = 10 * 60_000;
 /** Turns webhook events into queued jobs; each job authenticates as the installation when it runs. */
 export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions): Enqueue {
   const seen = new Map<string, number>();
+  const memory = options.protectionMemory ?? inMemoryProtectionMemory();
+  // What waiting protection jobs were asked for: a newer job replaces a waiting one, so it inherits its reasons.
+  const protectionTriggers = new Map<string, ProtectionTrigger>();
   // The same delivery (same id) asks for the same work: do it once. Different deliveries about the
   // same PR still coalesce in the queue.
   const push = (delivery: string, job: Job) => {
@@ -150,6 +159,22 @@ export function createEnqueue(app: Probot, queue: WorkQueue, options: JobOptions
           } finally {
             d.done();
           }
+        },
+      });
+    },
+    protection(target, trigger) {
+      const log = { delivery: target.delivery, event: target.event, repo: `${target.repo.owner}/${target.repo.repo}` };
+      const key = `protection:${log.repo}`;
+      const waiting = protectionTriggers.get(key);
+      protectionTriggers.set(key, waiting ? mergeTriggers(waiting, trigger) : trigger);
+      push(target.delivery, {
+        key,
+        context: log,
+        run: async () => {
+          const reasons = protectionTriggers.get(key) ?? trigger;
+          protectionTriggers.delete(key);
+          const d = await deps(target.repo, target.installation, log);
+          await checkProtection({ ...d, memory, now: () => new Date() }, reasons).finally(d.done);
         },
       });
     },

@@ -14,6 +14,8 @@ export interface ServerConfig {
   production: boolean;
   /** Minutes between sweeps of the delivery log for missed webhooks (0: only at start). */
   redeliveryIntervalMinutes: number;
+  /** Minutes between looks at every installed repository's branch protection (0: only on events). */
+  protectionSweepMinutes: number;
   /** Bounds of every evaluation (time, memory) and how many run at once. */
   evaluation: EvaluationLimits;
 }
@@ -53,6 +55,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (!["trace", "debug", "info", "warn", "error", "fatal"].includes(level)) problems.push("LOG_LEVEL must be trace, debug, info, warn, error or fatal");
   const redeliveryIntervalMinutes = Number(env.GITGATE_REDELIVERY_INTERVAL_MINUTES ?? 10);
   if (!Number.isFinite(redeliveryIntervalMinutes) || redeliveryIntervalMinutes < 0) problems.push("GITGATE_REDELIVERY_INTERVAL_MINUTES must be a number of minutes");
+  const protectionSweepMinutes = Number(env.GITGATE_PROTECTION_SWEEP_MINUTES ?? 60);
+  if (!Number.isFinite(protectionSweepMinutes) || protectionSweepMinutes < 0) problems.push("GITGATE_PROTECTION_SWEEP_MINUTES must be a number of minutes (0 turns the sweep off)");
   const evaluation = readEvaluationLimits(env);
   problems.push(...evaluation.problems);
   if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
@@ -69,6 +73,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     logLevel: level as ServerConfig["logLevel"],
     production,
     redeliveryIntervalMinutes,
+    protectionSweepMinutes,
     evaluation: evaluation.limits,
   };
 }

@@ -7,6 +7,7 @@ import { gitgateOctokit } from "../github/github-client.js";
 import { healthHandler } from "./health-handler.js";
 import { createMetrics } from "./metrics.js";
 import { limitWebhookBody } from "./webhook-body-limit.js";
+import { scheduleProtectionSweep } from "./protection-sweep.js";
 import type { ServerConfig } from "./server-config.js";
 
 export interface RunningServer {
@@ -71,12 +72,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   await Promise.race([sweep(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   const timer = config.redeliveryIntervalMinutes > 0 ? setInterval(() => void sweep(), config.redeliveryIntervalMinutes * 60_000) : undefined;
   timer?.unref();
+  const stopProtectionSweep = scheduleProtectionSweep(config.protectionSweepMinutes, app.sweepProtection, log.child({ name: "protection-sweep" }));
   ready = true;
   return {
     port: server.port,
     async stop() {
       ready = false;
       clearInterval(timer);
+      stopProtectionSweep();
       await server.stop();
       // Let work that was accepted finish, but not forever.
       await Promise.race([app.queue().onIdle(), new Promise((resolve) => setTimeout(resolve, 25_000).unref())]);

@@ -95,6 +95,8 @@ export interface GitgateConfig {
   };
   protect: {
     branches: string[];
+    /** `branches` is not written: the guard watches the repository's default branch (`main` stands in where it is not known). */
+    branchesDefaulted: boolean;
     onBypass: ("check" | "issue" | "revert")[];
     branchProtection: "report" | "enforce";
   };

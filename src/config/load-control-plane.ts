@@ -209,7 +209,7 @@ function isControlPlanePath(
 }
 
 /** The repository's config, or the inherited one, or both merged, or the built-in defaults. */
-function resolveConfig(text: string | undefined, configPath: string, inherited: LoadedConfig | undefined): LoadedConfig {
+export function resolveConfig(text: string | undefined, configPath: string, inherited: LoadedConfig | undefined): LoadedConfig {
   if (text === undefined) return inherited ?? { config: normalizeConfig({ version: 1 }), errors: [], warnings: [] };
   const own = loadConfig(text, configPath);
   if (!inherited || own.config?.extends === undefined) return own;

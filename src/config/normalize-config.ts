@@ -129,6 +129,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
     },
     protect: {
       branches: raw.protect?.branches ?? ["main"],
+      branchesDefaulted: raw.protect?.branches === undefined,
       onBypass: raw.protect?.on_bypass ?? ["check", "issue"],
       branchProtection: raw.protect?.branch_protection ?? "report",
     },

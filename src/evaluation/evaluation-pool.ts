@@ -5,6 +5,7 @@ import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type Eva
 import type { FromWorker, ToWorker } from "./worker-messages.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
+import type { GitgateConfig } from "../config/config-types.js";
 
 // From source (tests, tsx) the worker is the .ts file, loaded through tsx so its `.js` imports resolve
 // to the engine's .ts files; from dist it is plain JavaScript.
@@ -64,6 +65,13 @@ export class EvaluationPool {
     const result = await this.run({ kind: "control-plane-paths", source, paths }, host);
     if (result.kind !== "control-plane-paths") throw new Error("unexpected answer from the evaluation worker");
     return result.paths;
+  }
+
+  /** The config's `protect` section (undefined: the config has errors), for the protection check. */
+  async protectSettings(source: ControlPlaneSource, host: Pick<EvaluationHost, "read" | "list" | "prefetch">): Promise<GitgateConfig["protect"] | undefined> {
+    const result = await this.run({ kind: "protect-settings", source }, host);
+    if (result.kind !== "protect-settings") throw new Error("unexpected answer from the evaluation worker");
+    return result.protect;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { ChangeSet, FileContent } from "../engine/change-set.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { Report } from "../engine/report.js";
 import type { GitHubOutput } from "../github/check-run-output.js";
+import type { GitgateConfig } from "../config/config-types.js";
 import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
 
 /**
@@ -49,7 +50,8 @@ export interface EvaluationHost {
 export type EvaluationJob =
   | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest }
   | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] }
-  | { kind: "approval-scope"; source: ControlPlaneSource; changed: ChangedPath[] };
+  | { kind: "approval-scope"; source: ControlPlaneSource; changed: ChangedPath[] }
+  | { kind: "protect-settings"; source: ControlPlaneSource };
 
 /** Outputs to render in the worker too: rendering walks the whole untrusted change. */
 export interface RenderRequest {
@@ -71,7 +73,8 @@ export interface EvaluationResult {
 export type JobResult =
   | { kind: "evaluate"; result: EvaluationResult }
   | { kind: "control-plane-paths"; paths: string[] }
-  | { kind: "approval-scope"; scope: ApprovalScope };
+  | { kind: "approval-scope"; scope: ApprovalScope }
+  | { kind: "protect-settings"; protect: GitgateConfig["protect"] | undefined };
 
 /** Why an evaluation was stopped: it fails closed with this message. */
 export class EvaluationError extends Error {

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { configPath as defaultConfigPath } from "../config/config-types.js";
 import { loadConfig } from "../config/load-config.js";
-import { loadControlPlane } from "../config/load-control-plane.js";
+import { loadControlPlane, resolveConfig } from "../config/load-control-plane.js";
 import { unmatchedGlobFindings } from "../config/unmatched-globs.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
@@ -22,6 +22,11 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
   const { source } = job;
   const configPath = source.configPath ?? defaultConfigPath;
   const inherited = source.inherited ? loadConfig(source.inherited.text, source.inherited.source) : undefined;
+  // The guard's settings need the config alone, not the schemas and policies it points at.
+  if (job.kind === "protect-settings") {
+    const text = source.configText ?? (await host.read(configPath).catch(() => undefined));
+    return { kind: job.kind, protect: resolveConfig(text, configPath, inherited).config?.protect };
+  }
   if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
   const plane = await loadControlPlane(host, {
     configPath,

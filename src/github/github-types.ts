@@ -9,7 +9,7 @@ export interface RepoRef {
 }
 
 /** The check runs Gitgate publishes; branch protection requires them by these names. */
-export const checkNames = { validate: "gitgate/validate", approval: "gitgate/approval" } as const;
+export const checkNames = { validate: "gitgate/validate", approval: "gitgate/approval", guard: "gitgate/guard" } as const;
 
 /** Marks Gitgate's sticky preview comment so it is found and edited in place. */
 export const previewMarker = "<!-- gitgate:preview -->";

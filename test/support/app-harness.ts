@@ -27,6 +27,8 @@ export interface AppHarness {
   queue: WorkQueue;
   /** The app's sweep of the delivery log (what the server runs at start and every few minutes). */
   recoverMissedDeliveries(since: Date): Promise<string[]>;
+  /** The app's scheduled look at every installed repository's branch protection; returns how many were queued. */
+  sweepProtection(): Promise<number>;
   /** POSTs a signed webhook to the app's real HTTP endpoint and returns the HTTP status. */
   deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<number>;
   close(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startApp(gitDir: string, options: { evaluation?: Partial<E
     repo,
     queue: app.queue(),
     recoverMissedDeliveries: app.recoverMissedDeliveries,
+    sweepProtection: app.sweepProtection,
     async deliver(event, payload, options = {}) {
       const body = JSON.stringify(payload);
       const response = await fetch(`http://127.0.0.1:${port}${probot.webhookPath}`, {
