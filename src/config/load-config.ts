@@ -24,9 +24,9 @@ export interface ConfigGlob extends Span {
 
 const validateConfig = publishedSchema("gitgate-config.schema.json");
 
-/** Sections the config format has but this version does not act on: said on their line, never silently accepted. */
+/** Sections the config format has but this version does not (fully) act on: said on their line, never silently accepted. */
 const notEnforcedYet: readonly [keyof RawConfig, string][] = [
-  ["protect", "the guard (gitgate/guard)"],
+  ["protect", "protect: this version of Gitgate watches these branches' protection (branch_protection) but does not yet verify the commits pushed to them (gitgate/guard on commits, on_bypass: revert)."],
 ];
 
 /**
@@ -53,11 +53,11 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
     if (!isInsideRepo(path)) file.fail("config/invalid", `policy data path "${path}" must be relative to the repository root, inside it`, joinPointer(["policies", "data", i]));
   });
   if (file.errors.length > 0) return { errors: file.errors, warnings: file.warnings };
-  for (const [key, feature] of notEnforcedYet) {
+  for (const [key, message] of notEnforcedYet) {
     if (raw[key] === undefined) continue;
     file.warnings.push({
       severity: "warning", rule: "config/not-enforced", source: "config", path, pointer: `/${key}`, ...file.doc.locate(`/${key}`, "key"),
-      message: `${key}: ${feature} is not enforced by this version of Gitgate yet: this section is read, checked and ignored.`,
+      message,
     });
   }
   const doc = file.doc;

@@ -55,12 +55,12 @@ describe("loadConfig", () => {
     expect(config!.approvals.rules[0]).toEqual({ name: "production", files: ["clusters/prod/**"], count: 2, users: [], teams: ["platform-leads"] });
   });
 
-  it("says on their lines that sections this version does not enforce are ignored (approvals is enforced)", () => {
+  it("says on their lines what of a section this version does not enforce (approvals is enforced; of protect, branch protection is)", () => {
     const { config, warnings } = loadConfig("version: 1\napprovals:\n  rules: [{ name: default }]\nprotect:\n  branches: [main]\n");
     expect(config).toBeDefined();
     expect(warnings.map(where)).toEqual(["warning config/not-enforced 4:1"]);
     expect(warnings.map((w) => w.message)).toEqual([
-      "protect: the guard (gitgate/guard) is not enforced by this version of Gitgate yet: this section is read, checked and ignored.",
+      "protect: this version of Gitgate watches these branches' protection (branch_protection) but does not yet verify the commits pushed to them (gitgate/guard on commits, on_bypass: revert).",
     ]);
   });
 
