@@ -35,4 +35,10 @@ describe("server configuration from the environment", () => {
     expect(config).toMatchObject({ baseUrl: "https://github.acme.internal/api/v3", host: "0.0.0.0", port: 8080, webhookSecret: "s3cret", production: true });
     expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, GHE_HOST: "localhost:9999", GHE_PROTOCOL: "http" })).toMatchObject({ baseUrl: "http://localhost:9999/api/v3", host: "localhost" });
   });
+
+  it("sweeps branch protection hourly unless told otherwise; 0 turns the sweep off, anything else is refused", () => {
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key }).protectionSweepMinutes).toBe(60);
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, GITGATE_PROTECTION_SWEEP_MINUTES: "0" }).protectionSweepMinutes).toBe(0);
+    expect(() => readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, GITGATE_PROTECTION_SWEEP_MINUTES: "hourly" })).toThrow("GITGATE_PROTECTION_SWEEP_MINUTES must be a number of minutes (0 turns the sweep off)");
+  });
 });
