@@ -7,6 +7,10 @@ import { onPullRequestClosed } from "./handlers/pull-request-closed.js";
 import { onPush } from "./handlers/push.js";
 import { onPullRequestReview } from "./handlers/pull-request-review.js";
 import { createJobs, type JobOptions, type Jobs } from "./job-factory.js";
+import { onBranchProtectionRule } from "./handlers/branch-protection-rule.js";
+import { onRepositoryRuleset } from "./handlers/repository-ruleset.js";
+import { onInstallation } from "./handlers/installation.js";
+import { queueProtectionLooks, type InstallationAuth } from "./protection-sweep.js";
 import type { GitHub } from "../github/github-types.js";
 import { redeliverMissed } from "../github/redeliver-missed.js";
 import type { JobEngine } from "../queue/job-engine.js";
@@ -25,10 +29,12 @@ export interface GitgateApp {
   reconcile: () => Promise<number>;
   /** What runs on a schedule (the server hands them to the engine). */
   sweeps: () => PeriodicSweep[];
+  /** Queues a look at the branch protection of every installed repository; returns how many. */
+  sweepProtection: () => Promise<number>;
 }
 
 /** The events Gitgate acts on: the ones worth recovering when a delivery was missed. */
-export const handledEvents = new Set(["pull_request", "pull_request_review", "check_suite", "check_run", "merge_group", "push"]);
+export const handledEvents = new Set(["pull_request", "pull_request_review", "check_suite", "check_run", "merge_group", "push", "branch_protection_rule", "repository_ruleset", "installation", "installation_repositories"]);
 
 export interface GitgateAppOptions extends JobOptions {
   /** Where jobs wait and run; by default in this process. The app starts it once loaded. */
@@ -40,6 +46,8 @@ export interface GitgateAppOptions extends JobOptions {
   redeliveryIntervalMinutes?: number;
   /** Minutes between reconcile sweeps over open PRs (0: only at start; off: never). */
   reconcileIntervalMinutes?: number | "off";
+  /** Minutes between looks at every installed repository's branch protection (0: only on events). */
+  protectionSweepMinutes?: number;
 }
 
 /**
@@ -55,6 +63,7 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     return { probot, engine, jobs };
   };
   const appAuth = async () => (await loaded().probot.auth()) as GitHub;
+  let queueLooks: ((request: Parameters<typeof queueProtectionLooks>[3]) => Promise<number>) | undefined;
   const appFn: ApplicationFunction = async (app: Probot) => {
     probot = app;
     engine = options.engine ?? new MemoryEngine({
@@ -72,6 +81,12 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     onMergeGroup(handlers, jobs.enqueue);
     onPush(handlers, jobs.enqueue);
     onPullRequestReview(handlers, jobs.enqueue);
+    const auth: InstallationAuth = { asApp: async () => (await app.auth()) as GitHub, asInstallation: async (id) => (await app.auth(id)) as GitHub };
+    const enqueue = jobs.enqueue;
+    queueLooks = (request) => queueProtectionLooks(auth, enqueue, app.log.child({ name: "protection" }), request);
+    onBranchProtectionRule(handlers, enqueue);
+    onRepositoryRuleset(handlers, enqueue, queueLooks);
+    onInstallation(handlers, enqueue, queueLooks);
     await engine.start(jobs.run);
   };
   const recoverMissedDeliveries = async (since: Date) => redeliverMissed(await appAuth(), { since, events: handledEvents });
@@ -82,6 +97,10 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     submit: (target, origin) => loaded().jobs.submitPullRequest(target, origin),
     log: () => loaded().probot.log.child({ name: "reconcile" }),
   });
+  const sweepProtection = async () => {
+    if (!queueLooks) throw new Error("the app is not loaded yet");
+    return queueLooks({ delivery: `protection-sweep:${Date.now()}`, trigger: { what: "sweep", lost: [] } });
+  };
   return {
     appFn,
     queue: () => loaded().engine,
@@ -90,7 +109,9 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     sweeps: () => [
       missedDeliverySweep(recoverMissedDeliveries, loaded().probot.log, (options.redeliveryIntervalMinutes ?? 10) * 60_000),
       ...(options.reconcileIntervalMinutes === "off" ? [] : [{ name: "reconcile", intervalMs: (options.reconcileIntervalMinutes ?? 10) * 60_000, run: async () => void (await reconcile()) }]),
+      ...((options.protectionSweepMinutes ?? 60) > 0 ? [{ name: "branch-protection", intervalMs: (options.protectionSweepMinutes ?? 60) * 60_000, run: async () => void (await sweepProtection()) }] : []),
     ],
+    sweepProtection,
   };
 }
 

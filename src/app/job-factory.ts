@@ -11,6 +11,8 @@ import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
 import { guardMerge, guardPush, type GuardedMerge, type GuardedPush } from "./guard-branch.js";
+import { checkProtection, mergeTriggers, type ProtectionTrigger } from "./check-protection.js";
+import { inMemoryProtectionMemory, type ProtectionMemory } from "./protection-memory.js";
 
 /** The part of a webhook context a job needs: who sent it, for which repository and installation. */
 export interface EventContext {
@@ -32,6 +34,8 @@ export interface Enqueue {
   baseBranchPush(context: EventContext, push: { branch: string; sha: string; paths: string[]; complete: boolean }): void;
   /** The guard's verification of a push to a branch, or of a pull request merged into it. */
   guard(context: EventContext, work: GuardWork): void;
+  /** A look at a repository's branch protection (an event changed it, the App was installed, or the sweep). */
+  protection(target: { delivery: string; event: string; installation: number; repo: RepoRef }, trigger: ProtectionTrigger): void;
 }
 
 export type GuardWork = { kind: "push"; push: GuardedPush } | { kind: "merge"; merge: GuardedMerge };
@@ -45,6 +49,8 @@ export interface JobOptions {
   /** An evaluation still running after this long marks its check run in progress (default 1 s). */
   inProgressAfterMs?: number;
   onGitHubRequests?: (count: number, rateLimitRemaining: number | undefined) => void;
+  /** The previous look at each protected branch (default: this process's memory). */
+  protectionMemory?: ProtectionMemory;
 }
 
 /** Runs one kind of job, as an installation, with what every job needs. */
@@ -63,6 +69,10 @@ export interface Jobs {
 /** Turns events into plain-data jobs for the engine, and runs them: each authenticates as the installation when it runs. */
 export function createJobs(app: Probot, engine: JobEngine, options: JobOptions): Jobs {
   const pending = new WeakMap<object, Promise<void>[]>();
+  const memory = options.protectionMemory ?? inMemoryProtectionMemory();
+  // What waiting protection jobs were asked for in this process: a newer job replaces a waiting one,
+  // so it carries the older one's reasons too (across replicas the wording may name only the newest).
+  const protectionTriggers = new Map<string, ProtectionTrigger>();
   // The same delivery (same id) asks for the same work: do it once. Different deliveries about the
   // same subject still coalesce in the engine.
   const submit = async (job: JobData): Promise<void> => {
@@ -112,6 +122,11 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       const work = job.args as unknown as GuardWork;
       if (work.kind === "push") await guardPush(deps, work.push);
       else await guardMerge(deps, work.merge);
+    },
+    protection: async (job, deps) => {
+      const trigger = protectionTriggers.get(job.key) ?? (job.args as unknown as ProtectionTrigger);
+      protectionTriggers.delete(job.key);
+      await checkProtection({ ...deps, memory, now: () => new Date() }, trigger);
     },
     "base-push": async (job, deps) => {
       const change = job.args as { branch: string; sha: string; paths: string[]; complete: boolean };
@@ -176,6 +191,16 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       const sha = work.kind === "push" ? work.push.after : work.merge.mergeCommitSha;
       const branch = work.kind === "push" ? work.push.branch : work.merge.branch;
       track(context, jobOf(context, "guard", (repo) => `guard:${repo}:${branch}@${sha}`, { ...work }));
+    },
+    protection(target, trigger) {
+      const key = `protection:${target.repo.owner}/${target.repo.repo}`;
+      const waiting = protectionTriggers.get(key);
+      const merged = waiting ? mergeTriggers(waiting, trigger) : trigger;
+      protectionTriggers.set(key, merged);
+      // Sweeps and installation events ask for many repositories at once, outside the handler's own
+      // accounting: a look that is not accepted is logged, and the next sweep asks again.
+      submit({ kind: "protection", key, delivery: target.delivery, event: target.event, repo: target.repo, installation: target.installation, args: { ...merged } })
+        .catch((error: unknown) => app.log.error({ delivery: target.delivery, key, err: error }, "job not accepted"));
     },
   };
 

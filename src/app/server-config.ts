@@ -22,6 +22,8 @@ export interface ServerConfig {
   jobLockSeconds: number;
   /** Milliseconds between writes to GitHub per installation (GitHub's guidance for github.com: 1000). */
   writeSpacingMs: number;
+  /** Minutes between looks at every installed repository's branch protection (0: only on events). */
+  protectionSweepMinutes: number;
   /** Bounds of every evaluation (time, memory) and how many run at once. */
   evaluation: EvaluationLimits;
 }
@@ -70,6 +72,8 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (!Number.isFinite(jobLockSeconds) || jobLockSeconds < 1) problems.push("GITGATE_JOB_LOCK_SECONDS must be a number of seconds, at least 1");
   const writeSpacingMs = Number(env.GITGATE_GITHUB_WRITE_SPACING_MS ?? 1000);
   if (!Number.isInteger(writeSpacingMs) || writeSpacingMs < 0) problems.push("GITGATE_GITHUB_WRITE_SPACING_MS must be a whole number of milliseconds");
+  const protectionSweepMinutes = Number(env.GITGATE_PROTECTION_SWEEP_MINUTES ?? 60);
+  if (!Number.isFinite(protectionSweepMinutes) || protectionSweepMinutes < 0) problems.push("GITGATE_PROTECTION_SWEEP_MINUTES must be a number of minutes (0 turns the sweep off)");
   const evaluation = readEvaluationLimits(env);
   problems.push(...evaluation.problems);
   if (problems.length > 0) throw new ServerConfigError(`cannot start:\n- ${problems.join("\n- ")}`);
@@ -90,6 +94,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ...(redisUrl ? { redisUrl } : {}),
     jobLockSeconds,
     writeSpacingMs,
+    protectionSweepMinutes,
     evaluation: evaluation.limits,
   };
 }

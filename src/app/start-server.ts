@@ -36,6 +36,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     concurrency,
     redeliveryIntervalMinutes: config.redeliveryIntervalMinutes,
     reconcileIntervalMinutes: config.reconcileIntervalMinutes,
+    protectionSweepMinutes: config.protectionSweepMinutes,
     appId: config.appId,
     pool,
     today,

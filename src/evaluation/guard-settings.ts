@@ -11,6 +11,8 @@ export interface GuardSettings {
   /** Globs of protected branches; undefined: the repository's default branch. */
   branches?: string[];
   onBypass: GitgateConfig["protect"]["onBypass"];
+  /** Report weakened branch protection, or also restore it. */
+  branchProtection: GitgateConfig["protect"]["branchProtection"];
   /** The config has an `approvals:` section, so merged heads must have passed `gitgate/approval` too. */
   requireApproval: boolean;
 }
@@ -25,7 +27,7 @@ export function guardSettingsOf(configText: string | undefined, configPath: stri
   const resolved = resolveConfig(configText, configPath, inheritedConfig);
   const says = (section: string) => [configText, inherited?.text].some((text) => text !== undefined && new RegExp(`^${section}\\s*:`, "m").test(text));
   const config = resolved.errors.length === 0 ? resolved.config : undefined;
-  if (!config) return { enabled: says("protect"), configValid: false, onBypass: ["check", "issue"], requireApproval: says("approvals") };
+  if (!config) return { enabled: says("protect"), configValid: false, onBypass: ["check", "issue"], branchProtection: "report", requireApproval: says("approvals") };
   const ownKeys = configText === undefined ? [] : loadConfig(configText, configPath).keys ?? [];
   // Inherited sections count only when the repository's config inherits (or has none of its own).
   const fromInherited = configText === undefined || config.extends !== undefined;
@@ -35,6 +37,7 @@ export function guardSettingsOf(configText: string | undefined, configPath: stri
     configValid: true,
     ...(config.protect.branches ? { branches: config.protect.branches } : {}),
     onBypass: config.protect.onBypass,
+    branchProtection: config.protect.branchProtection,
     requireApproval: has("approvals"),
   };
 }

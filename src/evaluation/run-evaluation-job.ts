@@ -24,6 +24,7 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
   const configPath = source.configPath ?? defaultConfigPath;
   if (job.kind === "guard-settings") return { kind: job.kind, settings: guardSettingsOf(source.configText ?? (await host.read(configPath)), configPath, source.inherited) };
   const inherited = source.inherited ? loadConfig(source.inherited.text, source.inherited.source) : undefined;
+  // The guard's settings need the config alone, not the schemas and policies it points at.
   if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
   const plane = await loadControlPlane(host, {
     configPath,

@@ -4,6 +4,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository, FakeReview } from "./fake-state.js";
 import { GitStore } from "./git-store.js";
 import { commitJson, fakeGuardRoutes } from "./fake-guard-routes.js";
+import { protectionRoutes } from "./fake-protection.js";
 
 export interface FakeRequest {
   method: string;
@@ -19,7 +20,7 @@ export interface FakeResponse {
   body?: unknown;
 }
 
-type Route = (match: RegExpMatchArray, request: FakeRequest, url: URL) => Promise<FakeResponse> | FakeResponse;
+export type Route = (match: RegExpMatchArray, request: FakeRequest, url: URL) => Promise<FakeResponse> | FakeResponse;
 
 /**
  * An in-memory GitHub for tests and the demo: repositories are real git repositories, pull requests
@@ -329,6 +330,16 @@ export class FakeGitHub {
       comment.body = String((request.body as { body: string }).body);
       return { status: 200, body: commentJson(comment) };
     }],
+    ...protectionRoutes({
+      appId: () => this.appId,
+      publicUrl: () => this.publicUrl,
+      repo: (m) => this.repo(m),
+      repositories: () => this.repositories.values(),
+      installationOf: (request) => this.tokens.get(String(request.headers.authorization ?? "").replace(/^(token|bearer)\s+/i, "")),
+      viewerAppId: (request) => this.viewerAppId(request),
+      invalidBody: (operation, request) => this.invalidBody(operation, request),
+      paginate: (items, url) => paginate(items, url, this.publicUrl),
+    }),
   ];
 
   /** Commits, merged pull requests, issues and the revert's git writes (the guard's routes). */

@@ -1,19 +1,11 @@
 import { runGit } from "../git/run-git.js";
 import type { FakePullRequest, FakeRepository } from "./fake-state.js";
 import type { FakeRequest, FakeResponse } from "./fake-github.js";
+import { fakeProtectionOf, type FakeIssue } from "./fake-protection.js";
 
 type Route = (match: RegExpMatchArray, request: FakeRequest, url: URL) => Promise<FakeResponse> | FakeResponse;
 
-/** An issue as the fake keeps it (the guard's incidents). */
-export interface FakeIssue {
-  number: number;
-  title: string;
-  body: string;
-  labels: string[];
-  state: "open" | "closed";
-}
-
-/** What the guard's routes keep per repository, beside FakeRepository (issues, labels). */
+/** What the guard's routes keep per repository, beside FakeRepository: labels, and the issues (served with the protection routes). */
 interface GuardState {
   issues: FakeIssue[];
   labels: Set<string>;
@@ -24,7 +16,7 @@ const states = new WeakMap<FakeRepository, GuardState>();
 /** The issues and labels of a fake repository (tests read the incidents here). */
 export function guardState(repo: FakeRepository): GuardState {
   let state = states.get(repo);
-  if (!state) states.set(repo, (state = { issues: [], labels: new Set() }));
+  if (!state) states.set(repo, (state = { issues: fakeProtectionOf(repo).issues, labels: new Set() }));
   return state;
 }
 
@@ -142,26 +134,6 @@ export function fakeGuardRoutes(host: FakeRouteHost): [string, RegExp, Route][] 
       repo.pulls.set(number, pr);
       return { status: 201, body: await host.pullJson(repo, pr) };
     }],
-    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/issues$/, (m, _r, url) => {
-      const { issues } = guardState(host.repo(m));
-      const labels = url.searchParams.get("labels")?.split(",") ?? [];
-      const state = url.searchParams.get("state") ?? "open";
-      const listed = issues.filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)));
-      return host.paginate(listed.map((i) => issueJson(host.repo(m), i)), url);
-    }],
-    ["POST", /^\/repos\/([^/]+)\/([^/]+)\/issues$/, (m, request) => {
-      const invalid = host.invalidBody("POST issue", request);
-      if (invalid) return invalid;
-      const repo = host.repo(m);
-      const state = guardState(repo);
-      const body = request.body as { title: string; body?: string; labels?: string[] };
-      const number = Math.max(0, ...repo.pulls.keys(), ...state.issues.map((i) => i.number)) + 1;
-      // GitHub creates a label an issue names when the repository does not have it; the guard creates it first anyway.
-      for (const label of body.labels ?? []) state.labels.add(label);
-      const issue: FakeIssue = { number, title: body.title, body: body.body ?? "", labels: body.labels ?? [], state: "open" };
-      state.issues.push(issue);
-      return { status: 201, body: issueJson(repo, issue) };
-    }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/labels\/([^/]+)$/, (m) => {
       const name = decodeURIComponent(m[3]!);
       return guardState(host.repo(m)).labels.has(name) ? { status: 200, body: { name, color: "b60205" } } : { status: 404, body: { message: "Not Found" } };
@@ -178,6 +150,3 @@ export function fakeGuardRoutes(host: FakeRouteHost): [string, RegExp, Route][] 
   ];
 }
 
-function issueJson(repo: FakeRepository, issue: FakeIssue) {
-  return { number: issue.number, title: issue.title, body: issue.body, state: issue.state, labels: issue.labels.map((name) => ({ name })), html_url: `${web(repo)}/issues/${issue.number}` };
-}

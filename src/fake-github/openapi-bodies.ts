@@ -18,6 +18,23 @@ const operations: Record<string, [string, string]> = {
   "POST pull": ["/repos/{owner}/{repo}/pulls", "post"],
   "POST issue": ["/repos/{owner}/{repo}/issues", "post"],
   "POST label": ["/repos/{owner}/{repo}/labels", "post"],
+  "PUT branch protection": ["/repos/{owner}/{repo}/branches/{branch}/protection", "put"],
+  "PATCH issue": ["/repos/{owner}/{repo}/issues/{issue_number}", "patch"],
+};
+
+/**
+ * Where the description and GitHub disagree, GitHub wins. The description requires the deprecated
+ * `contexts` of required status checks, but GitHub rejects a body with both `contexts` and `checks`
+ * (only `checks` pins a check to an app): either one, never both.
+ */
+const asGitHubAnswers: Record<string, (schema: Record<string, any>) => Record<string, unknown>> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+  "PUT branch protection": (schema) => {
+    const checks = schema.properties.required_status_checks;
+    checks.required = ["strict"];
+    checks.if = { type: "object" };
+    checks.then = { oneOf: [{ required: ["contexts"], not: { required: ["checks"] } }, { required: ["checks"], not: { required: ["contexts"] } }] };
+    return schema;
+  },
 };
 
 let validators: Map<string, ValidateFunction> | undefined;
@@ -34,6 +51,20 @@ export function requestBodyProblems(operation: keyof typeof operations, body: un
   return (validate.errors ?? []).map((e) => `${e.instancePath || "body"} ${e.message ?? e.keyword}`);
 }
 
+/**
+ * Checks a value against one of GitHub's published schemas by name (e.g. a webhook payload against
+ * `webhook-repository-ruleset-edited`), for payloads a test builds where no recording exists.
+ */
+export function schemaProblems(component: string, value: unknown): string[] {
+  validators ??= compile();
+  const validate = ajvOfSpec!.getSchema(`github#/components/schemas/${component}`);
+  if (!validate) return [`no schema named ${component}`];
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || "value"} ${e.message ?? e.keyword}`);
+}
+
+let ajvOfSpec: Ajv | undefined;
+
 function compile(): Map<string, ValidateFunction> {
   const file = createRequire(import.meta.url).resolve("@octokit/openapi/generated/api.github.com.json");
   const spec = JSON.parse(readFileSync(file, "utf8")) as { paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: object }> } }>>; components: object };
@@ -42,11 +73,12 @@ function compile(): Map<string, ValidateFunction> {
   addFormats(ajv);
   // GitHub's own format for "owner/name" (a pull request's head repository): any string.
   ajv.addFormat("repo.nwo", true);
-  ajv.addSchema({ components: spec.components }, "github");
+  ajv.addSchema({ components: rewriteRefs(spec.components) }, "github");
+  ajvOfSpec = ajv;
   const compiled = new Map<string, ValidateFunction>();
   for (const [name, [path, method]] of Object.entries(operations)) {
-    const schema = spec.paths[path]![method]!.requestBody.content["application/json"]!.schema;
-    compiled.set(name, ajv.compile(rewriteRefs(schema)));
+    const schema = structuredClone(spec.paths[path]![method]!.requestBody.content["application/json"]!.schema) as Record<string, unknown>;
+    compiled.set(name, ajv.compile(rewriteRefs(asGitHubAnswers[name]?.(schema) ?? schema)));
   }
   return compiled;
 }
@@ -54,10 +86,13 @@ function compile(): Map<string, ValidateFunction> {
 function rewriteRefs(value: unknown): never {
   if (Array.isArray(value)) return value.map(rewriteRefs) as never;
   if (value !== null && typeof value === "object") {
-    // Ajv reads `nullable` only beside a `type`; GitHub writes it alone too (an issue's `milestone`).
-    const entries = Object.entries(value).filter(([key]) => key !== "nullable" || "type" in value);
+    // OpenAPI 3.0 allows `nullable` beside `oneOf` with no `type`; Ajv needs it spelled out.
+    if ("nullable" in value && value.nullable === true && !("type" in value)) {
+      const { nullable: _nullable, ...rest } = value;
+      return { anyOf: [rewriteRefs(rest), { type: "null" }] } as never;
+    }
     return Object.fromEntries(
-      entries.map(([key, item]) => [key, key === "$ref" && typeof item === "string" && item.startsWith("#/") ? `github${item}` : rewriteRefs(item)]),
+      Object.entries(value).map(([key, item]) => [key, key === "$ref" && typeof item === "string" && item.startsWith("#/") ? `github${item}` : rewriteRefs(item)]),
     ) as never;
   }
   return value as never;

@@ -45,4 +45,10 @@ describe("server configuration from the environment", () => {
       "cannot start:\n- GITGATE_RECONCILE_INTERVAL_MINUTES must be a number of minutes, or off\n- REDIS_URL must be a redis:// or rediss:// URL\n- GITGATE_JOB_LOCK_SECONDS must be a number of seconds, at least 1",
     );
   });
+
+  it("sweeps branch protection hourly unless told otherwise; 0 turns the sweep off, anything else is refused", () => {
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key }).protectionSweepMinutes).toBe(60);
+    expect(readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, GITGATE_PROTECTION_SWEEP_MINUTES: "0" }).protectionSweepMinutes).toBe(0);
+    expect(() => readServerConfig({ APP_ID: "7", PRIVATE_KEY: key, GITGATE_PROTECTION_SWEEP_MINUTES: "hourly" })).toThrow("GITGATE_PROTECTION_SWEEP_MINUTES must be a number of minutes (0 turns the sweep off)");
+  });
 });

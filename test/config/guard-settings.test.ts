@@ -8,7 +8,7 @@ describe("the guard's settings from the config", () => {
   it("is on only with a protect: section, and requires approval only with approvals:", () => {
     expect(guardSettingsOf("version: 1\n", path, undefined)).toMatchObject({ enabled: false, requireApproval: false });
     expect(guardSettingsOf("version: 1\nprotect:\n  branches: [\"release/*\"]\n  on_bypass: [check]\napprovals:\n  rules: [{ name: r }]\n", path, undefined))
-      .toEqual({ enabled: true, configValid: true, branches: ["release/*"], onBypass: ["check"], requireApproval: true });
+      .toEqual({ enabled: true, configValid: true, branches: ["release/*"], onBypass: ["check"], branchProtection: "report", requireApproval: true });
   });
 
   it("takes protect from the organisation's config when the repository inherits it, not otherwise", () => {
@@ -19,6 +19,6 @@ describe("the guard's settings from the config", () => {
   });
 
   it("a broken config keeps the guard on, watching the default branch with the default actions", () => {
-    expect(guardSettingsOf("version: 1\nprotect:\n  branches: main\n", path, undefined)).toEqual({ enabled: true, configValid: false, onBypass: ["check", "issue"], requireApproval: false });
+    expect(guardSettingsOf("version: 1\nprotect:\n  branches: main\n", path, undefined)).toEqual({ enabled: true, configValid: false, onBypass: ["check", "issue"], branchProtection: "report", requireApproval: false });
   });
 });

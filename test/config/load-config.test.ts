@@ -55,14 +55,11 @@ describe("loadConfig", () => {
     expect(config!.approvals.rules[0]).toEqual({ name: "production", files: ["clusters/prod/**"], count: 2, users: [], teams: ["platform-leads"] });
   });
 
-  it("says on their lines that settings this version does not enforce are ignored (approvals and the guard are enforced)", () => {
+  it("accepts every section of the format without a not-enforced warning: approvals, the guard and branch protection are enforced", () => {
     const { config, warnings } = loadConfig("version: 1\napprovals:\n  rules: [{ name: default }]\nprotect:\n  branches: [main, \"release/*\"]\n  on_bypass: [check, issue, revert]\n  branch_protection: report\n");
     expect(config).toBeDefined();
     expect(config!.protect).toEqual({ branches: ["main", "release/*"], onBypass: ["check", "issue", "revert"], branchProtection: "report" });
-    expect(warnings.map(where)).toEqual(["warning config/not-enforced 7:3"]);
-    expect(warnings.map((w) => w.message)).toEqual([
-      "protect.branch_protection: protection drift (protect.branch_protection) is not enforced by this version of Gitgate yet: this setting is read, checked and ignored.",
-    ]);
+    expect(warnings).toEqual([]);
   });
 
   it("leaves protect.branches unset for the repository's default branch, and refuses a bad branch glob where it is written", () => {

@@ -29,6 +29,8 @@ export interface AppHarness {
   recoverMissedDeliveries(since: Date): Promise<string[]>;
   /** One reconcile sweep (what the server runs at start and every few minutes); returns how many PRs it submitted. */
   reconcile(): Promise<number>;
+  /** The app's scheduled look at every installed repository's branch protection; returns how many were queued. */
+  sweepProtection(): Promise<number>;
   /** POSTs a signed webhook to the app's real HTTP endpoint and returns the HTTP status. */
   deliver(event: string, payload: unknown, options?: { id?: string; signature?: string }): Promise<number>;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startApp(gitDir: string, options: { evaluation?: Partial<E
     queue: app.queue(),
     recoverMissedDeliveries: app.recoverMissedDeliveries,
     reconcile: app.reconcile,
+    sweepProtection: app.sweepProtection,
     async deliver(event, payload, options = {}) {
       const body = JSON.stringify(payload);
       const response = await fetch(`http://127.0.0.1:${port}${probot.webhookPath}`, {
