@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, type EvaluationLimits } from "./evaluation-limits.js";
+import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, youngGenerationMiB, type EvaluationLimits } from "./evaluation-limits.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
@@ -105,7 +105,7 @@ export class EvaluationPool {
   private spawn(): Slot {
     const worker = new Worker(workerUrl, {
       ...(workerExecArgv ? { execArgv: workerExecArgv } : {}),
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMiB },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB },
     });
     // An idle worker must not keep a CLI process alive; a busy one is ref'd while it works.
     worker.unref();

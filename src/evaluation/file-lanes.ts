@@ -3,7 +3,7 @@ import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import type { LaneContext } from "../engine/evaluate-change-set.js";
 import type { FileLanes, ReadChange, StreamedFile } from "../engine/judge-change.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
-import { evaluationEnv } from "./evaluation-limits.js";
+import { evaluationEnv, youngGenerationMiB } from "./evaluation-limits.js";
 import type { ControlPlaneSource } from "./evaluation-types.js";
 import type { FromLane, LaneSetup, ToLane } from "./lane-messages.js";
 
@@ -63,7 +63,7 @@ function openLanes(count: number, memoryMiB: number, { source, context, reader, 
   };
   const setup: LaneSetup = { source, crds: context.crds, headContext: context.headContext };
   for (let i = 1; i < count; i++) {
-    const worker = new Worker(laneUrl, { workerData: setup, ...(laneExecArgv ? { execArgv: laneExecArgv } : {}), resourceLimits: { maxOldGenerationSizeMb: memoryMiB } });
+    const worker = new Worker(laneUrl, { workerData: setup, ...(laneExecArgv ? { execArgv: laneExecArgv } : {}), resourceLimits: { maxOldGenerationSizeMb: memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB } });
     const lane: Lane = { worker, pending: new Map() };
     lanes.push(lane);
     const post = (message: ToLane) => worker.postMessage(message);
