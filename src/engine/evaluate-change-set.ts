@@ -5,7 +5,7 @@ import type { ControlPlane } from "../config/load-control-plane.js";
 import { headContent, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
-import { judgeChange } from "./judge-change.js";
+import { judgeChange, type FileLanes, type JudgedChange } from "./judge-change.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
 import { crdsInText, type CrdDocument } from "./schema/crd-registry.js";
 import type { ChangeSetInput } from "./policy/change-set-policies.js";
@@ -27,7 +27,7 @@ export interface EvaluateOptions {
  * version of every governed file, compare with its base version to tell new problems from existing
  * ones, run the change-set policies, apply exceptions, conclude.
  */
-export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet, options: EvaluateOptions): Promise<Report> {
+export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet, options: EvaluateOptions, openLanes?: OpenLanes): Promise<Report> {
   const changedControlPlane = options.snapshot
     ? []
     : changes.files.filter((f) => plane.isControlPlanePath(f.path) || (f.previousPath !== undefined && plane.isControlPlanePath(f.previousPath)));
@@ -42,7 +42,11 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   // An invalid config can be trusted for nothing, so nothing is judged by it. A broken schema, policy
   // or exceptions file only takes itself out: its error fails the check, and every other file and rule
   // is still judged and reported, so one bad file at the base does not hide the rest of the change.
-  const judged = config && !plane.configInvalid ? await judgeChange(await withChangeCrds(plane, changes, config.limits.maxFileBytes), config, changes, options) : undefined;
+  let judged: JudgedChange | undefined;
+  if (config && !plane.configInvalid) {
+    const crds = await changeCrds(plane, changes, config.limits.maxFileBytes);
+    judged = await judgeChange(withChangeCrds(plane, crds), config, changes, options, openLanes ? (headContext) => openLanes({ crds, headContext }) : undefined);
+  }
   if (judged) findings.push(...judged.findings);
 
   findings.sort(compareFindings);
@@ -72,13 +76,31 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
 }
 
 /**
+ * What other threads judging files of this change need to judge them as this one does: the CRDs of the
+ * change (changeCrds) and the head files that decide how others are read (see judgeChange).
+ */
+export interface LaneContext {
+  crds: ChangeCrds | undefined;
+  headContext: [string, FileContent | undefined][];
+}
+
+export type OpenLanes = (context: LaneContext) => FileLanes | undefined;
+
+/** The CRDs of a change's own files: base versions whole, head versions by their names only. */
+export interface ChangeCrds {
+  base: CrdDocument[];
+  head: CrdDocument[];
+}
+
+/**
  * The CRDs in the base versions of the change's own files join the control plane's: they are base
  * content, so the base still decides the rules, and a change to a custom resource next to its CRD is
  * validated without a `crds:` entry. CRDs the change adds or edits only apply after merge; a custom
  * resource whose only CRD is new says so. Only files that mention the kind are parsed for this.
+ * Undefined when the plane has no custom resources to look up, or the change has no CRD.
  */
-async function withChangeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBytes: number): Promise<ControlPlane> {
-  if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return plane;
+async function changeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBytes: number): Promise<ChangeCrds | undefined> {
+  if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return undefined;
   const limits = { ...defaultParseLimits, maxFileBytes };
   const crdsOf = (path: string, content: FileContent | undefined) => (content?.kind === "text" ? crdsInText(path, content.text, limits) : []);
   const base = changes.files.flatMap((f) => crdsOf(f.previousPath ?? f.path, f.before));
@@ -86,10 +108,15 @@ async function withChangeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBy
   // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
   const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 8, async (f) => crdsOf(f.path, await headContent(changes, f)).map(crdNames));
   const head = heads.flat();
-  if (base.length === 0 && head.length === 0) return plane;
+  return base.length === 0 && head.length === 0 ? undefined : { base, head };
+}
+
+/** The plane with the change's CRDs (see changeCrds). */
+export function withChangeCrds(plane: ControlPlane, crds: ChangeCrds | undefined): ControlPlane {
+  if (!crds) return plane;
   return {
     ...plane,
-    schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(base, head) } : s)),
+    schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(crds.base, crds.head) } : s)),
   };
 }
 

@@ -12,14 +12,14 @@ import { isKind, kubernetesObject } from "./document-identity.js";
 import type { EvaluateOptions } from "./evaluate-change-set.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
-import { gitopsContext, isContextFile } from "./gitops-files.js";
+import { gitopsContext, isContextFile, type GitopsContext } from "./gitops-files.js";
 import { pairDocuments } from "./pair-documents.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
-import { SecretSet } from "./secrets/secret-set.js";
+import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { nodes } from "./value-tree.js";
 import { yamlReadingOf } from "./yaml-reading.js";
@@ -34,7 +34,7 @@ export interface JudgedChange {
 }
 
 /** A change whose head version has been read. */
-type ReadChange = Omit<FileChange, "after"> & { after?: FileContent };
+export type ReadChange = Omit<FileChange, "after"> & { after?: FileContent };
 
 interface EvaluatedChange {
   change: ReadChange;
@@ -53,20 +53,14 @@ interface EvaluatedChange {
  * the source lines they point at, the identity of their objects, the secrets to scrub). Otherwise the
  * preview and the change-set policies need every file's documents, which a pull request bounds.
  */
-export async function judgeChange(plane: ControlPlane, config: GitgateConfig, changes: ChangeSet, options: EvaluateOptions): Promise<JudgedChange> {
+export async function judgeChange(plane: ControlPlane, config: GitgateConfig, changes: ChangeSet, options: EvaluateOptions, openLanes?: OpenFileLanes): Promise<JudgedChange> {
   const { policies } = plane;
-  const runner = policies.modules.length > 0 ? new PolicyRunner(policies.modules, { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB }) : undefined;
+  const runner = policyRunnerOf(plane, config);
+  let lanes: FileLanes | undefined;
   try {
-    const judges: FileJudges = {
-      schemas: plane.schemas,
-      documentPolicies: policies.document,
-      ...(runner ? { runner } : {}),
-      limits: { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes },
-      overrides: config.policies.rules,
-      yamlReading: yamlReadingOf(config),
-    };
-    const gitops = gitopsContext(await headFiles(changes));
-    judges.patchOf = gitops.patchOf;
+    const headContext = await headFiles(changes);
+    const gitops = gitopsContext(headContext);
+    const judges = fileJudgesOf(plane, config, gitops, runner);
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
     const governedLink = createLinkMatcher(config.files, config.ignore);
@@ -76,6 +70,9 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const governedChanges = changes.files.filter(isJudged);
     const changeSetPolicies = runner !== undefined && policies.changeSet.length > 0;
     const keepFiles = !options.snapshot || changeSetPolicies;
+    // A stream of many files may be judged on other threads too (see FileLanes): each file's outcome is
+    // computed by the same code there, and merged here in the order of the change.
+    lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(headContext) : undefined;
 
     const sensitivity = createSensitivity(config.preview.redact);
     const secrets = new SecretSet();
@@ -87,29 +84,35 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     let documents = 0;
     // Settled in the order of the change, whatever order the files finish in: the report does not
     // depend on timing.
-    await forEachInOrder(governedChanges, 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange }> => {
+    await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 1 : 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange } | { streamed: StreamedFile }> => {
       const after = await headContent(changes, change);
       const { after: _listed, ...rest } = change;
       const read: ReadChange = after ? { ...rest, after } : rest;
       // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
       if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) return { template: read };
-      return { evaluated: await evaluateChange(read, judges) };
+      // This thread judges too, whenever the other lanes have all the files they can hold.
+      if (lanes?.hasRoom()) return { streamed: await lanes.judge(read) };
+      const evaluated = await evaluateChange(read, judges);
+      return keepFiles ? { evaluated } : { streamed: streamedFile(evaluated, sensitivity) };
     }, (settled) => {
       if ("template" in settled) {
         templates.push(settled.template);
         return;
       }
-      const e = settled.evaluated;
-      for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.addDocument(e.change.path, doc.value, sensitivity);
-      const found = fileFindings(e);
-      fileFound.push(found);
-      documents += e.head?.documents.length ?? 0;
-      if (keepFiles) {
-        kept.push(e);
+      if ("streamed" in settled) {
+        const s = settled.streamed;
+        secrets.addValues(s.secrets);
+        fileFound.push(s.findings);
+        documents += s.documents;
+        for (const [key, object] of s.objects) objects.set(key, object);
+        sourceLines.add(s.path, s.lines);
         return;
       }
-      for (const [key, object] of objectsOf([e], found)) objects.set(key, object);
-      sourceLines.keep(found, e, sensitivity);
+      const e = settled.evaluated;
+      for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.addDocument(e.change.path, doc.value, sensitivity);
+      fileFound.push(fileFindings(e));
+      documents += e.head?.documents.length ?? 0;
+      kept.push(e);
     });
 
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
@@ -137,8 +140,80 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       documents,
     };
   } finally {
-    await runner?.close();
+    await Promise.all([runner?.close(), lanes?.close()]);
   }
+}
+
+/** Fewer files are judged on this thread alone: starting other threads would cost more than it saves. */
+const minFilesForLanes = 64;
+
+/**
+ * Other threads that judge files of a stream for judgeChange, each with the same control plane:
+ * `judge` gives what streamedFile gives on this thread. Opened with the head files that decide how
+ * others are read (headFiles), so every thread reads each file the same way.
+ */
+export interface FileLanes {
+  /** How many files the lanes may hold at once (being judged or waiting their turn). */
+  inFlight: number;
+  /** True when a lane can take one more file now. */
+  hasRoom(): boolean;
+  judge(change: ReadChange): Promise<StreamedFile>;
+  close(): Promise<void>;
+}
+
+export type OpenFileLanes = (headContext: [string, FileContent | undefined][]) => FileLanes | undefined;
+
+/** The policy runner of a control plane with policies. */
+export function policyRunnerOf(plane: ControlPlane, config: GitgateConfig): PolicyRunner | undefined {
+  const { modules } = plane.policies;
+  return modules.length > 0 ? new PolicyRunner(modules, { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB }) : undefined;
+}
+
+/** What judges each file of a change by this control plane, read in this GitOps context. */
+export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops: GitopsContext, runner: PolicyRunner | undefined): FileJudges {
+  return {
+    schemas: plane.schemas,
+    documentPolicies: plane.policies.document,
+    ...(runner ? { runner } : {}),
+    limits: { ...defaultParseLimits, maxFileBytes: config.limits.maxFileBytes },
+    overrides: config.policies.rules,
+    yamlReading: yamlReadingOf(config),
+    patchOf: gitops.patchOf,
+  };
+}
+
+/**
+ * What the report keeps of one file of a stream, once judged: its findings, how many documents it
+ * holds, the secrets to scrub, the objects its findings point at (for exceptions) and the source
+ * lines they point at (raw: scrubbed at the end). Plain data: it may come from another thread.
+ */
+export interface StreamedFile {
+  path: string;
+  findings: Finding[];
+  documents: number;
+  secrets: string[][];
+  objects: [string, KubernetesObject][];
+  lines: [number, string][];
+}
+
+/** Judges one read file of a stream: what another thread runs for FileLanes. */
+export async function judgeStreamedFile(change: ReadChange, judges: FileJudges, sensitivity: Sensitivity): Promise<StreamedFile> {
+  return streamedFile(await evaluateChange(change, judges), sensitivity);
+}
+
+function streamedFile(e: EvaluatedChange, sensitivity: Sensitivity): StreamedFile {
+  const secrets: string[][] = [];
+  for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.push(...secretValuesOf(e.change.path, doc.value, sensitivity));
+  const findings = fileFindings(e);
+  const lines: [number, string][] = [];
+  if (findings.length > 0) {
+    const text = showableLines(e, e.change.path, sensitivity) ?? [];
+    for (const finding of findings) {
+      const line = text[finding.line - 1];
+      if (line !== undefined) lines.push([finding.line, line]);
+    }
+  }
+  return { path: e.change.path, findings, documents: e.head?.documents.length ?? 0, secrets, objects: [...objectsOf([e], findings)], lines };
 }
 
 /** Judges one file's head and, where needed, its base. */
@@ -268,21 +343,13 @@ const maxSnippetLength = 300;
 class SourceLines {
   // Paths and line numbers come from input: collected in Maps, turned into plain own properties at the end.
   private readonly lines = new Map<string, Map<number, string>>();
-  private readonly decided = new Set<string>();
 
-  /** The lines `findings` point at in the judged file `e`. */
-  keep(findings: readonly Finding[], e: EvaluatedChange, sensitivity: Sensitivity): void {
-    let text: string[] | undefined;
-    for (const finding of findings) {
-      if (this.decided.has(finding.path) && !this.lines.has(finding.path)) continue;
-      this.decided.add(finding.path);
-      text ??= showableLines(e, finding.path, sensitivity) ?? [];
-      const line = text[finding.line - 1];
-      if (line === undefined) continue;
-      const file = this.lines.get(finding.path) ?? new Map<number, string>();
-      this.lines.set(finding.path, file);
-      file.set(finding.line, line);
-    }
+  /** Lines of one judged file of a stream (see streamedFile). */
+  add(path: string, lines: readonly [number, string][]): void {
+    if (lines.length === 0) return;
+    const file = this.lines.get(path) ?? new Map<number, string>();
+    this.lines.set(path, file);
+    for (const [n, line] of lines) file.set(n, line);
   }
 
   /** The lines every finding points at, in the judged files that were kept. */

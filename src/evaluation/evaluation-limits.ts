@@ -44,3 +44,10 @@ export function readEvaluationLimits(env: NodeJS.ProcessEnv): { limits: Evaluati
   number(evaluationEnv.workers, 1, 64, (v) => (limits.workers = Math.round(v)));
   return { limits, problems };
 }
+
+/**
+ * The young generation of every evaluation thread, in MiB. Parsing makes a great many short-lived
+ * objects; with Node 24's default young generation each thread held well over 100 MB more than it
+ * needed (corpus once: 330 MB peak with one thread, 195 MB with this), for no measurable speed.
+ */
+export const youngGenerationMiB = 16;

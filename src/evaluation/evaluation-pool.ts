@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, type EvaluationLimits } from "./evaluation-limits.js";
+import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, youngGenerationMiB, type EvaluationLimits } from "./evaluation-limits.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
@@ -42,7 +42,11 @@ export class EvaluationPool {
   private nextId = 0;
   private closed = false;
 
-  constructor(limits: Partial<EvaluationLimits> = {}) {
+  /**
+   * `lanes`: threads that may judge the files of one stream (the CLI's validate of a repository; see
+   * file-lanes.ts). The App leaves it at 0: its evaluations share the pool's workers instead.
+   */
+  constructor(limits: Partial<EvaluationLimits> = {}, private readonly lanes = 0) {
     this.limits = { ...defaultEvaluationLimits(), ...limits };
   }
 
@@ -109,7 +113,7 @@ export class EvaluationPool {
   private spawn(): Slot {
     const worker = new Worker(workerUrl, {
       ...(workerExecArgv ? { execArgv: workerExecArgv } : {}),
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMiB },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB },
     });
     // An idle worker must not keep a CLI process alive; a busy one is ref'd while it works.
     worker.unref();
@@ -163,7 +167,7 @@ export class EvaluationPool {
       if (message.type === "failed" && message.id === id) {
         // A host call that failed and was not handled is the real cause (a git or GitHub error): hand it
         // back as it was. One the worker handled (a refused path becomes a finding) is not.
-        const cause = hostError?.message === message.message ? hostError : new Error(message.message);
+        const cause = message.reason ? new EvaluationError(message.message, message.reason) : hostError?.message === message.message ? hostError : new Error(message.message);
         finish(() => task.reject(cause));
         worker.unref();
         this.dispatch();
@@ -188,7 +192,7 @@ export class EvaluationPool {
     };
     slot.fail = (error) => finish(() => task.reject(error));
     worker.on("message", onMessage);
-    worker.postMessage({ type: "job", id, job: task.job } satisfies ToWorker);
+    worker.postMessage({ type: "job", id, job: task.job, lanes: { count: this.lanes, memoryMiB: this.limits.memoryMiB } } satisfies ToWorker);
   }
 
   /** Takes a worker out of the pool (for good), failing its job with `error`, and lets the queue go on. */
@@ -202,12 +206,13 @@ export class EvaluationPool {
 
 /**
  * Runs `use` with a one-worker pool bounded by the environment (the CLI: one evaluation per process),
- * and stops the worker afterwards so the process can exit.
+ * and stops the worker afterwards so the process can exit. GITGATE_EVALUATION_WORKERS (default: the
+ * CPUs, at most 4) is how many threads judge the files of a large validate.
  */
 export async function withEvaluationPool<T>(env: NodeJS.ProcessEnv, use: (pool: EvaluationPool) => Promise<T>): Promise<T> {
   const { limits, problems } = readEvaluationLimits(env);
   if (problems.length > 0) throw new Error(problems.join("; "));
-  const pool = new EvaluationPool({ ...limits, workers: 1 });
+  const pool = new EvaluationPool({ ...limits, workers: 1 }, limits.workers);
   try {
     return await use(pool);
   } finally {

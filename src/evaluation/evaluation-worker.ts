@@ -1,6 +1,5 @@
 // A long-lived evaluation worker: runs one job at a time, and keeps what it compiled (Rego modules by
 // digest, Kubernetes validators) for the next job. Its reads go to the main thread, which does the I/O.
-import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { createRegoCompiler } from "../opa/compile-rego.js";
@@ -8,17 +7,10 @@ import type { FileContent } from "../engine/change-set.js";
 import type { EvaluationRoute, EvaluationJob } from "./evaluation-types.js";
 import type { HostCall, ToWorker } from "./worker-messages.js";
 import { runEvaluationJob } from "./run-evaluation-job.js";
+import { fileLaneOpener, LaneError } from "./file-lanes.js";
+import { lowerThreadPriority } from "./lower-priority.js";
 
-// Judging is background work: when CPUs are scarce, the main thread (webhooks, health checks) goes
-// first. On Linux the nice value belongs to the calling thread, so this lowers only this worker;
-// elsewhere it would lower the whole process, so it is left alone.
-if (process.platform === "linux") {
-  try {
-    setPriority(0, 10);
-  } catch {
-    // not permitted here: run at the normal priority
-  }
-}
+lowerThreadPriority();
 
 const port = parentPort!;
 const compileRego = createRegoCompiler();
@@ -33,7 +25,7 @@ function call(method: HostCall["method"], args: unknown[]): Promise<unknown> {
   });
 }
 
-async function run(id: number, job: EvaluationJob): Promise<void> {
+async function run(id: number, job: EvaluationJob, lanes: { count: number; memoryMiB: number }): Promise<void> {
   try {
     const result = await runEvaluationJob(job, {
       read: (path) => call("read", [path]) as Promise<string | undefined>,
@@ -41,16 +33,16 @@ async function run(id: number, job: EvaluationJob): Promise<void> {
       prefetch: (paths, folders, change) => call("prefetch", change ? [paths, folders, change] : [paths, folders]) as Promise<void>,
       changes: (route: EvaluationRoute) => call("changes", [route]) as ReturnType<NonNullable<Parameters<typeof runEvaluationJob>[1]["changes"]>>,
       content: (path) => call("content", [path]) as Promise<FileContent | undefined>,
-    }, compileRego);
+    }, compileRego, fileLaneOpener(lanes.count, lanes.memoryMiB));
     port.postMessage({ type: "done", id, result });
   } catch (error) {
-    port.postMessage({ type: "failed", id, message: (error as Error).message ?? String(error) });
+    port.postMessage({ type: "failed", id, message: (error as Error).message ?? String(error), ...(error instanceof LaneError ? { reason: error.reason } : {}) });
   }
 }
 
 port.on("message", (message: ToWorker) => {
   if (message.type === "job") {
-    void run(message.id, message.job);
+    void run(message.id, message.job, message.lanes);
     return;
   }
   const waiting = pending.get(message.callId);

@@ -1,7 +1,6 @@
 import { posix } from "node:path";
 import { configPath as defaultConfigPath } from "../config/config-types.js";
 import { loadConfig } from "../config/load-config.js";
-import { loadControlPlane } from "../config/load-control-plane.js";
 import { unmatchedGlobFindings } from "../config/unmatched-globs.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
@@ -10,6 +9,8 @@ import type { CompileRego } from "../engine/policy/policy-types.js";
 import { renderGitHubOutput } from "../github/check-run-output.js";
 import { approvalScopeOf } from "./approval-scope.js";
 import { guardSettingsOf } from "./guard-settings.js";
+import { buildControlPlane, memoReader } from "./build-control-plane.js";
+import type { LaneOpener } from "./file-lanes.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
@@ -19,18 +20,13 @@ const defaultExceptions = ".github/gitgate-exceptions.yml";
  * host for the change with the limits the config sets, judge it. Everything that parses or compiles
  * untrusted content happens here, off the main thread.
  */
-export async function runEvaluationJob(job: EvaluationJob, host: Omit<EvaluationHost, "changes"> & Partial<Pick<EvaluationHost, "changes">>, compileRego: CompileRego): Promise<JobResult> {
+export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<EvaluationHost, "changes"> & Partial<Pick<EvaluationHost, "changes">>, compileRego: CompileRego, lanes?: LaneOpener): Promise<JobResult> {
   const { source } = job;
   const configPath = source.configPath ?? defaultConfigPath;
-  if (job.kind === "guard-settings") return { kind: job.kind, settings: guardSettingsOf(source.configText ?? (await host.read(configPath)), configPath, source.inherited) };
-  const inherited = source.inherited ? loadConfig(source.inherited.text, source.inherited.source) : undefined;
-  // The guard's settings need the config alone, not the schemas and policies it points at.
-  if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
-  const plane = await loadControlPlane(host, {
-    configPath,
-    compileRego,
-    ...(source.configText !== undefined ? { configText: source.configText } : {}),
-    ...(inherited ? { inherited } : {}),
+  if (job.kind === "guard-settings") return { kind: job.kind, settings: guardSettingsOf(source.configText ?? (await jobHost.read(configPath)), configPath, source.inherited) };
+  const host = memoReader(jobHost);
+  const plane = await buildControlPlane(source, host, compileRego, async (inherited) => {
+    if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
   });
   if (source.repositoryFiles && plane.config && !plane.defaulted) {
     const text = source.configText ?? (await host.read(configPath));
@@ -51,7 +47,8 @@ export async function runEvaluationJob(job: EvaluationJob, host: Omit<Evaluation
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const content = host.content;
   const changes = content ? { ...listed, load: (path: string) => content.call(host, path) } : listed;
-  const report = await evaluateChangeSet(plane, changes, job.options);
+  // A stream of many files is judged on several threads (the CLI's validate of a repository).
+  const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source, context, reader: host, compileRego }) : undefined);
   const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;
   const changedPaths = changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
   const approvals = job.options.snapshot ? undefined : await approvalScopeOf(plane, configText, changedPaths, (path) => host.read(path));

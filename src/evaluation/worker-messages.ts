@@ -3,7 +3,8 @@ import type { EvaluationJob, JobResult } from "./evaluation-types.js";
 
 /** The main thread asks a worker to run a job, and answers the worker's host calls. */
 export type ToWorker =
-  | { type: "job"; id: number; job: EvaluationJob }
+  /** `lanes`: how many threads may judge the files of a stream (file-lanes.ts), each bounded to `memoryMiB`. */
+  | { type: "job"; id: number; job: EvaluationJob; lanes: { count: number; memoryMiB: number } }
   | { type: "reply"; callId: number; ok: true; value: unknown }
   | { type: "reply"; callId: number; ok: false; message: string; refused?: { path: string; reason: RefusedPathError["reason"] } };
 
@@ -12,4 +13,5 @@ export type HostCall = { type: "call"; callId: number; method: "read" | "list" |
 export type FromWorker =
   | HostCall
   | { type: "done"; id: number; result: JobResult }
-  | { type: "failed"; id: number; message: string };
+  /** `reason`: a bound a file lane hit, which fails the evaluation as the pool's own bounds do. */
+  | { type: "failed"; id: number; message: string; reason?: "memory" | "crashed" };

@@ -37,42 +37,18 @@ export class SecretSet {
   private material = 0;
 
   /**
-   * Collects the secrets of one document of `path`: every Kubernetes Secret in it (the document
-   * itself, or an item of a List, at any depth), the objects kept in last-applied-configuration
-   * annotations, every secret-shaped value or key, and every value of a redacted file.
+   * Collects the secrets of one document of `path` (see secretValuesOf).
    */
   addDocument(path: string, doc: unknown, sensitivity: Sensitivity): void {
-    const redacted = sensitivity.isRedacted(path);
-    const roots: unknown[] = [doc];
-    while (roots.length > 0) {
-      const root = roots.pop();
-      for (const node of nodes(root)) {
-        if (typeof node === "string") {
-          if (redacted || looksLikeSecret(node)) this.add(node);
-          continue;
-        }
-        if (!isRecord(node)) continue;
-        for (const key of Object.keys(node)) if (looksLikeSecret(key)) this.add(key);
-        if (isKind(node, "Secret")) {
-          for (const value of stringLeaves(node.data)) this.add(value, decodeBase64(value));
-          // Its base64 is one of the forms every value is scrubbed in.
-          for (const value of stringLeaves(node.stringData)) this.add(value);
-        }
-        const annotations = isRecord(node.metadata) && isRecord(node.metadata.annotations) ? node.metadata.annotations : undefined;
-        const lastApplied = annotations?.[lastAppliedAnnotation];
-        if (typeof lastApplied === "string") {
-          // The annotation repeats the whole object: its secrets are those of the object it holds.
-          try {
-            roots.push(JSON.parse(lastApplied));
-          } catch {
-            this.add(lastApplied);
-          }
-        }
-      }
-    }
+    this.addValues(secretValuesOf(path, doc, sensitivity));
   }
 
-  private add(...values: string[]): void {
+  /** Adds values secretValuesOf found (possibly in another thread), in the order it found them. */
+  addValues(found: readonly (readonly string[])[]): void {
+    for (const values of found) this.add(...values);
+  }
+
+  private add(...values: readonly string[]): void {
     for (const value of values) {
       const candidates = new Set([value.trim(), ...value.split(/\r?\n/).map((line) => line.trim())]);
       for (const candidate of candidates) {
@@ -138,4 +114,43 @@ export class SecretSet {
     }
     return out + text.slice(at);
   }
+}
+
+/**
+ * The secrets of one document of `path`: every Kubernetes Secret in it (the document itself, or an
+ * item of a List, at any depth), the objects kept in last-applied-configuration annotations, every
+ * secret-shaped value or key, and every value of a redacted file. Each entry is one group of forms
+ * of the same value (a Secret's data value with its decoded form), as SecretSet indexes them.
+ */
+export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitivity): string[][] {
+  const found: string[][] = [];
+  const redacted = sensitivity.isRedacted(path);
+  const roots: unknown[] = [doc];
+  while (roots.length > 0) {
+    const root = roots.pop();
+    for (const node of nodes(root)) {
+      if (typeof node === "string") {
+        if (redacted || looksLikeSecret(node)) found.push([node]);
+        continue;
+      }
+      if (!isRecord(node)) continue;
+      for (const key of Object.keys(node)) if (looksLikeSecret(key)) found.push([key]);
+      if (isKind(node, "Secret")) {
+        for (const value of stringLeaves(node.data)) found.push([value, decodeBase64(value)]);
+        // Its base64 is one of the forms every value is scrubbed in.
+        for (const value of stringLeaves(node.stringData)) found.push([value]);
+      }
+      const annotations = isRecord(node.metadata) && isRecord(node.metadata.annotations) ? node.metadata.annotations : undefined;
+      const lastApplied = annotations?.[lastAppliedAnnotation];
+      if (typeof lastApplied === "string") {
+        // The annotation repeats the whole object: its secrets are those of the object it holds.
+        try {
+          roots.push(JSON.parse(lastApplied));
+        } catch {
+          found.push([lastApplied]);
+        }
+      }
+    }
+  }
+  return found;
 }

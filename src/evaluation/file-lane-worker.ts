@@ -1,0 +1,67 @@
+// A file lane: builds the evaluation's control plane again (reading through the evaluation worker,
+// which serves the very files it read) and judges the files of a stream it is sent, one at a time.
+// See file-lanes.ts.
+import { parentPort, workerData } from "node:worker_threads";
+import { RefusedPathError } from "../config/repo-reader.js";
+import { withChangeCrds } from "../engine/evaluate-change-set.js";
+import { gitopsContext } from "../engine/gitops-files.js";
+import { fileJudgesOf, judgeStreamedFile, policyRunnerOf, type ReadChange } from "../engine/judge-change.js";
+import type { CompileRego } from "../engine/policy/policy-types.js";
+import { createSensitivity } from "../engine/secrets/sensitive-paths.js";
+import { buildControlPlane } from "./build-control-plane.js";
+import type { FromLane, LaneSetup, ToLane } from "./lane-messages.js";
+import { lowerThreadPriority } from "./lower-priority.js";
+
+lowerThreadPriority();
+
+const port = parentPort!;
+const setup = workerData as LaneSetup;
+const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+let nextCall = 0;
+const post = (message: FromLane) => port.postMessage(message);
+
+function call(method: "read" | "list" | "compile", args: unknown[]): Promise<unknown> {
+  const callId = nextCall++;
+  return new Promise((resolve, reject) => {
+    pending.set(callId, { resolve, reject });
+    post({ type: "call", callId, method, args });
+  });
+}
+
+const compileRego: CompileRego = (...args) => call("compile", args) as ReturnType<CompileRego>;
+
+async function start() {
+  const plane = withChangeCrds(await buildControlPlane(setup.source, {
+    read: (path) => call("read", [path]) as Promise<string | undefined>,
+    list: (path) => call("list", [path]) as Promise<string[]>,
+  }, compileRego), setup.crds);
+  const config = plane.config;
+  // The evaluation worker judged the same plane sound before it opened lanes.
+  if (!config || plane.configInvalid) throw new Error("the control plane read by a file lane differs from the evaluation's");
+  const runner = policyRunnerOf(plane, config);
+  return { judges: fileJudgesOf(plane, config, gitopsContext(setup.headContext), runner), sensitivity: createSensitivity(config.preview.redact) };
+}
+
+const ready = start();
+// One file at a time, in the order sent: a lane is one CPU's worth of judging.
+let queue: Promise<unknown> = Promise.resolve();
+
+async function judge(id: number, change: ReadChange): Promise<void> {
+  try {
+    const { judges, sensitivity } = await ready;
+    post({ type: "judged", id, file: await judgeStreamedFile(change, judges, sensitivity) });
+  } catch (error) {
+    post({ type: "failed", message: (error as Error).message ?? String(error) });
+  }
+}
+
+port.on("message", (message: ToLane) => {
+  if (message.type === "judge") {
+    queue = queue.then(() => judge(message.id, message.change));
+    return;
+  }
+  const waiting = pending.get(message.callId);
+  pending.delete(message.callId);
+  if (message.ok) waiting?.resolve(message.value);
+  else waiting?.reject(message.refused ? new RefusedPathError(message.refused.path, message.refused.reason) : new Error(message.message));
+});

@@ -1,0 +1,111 @@
+import { Worker } from "node:worker_threads";
+import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import type { LaneContext } from "../engine/evaluate-change-set.js";
+import type { FileLanes, ReadChange, StreamedFile } from "../engine/judge-change.js";
+import type { CompileRego } from "../engine/policy/policy-types.js";
+import { evaluationEnv, youngGenerationMiB } from "./evaluation-limits.js";
+import type { ControlPlaneSource } from "./evaluation-types.js";
+import type { FromLane, LaneSetup, ToLane } from "./lane-messages.js";
+
+// As the evaluation pool's worker: the .ts file through tsx from source, plain JavaScript from dist.
+const fromSource = import.meta.url.endsWith(".ts");
+const laneUrl = new URL(fromSource ? "./file-lane-worker.ts" : "./file-lane-worker.js", import.meta.url);
+const laneExecArgv = fromSource ? ["--import", import.meta.resolve("tsx")] : undefined;
+
+/** Why a lane stopped: the evaluation fails closed with this, as the pool would for its own worker. */
+export class LaneError extends Error {
+  override name = "LaneError";
+  constructor(message: string, readonly reason: "memory" | "crashed") {
+    super(message);
+  }
+}
+
+export interface LaneRequest {
+  source: ControlPlaneSource;
+  context: LaneContext;
+  /** Serves the lanes' reads: the evaluation's own reader, so every thread reads the same files. */
+  reader: RepoReader;
+  compileRego: CompileRego;
+}
+
+export type LaneOpener = (request: LaneRequest) => FileLanes | undefined;
+
+/** Files each lane may hold at once: one being judged and the next ones waiting, so it never idles. */
+const depth = 3;
+
+/**
+ * Opens file lanes for an evaluation allowed `count` threads: the evaluation worker judges files
+ * itself, and `count - 1` lanes, worker threads that each build the evaluation's control plane (through the
+ * evaluation's reader and compiler, so it is the same plane) and judge the files they are sent, one at
+ * a time. Each is bounded like an evaluation worker (heap `memoryMiB`); one that fails fails the
+ * evaluation. Under two lanes there is nothing to gain: undefined, the files are judged in place.
+ */
+export function fileLaneOpener(count: number, memoryMiB: number): LaneOpener {
+  return (request) => (count >= 2 ? openLanes(count, memoryMiB, request) : undefined);
+}
+
+interface Lane {
+  worker: Worker;
+  pending: Map<number, { resolve(file: StreamedFile): void; reject(error: Error): void }>;
+}
+
+function openLanes(count: number, memoryMiB: number, { source, context, reader, compileRego }: LaneRequest): FileLanes {
+  let failure: Error | undefined;
+  let closing = false;
+  let nextId = 0;
+  const lanes: Lane[] = [];
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const lane of lanes) {
+      for (const waiting of lane.pending.values()) waiting.reject(failure);
+      lane.pending.clear();
+    }
+  };
+  const setup: LaneSetup = { source, crds: context.crds, headContext: context.headContext };
+  for (let i = 1; i < count; i++) {
+    const worker = new Worker(laneUrl, { workerData: setup, ...(laneExecArgv ? { execArgv: laneExecArgv } : {}), resourceLimits: { maxOldGenerationSizeMb: memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB } });
+    const lane: Lane = { worker, pending: new Map() };
+    lanes.push(lane);
+    const post = (message: ToLane) => worker.postMessage(message);
+    worker.on("message", (message: FromLane) => {
+      if (message.type === "judged") {
+        const waiting = lane.pending.get(message.id);
+        lane.pending.delete(message.id);
+        waiting?.resolve(message.file);
+      } else if (message.type === "failed") {
+        fail(new Error(message.message));
+      } else {
+        // The lane's reads and compilations are the evaluation's own: answered from its reader.
+        const work = message.method === "compile" ? compileRego(...(message.args as Parameters<CompileRego>)) : reader[message.method](message.args[0] as string);
+        (work as Promise<unknown>).then(
+          (value) => post({ type: "reply", callId: message.callId, ok: true, value }),
+          (error: Error) => post({ type: "reply", callId: message.callId, ok: false, message: error.message, ...(error instanceof RefusedPathError ? { refused: { path: error.path, reason: error.reason } } : {}) }),
+        );
+      }
+    });
+    worker.on("error", (error: Error & { code?: string }) => fail(error.code === "ERR_WORKER_OUT_OF_MEMORY"
+      ? new LaneError(`the evaluation needed more than ${memoryMiB} MiB of memory and was stopped (${evaluationEnv.memory})`, "memory")
+      : new LaneError(`a file lane failed: ${error.message}`, "crashed")));
+    worker.on("exit", (code) => {
+      if (!closing) fail(new LaneError(`a file lane exited (${code})`, "crashed"));
+    });
+  }
+  return {
+    inFlight: (count - 1) * depth,
+    hasRoom: () => lanes.some((lane) => lane.pending.size < depth),
+    judge(change: ReadChange): Promise<StreamedFile> {
+      if (failure) return Promise.reject(failure);
+      // The least busy lane: files differ widely in size, so plain turns would leave one lane idle.
+      const lane = lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        lane.pending.set(id, { resolve, reject });
+        lane.worker.postMessage({ type: "judge", id, change } satisfies ToLane);
+      });
+    },
+    async close() {
+      closing = true;
+      await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+    },
+  };
+}
