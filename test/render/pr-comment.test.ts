@@ -77,3 +77,22 @@ describe("the PR comment of each example PR", () => {
     expect(comment).not.toContain("<details open");
   });
 });
+
+describe("control-plane lines in the comment", () => {
+  it("are scrubbed like every other output, and a redacted file's lines are not shown", async () => {
+    const { evaluate } = await import("../support/evaluate.js");
+    const { renderComment } = await import("../../src/render/render-comment.js");
+    const config = "version: 1\npreview:\n  redact: ['policy/data/**']\npolicies:\n  data: [policy/data/]\n";
+    const token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+    const report = await evaluate(
+      { ".github/gitgate.yml": config, "policy/data/teams.yaml": "owners: [a]\n" },
+      { ".github/gitgate.yml": `${config}# token: ${token}\n`, "policy/data/teams.yaml": "owners: [a, b]\n" },
+    );
+    const comment = renderComment(report);
+    expect(comment).toContain("#### Control plane: `.github/gitgate.yml` (modified)");
+    expect(comment).toContain("+# token: ");
+    expect(comment).not.toContain(token);
+    expect(comment).toContain("#### Control plane: `policy/data/teams.yaml` (modified)\n\nLines not shown: the file matches preview\.redact\. See the PR");
+    expect(comment).not.toContain("owners: [a, b]");
+  });
+});

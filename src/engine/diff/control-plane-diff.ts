@@ -26,7 +26,7 @@ export function controlPlaneFileDiff(
   redacted: boolean,
 ): ControlPlaneFileDiff {
   const base = { path: change.path, ...(change.previousPath ? { previousPath: change.previousPath } : {}), status: change.status };
-  if (redacted) return { ...base, lines: [], note: "its lines are not shown: the file matches preview.redact" };
+  if (redacted) return { ...base, lines: [], note: "the file matches preview.redact" };
   const before = textOf(change.before);
   const after = textOf(change.after);
   const unreadable = [before, after].find((t): t is { note: string } => typeof t === "object");
