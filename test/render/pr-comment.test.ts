@@ -92,7 +92,7 @@ describe("control-plane lines in the comment", () => {
     expect(comment).toContain("#### Control plane: `.github/gitgate.yml` (modified)");
     expect(comment).toContain("+# token: ");
     expect(comment).not.toContain(token);
-    expect(comment).toContain("#### Control plane: `policy/data/teams.yaml` (modified)\n\nLines not shown: the file matches preview\.redact\. See the PR");
+    expect(comment).toContain("#### Control plane: `policy/data/teams.yaml` (modified)\n\nLines not shown: the file matches preview\\.redact. See the PR");
     expect(comment).not.toContain("owners: [a, b]");
   });
 });
