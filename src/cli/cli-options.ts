@@ -18,6 +18,8 @@ export interface CliOptions {
   pr?: number;
   /** `approvals`: the GitHub App whose gitgate/validate check runs are trusted. */
   appId?: number;
+  /** `--color` / `--no-color`; undefined: colour on a terminal unless NO_COLOR is set. */
+  color?: boolean;
 }
 
 export class UsageError extends Error {
@@ -39,6 +41,7 @@ const optionSpec = {
   staged: { type: "boolean" },
   pr: { type: "string" },
   "app-id": { type: "string" },
+  color: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsOptionsConfig;
@@ -50,6 +53,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
+      // --no-color as well as --color.
+      allowNegative: true,
       strict: true,
       options: optionSpec,
     });
@@ -69,6 +74,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     ...(values.base !== undefined ? { base: values.base } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),
+    ...(values.color !== undefined ? { color: values.color } : {}),
   };
   if (values.help) return { ...base, command: "help" };
   if (values.version) return { ...base, command: "version" };
@@ -111,7 +117,7 @@ function positiveInteger(name: string, value: string | undefined): number | unde
 function withSuggestion(error: Error & { code?: string }): string {
   const unknown = error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(--?[^'=]+)/.exec(error.message)?.[1] : undefined;
   if (unknown === undefined) return error.message;
-  const names = Object.keys(optionSpec).map((name) => `--${name}`);
+  const names = [...Object.keys(optionSpec).map((name) => `--${name}`), "--no-color"];
   const meant = didYouMean(unknown, names);
   return `unknown option "${unknown}"${meant ? `: did you mean "${meant}"?` : `: the options are ${names.join(", ")}`}`;
 }

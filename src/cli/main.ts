@@ -35,10 +35,16 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
       ? await (await import("./check-command.js")).runCheck(options)
       : await (await import("./validate-command.js")).runValidate(options);
     for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
-    const { renderReport } = await import("./render-report.js");
-    const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
-    if (options.output) await writeFile(options.output, rendered);
-    else io.stdout.write(rendered);
+    const { renderReport, renderSummary } = await import("./render-report.js");
+    // NO_COLOR (any value but empty) turns colour off unless --color asks for it: https://no-color.org
+    const color = options.color ?? (!env.NO_COLOR && io.stdout.isTTY === true);
+    if (options.output) {
+      // The file holds the report (never coloured); the log or terminal still says what was found.
+      await writeFile(options.output, renderReport(report, options.format, false));
+      io.stdout.write(renderSummary(report, color) + `Report written to ${options.output} (${options.format}).\n`);
+    } else {
+      io.stdout.write(renderReport(report, options.format, color));
+    }
     if (report.conclusion === "failure") return controlPlaneBroken ? 2 : 1;
     return 0;
   } catch (error) {

@@ -20,3 +20,8 @@ export function renderReport(report: Report, format: Format, color: boolean): st
       return report.mode === "snapshot" ? renderText(report, { color }) : `${renderText(report, { color })}\n${renderPreviewText(report)}`;
   }
 }
+
+/** What standard output shows when the report goes to a file: the findings and counts, without the preview. */
+export function renderSummary(report: Report, color: boolean): string {
+  return renderText(report, { color });
+}
