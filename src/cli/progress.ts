@@ -26,11 +26,13 @@ export function createProgress(stream: ProgressStream, env: NodeJS.ProcessEnv): 
   if (stream.isTTY !== true || env.CI || env.TERM === "dumb") return silent;
   let total: number | undefined;
   let judged = 0;
-  let shown = false;
+  let shown = "";
   const draw = () => {
     if (total === undefined) return;
-    shown = true;
-    stream.write(`\r\x1b[2Kgitgate: judging ${Math.min(judged, total).toLocaleString("en-US")} of ${total.toLocaleString("en-US")} files`);
+    const line = `gitgate: judging ${Math.min(judged, total).toLocaleString("en-US")} of ${total.toLocaleString("en-US")} files`;
+    // Only what changed is written: a terminal log stays readable.
+    if (line !== shown) stream.write(`\r\x1b[2K${line}`);
+    shown = line;
   };
   let timer: NodeJS.Timeout | undefined;
   const start = setTimeout(() => {
@@ -45,7 +47,7 @@ export function createProgress(stream: ProgressStream, env: NodeJS.ProcessEnv): 
     done() {
       clearTimeout(start);
       clearInterval(timer);
-      if (shown) stream.write("\r\x1b[2K");
+      if (shown !== "") stream.write("\r\x1b[2K");
     },
   };
 }
