@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1.7
 # Gitgate, the GitHub App. Multi-stage: build with dev dependencies, ship production ones only.
-ARG NODE_VERSION=24
+# `docker build -t gitgate:0.1.0 .` (the tag docs/operations.md and deploy/kubernetes use).
+# Base images are pinned to exact releases; test/deploy/dockerfile.test.ts checks this file's stages.
+# Keep in step with the `node` devDependency (the Node.js the tests run on).
+ARG NODE_VERSION=24.21.0
 # Keep in step with pinnedOpaVersion in src/opa/opa-binary.ts.
 ARG OPA_VERSION=1.22.3
 

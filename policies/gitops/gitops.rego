@@ -15,7 +15,12 @@ is_argo if {
 	argo_kinds[input.kind]
 }
 
-# gitops/argocd-auto-sync: Argo CD syncs automatically, so Git is applied without a person clicking.
+# METADATA
+# title: "Argo CD syncs automatically"
+# description: "An Argo CD Application or ApplicationSet sets syncPolicy.automated, so what is merged to Git is applied without a person clicking Sync."
+# custom:
+#   id: gitops/argocd-auto-sync
+#   fix: "Add `syncPolicy: {automated: {selfHeal: true, prune: true}}` to the Application's spec (the template's spec for an ApplicationSet)."
 deny contains {
 	"rule": "gitops/argocd-auto-sync",
 	"msg": sprintf("%s \"%s\" does not sync automatically: set syncPolicy.automated", [input.kind, input.metadata.name]),
@@ -25,19 +30,34 @@ deny contains {
 	not argo_spec.syncPolicy.automated
 }
 
-# gitops/argocd-self-heal and gitops/argocd-prune: drift is corrected and removed objects are deleted.
-deny contains {
+# METADATA
+# title: "Argo CD corrects drift"
+# description: "An automated Argo CD sync also sets selfHeal: true, so changes made in the cluster by hand are reverted to what Git says."
+# custom:
+#   id: gitops/argocd-self-heal
+#   fix: "Set `syncPolicy.automated.selfHeal: true`."
+deny contains automated_flag("self-heal", "selfHeal", "changes made in the cluster are not reverted to what Git says") if {
+	is_argo
+	argo_spec.syncPolicy.automated
+	not argo_spec.syncPolicy.automated.selfHeal == true
+}
+
+# METADATA
+# title: "Argo CD prunes"
+# description: "An automated Argo CD sync also sets prune: true, so objects deleted from Git are deleted from the cluster."
+# custom:
+#   id: gitops/argocd-prune
+#   fix: "Set `syncPolicy.automated.prune: true`."
+deny contains automated_flag("prune", "prune", "objects deleted from Git stay in the cluster") if {
+	is_argo
+	argo_spec.syncPolicy.automated
+	not argo_spec.syncPolicy.automated.prune == true
+}
+
+automated_flag(rule, field, why) := {
 	"rule": sprintf("gitops/argocd-%s", [rule]),
 	"msg": sprintf("%s \"%s\" does not set syncPolicy.automated.%s: true, so %s", [input.kind, input.metadata.name, field, why]),
 	"pointer": sprintf("%s/syncPolicy/automated", [argo_kinds[input.kind]]),
-} if {
-	is_argo
-	argo_spec.syncPolicy.automated
-	some [rule, field, why] in [
-		["self-heal", "selfHeal", "changes made in the cluster are not reverted to what Git says"],
-		["prune", "prune", "objects deleted from Git stay in the cluster"],
-	]
-	not argo_spec.syncPolicy.automated[field] == true
 }
 
 is_flux(kind) if {
@@ -45,7 +65,12 @@ is_flux(kind) if {
 	contains(input.apiVersion, ".toolkit.fluxcd.io/")
 }
 
-# gitops/flux-prune: a Flux Kustomization deletes what was removed from Git.
+# METADATA
+# title: "Flux prunes"
+# description: "A Flux Kustomization sets spec.prune: true, so objects deleted from Git are deleted from the cluster."
+# custom:
+#   id: gitops/flux-prune
+#   fix: "Set `spec.prune: true` on the Kustomization."
 deny contains {
 	"rule": "gitops/flux-prune",
 	"msg": sprintf("Kustomization \"%s\" does not set spec.prune: true, so objects deleted from Git stay in the cluster", [input.metadata.name]),
@@ -55,7 +80,12 @@ deny contains {
 	not input.spec.prune == true
 }
 
-# gitops/flux-suspended: a suspended Kustomization or HelmRelease stops applying Git.
+# METADATA
+# title: "Flux is not suspended"
+# description: "A suspended Flux Kustomization or HelmRelease stops applying what is merged to Git."
+# custom:
+#   id: gitops/flux-suspended
+#   fix: "Remove `spec.suspend: true` (or set it to false) before merging; suspend in the cluster only for an incident, and resume from Git."
 deny contains {
 	"rule": "gitops/flux-suspended",
 	"msg": sprintf("%s \"%s\" is suspended: changes merged to Git are not applied", [input.kind, input.metadata.name]),
@@ -66,7 +96,12 @@ deny contains {
 	input.spec.suspend == true
 }
 
-# gitops/imperative-deploy: a GitHub workflow triggered by push does not change clusters itself.
+# METADATA
+# title: "No imperative deploys from CI"
+# description: "A GitHub Actions workflow that runs on push does not change clusters itself (kubectl apply, helm upgrade, terraform apply): deploys go through Git and the GitOps agent."
+# custom:
+#   id: gitops/imperative-deploy
+#   fix: "Remove the command from the workflow and let Argo CD or Flux apply the change; keep CI to building, testing and rendering."
 deny contains {
 	"rule": "gitops/imperative-deploy",
 	"msg": sprintf("job \"%s\" runs \"%s\" on push: deploys must go through Git and the GitOps agent, not CI", [job_name, command]),

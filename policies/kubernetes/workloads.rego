@@ -23,7 +23,12 @@ containers contains {"container": container, "pointer": sprintf("%s/%s/%d", [pod
 	some i, container in pod.spec[field]
 }
 
-# k8s/image-tag: images are pinned to a tag or digest, never :latest or untagged.
+# METADATA
+# title: "Images are pinned"
+# description: "Every container image names a version tag or a digest; :latest or no tag means whatever was pushed last, so the same manifest can deploy different code."
+# custom:
+#   id: k8s/image-tag
+#   fix: "Set the image to a version tag (`ghcr.io/acme/web:2.15.0`) or a digest (`…@sha256:…`)."
 deny contains {
 	"rule": "k8s/image-tag",
 	"msg": sprintf("container \"%s\" uses %s: pin a version tag or a digest", [name(c.container), problem]),
@@ -44,7 +49,12 @@ image_problem(image) := "no tag (which means :latest)" if {
 	not contains(last, ":")
 }
 
-# k8s/resources: every container sets cpu and memory requests and limits.
+# METADATA
+# title: "Containers set requests and limits"
+# description: "Every container sets cpu and memory requests (what the scheduler reserves) and limits (what it may use at most)."
+# custom:
+#   id: k8s/resources
+#   fix: "Add `resources: {requests: {cpu, memory}, limits: {cpu, memory}}` to the container."
 deny contains {
 	"rule": "k8s/resources",
 	"msg": sprintf("container \"%s\" does not set resources.%s.%s", [name(c.container), kind, resource]),
@@ -56,7 +66,12 @@ deny contains {
 	not c.container.resources[kind][resource]
 }
 
-# k8s/privileged: no privileged containers.
+# METADATA
+# title: "No privileged containers"
+# description: "A privileged container has full access to the node it runs on."
+# custom:
+#   id: k8s/privileged
+#   fix: "Remove `securityContext.privileged: true`; grant the single capability the container needs under `securityContext.capabilities.add` instead."
 deny contains {
 	"rule": "k8s/privileged",
 	"msg": sprintf("container \"%s\" runs privileged: it has full access to the node", [name(c.container)]),
@@ -66,7 +81,12 @@ deny contains {
 	c.container.securityContext.privileged == true
 }
 
-# k8s/host-namespaces: pods do not share the node's PID, IPC or network namespace.
+# METADATA
+# title: "No host namespaces"
+# description: "Pods do not share the node's PID, IPC or network namespace (hostPID, hostIPC, hostNetwork)."
+# custom:
+#   id: k8s/host-namespaces
+#   fix: "Remove `hostPID`, `hostIPC` and `hostNetwork` from the pod spec."
 deny contains {
 	"rule": "k8s/host-namespaces",
 	"msg": sprintf("pod sets %s: it shares the node's namespace", [field]),
@@ -76,7 +96,12 @@ deny contains {
 	pod.spec[field] == true
 }
 
-# k8s/host-path: pods do not mount directories of the node.
+# METADATA
+# title: "No hostPath volumes"
+# description: "Pods do not mount directories of the node they run on."
+# custom:
+#   id: k8s/host-path
+#   fix: "Use a PersistentVolumeClaim, a ConfigMap or an emptyDir volume instead of `hostPath`."
 deny contains {
 	"rule": "k8s/host-path",
 	"msg": sprintf("volume \"%s\" mounts the node's %s: use a persistent volume instead", [volume.name, volume.hostPath.path]),
@@ -86,7 +111,12 @@ deny contains {
 	volume.hostPath
 }
 
-# k8s/run-as-non-root: the pod, or every container, sets runAsNonRoot: true.
+# METADATA
+# title: "Containers run as non-root"
+# description: "The pod, or every container, sets runAsNonRoot: true, so a container image that runs as root is refused by the kubelet."
+# custom:
+#   id: k8s/run-as-non-root
+#   fix: "Set `securityContext.runAsNonRoot: true` on the pod spec (or on each container)."
 deny contains {
 	"rule": "k8s/run-as-non-root",
 	"msg": sprintf("container \"%s\" may run as root: set securityContext.runAsNonRoot: true on the pod or the container", [name(c.container)]),
@@ -97,7 +127,12 @@ deny contains {
 	not c.container.securityContext.runAsNonRoot == true
 }
 
-# k8s/probes: Deployments' containers have readiness and liveness probes.
+# METADATA
+# title: "Deployments have probes"
+# description: "Every container of a Deployment has a readiness and a liveness probe, so a rollout can tell a broken version from a working one."
+# custom:
+#   id: k8s/probes
+#   fix: "Add `readinessProbe` and `livenessProbe` to the container (an HTTP GET on its health endpoint, or a TCP check)."
 deny contains {
 	"rule": "k8s/probes",
 	"msg": sprintf("container \"%s\" has no %s: rollouts cannot tell a broken version from a working one", [name(container), probe]),
@@ -109,7 +144,12 @@ deny contains {
 	not container[probe]
 }
 
-# k8s/load-balancer: a LoadBalancer Service is exposed on purpose, never by accident.
+# METADATA
+# title: "No accidental load balancers"
+# description: "A Service of type LoadBalancer is reachable from outside the cluster; that must be a decision, written on the Service."
+# custom:
+#   id: k8s/load-balancer
+#   fix: "Use type ClusterIP behind an Ingress, or annotate the Service with `gitgate.dev/allow-load-balancer: \"true\"` if it must be public."
 deny contains {
 	"rule": "k8s/load-balancer",
 	"msg": sprintf("Service \"%s\" is of type LoadBalancer: annotate it with gitgate.dev/allow-load-balancer: \"true\" if it must be reachable from outside", [input.metadata.name]),

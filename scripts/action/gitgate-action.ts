@@ -32,11 +32,13 @@ function opaDir(version: string): string {
   return join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate", "opa", version);
 }
 
-/** `package` input: an npm spec or tarball (default: gitgate at this action's version), or `source`. */
+/**
+ * `package` input: `source` (the default: build the action's own checkout, the one thing that exists
+ * wherever the action does, since the package is not on the npm registry), or an npm spec or tarball.
+ */
 function packageSpec(): string {
   const given = input("package");
-  if (given === "source") return given;
-  if (given === "") return `gitgate@${(JSON.parse(readFileSync(join(actionRoot, "package.json"), "utf8")) as { version: string }).version}`;
+  if (given === "source" || given === "") return "source";
   // A tarball or folder named relative to the repository, as a workflow author writes it.
   return /^[./]|\.tgz$/.test(given) ? resolve(workspace, given) : given;
 }

@@ -6,6 +6,7 @@ import { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { createGitgateApp } from "./gitgate-app.js";
 import { gitgateOctokit } from "../github/github-client.js";
 import { healthHandler } from "./health-handler.js";
+import { probesAtDebug, uniqueKeysDestination } from "./log-hygiene.js";
 import { createMetrics } from "./metrics.js";
 import { limitWebhookBody } from "./webhook-body-limit.js";
 import type { ServerConfig } from "./server-config.js";
@@ -112,13 +113,13 @@ export function createLogger(config: Pick<ServerConfig, "logLevel">): Logger {
     base: { name: "gitgate" },
     redact: { paths: ["req.headers.authorization", "headers.authorization", "*.token", "*.privateKey", "privateKey", "token"], censor: "[redacted]" },
     hooks: {
-      logMethod(args, method) {
+      logMethod(args, method, level) {
         const [first, message] = args as unknown[];
         if (typeof message === "string" && message.startsWith("GitHub request:") && first !== null && typeof first === "object") {
           return method.apply(this, [{ bodyBytes: Buffer.byteLength(JSON.stringify(first)) }, message]);
         }
-        return method.apply(this, args);
+        return probesAtDebug.call(this, args, method, level);
       },
     },
-  });
+  }, uniqueKeysDestination((line) => process.stdout.write(line)));
 }

@@ -22,6 +22,8 @@ export interface CliOptions {
   branch?: string;
   /** `guard`: verify commits from this date on (ISO 8601). */
   since?: string;
+  /** `--color` / `--no-color`; undefined: colour on a terminal unless NO_COLOR is set. */
+  color?: boolean;
 }
 
 export class UsageError extends Error {
@@ -45,6 +47,7 @@ const optionSpec = {
   "app-id": { type: "string" },
   branch: { type: "string" },
   since: { type: "string" },
+  color: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsOptionsConfig;
@@ -56,6 +59,8 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
+      // --no-color as well as --color.
+      allowNegative: true,
       strict: true,
       options: optionSpec,
     });
@@ -75,6 +80,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
     ...(values.base !== undefined ? { base: values.base } : {}),
     ...(values.config !== undefined ? { config: values.config } : {}),
     ...(values.output !== undefined ? { output: values.output } : {}),
+    ...(values.color !== undefined ? { color: values.color } : {}),
   };
   if (values.help) return { ...base, command: "help" };
   if (values.version) return { ...base, command: "version" };
@@ -142,7 +148,7 @@ function positiveInteger(name: string, value: string | undefined): number | unde
 function withSuggestion(error: Error & { code?: string }): string {
   const unknown = error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(--?[^'=]+)/.exec(error.message)?.[1] : undefined;
   if (unknown === undefined) return error.message;
-  const names = Object.keys(optionSpec).map((name) => `--${name}`);
+  const names = [...Object.keys(optionSpec).map((name) => `--${name}`), "--no-color"];
   const meant = didYouMean(unknown, names);
   return `unknown option "${unknown}"${meant ? `: did you mean "${meant}"?` : `: the options are ${names.join(", ")}`}`;
 }

@@ -3,12 +3,13 @@ import { GitError } from "../git/run-git.js";
 import { toolVersion } from "../render/tool-version.js";
 import type { Evaluation } from "./check-command.js";
 import { parseCliOptions, UsageError } from "./cli-options.js";
+import { createProgress } from "./progress.js";
 import { usage } from "./usage.js";
 
 /** Where the CLI writes; tests pass their own to read what a user would see. */
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
 /**
@@ -40,14 +41,22 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
       return print(outcome.output, outcome.status);
     }
     // Each command loads only its own code (start-up time is most of a one-file validate).
-    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = options.command === "check"
-      ? await (await import("./check-command.js")).runCheck(options)
-      : await (await import("./validate-command.js")).runValidate(options);
+    // A long validate on a terminal says how far it is (stderr; never in a pipe or CI).
+    const progress = createProgress(io.stderr, env);
+    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = await (options.command === "check"
+      ? (await import("./check-command.js")).runCheck(options)
+      : (await import("./validate-command.js")).runValidate(options, progress)).finally(() => progress.done());
     for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
-    const { renderReport } = await import("./render-report.js");
-    const rendered = renderReport(report, options.format, !options.output && io.stdout.isTTY === true);
-    if (options.output) await writeFile(options.output, rendered);
-    else io.stdout.write(rendered);
+    const { renderReport, renderSummary } = await import("./render-report.js");
+    // NO_COLOR (any value but empty) turns colour off unless --color asks for it: https://no-color.org
+    const color = options.color ?? (!env.NO_COLOR && io.stdout.isTTY === true);
+    if (options.output) {
+      // The file holds the report (never coloured); the log or terminal still says what was found.
+      await writeFile(options.output, renderReport(report, options.format, false));
+      io.stdout.write(renderSummary(report, color) + `Report written to ${options.output} (${options.format}).\n`);
+    } else {
+      io.stdout.write(renderReport(report, options.format, color));
+    }
     if (report.conclusion === "failure") return controlPlaneBroken ? 2 : 1;
     return 0;
   } catch (error) {

@@ -42,7 +42,9 @@ Options for guard:
 
 Common options:
   --format FMT     text (default), json, markdown or sarif
-  --output FILE    write the report to FILE instead of standard output
+  --output FILE    write the report to FILE; standard output still gets the text summary
+  --color, --no-color
+                   colour the text output or not (default: on a terminal, unless NO_COLOR is set)
   -h, --help       show this help
   -v, --version    show the version
 

@@ -8,6 +8,7 @@ import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
 import type { Evaluation } from "./check-command.js";
 import type { CliOptions } from "./cli-options.js";
+import type { Progress } from "./progress.js";
 import { reportNothingValidated } from "./nothing-validated.js";
 import { inSnapshotWords } from "./snapshot-wording.js";
 import { selectPaths, type NamedPath } from "./select-paths.js";
@@ -24,7 +25,7 @@ export type ValidateResult = Evaluation & { notes: string[] };
  * the current folder. Nothing is read outside the repository or through a symbolic link: a link is a
  * finding, never followed.
  */
-export async function runValidate(options: CliOptions): Promise<ValidateResult> {
+export async function runValidate(options: CliOptions, progress?: Progress): Promise<ValidateResult> {
   const root = await repositoryRoot(options.repo);
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
   const snapshot = options.staged ? await stagedSnapshot(root) : await workingTreeSnapshot(root);
@@ -57,9 +58,18 @@ export async function runValidate(options: CliOptions): Promise<ValidateResult> 
         }
       }
       if (named && route.governed) notes.push(...namedPathNotes(named, checked));
+      // Files are counted as the worker asks for them, which it does only for files read as it goes.
+      if (snapshot.read) progress?.setTotal(files.length);
       return { base: "(none)", head: snapshot.head, files };
     },
-    ...(snapshot.read ? { content: (path: string) => snapshot.read!(path, maxFileBytes) } : {}),
+    ...(snapshot.read
+      ? {
+          content: (path: string) => {
+            progress?.advance();
+            return snapshot.read!(path, maxFileBytes);
+          },
+        }
+      : {}),
   }, { snapshot: true, today: today() }));
   return { ...reportNothingValidated(inSnapshotWords(evaluation, snapshot.where), named !== undefined, snapshot.where), notes };
 }

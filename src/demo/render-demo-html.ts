@@ -1,4 +1,5 @@
 import { marked } from "marked";
+import { githubCommentHtml } from "./github-comment-html.js";
 import type { DemoResult } from "./run-demo.js";
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -19,7 +20,7 @@ ${annotations ? `<table><thead><tr><th>level</th><th>where</th><th>rule</th><th>
 ${r.steps.length > 0 ? `<ol>${r.steps.map((step) => `<li>${escape(step)}</li>`).join("")}</ol>` : ""}
 <details open><summary>Approval summary</summary>${marked.parse(r.approvalRun.output.summary ?? "", { async: false })}</details>
 <h3>Preview comment</h3>
-<div class="comment">${r.comment ? marked.parse(r.comment, { async: false }).replaceAll("<details>", "<details open>") : "<p>(none)</p>"}</div>
+<div class="comment">${r.comment ? githubCommentHtml(r.comment) : "<p>(none)</p>"}</div>
 </section>`;
   });
   return `<!doctype html>
@@ -31,6 +32,9 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border:1px solid
 .badge{font-size:.8rem;padding:.15rem .6rem;border-radius:1rem;color:#fff}.badge.success{background:#1a7f37}.badge.failure{background:#cf222e}.badge.action_required{background:#9a6700}
 td.failure{color:#cf222e}td.warning{color:#9a6700}td.notice{color:#0969da}
 .comment{border-left:4px solid #d0d7de;padding-left:1rem}pre{background:#f6f8fa;padding:.6rem;overflow:auto}
+.alert{border-left:4px solid #d0d7de;margin:0 0 1rem;padding:.4rem 1rem;color:inherit}.alert-title{font-weight:600;margin:.2rem 0}
+.alert-caution{border-color:#cf222e}.alert-caution .alert-title{color:#cf222e}.alert-warning{border-color:#9a6700}.alert-warning .alert-title{color:#9a6700}
+.alert-note{border-color:#0969da}.alert-note .alert-title{color:#0969da}
 </style></head><body>
 <h1>Gitgate demo</h1>
 <p>The real Gitgate server (<code>npm start</code>) against a fake GitHub seeded from <code>examples/</code>: one signed <code>pull_request.opened</code> webhook per prepared pull request (then the reviews and the rebase some of them get), and what Gitgate published in return: <code>gitgate/validate</code>, <code>gitgate/approval</code> and the preview comment.</p>

@@ -13,11 +13,22 @@ const main = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../dist
 
 /**
  * Starts Gitgate exactly as `npm start` does (node dist/app/main.js, configured by the environment
- * alone) and waits until /readyz answers. Its JSON log goes to `logFile`.
+ * alone, and a `.env` in its folder) and waits until /readyz (or `readyPath`) answers. Its JSON log
+ * goes to `logFile`.
  */
-export async function startServerProcess(env: Record<string, string>, logFile: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  logFile: string,
+  options: { cwd?: string; readyPath?: string; inherit?: boolean } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [main], { env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+  // `inherit: false` starts from an empty environment (but PATH): what a fresh `npm start` sees.
+  const base = options.inherit === false ? { PATH: process.env.PATH ?? "" } : process.env;
+  const child = spawn(process.execPath, [main], {
+    env: { ...base, ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   const log = createWriteStream(logFile);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
@@ -26,7 +37,7 @@ export async function startServerProcess(env: Record<string, string>, logFile: s
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited with status ${child.exitCode}; see ${logFile}`);
     try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
+      if ((await fetch(`${url}${options.readyPath ?? "/readyz"}`)).status === 200) break;
     } catch {
       // not listening yet
     }
@@ -38,7 +49,8 @@ export async function startServerProcess(env: Record<string, string>, logFile: s
     child,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Exited already, by itself or by a signal (a process without a SIGTERM handler dies of it).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),

@@ -3,6 +3,8 @@ import { loadConfig } from "../config/load-config.js";
 import { governedDiffDigest } from "./approvals/governed-diff-digest.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { headContent, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
+import { controlPlaneFileDiff } from "./diff/control-plane-diff.js";
+import { createSensitivity } from "./secrets/sensitive-paths.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
 import { judgeChange, type FileLanes, type JudgedChange } from "./judge-change.js";
@@ -70,6 +72,8 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       defaulted: plane.defaulted,
       digests: plane.digests,
       changed: changedControlPlane.map((f) => f.path),
+      ...(config ? { exceptionsPath: config.exceptions } : {}),
+      ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? []) }),
     },
     ...(digest !== undefined ? { governedDiffDigest: digest } : {}),
   }, judged?.secrets ?? new SecretSet());
@@ -127,6 +131,15 @@ function crdNames(doc: CrdDocument): CrdDocument {
     ? (value.spec.versions as unknown[]).map((v) => (v !== null && typeof v === "object" ? { name: (v as { name?: unknown }).name, served: (v as { served?: unknown }).served } : v))
     : value.spec?.versions;
   return { ...doc, value: { ...value, spec: { ...value.spec, versions } } };
+}
+
+/** The lines of each changed control-plane file, so the preview shows a change to the rules first. */
+async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[]) {
+  const { isRedacted } = createSensitivity(redact);
+  return mapConcurrent(changed, 4, async (f) => {
+    const after = f.status === "removed" ? undefined : await headContent(changes, f);
+    return controlPlaneFileDiff({ ...f, after }, isRedacted(f.path) || (f.previousPath !== undefined && isRedacted(f.previousPath)));
+  });
 }
 
 function controlPlaneNotices(changed: readonly FileChange[], configPath: string): Finding[] {

@@ -1,3 +1,4 @@
+import type { ControlPlaneFileDiff } from "./diff/control-plane-diff.js";
 import type { SemanticDiff } from "./diff/diff-types.js";
 import type { Finding } from "./finding.js";
 
@@ -39,6 +40,10 @@ export interface Report {
     digests: Record<string, string>;
     /** Control-plane files this change touches; they take effect only after merge. */
     changed: string[];
+    /** Where waivers go (`exceptions` in the config), for the snippet the preview offers. */
+    exceptionsPath?: string;
+    /** Their lines as changed, for the preview (absent from snapshots and older reports). */
+    diffs?: ControlPlaneFileDiff[];
   };
   /**
    * Digest of what the change does to governed and control-plane files (all files when the config at

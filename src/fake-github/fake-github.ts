@@ -1,6 +1,6 @@
 import { executeGraphql } from "./fake-graphql.js";
 import { requestBodyProblems } from "./openapi-bodies.js";
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository, FakeReview } from "./fake-state.js";
 import { GitStore } from "./git-store.js";
 import { commitJson, fakeGuardRoutes } from "./fake-guard-routes.js";
@@ -95,6 +95,21 @@ export class FakeGitHub {
     return this.requests.filter((r) => !/\/access_tokens$/.test(new URL(r.url, "http://x").pathname));
   }
 
+  /** Manifests confirmed on the "new App" page, by the one-time code GitHub redirects back with. */
+  private readonly manifestCodes = new Map<string, Record<string, unknown>>();
+  /** Apps registered through the manifest flow, with the credentials GitHub handed out. */
+  readonly registeredApps: { id: number; manifest: Record<string, unknown>; webhookSecret: string; pem: string }[] = [];
+
+  /**
+   * What GitHub does when a person confirms a manifest on its "new App" page: a one-time code, which
+   * GitHub hands to the manifest's redirect_url for the App to exchange.
+   */
+  confirmManifest(manifest: Record<string, unknown>): string {
+    const code = `code-${randomUUID()}`;
+    this.manifestCodes.set(code, manifest);
+    return code;
+  }
+
   /** Makes the next `times` matching requests fail with `status` (a flaky or failing GitHub). */
   failNext(method: string, path: RegExp, status: number, times = 1): void {
     this.faults.push({ method: method.toUpperCase(), path, status, remaining: times });
@@ -153,6 +168,27 @@ export class FakeGitHub {
   }
 
   private readonly routes: [string, RegExp, Route][] = [
+    // The manifest flow's code exchange: unauthenticated, each code once (GitHub: within an hour).
+    ["POST", /^\/app-manifests\/([^/]+)\/conversions$/, (m) => {
+      const manifest = this.manifestCodes.get(decodeURIComponent(m[1]!));
+      if (!manifest) return { status: 404, body: { message: "Not Found" } };
+      this.manifestCodes.delete(decodeURIComponent(m[1]!));
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+      const id = this.nextId++;
+      const slug = String(manifest.name ?? "app").toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      const app = { id, manifest, webhookSecret: randomUUID(), pem: privateKey };
+      this.registeredApps.push(app);
+      return {
+        status: 201,
+        body: {
+          id, slug, node_id: `A_${id}`, name: manifest.name, description: manifest.description ?? null, external_url: manifest.url ?? "",
+          html_url: `${this.publicUrl.replace(/\/api\/v3$/, "")}/apps/${slug}`, owner: { login: "acme", id: 1, type: "Organization" },
+          created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+          permissions: manifest.default_permissions ?? {}, events: manifest.default_events ?? [],
+          client_id: `Iv1.${id}`, client_secret: randomUUID().replaceAll("-", ""), webhook_secret: app.webhookSecret, pem: app.pem,
+        },
+      };
+    }],
     ["POST", /^\/app\/installations\/(\d+)\/access_tokens$/, (m) => {
       const token = `ghs_fake${m[1]}x${this.nextId++}`;
       this.tokens.set(token, Number(m[1]));

@@ -1,7 +1,8 @@
 import type { Finding, Severity } from "../engine/finding.js";
 import type { Report } from "../engine/report.js";
 import { checkRunTextLimit, renderMarkdown } from "../render/render-markdown.js";
-import { commentLimit, renderPreviewMarkdown } from "../render/render-preview-markdown.js";
+import { commentBodyLimit, renderComment } from "../render/render-comment.js";
+import { renderPreviewMarkdown } from "../render/render-preview-markdown.js";
 import { previewMarker } from "./github-types.js";
 
 /** Beyond this, annotations stop helping: the summary lists the rest. */
@@ -58,7 +59,7 @@ function summaryOf(report: Report, limit: number): string {
 function commentOf(report: Report): string {
   const head = `${previewMarker}\n`;
   const footer = `\n<sub>Gitgate preview of \`${report.head.slice(0, 12)}\` against \`${report.base.slice(0, 12)}\`: ${report.conclusion === "success" ? "✅" : "❌"} ${report.title}</sub>\n`;
-  return head + renderPreviewMarkdown(report, commentLimit - head.length - footer.length) + footer;
+  return head + renderComment(report, commentBodyLimit - head.length - footer.length) + footer;
 }
 
 function toAnnotation(f: Finding): Annotation {

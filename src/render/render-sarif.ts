@@ -1,6 +1,7 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { Severity } from "../engine/finding.js";
 import type { Report } from "../engine/report.js";
+import { projectUrl, ruleDocOf, ruleDocUrl } from "./rules/rule-catalog.js";
 import { toolVersion } from "./tool-version.js";
 
 const level: Record<Severity, Result.level> = { error: "error", warning: "warning", notice: "note" };
@@ -8,12 +9,18 @@ const level: Record<Severity, Result.level> = { error: "error", warning: "warnin
 /** SARIF 2.1.0, for code-scanning upload: one run, one rule per rule id, paths relative to the repo root. */
 export function renderSarif(report: Report): string {
   const ruleIds = [...new Set(report.findings.map((f) => f.rule))].sort();
-  const rules: ReportingDescriptor[] = ruleIds.map((id) => ({
-    id,
-    name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase()),
-    shortDescription: { text: `Gitgate rule ${id}` },
-    helpUri: `https://github.com/gitgate/gitgate/blob/main/docs/rules.md#${id.replace(/[^a-z0-9]+/g, "-")}`,
-  }));
+  const rules: ReportingDescriptor[] = ruleIds.map((id) => {
+    // Built-in rules link to their section of docs/rules.md; a repository's own rules have no page there.
+    const doc = ruleDocOf(id);
+    const helpUri = ruleDocUrl(id);
+    return {
+      id,
+      name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase()),
+      shortDescription: { text: doc ? doc.title : `Rule ${id} of the repository's policies` },
+      ...(doc ? { fullDescription: { text: doc.description }, help: { text: `How to fix: ${doc.fix}` } } : {}),
+      ...(helpUri ? { helpUri } : {}),
+    };
+  });
   const results: Result[] = report.findings.map((f) => ({
     ruleId: f.rule,
     ruleIndex: ruleIds.indexOf(f.rule),
@@ -35,7 +42,7 @@ export function renderSarif(report: Report): string {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "gitgate", version: toolVersion, informationUri: "https://github.com/gitgate/gitgate", rules } },
+        tool: { driver: { name: "gitgate", version: toolVersion, informationUri: projectUrl, rules } },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The root of the checked repository." } } },
         // Said outside the results too: a run on the built-in defaults is not judged by the repository's rules.
         ...(report.controlPlane.defaulted

@@ -65,7 +65,7 @@ describe("gitgate/validate on a pull request", () => {
     expect(run.actions).toEqual([{ label: "Re-run", description: "Evaluate this change again", identifier: "rerun" }]);
     expect(run.output.text).toContain("### Preview:");
     expect(app.repo.comments).toHaveLength(1);
-    expect(app.repo.comments[0]!.body).toMatch(/^<!-- gitgate:preview -->\n### Preview: /);
+    expect(app.repo.comments[0]!.body).toMatch(/^<!-- gitgate:preview -->\n### ❌ Fails: 5 new errors · /);
   });
 
   it("passes the clean PR", async () => {

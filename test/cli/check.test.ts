@@ -30,8 +30,9 @@ describe("gitgate check on the bundled example", () => {
     const text = await runCli(["check", "--repo", example.dir, "--base", "main", "--head", "clean"]);
     expect(text.stdout).toContain("Preview: 0 added, 3 changed, 0 removed\n~ apps/web/values.yaml  apps/web/values.yaml:2\n    image.tag: 2.14.0 → 2.15.0\n");
     const markdown = await runCli(["check", "--repo", example.dir, "--base", "main", "--head", "clean", "--format", "markdown"]);
-    expect(markdown.stdout).toContain("### Preview: 0 added, 3 changed, 0 removed");
-    expect(markdown.stdout).toContain("## ✅ gitgate/validate: All governed files are valid");
+    // Markdown reads as the PR comment: one headline, then the changes.
+    expect(markdown.stdout).toMatch(/^### ✅ Passes: All governed files are valid · 1 object changed in apps\\\/; 1 object changed in production; 1 object changed in staging\n/);
+    expect(markdown.stdout).toContain("#### Changes (3)");
   });
 
   it("fails the broken PR with each error on its exact line and column", async () => {

@@ -196,7 +196,9 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     // What GitHub would show: the Markdown rendered to HTML.
     const html = await marked.parse(run.stdout);
     const headings = [...html.matchAll(/<h(\d)[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => `h${m[1]} ${m[2]}`);
-    expect(headings).toEqual(["h2 ❌ gitgate/validate: 1 new error", "h3 Findings", "h3 Preview: 1 added, 0 changed, 0 removed"]);
-    expect(html).not.toMatch(/<img|<a\s|href=/i);
+    expect(headings.map((h) => h.replace(/<code>[\s\S]*?<\/code>/g, "CODE"))).toEqual(["h3 ❌ Fails: 1 new error · 1 object added in k8s/", "h4 ❌ CODE added · CODE line 1"]);
+    expect(html).not.toMatch(/<img/i);
+    // The only links are Gitgate's own, to the rule's documentation.
+    for (const [href] of html.matchAll(/href="[^"]*"/gi)) expect(href).toMatch(/^href="https:\/\/github\.com\/gitgate\/gitgate\/blob\/main\/docs\/rules\.md#[a-z0-9-]+"$/);
   });
 });

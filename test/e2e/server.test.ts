@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { visit } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoWorld, demoTarget, type DemoWorld } from "../../src/demo/demo-world.js";
 import { examplePayload } from "../../src/demo/example-payload.js";
@@ -119,6 +120,23 @@ describe("the server's log", () => {
     expect(log).not.toContain("PRIVATE KEY");
     expect(log).not.toContain(world.webhookSecret);
     expect(log).not.toContain("example-only-Zq8vT3wLm");
+  });
+
+  it("names every key once per line, and keeps successful probes out of the info log", async () => {
+    for (let i = 0; i < 3; i++) for (const probe of ["healthz", "readyz", "metrics"]) await fetch(`${server.url}/${probe}`);
+    await fetch(`${server.url}/not-a-route`);
+    const log = await eventually(async () => {
+      const text = readFileSync(join(logs, "server.log"), "utf8");
+      return text.includes("GET /not-a-route 404") ? text : undefined;
+    });
+    for (const line of log.trim().split("\n")) {
+      const keys: string[] = [];
+      visit(line, { onObjectProperty: (name, _o, _l, _sl, _sc, path) => void (path().length === 0 && keys.push(name)) });
+      expect(keys.length, line).toBe(new Set(keys).size);
+    }
+    // The requests that are not probes are still logged at info.
+    expect(log).toMatch(/"level":30,[^\n]*"msg":"GET \/not-a-route 404/);
+    expect(log).not.toMatch(/"msg":"GET \/(healthz|readyz|metrics)/);
   });
 });
 

@@ -54,6 +54,15 @@ describe("the GitHub Action's script", () => {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, outputs };
   }
 
+  it("builds its own checkout by default: the package is not on the registry, so no default may name it", async () => {
+    expect((action.inputs.package as { default?: string }).default).toBe("source");
+    const plan = await step("plan", { command: "check" });
+    expect(plan.status).toBe(0);
+    // Building compiles the built-in packs: the pinned OPA is set up for it.
+    expect(plan.outputs["needs-opa"]).toBe("true");
+    expect(plan.stdout).toContain("built from source");
+  });
+
   it("checks a pull request with only the built-in packs, without OPA, and writes SARIF for code scanning", async () => {
     const plan = await step("plan", { command: "check", package: tarball });
     expect(plan.outputs).toEqual({ "needs-opa": "false", "opa-version": "v1.22.3", "opa-dir": expect.stringMatching(/gitgate\/opa\/v1\.22\.3$/) });

@@ -8,13 +8,13 @@ export interface CliRun {
 }
 
 /** Runs the real CLI in-process and captures what a user would see. */
-export async function runCli(args: string[], options: { tty?: boolean } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const status = await main(args, {
     stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
     stderr: { write: (text: string) => (stderr += text) },
-  });
+  }, options.env);
   return { status, stdout, stderr };
 }
 

@@ -24,6 +24,12 @@ export function sanitizeReport(report: Report, secrets: SecretSet): Report {
     snippets: Object.fromEntries(
       Object.entries(report.snippets).map(([path, lines]) => [scrub(path), Object.fromEntries(Object.entries(lines).map(([line, text]) => [line, scrub(text)]))]),
     ),
+    controlPlane: {
+      ...report.controlPlane,
+      ...(report.controlPlane.diffs
+        ? { diffs: report.controlPlane.diffs.map((d) => ({ ...d, path: scrub(d.path), ...(d.previousPath !== undefined ? { previousPath: scrub(d.previousPath) } : {}), lines: d.lines.map(scrub) })) }
+        : {}),
+    },
     diff: {
       ...report.diff,
       byKind: uniqueKeys(Object.entries(report.diff.byKind), scrub),
