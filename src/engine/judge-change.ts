@@ -23,6 +23,7 @@ import { SecretSet } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { nodes } from "./value-tree.js";
 import { yamlReadingOf } from "./yaml-reading.js";
+import { judgeRendered } from "../rendering/judge-rendered.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -31,6 +32,8 @@ export interface JudgedChange {
   secrets: SecretSet;
   governedFiles: number;
   documents: number;
+  /** The rendered targets' previews, and how many targets there were (see src/rendering). */
+  rendered?: Report["rendered"];
 }
 
 /** A change whose head version has been read. */
@@ -67,6 +70,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     };
     const gitops = gitopsContext(await headFiles(changes));
     judges.patchOf = gitops.patchOf;
+    judges.policePatches = !config.render.enabled;
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
     const governedLink = createLinkMatcher(config.files, config.ignore);
@@ -114,8 +118,14 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
 
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
     const findings = [...fileFound.flat(), ...templates.map(helmTemplateNotice)];
+    // What the change's Kustomize and Helm targets render to is judged by the same judges.
+    const rendered = changes.rendered ? await judgeRendered(changes.rendered, judges, sensitivity, secrets) : undefined;
+    if (rendered) {
+      findings.push(...rendered.findings);
+      documents += rendered.documents;
+    }
     if (changeSetPolicies) {
-      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: kept.flatMap(changedDocuments) };
+      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: [...kept.flatMap(changedDocuments), ...(rendered?.changes ?? [])] };
       const byPath = new Map(kept.map((e) => [e.change.path, e]));
       const changeFindings = await evaluateChangeSetPolicies(input, policies.changeSet, runner, (path, index, pointer, line) => {
         if (line !== undefined) return { line, column: 1, endLine: line, endColumn: 1 };
@@ -135,6 +145,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       secrets,
       governedFiles: governedChanges.length,
       documents,
+      ...(rendered && changes.rendered ? { rendered: { discovered: changes.rendered.discovered, targets: rendered.previews } } : {}),
     };
   } finally {
     await runner?.close();

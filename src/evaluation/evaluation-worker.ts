@@ -41,6 +41,8 @@ async function run(id: number, job: EvaluationJob): Promise<void> {
       prefetch: (paths, folders) => call("prefetch", [paths, folders]) as Promise<void>,
       changes: (route: EvaluationRoute) => call("changes", [route]) as ReturnType<NonNullable<Parameters<typeof runEvaluationJob>[1]["changes"]>>,
       content: (path) => call("content", [path]) as Promise<FileContent | undefined>,
+      treePaths: (commit) => call("treePaths", [commit]) as Promise<string[]>,
+      treeRead: (commit, paths) => call("treeRead", [commit, paths]) as Promise<[string, FileContent | undefined][]>,
     }, compileRego);
     port.postMessage({ type: "done", id, result });
   } catch (error) {

@@ -82,7 +82,8 @@ describe("Kustomize patches are validated as patches", () => {
   const json6902 = "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n";
   beforeAll(async () => {
     repo = await createTestRepo({
-      ".github/gitgate.yml": kubernetesConfig,
+      // The overlay's base is not in this repository: rendering it is test/rendering's subject, not this one's.
+      ".github/gitgate.yml": `${kubernetesConfig}render: false\n`,
       "overlays/prod/kustomization.yaml": kustomization,
     });
     // The kustomization is at the base, unchanged: the patches alone are in the change.
