@@ -3,6 +3,9 @@ import type { GitHubOutput } from "../github/check-run-output.js";
 import type { EvaluationResult } from "../evaluation/evaluation-types.js";
 import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import { listChanges, readChangeSet } from "../github/read-change-set.js";
+import { listCommitTree } from "../github/list-commit-tree.js";
+import { keyOf, readFilesAt } from "../github/read-files-at.js";
+import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
 export interface JudgeTarget {
@@ -22,13 +25,21 @@ export interface JudgeTarget {
  */
 export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPlane, target: JudgeTarget): Promise<EvaluationResult & { github: GitHubOutput }> {
   const { github, repo, pool } = deps;
+  let maxBytes = defaultMaxFileBytes;
   const result = await pool.evaluate(plane.source, {
     read: (path) => plane.reader.read(path),
     list: (path) => plane.reader.list(path),
     prefetch: (paths, folders) => plane.reader.prefetch(paths, folders),
     changes: async (route) => {
+      maxBytes = route.maxFileBytes;
       const listed = await listChanges(github, repo, target.baseSha, target.headSha, target.pullNumber);
       return readChangeSet(github, repo, listed.mergeBase, target.headSha, listed.files, route.maxFileBytes);
+    },
+    // Rendering Kustomize and Helm (src/rendering): the commit's tree in one request, files in batched queries.
+    treePaths: (commit) => listCommitTree(github, repo, commit),
+    treeRead: async (commit, paths) => {
+      const read = await readFilesAt(github, repo, paths.map((path) => ({ oid: commit, path })), maxBytes);
+      return paths.map((path) => [path, read.files.get(keyOf(commit, path))]);
     },
   }, target.options, { github: { parts: target.parts ?? 1 } });
   if (!result.github) throw new Error("the evaluation worker did not render the outputs");

@@ -1,10 +1,29 @@
 import { createMatcher } from "../config/check-globs.js";
 import type { GitgateConfig } from "../config/config-types.js";
+import { posix } from "node:path";
 import type { ChangeSet } from "../engine/change-set.js";
+import { isContextFile } from "../engine/gitops-files.js";
 import type { EvaluationHost } from "../evaluation/evaluation-types.js";
 import { renderChange } from "./render-change.js";
 import { findRenderHelper } from "./render-helper-binary.js";
 import type { RenderedChange, TreeSnapshot } from "./render-types.js";
+
+const gitopsWords = /^(kind:\s*["']?(Application|HelmRelease|Kustomization)\b|apiVersion:\s*["']?kustomize\.config\.k8s\.io\/)/m;
+
+/**
+ * Whether the change can touch a render target, told from what is already read, so a change with no
+ * GitOps source in sight costs no listing of the repository (the App pays requests for it): a
+ * kustomization or chart beside a changed file (the change set's head context), a changed file that is
+ * one, a template, a values file, or a file declaring an Application, HelmRelease or kustomization;
+ * always when the config lists targets. A values file with another name, far from any kustomization
+ * and not named `*values*`, is not seen: list its chart in `render.helm`.
+ */
+export function mayTouchTargets(changes: ChangeSet, config: GitgateConfig): boolean {
+  if (config.render.kustomize.length > 0 || config.render.helm.length > 0) return true;
+  for (const [path, content] of changes.headContext ?? []) if (content && isContextFile(path)) return true;
+  return changes.files.some((f) => [f.path, f.previousPath].some((p) => p !== undefined && (isContextFile(p) || /(^|\/)templates\//.test(p) || /values[^/]*\.ya?ml$/i.test(posix.basename(p))))
+    || [f.before, f.after].some((c) => c?.kind === "text" && gitopsWords.test(c.text)));
+}
 
 /**
  * Renders the targets a change touches, reading base and head through the evaluation host (the CLI:
@@ -13,7 +32,7 @@ import type { RenderedChange, TreeSnapshot } from "./render-types.js";
  * cannot list commits.
  */
 export async function renderForHost(config: GitgateConfig, changes: ChangeSet, host: Pick<EvaluationHost, "treePaths" | "treeRead">): Promise<RenderedChange | undefined> {
-  if (!config.render.enabled || !host.treePaths || !host.treeRead) return undefined;
+  if (!config.render.enabled || !host.treePaths || !host.treeRead || !mayTouchTargets(changes, config)) return undefined;
   const snapshotOf = async (commit: string): Promise<TreeSnapshot | undefined> => {
     const paths = await host.treePaths!(commit);
     if (!Array.isArray(paths)) return undefined;

@@ -42,9 +42,11 @@ describe("Kustomize overlays are rendered and judged", () => {
       "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0"),
       "apps/web/overlays/staging/kustomization.yaml": overlay("1.27.0"),
       "docs/readme.yaml": "title: docs\n",
+      "docs/example-values.yaml": "replicas: 1\n",
     });
     await repo.branch("latest", "main", { "apps/web/overlays/prod/kustomization.yaml": overlay("latest") });
-    await repo.branch("unrelated", "main", { "docs/readme.yaml": "title: more docs\n" });
+    await repo.branch("unrelated", "main", { "docs/example-values.yaml": "replicas: 2\n" });
+    await repo.branch("docs", "main", { "docs/readme.yaml": "title: more docs\n" });
     await repo.branch("patched", "main", {
       "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0", "patches:\n  - path: privileged.yaml\n"),
       "apps/web/overlays/prod/privileged.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            privileged: true\n",
@@ -76,6 +78,12 @@ describe("Kustomize overlays are rendered and judged", () => {
     const { status, report } = await checkJson(repo.dir, "unrelated");
     expect(status).toBe(0);
     expect(report.rendered).toEqual({ discovered: 2, targets: [] });
+  });
+
+  it("does not even list the repository for a change with no GitOps source in sight", async () => {
+    const { status, report } = await checkJson(repo.dir, "docs");
+    expect(status).toBe(0);
+    expect(report.rendered).toBeUndefined();
   });
 
   it("validates a patch file as a partial object, and judges the object it produces, traced to the patch line", async () => {
