@@ -119,7 +119,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
     const findings = [...fileFound.flat(), ...templates.map(helmTemplateNotice)];
     // What the change's Kustomize and Helm targets render to is judged by the same judges.
-    const rendered = changes.rendered ? await judgeRendered(changes.rendered, judges, sensitivity, secrets) : undefined;
+    const rendered = changes.rendered ? await judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
     if (rendered) {
       findings.push(...rendered.findings);
       documents += rendered.documents;
@@ -199,7 +199,7 @@ function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
 function helmTemplateNotice(change: FileChange): Finding {
   return {
     severity: "notice", rule: "file/helm-template", source: "parse", status: "new", path: change.path, ...fileStart,
-    message: "Helm template: rendered by Helm, not validated as YAML (rendering comes with a later version). The chart's values files and Chart.yaml are validated.",
+    message: "Helm template: not YAML until Helm renders it, so not validated on its own. What the chart renders is validated when an Argo CD Application, a Flux HelmRelease or `render.helm` gives it values. The chart's values files and Chart.yaml are validated.",
   };
 }
 

@@ -41,12 +41,13 @@ export interface JudgedRendering {
  * field when it can be traced. A target that cannot be rendered is an error on its kustomization or
  * Chart.yaml, never a pass.
  */
-export async function judgeRendered(rendered: RenderedChange, judges: FileJudges, sensitivity: Sensitivity, secrets: SecretSet): Promise<JudgedRendering> {
+export async function judgeRendered(rendered: RenderedChange, judges: FileJudges, kubernetesVersion: string, sensitivity: Sensitivity, secrets: SecretSet): Promise<JudgedRendering> {
   // Rendered output is whole objects: no file in it is a patch.
-  const { patchOf: _ignored, ...renderJudges } = judges;
+  const { patchOf: _ignored, ...fileJudges } = judges;
   const out: JudgedRendering = { findings: [], previews: [], changes: [], documents: 0 };
   for (const t of rendered.targets) {
     const { target } = t;
+    const renderJudges = { ...fileJudges, schemas: renderedSchemas(judges.schemas, target.file, kubernetesVersion) };
     const label = `${target.kind === "helm" ? "Helm" : "Kustomize"} target ${target.name}`;
     const head = t.head?.ok ? await evaluateFile(target.file, textOf(t.head), renderJudges) : undefined;
     const base = t.base?.ok ? await evaluateFile(target.file, textOf(t.base), renderJudges, (head?.findings.length ?? 0) > 0) : undefined;
@@ -75,11 +76,25 @@ export async function judgeRendered(rendered: RenderedChange, judges: FileJudges
   return out;
 }
 
+/**
+ * What rendered output is validated by: it is Kubernetes manifests whatever the config's globs say,
+ * so the built-in schemas (with the config's CRDs) always apply, strict as the `schema: kubernetes`
+ * rule that governs the target's file, if one does. Repository schemas are for source files (values
+ * files, say), not for what the tools produce.
+ */
+function renderedSchemas(schemas: FileJudges["schemas"], targetFile: string, kubernetesVersion: string): FileJudges["schemas"] {
+  const kubernetes = schemas.filter((s) => s.kind === "kubernetes");
+  const governing = kubernetes.find((s) => s.matches(targetFile)) ?? kubernetes[0];
+  const always = () => true;
+  return [governing ? { ...governing, matches: always } : { kind: "kubernetes", kubernetesVersion, matches: always }];
+}
+
 const textOf = (outcome: RenderOutcome & { ok: true }) => ({ kind: "text" as const, text: outcome.yaml, size: Buffer.byteLength(outcome.yaml) });
 
 /** A target that did not render: an error on its file (where its refused references are written, when refused). */
 function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & { ok: false }): Finding {
-  const sameAtBase = t.base !== undefined && !t.base.ok && t.base.error === head.error;
+  // The same failure at the base excuses it (fail_on: new), unless it is this machine that cannot render.
+  const sameAtBase = !head.cannotRender && t.base !== undefined && !t.base.ok && t.base.error === head.error;
   const where = head.refused ? [...t.target.remote, ...t.target.outside][0] : undefined;
   return {
     severity: "error",

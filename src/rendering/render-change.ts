@@ -40,7 +40,7 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
     const outcome: RenderOutcome = refusal ? { ok: false, error: refusal, refused: true }
       : typeof request === "string" ? { ok: false, error: request }
       : inputs.helper ? await runRenderHelper(inputs.helper, request, bounds)
-      : { ok: false, error: missingRenderHelperMessage };
+      : { ok: false, error: missingRenderHelperMessage, cannotRender: true };
     return { outcome, sources };
   };
   const targets = await mapConcurrent(changed, 2, async ({ base, head }): Promise<RenderedTarget> => {

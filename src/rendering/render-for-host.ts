@@ -1,7 +1,7 @@
 import { createMatcher } from "../config/check-globs.js";
 import type { GitgateConfig } from "../config/config-types.js";
 import { posix } from "node:path";
-import type { ChangeSet } from "../engine/change-set.js";
+import type { ChangeSet, FileContent } from "../engine/change-set.js";
 import { isContextFile } from "../engine/gitops-files.js";
 import type { EvaluationHost } from "../evaluation/evaluation-types.js";
 import { renderChange } from "./render-change.js";
@@ -36,7 +36,14 @@ export async function renderForHost(config: GitgateConfig, changes: ChangeSet, h
   const snapshotOf = async (commit: string): Promise<TreeSnapshot | undefined> => {
     const paths = await host.treePaths!(commit);
     if (!Array.isArray(paths)) return undefined;
-    return { paths, read: async (wanted) => new Map(await host.treeRead!(commit, [...wanted])) };
+    // Files read once (finding targets reads most YAML files) are not asked for again when rendering.
+    const known = new Map<string, FileContent | undefined>();
+    const read = async (wanted: readonly string[]) => {
+      const missing = wanted.filter((p) => !known.has(p));
+      if (missing.length > 0) for (const [path, content] of await host.treeRead!(commit, missing)) known.set(path, content);
+      return new Map(wanted.map((p) => [p, known.get(p)]));
+    };
+    return { paths, read };
   };
   const [base, head] = await Promise.all([snapshotOf(changes.base), snapshotOf(changes.head)]);
   if (!base || !head) return undefined;

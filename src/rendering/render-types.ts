@@ -46,7 +46,13 @@ export interface RenderTarget {
 /** What rendering one version of a target gave. */
 export type RenderOutcome =
   | { ok: true; yaml: string; origins?: string[] }
-  | { ok: false; error: string; refused?: boolean };
+  | {
+    ok: false;
+    error: string;
+    refused?: boolean;
+    /** The machine could not render (no helper): never excused by the same failure at the base. */
+    cannotRender?: boolean;
+  };
 
 /** One changed target, rendered at the base and at the head, with the source files it was rendered from. */
 export interface RenderedTarget {

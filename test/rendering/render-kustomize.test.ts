@@ -105,6 +105,21 @@ describe("Kustomize overlays are rendered and judged", () => {
     expect(failed[0]!.message).toMatch(/^Kustomize target apps\/web\/overlays\/prod: rendering failed: .*missing\.yaml/);
   });
 
+  it("fails closed, saying how to get it, when the render helper is not installed", async () => {
+    const saved = { render: process.env.GITGATE_RENDER, cache: process.env.GITGATE_RENDER_CACHE };
+    delete process.env.GITGATE_RENDER;
+    process.env.GITGATE_RENDER_CACHE = "/nonexistent/gitgate-render-cache";
+    try {
+      const { status, report } = await checkJson(repo.dir, "latest");
+      expect(status).toBe(1);
+      expect(newFindings(report)).toEqual([expect.stringMatching(/^error render\/failed apps\/web\/overlays\/prod\/kustomization\.yaml:1:1 new Kustomize target apps\/web\/overlays\/prod: rendering failed: rendering Kustomize and Helm needs the gitgate-render helper, which was not found\. .*npm run render-helper/)]);
+    } finally {
+      if (saved.render !== undefined) process.env.GITGATE_RENDER = saved.render;
+      if (saved.cache === undefined) delete process.env.GITGATE_RENDER_CACHE;
+      else process.env.GITGATE_RENDER_CACHE = saved.cache;
+    }
+  });
+
   it("refuses a remote base without render.network, on the line that names it", async () => {
     const { status, report } = await checkJson(repo.dir, "remote");
     expect(status).toBe(1);
