@@ -4,7 +4,7 @@ import type { EvaluationResult } from "../evaluation/evaluation-types.js";
 import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import { listChanges, readChangeSet } from "../github/read-change-set.js";
 import { listCommitTree } from "../github/list-commit-tree.js";
-import { keyOf, readFilesAt } from "../github/read-files-at.js";
+import { batchedTreeReads } from "../github/batched-tree-reads.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
@@ -37,10 +37,7 @@ export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPl
     },
     // Rendering Kustomize and Helm (src/rendering): the commit's tree in one request, files in batched queries.
     treePaths: (commit) => listCommitTree(github, repo, commit),
-    treeRead: async (commit, paths) => {
-      const read = await readFilesAt(github, repo, paths.map((path) => ({ oid: commit, path })), maxBytes);
-      return paths.map((path) => [path, read.files.get(keyOf(commit, path))]);
-    },
+    treeRead: batchedTreeReads(github, repo, () => maxBytes),
   }, target.options, { github: { parts: target.parts ?? 1 } });
   if (!result.github) throw new Error("the evaluation worker did not render the outputs");
   return { ...result, github: result.github };

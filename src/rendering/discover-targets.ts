@@ -27,7 +27,12 @@ export async function discoverTargets(snapshot: TreeSnapshot, config: RenderConf
   const isFolder = (path: string) => folders.has(path) && !files.has(path);
 
   const kustomizationFiles = snapshot.paths.filter((p) => kustomizationNames.includes(posix.basename(p)));
-  const contents = await snapshot.read(kustomizationFiles);
+  const charts = new Set(snapshot.paths.filter((p) => posix.basename(p) === "Chart.yaml").map(dirOf));
+  // One batch for everything discovery reads (the App pays a query per batch), with the charts' own
+  // files: small, and read now they cost the rendering of a changed chart no query of its own.
+  const candidates = config.discover ? deployerCandidates(snapshot.paths, charts) : [];
+  const chartFiles = snapshot.paths.filter((p) => !candidates.includes(p) && ancestors(p).some((dir) => charts.has(dir)));
+  const contents = await snapshot.read([...kustomizationFiles, ...candidates, ...chartFiles]);
   // One kustomization per folder, in kustomize's order of preference.
   const kustomizations = new Map<string, { file: string; refs: KustomizationRefs }>();
   for (const name of kustomizationNames) {
@@ -40,8 +45,7 @@ export async function discoverTargets(snapshot: TreeSnapshot, config: RenderConf
   const roots = new Set(config.discover ? [...kustomizations.keys()].filter((dir) => !included.has(dir)) : []);
   for (const listed of config.kustomize) roots.add(listed.path);
 
-  const charts = new Set(snapshot.paths.filter((p) => posix.basename(p) === "Chart.yaml").map(dirOf));
-  const deployers = config.discover ? await deployersIn(await readCandidates(snapshot, charts)) : [];
+  const deployers = config.discover ? deployersIn(withDeployerKinds(candidates, contents)) : [];
 
   const targets: RenderTarget[] = [];
   for (const root of [...roots].sort()) {
@@ -87,6 +91,13 @@ function helmTarget(id: string, chart: string, name: string, values: RenderTarge
   };
 }
 
+/** The folders a path is in, innermost first. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let dir = dirOf(path); dir !== ""; dir = dirOf(dir)) out.push(dir);
+  return out;
+}
+
 /** Every folder and file a kustomization root reads, following included kustomizations. */
 function closureOf(root: string, kustomizations: ReadonlyMap<string, { file: string; refs: KustomizationRefs }>) {
   const folders: string[] = [];
@@ -110,17 +121,17 @@ function closureOf(root: string, kustomizations: ReadonlyMap<string, { file: str
   return { folders, files: [...files], remote, outside };
 }
 
-/**
- * The YAML files that may hold an Application or HelmRelease: everything but chart templates and
- * kustomizations, under 1 MiB, whose text names one of those kinds. Read in one batch.
- */
-async function readCandidates(snapshot: TreeSnapshot, charts: ReadonlySet<string>): Promise<[string, FileContent][]> {
+/** The YAML files that may hold an Application or HelmRelease: everything but chart templates and kustomizations. */
+function deployerCandidates(paths: readonly string[], charts: ReadonlySet<string>): string[] {
   const inTemplates = (path: string) => [...charts].some((chart) => path.startsWith(inFolder(chart, "templates/")));
-  const candidates = snapshot.paths.filter((p) => /\.ya?ml$/i.test(p) && !inTemplates(p) && !kustomizationNames.includes(posix.basename(p)));
-  const read = await snapshot.read(candidates);
+  return paths.filter((p) => /\.ya?ml$/i.test(p) && !inTemplates(p) && !kustomizationNames.includes(posix.basename(p)));
+}
+
+/** The candidates under 1 MiB whose text names one of the deploying kinds. */
+function withDeployerKinds(candidates: readonly string[], contents: ReadonlyMap<string, FileContent | undefined>): [string, FileContent][] {
   const out: [string, FileContent][] = [];
   for (const path of candidates) {
-    const content = read.get(path);
+    const content = contents.get(path);
     if (content?.kind !== "text" || content.size > maxDeployerBytes) continue;
     if (!/kind:\s*["']?(Application|HelmRelease|Kustomization)\b/.test(content.text)) continue;
     out.push([path, content]);

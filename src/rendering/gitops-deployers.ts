@@ -31,7 +31,7 @@ const repoPath = (path: string) => resolveRef("", path.replace(/^\.\//, ""));
  * is in this repository is not knowable from the object (repoURL may be spelled many ways): a path
  * that holds a chart or a kustomization here is taken to be this repository's.
  */
-export async function deployersIn(files: readonly [string, FileContent][]): Promise<Deployer[]> {
+export function deployersIn(files: readonly [string, FileContent][]): Deployer[] {
   const out: Deployer[] = [];
   for (const [file, content] of files) {
     for (const doc of parseFile(file, content, defaultParseLimits, "auto").documents) {

@@ -33,11 +33,17 @@ export function mayTouchTargets(changes: ChangeSet, config: GitgateConfig): bool
  */
 export async function renderForHost(config: GitgateConfig, changes: ChangeSet, host: Pick<EvaluationHost, "treePaths" | "treeRead">): Promise<RenderedChange | undefined> {
   if (!config.render.enabled || !host.treePaths || !host.treeRead || !mayTouchTargets(changes, config)) return undefined;
-  const snapshotOf = async (commit: string): Promise<TreeSnapshot | undefined> => {
+  const snapshotOf = async (commit: string, side: "before" | "after"): Promise<TreeSnapshot | undefined> => {
     const paths = await host.treePaths!(commit);
     if (!Array.isArray(paths)) return undefined;
-    // Files read once (finding targets reads most YAML files) are not asked for again when rendering.
+    // Files read once (finding targets reads most YAML files) are not asked for again when rendering,
+    // and the change's own files, already read at both commits, are not read at all.
     const known = new Map<string, FileContent | undefined>();
+    for (const f of changes.files) {
+      const content = f[side];
+      const path = side === "before" ? f.previousPath ?? f.path : f.path;
+      if (content && content.kind !== "deferred") known.set(path, content);
+    }
     const read = async (wanted: readonly string[]) => {
       const missing = wanted.filter((p) => !known.has(p));
       if (missing.length > 0) for (const [path, content] of await host.treeRead!(commit, missing)) known.set(path, content);
@@ -45,7 +51,7 @@ export async function renderForHost(config: GitgateConfig, changes: ChangeSet, h
     };
     return { paths, read };
   };
-  const [base, head] = await Promise.all([snapshotOf(changes.base), snapshotOf(changes.head)]);
+  const [base, head] = await Promise.all([snapshotOf(changes.base, "before"), snapshotOf(changes.head, "after")]);
   if (!base || !head) return undefined;
   return renderChange(config, changes, { base, head, helper: findRenderHelper(), governed: createMatcher(config.files, config.ignore) });
 }

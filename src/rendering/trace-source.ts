@@ -118,7 +118,7 @@ export class SourceTracer {
           // JSON 6902: the operation whose path is the field or holds it.
           const pointer = "/" + segments.join("/");
           const op = value.findIndex((o) => isObj(o) && typeof o.path === "string" && (pointer === o.path || pointer.startsWith(`${o.path}/`)));
-          if (op >= 0 && (isObj(entry.target) || entries.length > 0)) return entry.file ? { path: entry.file, ...patchDoc.locate(joinPointer([op])), via: "patch" } : { path, ...doc.locate(entry.inlineAt!), via: "patch" };
+          if (op >= 0) return entry.file ? { path: entry.file, ...patchDoc.locate(joinPointer([op])), via: "patch" } : { path, ...doc.locate(entry.inlineAt!), via: "patch" };
           continue;
         }
         const source = kubernetesObject(value);

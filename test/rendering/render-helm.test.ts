@@ -81,3 +81,25 @@ describe("Helm charts an Argo CD Application points at are rendered with its val
     expect(failed[0]!.message).toMatch(/^Helm target Application guestbook \(charts\/guestbook\): rendering failed: .*deployment\.yaml/);
   });
 });
+
+describe("rendering is bounded", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nrender:\n  timeout_seconds: 2\n  memory_mib: 64\n  helm:\n    - chart: charts/huge\n",
+      "charts/huge/Chart.yaml": "apiVersion: v2\nname: huge\nversion: 0.1.0\n",
+      "charts/huge/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\n",
+    });
+    // A template that would write gigabytes: stopped at a bound, and an error, never a pass.
+    await repo.branch("huge", "main", { "charts/huge/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n  x: \"{{ range until 100000000 }}xxxxxxxxxxxxxxxx{{ end }}\"\n" });
+  });
+  afterAll(() => repo.remove());
+
+  it("stops a chart that renders past the memory or time bound, as an error on its Chart.yaml", async () => {
+    const { status, report } = await checkJson(repo.dir, "huge");
+    expect(status).toBe(1);
+    const failed = report.findings.filter((f) => f.rule === "render/failed");
+    expect(failed.map(brief)).toEqual(["error render/failed charts/huge/Chart.yaml:1:1 new"]);
+    expect(failed[0]!.message).toMatch(/^Helm target charts\/huge: rendering failed: rendering (used more than the memory bound of 64 MiB|took longer than the time bound of 2 s)/);
+  });
+});
