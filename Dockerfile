@@ -11,6 +11,12 @@ ARG OPA_VERSION=1.22.3
 # at build time and repository policies at run time.
 FROM openpolicyagent/opa:${OPA_VERSION}-static AS opa
 
+# The render helper (kustomize and Helm at the versions tools/render/go.mod pins), a static binary.
+FROM golang:1.26.0-bookworm AS render
+WORKDIR /src
+COPY tools/render ./
+RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags="-s -w" -o /gitgate-render .
+
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -29,6 +35,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     GITGATE_OPA=/usr/local/bin/opa \
+    GITGATE_RENDER=/usr/local/bin/gitgate-render \
     GITGATE_CACHE_DIR=/tmp/gitgate-cache
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -38,6 +45,7 @@ COPY schemas ./schemas
 COPY policies ./policies
 COPY app.yml ./
 COPY --from=opa /opa /usr/local/bin/opa
+COPY --from=render /gitgate-render /usr/local/bin/gitgate-render
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

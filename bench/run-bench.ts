@@ -143,3 +143,6 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+
+// Rendering: time per Kustomize target, and the App's verdict on a PR touching one overlay of 50.
+await import("./render-bench.js");

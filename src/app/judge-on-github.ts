@@ -5,6 +5,9 @@ import type { GitHubControlPlane } from "../github/load-github-control-plane.js"
 import type { ChangeSet } from "../engine/change-set.js";
 import { assembleChangeSet, changeSetRequests, listChanges, readChangeSet } from "../github/read-change-set.js";
 import { readFilesAt } from "../github/read-files-at.js";
+import { listCommitTree } from "../github/list-commit-tree.js";
+import { batchedTreeReads } from "../github/batched-tree-reads.js";
+import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
 export interface JudgeTarget {
@@ -30,12 +33,15 @@ export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPl
   // Once the worker knows the config, the control-plane files it still needs and both versions of the
   // changed files are read in one round of queries.
   let together: { maxFileBytes: number; change: Promise<ChangeSet> } | undefined;
+  // The size limit the config sets, once the worker has read it (rendering reads files with it too).
+  let maxBytes = defaultMaxFileBytes;
   const result = await pool.evaluate(plane.source, {
     read: (path) => plane.reader.read(path),
     list: (path) => plane.reader.list(path),
     prefetch: async (paths, folders, change) => {
       const wanted = plane.reader.missing(paths, folders);
       if (!change || together || wanted.length === 0) return plane.reader.prefetch(paths, folders);
+      maxBytes = change.maxFileBytes;
       const listed = await listing;
       const reads = changeSetRequests(listed.mergeBase, target.headSha, listed.files, change.maxFileBytes);
       // The control-plane files ride beside the change's reads (as GitHub's per-query allowance for small lookups).
@@ -45,10 +51,14 @@ export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPl
       plane.reader.absorb(await read, wanted);
     },
     changes: async (route) => {
+      maxBytes = route.maxFileBytes;
       if (together?.maxFileBytes === route.maxFileBytes) return together.change;
       const listed = await listing;
       return readChangeSet(github, repo, listed.mergeBase, target.headSha, listed.files, route.maxFileBytes);
     },
+    // Rendering Kustomize and Helm (src/rendering): the commit's tree in one request, files in batched queries.
+    treePaths: (commit) => listCommitTree(github, repo, commit),
+    treeRead: batchedTreeReads(github, repo, () => maxBytes),
   }, target.options, { github: { parts: target.parts ?? 1 } });
   if (!result.github) throw new Error("the evaluation worker did not render the outputs");
   return { ...result, github: result.github };

@@ -4,6 +4,8 @@ import type { EvaluationResult } from "../evaluation/evaluation-types.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { commitFiles, commitReader, defaultBaseRef, localChangeSet, resolveCommit } from "../git/local-repository.js";
 import { runGit } from "../git/run-git.js";
+import { commitSnapshot } from "../git/commit-snapshot.js";
+import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import { today } from "./today.js";
 import type { CliOptions } from "./cli-options.js";
 
@@ -26,9 +28,26 @@ export async function runCheck(cliOptions: CliOptions): Promise<Evaluation> {
   // The head's files count too: a PR that adds the first files a glob was written for is not a typo.
   const paths = new Set([...(await commitFiles(options.repo, base)), ...(await commitFiles(options.repo, head))]);
   const repositoryFiles = { paths: [...paths], where: `at the base commit (${baseRef}) nor at the head (${options.head})` };
+  let maxBytes = defaultMaxFileBytes;
+  const snapshots = new Map<string, ReturnType<typeof commitSnapshot>>();
+  const snapshotOf = (commit: string) => {
+    const known = snapshots.get(commit) ?? commitSnapshot(options.repo, commit, maxBytes);
+    snapshots.set(commit, known);
+    return known;
+  };
   return withEvaluationPool(process.env, (pool) => pool.evaluate(
     { ...(configText !== undefined ? { configText } : {}), repositoryFiles },
-    { read: reader.read, list: reader.list, changes: (route) => localChangeSet(options.repo, base, head, route.maxFileBytes) },
+    {
+      read: reader.read,
+      list: reader.list,
+      changes: async (route) => {
+        maxBytes = route.maxFileBytes;
+        return localChangeSet(options.repo, base, head, route.maxFileBytes);
+      },
+      // What rendering Kustomize and Helm reads: every file of the base and head commits.
+      treePaths: (commit) => snapshotOf(commit).paths(),
+      treeRead: (commit, paths) => snapshotOf(commit).read(paths),
+    },
     { today: today(), pullRequest: { author, base: baseRef, head: options.head } },
   ));
 }

@@ -100,6 +100,7 @@ export interface GitgateConfig {
     branchProtection: "report" | "enforce";
   };
   preview: { comment: boolean; redact: Globs };
+  render: RenderConfig;
   limits: {
     maxFileBytes: number;
     policyTimeoutMs: number;
@@ -107,6 +108,20 @@ export interface GitgateConfig {
     /** Longest an exception may run, counted from the day of the check. */
     exceptionMaxDays: number;
   };
+}
+
+/** `render:` — which Kustomize roots and Helm charts are rendered and judged, and how (see src/rendering). */
+export interface RenderConfig {
+  /** `render: false` turns rendering off. */
+  enabled: boolean;
+  /** Find Kustomize roots and the charts Argo CD Applications / Flux HelmReleases point at. */
+  discover: boolean;
+  /** Rendering may reach the network (remote bases); off: they are refused with a finding. */
+  network: boolean;
+  kustomize: { path: string; at: Span }[];
+  helm: { chart: string; values: string[]; release?: string; namespace?: string; at: Span }[];
+  timeoutMs: number;
+  memoryMiB: number;
 }
 
 export const configPath = ".github/gitgate.yml";

@@ -54,6 +54,16 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
   raw.policies?.data?.forEach((path, i) => {
     if (!isInsideRepo(path)) file.fail("config/invalid", `policy data path "${path}" must be relative to the repository root, inside it`, joinPointer(["policies", "data", i]));
   });
+  if (raw.render) {
+    const paths: [string, (string | number)[]][] = [
+      ...(raw.render.kustomize ?? []).map((path, i): [string, (string | number)[]] => [path, ["render", "kustomize", i]]),
+      ...(raw.render.helm ?? []).flatMap((entry, i): [string, (string | number)[]][] => [
+        [entry.chart, ["render", "helm", i, "chart"]],
+        ...(entry.values ?? []).map((path, j): [string, (string | number)[]] => [path, ["render", "helm", i, "values", j]]),
+      ]),
+    ];
+    for (const [path, at] of paths) if (!isInsideRepo(path)) file.fail("config/invalid", `render path "${path}" must be relative to the repository root, inside it`, joinPointer(at));
+  }
   if (file.errors.length > 0) return { errors: file.errors, warnings: file.warnings };
   for (const [value, pointer, feature] of notEnforcedYet) {
     if (value(raw) === undefined) continue;

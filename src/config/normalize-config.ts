@@ -55,7 +55,17 @@ export interface RawConfig {
     branch_protection?: "report" | "enforce";
   };
   preview?: { comment?: boolean; redact?: OneOrMany };
+  render?: false | RawRender;
   limits?: { max_file_bytes?: number; policy_timeout_ms?: number; policy_memory_mib?: number; exception_max_days?: number };
+}
+
+interface RawRender {
+  discover?: boolean;
+  network?: boolean;
+  kustomize?: string[];
+  helm?: { chart: string; values?: string[]; release?: string; namespace?: string }[];
+  timeout_seconds?: number;
+  memory_mib?: number;
 }
 
 export const defaultGoverned = ["**/*.yaml", "**/*.yml", "**/*.json"];
@@ -134,6 +144,7 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
       branchProtection: raw.protect?.branch_protection ?? "report",
     },
     preview: { comment: raw.preview?.comment ?? true, redact: many(raw.preview?.redact) },
+    render: renderOf(raw.render, doc),
     limits: {
       maxFileBytes: raw.limits?.max_file_bytes ?? defaultMaxFileBytes,
       policyTimeoutMs: raw.limits?.policy_timeout_ms ?? 2000,
@@ -142,5 +153,26 @@ export function normalizeConfig(raw: RawConfig, doc?: ParsedDocument): GitgateCo
     },
   };
 }
+
+function renderOf(raw: RawConfig["render"], doc: ParsedDocument | undefined): GitgateConfig["render"] {
+  const section = raw === false ? {} : raw ?? {};
+  return {
+    enabled: raw !== false,
+    discover: section.discover ?? true,
+    network: section.network ?? false,
+    kustomize: (section.kustomize ?? []).map((path, i) => ({ path: trimSlash(path), at: at(doc, "render", "kustomize", i) })),
+    helm: (section.helm ?? []).map((entry, i) => ({
+      chart: trimSlash(entry.chart),
+      values: entry.values ?? [],
+      ...(entry.release !== undefined ? { release: entry.release } : {}),
+      ...(entry.namespace !== undefined ? { namespace: entry.namespace } : {}),
+      at: at(doc, "render", "helm", i, "chart"),
+    })),
+    timeoutMs: (section.timeout_seconds ?? 30) * 1000,
+    memoryMiB: section.memory_mib ?? 512,
+  };
+}
+
+const trimSlash = (path: string) => path.replace(/\/+$/, "");
 
 const yamlVersionOf = (raw: RawYamlVersion): "1.1" | "1.2" => (String(raw) === "1.1" ? "1.1" : "1.2");

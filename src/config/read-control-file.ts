@@ -59,7 +59,8 @@ export function readControlFile(
     fail(`${rulePrefix}/multiple-documents`, `${path} must be a single YAML document.`, "", "value", extra[0]);
     return result();
   }
-  for (const error of simplifyErrors(validate(first.value) ?? [])) {
+  // An `if` that failed always comes with the error of the branch it chose, which says what is wrong.
+  for (const error of simplifyErrors(validate(first.value) ?? []).filter((e) => e.keyword !== "if")) {
     const described = describeSchemaError(error);
     fail(error.keyword === "additionalProperties" ? `${rulePrefix}/unknown-key` : `${rulePrefix}/invalid`, described.message, described.pointer, described.target);
   }

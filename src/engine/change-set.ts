@@ -1,3 +1,5 @@
+import type { RenderedChange } from "../rendering/render-types.js";
+
 /**
  * The content of one file version, or why it could not be read. A symbolic link (git mode 120000) or a
  * submodule (a gitlink, mode 160000) is not a file at all: it is never followed or read as text, since
@@ -45,6 +47,8 @@ export interface ChangeSet {
   headContext?: ReadonlyMap<string, FileContent | undefined>;
   /** Reads a deferred head version; undefined when it cannot be read any more (then it is an error). */
   load?(path: string): Promise<FileContent | undefined>;
+  /** The Kustomize and Helm targets the change touches, rendered at base and head by the shell (src/rendering). */
+  rendered?: RenderedChange;
 }
 
 /** The head version of a file, read now if it was deferred. */

@@ -67,6 +67,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
     findings,
     snippets: judged?.snippets ?? {},
     diff: judged?.diff ?? emptyDiff,
+    ...(judged?.rendered ? { rendered: judged.rendered } : {}),
     controlPlane: {
       configPath: plane.configPath,
       defaulted: plane.defaulted,

@@ -24,6 +24,11 @@ export interface FileJudges {
   yamlReading?: (path: string) => YamlReading;
   /** The kustomization that names a path as a patch, if one does (see gitops-files.ts). */
   patchOf?: (path: string) => KustomizePatch | undefined;
+  /**
+   * Whether per-document policies run on a patch file. Not when its kustomizations are rendered: a
+   * patch is part of an object, and the rendered object is what the policies judge.
+   */
+  policePatches?: boolean;
 }
 
 export interface EvaluatedFile {
@@ -58,7 +63,7 @@ export async function evaluateFile(path: string, content: FileContent, judges: F
     }
     findings.push(...(await validateDocument(path, doc, judges.schemas, patch ? "patch" : "object")));
   }
-  if (judge && judges.runner && judges.documentPolicies.length > 0) {
+  if (judge && judges.runner && judges.documentPolicies.length > 0 && (!patch || judges.policePatches !== false)) {
     findings.push(...(await evaluateDocumentPolicies(path, parsed.documents, judges.documentPolicies, judges.runner)));
   }
   return {

@@ -23,6 +23,7 @@ import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { nodes } from "./value-tree.js";
 import { yamlReadingOf } from "./yaml-reading.js";
+import { judgeRendered } from "../rendering/judge-rendered.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -31,6 +32,8 @@ export interface JudgedChange {
   secrets: SecretSet;
   governedFiles: number;
   documents: number;
+  /** The rendered targets' previews, and how many targets there were (see src/rendering). */
+  rendered?: Report["rendered"];
 }
 
 /** A change whose head version has been read. */
@@ -117,8 +120,14 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
 
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
     const findings = [...fileFound.flat(), ...templates.map(helmTemplateNotice)];
+    // What the change's Kustomize and Helm targets render to is judged by the same judges.
+    const rendered = changes.rendered ? await judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
+    if (rendered) {
+      findings.push(...rendered.findings);
+      documents += rendered.documents;
+    }
     if (changeSetPolicies) {
-      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: kept.flatMap(changedDocuments) };
+      const input: ChangeSetInput = { pull_request: pullRequestInput(changes, options), changes: [...kept.flatMap(changedDocuments), ...(rendered?.changes ?? [])] };
       const byPath = new Map(kept.map((e) => [e.change.path, e]));
       const changeFindings = await evaluateChangeSetPolicies(input, policies.changeSet, runner, (path, index, pointer, line) => {
         if (line !== undefined) return { line, column: 1, endLine: line, endColumn: 1 };
@@ -138,6 +147,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       secrets,
       governedFiles: governedChanges.length,
       documents,
+      ...(rendered && changes.rendered ? { rendered: { discovered: changes.rendered.discovered, targets: rendered.previews } } : {}),
     };
   } finally {
     await Promise.all([runner?.close(), lanes?.close()]);
@@ -179,6 +189,8 @@ export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops:
     overrides: config.policies.rules,
     yamlReading: yamlReadingOf(config),
     patchOf: gitops.patchOf,
+    // With rendering on, a patch is judged in the objects it renders into, not by document policies alone.
+    policePatches: !config.render.enabled,
   };
 }
 
@@ -263,7 +275,7 @@ function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
 function helmTemplateNotice(change: FileChange): Finding {
   return {
     severity: "notice", rule: "file/helm-template", source: "parse", status: "new", path: change.path, ...fileStart,
-    message: "Helm template: rendered by Helm, not validated as YAML (rendering comes with a later version). The chart's values files and Chart.yaml are validated.",
+    message: "Helm template: not YAML until Helm renders it, so not validated on its own. What the chart renders is validated when an Argo CD Application, a Flux HelmRelease or `render.helm` gives it values. The chart's values files and Chart.yaml are validated.",
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ControlPlaneFileDiff } from "./diff/control-plane-diff.js";
 import type { SemanticDiff } from "./diff/diff-types.js";
 import type { Finding } from "./finding.js";
+import type { RenderedPreview } from "../rendering/judge-rendered.js";
 
 export type Conclusion = "success" | "failure";
 
@@ -34,6 +35,12 @@ export interface Report {
   snippets: Record<string, Record<number, string>>;
   /** What the change does to the objects it touches, secrets masked. */
   diff: SemanticDiff;
+  /**
+   * Kustomize and Helm targets: how many were found at base or head, and for each one the change
+   * touches (only those are rendered) what its render adds, changes and removes. Absent when nothing
+   * was rendered for this evaluation (rendering off, a snapshot, or a source that cannot render).
+   */
+  rendered?: { discovered: number; targets: RenderedPreview[] };
   controlPlane: {
     configPath: string;
     defaulted: boolean;

@@ -49,6 +49,12 @@ export interface EvaluationHost {
   changes(route: EvaluationRoute): Promise<ChangeSet>;
   /** The head content of a file `changes` listed as deferred (read when the worker judges it). */
   content?(path: string): Promise<FileContent | undefined>;
+  /**
+   * Every file path of a commit of the change (its base or head) and batched reads there: what
+   * rendering Kustomize and Helm needs (src/rendering). A source without them does not render.
+   */
+  treePaths?(commit: string): Promise<string[]>;
+  treeRead?(commit: string, paths: string[]): Promise<[string, FileContent | undefined][]>;
 }
 
 export type EvaluationJob =

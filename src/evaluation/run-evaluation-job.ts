@@ -7,6 +7,7 @@ import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { renderGitHubOutput } from "../github/check-run-output.js";
+import { renderForHost } from "../rendering/render-for-host.js";
 import { approvalScopeOf } from "./approval-scope.js";
 import { guardSettingsOf } from "./guard-settings.js";
 import { buildControlPlane, memoReader } from "./build-control-plane.js";
@@ -46,7 +47,10 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const listed = await host.changes(route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const content = host.content;
-  const changes = content ? { ...listed, load: (path: string) => content.call(host, path) } : listed;
+  const read = content ? { ...listed, load: (path: string) => content.call(host, path) } : listed;
+  // Kustomize and Helm targets the change touches are rendered here, in the worker (see src/rendering).
+  const rendered = config && !job.options.snapshot ? await renderForHost(config, read, host) : undefined;
+  const changes = rendered ? { ...read, rendered } : read;
   // A stream of many files is judged on several threads (the CLI's validate of a repository).
   const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source, context, reader: host, compileRego }) : undefined);
   const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;

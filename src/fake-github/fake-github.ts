@@ -284,6 +284,10 @@ export class FakeGitHub {
       const pulls = [...repo.pulls.values()].filter((p) => (state === "all" || p.state === state) && (!base || p.baseRef === base) && (!head || `${repo.owner}:${p.headRef}` === head));
       return paginate(await Promise.all(pulls.map((p) => this.pullJson(repo, p))), url, this.publicUrl);
     }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/([0-9a-f]{40})$/, async (m, _r, url) => {
+      const tree = await this.repo(m).git.listTree(m[3]!, url.searchParams.has("recursive"));
+      return tree ? { status: 200, body: { sha: m[3], url: `${this.publicUrl}${url.pathname}`, tree, truncated: false } } : { status: 404, body: { message: "Not Found" } };
+    }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/git\/blobs\/([0-9a-f]{40})$/, async (m) => {
       const content = await this.repo(m).git.blob(m[3]!);
       return { status: 200, body: { sha: m[3], size: content.length, encoding: "base64", content: content.toString("base64") } };

@@ -60,6 +60,20 @@ export class GitStore {
     });
   }
 
+  /** A tree as GitHub's REST `git/trees` lists it (paths, modes as octal strings, types, shas), or undefined. */
+  async listTree(treeish: string, recursive: boolean): Promise<{ path: string; mode: string; type: string; sha: string }[] | undefined> {
+    try {
+      const out = (await runGit(this.dir, ["ls-tree", "-z", ...(recursive ? ["-r", "-t"] : []), treeish])).toString();
+      return out.split("\0").filter(Boolean).map((line) => {
+        const [meta, path] = line.split("\t") as [string, string];
+        const [mode, type, sha] = meta.split(" ") as [string, string, string];
+        return { path, mode, type, sha };
+      });
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The entry at `path` in a commit's tree (GitHub's Commit.file), or undefined; links are never followed. */
   async entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
     // GitHub answers null for a path git cannot look up (e.g. one leaving the repository).

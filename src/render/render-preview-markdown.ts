@@ -4,6 +4,7 @@ import type { Report } from "../engine/report.js";
 import { codeSpan, htmlText, markdownText } from "./escape-markdown.js";
 import { formatValue } from "./format-value.js";
 import { plural } from "./location.js";
+import { renderRenderedMarkdown } from "./render-rendered-preview.js";
 
 /** GitHub's limit on an issue or PR comment body. */
 export const commentLimit = 65_536;
@@ -20,7 +21,9 @@ const maxTableRows = 50;
  */
 export function renderPreviewMarkdown(report: Report, limit = commentLimit): string {
   const { diff } = report;
-  const head = [`### Preview: ${countsLine(diff.summary)}`, ""];
+  // What Kustomize and Helm render comes first (at most half the room); the source files' preview follows.
+  const rendered = renderRenderedMarkdown(report, Math.floor(limit / 2));
+  const head = [`${rendered}### Preview: ${countsLine(diff.summary)}`, ""];
   if (diff.objects.length === 0) {
     head.push(diff.summary.formattingOnlyFiles > 0 ? "No semantic change: only formatting (comments, key order, quoting)." : "No object changes.");
     return head.join("\n") + "\n";

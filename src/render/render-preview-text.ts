@@ -1,6 +1,7 @@
 import type { Report } from "../engine/report.js";
 import { formatValue } from "./format-value.js";
 import { printable } from "./terminal-text.js";
+import { renderRenderedText } from "./render-rendered-preview.js";
 
 const marker = { added: "+", removed: "-", changed: "~", moved: ">" } as const;
 
@@ -8,7 +9,7 @@ const marker = { added: "+", removed: "-", changed: "~", moved: ">" } as const;
 export function renderPreviewText(report: Report): string {
   const { diff } = report;
   const s = diff.summary;
-  const out = [`Preview: ${s.added} added, ${s.changed} changed, ${s.removed} removed${s.moved ? `, ${s.moved} moved` : ""}`];
+  const out = [...renderRenderedText(report), `Preview: ${s.added} added, ${s.changed} changed, ${s.removed} removed${s.moved ? `, ${s.moved} moved` : ""}`];
   for (const file of diff.files) {
     if (file.formattingOnly) out.push(`  ${file.path}: no semantic change (formatting only)`);
     if (file.unparsed) out.push(`  ${file.path}: not compared, it does not parse`);

@@ -50,8 +50,8 @@ describe("Helm charts: templates are named, not parsed; Chart.yaml and values st
     expect(status).toBe(1);
     expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
       "error yaml/duplicate-key charts/web/values.yaml:2:1 new Duplicate key replicas: tools disagree on which value wins. Keep one.",
-      "notice file/helm-template charts/web/templates/deployment.yaml:1:1 new Helm template: rendered by Helm, not validated as YAML " +
-        "(rendering comes with a later version). The chart's values files and Chart.yaml are validated.",
+      "notice file/helm-template charts/web/templates/deployment.yaml:1:1 new Helm template: not YAML until Helm renders it, so not validated on its own. " +
+        "What the chart renders is validated when an Argo CD Application, a Flux HelmRelease or `render.helm` gives it values. The chart's values files and Chart.yaml are validated.",
     ]);
   });
 
@@ -82,7 +82,8 @@ describe("Kustomize patches are validated as patches", () => {
   const json6902 = "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.27\n";
   beforeAll(async () => {
     repo = await createTestRepo({
-      ".github/gitgate.yml": kubernetesConfig,
+      // The overlay's base is not in this repository: rendering it is test/rendering's subject, not this one's.
+      ".github/gitgate.yml": `${kubernetesConfig}render: false\n`,
       "overlays/prod/kustomization.yaml": kustomization,
     });
     // The kustomization is at the base, unchanged: the patches alone are in the change.

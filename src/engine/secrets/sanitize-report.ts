@@ -1,3 +1,4 @@
+import type { SemanticDiff } from "../diff/diff-types.js";
 import type { Report } from "../report.js";
 import { mapTree } from "../value-tree.js";
 import { isMasked } from "./mask-value.js";
@@ -30,23 +31,29 @@ export function sanitizeReport(report: Report, secrets: SecretSet): Report {
         ? { diffs: report.controlPlane.diffs.map((d) => ({ ...d, path: scrub(d.path), ...(d.previousPath !== undefined ? { previousPath: scrub(d.previousPath) } : {}), lines: d.lines.map(scrub) })) }
         : {}),
     },
-    diff: {
-      ...report.diff,
-      byKind: uniqueKeys(Object.entries(report.diff.byKind), scrub),
-      objects: report.diff.objects.map((o) => ({
-        ...o,
-        id: scrub(o.id),
-        ...(o.kind !== undefined ? { kind: scrub(o.kind) } : {}),
-        changes: o.changes.map((c) => ({
-          ...c,
-          field: scrub(c.field),
-          pointer: scrub(c.pointer),
-          ...("before" in c ? { before: scrubValue(c.before, scrub) } : {}),
-          ...("after" in c ? { after: scrubValue(c.after, scrub) } : {}),
-        })),
-        ...(o.content !== undefined ? { content: scrubValue(o.content, scrub) } : {}),
+    diff: scrubDiff(report.diff, scrub),
+    ...(report.rendered ? { rendered: { ...report.rendered, targets: report.rendered.targets.map((t) => ({ ...t, target: scrub(t.target), diff: scrubDiff(t.diff, scrub) })) } } : {}),
+  };
+}
+
+/** The preview with every text from input scrubbed: object ids, kinds, field names, pointers, values. */
+function scrubDiff(diff: SemanticDiff, scrub: (text: string) => string): SemanticDiff {
+  return {
+    ...diff,
+    byKind: uniqueKeys(Object.entries(diff.byKind), scrub),
+    objects: diff.objects.map((o) => ({
+      ...o,
+      id: scrub(o.id),
+      ...(o.kind !== undefined ? { kind: scrub(o.kind) } : {}),
+      changes: o.changes.map((c) => ({
+        ...c,
+        field: scrub(c.field),
+        pointer: scrub(c.pointer),
+        ...("before" in c ? { before: scrubValue(c.before, scrub) } : {}),
+        ...("after" in c ? { after: scrubValue(c.after, scrub) } : {}),
       })),
-    },
+      ...(o.content !== undefined ? { content: scrubValue(o.content, scrub) } : {}),
+    })),
   };
 }
 

@@ -1,0 +1,12 @@
+import type { GitHub, RepoRef } from "./github-types.js";
+
+/**
+ * Every file path of a commit, in one request (REST `git/trees` with `recursive`), for rendering:
+ * blobs (symlinks among them) and submodules. GitHub cuts a very large tree short (`truncated`); a
+ * partial list could hide a render target, so that fails the evaluation instead.
+ */
+export async function listCommitTree(github: GitHub, repo: RepoRef, commit: string): Promise<string[]> {
+  const { data } = await github.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: commit, recursive: "1" });
+  if (data.truncated) throw new Error(`GitHub listed only part of the tree of ${commit.slice(0, 12)} (too many files): Gitgate cannot tell which Kustomize and Helm targets it has; set render: false to judge without rendering`);
+  return data.tree.filter((e) => e.type === "blob" || e.type === "commit").map((e) => e.path ?? "").filter(Boolean);
+}

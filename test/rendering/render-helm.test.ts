@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/engine/report.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
+import { checkJson } from "../support/run-cli.js";
+
+const config = "version: 1\nschemas:\n  - files: \"**\"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n";
+const template = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}
+spec:
+  selector:
+    matchLabels: { app: {{ .Release.Name }} }
+  template:
+    metadata:
+      labels: { app: {{ .Release.Name }} }
+    spec:
+      containers:
+        - name: web
+          image: "nginx:{{ .Values.image.tag }}"
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+`;
+const application = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: guestbook
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: https://github.com/example/gitops.git
+    targetRevision: main
+    path: charts/guestbook
+    helm:
+      valueFiles:
+        - ../../envs/prod/guestbook-values.yaml
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: guestbook
+`;
+
+const newFindings = (report: Report) => report.findings.filter((f) => f.status === "new").map((f) => `${brief(f)} ${f.message}`);
+
+describe("Helm charts an Argo CD Application points at are rendered with its values and judged", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": config,
+      "charts/guestbook/Chart.yaml": "apiVersion: v2\nname: guestbook\nversion: 0.1.0\n",
+      "charts/guestbook/values.yaml": "image:\n  tag: \"1.27.0\"\nsecurityContext:\n  privileged: false\n",
+      "charts/guestbook/templates/deployment.yaml": template,
+      "envs/prod/guestbook-values.yaml": "image:\n  tag: \"1.27.1\"\n",
+      "argocd/guestbook.yaml": application,
+    });
+    await repo.branch("privileged", "main", { "envs/prod/guestbook-values.yaml": "image:\n  tag: \"1.27.1\"\nsecurityContext:\n  privileged: true\n" });
+    await repo.branch("broken-chart", "main", { "charts/guestbook/templates/deployment.yaml": template.replace("{{ .Values.image.tag }}", "{{ .Values.image.tag ") });
+  });
+  afterAll(() => repo.remove());
+
+  it("catches a values change that makes the rendered Deployment privileged, on the values line", async () => {
+    const { status, report } = await checkJson(repo.dir, "privileged");
+    expect(status).toBe(1);
+    expect(newFindings(report)).toEqual([
+      "error k8s/privileged envs/prod/guestbook-values.yaml:4:15 new container \"web\" runs privileged: it has full access to the node " +
+        "[rendered Deployment guestbook, field /spec/template/spec/containers/0/securityContext/privileged, " +
+        "Helm target Application guestbook (charts/guestbook), traced to this values line]",
+    ]);
+    expect(report.rendered?.targets.map((t) => [t.target, t.deployedBy?.name])).toEqual([["Application guestbook (charts/guestbook)", "guestbook"]]);
+    expect(report.rendered?.targets[0]?.diff.objects.map((o) => [o.status, o.id, o.changes.map((c) => c.pointer)])).toEqual([
+      ["changed", "apps/v1 Deployment guestbook", ["/spec/template/spec/containers/0/securityContext/privileged"]],
+    ]);
+  });
+
+  it("makes a chart that does not render an error on its Chart.yaml", async () => {
+    const { status, report } = await checkJson(repo.dir, "broken-chart");
+    expect(status).toBe(1);
+    const failed = report.findings.filter((f) => f.rule === "render/failed");
+    expect(failed.map(brief)).toEqual(["error render/failed charts/guestbook/Chart.yaml:1:1 new"]);
+    expect(failed[0]!.message).toMatch(/^Helm target Application guestbook \(charts\/guestbook\): rendering failed: .*deployment\.yaml/);
+  });
+});
+
+describe("rendering is bounded", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nrender:\n  timeout_seconds: 2\n  memory_mib: 64\n  helm:\n    - chart: charts/huge\n",
+      "charts/huge/Chart.yaml": "apiVersion: v2\nname: huge\nversion: 0.1.0\n",
+      "charts/huge/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\n",
+    });
+    // A template that would write gigabytes: stopped at a bound, and an error, never a pass.
+    await repo.branch("huge", "main", { "charts/huge/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n  x: \"{{ range until 100000000 }}xxxxxxxxxxxxxxxx{{ end }}\"\n" });
+  });
+  afterAll(() => repo.remove());
+
+  it("stops a chart that renders past the memory or time bound, as an error on its Chart.yaml", async () => {
+    const { status, report } = await checkJson(repo.dir, "huge");
+    expect(status).toBe(1);
+    const failed = report.findings.filter((f) => f.rule === "render/failed");
+    expect(failed.map(brief)).toEqual(["error render/failed charts/huge/Chart.yaml:1:1 new"]);
+    expect(failed[0]!.message).toMatch(/^Helm target charts\/huge: rendering failed: rendering (used more than the memory bound of 64 MiB|took longer than the time bound of 2 s)/);
+  });
+});

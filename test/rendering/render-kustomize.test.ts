@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/engine/report.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
+import { checkJson } from "../support/run-cli.js";
+
+const config = "version: 1\nschemas:\n  - files: \"**\"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n";
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.0
+`;
+const overlay = (tag: string, extra = "") => `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../base
+images:
+  - name: nginx
+    newTag: "${tag}"
+${extra}`;
+
+/** The findings the change introduces, as a person reads them. */
+const newFindings = (report: Report) => report.findings.filter((f) => f.status === "new").map((f) => `${brief(f)} ${f.message}`);
+
+describe("Kustomize overlays are rendered and judged", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": config,
+      "apps/web/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/web/base/deployment.yaml": deployment,
+      "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0"),
+      "apps/web/overlays/staging/kustomization.yaml": overlay("1.27.0"),
+      "docs/readme.yaml": "title: docs\n",
+      "docs/example-values.yaml": "replicas: 1\n",
+    });
+    await repo.branch("latest", "main", { "apps/web/overlays/prod/kustomization.yaml": overlay("latest") });
+    await repo.branch("unrelated", "main", { "docs/example-values.yaml": "replicas: 2\n" });
+    await repo.branch("docs", "main", { "docs/readme.yaml": "title: more docs\n" });
+    await repo.branch("patched", "main", {
+      "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0", "patches:\n  - path: privileged.yaml\n"),
+      "apps/web/overlays/prod/privileged.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            privileged: true\n",
+    });
+    await repo.branch("broken", "main", { "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0", "resources:\n  - missing.yaml\n").replace("resources:\n  - ../../base\n", "") });
+    await repo.branch("remote", "main", {
+      "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0").replace("  - ../../base\n", "  - ../../base\n  - https://github.com/example/platform//base?ref=v1.0.0\n"),
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("catches `images: newTag: latest` on the kustomization line, rendering only the overlay that changed", async () => {
+    const { status, report } = await checkJson(repo.dir, "latest");
+    expect(status).toBe(1);
+    expect(newFindings(report)).toEqual([
+      "error k8s/image-tag apps/web/overlays/prod/kustomization.yaml:7:13 new container \"web\" uses the :latest tag: pin a version tag or a digest " +
+        "[rendered Deployment web, field /spec/template/spec/containers/0/image, Kustomize target apps/web/overlays/prod, traced to this kustomization line]",
+    ]);
+    // Findings the base render had too are existing, traced to the resource file that holds the object.
+    expect(report.findings.find((f) => f.rule === "k8s/run-as-non-root")).toMatchObject({ status: "existing", path: "apps/web/base/deployment.yaml", line: 13 });
+    expect(report.rendered?.discovered).toBe(2);
+    expect(report.rendered?.targets.map((t) => t.target)).toEqual(["apps/web/overlays/prod"]);
+    expect(report.rendered?.targets[0]?.diff.objects.map((o) => [o.status, o.id, o.changes.map((c) => c.pointer)])).toEqual([
+      ["changed", "apps/v1 Deployment web", ["/spec/template/spec/containers/0/image"]],
+    ]);
+  });
+
+  it("renders no target when the change touches none of their files", async () => {
+    const { status, report } = await checkJson(repo.dir, "unrelated");
+    expect(status).toBe(0);
+    expect(report.rendered).toEqual({ discovered: 2, targets: [] });
+  });
+
+  it("does not even list the repository for a change with no GitOps source in sight", async () => {
+    const { status, report } = await checkJson(repo.dir, "docs");
+    expect(status).toBe(0);
+    expect(report.rendered).toBeUndefined();
+  });
+
+  it("validates a patch file as a partial object, and judges the object it produces, traced to the patch line", async () => {
+    const { status, report } = await checkJson(repo.dir, "patched");
+    expect(status).toBe(1);
+    expect(newFindings(report)).toEqual([
+      "error k8s/privileged apps/web/overlays/prod/privileged.yaml:11:25 new container \"web\" runs privileged: it has full access to the node " +
+        "[rendered Deployment web, field /spec/template/spec/containers/0/securityContext/privileged, Kustomize target apps/web/overlays/prod, traced to this patch]",
+      "notice file/kustomize-patch apps/web/overlays/prod/privileged.yaml:1:1 new Kustomize patch named by apps/web/overlays/prod/kustomization.yaml: " +
+        "validated as a partial object (field names and types; required fields are not checked, the object it patches provides them).",
+    ]);
+  });
+
+  it("makes a kustomization that does not build an error on the kustomization", async () => {
+    const { status, report } = await checkJson(repo.dir, "broken");
+    expect(status).toBe(1);
+    const failed = report.findings.filter((f) => f.rule === "render/failed");
+    expect(failed.map(brief)).toEqual(["error render/failed apps/web/overlays/prod/kustomization.yaml:1:1 new"]);
+    expect(failed[0]!.message).toMatch(/^Kustomize target apps\/web\/overlays\/prod: rendering failed: .*missing\.yaml/);
+  });
+
+  it("fails closed, saying how to get it, when the render helper is not installed", async () => {
+    const saved = { render: process.env.GITGATE_RENDER, cache: process.env.GITGATE_RENDER_CACHE };
+    delete process.env.GITGATE_RENDER;
+    process.env.GITGATE_RENDER_CACHE = "/nonexistent/gitgate-render-cache";
+    try {
+      const { status, report } = await checkJson(repo.dir, "latest");
+      expect(status).toBe(1);
+      expect(newFindings(report)).toEqual([expect.stringMatching(/^error render\/failed apps\/web\/overlays\/prod\/kustomization\.yaml:1:1 new Kustomize target apps\/web\/overlays\/prod: rendering failed: rendering Kustomize and Helm needs the gitgate-render helper, which was not found\. .*npm run render-helper/)]);
+    } finally {
+      if (saved.render !== undefined) process.env.GITGATE_RENDER = saved.render;
+      if (saved.cache === undefined) delete process.env.GITGATE_RENDER_CACHE;
+      else process.env.GITGATE_RENDER_CACHE = saved.cache;
+    }
+  });
+
+  it("refuses a remote base without render.network, on the line that names it", async () => {
+    const { status, report } = await checkJson(repo.dir, "remote");
+    expect(status).toBe(1);
+    expect(newFindings(report)).toEqual([
+      "error render/refused apps/web/overlays/prod/kustomization.yaml:5:5 new Kustomize target apps/web/overlays/prod: not rendered: " +
+        "\"https://github.com/example/platform//base?ref=v1.0.0\" (apps/web/overlays/prod/kustomization.yaml:5) is remote. " +
+        "Gitgate renders from this repository only, with no network unless `render.network: true`",
+    ]);
+  });
+});
