@@ -12,7 +12,7 @@ ARG OPA_VERSION=1.22.3
 FROM openpolicyagent/opa:${OPA_VERSION}-static AS opa
 
 # The render helper (kustomize and Helm at the versions tools/render/go.mod pins), a static binary.
-FROM golang:1.26.0-bookworm AS render
+FROM golang:1.26.8-bookworm AS render
 WORKDIR /src
 COPY tools/render ./
 RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags="-s -w" -o /gitgate-render .

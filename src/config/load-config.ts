@@ -73,7 +73,8 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
     });
   }
   const doc = file.doc;
-  const globs = globsOf(raw).map(([pointer, glob]) => ({ glob, pointer, ...doc.locate(pointer, "value") }));
+  // Branch globs name branches, not files: they are checked above but never matched against the tree.
+  const globs = globsOf(raw).filter(([pointer]) => !pointer.startsWith("/protect/")).map(([pointer, glob]) => ({ glob, pointer, ...doc.locate(pointer, "value") }));
   return { config: normalizeConfig(raw, doc), errors: file.errors, warnings: file.warnings, keys: Object.keys(raw), globs };
 }
 

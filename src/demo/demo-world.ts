@@ -46,6 +46,8 @@ export async function createFakeGitHubWorld(gitDir: string, pulls: { number: num
       LOG_LEVEL: "info",
       // The demo's and tests' PRs wait for the webhooks they are sent: no sweep judges them first.
       GITGATE_RECONCILE_INTERVAL_MINUTES: "off",
+      // Nor a look at branch protection: the fake repository is unprotected, which is not the demo's story.
+      GITGATE_PROTECTION_SWEEP_MINUTES: "0",
     },
     async close() {
       fake.close();

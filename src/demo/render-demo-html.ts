@@ -1,11 +1,12 @@
 import { marked } from "marked";
 import { githubCommentHtml } from "./github-comment-html.js";
+import type { GuardScene } from "./guard-scenes.js";
 import type { DemoResult } from "./run-demo.js";
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** One page a person can open: each PR with its check run, annotations and preview comment. */
-export function renderDemoHtml(results: readonly DemoResult[]): string {
+export function renderDemoHtml(results: readonly DemoResult[], guard: readonly GuardScene[] = []): string {
   const sections = results.map((r) => {
     const annotations = r.checkRun.output.annotations
       .map((a) => `<tr><td class="${escape(String(a.annotation_level))}">${escape(String(a.annotation_level))}</td><td><code>${escape(`${a.path}:${a.start_line}${a.start_column ? `:${a.start_column}` : ""}`)}</code></td><td><code>${escape(String(a.title))}</code></td><td>${escape(String(a.message))}</td></tr>`)
@@ -23,6 +24,14 @@ ${r.steps.length > 0 ? `<ol>${r.steps.map((step) => `<li>${escape(step)}</li>`).
 <div class="comment">${r.comment ? githubCommentHtml(r.comment) : "<p>(none)</p>"}</div>
 </section>`;
   });
+  const guardSections = guard.map((g) => `<section>
+<h2>${escape(g.title)} <span class="badge ${g.guardRun.conclusion}">guard: ${escape(String(g.guardRun.conclusion))}</span></h2>
+<p>Commit <code>${g.commit.slice(0, 12)}</code> on <code>main</code> · ${g.requests} GitHub requests · ${g.seconds.toFixed(2)} s from push to verdict</p>
+<h3>Check run <code>gitgate/guard</code>: ${escape(g.guardRun.output.title ?? "")}</h3>
+<div class="comment">${marked.parse(g.guardRun.output.summary ?? "", { async: false })}</div>
+${g.issue ? `<h3>Incident issue #${g.issue.number}: ${escape(g.issue.title)}</h3><div class="comment">${marked.parse(g.issue.body, { async: false })}</div>` : ""}
+${g.revert ? `<h3>Revert pull request #${g.revert.number}: ${escape(g.revert.title)}</h3>` : ""}
+</section>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Gitgate demo</title>
 <style>
@@ -39,6 +48,7 @@ td.failure{color:#cf222e}td.warning{color:#9a6700}td.notice{color:#0969da}
 <h1>Gitgate demo</h1>
 <p>The real Gitgate server (<code>npm start</code>) against a fake GitHub seeded from <code>examples/</code>: one signed <code>pull_request.opened</code> webhook per prepared pull request (then the reviews and the rebase some of them get), and what Gitgate published in return: <code>gitgate/validate</code>, <code>gitgate/approval</code> and the preview comment.</p>
 ${sections.join("\n")}
+${guardSections.length > 0 ? `<h1>The guard</h1>\n<p>Then two changes reach <code>main</code> around the process, reported by the same webhooks GitHub sends (<code>push</code>, <code>pull_request.closed</code>).</p>\n${guardSections.join("\n")}` : ""}
 </body></html>
 `;
 }

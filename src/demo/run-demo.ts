@@ -5,6 +5,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FakeCheckRun } from "../fake-github/fake-state.js";
 import { createDemoWorld, demoTarget, type DemoWorld } from "./demo-world.js";
+import { replayGuard, type GuardScene } from "./guard-scenes.js";
 import { advanceMainAndRebase } from "./rebase-branch.js";
 import { examplePayload } from "./example-payload.js";
 import { renderDemoHtml } from "./render-demo-html.js";
@@ -36,18 +37,23 @@ async function runDemo(): Promise<number> {
   const world = await createDemoWorld();
   const server = await startServerProcess(world.env, join(outputDir, "server.log"));
   const results: DemoResult[] = [];
+  let guard: GuardScene[] = [];
   try {
     console.log(`Gitgate is running at ${server.url} against a fake GitHub; replaying ${world.prs.length} pull requests.\n`);
     for (const pr of world.prs) results.push(await replay(world, server.url, pr));
+    guard = await replayGuard(world, server.url);
   } finally {
     await server.stop();
     await world.close();
   }
   for (const r of results) print(r);
-  await writeOutputs(results);
-  const wrong = results.filter((r) => r.checkRun.conclusion !== r.expected || (r.expectedApproval !== undefined && r.approvalRun.conclusion !== r.expectedApproval));
+  for (const g of guard) printGuard(g);
+  await writeOutputs(results, guard);
+  // Both ways around the process must be caught: a failing guard run, an issue and a revert PR each.
+  const missed = guard.filter((g) => g.guardRun.conclusion !== "failure" || !g.issue || !g.revert);
+  const wrong = [...results.filter((r) => r.checkRun.conclusion !== r.expected || (r.expectedApproval !== undefined && r.approvalRun.conclusion !== r.expectedApproval)), ...missed];
   console.log(`\nWrote ${outputDir}/index.html (open it in a browser), one Markdown file per PR, and server.log.`);
-  console.log(wrong.length === 0 ? `All ${results.length} pull requests concluded as expected.` : `${wrong.length} pull request(s) did not conclude as expected.`);
+  console.log(wrong.length === 0 ? `All ${results.length} pull requests concluded as expected, and the guard caught both bypasses.` : `${wrong.length} pull request(s) or bypass(es) did not conclude as expected.`);
   return wrong.length === 0 ? 0 : 1;
 }
 
@@ -112,7 +118,15 @@ function print(r: DemoResult): void {
   console.log("");
 }
 
-async function writeOutputs(results: readonly DemoResult[]): Promise<void> {
+function printGuard(g: GuardScene): void {
+  console.log(`━━━ ${g.title}: commit ${g.commit.slice(0, 7)} → gitgate/guard: ${g.guardRun.conclusion?.toUpperCase()} — ${g.guardRun.output.title}`);
+  console.log(`    ${g.requests} GitHub requests, ${g.seconds.toFixed(2)} s from push to verdict`);
+  if (g.issue) console.log(`    · incident issue #${g.issue.number}: ${g.issue.title}`);
+  if (g.revert) console.log(`    · revert pull request #${g.revert.number}: ${g.revert.title}`);
+  console.log("");
+}
+
+async function writeOutputs(results: readonly DemoResult[], guard: readonly GuardScene[]): Promise<void> {
   for (const r of results) {
     const annotations = r.checkRun.output.annotations.map((a) => `- **${a.annotation_level}** \`${a.path}:${a.start_line}\` \`${a.title}\`: ${a.message}`).join("\n");
     const body = [
@@ -142,7 +156,14 @@ async function writeOutputs(results: readonly DemoResult[]): Promise<void> {
     ].join("\n");
     await writeFile(join(outputDir, `${r.number}-${r.branch}.md`), body);
   }
-  await writeFile(join(outputDir, "index.html"), renderDemoHtml(results));
+  const guardBody = guard.map((g) => [
+    `# ${g.title}`, "", `gitgate/guard on \`${g.commit}\`: **${g.guardRun.conclusion}** — ${g.guardRun.output.title}`, "",
+    g.guardRun.output.summary ?? "", "",
+    ...(g.issue ? [`## Incident issue #${g.issue.number}: ${g.issue.title}`, "", g.issue.body, ""] : []),
+    ...(g.revert ? [`## Revert pull request #${g.revert.number}: ${g.revert.title}`, ""] : []),
+  ].join("\n"));
+  if (guard.length > 0) await writeFile(join(outputDir, "guard.md"), guardBody.join("\n"));
+  await writeFile(join(outputDir, "index.html"), renderDemoHtml(results, guard));
 }
 
 process.exitCode = await runDemo();

@@ -63,7 +63,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
   try {
     const headContext = await headFiles(changes);
     const gitops = gitopsContext(headContext);
-    const judges = fileJudgesOf(plane, config, gitops, runner);
+    const judges = fileJudgesOf(plane, config, gitops, runner, changes.rendered !== undefined);
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
     const governedLink = createLinkMatcher(config.files, config.ignore);
@@ -180,7 +180,7 @@ export function policyRunnerOf(plane: ControlPlane, config: GitgateConfig): Poli
 }
 
 /** What judges each file of a change by this control plane, read in this GitOps context. */
-export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops: GitopsContext, runner: PolicyRunner | undefined): FileJudges {
+export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops: GitopsContext, runner: PolicyRunner | undefined, rendering = false): FileJudges {
   return {
     schemas: plane.schemas,
     documentPolicies: plane.policies.document,
@@ -189,8 +189,9 @@ export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops:
     overrides: config.policies.rules,
     yamlReading: yamlReadingOf(config),
     patchOf: gitops.patchOf,
-    // With rendering on, a patch is judged in the objects it renders into, not by document policies alone.
-    policePatches: !config.render.enabled,
+    // When this change was rendered, a patch is judged in the objects it renders into; when nothing
+    // renders (validate of a folder, rendering off), the patch itself is policed as before: never neither.
+    policePatches: !rendering,
   };
 }
 

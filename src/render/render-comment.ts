@@ -6,6 +6,7 @@ import { changeInWords } from "./change-words.js";
 import { codeSpan, htmlText, markdownText } from "./escape-markdown.js";
 import { plural } from "./location.js";
 import { diffLines } from "./render-preview-markdown.js";
+import { renderRenderedMarkdown } from "./render-rendered-preview.js";
 import { ruleDocOf, ruleDocUrl } from "./rules/rule-catalog.js";
 import { isWaivable, waiverSnippet } from "./waiver-snippet.js";
 
@@ -29,7 +30,7 @@ const maxControlPlaneLines = 300;
  */
 export function renderComment(report: Report, limit = commentBodyLimit): string {
   const head = headline(report) + "\n\n";
-  const sections = [...controlPlaneSections(report), ...findingSections(report), ...quietObjectSections(report)];
+  const sections = [...controlPlaneSections(report), ...renderedSections(report, limit), ...findingSections(report), ...quietObjectSections(report)];
   let text = head;
   for (const [i, section] of sections.entries()) {
     const rest = sections.slice(i);
@@ -49,6 +50,12 @@ interface Section {
 export function headline(report: Report): string {
   const verdict = report.conclusion === "failure" ? "❌ Fails" : "✅ Passes";
   return `### ${verdict}: ${markdownText(report.title)} · ${changeInWords(report, markdownText)}`;
+}
+
+/** What the change's Kustomize and Helm targets render to, per Application or target: what will be deployed. */
+function renderedSections(report: Report, limit: number): Section[] {
+  const text = renderRenderedMarkdown(report, Math.floor(limit / 2));
+  return text ? [{ name: "what will be deployed (rendered targets)", text: `${text}\n\n` }] : [];
 }
 
 function controlPlaneSections(report: Report): Section[] {

@@ -38,9 +38,9 @@ describe("the Dockerfile", () => {
     expect(validate(text).map((d) => `${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
   });
 
-  it("builds from base images pinned to exact releases, in three stages ending with the runtime", () => {
+  it("builds from base images pinned to exact releases, in four stages ending with the runtime", () => {
     const froms = dockerfile.getFROMs();
-    expect(froms.map((f) => f.getBuildStage())).toEqual(["opa", "build", "runtime"]);
+    expect(froms.map((f) => f.getBuildStage())).toEqual(["opa", "render", "build", "runtime"]);
     for (const from of froms) {
       const [image] = args(from);
       expect(image, from.getTextContent()).toMatch(/^[a-z0-9/.-]+:\d+\.\d+\.\d+(-[a-z0-9-]+)?(@sha256:[0-9a-f]{64})?$/);
@@ -50,7 +50,7 @@ describe("the Dockerfile", () => {
     expect(args(froms[0]!)[0]).toBe(`openpolicyagent/opa:${pinned}-static`);
     // Node.js as the tests run it.
     const nodeDev = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies.node!;
-    expect(args(froms[1]!)[0]).toBe(`node:${nodeDev.replace(/^\^/, "")}-bookworm-slim`);
+    expect(args(froms[2]!)[0]).toBe(`node:${nodeDev.replace(/^\^/, "")}-bookworm-slim`);
   });
 
   it("copies only what exists in the build context and the .dockerignore lets through", () => {
