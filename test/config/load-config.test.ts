@@ -62,6 +62,13 @@ describe("loadConfig", () => {
     expect(warnings).toEqual([]);
   });
 
+  it("says on its line that render.network: true fetches nothing yet", () => {
+    const { config, warnings } = loadConfig("version: 1\nrender:\n  network: true\n");
+    expect(config).toBeDefined();
+    expect(warnings.map(where)).toEqual(["warning config/not-enforced 3:3"]);
+    expect(warnings[0]!.message).toBe("render.network: fetching remote Kustomize bases and chart dependencies (render.network: true) is not enforced by this version of Gitgate yet: this setting is read, checked and ignored.");
+  });
+
   it("leaves protect.branches unset for the repository's default branch, and refuses a bad branch glob where it is written", () => {
     expect(loadConfig("version: 1\nprotect: {}\n").config!.protect).toEqual({ onBypass: ["check", "issue"], branchProtection: "report" });
     const { errors } = loadConfig("version: 1\nprotect:\n  branches: [\"release/[\"]\n");
