@@ -3,28 +3,16 @@
 // Prints GitHub requests per evaluation and the wall time from webhook to published comment; then the
 // webhook → completed verdict p50 over a series of pushes to a 10-file PR, and the webhook ack p99
 // while evaluations run.
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createFakeGitHubWorld, demoTarget } from "../src/demo/demo-world.js";
 import { examplePayload } from "../src/demo/example-payload.js";
 import { sendWebhook } from "../src/demo/send-webhook.js";
 import { startServerProcess } from "../src/demo/server-process.js";
 import { waitForComment, waitForVerdict } from "../src/demo/wait-for-verdict.js";
-import { runGit } from "../src/git/run-git.js";
-import { writeFile, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { createBenchRepo } from "./bench-repo.js";
 
-const dir = await mkdtemp(join(tmpdir(), "gitgate-app-bench-"));
-const git = (...args: string[]) => runGit(dir, ["-c", "user.name=bench", "-c", "user.email=bench@gitgate.invalid", ...args]);
-const write = async (files: Record<string, string>) => {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await git("add", "--", ...Object.keys(files));
-  await git("commit", "-qm", "bench");
-};
+const { dir, git, commit: write } = await createBenchRepo("gitgate-app-bench-");
 const deployment = (i: number, replicas: number) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-${i}\n  namespace: team\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: { app: svc-${i} }\n  template:\n    metadata:\n      labels: { app: svc-${i} }\n    spec:\n      securityContext: { runAsNonRoot: true }\n      containers:\n        - name: app\n          image: registry.example/svc-${i}:1.0.0\n          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }\n          readinessProbe: { httpGet: { path: /ready, port: 8080 } }\n          livenessProbe: { httpGet: { path: /live, port: 8080 } }\n`;
 const files = (count: number, replicas: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k8s/svc-${i}.yaml`, deployment(i, replicas)]));

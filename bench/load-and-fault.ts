@@ -5,27 +5,17 @@
 // (showing that head), no run left in progress. Then the latency figures, with and without Redis: a
 // 10-file PR's webhook → completed verdict p50, and the webhook ack p99 while 50 evaluations run.
 // Bounded: fails after 4 minutes of waiting for verdicts.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { createFakeGitHubWorld, demoTarget, type FakeGitHubWorld } from "../src/demo/demo-world.js";
 import { examplePayload } from "../src/demo/example-payload.js";
 import { sendWebhook } from "../src/demo/send-webhook.js";
 import { startServerProcess, type ServerProcess } from "../src/demo/server-process.js";
-import { runGit } from "../src/git/run-git.js";
+import { createBenchRepo } from "./bench-repo.js";
 import { startRedis } from "../test/support/redis-server.js";
 
 const prCount = 50;
-const dir = await mkdtemp(join(tmpdir(), "gitgate-load-"));
-const git = (...args: string[]) => runGit(dir, ["-c", "user.name=bench", "-c", "user.email=bench@gitgate.invalid", ...args]);
-const commit = async (files: Record<string, string>) => {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await git("add", "--", ...Object.keys(files));
-  await git("commit", "-qm", "bench");
-};
+const { dir, git, commit } = await createBenchRepo("gitgate-load-");
 const deployment = (name: string, replicas: number) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: { app: ${name} }\n  template:\n    metadata:\n      labels: { app: ${name} }\n    spec:\n      securityContext: { runAsNonRoot: true }\n      containers:\n        - name: app\n          image: registry.example/${name}:1.0.0\n          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }\n`;
 const tenFiles = (replicas: number) => Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k8s/svc-${i}.yaml`, deployment(`svc-${i}`, replicas)]));

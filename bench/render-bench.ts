@@ -3,29 +3,19 @@
 // render time of one target (the helper process, median of 5, and the slowest of all 50 rendered once)
 // and the App's verdict time for the pull request (webhook → completed gitgate/validate, median of 3
 // pushes), through the real server process against the fake GitHub, with its GitHub requests.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { createFakeGitHubWorld, demoTarget } from "../src/demo/demo-world.js";
 import { examplePayload } from "../src/demo/example-payload.js";
 import { sendWebhook } from "../src/demo/send-webhook.js";
 import { startServerProcess } from "../src/demo/server-process.js";
 import { waitForVerdict } from "../src/demo/wait-for-verdict.js";
-import { runGit } from "../src/git/run-git.js";
+import { createBenchRepo } from "./bench-repo.js";
 import { ensureRenderHelper } from "../src/rendering/render-helper-binary.js";
 import { runRenderHelper } from "../src/rendering/run-render-helper.js";
 
 const apps = 25;
-const dir = await mkdtemp(join(tmpdir(), "gitgate-render-bench-"));
-const git = (...args: string[]) => runGit(dir, ["-c", "user.name=bench", "-c", "user.email=bench@gitgate.invalid", ...args]);
-const write = async (files: Record<string, string>) => {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  await git("add", "--", ...Object.keys(files));
-  await git("commit", "-qm", "bench");
-};
+const { dir, git, commit: write } = await createBenchRepo("gitgate-render-bench-");
 const deployment = (i: number) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-${i}\n  labels: { app.kubernetes.io/name: svc-${i} }\nspec:\n  replicas: 2\n  selector:\n    matchLabels: { app: svc-${i} }\n  template:\n    metadata:\n      labels: { app: svc-${i} }\n    spec:\n      securityContext: { runAsNonRoot: true }\n      containers:\n        - name: app\n          image: registry.example/svc-${i}:1.0.0\n          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }\n          readinessProbe: { httpGet: { path: /ready, port: 8080 } }\n          livenessProbe: { httpGet: { path: /live, port: 8080 } }\n`;
 const service = (i: number) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector: { app: svc-${i} }\n  ports: [{ port: 80, targetPort: 8080 }]\n`;
