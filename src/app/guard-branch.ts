@@ -139,7 +139,7 @@ async function raise(deps: EvaluationDeps, settings: GuardSettings, v: Verificat
     ...(pull && facts.pullUrls.has(pull.pull) ? { pull: { number: pull.pull, url: facts.pullUrls.get(pull.pull)! } } : {}),
     ...(v.compareUrl ? { compareUrl: v.compareUrl } : {}),
   };
-  const raised = settings.onBypass.includes("issue") || settings.onBypass.includes("revert") ? await raisedIncidents(github, repo) : new Map<string, { number: number; url: string }>();
+  const raised = settings.onBypass.includes("issue") || settings.onBypass.includes("revert") ? await raisedIncidents(github, repo, deps.appId) : new Map<string, { number: number; url: string }>();
   // The issue first: of everything an incident writes, it is what must not be missed.
   const known = raised.get(named.sha);
   if (known) incident.issueUrl = known.url;

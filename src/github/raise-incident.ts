@@ -10,12 +10,15 @@ const markerPattern = /<!-- gitgate:bypass ([0-9a-f]{40}) -->/;
 /**
  * The incident issues already raised, by commit: every issue with the label, open or closed (a closed
  * incident was dealt with, not forgotten). Read from the issue list, not the search API, whose index
- * lags: a duplicate delivery a second later must find the issue just opened.
+ * lags: a duplicate delivery a second later must find the issue just opened. Only issues this App
+ * opened count: anyone can write the marker, and a pusher who knows the commit in advance must not
+ * silence its incident with an issue of their own.
  */
-export async function raisedIncidents(github: GitHub, repo: RepoRef): Promise<Map<string, { number: number; url: string }>> {
+export async function raisedIncidents(github: GitHub, repo: RepoRef, appId: number): Promise<Map<string, { number: number; url: string }>> {
   const issues = await github.paginate(github.rest.issues.listForRepo, { owner: repo.owner, repo: repo.repo, labels: incidentLabel, state: "all", per_page: 100 });
   const raised = new Map<string, { number: number; url: string }>();
   for (const issue of issues) {
+    if (issue.performed_via_github_app?.id !== appId) continue;
     const sha = markerPattern.exec(issue.body ?? "")?.[1];
     if (sha && !raised.has(sha)) raised.set(sha, { number: issue.number, url: issue.html_url });
   }

@@ -114,6 +114,16 @@ describe("gitgate/guard: bypasses are incidents", () => {
     expect((await runGit(repo.dir, ["rev-parse", `${revert!.headRef}^`])).toString().trim()).toBe(after);
   });
 
+  it("an issue someone else wrote with the incident's marker does not silence the incident", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const after = await repo.sha("main");
+    // The pusher knows the commit before pushing it, and files a decoy carrying its marker and label.
+    incidents().push({ number: 900, title: "nothing to see", body: `<!-- gitgate:bypass ${after} -->`, state: "closed", labels: ["gitgate-bypass"], author: { login: "mallory" } });
+    await push(before, after);
+    expect(incidents().filter((i) => i.number !== 900).map((i) => i.title)).toEqual([`Gitgate guard: main received ${after.slice(0, 12)} outside an approved pull request`]);
+  });
+
   it("duplicate deliveries (the same delivery twice, and a redelivery): one issue, one revert PR, one guard run", async () => {
     const before = await repo.sha("main");
     await repo.commit("main", { "README.md": "pushed\n" });
