@@ -9,6 +9,7 @@ import { findTooDeep } from "./nesting-depth.js";
 import type { ParseLimits } from "./parse-limits.js";
 import { toParsedDocument, type ParsedDocument, type ParsedFile } from "./parsed-document.js";
 import { kubectlYamlSchema } from "./kubectl-yaml-schema.js";
+import { quickManifestValues } from "./quick-yaml.js";
 import { findMergeHazards, findYamlHazards, type YamlVersion } from "./yaml-hazards.js";
 
 /**
@@ -40,7 +41,7 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
       fileStart, "warning");
     text = text.slice(1);
   }
-  const documents = isJsonPath(path) ? parseJson(path, text, findings) : parseYaml(path, text, limits, reading, findings);
+  const documents = isJsonPath(path) ? parseJson(path, text, findings) : quickYaml(text, limits, reading, path) ?? parseYaml(path, text, limits, reading, findings);
   // Offsets were computed without the BOM; it sits before line 1 column 1, so positions are unchanged.
   for (const doc of documents) {
     if (!doc.valid) continue;
@@ -63,6 +64,8 @@ const baseOptions = {
   uniqueKeys: false,
   prettyErrors: false,
   strict: true,
+  // Not on stderr: a key that is a map or a list is the document's problem, not the process's.
+  logLevel: "error",
 } as const;
 
 const optionsOf: Record<YamlVersion, ParseOptions & DocumentOptions & SchemaOptions> = {
@@ -76,7 +79,51 @@ function looksLikeManifest(text: string): boolean {
   return /^(?:apiVersion|kind)[ \t]*:/m.test(text);
 }
 
-function parseYaml(path: string, text: string, limits: ParseLimits, reading: YamlReading, findings: DraftFinding[]): ParsedDocument[] {
+/**
+ * A manifest read by the quick reader (quick-yaml.ts), or undefined when it declines. Its documents
+ * have nothing to report; their positions, needed only for a finding, come from reading the file again
+ * with the `yaml` package the first time one is asked for.
+ */
+function quickYaml(text: string, limits: ParseLimits, reading: YamlReading, path: string): ParsedDocument[] | undefined {
+  if (reading === "1.2" || (reading === "auto" && !looksLikeManifest(text))) return undefined;
+  const values = quickManifestValues(text);
+  if (!values || values.length > limits.maxDocuments) return undefined;
+  // As parseYaml decides: "auto" reads YAML 1.1 only when a document is a manifest.
+  if (reading === "auto" && !values.some(isManifestValue)) return undefined;
+  let full: Map<number, ParsedDocument> | undefined;
+  const positioned = (index: number) => {
+    full ??= new Map(parseYaml(path, text, limits, reading, []).map((doc) => [doc.index, doc]));
+    const doc = full.get(index);
+    if (!doc) throw new Error(`${path}: the two YAML readers disagree on document ${index}`);
+    return doc;
+  };
+  const documents: ParsedDocument[] = [];
+  values.forEach((value, index) => {
+    // As parseYaml: an empty document, or one that is only comments or `null`, is nothing to judge.
+    if (value === null) return;
+    documents.push({
+      index,
+      value,
+      valid: true,
+      get span() {
+        return positioned(index).span;
+      },
+      locate: (pointer, target) => positioned(index).locate(pointer, target),
+    });
+  });
+  return documents;
+}
+
+/** isManifest on a value: a map with an `apiVersion` or `kind` key. */
+function isManifestValue(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && (Object.hasOwn(value, "apiVersion") || Object.hasOwn(value, "kind"));
+}
+
+/**
+ * Reads YAML with the `yaml` package alone: what parseFile does for every file the quick reader
+ * declines, and what gives the quick reader's documents their positions.
+ */
+export function parseYaml(path: string, text: string, limits: ParseLimits, reading: YamlReading, findings: DraftFinding[]): ParsedDocument[] {
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   // "auto" guesses from the text (a top-level apiVersion or kind key) so that a manifest is parsed once,

@@ -179,12 +179,13 @@ function isCrd(value: unknown): boolean {
 }
 
 /**
- * The CustomResourceDefinitions in one file's text (whole documents and v1 List items). A file that
- * does not parse holds none: its own findings say why where it is governed.
+ * The CustomResourceDefinitions in one file's text (whole documents and v1 List items), read as the
+ * API server gets them from kubectl (YAML 1.1, as every manifest). A file that does not parse holds
+ * none: its own findings say why where it is governed.
  */
 export function crdsInText(path: string, text: string, limits: ParseLimits = defaultParseLimits): CrdDocument[] {
   if (!text.includes("CustomResourceDefinition")) return [];
-  const parsed = parseFile(path, { kind: "text", text, size: Buffer.byteLength(text) }, limits);
+  const parsed = parseFile(path, { kind: "text", text, size: Buffer.byteLength(text) }, limits, "auto");
   const found: CrdDocument[] = [];
   for (const doc of parsed.documents) {
     if (!doc.valid) continue;

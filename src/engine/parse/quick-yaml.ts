@@ -1,0 +1,119 @@
+import { FAILSAFE_SCHEMA, loadAll, Type, type EventType, type State } from "js-yaml";
+import { goYamlNumber } from "./kubectl-yaml-schema.js";
+
+// Why there are two YAML readers. The `yaml` package (parse-file.ts) is the judge of YAML: it gives
+// positions, every syntax error, duplicate keys, alias budgets and the YAML 1.1/1.2 hazards. It is also
+// most of the time Gitgate spends on a repository: it builds a syntax tree for every document. Most
+// manifests need none of that: they are plain maps of plain values with nothing to report. js-yaml reads
+// those about five times faster, straight to values.
+//
+// So a manifest is first read here, and only when the reading is *plainly the same* as the `yaml`
+// package's would be: no anchors, aliases, tags, directives, merge keys, explicit keys, empty or null-like
+// keys, ambiguous YAML 1.1 words or special floats, and no error of either reader. Anything else, and any
+// js-yaml error, declines: the file is read by the `yaml` package as before. Positions are never taken
+// from here: a finding that needs one reads the file again with the `yaml` package (see parse-file.ts),
+// which also keeps this reader out of everything a person sees. test/engine/parse/quick-yaml.test.ts
+// holds the two readers to the same values on the real corpus and on mutated YAML.
+
+/** Thrown from a scalar resolver: the word reads differently in YAML 1.1 and 1.2, or is a merge key. */
+class Declined extends Error {}
+
+// Directives, explicit keys (`? `) and a carriage return alone (a line break the two readers do not
+// agree on): only ever read by the `yaml` package. A screen on the text, so it may decline more than it
+// must (a line of a block scalar that starts with `? `), never less. Anchors and tags are declined as js-yaml meets them.
+const unusual = /^%|^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)|[{,[][ \t]*\?(?:[ \t]|$)|\r(?!\n)/m;
+
+// The YAML 1.1 words go-yaml v2 turns into booleans other than true/false, `<<`, and .inf/.nan: each
+// either gets a hazard finding or is resolved by a tag of its own in the `yaml` package.
+const ambiguous = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|<<|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const nullWord = /^(?:~|[Nn]ull|NULL)?$/;
+const boolWord = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+
+/**
+ * The plain-scalar rules of kubectl's YAML 1.1 reading (kubectl-yaml-schema.ts), for js-yaml: null,
+ * true/false, go-yaml v2's numbers, everything else a string; words with a hazard decline.
+ */
+const tags = { declined: "tag:gitgate:declined", null: "tag:yaml.org,2002:null", bool: "tag:yaml.org,2002:bool", number: "tag:yaml.org,2002:int" };
+const kubectlQuickSchema = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type(tags.declined, {
+      kind: "scalar",
+      resolve: (text: string) => {
+        if (ambiguous.test(text)) throw new Declined(text);
+        return false;
+      },
+    }),
+    new Type(tags.null, { kind: "scalar", resolve: (text: string) => nullWord.test(text), construct: () => null }),
+    new Type(tags.bool, { kind: "scalar", resolve: (text: string) => boolWord.test(text), construct: (text: string) => text[0] === "t" || text[0] === "T" }),
+    new Type(tags.number, { kind: "scalar", resolve: (text: string) => goYamlNumber(text) !== undefined, construct: (text: string) => goYamlNumber(text)!.value }),
+  ],
+});
+/** The tags a node has when nothing but the schema above gave it one: anything else was written. */
+const untagged = new Set<string | null>([null, "?", "!", ...Object.values(tags)]);
+
+/**
+ * The values of a manifest's documents as kubectl reads them (YAML 1.1), in stream order, or undefined
+ * when this reader declines the text (see above). `null` stands for an empty or null document.
+ */
+export function quickManifestValues(text: string): unknown[] | undefined {
+  if (unusual.test(text)) return undefined;
+  let values: unknown[];
+  try {
+    values = loadAll(text, undefined, { schema: kubectlQuickSchema, listener: plainNodes() });
+  } catch {
+    // A syntax error, a duplicate key, a hazard, a nesting too deep for js-yaml: the `yaml` package says which.
+    return undefined;
+  }
+  return values.every(plainKeys) ? values : undefined;
+}
+
+/**
+ * js-yaml's events on every node, declining at the end of a node that has an anchor (aliases, and so
+ * alias budgets, are the `yaml` package's) or an explicit tag, and at a quoted scalar or a flow
+ * collection that spans lines: js-yaml takes their continuation lines at any indentation, the `yaml`
+ * package (and YAML) only deeper than the block they are in. Such a node ends right after its closing
+ * quote or bracket; a block collection ends past the blank space after its last entry, so it is not
+ * mistaken for one.
+ */
+function plainNodes(): (event: EventType, state: State) => void {
+  const openedOn: number[] = [];
+  return (event, reading) => {
+    const state = reading as ListenerState;
+    if (event === "open") {
+      openedOn.push(state.line);
+      return;
+    }
+    if (state.anchor !== null || !untagged.has(state.tag)) throw new Declined("an anchor or a tag");
+    if (openedOn.pop() === state.line) return;
+    const last = state.input.charCodeAt(state.position - 1);
+    if (last === 0x22 /* " */ || last === 0x27 /* ' */ || last === 0x5d /* ] */ || last === 0x7d /* } */) throw new Declined("a flow node on several lines");
+  };
+}
+
+/** What js-yaml's listener is shown of a node, beyond what its type definitions say. */
+type ListenerState = State & { anchor: string | null; tag: string | null };
+
+/** Longest implicit key the `yaml` package reads without an error (YAML's own limit). */
+const maxKeyLength = 1024;
+
+/**
+ * No key the two readers could turn into different strings: js-yaml stringifies a null key as "null",
+ * the `yaml` package as ""; `__proto__` is set differently by each; a key past YAML's length limit is an
+ * error only to the `yaml` package. Iterative: the value may be deep.
+ */
+function plainKeys(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (nullWord.test(key) || key === "__proto__" || key.length > maxKeyLength) return false;
+      stack.push(item);
+    }
+  }
+  return true;
+}

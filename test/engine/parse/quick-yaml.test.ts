@@ -1,0 +1,118 @@
+// The quick YAML reader (js-yaml) may only ever read a file the way the `yaml` package does: same
+// documents, same indices, same values, and nothing the `yaml` package would report. Held to that on
+// the example repository, the real-world corpus (when ../shared/corpus is beside the repository) and
+// thousands of mutations of them (a fixed seed: the same inputs every run).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { describe, expect, it } from "vitest";
+import { corpusDir, corpusPresent } from "../../../bench/real-corpus.js";
+import type { DraftFinding } from "../../../src/engine/finding.js";
+import { parseFile, parseYaml } from "../../../src/engine/parse/parse-file.js";
+import { defaultParseLimits } from "../../../src/engine/parse/parse-limits.js";
+import { quickManifestValues } from "../../../src/engine/parse/quick-yaml.js";
+
+const yamlFiles = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => readFileSync(join(e.parentPath, e.name), "utf8"));
+
+const examples = yamlFiles(new URL("../../../examples", import.meta.url).pathname);
+const corpus = corpusPresent ? yamlFiles(corpusDir) : [];
+
+/** Where the two readings differ, or undefined when the quick reader declined or agrees. */
+function disagreement(text: string): string | undefined {
+  const quick = parseFile("file.yaml", { kind: "text", text, size: text.length }, defaultParseLimits, "auto");
+  if (quick.findings.length > 0 || !quick.documents.some(readQuickly)) return undefined;
+  const findings: DraftFinding[] = [];
+  const full = parseYaml("file.yaml", text, defaultParseLimits, "auto", findings);
+  if (findings.length > 0) return `the yaml package reports ${findings.map((f) => `${f.rule} at ${f.line}:${f.column}`).join(", ")}`;
+  const shape = (docs: typeof full) => docs.map((d) => [d.index, d.valid, d.value]);
+  if (!isDeepStrictEqual(shape(quick.documents), shape(full))) return "different documents";
+  return undefined;
+}
+
+/** A document of the quick reader: its span is found only when asked for. */
+const readQuickly = (doc: object) => Object.getOwnPropertyDescriptor(doc, "span")?.get !== undefined;
+
+/** Edits of the kinds that break YAML in the ways the two readers could disagree on. */
+function mutations(seeds: readonly string[], count: number): string[] {
+  let state = 20261201;
+  const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const pieces = [" ", "\n", ":", "- ", "  ", "'", '"', "#", "{", "}", "[", "]", ",", "|", ">", "\t", "---\n", "...\n", "y", "on", "0", "0x1", "1e3", "~", "null", "\\", ".5", "0o7", "1_0", "08", "&a ", "*a", "!!str ", "! ", "<<: ", "? ", "%YAML 1.2\n", "\r", "\r\n", "\u00a0", "\ufeff", "a: b: c", "'it''s'", "key:\n"];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let text = pick(seeds);
+    for (let edit = 0; edit <= Math.floor(random() * 3); edit++) {
+      const at = Math.floor(random() * text.length);
+      const kind = random();
+      if (kind < 0.4) text = text.slice(0, at) + pick(pieces) + text.slice(at);
+      else if (kind < 0.65) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 5));
+      else if (kind < 0.85) {
+        // Indentation: a line moved left or right.
+        const lines = text.split("\n");
+        const n = Math.floor(random() * lines.length);
+        const by = 1 + Math.floor(random() * 3);
+        lines[n] = random() < 0.5 ? " ".repeat(by) + lines[n] : lines[n]!.slice(by);
+        text = lines.join("\n");
+      } else {
+        const from = Math.floor(random() * text.length);
+        text = text.slice(0, at) + text.slice(from, from + 12) + text.slice(at);
+      }
+    }
+    out.push(text);
+  }
+  return out;
+}
+
+describe("the quick YAML reader", () => {
+  it("reads the example repository's manifests as the yaml package does", () => {
+    expect(examples.length).toBeGreaterThan(10);
+    expect(examples.map(disagreement).filter(Boolean)).toEqual([]);
+  });
+
+  it.skipIf(!corpusPresent)("reads the real-world corpus as the yaml package does, most of it quickly", () => {
+    expect(corpus.map(disagreement).filter(Boolean)).toEqual([]);
+    const quick = corpus.filter((text) => quickManifestValues(text) !== undefined).length;
+    expect(quick / corpus.length).toBeGreaterThan(0.85);
+  });
+
+  it("never disagrees with the yaml package on mutated YAML", () => {
+    const seeds = [...examples, ...corpus.filter((text) => text.length < 4000)];
+    const texts = mutations(seeds, 4000);
+    const found = texts.map((text) => [text, disagreement(text)] as const).filter(([, why]) => why !== undefined);
+    expect(found.slice(0, 3)).toEqual([]);
+    // The mutations must reach the quick reader often, or this test would prove nothing.
+    expect(texts.filter((text) => quickManifestValues(text) !== undefined).length).toBeGreaterThan(texts.length / 4);
+  });
+
+  it.each([
+    ["an anchor", "apiVersion: v1\nkind: ConfigMap\ndata: &d\n  a: b\n"],
+    ["an alias", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nx: &a 1\ny: *a\n"],
+    ["an explicit tag", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: !!str 1\n"],
+    ["a YAML 1.1 boolean word", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: yes\n"],
+    ["a merge key", "apiVersion: v1\nkind: ConfigMap\n<<: {a: 1}\n"],
+    ["a special float", "apiVersion: v1\nkind: ConfigMap\nx: .inf\n"],
+    ["a quoted scalar on several lines", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"one\n  two\"\n"],
+    ["a flow sequence on several lines", "apiVersion: v1\nkind: ConfigMap\nx: [a,\n  b]\n"],
+    ["a null key", "apiVersion: v1\nkind: ConfigMap\n~: 1\n"],
+    ["an explicit key", "apiVersion: v1\nkind: ConfigMap\n? a\n: b\n"],
+    ["a directive", "%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\n"],
+    ["a carriage return alone", "apiVersion: v1\rkind: ConfigMap\n"],
+    ["a duplicate key", "apiVersion: v1\nkind: ConfigMap\nkind: Secret\n"],
+  ])("leaves %s to the yaml package", (_, text) => {
+    expect(quickManifestValues(text)).toBeUndefined();
+  });
+
+  it("gives its documents the yaml package's positions, found when a finding asks", () => {
+    const text = "# a comment\napiVersion: v1\nkind: Widget\nmetadata:\n  name: w\n---\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers: []\n";
+    const quick = parseFile("file.yaml", { kind: "text", text, size: text.length }, defaultParseLimits, "auto");
+    const full = parseYaml("file.yaml", text, defaultParseLimits, "auto", []);
+    expect(quick.documents.every(readQuickly)).toBe(true);
+    expect(quick.documents.map((d) => d.index)).toEqual([0, 2]);
+    expect(quick.documents[1]!.locate("/spec/containers")).toEqual(full[1]!.locate("/spec/containers"));
+    expect(quick.documents[0]!.locate("/kind")).toEqual({ line: 3, column: 7, endLine: 3, endColumn: 13 });
+    expect(quick.documents[1]!.span).toEqual(full[1]!.span);
+  });
+});
