@@ -125,13 +125,25 @@ export function withChangeCrds(plane: ControlPlane, crds: ChangeCrds | undefined
   };
 }
 
-/** A CRD without its schemas: what tells that its kinds are pending. */
+/**
+ * A CRD reduced to what tells that its kinds are pending (see addCrd): its name, group, kind and the
+ * versions it serves. Copied: a value read from a file can be a slice that keeps the whole file's text
+ * alive, and a repository's CRD files are large.
+ */
 function crdNames(doc: CrdDocument): CrdDocument {
-  const value = doc.value as { spec?: { versions?: unknown } };
+  const value = doc.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: { group?: unknown; names?: { kind?: unknown }; versions?: unknown } };
   const versions = Array.isArray(value.spec?.versions)
     ? (value.spec.versions as unknown[]).map((v) => (v !== null && typeof v === "object" ? { name: (v as { name?: unknown }).name, served: (v as { served?: unknown }).served } : v))
     : value.spec?.versions;
-  return { ...doc, value: { ...value, spec: { ...value.spec, versions } } };
+  return structuredClone({
+    path: doc.path,
+    value: {
+      apiVersion: value.apiVersion,
+      kind: value.kind,
+      metadata: { name: value.metadata?.name },
+      spec: { group: value.spec?.group, names: { kind: value.spec?.names?.kind }, versions },
+    },
+  });
 }
 
 /** The lines of each changed control-plane file, so the preview shows a change to the rules first. */

@@ -96,7 +96,10 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       // This thread judges too, whenever the other lanes have all the files they can hold.
       if (lanes?.hasRoom()) return { streamed: await lanes.judge(read) };
       const evaluated = await evaluateChange(read, judges);
-      return keepFiles ? { evaluated } : { streamed: streamedFile(evaluated, sensitivity) };
+      // Copied: a string taken from a file (a line, a name in a message) can be a slice that keeps the
+      // whole file's text alive, and a stream keeps what it is handed until the end. A lane's outcome
+      // is copied on its way here already.
+      return keepFiles ? { evaluated } : { streamed: structuredClone(streamedFile(evaluated, sensitivity)) };
     }, (settled) => {
       if ("template" in settled) {
         templates.push(settled.template);

@@ -1,14 +1,15 @@
-import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions, type YAMLError } from "yaml";
+import { isMap, isScalar, LineCounter, parseAllDocuments, parseDocument, type Document, type Node, type YAMLError } from "yaml";
 import type { FileContent } from "../change-set.js";
 import { fileStart, type DraftFinding, type Span } from "../finding.js";
 import { aliasBudget, checkAliases, type AliasProblem } from "./alias-expansion.js";
 import { findDuplicateKeys } from "./duplicate-keys.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
-import { joinPointer, spanOf, spanOfRange } from "./locate.js";
+import { joinPointer, locatePointer, spanOf, spanOfRange } from "./locate.js";
 import { findTooDeep } from "./nesting-depth.js";
 import type { ParseLimits } from "./parse-limits.js";
-import { toParsedDocument, type ParsedDocument, type ParsedFile } from "./parsed-document.js";
-import { kubectlYamlSchema } from "./kubectl-yaml-schema.js";
+import { documentSpan, toParsedDocument, type ParsedDocument, type ParsedFile } from "./parsed-document.js";
+import { yamlOptions } from "./yaml-options.js";
+import { documentTrees } from "./document-trees.js";
 import { quickManifestValues } from "./quick-yaml.js";
 import { findMergeHazards, findYamlHazards, type YamlVersion } from "./yaml-hazards.js";
 
@@ -59,21 +60,6 @@ export function isJsonPath(path: string): boolean {
   return path.toLowerCase().endsWith(".json");
 }
 
-const baseOptions = {
-  // The package's own duplicate check is quadratic in the keys of a map: findDuplicateKeys is linear.
-  uniqueKeys: false,
-  prettyErrors: false,
-  strict: true,
-  // Not on stderr: a key that is a map or a list is the document's problem, not the process's.
-  logLevel: "error",
-} as const;
-
-const optionsOf: Record<YamlVersion, ParseOptions & DocumentOptions & SchemaOptions> = {
-  "1.2": baseOptions,
-  // Whatever `%YAML` directive a document carries: kubectl reads every manifest by the same rules.
-  "1.1": { ...baseOptions, version: "1.1", schema: kubectlYamlSchema },
-};
-
 /** A line that starts a top-level `apiVersion:` or `kind:` key: most likely a Kubernetes manifest. */
 function looksLikeManifest(text: string): boolean {
   return /^(?:apiVersion|kind)[ \t]*:/m.test(text);
@@ -90,12 +76,13 @@ function quickYaml(text: string, limits: ParseLimits, reading: YamlReading, path
   if (!values || values.length > limits.maxDocuments) return undefined;
   // As parseYaml decides: "auto" reads YAML 1.1 only when a document is a manifest.
   if (reading === "auto" && !values.some(isManifestValue)) return undefined;
-  let full: Map<number, ParsedDocument> | undefined;
+  // A manifest read quickly is YAML 1.1, whichever way the reading was asked for.
+  let trees: ReturnType<typeof documentTrees> | undefined;
   const positioned = (index: number) => {
-    full ??= new Map(parseYaml(path, text, limits, reading, []).map((doc) => [doc.index, doc]));
-    const doc = full.get(index);
-    if (!doc) throw new Error(`${path}: the two YAML readers disagree on document ${index}`);
-    return doc;
+    trees ??= documentTrees(text, "1.1");
+    const tree = trees(index);
+    if (!tree) throw new Error(`${path}: the two YAML readers disagree on document ${index}`);
+    return tree;
   };
   const documents: ParsedDocument[] = [];
   values.forEach((value, index) => {
@@ -106,9 +93,13 @@ function quickYaml(text: string, limits: ParseLimits, reading: YamlReading, path
       value,
       valid: true,
       get span() {
-        return positioned(index).span;
+        const { doc, lineCounter } = positioned(index);
+        return documentSpan(doc, lineCounter);
       },
-      locate: (pointer, target) => positioned(index).locate(pointer, target),
+      locate: (pointer, target) => {
+        const { doc, lineCounter } = positioned(index);
+        return locatePointer(doc, lineCounter, pointer, target);
+      },
     });
   });
   return documents;
@@ -130,12 +121,12 @@ export function parseYaml(path: string, text: string, limits: ParseLimits, readi
   // then checks the guess on the parsed documents and reads the file again only when it was wrong.
   let version: YamlVersion = reading === "1.1" || (reading === "auto" && looksLikeManifest(text)) ? "1.1" : "1.2";
   try {
-    docs = parseAllDocuments(text, { lineCounter, ...optionsOf[version] }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { lineCounter, ...yamlOptions[version] }) as Document.Parsed[];
     if (reading === "auto" && Array.isArray(docs) && docs.some(isManifest) !== (version === "1.1")) {
       version = version === "1.1" ? "1.2" : "1.1";
       docs = []; // let the first reading go before the second is built
       // The text is the same, so are the documents' spans: positions come from the first counter.
-      docs = parseAllDocuments(text, { lineCounter: new LineCounter(), ...optionsOf[version] }) as Document.Parsed[];
+      docs = parseAllDocuments(text, { lineCounter: new LineCounter(), ...yamlOptions[version] }) as Document.Parsed[];
     }
   } catch (error) {
     findings.push(crashFinding(path, error));

@@ -25,12 +25,17 @@ export function toParsedDocument(
   doc: Document,
   lineCounter: LineCounter,
 ): ParsedDocument {
-  const span = spanOf(doc.contents ?? undefined, lineCounter, doc);
   return {
     index,
     value,
     valid,
-    span: { ...span, endLine: span.line, endColumn: span.column },
+    span: documentSpan(doc, lineCounter),
     locate: (pointer, target) => locatePointer(doc, lineCounter, pointer, target),
   };
+}
+
+/** Where a document starts: the first line and column of its contents. */
+export function documentSpan(doc: Document, lineCounter: LineCounter): Span {
+  const span = spanOf(doc.contents ?? undefined, lineCounter, doc);
+  return { ...span, endLine: span.line, endColumn: span.column };
 }

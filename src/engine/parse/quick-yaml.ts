@@ -20,8 +20,32 @@ class Declined extends Error {}
 
 // Directives, explicit keys (`? `) and a carriage return alone (a line break the two readers do not
 // agree on): only ever read by the `yaml` package. A screen on the text, so it may decline more than it
-// must (a line of a block scalar that starts with `? `), never less. Anchors and tags are declined as js-yaml meets them.
-const unusual = /^%|^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)|[{,[][ \t]*\?(?:[ \t]|$)|\r(?!\n)/m;
+// must (a line of a block scalar that starts with `? `), never less. Anchors and tags are declined as
+// js-yaml meets them. Each character is looked for first: a pattern tried at every offset of a large
+// file costs more than reading it.
+function unusual(text: string): boolean {
+  return (text.includes("%") && /^%/m.test(text)) || (text.includes("\r") && /\r(?!\n)/.test(text)) || hasExplicitKey(text);
+}
+
+/**
+ * A `?` followed by a blank where a key may start: first on its line (after `- `s) or after `{`, `[` or
+ * `,`. Looks back from each `?` only over blanks and dashes, so the scan stays linear in the text.
+ */
+function hasExplicitKey(text: string): boolean {
+  const blank = (at: number) => text[at] === " " || text[at] === "\t";
+  for (let at = text.indexOf("?"); at !== -1; at = text.indexOf("?", at + 1)) {
+    if (at + 1 < text.length && !blank(at + 1) && text[at + 1] !== "\n" && text[at + 1] !== "\r") continue;
+    let i = at - 1;
+    while (i >= 0 && blank(i)) i--;
+    if (i >= 0 && (text[i] === "{" || text[i] === "[" || text[i] === ",")) return true;
+    while (i >= 0 && text[i] === "-" && blank(i + 1)) {
+      i--;
+      while (i >= 0 && blank(i)) i--;
+    }
+    if (i < 0 || text[i] === "\n") return true;
+  }
+  return false;
+}
 
 // The YAML 1.1 words go-yaml v2 turns into booleans other than true/false, `<<`, and .inf/.nan: each
 // either gets a hazard finding or is resolved by a tag of its own in the `yaml` package.
@@ -56,7 +80,7 @@ const untagged = new Set<string | null>([null, "?", "!", ...Object.values(tags)]
  * when this reader declines the text (see above). `null` stands for an empty or null document.
  */
 export function quickManifestValues(text: string): unknown[] | undefined {
-  if (unusual.test(text)) return undefined;
+  if (unusual(text)) return undefined;
   let values: unknown[];
   try {
     values = loadAll(text, undefined, { schema: kubectlQuickSchema, listener: plainNodes() });

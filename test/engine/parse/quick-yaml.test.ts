@@ -29,7 +29,28 @@ function disagreement(text: string): string | undefined {
   if (findings.length > 0) return `the yaml package reports ${findings.map((f) => `${f.rule} at ${f.line}:${f.column}`).join(", ")}`;
   const shape = (docs: typeof full) => docs.map((d) => [d.index, d.valid, d.value]);
   if (!isDeepStrictEqual(shape(quick.documents), shape(full))) return "different documents";
+  for (const [i, doc] of quick.documents.entries()) {
+    const other = full[i]!;
+    if (!isDeepStrictEqual(doc.span, other.span)) return `document ${doc.index} starts elsewhere`;
+    for (const pointer of pointersIn(doc.value)) {
+      for (const target of ["value", "key"] as const) {
+        if (!isDeepStrictEqual(doc.locate(pointer, target), other.locate(pointer, target))) return `${pointer} (${target}) of document ${doc.index} is found elsewhere`;
+      }
+    }
+  }
   return undefined;
+}
+
+/** Pointers to the first two levels of a value, and one past them that does not exist. */
+function pointersIn(value: unknown): string[] {
+  const pointers = ["/missing"];
+  const keysOf = (v: unknown) => (v !== null && typeof v === "object" ? Object.keys(v).slice(0, 12) : []);
+  const escape = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+  for (const key of keysOf(value)) {
+    pointers.push(`/${escape(key)}`);
+    for (const inner of keysOf((value as Record<string, unknown>)[key])) pointers.push(`/${escape(key)}/${escape(inner)}`);
+  }
+  return pointers;
 }
 
 /** A document of the quick reader: its span is found only when asked for. */
@@ -101,8 +122,16 @@ describe("the quick YAML reader", () => {
     ["a directive", "%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\n"],
     ["a carriage return alone", "apiVersion: v1\rkind: ConfigMap\n"],
     ["a duplicate key", "apiVersion: v1\nkind: ConfigMap\nkind: Secret\n"],
+    ["an explicit key in a sequence", "apiVersion: v1\nkind: List\nitems:\n- ? a\n  : b\n"],
+    ["an explicit key in a flow map", "apiVersion: v1\nkind: ConfigMap\nx: {? a : b}\n"],
   ])("leaves %s to the yaml package", (_, text) => {
     expect(quickManifestValues(text)).toBeUndefined();
+  });
+
+  it("reads a question mark inside a value quickly", () => {
+    expect(quickManifestValues("apiVersion: v1\nkind: ConfigMap\ndata:\n  rule: 'has(x) ? x : 1'\n  q: why?\n")).toEqual([
+      { apiVersion: "v1", kind: "ConfigMap", data: { rule: "has(x) ? x : 1", q: "why?" } },
+    ]);
   });
 
   it("gives its documents the yaml package's positions, found when a finding asks", () => {
