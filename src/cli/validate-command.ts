@@ -14,7 +14,7 @@ import { inSnapshotWords } from "./snapshot-wording.js";
 import { selectPaths, type NamedPath } from "./select-paths.js";
 import { stagedSnapshot, type Snapshot } from "./staged-files.js";
 import { today } from "./today.js";
-import { lookAt, readWorkingFile, workingTreeReader } from "./working-tree.js";
+import { diskLook, readWorkingFile, workingTreeReader, type DiskEntry } from "./working-tree.js";
 
 /** A verdict, and what the user should hear about the paths they named (written to stderr). */
 export type ValidateResult = Evaluation & { notes: string[] };
@@ -64,10 +64,10 @@ export async function runValidate(options: CliOptions, progress?: Progress): Pro
     },
     ...(snapshot.read
       ? {
-          content: (path: string) => {
+          contents: (paths: string[]) => mapConcurrent(paths, 16, (path) => {
             progress?.advance();
             return snapshot.read!(path, maxFileBytes);
-          },
+          }),
         }
       : {}),
   }, { snapshot: true, today: today() }));
@@ -77,18 +77,19 @@ export async function runValidate(options: CliOptions, progress?: Progress): Pro
 /** The working tree: tracked and untracked-but-not-ignored files, as they are on disk. */
 async function workingTreeSnapshot(root: string): Promise<Snapshot> {
   const listed = await listFiles(root);
+  const look = diskLook(root);
   return {
     where: "in the working tree",
     head: "working tree",
     listed,
-    look: (path) => lookAt(root, path),
+    look,
     // Files are listed now and read when the engine judges them (see Snapshot.read).
     async contents(paths) {
       // Several lstat calls in flight: one at a time, listing a large tree was most of its latency.
-      const entries = await mapConcurrent(paths, 16, (path) => entryAt(root, path, listed.has(path)));
+      const entries = await mapConcurrent(paths, 16, (path) => entryAt(look, path, listed.has(path)));
       return new Map(paths.map((path, i) => [path, entries[i]]));
     },
-    read: (path, maxBytes) => readWorkingFile(root, path, maxBytes),
+    read: (path, maxBytes) => readWorkingFile(root, path, maxBytes, look),
     reader: workingTreeReader(root),
   };
 }
@@ -105,8 +106,8 @@ function namedPathNotes(named: readonly NamedPath[], checked: ReadonlySet<string
 }
 
 /** A path on disk: a file (read later, see EvaluationHost.content), a link, or a folder git listed as an entry, i.e. a submodule. */
-async function entryAt(root: string, path: string, listedByGit: boolean): Promise<FileContent | DeferredContent | undefined> {
-  const entry = await lookAt(root, path);
+async function entryAt(look: (path: string) => Promise<DiskEntry | undefined>, path: string, listedByGit: boolean): Promise<FileContent | DeferredContent | undefined> {
+  const entry = await look(path);
   if (entry?.kind === "folder") return listedByGit ? { kind: "submodule" } : undefined;
   if (entry?.kind === "symlink") return { kind: "symlink" };
   return entry?.kind === "file" ? { kind: "deferred" } : undefined;

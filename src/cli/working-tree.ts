@@ -1,5 +1,5 @@
-import { constants, type Stats } from "node:fs";
-import { lstat, open, readdir } from "node:fs/promises";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { controlPathProblem, controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { toFileContent, type FileContent } from "../engine/change-set.js";
@@ -8,6 +8,10 @@ import { toFileContent, type FileContent } from "../engine/change-set.js";
  * The working tree as Gitgate reads it: only below the repository root, and never through a symbolic
  * link. A link on disk may point anywhere (another repository, /etc, a secret), so every folder on a
  * path is checked with lstat and the file itself is opened with O_NOFOLLOW.
+ *
+ * The calls are synchronous: only the CLI reads a working tree, its main thread has nothing else to do
+ * while the worker waits for the files, and a trip through libuv's thread pool for each of the five
+ * calls a file takes cost more than the calls themselves on a large repository.
  */
 
 /** What is on disk at a repository path, without following any link. */
@@ -22,47 +26,75 @@ export function repoPathOf(root: string, userPath: string): string | undefined {
 }
 
 /** Looks at `path` below `root`, segment by segment, never through a link; undefined when nothing is there. */
-export async function lookAt(root: string, path: string): Promise<DiskEntry | undefined> {
-  if (controlPathProblem(path) !== undefined) throw new RefusedPathError(path, "outside");
-  let info: Stats | undefined;
-  let at = root;
-  for (const segment of path.split("/").filter(Boolean)) {
-    // A linked folder on the way is the link itself: whatever is behind it is not in the repository.
-    if (info?.isSymbolicLink()) return { kind: "symlink" };
-    at = join(at, segment);
-    info = await lstat(at).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+export function lookAt(root: string, path: string): Promise<DiskEntry | undefined> {
+  return diskLook(root)(path);
+}
+
+/**
+ * lookAt for many paths of one tree: the folders on their way are looked at once for all of them (a
+ * repository's files share their folders, and each lstat is a trip to the thread pool).
+ */
+export function diskLook(root: string): (path: string) => Promise<DiskEntry | undefined> {
+  const folders = new Map<string, Stats | undefined>();
+  const lstatOf = (at: string) => {
+    try {
+      return lstatSync(at);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
       throw error;
-    });
-    if (!info) return undefined;
-  }
-  if (!info) return { kind: "folder" };
-  if (info.isSymbolicLink()) return { kind: "symlink" };
-  if (info.isDirectory()) return { kind: "folder" };
-  return info.isFile() ? { kind: "file", size: info.size } : { kind: "other" };
+    }
+  };
+  return async (path) => {
+    if (controlPathProblem(path) !== undefined) throw new RefusedPathError(path, "outside");
+    const segments = path.split("/").filter(Boolean);
+    let info: Stats | undefined;
+    let at = root;
+    for (const [i, segment] of segments.entries()) {
+      // A linked folder on the way is the link itself: whatever is behind it is not in the repository.
+      if (info?.isSymbolicLink()) return { kind: "symlink" };
+      at = join(at, segment);
+      const last = i === segments.length - 1;
+      if (last) info = lstatOf(at);
+      else if (folders.has(at)) info = folders.get(at);
+      else folders.set(at, (info = lstatOf(at)));
+      if (!info) return undefined;
+    }
+    if (!info) return { kind: "folder" };
+    if (info.isSymbolicLink()) return { kind: "symlink" };
+    if (info.isDirectory()) return { kind: "folder" };
+    return info.isFile() ? { kind: "file", size: info.size } : { kind: "other" };
+  };
 }
 
 /**
  * Reads a working-tree file as the engine sees one: a link is a `symlink` entry (never read), a file
  * over `maxBytes` is not loaded. Undefined when there is no file.
  */
-export async function readWorkingFile(root: string, path: string, maxBytes: number): Promise<FileContent | undefined> {
-  const entry = await lookAt(root, path);
+export async function readWorkingFile(root: string, path: string, maxBytes: number, look = diskLook(root)): Promise<FileContent | undefined> {
+  const entry = await look(path);
   if (!entry || entry.kind === "folder" || entry.kind === "other") return undefined;
   if (entry.kind === "symlink") return { kind: "symlink" };
   if (entry.size > maxBytes) return { kind: "too-large", size: entry.size };
   // O_NOFOLLOW: a file swapped for a link since lstat is refused by the kernel (ELOOP), not followed.
-  const handle = await open(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ELOOP") return "symlink" as const;
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (handle === "symlink") return { kind: "symlink" };
-  if (!handle) return undefined;
+  let fd: number;
   try {
-    return toFileContent(await handle.readFile(), maxBytes);
+    fd = openSync(join(root, path), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") return { kind: "symlink" };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    // The size as opened: the file may have grown since lstat; one byte more tells it is over the limit.
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return { kind: "too-large", size };
+    const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+    let length = 0;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
+    if (length > maxBytes) return { kind: "too-large", size: Math.max(size, length) };
+    return toFileContent(buffer.subarray(0, length), maxBytes);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -111,7 +111,7 @@ async function changeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBytes:
   const base = changes.files.flatMap((f) => crdsOf(f.previousPath ?? f.path, f.before));
   // A deferred head is read for this and let go. A head CRD only says which kinds are pending, so only
   // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
-  const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 8, async (f) => crdsOf(f.path, await headContent(changes, f)).map(crdNames));
+  const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 16, async (f) => crdsOf(f.path, await headContent(changes, f)).map(crdNames));
   const head = heads.flat();
   return base.length === 0 && head.length === 0 ? undefined : { base, head };
 }

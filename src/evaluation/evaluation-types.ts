@@ -47,8 +47,11 @@ export interface EvaluationHost {
   prefetch?(paths: string[], folders: string[], change?: { maxFileBytes: number }): Promise<void>;
   /** The change to judge, read with the limits the config sets. */
   changes(route: EvaluationRoute): Promise<ChangeSet>;
-  /** The head content of a file `changes` listed as deferred (read when the worker judges it). */
-  content?(path: string): Promise<FileContent | undefined>;
+  /**
+   * The head contents of files `changes` listed as deferred, read when the worker judges them: several
+   * at a time, as one message each way (a repository's validate reads thousands).
+   */
+  contents?(paths: string[]): Promise<(FileContent | undefined)[]>;
   /**
    * Every file path of a commit of the change (its base or head) and batched reads there: what
    * rendering Kustomize and Helm needs (src/rendering). A source without them does not render.

@@ -32,7 +32,7 @@ async function run(id: number, job: EvaluationJob, lanes: { count: number; memor
       list: (path) => call("list", [path]) as Promise<string[]>,
       prefetch: (paths, folders, change) => call("prefetch", change ? [paths, folders, change] : [paths, folders]) as Promise<void>,
       changes: (route: EvaluationRoute) => call("changes", [route]) as ReturnType<NonNullable<Parameters<typeof runEvaluationJob>[1]["changes"]>>,
-      content: (path) => call("content", [path]) as Promise<FileContent | undefined>,
+      contents: (paths) => call("contents", [paths]) as Promise<(FileContent | undefined)[]>,
       treePaths: (commit) => call("treePaths", [commit]) as Promise<string[]>,
       treeRead: (commit, paths) => call("treeRead", [commit, paths]) as Promise<[string, FileContent | undefined][]>,
     }, compileRego, fileLaneOpener(lanes.count, lanes.memoryMiB));

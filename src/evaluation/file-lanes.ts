@@ -31,7 +31,7 @@ export interface LaneRequest {
 export type LaneOpener = (request: LaneRequest) => FileLanes | undefined;
 
 /** Files each lane may hold at once: one being judged and the next ones waiting, so it never idles. */
-const depth = 3;
+const depth = 6;
 
 /**
  * Opens file lanes for an evaluation allowed `count` threads: the evaluation worker judges files

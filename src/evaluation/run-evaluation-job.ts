@@ -12,6 +12,7 @@ import { approvalScopeOf } from "./approval-scope.js";
 import { guardSettingsOf } from "./guard-settings.js";
 import { buildControlPlane, memoReader } from "./build-control-plane.js";
 import type { LaneOpener } from "./file-lanes.js";
+import type { FileContent } from "../engine/change-set.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
@@ -46,8 +47,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   };
   const listed = await host.changes(route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
-  const content = host.content;
-  const read = content ? { ...listed, load: (path: string) => content.call(host, path) } : listed;
+  const read = host.contents ? { ...listed, load: batchedReads((paths) => host.contents!(paths)) } : listed;
   // Kustomize and Helm targets the change touches are rendered here, in the worker (see src/rendering).
   const rendered = config && !job.options.snapshot ? await renderForHost(config, read, host) : undefined;
   const changes = rendered ? { ...read, rendered } : read;
@@ -77,4 +77,25 @@ async function prefetchControlPlane(host: Required<Pick<EvaluationHost, "prefetc
   const folders = [...new Set(schemaFiles.map((s) => posix.dirname(s)).filter((d) => d !== "."))];
   // CRD folders are read whole; a catalog is not prefetched: it can hold thousands of files, of which a change uses a few.
   await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths, ...config.policies.data, ...config.crds.map((c) => c.path)], { maxFileBytes: config.limits.maxFileBytes });
+}
+
+/**
+ * One file's read, gathered with the others asked for in the same turn of the event loop into one
+ * request: files are asked for many at a time (see judgeChange), and each request is a message to the
+ * host and back.
+ */
+function batchedReads(readMany: (paths: string[]) => Promise<(FileContent | undefined)[]>): (path: string) => Promise<FileContent | undefined> {
+  let batch: { path: string; resolve(content: FileContent | undefined): void; reject(error: unknown): void }[] = [];
+  const send = () => {
+    const sent = batch;
+    batch = [];
+    readMany(sent.map((r) => r.path)).then(
+      (contents) => sent.forEach((r, i) => r.resolve(contents?.[i])),
+      (error: unknown) => sent.forEach((r) => r.reject(error)),
+    );
+  };
+  return (path) => new Promise((resolve, reject) => {
+    if (batch.length === 0) setImmediate(send);
+    batch.push({ path, resolve, reject });
+  });
 }
