@@ -4,13 +4,13 @@ import { fileStart, type DraftFinding, type Span } from "../finding.js";
 import { aliasBudget, checkAliases, type AliasProblem } from "./alias-expansion.js";
 import { findDuplicateKeys } from "./duplicate-keys.js";
 import { findJsonSyntaxError } from "./json-syntax.js";
-import { joinPointer, locatePointer, spanOf, spanOfRange } from "./locate.js";
+import { joinPointer, locatePointer, pointerSegments, spanOf, spanOfRange, type Target } from "./locate.js";
 import { findTooDeep } from "./nesting-depth.js";
 import type { ParseLimits } from "./parse-limits.js";
 import { documentSpan, toParsedDocument, type ParsedDocument, type ParsedFile } from "./parsed-document.js";
 import { yamlOptions } from "./yaml-options.js";
 import { documentTrees } from "./document-trees.js";
-import { quickManifestValues } from "./quick-yaml.js";
+import { quickManifestValues, type TopLevelSpans } from "./quick-yaml.js";
 import { findMergeHazards, findYamlHazards, type YamlVersion } from "./yaml-hazards.js";
 
 /**
@@ -67,15 +67,16 @@ function looksLikeManifest(text: string): boolean {
 
 /**
  * A manifest read by the quick reader (quick-yaml.ts), or undefined when it declines. Its documents
- * have nothing to report; their positions, needed only for a finding, come from reading the file again
- * with the `yaml` package the first time one is asked for.
+ * have nothing to report. Where a document starts and where its top-level keys are, the quick reader
+ * noted as it read; any other position, needed only for a finding, comes from the `yaml` package's
+ * tree of that document, composed the first time one is asked for.
  */
 function quickYaml(text: string, limits: ParseLimits, reading: YamlReading, path: string): ParsedDocument[] | undefined {
   if (reading === "1.2" || (reading === "auto" && !looksLikeManifest(text))) return undefined;
-  const values = quickManifestValues(text);
-  if (!values || values.length > limits.maxDocuments) return undefined;
+  const quick = quickManifestValues(text);
+  if (!quick || quick.values.length > limits.maxDocuments) return undefined;
   // As parseYaml decides: "auto" reads YAML 1.1 only when a document is a manifest.
-  if (reading === "auto" && !values.some(isManifestValue)) return undefined;
+  if (reading === "auto" && !quick.values.some(isManifestValue)) return undefined;
   // A manifest read quickly is YAML 1.1, whichever way the reading was asked for.
   let trees: ReturnType<typeof documentTrees> | undefined;
   const positioned = (index: number) => {
@@ -85,24 +86,37 @@ function quickYaml(text: string, limits: ParseLimits, reading: YamlReading, path
     return tree;
   };
   const documents: ParsedDocument[] = [];
-  values.forEach((value, index) => {
+  quick.values.forEach((value, index) => {
     // As parseYaml: an empty document, or one that is only comments or `null`, is nothing to judge.
     if (value === null) return;
+    const top = quick.spans[index];
     documents.push({
       index,
       value,
       valid: true,
       get span() {
+        if (top) return { ...top.start };
         const { doc, lineCounter } = positioned(index);
         return documentSpan(doc, lineCounter);
       },
       locate: (pointer, target) => {
+        const known = top && topLevelSpan(top, pointer, target);
+        if (known) return { ...known };
         const { doc, lineCounter } = positioned(index);
         return locatePointer(doc, lineCounter, pointer, target);
       },
     });
   });
   return documents;
+}
+
+/** locatePointer for a top-level key the quick reader noted; undefined for any other pointer. */
+function topLevelSpan(top: TopLevelSpans, pointer: string, target: Target = "value"): Span | undefined {
+  const segments = pointerSegments(pointer);
+  const entry = segments.length === 1 ? top.keys.get(segments[0]!) : undefined;
+  if (!entry) return undefined;
+  // As locatePointer: a map or list value is shown at its key.
+  return target === "key" || entry.collection ? entry.key : entry.value;
 }
 
 /** isManifest on a value: a map with an `apiVersion` or `kind` key. */

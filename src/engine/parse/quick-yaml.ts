@@ -1,4 +1,5 @@
 import { FAILSAFE_SCHEMA, loadAll, Type, type EventType, type State } from "js-yaml";
+import type { Span } from "../finding.js";
 import { goYamlNumber } from "./kubectl-yaml-schema.js";
 
 // Why there are two YAML readers. The `yaml` package (parse-file.ts) is the judge of YAML: it gives
@@ -75,47 +76,105 @@ const kubectlQuickSchema = FAILSAFE_SCHEMA.extend({
 /** The tags a node has when nothing but the schema above gave it one: anything else was written. */
 const untagged = new Set<string | null>([null, "?", "!", ...Object.values(tags)]);
 
+/** Where a document starts, and where its top-level keys and their values on the same line are. */
+export interface TopLevelSpans {
+  start: Span;
+  keys: Map<string, { key: Span; value?: Span; collection: boolean }>;
+}
+
+export interface QuickReading {
+  /** The documents' values, in stream order; `null` for an empty or null document. */
+  values: unknown[];
+  /** Per document, when it is a block mapping: its top-level spans (what most findings point at). */
+  spans: (TopLevelSpans | undefined)[];
+}
+
 /**
- * The values of a manifest's documents as kubectl reads them (YAML 1.1), in stream order, or undefined
- * when this reader declines the text (see above). `null` stands for an empty or null document.
+ * A manifest's documents as kubectl reads them (YAML 1.1), or undefined when this reader declines the
+ * text (see above).
  */
-export function quickManifestValues(text: string): unknown[] | undefined {
+export function quickManifestValues(text: string): QuickReading | undefined {
   if (unusual(text)) return undefined;
+  const watch = nodeWatch();
   let values: unknown[];
   try {
-    values = loadAll(text, undefined, { schema: kubectlQuickSchema, listener: plainNodes() });
+    values = loadAll(text, undefined, { schema: kubectlQuickSchema, listener: watch.listener });
   } catch {
     // A syntax error, a duplicate key, a hazard, a nesting too deep for js-yaml: the `yaml` package says which.
     return undefined;
   }
-  return values.every(plainKeys) ? values : undefined;
+  if (!values.every(plainKeys) || watch.spans.length !== values.length) return undefined;
+  return { values, spans: watch.spans };
 }
 
 /**
- * js-yaml's events on every node, declining at the end of a node that has an anchor (aliases, and so
+ * js-yaml's events on every node. They decline at the end of a node that has an anchor (aliases, and so
  * alias budgets, are the `yaml` package's) or an explicit tag, and at a quoted scalar or a flow
  * collection that spans lines: js-yaml takes their continuation lines at any indentation, the `yaml`
  * package (and YAML) only deeper than the block they are in. Such a node ends right after its closing
  * quote or bracket; a block collection ends past the blank space after its last entry, so it is not
  * mistaken for one.
+ *
+ * They also note where each document starts and, in a document that is a block mapping, where its
+ * top-level keys are and their values when on the key's line: a key's node opens at its first
+ * character, a value's right after the `:`, and each ends past its last character (and maybe blanks).
  */
-function plainNodes(): (event: EventType, state: State) => void {
-  const openedOn: number[] = [];
-  return (event, reading) => {
+function nodeWatch() {
+  const input = { text: "" };
+  const opened: { line: number; lineStart: number; position: number }[] = [];
+  const spans: (TopLevelSpans | undefined)[] = [];
+  let top: TopLevelSpans | undefined;
+  let key: { name: string; span: Span } | undefined;
+  const blank = (at: number) => input.text[at] === " " || input.text[at] === "\t";
+  const listener = (event: EventType, reading: State) => {
     const state = reading as ListenerState;
+    input.text = state.input;
     if (event === "open") {
-      openedOn.push(state.line);
+      opened.push({ line: state.line, lineStart: state.lineStart, position: state.position });
+      if (opened.length === 1) {
+        top = { start: spanOn(state.line, state.lineStart, state.position, state.position), keys: new Map() };
+        key = undefined;
+      }
       return;
     }
     if (state.anchor !== null || !untagged.has(state.tag)) throw new Declined("an anchor or a tag");
-    if (openedOn.pop() === state.line) return;
-    const last = state.input.charCodeAt(state.position - 1);
-    if (last === 0x22 /* " */ || last === 0x27 /* ' */ || last === 0x5d /* ] */ || last === 0x7d /* } */) throw new Declined("a flow node on several lines");
+    const depth = opened.length;
+    const from = opened.pop()!;
+    const sameLine = from.line === state.line;
+    if (!sameLine) {
+      const last = state.input.charCodeAt(state.position - 1);
+      if (last === 0x22 /* " */ || last === 0x27 /* ' */ || last === 0x5d /* ] */ || last === 0x7d /* } */) throw new Declined("a flow node on several lines");
+    }
+    if (depth === 1) {
+      spans.push(state.kind === "mapping" && state.input[from.position] !== "{" ? top : undefined);
+      return;
+    }
+    if (depth !== 2 || !top) return;
+    let end = state.position;
+    if (key === undefined) {
+      while (end > from.position && blank(end - 1)) end--;
+      if (!sameLine) top = undefined;
+      else key = { name: String(state.result), span: spanOn(from.line, from.lineStart, from.position, end) };
+      return;
+    }
+    const collection = state.kind === "mapping" || state.kind === "sequence";
+    let start = from.position;
+    while (blank(start)) start++;
+    while (end > start && blank(end - 1)) end--;
+    const onKeyLine = sameLine && end > start && input.text[start] !== "#";
+    top.keys.set(key.name, { key: key.span, collection, ...(onKeyLine && !collection ? { value: spanOn(from.line, from.lineStart, start, end) } : {}) });
+    key = undefined;
   };
+  return { listener, spans };
+}
+
+/** A span within one line (js-yaml counts lines from 0, offsets in UTF-16 code units, as the `yaml` package). */
+function spanOn(line: number, lineStart: number, start: number, end: number): Span {
+  return { line: line + 1, column: start - lineStart + 1, endLine: line + 1, endColumn: end - lineStart + 1 };
 }
 
 /** What js-yaml's listener is shown of a node, beyond what its type definitions say. */
-type ListenerState = State & { anchor: string | null; tag: string | null };
+type ListenerState = State & { anchor: string | null; tag: string | null; kind: string | null };
 
 /** Longest implicit key the `yaml` package reads without an error (YAML's own limit). */
 const maxKeyLength = 1024;

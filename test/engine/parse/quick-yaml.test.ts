@@ -129,7 +129,7 @@ describe("the quick YAML reader", () => {
   });
 
   it("reads a question mark inside a value quickly", () => {
-    expect(quickManifestValues("apiVersion: v1\nkind: ConfigMap\ndata:\n  rule: 'has(x) ? x : 1'\n  q: why?\n")).toEqual([
+    expect(quickManifestValues("apiVersion: v1\nkind: ConfigMap\ndata:\n  rule: 'has(x) ? x : 1'\n  q: why?\n")?.values).toEqual([
       { apiVersion: "v1", kind: "ConfigMap", data: { rule: "has(x) ? x : 1", q: "why?" } },
     ]);
   });
