@@ -28,6 +28,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   let ready = false;
   // Every evaluation runs in this pool's workers: whatever a PR holds, the event loop stays free.
   const pool = new EvaluationPool(config.evaluation);
+  // Its workers load the engine now, not on the first webhook, whose verdict would wait for them.
+  for (let i = 0; i < pool.limits.workers; i++) pool.warm();
   // With Redis, the queue, duplicates, sweeps and GitHub throttling are shared by every replica.
   const engine = config.redisUrl ? await RedisEngine.connect({ url: config.redisUrl, concurrency, lockMs: config.jobLockSeconds * 1000, log: log.child({ name: "queue" }), onDepth: (depth) => metrics.queueDepth.set(depth) }) : undefined;
   const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
