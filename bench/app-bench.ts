@@ -1,90 +1,166 @@
-// The App end to end: webhook → verdict → preview comment for PRs of 10 and 100 changed files, through
-// the real server process (production settings, Probot's throttling on) against the fake GitHub.
-// Prints GitHub requests per evaluation and the wall time from webhook to published comment; then the
-// webhook → completed verdict p50 over a series of pushes to a 10-file PR, and the webhook ack p99
-// while evaluations run.
+// The App end to end through the real server process (`npm start`, production settings, Probot's
+// throttling on) against the fake GitHub on loopback, without Redis and with it (a redis-server of
+// its own). For each:
+// - GitHub requests and the wall time from webhook to verdict and to preview comment for PRs of 10
+//   and 100 changed files (first evaluations after start);
+// - webhook → completed gitgate/validate p50 over pushes to the 10-file PR, one at a time;
+// - webhook acknowledgement while 50 evaluations run: 50 PRs of 10 files opened at once, then
+//   synchronize deliveries across them, 200 with 20 in flight, then a stream of one at a time until
+//   all 50 PRs are judged, from a thread of their own (see webhook-sender).
+//   That server spaces writes 20 ms instead of GitHub's second, and those PRs get no preview comment,
+//   so that the evaluations really compute while the deliveries arrive instead of queueing behind
+//   the write spacing.
+// KEEP_LOG=<folder> keeps the servers' logs there; BENCH_LOG_LEVEL=debug logs every GitHub request.
 import { copyFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { createFakeGitHubWorld, demoTarget } from "../src/demo/demo-world.js";
+import { createFakeGitHubWorld, demoTarget, type FakeGitHubWorld } from "../src/demo/demo-world.js";
 import { examplePayload } from "../src/demo/example-payload.js";
 import { sendWebhook } from "../src/demo/send-webhook.js";
 import { startServerProcess } from "../src/demo/server-process.js";
 import { waitForComment, waitForVerdict } from "../src/demo/wait-for-verdict.js";
+import { startRedis, type RedisServer } from "../test/support/redis-server.js";
 import { createBenchRepo } from "./bench-repo.js";
+import { startWebhookSender } from "./webhook-sender.js";
 
+const pushes = 15;
+const busyPrs = 50;
 const { dir, git, commit: write } = await createBenchRepo("gitgate-app-bench-");
-const deployment = (i: number, replicas: number) =>
-  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-${i}\n  namespace: team\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: { app: svc-${i} }\n  template:\n    metadata:\n      labels: { app: svc-${i} }\n    spec:\n      securityContext: { runAsNonRoot: true }\n      containers:\n        - name: app\n          image: registry.example/svc-${i}:1.0.0\n          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }\n          readinessProbe: { httpGet: { path: /ready, port: 8080 } }\n          livenessProbe: { httpGet: { path: /live, port: 8080 } }\n`;
-const files = (count: number, replicas: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k8s/svc-${i}.yaml`, deployment(i, replicas)]));
+const deployment = (name: string, replicas: number) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: { app: ${name} }\n  template:\n    metadata:\n      labels: { app: ${name} }\n    spec:\n      securityContext: { runAsNonRoot: true }\n      containers:\n        - name: app\n          image: registry.example/${name}:1.0.0\n          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }\n          readinessProbe: { httpGet: { path: /ready, port: 8080 } }\n          livenessProbe: { httpGet: { path: /live, port: 8080 } }\n`;
+const files = (prefix: string, count: number, replicas: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k8s/${prefix}-${i}.yaml`, deployment(`${prefix}-${i}`, replicas)]));
 
 await git("init", "-q", "-b", "main");
-await write({ ".github/gitgate.yml": "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes, gitops]\n", ...files(100, 2) });
+await write({ ".github/gitgate.yml": "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes, gitops]\n", ...files("svc", 100, 2) });
 for (const [branch, count] of [["ten", 10], ["hundred", 100]] as const) {
   await git("checkout", "-q", "-b", branch, "main");
-  await write(files(count, 3));
+  await write(files("svc", count, 3));
 }
 await git("checkout", "-q", "main");
+// The repository of the 50 busy PRs: no preview comments, whose creation GitHub's client spaces 3 s
+// apart (Octokit's throttling), so that evaluations, not comments, fill the time.
+const busy = await createBenchRepo("gitgate-app-bench-busy-");
+await busy.git("init", "-q", "-b", "main");
+await busy.commit({ ".github/gitgate.yml": "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes, gitops]\npreview:\n  comment: false\n", ...files("svc", 10, 2) });
+for (let n = 1; n <= busyPrs; n++) {
+  await busy.git("checkout", "-q", "-b", `busy-${n}`, "main");
+  await busy.commit(files(`busy-${n}`, 10, 2));
+}
+await busy.git("checkout", "-q", "main");
 
-const world = await createFakeGitHubWorld(dir, [
-  { number: 1, title: "10 files", author: "bench", branch: "ten" },
-  { number: 2, title: "100 files", author: "bench", branch: "hundred" },
-]);
-const server = await startServerProcess({ ...world.env, ...(process.env.BENCH_LOG_LEVEL ? { LOG_LEVEL: process.env.BENCH_LOG_LEVEL } : {}) }, join(dir, "server.log"));
+const redis = await startRedis();
 try {
+  for (const mode of ["without Redis", "with Redis"] as const) await measure(mode, mode === "with Redis" ? redis : undefined);
+} finally {
+  await redis.stop();
+  await rm(dir, { recursive: true, force: true });
+  await rm(busy.dir, { recursive: true, force: true });
+}
+
+async function measure(mode: string, redis: RedisServer | undefined): Promise<void> {
+  console.log(`${mode}:`);
+  const label = redis ? "redis" : "memory";
+  await verdicts(label, redis);
+  await acknowledgements(label, redis);
+}
+
+/** First verdicts of a 10- and a 100-file PR, then the verdict p50 over pushes to the 10-file PR. */
+async function verdicts(label: string, redis: RedisServer | undefined): Promise<void> {
+  const world = await createFakeGitHubWorld(dir, [
+    { number: 1, title: "10 files", author: "bench", branch: "ten" },
+    { number: 2, title: "100 files", author: "bench", branch: "hundred" },
+  ]);
+  const server = await serve(world, redis, `verdicts-${label}`);
+  try {
+    await judgeOneByOne(world, server.hook);
+  } finally {
+    await server.close();
+  }
+}
+
+async function judgeOneByOne(world: FakeGitHubWorld, hook: string): Promise<void> {
   for (const [number, branch, count] of [[1, "ten", 10], [2, "hundred", 100]] as const) {
     const head = (await world.repo.git.resolve(branch))!;
-    const before = world.fake.apiRequests.length;
+    // The App's own requests (token exchange, the delivery-log sweep) are not the PR's.
+    const requests = () => world.fake.apiRequests.filter((r) => !new URL(r.url, "http://x").pathname.includes("/app/")).length;
+    const before = requests();
     const started = performance.now();
-    const payload = examplePayload("pull_request", "opened", demoTarget, (p) => {
-      p.number = number;
-      p.pull_request.number = number;
-      p.pull_request.base.ref = "main";
-    });
-    await sendWebhook(`${server.url}/api/github/webhooks`, world.webhookSecret, "pull_request", payload);
+    await sendWebhook(hook, world.webhookSecret, "pull_request", await pullRequestEvent(world, number, "opened"));
     const run = await waitForVerdict(world.repo, head, 120_000);
-    const verdict = (performance.now() - started) / 1000;
-    await waitForComment(world.repo, number, 60_000);
-    const total = (performance.now() - started) / 1000;
-    console.log(`${String(count).padStart(3)}-file PR: ${world.fake.apiRequests.length - before} GitHub requests, verdict after ${verdict.toFixed(2)} s, preview comment after ${total.toFixed(2)} s (${run.conclusion})`);
+    const verdict = performance.now() - started;
+    await waitForComment(world.repo, number, 60_000, head.slice(0, 12));
+    const total = performance.now() - started;
+    console.log(`  ${String(count).padStart(3)}-file PR: ${requests() - before} GitHub requests, verdict after ${verdict.toFixed(0)} ms, preview comment after ${total.toFixed(0)} ms (${run.conclusion})`);
   }
-  // Pushes to the 10-file PR, one at a time: webhook → completed verdict on the new head.
   const verdictMs: number[] = [];
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < pushes; i++) {
     await git("checkout", "-q", "ten");
-    await write({ "k8s/svc-0.yaml": deployment(0, 4 + i) });
+    await write({ "k8s/svc-0.yaml": deployment("svc-0", 4 + i) });
     await git("checkout", "-q", "main");
     const head = (await world.repo.git.resolve("ten"))!;
     const started = performance.now();
-    await sendWebhook(`${server.url}/api/github/webhooks`, world.webhookSecret, "pull_request", synchronize(1));
+    await sendWebhook(hook, world.webhookSecret, "pull_request", await pullRequestEvent(world, 1, "synchronize"));
     await until(() => world.repo.checkRuns.some((r) => r.head_sha === head && r.status === "completed"));
     verdictMs.push(performance.now() - started);
-    await waitForComment(world.repo, 1, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 1200)); // let the comment's write spacing pass: each push is judged alone
+    // Each push judged alone: its comment is written, and GitHub's write spacing has passed after it.
+    await until(() => world.repo.comments.some((c) => c.issueNumber === 1 && c.body.includes(head.slice(0, 12))));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
   }
-  console.log(`10-file PR, webhook → completed verdict: p50 ${percentile(verdictMs, 50).toFixed(0)} ms, max ${Math.max(...verdictMs).toFixed(0)} ms (${verdictMs.length} pushes)`);
-  // Acknowledgement while evaluations run: 200 deliveries for both PRs, 20 at a time.
-  const ackMs: number[] = [];
-  for (let batch = 0; batch < 10; batch++) {
-    await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-      const started = performance.now();
-      await sendWebhook(`${server.url}/api/github/webhooks`, world.webhookSecret, "pull_request", synchronize(1 + ((batch + i) % 2)));
-      ackMs.push(performance.now() - started);
-    }));
-  }
-  console.log(`webhook ack while evaluating: p50 ${percentile(ackMs, 50).toFixed(1)} ms, p99 ${percentile(ackMs, 99).toFixed(1)} ms (${ackMs.length} deliveries)`);
-} finally {
-  await server.stop();
-  // The server's log, for a closer look at where the time went.
-  if (process.env.KEEP_LOG) await copyFile(join(dir, "server.log"), process.env.KEEP_LOG);
-  await world.close();
-  await rm(dir, { recursive: true, force: true });
+  console.log(`  10-file PR, webhook → completed verdict: p50 ${percentile(verdictMs, 50).toFixed(0)} ms, max ${Math.max(...verdictMs).toFixed(0)} ms (${verdictMs.length} pushes)`);
 }
 
-function synchronize(number: number) {
-  return examplePayload("pull_request", "synchronize", demoTarget, (p) => {
+/** Acknowledgement times while 50 evaluations run. */
+async function acknowledgements(label: string, redis: RedisServer | undefined): Promise<void> {
+  const world = await createFakeGitHubWorld(busy.dir, Array.from({ length: busyPrs }, (_, i) => ({ number: i + 1, title: `busy ${i + 1}`, author: "bench", branch: `busy-${i + 1}` })));
+  const server = await serve(world, redis, `acks-${label}`, { GITGATE_GITHUB_WRITE_SPACING_MS: "20" });
+  const sender = startWebhookSender();
+  try {
+    const judged = () => world.repo.checkRuns.filter((r) => r.status === "completed").length;
+    const started = performance.now();
+    const opened = await sender.send({ url: server.hook, secret: world.webhookSecret, concurrency: busyPrs, deliveries: await Promise.all(Array.from({ length: busyPrs }, async (_, i) => ({ event: "pull_request", payload: await pullRequestEvent(world, i + 1, "opened") }))) });
+    const synchronize = (count: number) => Promise.all(Array.from({ length: count }, async (_, i) => ({ event: "pull_request", payload: await pullRequestEvent(world, 1 + (i % busyPrs), "synchronize") })));
+    const burst = await sender.send({ url: server.hook, secret: world.webhookSecret, concurrency: 20, deliveries: await synchronize(200) });
+    // Then a stream, one at a time (50 a second at most), until all 50 are judged: what each waits
+    // for is the server, not the deliveries sent beside it.
+    const alone: number[] = [];
+    while (judged() < busyPrs) alone.push(...(await sender.send({ url: server.hook, secret: world.webhookSecret, concurrency: 1, pauseMs: 20, deliveries: await synchronize(10) })));
+    const figures = (ms: number[]) => `p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms`;
+    console.log(`  webhook ack while 50 evaluations run: ${figures(alone)} one at a time (${alone.length} deliveries, a stream until all 50 were judged after ${((performance.now() - started) / 1000).toFixed(1)} s); ${figures(burst)} 20 in flight (200); ${figures(opened)} the 50 that opened the PRs, at once`);
+  } finally {
+    await sender.stop();
+    await server.close();
+  }
+}
+
+async function serve(world: FakeGitHubWorld, redis: RedisServer | undefined, name: string, env: Record<string, string> = {}) {
+  if (redis) {
+    // A clean queue for every server: nothing left over from the previous one.
+    const { Redis } = await import("ioredis");
+    const client = new Redis(redis.url);
+    await client.flushall();
+    await client.quit();
+  }
+  const log = join(dir, `${name}.log`);
+  const server = await startServerProcess({ ...world.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", ...(redis ? { REDIS_URL: redis.url } : {}), ...env }, log);
+  return {
+    hook: `${server.url}/api/github/webhooks`,
+    async close() {
+      await server.stop();
+      if (process.env.KEEP_LOG) await copyFile(log, join(process.env.KEEP_LOG, `${name}.log`));
+      await world.close();
+    },
+  };
+}
+
+/** A pull_request webhook as GitHub sends it: with the PR's head and base commits at that moment. */
+async function pullRequestEvent(world: FakeGitHubWorld, number: number, action: string) {
+  const pr = world.repo.pulls.get(number)!;
+  const [head, base] = await Promise.all([world.repo.git.resolve(pr.headRef), world.repo.git.resolve(pr.baseRef)]);
+  return examplePayload("pull_request", action, demoTarget, (p) => {
     p.number = number;
     p.pull_request.number = number;
-    p.pull_request.base.ref = "main";
+    p.pull_request.base.ref = pr.baseRef;
+    p.pull_request.base.sha = base;
+    p.pull_request.head.sha = head;
   });
 }
 

@@ -2,8 +2,7 @@
 // GitHub, all on loopback. 1,000 webhook deliveries across 50 PRs — duplicates, synchronize events
 // out of order, bursts — while the PRs are pushed to; one replica is SIGKILLed half-way and restarted.
 // Pass: every PR's current head has exactly one completed gitgate/validate run and one sticky comment
-// (showing that head), no run left in progress. Then the latency figures, with and without Redis: a
-// 10-file PR's webhook → completed verdict p50, and the webhook ack p99 while 50 evaluations run.
+// (showing that head), no run left in progress. (Latency, with and without Redis: bench/app-bench.ts.)
 // Bounded: fails after 4 minutes of waiting for verdicts.
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,14 +33,11 @@ for (let n = 1; n <= prCount; n++) {
   await git("branch", `pr-${n}`, "main");
   await push(`pr-${n}`, { [`k8s/pr-${n}.yaml`]: deployment(`pr-${n}`, 1) });
 }
-await git("branch", "ten", "main");
-await push("ten", tenFiles(3));
 
 const redis = await startRedis();
 let failed = false;
 try {
-  for (const mode of ["without Redis", "with Redis"] as const) await latency(mode, mode === "with Redis" ? { REDIS_URL: redis.url } : {});
-  if (process.env.BENCH_LOAD !== "latency-only") await loadAndFault();
+  await loadAndFault();
 } catch (error) {
   failed = true;
   console.error(`load-and-fault: FAILED: ${(error as Error).message}`);
@@ -57,6 +53,7 @@ async function loadAndFault(): Promise<void> {
   const env = { ...world.env, LOG_LEVEL: "warn", GITGATE_RECONCILE_INTERVAL_MINUTES: "10", REDIS_URL: redis.url, GITGATE_JOB_LOCK_SECONDS: "3", GITGATE_GITHUB_WRITE_SPACING_MS: "20" };
   const servers: (ServerProcess | undefined)[] = [await startServerProcess(env, join(dir, "a.log")), await startServerProcess(env, join(dir, "b.log"))];
   try {
+    const base = (await git("rev-parse", "main")).toString().trim();
     const heads = new Map<number, string>();
     for (let n = 1; n <= prCount; n++) heads.set(n, (await git("rev-parse", `pr-${n}`)).toString().trim());
     const pushedAt = new Map<string, number>();
@@ -77,6 +74,7 @@ async function loadAndFault(): Promise<void> {
         p.pull_request.number = d.pr;
         p.pull_request.base.ref = "main";
         p.pull_request.head.sha = d.head;
+        p.pull_request.base.sha = base;
       });
       // A load balancer: round robin over the replicas that are up; GitHub's redelivery of a refused one goes to the other.
       for (let attempt = 0; attempt < 4; attempt++) {
@@ -169,54 +167,6 @@ function check(world: FakeGitHubWorld, heads: Map<number, string>): string[] {
   return problems;
 }
 
-/** The Done-when figures: a 10-file PR's verdict p50 over pushes, one at a time; ack p99 while 50 evaluations run. */
-async function latency(mode: string, extra: Record<string, string>): Promise<void> {
-  // The 50 other PRs are opened only for the acknowledgement part: at start they would all be judged first.
-  const world = await createFakeGitHubWorld(dir, [{ number: prCount + 1, title: "ten", author: "bench", branch: "ten" }]);
-  if (extra.REDIS_URL) {
-    // A clean queue for this measurement.
-    const { Redis } = await import("ioredis");
-    const client = new Redis(extra.REDIS_URL);
-    await client.flushall();
-    await client.quit();
-  }
-  const server = await startServerProcess({ ...world.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", ...extra }, join(dir, `latency-${extra.REDIS_URL ? "redis" : "memory"}.log`));
-  const url = `${server.url}/api/github/webhooks`;
-  const event = (number: number, action: string) =>
-    examplePayload("pull_request", action, demoTarget, (p) => {
-      p.number = number;
-      p.pull_request.number = number;
-      p.pull_request.base.ref = "main";
-    });
-  try {
-    const verdictMs: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      const head = await push("ten", { "k8s/svc-0.yaml": deployment("svc-0", 10 + i) });
-      const started = performance.now();
-      await sendWebhook(url, world.webhookSecret, "pull_request", event(prCount + 1, "synchronize"));
-      await until(() => world.repo.checkRuns.some((r) => r.head_sha === head && r.status === "completed"));
-      verdictMs.push(performance.now() - started);
-      await until(() => world.repo.comments.some((c) => c.issueNumber === prCount + 1 && c.body.includes(head.slice(0, 12))));
-      await new Promise((resolve) => setTimeout(resolve, 1100)); // the comment's write spacing passes: each push judged alone
-    }
-    // 50 evaluations at once, and meanwhile 200 more deliveries, 20 at a time.
-    for (let n = 1; n <= prCount; n++) world.fake.openPullRequest(world.repo, { number: n, title: `pr-${n}`, author: "bench", headRef: `pr-${n}`, baseRef: "main" });
-    await Promise.all(Array.from({ length: prCount }, (_, i) => sendWebhook(url, world.webhookSecret, "pull_request", event(i + 1, "opened"))));
-    const ackMs: number[] = [];
-    for (let batch = 0; batch < 10; batch++) {
-      await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-        const started = performance.now();
-        await sendWebhook(url, world.webhookSecret, "pull_request", event(1 + ((batch * 20 + i) % prCount), "synchronize"));
-        ackMs.push(performance.now() - started);
-      }));
-    }
-    console.log(`${mode}: 10-file PR webhook → completed verdict p50 ${percentile(verdictMs, 50).toFixed(0)} ms (max ${Math.max(...verdictMs).toFixed(0)} ms, ${verdictMs.length} pushes); webhook ack while 50 evaluations run p50 ${percentile(ackMs, 50).toFixed(1)} ms, p99 ${percentile(ackMs, 99).toFixed(1)} ms`);
-  } finally {
-    await server.stop();
-    await world.close();
-  }
-}
-
 async function inBursts<T>(items: T[], size: number, send: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(send));
 }
@@ -231,12 +181,4 @@ function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function until(done: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for a verdict");
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }

@@ -3,6 +3,7 @@ import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-g
 import { completeCheckRun, failCheckRun, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
+import { listChanges } from "../github/read-change-set.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
@@ -18,13 +19,18 @@ import { judgeOnGitHub } from "./judge-on-github.js";
  * The check run belongs to the head commit, but the rules to the base: when the same head is open
  * into several bases, it is judged against each, and fails if any base fails it.
  * Anything that goes wrong once the PR is known to be governed completes the check as failure:
- * never stuck, never neutral.
+ * never stuck, never neutral. Says whether the PR was governed (undefined: not open, not judged).
  */
-export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: { baseRef?: string } = {}): Promise<void> {
+export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: PullRequestHint = {}): Promise<{ governed: boolean } | undefined> {
   const { github, repo, log } = deps;
   const started = performance.now();
+  // The change the webhook was sent for is listed beside the PR query, not after it: used when the PR
+  // still points there (nearly always), it saves a round trip; when not, it cost one request.
+  const early = hint.headSha && hint.baseSha ? listChanges(github, repo, hint.baseSha, hint.headSha, number) : undefined;
+  early?.catch(() => undefined);
   const pr = await readPullRequest(github, repo, number, deps.appId, { controlPlaneAt: hint.baseRef ?? "HEAD", controlPlanePaths: controlPlaneEntryPaths });
-  if (!pr?.open) return;
+  if (!pr?.open) return undefined;
+  const listedEarly = (target: PullRequestTarget) => (target === pr && pr.headSha === hint.headSha && pr.baseSha === hint.baseSha ? early : undefined);
   let run: ReturnType<typeof slowStartCheckRun> | undefined;
   try {
     const targets = [pr, ...pr.sameHead].sort((a, b) => a.number - b.number);
@@ -32,12 +38,13 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     const governed = targets.flatMap((target, i) => (planes[i] ? [{ target, plane: planes[i] }] : []));
     if (governed.length === 0) {
       log.debug({ pr: number }, "no Gitgate config: not governed");
-      return;
+      return { governed: false };
     }
     run = slowStartCheckRun(github, repo, pr.headSha, pr.checkRunId, deps.inProgressAfterMs);
     const judged: (JudgedBase & { report: Report; previewComment: boolean; approvals: ApprovalScope | undefined; plane: GitHubControlPlane })[] = [];
     for (const { target, plane } of governed) {
-      const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) }, parts: governed.length })
+      const listing = listedEarly(target);
+      const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) }, parts: governed.length, ...(listing ? { listing } : {}) })
         .catch((error: Error) => {
           // Which base could not be judged matters when there are several.
           throw governed.length > 1 ? new Error(`into ${target.baseRef} (#${target.number}): ${error.message}`) : error;
@@ -75,7 +82,17 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);
     deps.onEvaluated?.(undefined, (performance.now() - started) / 1000);
   }
+  return { governed: true };
 }
+
+/** The PR's head and base commits as the webhook gave them. */
+export interface PullRequestShas {
+  headSha: string;
+  baseSha: string;
+}
+
+/** What the webhook said about the PR, to read ahead with (the commits only where worth it); the PR as read decides. */
+export type PullRequestHint = { baseRef?: string } & Partial<PullRequestShas>;
 
 function pullRequestInput(target: PullRequestTarget) {
   return { number: target.number, author: target.author, base: target.baseRef, head: target.headRef, labels: target.labels, draft: target.draft };

@@ -7,7 +7,7 @@ import { countRequests } from "../github/count-requests.js";
 import type { JobData } from "../queue/job-data.js";
 import type { JobEngine, JobRunner } from "../queue/job-engine.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
-import { evaluatePullRequest } from "./evaluate-pull-request.js";
+import { evaluatePullRequest, type PullRequestHint, type PullRequestShas } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
 import { guardMerge, guardPush, type GuardedMerge, type GuardedPush } from "./guard-branch.js";
@@ -18,7 +18,7 @@ import { inMemoryProtectionMemory, type ProtectionMemory } from "./protection-me
 export interface EventContext {
   id: string;
   name: string;
-  payload: { repository?: { owner: { login: string } | null; name: string }; installation?: { id: number }; pull_request?: { base?: { ref?: string } } };
+  payload: { repository?: { owner: { login: string } | null; name: string }; installation?: { id: number }; pull_request?: { base?: { ref?: string; sha?: string }; head?: { sha?: string } } };
 }
 
 /**
@@ -73,6 +73,10 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
   // What waiting protection jobs were asked for in this process: a newer job replaces a waiting one,
   // so it carries the older one's reasons too (across replicas the wording may name only the newest).
   const protectionTriggers = new Map<string, ProtectionTrigger>();
+  // Repositories whose last judged PR had a Gitgate config: only there is the change a webhook names
+  // listed beside the PR query (elsewhere that listing would be a request for nothing). This process's
+  // memory, and only a hint: a repository not (yet) in it is judged the same, one round trip slower.
+  const governedRepos = recentlySeen(1000);
   // The same delivery (same id) asks for the same work: do it once. Different deliveries about the
   // same subject still coalesce in the engine.
   const submit = async (job: JobData): Promise<void> => {
@@ -96,21 +100,24 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     const t = targetOf(context);
     return t && { kind, key: key(`${t.repo.owner}/${t.repo.repo}`), delivery: context.id, event: context.name, ...t, args };
   };
-  const pullRequestJob = (target: { repo: RepoRef; installation: number; number: number; baseRef?: string | undefined }, origin: { delivery: string; event: string }): JobData => ({
+  const pullRequestJob = (target: { repo: RepoRef; installation: number; number: number; baseRef?: string | undefined; shas?: PullRequestShas | undefined }, origin: { delivery: string; event: string }): JobData => ({
     kind: "pull-request",
     key: `pr:${target.repo.owner}/${target.repo.repo}#${target.number}`,
     delivery: origin.delivery,
     event: origin.event,
     repo: target.repo,
     installation: target.installation,
-    // The base the webhook names is a guess (checked against the PR as read), good for reading its control plane early.
-    args: { pr: target.number, ...(target.baseRef ? { baseRef: target.baseRef } : {}) },
+    // The base and commits the webhook names are guesses (checked against the PR as read), good for
+    // reading its control plane and listing its change early.
+    args: { pr: target.number, ...(target.baseRef ? { baseRef: target.baseRef } : {}), ...target.shas },
   });
 
   const runners: Record<string, KindRunner> = {
     "pull-request": async (job, deps) => {
-      const { pr, baseRef } = job.args as { pr: number; baseRef?: string };
-      await evaluatePullRequest({ ...deps, superseded: () => engine.superseded(job.key) }, pr, baseRef ? { baseRef } : {});
+      const { pr, headSha, baseSha, ...hint } = job.args as { pr: number } & PullRequestHint;
+      const repo = `${job.repo.owner}/${job.repo.repo}`;
+      const judged = await evaluatePullRequest({ ...deps, superseded: () => engine.superseded(job.key) }, pr, governedRepos.has(repo) ? { ...hint, headSha, baseSha } : hint);
+      if (judged) governedRepos.remember(repo, judged.governed);
     },
     approvals: async (job, deps) => {
       await reviewApprovals(deps, (job.args as { pr: number }).pr);
@@ -172,7 +179,9 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     appId: options.appId,
     pullRequest(context, number) {
       const t = targetOf(context);
-      if (t) track(context, pullRequestJob({ repo: t.repo, installation: t.installation, number, baseRef: context.payload.pull_request?.base?.ref }, { delivery: context.id, event: context.name }));
+      const pr = context.payload.pull_request;
+      const shas = pr?.head?.sha && pr.base?.sha ? { headSha: pr.head.sha, baseSha: pr.base.sha } : undefined;
+      if (t) track(context, pullRequestJob({ repo: t.repo, installation: t.installation, number, baseRef: pr?.base?.ref, shas }, { delivery: context.id, event: context.name }));
     },
     reviews(context, number) {
       // Its own key: coalescing with the PR's job would drop that job's validation.
@@ -213,5 +222,19 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       await Promise.all(list);
     },
     submitPullRequest: (target, origin) => submit(pullRequestJob(target, origin)),
+  };
+}
+
+/** A bounded set of names, the least recently remembered forgotten first. */
+function recentlySeen(limit: number) {
+  const names = new Set<string>();
+  return {
+    has: (name: string) => names.has(name),
+    remember(name: string, present: boolean) {
+      names.delete(name);
+      if (!present) return;
+      names.add(name);
+      if (names.size > limit) names.delete(names.values().next().value!);
+    },
   };
 }

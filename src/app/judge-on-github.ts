@@ -18,6 +18,8 @@ export interface JudgeTarget {
   options: EvaluateOptions;
   /** How many bases share the check run this verdict goes into. */
   parts?: number;
+  /** The listing of base...head, when it was asked for already. */
+  listing?: ReturnType<typeof listChanges>;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface JudgeTarget {
 export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPlane, target: JudgeTarget): Promise<EvaluationResult & { github: GitHubOutput }> {
   const { github, repo, pool } = deps;
   // Which files changed does not depend on the rules: asked at once, while the worker reads the config.
-  const listing = listChanges(github, repo, target.baseSha, target.headSha, target.pullNumber);
+  const listing = target.listing ?? listChanges(github, repo, target.baseSha, target.headSha, target.pullNumber);
   listing.catch(() => undefined);
   // Once the worker knows the config, the control-plane files it still needs and both versions of the
   // changed files are read in one round of queries.

@@ -9,6 +9,7 @@ import { healthHandler } from "./health-handler.js";
 import { probesAtDebug, uniqueKeysDestination } from "./log-hygiene.js";
 import { createMetrics } from "./metrics.js";
 import { limitWebhookBody } from "./webhook-body-limit.js";
+import { webhookIntake } from "./webhook-intake.js";
 import type { ServerConfig } from "./server-config.js";
 import { RedisEngine } from "../queue/redis-engine.js";
 
@@ -28,6 +29,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   let ready = false;
   // Every evaluation runs in this pool's workers: whatever a PR holds, the event loop stays free.
   const pool = new EvaluationPool(config.evaluation);
+  // Its workers load the engine now, not on the first webhook, whose verdict would wait for them.
+  for (let i = 0; i < pool.limits.workers; i++) pool.warm();
   // With Redis, the queue, duplicates, sweeps and GitHub throttling are shared by every replica.
   const engine = config.redisUrl ? await RedisEngine.connect({ url: config.redisUrl, concurrency, lockMs: config.jobLockSeconds * 1000, log: log.child({ name: "queue" }), onDepth: (depth) => metrics.queueDepth.set(depth) }) : undefined;
   const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
@@ -59,10 +62,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     Octokit: gitgateOctokit({ writeSpacingMs: config.writeSpacingMs, ...(throttleRedis ? { redis: throttleRedis } : {}) }),
     ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
   });
-  // The Server puts Probot's webhook middleware first; wrapping it is the one way in before it reads.
+  // Outside production an unset secret is Probot's "development", as before.
+  const intake = webhookIntake(config.webhookSecret || "development", log);
+  // The Server puts Probot's webhook middleware first: replacing it is the one way in before it reads.
   class BoundedProbot extends ConfiguredProbot {
     override async getNodeMiddleware(options?: Parameters<Probot["getNodeMiddleware"]>[0]) {
-      return limitWebhookBody(await super.getNodeMiddleware(options), options?.path ?? config.webhookPath) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
+      const path = options?.path ?? config.webhookPath;
+      return limitWebhookBody(intake.middleware(path), path) as Awaited<ReturnType<Probot["getNodeMiddleware"]>>;
     }
   }
   const server = new Server({
@@ -73,7 +79,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     log,
     enableStaticFiles: false,
   });
-  await server.load(async (probot, options) => {
+  await server.load(async (loaded, options) => {
+    const probot = intake.app(loaded);
     probot.onAny(async (event) => {
       metrics.webhooks.inc({ event: event.name });
     });

@@ -67,11 +67,15 @@ async function replay(world: DemoWorld, serverUrl: string, pr: DemoWorld["prs"][
   const before = world.fake.apiRequests.length;
   const started = performance.now();
   const send = async (event: string, action: string) => {
+    // As GitHub sends it: with the PR's head and base commits at that moment.
+    const base = (await world.repo.git.resolve("main"))!;
     const payload = examplePayload(event, action, demoTarget, (p) => {
       p.number = pr.number;
       p.pull_request.number = pr.number;
       p.pull_request.title = pr.title;
       p.pull_request.head.sha = head;
+      p.pull_request.base.ref = "main";
+      p.pull_request.base.sha = base;
     });
     const status = await sendWebhook(webhooks, world.webhookSecret, event, payload);
     if (status !== 200) throw new Error(`the ${event} webhook for PR #${pr.number} was answered ${status}`);

@@ -243,11 +243,13 @@ export class FakeGitHub {
       const [base, head] = decodeURIComponent(m[3]!).split("...") as [string, string];
       const [baseSha, headSha] = await Promise.all([repo.git.resolve(base), repo.git.resolve(head)]);
       if (!baseSha || !headSha) return { status: 404, body: { message: "Not Found" } };
-      const mergeBase = await repo.git.mergeBase(baseSha, headSha);
-      const files = await repo.git.changedFiles(baseSha, headSha);
-      // Commits oldest first, 250 unless paged (per_page and page page through all of them).
-      const ahead = await repo.git.commitsBetween(baseSha, headSha);
-      const behind = (await repo.git.commitsBetween(headSha, baseSha)).length;
+      const [mergeBase, files, ahead, { length: behind }] = await Promise.all([
+        repo.git.mergeBase(baseSha, headSha),
+        repo.git.changedFiles(baseSha, headSha),
+        // Commits oldest first, 250 unless paged (per_page and page page through all of them).
+        repo.git.commitsBetween(baseSha, headSha),
+        repo.git.commitsBetween(headSha, baseSha),
+      ]);
       const paged = url.searchParams.has("page") || url.searchParams.has("per_page");
       const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
       const page = Number(url.searchParams.get("page") ?? 1);

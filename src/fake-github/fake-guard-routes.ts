@@ -34,7 +34,9 @@ const web = (repo: FakeRepository) => `https://github.com/${repo.owner}/${repo.n
 
 /** A commit as the REST API shows it (compare, commits list, get a commit). */
 export async function commitJson(repo: FakeRepository, sha: string) {
-  const raw = (await runGit(repo.git.dir, ["cat-file", "commit", sha])).toString();
+  const found = await repo.git.object(sha);
+  if (found?.type !== "commit") throw new Error(`no commit ${sha}`);
+  const raw = found.content.toString();
   const [header, ...message] = raw.split("\n\n");
   const lines = header!.split("\n");
   const tree = lines.find((l) => l.startsWith("tree "))!.slice(5);

@@ -1,5 +1,4 @@
 import { runGit } from "../git/run-git.js";
-import { treeEntries } from "../git/tree-entries.js";
 import { CatFile } from "./cat-file.js";
 
 export interface TreeEntry {
@@ -22,6 +21,8 @@ export interface ChangedFile {
  */
 export class GitStore {
   private readonly catFile: CatFile;
+  private readonly answers = new Map<string, Promise<unknown>>();
+  private readonly trees = new Map<string, Map<string, { mode: string; type: TreeEntry["type"]; oid: string }>>();
 
   constructor(readonly dir: string) {
     this.catFile = new CatFile(dir);
@@ -32,11 +33,9 @@ export class GitStore {
   }
 
   async resolve(rev: string): Promise<string | undefined> {
-    try {
-      return (await runGit(this.dir, ["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).toString().trim();
-    } catch {
-      return undefined;
-    }
+    // Through the long-lived cat-file, which reads refs afresh for every line: no process per lookup.
+    const found = await this.catFile.read(`${rev}^{commit}`);
+    return found?.type === "commit" ? found.oid : undefined;
   }
 
   /** Resolves `rev:path` (GitHub's object(expression:)) to a blob or tree. */
@@ -74,25 +73,46 @@ export class GitStore {
     }
   }
 
-  /** The entry at `path` in a commit's tree (GitHub's Commit.file), or undefined; links are never followed. */
+  /**
+   * The entry at `path` in a commit's tree (GitHub's Commit.file), or undefined; links are never
+   * followed. The trees are walked folder by folder through the long-lived cat-file: a PR's files
+   * query asks this for every changed file, and a process each would make the fake the slow part.
+   */
   async entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
+    const names = path.split("/");
     // GitHub answers null for a path git cannot look up (e.g. one leaving the repository).
-    const found = (await treeEntries(this.dir, commit, [path]).catch(() => [])).find((entry) => entry.path === path);
-    return found ? { ...found, mode: parseInt(found.mode, 8) } : undefined;
+    if (names.some((name) => name === "" || name === "." || name === "..")) return undefined;
+    let tree = await this.catFile.read(`${commit}^{tree}`);
+    for (const [i, name] of names.entries()) {
+      if (tree?.type !== "tree") return undefined;
+      const entry = this.entriesOf(tree.oid, tree.content).get(name);
+      if (!entry) return undefined;
+      if (i === names.length - 1) return { path, mode: parseInt(entry.mode, 8), type: entry.type, oid: entry.oid };
+      // Only a folder is looked into: a path below a link or a file is no entry at all.
+      tree = entry.type === "tree" ? await this.catFile.read(entry.oid) : undefined;
+    }
+    return undefined;
   }
 
   /** The commits of base...head, oldest first (a PR's commits). */
   async commitsBetween(base: string, head: string): Promise<string[]> {
-    const mergeBase = await this.mergeBase(base, head);
-    return (await runGit(this.dir, ["rev-list", "--reverse", `${mergeBase}..${head}`])).toString().split("\n").filter(Boolean);
+    return this.remembered(`commits ${base} ${head}`, [base, head], async () => {
+      const mergeBase = await this.mergeBase(base, head);
+      return (await runGit(this.dir, ["rev-list", "--reverse", `${mergeBase}..${head}`])).toString().split("\n").filter(Boolean);
+    });
   }
 
   async mergeBase(a: string, b: string): Promise<string> {
-    return (await runGit(this.dir, ["merge-base", a, b])).toString().trim();
+    // The merge base of two commits is one, whichever is named first.
+    return this.remembered(`merge-base ${[a, b].sort().join(" ")}`, [a, b], async () => (await runGit(this.dir, ["merge-base", a, b])).toString().trim());
   }
 
   /** Files changed by base...head, with renames, as GitHub's compare and PR files list them. */
   async changedFiles(base: string, head: string): Promise<ChangedFile[]> {
+    return this.remembered(`changed ${base} ${head}`, [base, head], () => this.diff(base, head));
+  }
+
+  private async diff(base: string, head: string): Promise<ChangedFile[]> {
     const mergeBase = await this.mergeBase(base, head);
     const fields = (await runGit(this.dir, ["diff", "-z", "--name-status", "-M", mergeBase, head])).toString().split("\0");
     const files: ChangedFile[] = [];
@@ -106,5 +126,37 @@ export class GitStore {
       }
     }
     return files;
+  }
+
+  /** What git says about commits named by their ids never changes: asked once (a branch name is asked every time). */
+  private remembered<T>(key: string, revs: string[], compute: () => Promise<T>): Promise<T> {
+    if (!revs.every((rev) => /^[0-9a-f]{40}$/.test(rev))) return compute();
+    let answer = this.answers.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      if (this.answers.size >= 10_000) this.answers.clear();
+      answer = compute();
+      this.answers.set(key, answer);
+      answer.catch(() => this.answers.delete(key));
+    }
+    return answer;
+  }
+
+  /** A tree object's entries by name (binary: "<mode> <name>\0<id>" each); trees never change either. */
+  private entriesOf(oid: string, content: Buffer): Map<string, { mode: string; type: TreeEntry["type"]; oid: string }> {
+    let entries = this.trees.get(oid);
+    if (entries) return entries;
+    entries = new Map();
+    const idBytes = oid.length / 2;
+    for (let at = 0; at < content.length; ) {
+      const space = content.indexOf(0x20, at);
+      const nul = content.indexOf(0, space);
+      const mode = content.subarray(at, space).toString();
+      const type = mode === "40000" ? "tree" : mode === "160000" ? "commit" : "blob";
+      entries.set(content.subarray(space + 1, nul).toString(), { mode, type, oid: content.subarray(nul + 1, nul + 1 + idBytes).toString("hex") });
+      at = nul + 1 + idBytes;
+    }
+    if (this.trees.size >= 10_000) this.trees.clear();
+    this.trees.set(oid, entries);
+    return entries;
   }
 }

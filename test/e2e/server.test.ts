@@ -37,11 +37,13 @@ async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
 }
 
 const webhooks = () => `${server.url}/api/github/webhooks`;
-const opened = (number: number, head: string) =>
+// As GitHub sends it: with the PR's head and base commits.
+const opened = (number: number, head: string, base: string) =>
   examplePayload("pull_request", "opened", demoTarget, (p) => {
     p.number = number;
     p.pull_request.number = number;
     p.pull_request.head.sha = head;
+    p.pull_request.base.sha = base;
   });
 
 describe("gitgate as a running server", () => {
@@ -60,7 +62,7 @@ describe("gitgate as a running server", () => {
 
   it("rejects a webhook with a bad signature and touches nothing", async () => {
     const before = world.fake.requests.length;
-    const status = await sendWebhook(webhooks(), "not-the-secret", "pull_request", opened(1, "0".repeat(40)));
+    const status = await sendWebhook(webhooks(), "not-the-secret", "pull_request", opened(1, "0".repeat(40), "0".repeat(40)));
     expect(status).toBe(400);
     expect(world.fake.requests.length).toBe(before);
   });
@@ -75,12 +77,12 @@ describe("gitgate as a running server", () => {
 
   it("judges every prepared PR as expected, with one check run of each name per head and one preview comment each", async () => {
     for (const pr of world.prs) {
-      const head = (await world.repo.git.resolve(pr.name))!;
+      const [head, base] = [(await world.repo.git.resolve(pr.name))!, (await world.repo.git.resolve("main"))!];
       const before = world.fake.apiRequests.length;
       // Delivered twice, as GitHub sometimes does.
       const delivery = `e2e-${pr.number}`;
-      expect(await sendWebhook(webhooks(), world.webhookSecret, "pull_request", opened(pr.number, head), delivery)).toBe(200);
-      expect(await sendWebhook(webhooks(), world.webhookSecret, "pull_request", opened(pr.number, head), delivery)).toBe(200);
+      expect(await sendWebhook(webhooks(), world.webhookSecret, "pull_request", opened(pr.number, head, base), delivery)).toBe(200);
+      expect(await sendWebhook(webhooks(), world.webhookSecret, "pull_request", opened(pr.number, head, base), delivery)).toBe(200);
       const run = await waitForVerdict(world.repo, head);
       expect(run.conclusion, pr.name).toBe(pr.expected.validate);
       expect(await waitForComment(world.repo, pr.number)).toMatch(/^<!-- gitgate:preview -->/);
