@@ -93,7 +93,10 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       const read: ReadChange = after ? { ...rest, after } : rest;
       // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
       if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) return { template: read };
-      // This thread judges too, whenever the other lanes have all the files they can hold.
+      // This thread judges too, whenever the other lanes have all the files they can hold. Their answers
+      // are taken in first: a file read ahead is ready at once, and judging it here before a lane's
+      // answer is seen would leave that lane idle.
+      if (lanes) await new Promise((resolve) => setImmediate(resolve));
       if (lanes?.hasRoom()) return { streamed: await lanes.judge(read) };
       const evaluated = await evaluateChange(read, judges);
       // Copied: a string taken from a file (a line, a name in a message) can be a slice that keeps the

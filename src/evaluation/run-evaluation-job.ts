@@ -47,7 +47,8 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   };
   const listed = await host.changes(route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
-  const read = host.contents ? { ...listed, load: batchedReads((paths) => host.contents!(paths)) } : listed;
+  const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
+  const read = host.contents ? { ...listed, load: readAhead(deferred, (paths) => host.contents!(paths)) } : listed;
   // Kustomize and Helm targets the change touches are rendered here, in the worker (see src/rendering).
   const rendered = config && !job.options.snapshot ? await renderForHost(config, read, host) : undefined;
   const changes = rendered ? { ...read, rendered } : read;
@@ -79,23 +80,34 @@ async function prefetchControlPlane(host: Required<Pick<EvaluationHost, "prefetc
   await host.prefetch([...schemaFiles, config.exceptions], [...folders, ...config.policies.paths, ...config.policies.data, ...config.crds.map((c) => c.path)], { maxFileBytes: config.limits.maxFileBytes });
 }
 
+/** Files read in one request to the host, and so most files a thread holds read but not yet judged. */
+const readAheadFiles = 32;
+
 /**
- * One file's read, gathered with the others asked for in the same turn of the event loop into one
- * request: files are asked for many at a time (see judgeChange), and each request is a message to the
- * host and back.
+ * Reads of deferred files, ahead of the engine. It asks for them in the order of the change (once for
+ * the CRDs they may hold, once to judge them), so a file it asks for that is not read yet is read with
+ * the next ones in one request: one message to the host and back for many files, where there was one
+ * per file. Each file read ahead is handed over once, or let go when the engine has moved past it.
  */
-function batchedReads(readMany: (paths: string[]) => Promise<(FileContent | undefined)[]>): (path: string) => Promise<FileContent | undefined> {
-  let batch: { path: string; resolve(content: FileContent | undefined): void; reject(error: unknown): void }[] = [];
-  const send = () => {
-    const sent = batch;
-    batch = [];
-    readMany(sent.map((r) => r.path)).then(
-      (contents) => sent.forEach((r, i) => r.resolve(contents?.[i])),
-      (error: unknown) => sent.forEach((r) => r.reject(error)),
-    );
+function readAhead(order: readonly string[], readMany: (paths: string[]) => Promise<(FileContent | undefined)[]>): (path: string) => Promise<FileContent | undefined> {
+  const indexOf = new Map(order.map((path, i) => [path, i]));
+  const held = new Map<string, { index: number; content: Promise<FileContent | undefined> }>();
+  return (path) => {
+    const ready = held.get(path);
+    held.delete(path);
+    if (ready) return ready.content;
+    const at = indexOf.get(path);
+    if (at === undefined) return readMany([path]).then((contents) => contents?.[0]);
+    for (const [skipped, { index }] of held) if (index < at) held.delete(skipped);
+    const batch = order.slice(at, at + readAheadFiles).filter((p) => p === path || !held.has(p));
+    const contents = readMany(batch);
+    batch.forEach((p, i) => {
+      if (p === path) return;
+      const content = contents.then((read) => read?.[i]);
+      // A failed read fails the file asked for; one read ahead and let go must not fail the thread.
+      content.catch(() => undefined);
+      held.set(p, { index: indexOf.get(p)!, content });
+    });
+    return contents.then((read) => read?.[0]);
   };
-  return (path) => new Promise((resolve, reject) => {
-    if (batch.length === 0) setImmediate(send);
-    batch.push({ path, resolve, reject });
-  });
 }
