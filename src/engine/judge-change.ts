@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createMatcher } from "../config/check-globs.js";
 import { createLinkMatcher } from "../config/link-globs.js";
 import type { GitgateConfig } from "../config/config-types.js";
@@ -156,7 +157,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       ...(rendered && changes.rendered ? { rendered: { discovered: changes.rendered.discovered, targets: rendered.previews } } : {}),
     };
   } finally {
-    await Promise.all([runner?.close(), lanes?.close()]);
+    await lanes?.close();
   }
 }
 
@@ -179,10 +180,29 @@ export interface FileLanes {
 
 export type OpenFileLanes = (headContext: [string, FileContent | undefined][]) => FileLanes | undefined;
 
+/**
+ * Policy runners kept between the evaluations of this thread, by what they run (modules, data, limits):
+ * starting one, a thread that loads the modules, was most of a small PR's policy time. A thread keeps
+ * the last two it used; their threads are let go with it, and never keep a process alive.
+ */
+const runners = new Map<string, PolicyRunner>();
+const runnersKept = 2;
+
 /** The policy runner of a control plane with policies. */
 export function policyRunnerOf(plane: ControlPlane, config: GitgateConfig): PolicyRunner | undefined {
   const { modules } = plane.policies;
-  return modules.length > 0 ? new PolicyRunner(modules, { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB }) : undefined;
+  if (modules.length === 0) return undefined;
+  const limits = { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB };
+  const key = createHash("sha256").update(JSON.stringify([modules.map((m) => [m.digest, m.data ?? {}]), limits])).digest("hex");
+  const runner = runners.get(key) ?? new PolicyRunner(modules, limits);
+  runners.delete(key);
+  runners.set(key, runner);
+  for (const [old, unused] of runners) {
+    if (runners.size <= runnersKept) break;
+    runners.delete(old);
+    void unused.close();
+  }
+  return runner;
 }
 
 /** What judges each file of a change by this control plane, read in this GitOps context. */
