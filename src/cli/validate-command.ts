@@ -105,7 +105,7 @@ function namedPathNotes(named: readonly NamedPath[], checked: ReadonlySet<string
   return notes;
 }
 
-/** A path on disk: a file (read later, see EvaluationHost.content), a link, or a folder git listed as an entry, i.e. a submodule. */
+/** A path on disk: a file (read later, see EvaluationHost.contents), a link, or a folder git listed as an entry, i.e. a submodule. */
 async function entryAt(look: (path: string) => Promise<DiskEntry | undefined>, path: string, listedByGit: boolean): Promise<FileContent | DeferredContent | undefined> {
   const entry = await look(path);
   if (entry?.kind === "folder") return listedByGit ? { kind: "submodule" } : undefined;
