@@ -33,7 +33,7 @@ function unusual(text: string): boolean {
  * `,`. Looks back from each `?` only over blanks and dashes, so the scan stays linear in the text.
  */
 function hasExplicitKey(text: string): boolean {
-  const blank = (at: number) => text[at] === " " || text[at] === "\t";
+  const blank = (at: number) => isBlank(text, at);
   for (let at = text.indexOf("?"); at !== -1; at = text.indexOf("?", at + 1)) {
     if (at + 1 < text.length && !blank(at + 1) && text[at + 1] !== "\n" && text[at + 1] !== "\r") continue;
     let i = at - 1;
@@ -46,6 +46,11 @@ function hasExplicitKey(text: string): boolean {
     if (i < 0 || text[i] === "\n") return true;
   }
   return false;
+}
+
+/** A space or a tab: YAML's blanks. */
+function isBlank(text: string, at: number): boolean {
+  return text[at] === " " || text[at] === "\t";
 }
 
 // The YAML 1.1 words go-yaml v2 turns into booleans other than true/false, `<<`, and .inf/.nan: each
@@ -120,15 +125,12 @@ export function quickManifestValues(text: string): QuickReading | undefined {
  * character, a value's right after the `:`, and each ends past its last character (and maybe blanks).
  */
 function nodeWatch() {
-  const input = { text: "" };
   const opened: { line: number; lineStart: number; position: number }[] = [];
   const spans: (TopLevelSpans | undefined)[] = [];
   let top: TopLevelSpans | undefined;
   let key: { name: string; span: Span } | undefined;
-  const blank = (at: number) => input.text[at] === " " || input.text[at] === "\t";
   const listener = (event: EventType, reading: State) => {
     const state = reading as ListenerState;
-    input.text = state.input;
     if (event === "open") {
       opened.push({ line: state.line, lineStart: state.lineStart, position: state.position });
       if (opened.length === 1) {
@@ -152,16 +154,16 @@ function nodeWatch() {
     if (depth !== 2 || !top) return;
     let end = state.position;
     if (key === undefined) {
-      while (end > from.position && blank(end - 1)) end--;
+      while (end > from.position && isBlank(state.input, end - 1)) end--;
       if (!sameLine) top = undefined;
       else key = { name: String(state.result), span: spanOn(from.line, from.lineStart, from.position, end) };
       return;
     }
     const collection = state.kind === "mapping" || state.kind === "sequence";
     let start = from.position;
-    while (blank(start)) start++;
-    while (end > start && blank(end - 1)) end--;
-    const onKeyLine = sameLine && end > start && input.text[start] !== "#";
+    while (isBlank(state.input, start)) start++;
+    while (end > start && isBlank(state.input, end - 1)) end--;
+    const onKeyLine = sameLine && end > start && state.input[start] !== "#";
     top.keys.set(key.name, { key: key.span, collection, ...(onKeyLine && !collection ? { value: spanOn(from.line, from.lineStart, start, end) } : {}) });
     key = undefined;
   };
