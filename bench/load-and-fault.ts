@@ -50,7 +50,7 @@ process.exit(failed ? 1 : 0);
 async function loadAndFault(): Promise<void> {
   const world = await createFakeGitHubWorld(dir, Array.from({ length: prCount }, (_, i) => ({ number: i + 1, title: `pr-${i + 1}`, author: "bench", branch: `pr-${i + 1}` })));
   // Writes spaced 20 ms (not GitHub's 1 s): the point is nothing lost or doubled, not the write rate.
-  const env = { ...world.env, LOG_LEVEL: "warn", GITGATE_RECONCILE_INTERVAL_MINUTES: "10", REDIS_URL: redis.url, GITGATE_JOB_LOCK_SECONDS: "3", GITGATE_GITHUB_WRITE_SPACING_MS: "20" };
+  const env = { ...world.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn", GITGATE_RECONCILE_INTERVAL_MINUTES: "10", REDIS_URL: redis.url, GITGATE_JOB_LOCK_SECONDS: "3", GITGATE_GITHUB_WRITE_SPACING_MS: "20" };
   const servers: (ServerProcess | undefined)[] = [await startServerProcess(env, join(dir, "a.log")), await startServerProcess(env, join(dir, "b.log"))];
   try {
     const base = (await git("rev-parse", "main")).toString().trim();

@@ -1,6 +1,6 @@
 import type { Report } from "../engine/report.js";
 import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-github-control-plane.js";
-import { completeCheckRun, failCheckRun, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
+import { cancelCheckRun, completeCheckRun, failCheckRun, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
 import { listChanges } from "../github/read-change-set.js";
@@ -29,6 +29,11 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
   const early = hint.headSha && hint.baseSha ? listChanges(github, repo, hint.baseSha, hint.headSha, number) : undefined;
   early?.catch(() => undefined);
   const pr = await readPullRequest(github, repo, number, deps.appId, { controlPlaneAt: hint.baseRef ?? "HEAD", controlPlanePaths: controlPlaneEntryPaths });
+  const interrupted = deps.interruptedRun;
+  if (interrupted && (!pr?.open || pr.headSha !== interrupted.headSha)) {
+    const why = pr?.open ? `the pull request has moved on to ${pr.headSha.slice(0, 12)}, which is judged in its own check run` : "the pull request is no longer open";
+    await cancelCheckRun(github, repo, interrupted.id, why).catch((error: unknown) => log.warn({ err: error, run: interrupted.id }, "could not complete an interrupted check run"));
+  }
   if (!pr?.open) return undefined;
   const listedEarly = (target: PullRequestTarget) => (target === pr && pr.headSha === hint.headSha && pr.baseSha === hint.baseSha ? early : undefined);
   let run: ReturnType<typeof slowStartCheckRun> | undefined;
@@ -40,7 +45,8 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
       log.debug({ pr: number }, "no Gitgate config: not governed");
       return { governed: false };
     }
-    run = slowStartCheckRun(github, repo, pr.headSha, pr.checkRunId, deps.inProgressAfterMs);
+    const existing = pr.checkRunId ?? (interrupted?.headSha === pr.headSha ? interrupted.id : undefined);
+    run = slowStartCheckRun(github, repo, pr.headSha, existing, deps.inProgressAfterMs, deps.onRunStarted);
     const judged: (JudgedBase & { report: Report; previewComment: boolean; approvals: ApprovalScope | undefined; plane: GitHubControlPlane })[] = [];
     for (const { target, plane } of governed) {
       const listing = listedEarly(target);

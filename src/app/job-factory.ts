@@ -4,7 +4,7 @@ import type { GitHub, RepoRef } from "../github/github-types.js";
 import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { countRequests } from "../github/count-requests.js";
-import type { JobData } from "../queue/job-data.js";
+import type { JobData, JobNotes } from "../queue/job-data.js";
 import type { JobEngine, JobRunner } from "../queue/job-engine.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest, type PullRequestHint, type PullRequestShas } from "./evaluate-pull-request.js";
@@ -54,7 +54,7 @@ export interface JobOptions {
 }
 
 /** Runs one kind of job, as an installation, with what every job needs. */
-type KindRunner = (job: JobData, deps: EvaluationDeps) => Promise<void>;
+type KindRunner = (job: JobData, deps: EvaluationDeps, note: (notes: JobNotes) => Promise<void>) => Promise<void>;
 
 export interface Jobs {
   enqueue: Enqueue;
@@ -113,10 +113,11 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
   });
 
   const runners: Record<string, KindRunner> = {
-    "pull-request": async (job, deps) => {
+    "pull-request": async (job, deps, note) => {
       const { pr, headSha, baseSha, ...hint } = job.args as { pr: number } & PullRequestHint;
       const repo = `${job.repo.owner}/${job.repo.repo}`;
-      const judged = await evaluatePullRequest({ ...deps, superseded: () => engine.superseded(job.key) }, pr, governedRepos.has(repo) ? { ...hint, headSha, baseSha } : hint);
+      const attempt = { superseded: () => engine.superseded(job.key), interruptedRun: job.notes?.startedRun, onRunStarted: (run: { id: number; headSha: string }) => note({ startedRun: run }) };
+      const judged = await evaluatePullRequest({ ...deps, ...attempt }, pr, governedRepos.has(repo) ? { ...hint, headSha, baseSha } : hint);
       if (judged) governedRepos.remember(repo, judged.governed);
     },
     approvals: async (job, deps) => {
@@ -147,7 +148,7 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     },
   };
 
-  const run: JobRunner = async (job) => {
+  const run: JobRunner = async (job, note) => {
     const runner = runners[job.kind];
     const context = { delivery: job.delivery, event: job.event, repo: `${job.repo.owner}/${job.repo.repo}`, ...job.args };
     if (!runner) {
@@ -168,7 +169,7 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
         log,
         ...(options.onEvaluated ? { onEvaluated: options.onEvaluated } : {}),
         ...(options.inProgressAfterMs !== undefined ? { inProgressAfterMs: options.inProgressAfterMs } : {}),
-      });
+      }, note);
     } finally {
       options.onGitHubRequests?.(counter.count, counter.rateLimitRemaining);
       log.debug({ githubRequests: counter.count }, "GitHub requests of this job");

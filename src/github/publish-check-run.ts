@@ -98,6 +98,21 @@ export async function failCheckRun(github: GitHub, repo: RepoRef, at: number | {
   else await github.rest.checks.create({ ...failure, name: checkNames.validate, head_sha: at.headSha });
 }
 
+/**
+ * Completes, as cancelled, a run an interrupted attempt marked in progress on a head that is no longer
+ * the one to judge: nothing else would ever complete it. Cancelled does not satisfy a required check.
+ */
+export async function cancelCheckRun(github: GitHub, repo: RepoRef, id: number, why: string): Promise<void> {
+  await github.rest.checks.update({
+    ...repoParams(repo),
+    check_run_id: id,
+    status: "completed",
+    conclusion: "cancelled",
+    completed_at: new Date().toISOString(),
+    output: { title: "Evaluation interrupted", summary: `Gitgate's evaluation of this commit was interrupted (the replica running it stopped), and ${why}, so it was not judged again.` },
+  });
+}
+
 /** Evaluations quicker than this publish only their verdict; slower ones first show "in progress". */
 export const inProgressAfterMs = 1000;
 
@@ -106,10 +121,14 @@ export const inProgressAfterMs = 1000;
  * outlasts `delayMs`, then the run is marked in progress (so a slow check shows it is being worked on).
  * `target()` is where the verdict goes: the run's id once one exists, else the head to create it on.
  */
-export function slowStartCheckRun(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, delayMs = inProgressAfterMs) {
+export function slowStartCheckRun(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, delayMs = inProgressAfterMs, onStarted?: (run: { id: number; headSha: string }) => Promise<void>) {
   let started: Promise<number | undefined> | undefined;
   const timer = setTimeout(() => {
-    started = startCheckRun(github, repo, headSha, existingId).catch(() => existingId);
+    started = startCheckRun(github, repo, headSha, existingId).then(
+      // Handed on before anything else is written, so that an attempt after a crash can complete it.
+      async (id) => (await onStarted?.({ id, headSha }).catch(() => undefined), id),
+      () => existingId,
+    );
   }, delayMs);
   timer.unref();
   return {

@@ -19,6 +19,16 @@ export interface JobData {
   repo: RepoRef;
   installation: number;
   args: Record<string, unknown>;
+  /** What an earlier attempt of this job wrote before its replica died (stored with the job in Redis). */
+  notes?: JobNotes;
+}
+
+/**
+ * Writes a job makes before its result, which the attempt that takes the job up after a crash must
+ * finish: a check run marked in progress on a head the PR may since have left.
+ */
+export interface JobNotes {
+  startedRun?: { id: number; headSha: string };
 }
 
 /** What every log line about a job carries. */

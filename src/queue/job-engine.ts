@@ -1,8 +1,11 @@
-import type { JobData } from "./job-data.js";
+import type { JobData, JobNotes } from "./job-data.js";
 import type { PeriodicSweep } from "./periodic-sweep.js";
 
-/** Runs a job's work; the engine calls it on whichever replica takes the job. */
-export type JobRunner = (job: JobData) => Promise<void>;
+/**
+ * Runs a job's work; the engine calls it on whichever replica takes the job. `note` keeps what the job
+ * has written so far with the job itself, for the attempt after a crash (see JobNotes).
+ */
+export type JobRunner = (job: JobData, note: (notes: JobNotes) => Promise<void>) => Promise<void>;
 
 /**
  * Where webhook work waits and runs: in this process (the default), or in Redis, shared by every

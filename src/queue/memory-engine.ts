@@ -4,6 +4,9 @@ import { jobContext, type JobData } from "./job-data.js";
 import { duplicateWindowMs, type JobEngine, type JobRunner } from "./job-engine.js";
 import type { PeriodicSweep } from "./periodic-sweep.js";
 
+// A job here dies with its process, and no other attempt follows: nothing to hand on.
+const noNotes = async () => undefined;
+
 export interface MemoryEngineOptions {
   concurrency: number;
   maxPending: number;
@@ -32,7 +35,7 @@ export class MemoryEngine implements JobEngine {
   async submit(job: JobData): Promise<boolean> {
     if (this.closed) throw new Error("shutting down: not accepting work");
     if (!this.firstDelivery(job.delivery, job.key)) return false;
-    this.queue.push({ key: job.key, context: jobContext(job), run: () => this.run!(job) });
+    this.queue.push({ key: job.key, context: jobContext(job), run: () => this.run!(job, noNotes) });
     return true;
   }
 

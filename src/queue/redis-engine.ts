@@ -98,7 +98,7 @@ export class RedisEngine implements JobEngine {
     const worker = new Worker<JobData>(jobsQueue, async (job) => {
       this.changed(+1);
       try {
-        await run(job.data);
+        await run(job.data, (notes) => job.updateData({ ...job.data, notes: { ...job.data.notes, ...notes } }));
       } catch (error) {
         // Logged, not retried: a job that fails closed has published its failure; the reconcile sweep covers the rest.
         this.options.log.error({ ...jobContext(job.data), err: error }, "job failed");

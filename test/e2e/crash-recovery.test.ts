@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from "node:fs";
+import { Redis } from "ioredis";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -34,8 +35,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** A world whose PR #1 is open (it has no verdict yet), and a gate that holds GitHub's answers to the PR query. */
-async function setup() {
+/** A world whose PR #1 is open (it has no verdict yet), and a gate that holds GitHub's answers to the PR query (or to `held` requests). */
+async function setup(held: (request: FakeRequest) => boolean = (request) => request.url.endsWith("/graphql") && String((request.body as { query?: string }).query).includes("pullRequest(number")) {
   repo = await createTestRepo({ ".github/gitgate.yml": config });
   await repo.branch("feature", "main", { "k8s/a.yaml": configMap });
   world = await createFakeGitHubWorld(repo.dir, []);
@@ -44,13 +45,13 @@ async function setup() {
   const gate = { held: false, released: new Promise<void>((resolve) => (release = resolve)) };
   const handle = fake.handle.bind(fake);
   fake.handle = async (request: FakeRequest) => {
-    if (request.url.endsWith("/graphql") && String((request.body as { query?: string }).query).includes("pullRequest(number")) {
+    if (held(request)) {
       gate.held = true;
       await gate.released;
     }
     return handle(request);
   };
-  return { world, fake, gate, release, open: () => fake.openPullRequest(world!.repo, { number: 1, title: "feature", author: "dev", headRef: "feature", baseRef: "main" }) };
+  return { world, fake, gate, release, repo, open: () => fake.openPullRequest(world!.repo, { number: 1, title: "feature", author: "dev", headRef: "feature", baseRef: "main" }) };
 }
 
 async function start(name: string, env: Record<string, string>): Promise<ServerProcess> {
@@ -67,9 +68,9 @@ async function kill(server: ServerProcess): Promise<void> {
   });
 }
 
-async function until(done: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function until(done: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -122,4 +123,41 @@ describe("a replica killed after answering a webhook", () => {
     expect(world.repo.checkRuns.map((r) => [r.head_sha, r.status, r.conclusion])).toEqual([[head, "completed", "success"]]);
     expect(world.repo.comments).toHaveLength(1);
   });
+
+  it("with Redis: a run the dead replica marked in progress on a head the PR has left is completed, not left spinning", async () => {
+    // Held: listing the change, after the PR was read, while the evaluation's in-progress mark is due.
+    const { world, gate, release, open, repo } = await setup((request) => request.url.includes("/compare/"));
+    const env = { REDIS_URL: redis.url, GITGATE_JOB_LOCK_SECONDS: "2", GITGATE_RECONCILE_INTERVAL_MINUTES: "60" };
+    const a = await start("interrupted-a", env);
+    open();
+    const first = (await world.repo.git.resolve("feature"))!;
+    expect(await sendWebhook(`${a.url}/api/github/webhooks`, world.webhookSecret, "pull_request", opened())).toBe(200);
+    await until(() => gate.held && world.repo.checkRuns.some((r) => r.head_sha === first && r.status === "in_progress"));
+    await until(noteStored);
+    // The PR moves on while A is down; B takes A's job up (and the push's).
+    await repo.commit("feature", { "k8s/a.yaml": configMap.replace('"1"', '"2"') });
+    await kill(a);
+    await start("interrupted-b", env);
+    release();
+    const second = (await world.repo.git.resolve("feature"))!;
+    await waitForVerdict(world.repo, second, 30_000);
+    await until(() => world.repo.checkRuns.every((r) => r.status === "completed"));
+    expect(world.repo.checkRuns.map((r) => [r.head_sha, r.status, r.conclusion])).toEqual([
+      [first, "completed", "cancelled"],
+      [second, "completed", "success"],
+    ]);
+    expect(world.repo.checkRuns[0]!.output?.summary).toContain(`moved on to ${second.slice(0, 12)}`);
+  });
 });
+
+/** Whether a job stored in Redis carries a check run its attempt marked in progress (BullMQ keeps a job's data as JSON in its hash). */
+async function noteStored(): Promise<boolean> {
+  const client = new Redis(redis.url);
+  try {
+    const keys = (await client.keys("gitgate:gitgate-jobs:[0-9]*")).filter((key) => /:\d+$/.test(key));
+    const data = await Promise.all(keys.map((key) => client.hget(key, "data")));
+    return data.some((text) => text?.includes(`"startedRun"`));
+  } finally {
+    await client.quit();
+  }
+}
