@@ -8,8 +8,6 @@ import { createSensitivity } from "./secrets/sensitive-paths.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
 import { judgeChange, type FileLanes, type JudgedChange } from "./judge-change.js";
-import { defaultParseLimits } from "./parse/parse-limits.js";
-import { crdsInText, type CrdDocument } from "./schema/crd-registry.js";
 import type { ChangeSetInput } from "./policy/change-set-policies.js";
 import { conclude, emptyDiff, summarize, titleOf, type Report } from "./report.js";
 import { sanitizeReport } from "./secrets/sanitize-report.js";
@@ -46,8 +44,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   // is still judged and reported, so one bad file at the base does not hide the rest of the change.
   let judged: JudgedChange | undefined;
   if (config && !plane.configInvalid) {
-    const crds = await changeCrds(plane, changes, config.limits.maxFileBytes);
-    judged = await judgeChange(withChangeCrds(plane, crds), config, changes, options, openLanes ? (headContext) => openLanes({ crds, headContext }) : undefined);
+    judged = await judgeChange(plane, config, changes, options, openLanes ? (headContext) => openLanes({ headContext }) : undefined);
   }
   if (judged) findings.push(...judged.findings);
 
@@ -80,71 +77,12 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   }, judged?.secrets ?? new SecretSet());
 }
 
-/**
- * What other threads judging files of this change need to judge them as this one does: the CRDs of the
- * change (changeCrds) and the head files that decide how others are read (see judgeChange).
- */
+/** What other threads judging files of this change need to judge them as this one does (see judgeChange). */
 export interface LaneContext {
-  crds: ChangeCrds | undefined;
   headContext: [string, FileContent | undefined][];
 }
 
 export type OpenLanes = (context: LaneContext) => FileLanes | undefined;
-
-/** The CRDs of a change's own files: base versions whole, head versions by their names only. */
-export interface ChangeCrds {
-  base: CrdDocument[];
-  head: CrdDocument[];
-}
-
-/**
- * The CRDs in the base versions of the change's own files join the control plane's: they are base
- * content, so the base still decides the rules, and a change to a custom resource next to its CRD is
- * validated without a `crds:` entry. CRDs the change adds or edits only apply after merge; a custom
- * resource whose only CRD is new says so. Only files that mention the kind are parsed for this.
- * Undefined when the plane has no custom resources to look up, or the change has no CRD.
- */
-async function changeCrds(plane: ControlPlane, changes: ChangeSet, maxFileBytes: number): Promise<ChangeCrds | undefined> {
-  if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return undefined;
-  const limits = { ...defaultParseLimits, maxFileBytes };
-  const crdsOf = (path: string, content: FileContent | undefined) => (content?.kind === "text" ? crdsInText(path, content.text, limits) : []);
-  const base = changes.files.flatMap((f) => crdsOf(f.previousPath ?? f.path, f.before));
-  // A deferred head is read for this and let go. A head CRD only says which kinds are pending, so only
-  // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
-  const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 16, async (f) => crdsOf(f.path, await headContent(changes, f)).map(crdNames));
-  const head = heads.flat();
-  return base.length === 0 && head.length === 0 ? undefined : { base, head };
-}
-
-/** The plane with the change's CRDs (see changeCrds). */
-export function withChangeCrds(plane: ControlPlane, crds: ChangeCrds | undefined): ControlPlane {
-  if (!crds) return plane;
-  return {
-    ...plane,
-    schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(crds.base, crds.head) } : s)),
-  };
-}
-
-/**
- * A CRD reduced to what tells that its kinds are pending (see addCrd): its name, group, kind and the
- * versions it serves. Copied: a value read from a file can be a slice that keeps the whole file's text
- * alive, and a repository's CRD files are large.
- */
-function crdNames(doc: CrdDocument): CrdDocument {
-  const value = doc.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: { group?: unknown; names?: { kind?: unknown }; versions?: unknown } };
-  const versions = Array.isArray(value.spec?.versions)
-    ? (value.spec.versions as unknown[]).map((v) => (v !== null && typeof v === "object" ? { name: (v as { name?: unknown }).name, served: (v as { served?: unknown }).served } : v))
-    : value.spec?.versions;
-  return structuredClone({
-    path: doc.path,
-    value: {
-      apiVersion: value.apiVersion,
-      kind: value.kind,
-      metadata: { name: value.metadata?.name },
-      spec: { group: value.spec?.group, names: { kind: value.spec?.names?.kind }, versions },
-    },
-  });
-}
 
 /** The lines of each changed control-plane file, so the preview shows a change to the rules first. */
 async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[]) {

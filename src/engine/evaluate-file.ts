@@ -6,7 +6,7 @@ import { documentIdentity } from "./document-identity.js";
 import { fileStart, type DraftFinding } from "./finding.js";
 import { parseFile, type YamlReading } from "./parse/parse-file.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
-import type { ParsedDocument } from "./parse/parsed-document.js";
+import type { ParsedDocument, ParsedFile } from "./parse/parsed-document.js";
 import { evaluateDocumentPolicies } from "./policy/document-policies.js";
 import type { PolicyRunner } from "./policy/policy-runner.js";
 import type { PackagePolicy } from "./policy/policy-types.js";
@@ -43,7 +43,12 @@ export interface EvaluatedFile {
  * `judge: false` it only parses (the documents are still needed for the preview and change-set input).
  */
 export async function evaluateFile(path: string, content: FileContent, judges: FileJudges, judge = true): Promise<EvaluatedFile> {
-  const parsed = parseFile(path, content, judges.limits, judges.yamlReading?.(path) ?? "auto");
+  return evaluateParsedFile(parseFile(path, content, judges.limits, judges.yamlReading?.(path) ?? "auto"), judges, judge);
+}
+
+/** Judges one version of one file as evaluateFile does, parsed already (as those judges read it). */
+export async function evaluateParsedFile(parsed: ParsedFile, judges: FileJudges, judge = true): Promise<EvaluatedFile> {
+  const { path } = parsed;
   const findings = [...parsed.findings];
   const identities = new Map<number, string>();
   const patch = judges.patchOf?.(path);

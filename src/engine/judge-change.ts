@@ -11,11 +11,15 @@ import type { SemanticDiff } from "./diff/diff-types.js";
 import { semanticDiff } from "./diff/semantic-diff.js";
 import { isKind, kubernetesObject } from "./document-identity.js";
 import type { EvaluateOptions } from "./evaluate-change-set.js";
-import { evaluateFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
+import { changeCrds, withChangeCrds, type ChangeCrds, type ScanFile, type ScannedFile } from "./change-crds.js";
+import { evaluateFile, evaluateParsedFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
 import { gitopsContext, isContextFile, type GitopsContext } from "./gitops-files.js";
 import { pairDocuments } from "./pair-documents.js";
+import { isJsonPath, parseFile } from "./parse/parse-file.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
+import { crdNames, crdsInParsed, crdsInText } from "./schema/crd-registry.js";
+import { hasKubernetesKind } from "./schema/kubernetes-validators.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
@@ -64,7 +68,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
   try {
     const headContext = await headFiles(changes);
     const gitops = gitopsContext(headContext);
-    const judges = fileJudgesOf(plane, config, gitops, runner, changes.rendered !== undefined);
+    const rendering = changes.rendered !== undefined;
+    const planeJudges = fileJudgesOf(plane, config, gitops, runner, rendering);
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
     const governedLink = createLinkMatcher(config.files, config.ignore);
@@ -77,8 +82,23 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     // A stream of many files may be judged on other threads too (see FileLanes): each file's outcome is
     // computed by the same code there, and merged here in the order of the change.
     lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(headContext) : undefined;
-
     const sensitivity = createSensitivity(config.preview.redact);
+
+    // The change's own CRDs first (see changeCrds). A stream judges a file of CRDs as it finds them,
+    // on any thread, when no CRD of the change can alter its verdict; the rest wait for the CRDs.
+    const scan: ScanFile = (change) => {
+      if (keepFiles || !isJudged(change) || gitops.isHelmTemplate(change.path)) return undefined;
+      return (async () => {
+        if (lanes) await new Promise((resolve) => setImmediate(resolve));
+        if (lanes?.hasRoom()) return lanes.scan(change);
+        const scanned = await scanStreamedFile(change, planeJudges, sensitivity);
+        return scanned.judged ? { ...scanned, judged: structuredClone(scanned.judged) } : scanned;
+      })();
+    };
+    const { crds, judged: judgedEarly } = await changeCrds(plane, changes, planeJudges.limits, scan);
+    lanes?.useCrds(crds);
+    const judges = crds ? fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner, rendering) : planeJudges;
+
     const secrets = new SecretSet();
     const kept: EvaluatedChange[] = [];
     const fileFound: Finding[][] = [];
@@ -89,6 +109,11 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     // Settled in the order of the change, whatever order the files finish in: the report does not
     // depend on timing.
     await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 1 : 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange } | { streamed: StreamedFile }> => {
+      const early = judgedEarly.get(change.path);
+      if (early) {
+        judgedEarly.delete(change.path);
+        return { streamed: early };
+      }
       const after = await headContent(changes, change);
       const { after: _listed, ...rest } = change;
       const read: ReadChange = after ? { ...rest, after } : rest;
@@ -175,6 +200,10 @@ export interface FileLanes {
   /** True when a lane can take one more file now. */
   hasRoom(): boolean;
   judge(change: ReadChange): Promise<StreamedFile>;
+  /** Looks for CRDs in a head file as scanStreamedFile does, by the plane without the change's CRDs. */
+  scan(change: ReadChange): Promise<ScannedFile>;
+  /** The change's CRDs, for every file judged from now on (see changeCrds). */
+  useCrds(crds: ChangeCrds | undefined): void;
   close(): Promise<void>;
 }
 
@@ -238,6 +267,35 @@ export interface StreamedFile {
 /** Judges one read file of a stream: what another thread runs for FileLanes. */
 export async function judgeStreamedFile(change: ReadChange, judges: FileJudges, sensitivity: Sensitivity): Promise<StreamedFile> {
   return streamedFile(await evaluateChange(change, judges), sensitivity);
+}
+
+/**
+ * Finds the CRDs in the head of a file of a stream that may hold some (ScannedFile), and judges it in
+ * the same go when its verdict cannot depend on the change's CRDs: every document a built-in kind
+ * (judged by the built-in schema whatever CRD the change adds) or no Kubernetes object at all. The
+ * judges are the plane's, without the change's CRDs; there must be no base CRD in the change. A file
+ * the judges read other than as a manifest (a `yaml_version` set for it) is read for CRDs on its own.
+ */
+export async function scanStreamedFile(change: ReadChange, judges: FileJudges, sensitivity: Sensitivity): Promise<ScannedFile> {
+  const content = change.after;
+  if (content?.kind !== "text") return { crds: [] };
+  const reading = judges.yamlReading?.(change.path) ?? "auto";
+  if (change.before || (reading === "1.2" && !isJsonPath(change.path))) return { crds: crdsInText(change.path, content.text, judges.limits).map(crdNames) };
+  // "auto" reads a file that holds a CRD (a document with apiVersion) as YAML 1.1, as crdsInText does.
+  const parsed = parseFile(change.path, content, judges.limits, reading);
+  const crds = crdsInParsed(parsed).map(crdNames);
+  if (!parsed.documents.every((doc) => !doc.valid || judgedWithoutCrds(doc.value))) return { crds };
+  const head = await evaluateParsedFile(parsed, judges);
+  return { crds, judged: streamedFile({ change, head }, sensitivity) };
+}
+
+/** A document no CRD of the change can alter the verdict on (see CustomResourceSchemas.lookup). */
+function judgedWithoutCrds(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return true;
+  const { apiVersion, kind, items } = value as { apiVersion?: unknown; kind?: unknown; items?: unknown };
+  if (typeof apiVersion !== "string" || typeof kind !== "string") return true;
+  if (apiVersion === "v1" && kind === "List") return !Array.isArray(items) || items.every(judgedWithoutCrds);
+  return hasKubernetesKind(apiVersion, kind);
 }
 
 function streamedFile(e: EvaluatedChange, sensitivity: Sensitivity): StreamedFile {

@@ -3,9 +3,9 @@
 // See file-lanes.ts.
 import { parentPort, workerData } from "node:worker_threads";
 import { RefusedPathError } from "../config/repo-reader.js";
-import { withChangeCrds } from "../engine/evaluate-change-set.js";
+import { withChangeCrds, type ChangeCrds } from "../engine/change-crds.js";
 import { gitopsContext } from "../engine/gitops-files.js";
-import { fileJudgesOf, judgeStreamedFile, policyRunnerOf, type ReadChange } from "../engine/judge-change.js";
+import { fileJudgesOf, judgeStreamedFile, policyRunnerOf, scanStreamedFile, type ReadChange } from "../engine/judge-change.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { createSensitivity } from "../engine/secrets/sensitive-paths.js";
 import { buildControlPlane } from "./build-control-plane.js";
@@ -31,33 +31,50 @@ function call(method: "read" | "list" | "compile", args: unknown[]): Promise<unk
 const compileRego: CompileRego = (...args) => call("compile", args) as ReturnType<CompileRego>;
 
 async function start() {
-  const plane = withChangeCrds(await buildControlPlane(setup.source, {
+  const plane = await buildControlPlane(setup.source, {
     read: (path) => call("read", [path]) as Promise<string | undefined>,
     list: (path) => call("list", [path]) as Promise<string[]>,
-  }, compileRego), setup.crds);
+  }, compileRego);
   const config = plane.config;
   // The evaluation worker judged the same plane sound before it opened lanes.
   if (!config || plane.configInvalid) throw new Error("the control plane read by a file lane differs from the evaluation's");
   const runner = policyRunnerOf(plane, config);
-  return { judges: fileJudgesOf(plane, config, gitopsContext(setup.headContext), runner), sensitivity: createSensitivity(config.preview.redact) };
+  const gitops = gitopsContext(setup.headContext);
+  return {
+    judges: fileJudgesOf(plane, config, gitops, runner),
+    withCrds: (crds: ChangeCrds) => fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner),
+    sensitivity: createSensitivity(config.preview.redact),
+  };
 }
 
+// Files are looked at for CRDs by the plane alone; once the change's CRDs come, files are judged with them.
 const ready = start();
+let judging = ready;
 // One file at a time, in the order sent: a lane is one CPU's worth of judging.
 let queue: Promise<unknown> = Promise.resolve();
 
-async function judge(id: number, change: ReadChange): Promise<void> {
+async function work(id: number, change: ReadChange, scan: boolean): Promise<void> {
   try {
-    const { judges, sensitivity } = await ready;
-    post({ type: "judged", id, file: await judgeStreamedFile(change, judges, sensitivity) });
+    if (scan) {
+      const { judges, sensitivity } = await ready;
+      post({ type: "scanned", id, scanned: await scanStreamedFile(change, judges, sensitivity) });
+    } else {
+      const { judges, sensitivity } = await judging;
+      post({ type: "judged", id, file: await judgeStreamedFile(change, judges, sensitivity) });
+    }
   } catch (error) {
     post({ type: "failed", message: (error as Error).message ?? String(error) });
   }
 }
 
 port.on("message", (message: ToLane) => {
-  if (message.type === "judge") {
-    queue = queue.then(() => judge(message.id, message.change));
+  if (message.type === "judge" || message.type === "scan") {
+    queue = queue.then(() => work(message.id, message.change, message.type === "scan"));
+    return;
+  }
+  if (message.type === "crds") {
+    const { crds } = message;
+    if (crds) judging = ready.then((lane) => ({ ...lane, judges: lane.withCrds(crds) }));
     return;
   }
   const waiting = pending.get(message.callId);

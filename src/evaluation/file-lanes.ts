@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import type { LaneContext } from "../engine/evaluate-change-set.js";
+import type { ScannedFile } from "../engine/change-crds.js";
 import type { FileLanes, ReadChange, StreamedFile } from "../engine/judge-change.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { evaluationEnv, youngGenerationMiB } from "./evaluation-limits.js";
@@ -46,7 +47,7 @@ export function fileLaneOpener(count: number, memoryMiB: number): LaneOpener {
 
 interface Lane {
   worker: Worker;
-  pending: Map<number, { resolve(file: StreamedFile): void; reject(error: Error): void }>;
+  pending: Map<number, { resolve(outcome: StreamedFile | ScannedFile): void; reject(error: Error): void }>;
 }
 
 function openLanes(count: number, memoryMiB: number, { source, context, reader, compileRego }: LaneRequest): FileLanes {
@@ -61,17 +62,17 @@ function openLanes(count: number, memoryMiB: number, { source, context, reader, 
       lane.pending.clear();
     }
   };
-  const setup: LaneSetup = { source, crds: context.crds, headContext: context.headContext };
+  const setup: LaneSetup = { source, headContext: context.headContext };
   for (let i = 1; i < count; i++) {
     const worker = new Worker(laneUrl, { workerData: setup, ...(laneExecArgv ? { execArgv: laneExecArgv } : {}), resourceLimits: { maxOldGenerationSizeMb: memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB } });
     const lane: Lane = { worker, pending: new Map() };
     lanes.push(lane);
     const post = (message: ToLane) => worker.postMessage(message);
     worker.on("message", (message: FromLane) => {
-      if (message.type === "judged") {
+      if (message.type === "judged" || message.type === "scanned") {
         const waiting = lane.pending.get(message.id);
         lane.pending.delete(message.id);
-        waiting?.resolve(message.file);
+        waiting?.resolve(message.type === "judged" ? message.file : message.scanned);
       } else if (message.type === "failed") {
         fail(new Error(message.message));
       } else {
@@ -90,18 +91,23 @@ function openLanes(count: number, memoryMiB: number, { source, context, reader, 
       if (!closing) fail(new LaneError(`a file lane exited (${code})`, "crashed"));
     });
   }
+  const send = <T extends StreamedFile | ScannedFile>(type: "judge" | "scan", change: ReadChange): Promise<T> => {
+    if (failure) return Promise.reject(failure);
+    // The least busy lane: files differ widely in size, so plain turns would leave one lane idle.
+    const lane = lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      lane.pending.set(id, { resolve: resolve as (outcome: StreamedFile | ScannedFile) => void, reject });
+      lane.worker.postMessage({ type, id, change } satisfies ToLane);
+    });
+  };
   return {
     inFlight: (count - 1) * depth,
     hasRoom: () => lanes.some((lane) => lane.pending.size < depth),
-    judge(change: ReadChange): Promise<StreamedFile> {
-      if (failure) return Promise.reject(failure);
-      // The least busy lane: files differ widely in size, so plain turns would leave one lane idle.
-      const lane = lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        lane.pending.set(id, { resolve, reject });
-        lane.worker.postMessage({ type: "judge", id, change } satisfies ToLane);
-      });
+    judge: (change) => send<StreamedFile>("judge", change),
+    scan: (change) => send<ScannedFile>("scan", change),
+    useCrds(crds) {
+      for (const lane of lanes) lane.worker.postMessage({ type: "crds", crds } satisfies ToLane);
     },
     async close() {
       closing = true;

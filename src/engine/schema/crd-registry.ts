@@ -1,6 +1,7 @@
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { parseFile } from "../parse/parse-file.js";
+import type { ParsedFile } from "../parse/parsed-document.js";
 import { defaultParseLimits, type ParseLimits } from "../parse/parse-limits.js";
 import { structuralToJsonSchema, type StructuralSchema } from "./crd-structural.js";
 import { linearRegExpOptions } from "./linear-regexp.js";
@@ -179,13 +180,44 @@ function isCrd(value: unknown): boolean {
 }
 
 /**
+ * A CRD reduced to what tells that its kinds are pending (see addCrd): its name, group, kind and the
+ * versions it serves. Copied: a value read from a file can be a slice that keeps the whole file's text
+ * alive, and a repository's CRD files are large.
+ */
+export function crdNames(doc: CrdDocument): CrdDocument {
+  const value = doc.value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown }; spec?: { group?: unknown; names?: { kind?: unknown }; versions?: unknown } };
+  const versions = Array.isArray(value.spec?.versions)
+    ? (value.spec.versions as unknown[]).map((v) => (v !== null && typeof v === "object" ? { name: (v as { name?: unknown }).name, served: (v as { served?: unknown }).served } : v))
+    : value.spec?.versions;
+  return structuredClone({
+    path: doc.path,
+    value: {
+      apiVersion: value.apiVersion,
+      kind: value.kind,
+      metadata: { name: value.metadata?.name },
+      spec: { group: value.spec?.group, names: { kind: value.spec?.names?.kind }, versions },
+    },
+  });
+}
+
+/**
  * The CustomResourceDefinitions in one file's text (whole documents and v1 List items), read as the
  * API server gets them from kubectl (YAML 1.1, as every manifest). A file that does not parse holds
  * none: its own findings say why where it is governed.
  */
 export function crdsInText(path: string, text: string, limits: ParseLimits = defaultParseLimits): CrdDocument[] {
-  if (!text.includes("CustomResourceDefinition")) return [];
-  const parsed = parseFile(path, { kind: "text", text, size: Buffer.byteLength(text) }, limits, "auto");
+  if (!mayHoldCrds(text)) return [];
+  return crdsInParsed(parseFile(path, { kind: "text", text, size: Buffer.byteLength(text) }, limits, "auto"));
+}
+
+/** Whether a file's text can hold a CRD at all: most do not, and are not parsed to find out. */
+export function mayHoldCrds(text: string): boolean {
+  return text.includes("CustomResourceDefinition");
+}
+
+/** The CustomResourceDefinitions among a parsed file's documents (see crdsInText). */
+export function crdsInParsed(parsed: ParsedFile): CrdDocument[] {
+  const { path } = parsed;
   const found: CrdDocument[] = [];
   for (const doc of parsed.documents) {
     if (!doc.valid) continue;
