@@ -107,8 +107,9 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const sourceLines = new SourceLines();
     let documents = 0;
     // Settled in the order of the change, whatever order the files finish in: the report does not
-    // depend on timing.
-    await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 1 : 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange } | { streamed: StreamedFile }> => {
+    // depend on timing. Beside the lanes' files, this thread has a few of its own in hand, so that one
+    // waiting to be read does not leave it idle.
+    await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 3 : 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange } | { streamed: StreamedFile }> => {
       const early = judgedEarly.get(change.path);
       if (early) {
         judgedEarly.delete(change.path);

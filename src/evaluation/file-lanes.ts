@@ -31,8 +31,11 @@ export interface LaneRequest {
 
 export type LaneOpener = (request: LaneRequest) => FileLanes | undefined;
 
-/** Files each lane may hold at once: one being judged and the next ones waiting, so it never idles. */
-const depth = 6;
+/**
+ * Files each lane may hold at once: one being judged and the next ones waiting, enough that it does not
+ * run dry while the evaluation thread judges a large file itself (with 6, a lane idled 16% of the time).
+ */
+const depth = 12;
 
 /**
  * Opens file lanes for an evaluation allowed `count` threads: the evaluation worker judges files
