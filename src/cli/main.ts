@@ -52,10 +52,10 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
     const color = options.color ?? (!env.NO_COLOR && io.stdout.isTTY === true);
     if (options.output) {
       // The file holds the report (never coloured); the log or terminal still says what was found.
-      await writeFile(options.output, renderReport(report, options.format, false));
-      io.stdout.write(renderSummary(report, color) + `Report written to ${options.output} (${options.format}).\n`);
+      await writeFile(options.output, await renderReport(report, options.format, false));
+      io.stdout.write((await renderSummary(report, color)) + `Report written to ${options.output} (${options.format}).\n`);
     } else {
-      io.stdout.write(renderReport(report, options.format, color));
+      io.stdout.write(await renderReport(report, options.format, color));
     }
     if (report.conclusion === "failure") return controlPlaneBroken ? 2 : 1;
     return 0;
