@@ -24,7 +24,6 @@ import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { nodes } from "./value-tree.js";
 import { yamlReadingOf } from "./yaml-reading.js";
-import { judgeRendered } from "../rendering/judge-rendered.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -128,7 +127,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
     const findings = [...fileFound.flat(), ...templates.map(helmTemplateNotice)];
     // What the change's Kustomize and Helm targets render to is judged by the same judges.
-    const rendered = changes.rendered ? await judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
+    const rendered = changes.rendered ? await (await import("../rendering/judge-rendered.js")).judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
     if (rendered) {
       findings.push(...rendered.findings);
       documents += rendered.documents;
