@@ -193,7 +193,11 @@ export function policyRunnerOf(plane: ControlPlane, config: GitgateConfig): Poli
   if (modules.length === 0) return undefined;
   const limits = { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB };
   const key = createHash("sha256").update(JSON.stringify([modules.map((m) => [m.digest, m.data ?? {}]), limits])).digest("hex");
-  const runner = runners.get(key) ?? new PolicyRunner(modules, limits);
+  let runner = runners.get(key);
+  if (!runner) {
+    runner = new PolicyRunner(modules, limits);
+    runner.warm();
+  }
   runners.delete(key);
   runners.set(key, runner);
   for (const [old, unused] of runners) {
