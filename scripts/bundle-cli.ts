@@ -6,7 +6,9 @@
 // as they are. dist/cli/bin.js runs the bundle when it is there.
 import { build } from "esbuild";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { kubernetesKinds } from "../src/engine/schema/kubernetes-kinds.generated.js";
 
 /**
  * The packages bundled: parsers, globs and the linear-time regexp engine. Not the Kubernetes schemas
@@ -49,6 +51,25 @@ await build({
   // A bundled CommonJS package may require a Node built-in (the YAML parser does): ES modules have no
   // `require` of their own to do it with.
   banner: { js: 'import { createRequire as bundleRequire } from "node:module"; const require = bundleRequire(import.meta.url);' },
+  logLevel: "warning",
+});
+
+// The validators of the built-in Kubernetes kinds, in dist/bundle/kinds/ where the bundle's
+// kubernetes-validators.ts looks for them: kubernetes-models has a module for every definition, so one
+// Deployment imported a hundred of them. Bundled with shared chunks, a kind is a few files. The runtime
+// they share (@kubernetes-models/validate, with its formats) stays in node_modules.
+await build({
+  absWorkingDir: fileURLToPath(root),
+  entryPoints: Object.fromEntries(Object.values(kubernetesKinds).map((location) => {
+    const [pkg, file] = location.split(":") as [string, string];
+    return [`${pkg}/${file.replace(/\.js$/, "")}`, fileURLToPath(new URL(file, import.meta.resolve(pkg)))];
+  })),
+  outdir: join(outdir, "kinds"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  external: ["@kubernetes-models/validate"],
   logLevel: "warning",
 });
 
