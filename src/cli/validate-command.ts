@@ -3,7 +3,7 @@ import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
-import { withEvaluationPool, type EvaluationPool } from "../evaluation/evaluation-pool.js";
+import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
 import type { Evaluation } from "./check-command.js";
@@ -25,15 +25,7 @@ export type ValidateResult = Evaluation & { notes: string[] };
  * the current folder. Nothing is read outside the repository or through a symbolic link: a link is a
  * finding, never followed.
  */
-export async function runValidate(options: CliOptions, progress?: Progress): Promise<ValidateResult> {
-  // The worker starts first: its thread and the engine's modules load while git lists the tree.
-  return withEvaluationPool(process.env, async (pool) => {
-    pool.warm();
-    return validateWith(pool, options, progress);
-  });
-}
-
-async function validateWith(pool: EvaluationPool, options: CliOptions, progress?: Progress): Promise<ValidateResult> {
+export async function runValidate(options: CliOptions, pool: EvaluationPool, progress?: Progress): Promise<ValidateResult> {
   const root = await repositoryRoot(options.repo);
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
   // The index is read through git's trees and blobs, code a working-tree validate does not load.
