@@ -4,6 +4,7 @@ import { loadConfig } from "../config/load-config.js";
 import { unmatchedGlobFindings } from "../config/unmatched-globs.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
+import { policyRunnerOf } from "../engine/judge-change.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { approvalScopeOf } from "./approval-scope.js";
@@ -43,6 +44,8 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
     previewComment: config?.preview.comment !== false,
     ...(config ? { governed: { files: config.files, ignore: config.ignore } } : {}),
   };
+  // The policy thread the judging will use starts now, so that its start overlaps reading the change.
+  if (config && !plane.configInvalid) policyRunnerOf(plane, config);
   const listed = await host.changes(route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
