@@ -11,12 +11,17 @@ import { fileURLToPath } from "node:url";
 import { kubernetesKinds } from "../src/engine/schema/kubernetes-kinds.generated.js";
 
 /**
- * The packages bundled: parsers, globs and the linear-time regexp engine. Not the Kubernetes schemas
- * (imported by URL, one kind at a time), the schema compiler (loaded only for a repository's own
- * schemas), GitHub's client or the policy SDK: they load as they are, when a command needs them.
+ * The packages bundled: parsers, globs, the linear-time regexp engine and the policy SDK (with its own
+ * YAML parser and sprintf). Not the Kubernetes schemas (imported by URL, one kind at a time), the
+ * schema compiler (loaded only for a repository's own schemas) or GitHub's client: they load as they
+ * are, when a command needs them.
  */
-const bundledPackages = new Set(["yaml", "js-yaml", "jsonc-parser", "picomatch", "re2js"]);
+const bundledPackages = new Set(["yaml", "js-yaml", "jsonc-parser", "picomatch", "re2js", "@open-policy-agent/opa-wasm", "sprintf-js"]);
 const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+
+// A bundled CommonJS package may require a Node built-in (the YAML parser does): ES modules have no
+// `require` of their own to do it with.
+const banner = { js: 'import { createRequire as bundleRequire } from "node:module"; const require = bundleRequire(import.meta.url);' };
 
 const root = new URL("../", import.meta.url);
 const outdir = fileURLToPath(new URL("dist/bundle/", root));
@@ -48,16 +53,14 @@ await build({
       bundle.onResolve({ filter: /^[^./]/ }, ({ path }) => (bundledPackages.has(packageOf(path)) ? undefined : { path, external: true }));
     },
   }],
-  // A bundled CommonJS package may require a Node built-in (the YAML parser does): ES modules have no
-  // `require` of their own to do it with.
-  banner: { js: 'import { createRequire as bundleRequire } from "node:module"; const require = bundleRequire(import.meta.url);' },
+  banner,
   logLevel: "warning",
 });
 
 // The validators of the built-in Kubernetes kinds, in dist/bundle/kinds/ where the bundle's
 // kubernetes-validators.ts looks for them: kubernetes-models has a module for every definition, so one
-// Deployment imported a hundred of them. Bundled with shared chunks, a kind is a few files. The runtime
-// they share (@kubernetes-models/validate, with its formats) stays in node_modules.
+// Deployment imported a hundred of them, and their runtime (@kubernetes-models/validate, its formats)
+// thirty more. Bundled with shared chunks, a kind is a few files.
 await build({
   absWorkingDir: fileURLToPath(root),
   entryPoints: Object.fromEntries(Object.values(kubernetesKinds).map((location) => {
@@ -69,7 +72,10 @@ await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  external: ["@kubernetes-models/validate"],
+  // The IDN formats require `punycode`, the package they depend on, which Node would take for its own
+  // deprecated module of that name (and warn about, outside node_modules).
+  alias: { punycode: "punycode/" },
+  banner,
   logLevel: "warning",
 });
 
