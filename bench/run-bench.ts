@@ -10,6 +10,8 @@
 //   against `conftest test` with the same policy file (conftest does no schema work at all).
 // - Runs alternate between the tools, BENCH_ROUNDS rounds (default 3); medians are reported, with the
 //   peak resident memory of each run (GNU time's maximum RSS of the child process).
+// - One file (a Deployment and a Service), as a pre-commit hook checks it: each tool BENCH_ONE_FILE_ROUNDS
+//   times (default 9), medians of the wall time, which for such a run is mostly start-up.
 // The machine's load average is printed: on a shared machine the numbers move with it.
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
@@ -19,10 +21,12 @@ import { fileURLToPath } from "node:url";
 import { newestKubernetesVersion } from "../src/engine/schema/api-deprecations.js";
 import { conftestReadable, corpusManifests, writeBenchCorpus, type BenchCorpus } from "./bench-corpus.js";
 import { conftestBinary, conftestVersion, kubeconformBinary, kubeconformSchemaLocation, kubeconformVersion } from "./go-tools.js";
-import { corpusPresent } from "./real-corpus.js";
+import { corpusDir, corpusPresent } from "./real-corpus.js";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const copies = Number(process.env.BENCH_COPIES ?? 16);
+// Runs of each tool on one file: a run is a fraction of a second, so more of them than of the corpus.
+const oneFileRounds = Number(process.env.BENCH_ONE_FILE_ROUNDS ?? 9);
 // BENCH_GITGATE: another build of the CLI (e.g. a copy of an older dist/) to compare with.
 const gitgateBin = process.env.BENCH_GITGATE ?? fileURLToPath(new URL("../dist/cli/bin.js", import.meta.url));
 const timeBin = "/usr/bin/time";
@@ -106,11 +110,12 @@ const median = (values: number[]) => {
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 
 const scratch = mkdtempSync(join(tmpdir(), "gitgate-bench-"));
+let readable = new Set<string>();
 try {
   const all = corpusManifests();
-  const readable = conftestReadable(conftest, scratch, all);
-  console.log(`${readable.length} of the corpus's ${all.length} manifest files (${all.length - readable.length} left out: conftest stops at a file it cannot parse)`);
-  const corpora = [writeBenchCorpus(scratch, 1, readable), ...(copies > 1 ? [writeBenchCorpus(scratch, copies, readable)] : [])];
+  readable = new Set(conftestReadable(conftest, scratch, all));
+  console.log(`${readable.size} of the corpus's ${all.length} manifest files (${all.length - readable.size} left out: conftest stops at a file it cannot parse)`);
+  const corpora = [writeBenchCorpus(scratch, 1, [...readable]), ...(copies > 1 ? [writeBenchCorpus(scratch, copies, [...readable])] : [])];
   console.log(`${availableParallelism()} CPUs; ${rounds} rounds; load average at start ${load()}`);
   const results = new Map<string, Run[]>();
   for (let round = 0; round < rounds; round++) {
@@ -140,8 +145,35 @@ try {
     console.log(`  Gitgate schemas / kubeconform -strict: ${(schemas / kc).toFixed(2)}×; Gitgate schemas + policy / conftest: ${(policy / ct).toFixed(2)}×`);
   }
   console.log(`\n(every tool reads the same files and counts the same documents; load average at the end ${load()})`);
+  oneFile(corpora[0]!);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
+}
+
+/**
+ * One file, as a pre-commit hook or an editor checks it: what a user waits for is mostly start-up. The
+ * corpus's first file with a Deployment and a Service, in the corpus repository, by each tool.
+ */
+function oneFile(corpus: BenchCorpus): void {
+  const files = corpusManifests().filter((f) => readable.has(f));
+  const chosen = files.find((f) => /^kind: Deployment$/m.test(readFileSync(join(corpusDir, f), "utf8")) && /^kind: Service$/m.test(readFileSync(join(corpusDir, f), "utf8")));
+  if (!chosen) throw new Error("no corpus file with a Deployment and a Service");
+  const file = join(corpus.manifests, "copy-1", chosen);
+  const gitgate = (extra: string[]) => (c: BenchCorpus) => ({ cwd: c.root, args: [process.execPath, gitgateBin, "validate", "--format", "json", ...extra, file] });
+  const oneFileTools: Tool[] = [
+    { name: `kubeconform ${kubeconformVersion} -strict`, command: () => ({ cwd: corpus.root, args: [kubeconform, "-strict", "-ignore-missing-schemas", "-summary", "-schema-location", schemaLocation, file] }), ok: [0, 1] },
+    { name: "gitgate validate (schemas)", command: gitgate([]), ok: [0, 1] },
+    { name: "gitgate validate (schemas + policy)", command: gitgate(["--config", corpus.policyConfig]), ok: [0, 1] },
+  ];
+  const runs = new Map<string, Run[]>();
+  for (let round = 0; round < oneFileRounds; round++) {
+    for (const tool of oneFileTools) runs.set(tool.name, [...(runs.get(tool.name) ?? []), runOnce(tool, corpus, scratch)]);
+  }
+  console.log(`\nOne-file validate wall, median of ${oneFileRounds} (${chosen}, ${runs.get("gitgate validate (schemas)")![0]!.documents} documents; load average ${load()}):`);
+  for (const tool of oneFileTools) {
+    const times = runs.get(tool.name)!;
+    console.log(`  ${tool.name.padEnd(38)} ${median(times.map((r) => r.seconds)).toFixed(2).padStart(7)} s   peak RSS ${median(times.map((r) => r.maxRssMiB)).toFixed(0).padStart(5)} MiB`);
+  }
 }
 
 // Rendering: time per Kustomize target, and the App's verdict on a PR touching one overlay of 50.

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { builtinPackCompileInput } from "../src/config/load-policies.js";
-import { builtinPacks } from "../src/engine/policy/builtin-packs.js";
+import { builtinPacks } from "../src/config/builtin-packs.js";
 import { createRegoCompiler } from "../src/opa/compile-rego.js";
 import { cachedOpaPath, pinnedOpaVersion } from "../src/opa/opa-binary.js";
 import { precompiledDir, precompiledManifestName, sourceKeyOf, type PrecompiledManifest } from "../src/opa/precompiled-packs.js";

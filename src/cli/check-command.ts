@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
+import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import type { EvaluationResult } from "../evaluation/evaluation-types.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { commitFiles, commitReader, defaultBaseRef, localChangeSet, resolveCommit } from "../git/local-repository.js";
@@ -17,7 +17,7 @@ export type Evaluation = Pick<EvaluationResult, "report" | "controlPlaneBroken">
  * evaluation runs in a worker bounded in time and memory (GITGATE_EVALUATION_TIMEOUT_SECONDS,
  * GITGATE_EVALUATION_MEMORY_MIB); past a bound it fails closed (exit 2, "could not evaluate").
  */
-export async function runCheck(cliOptions: CliOptions): Promise<Evaluation> {
+export async function runCheck(cliOptions: CliOptions, pool: EvaluationPool): Promise<Evaluation> {
   const options = { ...cliOptions, repo: await repositoryRoot(cliOptions.repo) };
   const baseRef = options.base ?? (await defaultBaseRef(options.repo));
   const base = await resolveCommit(options.repo, baseRef);
@@ -35,7 +35,7 @@ export async function runCheck(cliOptions: CliOptions): Promise<Evaluation> {
     snapshots.set(commit, known);
     return known;
   };
-  return withEvaluationPool(process.env, (pool) => pool.evaluate(
+  return pool.evaluate(
     { ...(configText !== undefined ? { configText } : {}), repositoryFiles },
     {
       read: reader.read,
@@ -49,5 +49,5 @@ export async function runCheck(cliOptions: CliOptions): Promise<Evaluation> {
       treeRead: (commit, paths) => snapshotOf(commit).read(paths),
     },
     { today: today(), pullRequest: { author, base: baseRef, head: options.head } },
-  ));
+  );
 }

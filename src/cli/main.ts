@@ -40,22 +40,28 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
       for (const note of outcome.notes) io.stderr.write(`gitgate: ${note}\n`);
       return print(outcome.output, outcome.status);
     }
-    // Each command loads only its own code (start-up time is most of a one-file validate).
+    // Each command loads only its own code (start-up time is most of a one-file validate). check and
+    // validate judge in a worker thread, bounded in time and memory: it starts first, so its start-up (a
+    // thread, the engine's code) overlaps the command's own loading and git's listing.
     // A long validate on a terminal says how far it is (stderr; never in a pipe or CI).
     const progress = createProgress(io.stderr, env);
-    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = await (options.command === "check"
-      ? (await import("./check-command.js")).runCheck(options)
-      : (await import("./validate-command.js")).runValidate(options, progress)).finally(() => progress.done());
+    const { withEvaluationPool } = await import("../evaluation/evaluation-pool.js");
+    const { report, controlPlaneBroken, notes = [] }: Evaluation & { notes?: string[] } = await withEvaluationPool(process.env, async (pool) => {
+      pool.warm();
+      return options.command === "check"
+        ? (await import("./check-command.js")).runCheck(options, pool)
+        : (await import("./validate-command.js")).runValidate(options, pool, progress);
+    }).finally(() => progress.done());
     for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
     const { renderReport, renderSummary } = await import("./render-report.js");
     // NO_COLOR (any value but empty) turns colour off unless --color asks for it: https://no-color.org
     const color = options.color ?? (!env.NO_COLOR && io.stdout.isTTY === true);
     if (options.output) {
       // The file holds the report (never coloured); the log or terminal still says what was found.
-      await writeFile(options.output, renderReport(report, options.format, false));
-      io.stdout.write(renderSummary(report, color) + `Report written to ${options.output} (${options.format}).\n`);
+      await writeFile(options.output, await renderReport(report, options.format, false));
+      io.stdout.write((await renderSummary(report, color)) + `Report written to ${options.output} (${options.format}).\n`);
     } else {
-      io.stdout.write(renderReport(report, options.format, color));
+      io.stdout.write(await renderReport(report, options.format, color));
     }
     if (report.conclusion === "failure") return controlPlaneBroken ? 2 : 1;
     return 0;

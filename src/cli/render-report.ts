@@ -1,27 +1,29 @@
 import type { Report } from "../engine/report.js";
-import { renderJson } from "../render/render-json.js";
-import { renderComment } from "../render/render-comment.js";
-import { renderMarkdown } from "../render/render-markdown.js";
-import { renderPreviewText } from "../render/render-preview-text.js";
-import { renderSarif } from "../render/render-sarif.js";
-import { renderText } from "../render/render-text.js";
 import type { Format } from "./cli-options.js";
 
-export function renderReport(report: Report, format: Format, color: boolean): string {
+/**
+ * The report in the format asked for. Each renderer is loaded when it is used: the Markdown and SARIF
+ * ones bring the rule catalog and a YAML printer, which a terminal report of one file never needs.
+ */
+export async function renderReport(report: Report, format: Format, color: boolean): Promise<string> {
   switch (format) {
     case "json":
-      return renderJson(report);
+      return (await import("../render/render-json.js")).renderJson(report);
     case "markdown":
       // A change reads as the PR comment does (paste it into a PR, or post it from CI); a snapshot has no preview.
-      return report.mode === "snapshot" ? renderMarkdown(report) : renderComment(report);
+      return report.mode === "snapshot"
+        ? (await import("../render/render-markdown.js")).renderMarkdown(report)
+        : (await import("../render/render-comment.js")).renderComment(report);
     case "sarif":
-      return renderSarif(report);
-    case "text":
-      return report.mode === "snapshot" ? renderText(report, { color }) : `${renderText(report, { color })}\n${renderPreviewText(report)}`;
+      return (await import("../render/render-sarif.js")).renderSarif(report);
+    case "text": {
+      const text = await renderSummary(report, color);
+      return report.mode === "snapshot" ? text : `${text}\n${(await import("../render/render-preview-text.js")).renderPreviewText(report)}`;
+    }
   }
 }
 
 /** What standard output shows when the report goes to a file: the findings and counts, without the preview. */
-export function renderSummary(report: Report, color: boolean): string {
-  return renderText(report, { color });
+export async function renderSummary(report: Report, color: boolean): Promise<string> {
+  return (await import("../render/render-text.js")).renderText(report, { color });
 }

@@ -3,7 +3,7 @@ import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
-import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
+import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
 import type { Evaluation } from "./check-command.js";
@@ -12,7 +12,7 @@ import type { Progress } from "./progress.js";
 import { reportNothingValidated } from "./nothing-validated.js";
 import { inSnapshotWords } from "./snapshot-wording.js";
 import { selectPaths, type NamedPath } from "./select-paths.js";
-import { stagedSnapshot, type Snapshot } from "./staged-files.js";
+import type { Snapshot } from "./staged-files.js";
 import { today } from "./today.js";
 import { diskLook, readWorkingFile, workingTreeReader, type DiskEntry } from "./working-tree.js";
 
@@ -25,17 +25,18 @@ export type ValidateResult = Evaluation & { notes: string[] };
  * the current folder. Nothing is read outside the repository or through a symbolic link: a link is a
  * finding, never followed.
  */
-export async function runValidate(options: CliOptions, progress?: Progress): Promise<ValidateResult> {
+export async function runValidate(options: CliOptions, pool: EvaluationPool, progress?: Progress): Promise<ValidateResult> {
   const root = await repositoryRoot(options.repo);
   const configText = options.config !== undefined ? await readFile(options.config, "utf8") : undefined;
-  const snapshot = options.staged ? await stagedSnapshot(root) : await workingTreeSnapshot(root);
+  // The index is read through git's trees and blobs, code a working-tree validate does not load.
+  const snapshot = options.staged ? await (await import("./staged-files.js")).stagedSnapshot(root) : await workingTreeSnapshot(root);
   const { listed } = snapshot;
-  // Resolved before the worker starts: a path that does not exist is a usage error, not a verdict.
+  // Resolved before the evaluation: a path that does not exist is a usage error, not a verdict.
   const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
   const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
   const notes: string[] = [];
   let maxFileBytes = 0;
-  const evaluation = await withEvaluationPool(process.env, (pool) => pool.evaluate({
+  const evaluation = await pool.evaluate({
     ...(configText !== undefined ? { configText } : {}),
     repositoryFiles: { paths: [...listed], where: snapshot.where },
   }, {
@@ -70,7 +71,7 @@ export async function runValidate(options: CliOptions, progress?: Progress): Pro
           }),
         }
       : {}),
-  }, { snapshot: true, today: today() }));
+  }, { snapshot: true, today: today() });
   return { ...reportNothingValidated(inSnapshotWords(evaluation, snapshot.where), named !== undefined, snapshot.where), notes };
 }
 

@@ -3,7 +3,8 @@ import { joinPointer } from "../engine/parse/locate.js";
 import { globProblem } from "./check-globs.js";
 import { configPath, type GitgateConfig } from "./config-types.js";
 import { normalizeConfig, policyPathOf, type RawConfig } from "./normalize-config.js";
-import { publishedSchema, readControlFile } from "./read-control-file.js";
+import { publishedSchema } from "./published-schemas.js";
+import { readControlFile } from "./read-control-file.js";
 
 export interface LoadedConfig {
   /** Undefined when there are errors: a half-understood config must not be used. */

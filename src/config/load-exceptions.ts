@@ -2,7 +2,8 @@ import type { DraftFinding, Span } from "../engine/finding.js";
 import { joinPointer } from "../engine/parse/locate.js";
 import { coversWholeRepository } from "./broad-glob.js";
 import { globProblem } from "./check-globs.js";
-import { publishedSchema, readControlFile } from "./read-control-file.js";
+import { publishedSchema } from "./published-schemas.js";
+import { readControlFile } from "./read-control-file.js";
 
 /** A waiver: one rule, in the files or the Kubernetes object it names, until a date, owned by someone. */
 export interface PolicyException {

@@ -1,5 +1,5 @@
 import type { DraftFinding } from "../engine/finding.js";
-import { builtinPackFiles, type BuiltinPack } from "../engine/policy/builtin-packs.js";
+import { builtinPackFiles, type BuiltinPack } from "./builtin-packs.js";
 import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
 import { importedMemoryPages, wasmPageBytes } from "../engine/policy/wasm-memory.js";
 import type { GitgateConfig } from "./config-types.js";

@@ -1,5 +1,3 @@
-import { Ajv } from "ajv";
-import { readFileSync } from "node:fs";
 import type { DraftFinding } from "../engine/finding.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import { defaultParseLimits } from "../engine/parse/parse-limits.js";
@@ -13,18 +11,6 @@ export interface ControlFile {
   warnings: DraftFinding[];
   /** Adds an error at a pointer of the document. */
   fail(rule: string, message: string, pointer?: string, target?: "key" | "value"): void;
-}
-
-/** Compiles one of Gitgate's published schemas (schemas/*.schema.json) once. */
-export function publishedSchema(file: string): (value: unknown) => ValidateFunction["errors"] {
-  let validator: ValidateFunction | undefined;
-  return (value) => {
-    validator ??= new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(
-      JSON.parse(readFileSync(new URL(`../../schemas/${file}`, import.meta.url), "utf8")) as object,
-    );
-    validator(value);
-    return validator.errors ?? [];
-  };
 }
 
 /**

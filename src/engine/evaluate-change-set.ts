@@ -3,7 +3,6 @@ import { loadConfig } from "../config/load-config.js";
 import { governedDiffDigest } from "./approvals/governed-diff-digest.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { headContent, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
-import { controlPlaneFileDiff } from "./diff/control-plane-diff.js";
 import { createSensitivity } from "./secrets/sensitive-paths.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
@@ -87,6 +86,8 @@ export type OpenLanes = (context: LaneContext) => FileLanes | undefined;
 /** The lines of each changed control-plane file, so the preview shows a change to the rules first. */
 async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[]) {
   const { isRedacted } = createSensitivity(redact);
+  // The line-diff library is loaded only for a change that touches the control plane.
+  const { controlPlaneFileDiff } = await import("./diff/control-plane-diff.js");
   return mapConcurrent(changed, 4, async (f) => {
     const after = f.status === "removed" ? undefined : await headContent(changes, f);
     return controlPlaneFileDiff({ ...f, after }, isRedacted(f.path) || (f.previousPath !== undefined && isRedacted(f.previousPath)));

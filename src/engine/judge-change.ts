@@ -28,7 +28,6 @@ import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { nodes } from "./value-tree.js";
 import { yamlReadingOf } from "./yaml-reading.js";
-import { judgeRendered } from "../rendering/judge-rendered.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -154,7 +153,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
     const findings = [...fileFound.flat(), ...templates.map(helmTemplateNotice)];
     // What the change's Kustomize and Helm targets render to is judged by the same judges.
-    const rendered = changes.rendered ? await judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
+    const rendered = changes.rendered ? await (await import("../rendering/judge-rendered.js")).judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
     if (rendered) {
       findings.push(...rendered.findings);
       documents += rendered.documents;
@@ -224,7 +223,11 @@ export function policyRunnerOf(plane: ControlPlane, config: GitgateConfig): Poli
   if (modules.length === 0) return undefined;
   const limits = { timeoutMs: config.limits.policyTimeoutMs, memoryMiB: config.limits.policyMemoryMiB };
   const key = createHash("sha256").update(JSON.stringify([modules.map((m) => [m.digest, m.data ?? {}]), limits])).digest("hex");
-  const runner = runners.get(key) ?? new PolicyRunner(modules, limits);
+  let runner = runners.get(key);
+  if (!runner) {
+    runner = new PolicyRunner(modules, limits);
+    runner.warm();
+  }
   runners.delete(key);
   runners.set(key, runner);
   for (const [old, unused] of runners) {

@@ -4,10 +4,9 @@ import { loadConfig } from "../config/load-config.js";
 import { unmatchedGlobFindings } from "../config/unmatched-globs.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
+import { policyRunnerOf } from "../engine/judge-change.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
-import { renderGitHubOutput } from "../github/check-run-output.js";
-import { renderForHost } from "../rendering/render-for-host.js";
 import { approvalScopeOf } from "./approval-scope.js";
 import { guardSettingsOf } from "./guard-settings.js";
 import { buildControlPlane, memoReader } from "./build-control-plane.js";
@@ -45,16 +44,19 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
     previewComment: config?.preview.comment !== false,
     ...(config ? { governed: { files: config.files, ignore: config.ignore } } : {}),
   };
+  // The policy thread the judging will use starts now, so that its start overlaps reading the change.
+  if (config && !plane.configInvalid) policyRunnerOf(plane, config);
   const listed = await host.changes(route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
   const read = host.contents ? { ...listed, load: readAhead(deferred, (paths) => host.contents!(paths)) } : listed;
   // Kustomize and Helm targets the change touches are rendered here, in the worker (see src/rendering).
-  const rendered = config && !job.options.snapshot ? await renderForHost(config, read, host) : undefined;
+  // Rendering and the check run's Markdown are loaded by the jobs that use them (not the CLI's validate).
+  const rendered = config && !job.options.snapshot ? await (await import("../rendering/render-for-host.js")).renderForHost(config, read, host) : undefined;
   const changes = rendered ? { ...read, rendered } : read;
   // A stream of many files is judged on several threads (the CLI's validate of a repository).
   const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source, context, reader: host, compileRego }) : undefined);
-  const github = job.render?.github ? renderGitHubOutput(report, job.render.github.parts) : undefined;
+  const github = job.render?.github ? (await import("../github/check-run-output.js")).renderGitHubOutput(report, job.render.github.parts) : undefined;
   const changedPaths = changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
   const approvals = job.options.snapshot ? undefined : await approvalScopeOf(plane, configText, changedPaths, (path) => host.read(path));
   return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}), ...(approvals ? { approvals } : {}) } };

@@ -41,9 +41,9 @@ export function createRegoCompiler(options: RegoCompilerOptions = {}): CompileRe
     // The built-in packs were compiled when Gitgate was built: no compiler is needed to run them.
     const prebuilt = precompiledModule(files, entrypoints, v0Files);
     if (prebuilt) return prebuilt;
-    const opa = await findOpa();
+    const opa = await findOpa(cacheDir);
     if (!opa) return { ok: false, errors: [{ message: missingOpaMessage }] };
-    capabilities ??= wasmCapabilities(opa.path);
+    capabilities ??= wasmCapabilities(opa.language);
     const caps = await capabilities;
     const digest = digestOf(opa, caps, files, entrypoints, v0Files);
     let result = memory.get(digest);

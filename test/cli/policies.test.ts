@@ -1,11 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/engine/report.js";
 import { buildExampleRepo, type ExampleRepo } from "../../src/examples/example-repo.js";
+import { cachedOpaPath } from "../../src/opa/opa-binary.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { brief } from "../support/parse-text.js";
-import { checkJson } from "../support/run-cli.js";
+import { checkJson, runCli } from "../support/run-cli.js";
 
 
 describe("built-in packs and repository policies on the bundled example", () => {
@@ -275,6 +277,47 @@ deny contains "the table is loaded" if {
       restoreEnv("GITGATE_CACHE_DIR", saved.cache);
       await rm(cache, { recursive: true, force: true });
       await huge.remove();
+    }
+  });
+});
+
+describe("the OPA compiler", () => {
+  it("is asked for its version and language once per binary: a policy compiled before runs without starting it", async () => {
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  paths: [policy/]\n",
+      "policy/main.rego": 'package main\n\nimport rego.v1\n\ndeny contains "no pods" if input.kind == "Pod"\n',
+      "k8s/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n",
+    });
+    // OPA behind a script that logs what it is asked, then runs the real compiler.
+    const work = await mkdtemp(join(tmpdir(), "gitgate-opa-"));
+    const opa = join(work, "opa");
+    const log = join(work, "calls.log");
+    const real = process.env.GITGATE_OPA ?? cachedOpaPath;
+    const wrapper = (note: string) => `#!/bin/sh\n# ${note}\necho "$1" >> "${log}"\nexec "${real}" "$@"\n`;
+    await writeFile(opa, wrapper("first"), { mode: 0o755 });
+    const saved = { opa: process.env.GITGATE_OPA, cache: process.env.GITGATE_CACHE_DIR };
+    process.env.GITGATE_OPA = opa;
+    process.env.GITGATE_CACHE_DIR = join(work, "cache");
+    const calls = async () => (await readFile(log, "utf8").catch(() => "")).split("\n").filter(Boolean);
+    const validate = async () => {
+      const run = await runCli(["validate", "--repo", repo.dir, "--format", "json", join(repo.dir, "k8s/pod.yaml")]);
+      if (!run.stdout) throw new Error(run.stderr);
+      return { status: run.status, denied: (JSON.parse(run.stdout) as Report).findings.map((f) => f.message) };
+    };
+    try {
+      expect(await validate()).toEqual({ status: 1, denied: ["no pods"] });
+      expect(await calls()).toEqual(["version", "capabilities", "build"]);
+      expect(await validate()).toEqual({ status: 1, denied: ["no pods"] });
+      expect(await calls()).toEqual(["version", "capabilities", "build"]);
+      // Another binary at the same path (an update) is asked again; the same compiler's policy is not rebuilt.
+      await writeFile(opa, wrapper("an updated one"), { mode: 0o755 });
+      expect(await validate()).toEqual({ status: 1, denied: ["no pods"] });
+      expect(await calls()).toEqual(["version", "capabilities", "build", "version", "capabilities"]);
+    } finally {
+      restoreEnv("GITGATE_OPA", saved.opa);
+      restoreEnv("GITGATE_CACHE_DIR", saved.cache);
+      await rm(work, { recursive: true, force: true });
+      await repo.remove();
     }
   });
 });

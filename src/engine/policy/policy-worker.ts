@@ -73,6 +73,15 @@ function evaluate(item: Item): Outcome {
   }
 }
 
+// Loaded as the thread starts, while the documents for the first batch are still being parsed.
+for (const { digest } of setup.modules) {
+  try {
+    policyFor(digest);
+  } catch {
+    // Reported by the evaluation that needs it, which tries again.
+  }
+}
+
 // One answer per batch keeps messaging cheap; the shared progress counter says which evaluation hung.
 parentPort!.on("message", (items: Item[]) => {
   for (const digest of new Set(items.map((item) => item.digest))) {

@@ -1,15 +1,12 @@
-import { Ajv } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { Ajv } from "ajv";
 import { parseFile } from "../parse/parse-file.js";
 import type { ParsedFile } from "../parse/parsed-document.js";
 import { defaultParseLimits, type ParseLimits } from "../parse/parse-limits.js";
 import { structuralToJsonSchema, type StructuralSchema } from "./crd-structural.js";
 import { linearRegExpOptions } from "./linear-regexp.js";
-import { createRepoSchemaCompiler, type CompiledSchema, type ReadFile } from "./repo-schemas.js";
+import { createRepoSchemaCompiler, newAjv, type CompiledSchema, type ReadFile } from "./repo-schemas.js";
 import type { ValidateFunction } from "./schema-error.js";
 
-// ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
 /** The schema a custom resource is judged by, or why it cannot be. */
 export interface CustomResourceSchema {
@@ -65,7 +62,7 @@ export class CustomResourceSchemas {
     private readonly catalogs: readonly string[],
     private readonly read: ReadFile,
     private readonly compileFile: (path: string) => Promise<CompiledSchema>,
-    private readonly ajv: Ajv,
+    private readonly ajv: () => Promise<Ajv>,
     private readonly pending: ReadonlyMap<string, string>,
   ) {}
 
@@ -77,9 +74,10 @@ export class CustomResourceSchemas {
       if (!text) texts.set(path, (text = read(path)));
       return text;
     };
-    // The same ajv setup as repository schemas: untrusted patterns on the linear-time engine.
-    const ajv = new Ajv({ allErrors: true, strict: false, logger: false, validateSchema: true, ...linearRegExpOptions });
-    addFormats(ajv);
+    // The same ajv setup as repository schemas: untrusted patterns on the linear-time engine. Made when
+    // a CRD's schema is first compiled, so a repository without CRDs does not load the compiler.
+    let instance: Promise<Ajv> | undefined;
+    const ajv = () => (instance ??= newAjv("07", { allErrors: true, strict: false, logger: false, validateSchema: true, ...linearRegExpOptions }));
     const registry = new CustomResourceSchemas(
       new Map((options.kinds ?? []).map((k) => [`${k.apiVersion} ${k.kind}`, k.schema])), new Map(), new Map(),
       (options.catalogs ?? []).map((c) => c.replace(/\/*$/, "")), once, createRepoSchemaCompiler(once), ajv, new Map(),
@@ -136,7 +134,7 @@ export class CustomResourceSchemas {
         return { name, problem: "this version has no schema.openAPIV3Schema" };
       }
       try {
-        const validate = this.ajv.compile(structuralToJsonSchema(version.schema)) as ValidateFunction;
+        const validate = (await this.ajv()).compile(structuralToJsonSchema(version.schema)) as ValidateFunction;
         return { name, validate, structural: version.schema as StructuralSchema };
       } catch (error) {
         return { name, problem: (error as Error).message };

@@ -1,7 +1,16 @@
+import { existsSync } from "node:fs";
 import { kubernetesKinds } from "./kubernetes-kinds.generated.js";
 import type { ValidateFunction } from "./schema-error.js";
 
 const loaded = new Map<string, Promise<ValidateFunction>>();
+
+/**
+ * Beside the CLI's bundle, the same validators bundled at build time (scripts/bundle-cli.ts): a kind in
+ * a few files, where its package has a module for every definition it uses (a hundred for a
+ * Deployment). Elsewhere (the App, from source) there is no such folder and the packages are used.
+ */
+const bundledKinds = new URL("./kinds/", import.meta.url);
+const bundled = existsSync(bundledKinds);
 
 /** The key a Kubernetes object's schema is found under. */
 export function kindKey(apiVersion: string, kind: string): string {
@@ -24,7 +33,7 @@ export function kubernetesValidator(apiVersion: string, kind: string): Promise<V
   if (!validator) {
     const [pkg, file] = location.split(":") as [string, string];
     // Not every package exports its _schemas folder, so the file is imported by URL from the package root.
-    const url = new URL(file, import.meta.resolve(pkg));
+    const url = bundled ? new URL(`${pkg}/${file}`, bundledKinds) : new URL(file, import.meta.resolve(pkg));
     validator = import(url.href).then((module: { validate: ValidateFunction }) => module.validate);
     loaded.set(key, validator);
   }

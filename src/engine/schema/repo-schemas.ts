@@ -1,23 +1,16 @@
-import { Ajv, type AnySchemaObject, type Options } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { Ajv, AnySchemaObject, Options } from "ajv";
 import { posix } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { linearRegExpOptions } from "./linear-regexp.js";
 import type { ValidateFunction } from "./schema-error.js";
 
-// ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv,
-) => Ajv;
 
 /** Reads a file of the repository at the base commit; undefined when it does not exist. */
 export type ReadFile = (path: string) => Promise<string | undefined>;
 
 export type CompiledSchema = { ok: true; validate: ValidateFunction } | { ok: false; problem: string };
 
-type Draft = "07" | "2019-09" | "2020-12";
+export type Draft = "07" | "2019-09" | "2020-12";
 
 const repoUri = "file:///";
 
@@ -26,7 +19,7 @@ const repoUri = "file:///";
  * commit. One ajv instance per draft is shared, so a schema referenced by several is compiled once.
  */
 export function createRepoSchemaCompiler(read: ReadFile): (path: string) => Promise<CompiledSchema> {
-  const instances = new Map<Draft, Ajv>();
+  const instances = new Map<Draft, Promise<Ajv>>();
   const compiled = new Map<string, Promise<CompiledSchema>>();
 
   const loadSchema = async (uri: string): Promise<AnySchemaObject> => {
@@ -36,13 +29,11 @@ export function createRepoSchemaCompiler(read: ReadFile): (path: string) => Prom
     return { ...schema, $id: repoUri + path };
   };
 
-  const instanceFor = (draft: Draft): Ajv => {
+  const instanceFor = (draft: Draft): Promise<Ajv> => {
     let ajv = instances.get(draft);
     if (!ajv) {
       // Patterns run on a linear-time engine: a repository schema must not be able to stall the check.
-      const options: Options = { allErrors: true, strict: false, loadSchema, validateSchema: true, ...linearRegExpOptions };
-      ajv = draft === "2020-12" ? new Ajv2020(options) : draft === "2019-09" ? new Ajv2019(options) : new Ajv(options);
-      addFormats(ajv);
+      ajv = newAjv(draft, { allErrors: true, strict: false, loadSchema, validateSchema: true, ...linearRegExpOptions });
       instances.set(draft, ajv);
     }
     return ajv;
@@ -57,7 +48,7 @@ export function createRepoSchemaCompiler(read: ReadFile): (path: string) => Prom
           const schema = await readSchema(read, normalized);
           const draft = draftOf(schema);
           // The file's own path is its identity, so relative $refs resolve to files of this commit.
-          const validate = await instanceFor(draft).compileAsync({ ...schema, $id: repoUri + normalized });
+          const validate = await (await instanceFor(draft)).compileAsync({ ...schema, $id: repoUri + normalized });
           return { ok: true, validate: validate as ValidateFunction };
         } catch (error) {
           return { ok: false, problem: (error as Error).message };
@@ -67,6 +58,17 @@ export function createRepoSchemaCompiler(read: ReadFile): (path: string) => Prom
     }
     return result;
   };
+}
+
+/**
+ * An ajv instance for one draft, with the formats. The compiler is loaded when a repository has schemas
+ * of its own to compile: a validate that uses only Gitgate's built-in schemas never loads it.
+ */
+export async function newAjv(draft: Draft, options: Options): Promise<Ajv> {
+  const [{ Ajv: Ajv07 }, { Ajv2019 }, { Ajv2020 }, formats] = await Promise.all([import("ajv"), import("ajv/dist/2019.js"), import("ajv/dist/2020.js"), import("ajv-formats")]);
+  // ajv-formats is CommonJS; its default export arrives wrapped depending on the loader.
+  const addFormats = ((formats.default as unknown as { default?: unknown }).default ?? formats.default) as (ajv: Ajv) => Ajv;
+  return addFormats(draft === "2020-12" ? new Ajv2020(options) : draft === "2019-09" ? new Ajv2019(options) : new Ajv07(options));
 }
 
 async function readSchema(read: ReadFile, path: string): Promise<AnySchemaObject> {

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { builtinPackFiles, builtinPacks } from "../../engine/policy/builtin-packs.js";
+import { builtinPackFiles, builtinPacks } from "../../config/builtin-packs.js";
 import type { RuleDoc } from "./rule-doc.js";
 
 /**

@@ -1,0 +1,101 @@
+// Bundles the CLI and the threads it starts into dist/bundle/, after tsc (part of `npm run build`).
+// A one-file `gitgate validate` is mostly start-up, and most of start-up was Node resolving, reading and
+// linking modules: our own ~150 and the YAML parser's 70, once in the main thread and again in each
+// worker. Bundled, each thread loads one file and the chunks it shares with the others. Of the packages,
+// only the small pure-JavaScript ones every validate loads are bundled; the rest stay in node_modules
+// as they are. dist/cli/bin.js runs the bundle when it is there.
+import { build } from "esbuild";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { kubernetesKinds } from "../src/engine/schema/kubernetes-kinds.generated.js";
+
+/**
+ * The packages bundled: parsers, globs, the linear-time regexp engine and the policy SDK (with its own
+ * YAML parser and sprintf). Not the Kubernetes schemas (imported by URL, one kind at a time), the
+ * schema compiler (loaded only for a repository's own schemas) or GitHub's client: they load as they
+ * are, when a command needs them.
+ */
+const bundledPackages = new Set(["yaml", "js-yaml", "jsonc-parser", "picomatch", "re2js", "@open-policy-agent/opa-wasm", "sprintf-js"]);
+const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+
+// A bundled CommonJS package may require a Node built-in (the YAML parser does): ES modules have no
+// `require` of their own to do it with.
+const banner = { js: 'import { createRequire as bundleRequire } from "node:module"; const require = bundleRequire(import.meta.url);' };
+
+const root = new URL("../", import.meta.url);
+const outdir = fileURLToPath(new URL("dist/bundle/", root));
+// Made anew: chunks are named by their content, so the last build's would linger (and be packed).
+rmSync(outdir, { recursive: true, force: true });
+
+await build({
+  absWorkingDir: fileURLToPath(root),
+  // A worker is started by its file's URL beside the code that starts it (evaluation-pool.ts,
+  // file-lanes.ts, policy-runner.ts), so every entry keeps the name of the file it replaces.
+  entryPoints: {
+    cli: "dist/cli/main.js",
+    "evaluation-worker": "dist/evaluation/evaluation-worker.js",
+    "file-lane-worker": "dist/evaluation/file-lane-worker.js",
+    "policy-worker": "dist/engine/policy/policy-worker.js",
+  },
+  outdir,
+  entryNames: "[name]",
+  bundle: true,
+  // Shared code goes to chunks, and a module loaded with `await import()` stays loaded only when used.
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  // Their ES module builds, where a package has one (jsonc-parser's other build requires by computed names).
+  mainFields: ["module", "main"],
+  plugins: [{
+    name: "bundled-packages",
+    setup(bundle) {
+      bundle.onResolve({ filter: /^[^./]/ }, ({ path }) => (bundledPackages.has(packageOf(path)) ? undefined : { path, external: true }));
+    },
+  }],
+  banner,
+  logLevel: "warning",
+});
+
+// The validators of the built-in Kubernetes kinds, in dist/bundle/kinds/ where the bundle's
+// kubernetes-validators.ts looks for them: kubernetes-models has a module for every definition, so one
+// Deployment imported a hundred of them, and their runtime (@kubernetes-models/validate, its formats)
+// thirty more. Bundled with shared chunks, a kind is a few files.
+await build({
+  absWorkingDir: fileURLToPath(root),
+  entryPoints: Object.fromEntries(Object.values(kubernetesKinds).map((location) => {
+    const [pkg, file] = location.split(":") as [string, string];
+    return [`${pkg}/${file.replace(/\.js$/, "")}`, fileURLToPath(new URL(file, import.meta.resolve(pkg)))];
+  })),
+  outdir: join(outdir, "kinds"),
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  // The IDN formats require `punycode`, the package they depend on, which Node would take for its own
+  // deprecated module of that name (and warn about, outside node_modules).
+  alias: { punycode: "punycode/" },
+  banner,
+  logLevel: "warning",
+});
+
+// Files the code finds by its own URL (schemas, packs, package.json, workers) must be found from the
+// bundle's folder too: a module that moved deeper or shallower than two folders below the root would
+// find nothing, and only at run time.
+const problems: string[] = [];
+for (const file of readdirSync(outdir).filter((name) => name.endsWith(".js"))) {
+  const url = new URL(file, `file://${outdir}`);
+  for (const [, argument] of readFileSync(url, "utf8").matchAll(/new URL\(([^;]*?),\s*import\.meta\.url\s*\)/g)) {
+    // Every name the argument may take: `a ? "x.ts" : "x.js"`, and a template's folder (`../../schemas/${file}`).
+    for (const [, quoted, template] of argument!.matchAll(/"([^"]*)"|`([^`$]*)/g)) {
+      // The .ts names are the workers' when running from source (tests, tsx).
+      const name = quoted ?? template!;
+      if (name.endsWith(".ts") || existsSync(new URL(name, url))) continue;
+      problems.push(`${file}: new URL(${argument}, import.meta.url) names nothing from dist/bundle/`);
+    }
+  }
+}
+if (problems.length > 0) {
+  console.error(`The CLI bundle would not find its files:\n  ${problems.join("\n  ")}`);
+  process.exit(1);
+}
