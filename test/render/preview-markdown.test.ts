@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderComment } from "../../src/render/render-comment.js";
 import { renderPreviewMarkdown } from "../../src/render/render-preview-markdown.js";
 import { evaluate } from "../support/evaluate.js";
 
@@ -131,5 +132,14 @@ describe("preview Markdown limits", () => {
     else expect(listed).toBe(left);
     const small = renderPreviewMarkdown(report, 20_000);
     expect(small.length).toBeLessThanOrEqual(20_000);
+
+    // The comment too: whole sections up to the limit, and every one left out named.
+    const comment = renderComment(report);
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    const quiet = (comment.match(/<details>/g) ?? []).length;
+    expect(quiet).toBeGreaterThan(10);
+    expect((comment.match(/<\/details>/g) ?? []).length).toBe(quiet);
+    const names = Array.from({ length: 1000 - quiet }, (_, i) => `\`apps/v1 Deployment shop/svc-${String(quiet + i).padStart(4, "0")}\``);
+    expect(comment.endsWith(`\n**${names.length} more sections not shown**: the comment reached GitHub's size limit. Not shown: ${names.join(", ")}. Everything is in the JSON report (\`gitgate check --format json\`).\n`)).toBe(true);
   });
 });
