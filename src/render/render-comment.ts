@@ -34,11 +34,14 @@ export function renderComment(report: Report, limit = commentBodyLimit): string 
   const sections = [...controlPlaneSections(report), ...renderedSections(report, limit), ...findingSections(all, report), ...quietObjectSections(all, report)];
   // Sections are rendered only until the room runs out, and the footer that would name the rest is
   // measured, not built, for each: a 1,000-object change would otherwise build a thousand footers.
+  // The footer is kept room for up to a quarter of the limit: past that its list of names is cut,
+  // rather than leave no room for any section.
   const footers = leftOutLengths(sections);
+  const footerRoom = Math.floor(limit / 4);
   let text = head;
   for (const [i, section] of sections.entries()) {
     const body = section.text();
-    if (text.length + body.length + footers[i]! > limit) return text + fitted(leftOut(sections.slice(i)), limit - text.length);
+    if (text.length + body.length + Math.min(footers[i]!, footerRoom) > limit) return text + fitted(leftOut(sections.slice(i)), limit - text.length);
     text += body;
   }
   return text;

@@ -32,12 +32,14 @@ export function renderPreviewMarkdown(report: Report, limit = commentLimit): str
   let text = head.join("\n") + "\n";
   // Sections are rendered only until the room runs out, and the footer that would name the rest is
   // measured, not built, for each: a 1,000-object change would otherwise build a thousand footers
-  // of up to a thousand names each.
+  // of up to a thousand names each. The footer is kept room for up to a quarter of the limit: past
+  // that it counts the names it cannot list, rather than leave no room for any object.
   const footers = leftOutLengths(diff.objects);
+  const footerRoom = Math.floor(limit / 4);
   const findingsOf = findingsByDocument(report.findings);
   for (const [i, object] of diff.objects.entries()) {
     const section = renderObject(object, object.status === "removed" ? [] : findingsOf(object.path, object.document));
-    if (text.length + section.length + footers[i]! > limit) return text + fitFooter(diff.objects.slice(i), limit - text.length);
+    if (text.length + section.length + Math.min(footers[i]!, footerRoom) > limit) return text + fitFooter(diff.objects.slice(i), limit - text.length);
     text += section;
   }
   return text;
