@@ -109,7 +109,7 @@ describe("GitHub request budget", () => {
     expect(run.output.summary).toContain("| 300 | 300 | 300 |");
   });
 
-  it("judges a 1,000-file PR in 44 requests: 22 to read it, 22 to publish a warning on every file", async () => {
+  it("judges a 1,000-file PR in 45 requests: 22 to read it, 23 to publish a warning on every file", async () => {
     const requests = await evaluate(5);
     const kinds = new Map<string, number>();
     for (const r of requests) {
@@ -120,14 +120,20 @@ describe("GitHub request budget", () => {
       "GET /repos/acme/platform-config/compare/<sha>...<sha>": 1, // merge base; past 300 files the compare API lists none
       "GET /repos/acme/platform-config/pulls/5/files": 10, // the file list, 100 a page (GitHub's most)
       "POST /graphql": 11, // the PR with its base's config, then both versions of the 1,000 files, 200 a query
-      "POST /repos/acme/platform-config/check-runs": 1, // the verdict, with annotations 1-50
-      "PATCH /repos/acme/platform-config/check-runs/<id>": 19, // annotations 51-1,000, 50 a request (GitHub's most)
+      "POST /repos/acme/platform-config/check-runs": 1, // in progress, as soon as the list says the change is large
+      "PATCH /repos/acme/platform-config/check-runs/<id>": 20, // the verdict with annotations 1-50, then 51-1,000, 50 a request (GitHub's most)
       "POST /repos/acme/platform-config/issues/5/comments": 1, // the preview (GitHub's 65,536 characters at most)
     });
     const run = app.repo.checkRuns.at(-1)!;
     expect(run).toMatchObject({ status: "completed", conclusion: "success" });
     expect(run.output.summary).toContain("| 1000 | 1000 | 1000 |");
     expect(run.output.annotations).toHaveLength(1000);
+    // In progress while its files were still being read, though the in-progress delay never passed
+    // (600 s here): a large change is known to be slow once listed.
+    const inProgress = requests.findIndex((r) => r.method === "POST" && (r.body as { status?: string }).status === "in_progress");
+    const lastRead = requests.findLastIndex((r) => r.url.endsWith("/graphql"));
+    expect(inProgress).toBeGreaterThan(-1);
+    expect(inProgress).toBeLessThan(lastRead);
   });
 
   it("asks for the pages of a long file list together once the first page says how many there are", async () => {
