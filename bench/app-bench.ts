@@ -3,7 +3,8 @@
 // its own). For each:
 // - GitHub requests and the wall time from webhook to verdict and to preview comment for PRs of 10,
 //   100 and 1,000 changed files (first evaluations after start, each after the write spacing of the
-//   previous one's comment has passed);
+//   previous one's comment has passed), and the CPU time the server and the fake GitHub spent on each
+//   (which, unlike wall time, a busy machine does not inflate much);
 // - webhook → completed gitgate/validate p50 over pushes to the 10-file PR, one at a time;
 // - webhook acknowledgement while 50 evaluations run: 50 PRs of 10 files opened at once, then
 //   synchronize deliveries across them, 200 with 20 in flight, then a stream of one at a time until
@@ -15,7 +16,7 @@
 // While working on one part: APP_BENCH_ONLY=first-verdicts measures only the first verdicts (no
 // pushes, no acknowledgements); APP_BENCH_MODES=memory (or redis) only one of the two modes;
 // PROFILE_DIR=<folder> has every server (and its worker threads) write a CPU profile there.
-import { copyFile, rm } from "node:fs/promises";
+import { copyFile, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createFakeGitHubWorld, demoTarget, type FakeGitHubWorld } from "../src/demo/demo-world.js";
 import { examplePayload } from "../src/demo/example-payload.js";
@@ -81,26 +82,31 @@ async function verdicts(label: string, redis: RedisServer | undefined): Promise<
   ]);
   const server = await serve(world, redis, `verdicts-${label}`);
   try {
-    await judgeOneByOne(world, server.hook);
+    await judgeOneByOne(world, server.hook, server.pid);
   } finally {
     await server.close();
   }
 }
 
-async function judgeOneByOne(world: FakeGitHubWorld, hook: string): Promise<void> {
+async function judgeOneByOne(world: FakeGitHubWorld, hook: string, serverPid: number | undefined): Promise<void> {
   for (const [i, [branch, count]] of sizes.entries()) {
     const number = i + 1;
     const head = (await world.repo.git.resolve(branch))!;
     // The App's own requests (token exchange, the delivery-log sweep) are not the PR's.
     const requests = () => world.fake.apiRequests.filter((r) => !new URL(r.url, "http://x").pathname.includes("/app/")).length;
     const before = requests();
+    const cpuBefore = { server: await cpuMs(serverPid), fake: process.cpuUsage() };
     const started = performance.now();
     await sendWebhook(hook, world.webhookSecret, "pull_request", await pullRequestEvent(world, number, "opened"));
     const run = await waitForVerdict(world.repo, head, 120_000);
     const verdict = performance.now() - started;
     await waitForComment(world.repo, number, 60_000, head.slice(0, 12));
     const total = performance.now() - started;
-    console.log(`  ${count.toLocaleString("en").padStart(5)}-file PR: ${requests() - before} GitHub requests, verdict after ${verdict.toFixed(0)} ms, preview comment after ${total.toFixed(0)} ms (${run.conclusion})`);
+    const fake = process.cpuUsage(cpuBefore.fake);
+    const server = await cpuMs(serverPid);
+    // CPU time does not depend on how busy the machine is, as wall time does.
+    const cpu = server !== undefined && cpuBefore.server !== undefined ? `; CPU: server ${server - cpuBefore.server} ms, fake GitHub ${((fake.user + fake.system) / 1000).toFixed(0)} ms` : "";
+    console.log(`  ${count.toLocaleString("en").padStart(5)}-file PR: ${requests() - before} GitHub requests, verdict after ${verdict.toFixed(0)} ms, preview comment after ${total.toFixed(0)} ms (${run.conclusion})${cpu}`);
     // The next PR's first write is not held back by this one's comment (GitHub's write spacing).
     await new Promise((resolve) => setTimeout(resolve, 1100));
   }
@@ -159,6 +165,7 @@ async function serve(world: FakeGitHubWorld, redis: RedisServer | undefined, nam
   });
   return {
     hook: `${server.url}/api/github/webhooks`,
+    pid: server.child.pid,
     async close() {
       await server.stop();
       if (process.env.KEEP_LOG) await copyFile(log, join(process.env.KEEP_LOG, `${name}.log`));
@@ -178,6 +185,19 @@ async function pullRequestEvent(world: FakeGitHubWorld, number: number, action: 
     p.pull_request.base.sha = base;
     p.pull_request.head.sha = head;
   });
+}
+
+/** A process's CPU time (user and system, all its threads) so far, where Linux tells it. */
+async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second), after the name in parentheses.
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function percentile(values: number[], p: number): number {
