@@ -1,8 +1,10 @@
 // The App end to end through the real server process (`npm start`, production settings, Probot's
 // throttling on) against the fake GitHub on loopback, without Redis and with it (a redis-server of
 // its own). For each:
-// - GitHub requests and the wall time from webhook to verdict and to preview comment for PRs of 10
-//   and 100 changed files (first evaluations after start);
+// - GitHub requests and the wall time from webhook to verdict and to preview comment for PRs of 10,
+//   100 and 1,000 changed files (first evaluations after start, each after the write spacing of the
+//   previous one's comment has passed), and the CPU time the server and the fake GitHub spent on each
+//   (which, unlike wall time, a busy machine does not inflate much);
 // - webhook → completed gitgate/validate p50 over pushes to the 10-file PR, one at a time;
 // - webhook acknowledgement while 50 evaluations run: 50 PRs of 10 files opened at once, then
 //   synchronize deliveries across them, 200 with 20 in flight, then a stream of one at a time until
@@ -11,7 +13,10 @@
 //   so that the evaluations really compute while the deliveries arrive instead of queueing behind
 //   the write spacing.
 // KEEP_LOG=<folder> keeps the servers' logs there; BENCH_LOG_LEVEL=debug logs every GitHub request.
-import { copyFile, rm } from "node:fs/promises";
+// While working on one part: APP_BENCH_ONLY=first-verdicts measures only the first verdicts (no
+// pushes, no acknowledgements); APP_BENCH_MODES=memory (or redis) only one of the two modes;
+// PROFILE_DIR=<folder> has every server (and its worker threads) write a CPU profile there.
+import { copyFile, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createFakeGitHubWorld, demoTarget, type FakeGitHubWorld } from "../src/demo/demo-world.js";
 import { examplePayload } from "../src/demo/example-payload.js";
@@ -24,14 +29,18 @@ import { startWebhookSender } from "./webhook-sender.js";
 
 const pushes = 15;
 const busyPrs = 50;
+const only = process.env.APP_BENCH_ONLY;
+if (only !== undefined && only !== "first-verdicts") throw new Error(`APP_BENCH_ONLY=${only}: only "first-verdicts" is known`);
+const modes = (process.env.APP_BENCH_MODES ?? "memory,redis").split(",");
+const sizes = [["ten", 10], ["hundred", 100], ["thousand", 1000]] as const;
 const { dir, git, commit: write } = await createBenchRepo("gitgate-app-bench-");
 const deployment = (name: string, replicas: number) =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: team\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: { app: ${name} }\n  template:\n    metadata:\n      labels: { app: ${name} }\n    spec:\n      securityContext: { runAsNonRoot: true }\n      containers:\n        - name: app\n          image: registry.example/${name}:1.0.0\n          resources: { requests: { cpu: 100m, memory: 64Mi }, limits: { cpu: 200m, memory: 128Mi } }\n          readinessProbe: { httpGet: { path: /ready, port: 8080 } }\n          livenessProbe: { httpGet: { path: /live, port: 8080 } }\n`;
 const files = (prefix: string, count: number, replicas: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k8s/${prefix}-${i}.yaml`, deployment(`${prefix}-${i}`, replicas)]));
 
 await git("init", "-q", "-b", "main");
-await write({ ".github/gitgate.yml": "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes, gitops]\n", ...files("svc", 100, 2) });
-for (const [branch, count] of [["ten", 10], ["hundred", 100]] as const) {
+await write({ ".github/gitgate.yml": "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes, gitops]\n", ...files("svc", 1000, 2) });
+for (const [branch, count] of sizes) {
   await git("checkout", "-q", "-b", branch, "main");
   await write(files("svc", count, 3));
 }
@@ -49,7 +58,8 @@ await busy.git("checkout", "-q", "main");
 
 const redis = await startRedis();
 try {
-  for (const mode of ["without Redis", "with Redis"] as const) await measure(mode, mode === "with Redis" ? redis : undefined);
+  if (modes.includes("memory")) await measure("without Redis", undefined);
+  if (modes.includes("redis")) await measure("with Redis", redis);
 } finally {
   await redis.stop();
   await rm(dir, { recursive: true, force: true });
@@ -60,37 +70,47 @@ async function measure(mode: string, redis: RedisServer | undefined): Promise<vo
   console.log(`${mode}:`);
   const label = redis ? "redis" : "memory";
   await verdicts(label, redis);
-  await acknowledgements(label, redis);
+  if (only !== "first-verdicts") await acknowledgements(label, redis);
 }
 
-/** First verdicts of a 10- and a 100-file PR, then the verdict p50 over pushes to the 10-file PR. */
+/** First verdicts of a 10-, a 100- and a 1,000-file PR, then the verdict p50 over pushes to the 10-file PR. */
 async function verdicts(label: string, redis: RedisServer | undefined): Promise<void> {
   const world = await createFakeGitHubWorld(dir, [
     { number: 1, title: "10 files", author: "bench", branch: "ten" },
     { number: 2, title: "100 files", author: "bench", branch: "hundred" },
+    { number: 3, title: "1,000 files", author: "bench", branch: "thousand" },
   ]);
   const server = await serve(world, redis, `verdicts-${label}`);
   try {
-    await judgeOneByOne(world, server.hook);
+    await judgeOneByOne(world, server.hook, server.pid);
   } finally {
     await server.close();
   }
 }
 
-async function judgeOneByOne(world: FakeGitHubWorld, hook: string): Promise<void> {
-  for (const [number, branch, count] of [[1, "ten", 10], [2, "hundred", 100]] as const) {
+async function judgeOneByOne(world: FakeGitHubWorld, hook: string, serverPid: number | undefined): Promise<void> {
+  for (const [i, [branch, count]] of sizes.entries()) {
+    const number = i + 1;
     const head = (await world.repo.git.resolve(branch))!;
     // The App's own requests (token exchange, the delivery-log sweep) are not the PR's.
     const requests = () => world.fake.apiRequests.filter((r) => !new URL(r.url, "http://x").pathname.includes("/app/")).length;
     const before = requests();
+    const cpuBefore = { server: await cpuMs(serverPid), fake: process.cpuUsage() };
     const started = performance.now();
     await sendWebhook(hook, world.webhookSecret, "pull_request", await pullRequestEvent(world, number, "opened"));
     const run = await waitForVerdict(world.repo, head, 120_000);
     const verdict = performance.now() - started;
     await waitForComment(world.repo, number, 60_000, head.slice(0, 12));
     const total = performance.now() - started;
-    console.log(`  ${String(count).padStart(3)}-file PR: ${requests() - before} GitHub requests, verdict after ${verdict.toFixed(0)} ms, preview comment after ${total.toFixed(0)} ms (${run.conclusion})`);
+    const fake = process.cpuUsage(cpuBefore.fake);
+    const server = await cpuMs(serverPid);
+    // CPU time does not depend on how busy the machine is, as wall time does.
+    const cpu = server !== undefined && cpuBefore.server !== undefined ? `; CPU: server ${server - cpuBefore.server} ms, fake GitHub ${((fake.user + fake.system) / 1000).toFixed(0)} ms` : "";
+    console.log(`  ${count.toLocaleString("en").padStart(5)}-file PR: ${requests() - before} GitHub requests, verdict after ${verdict.toFixed(0)} ms, preview comment after ${total.toFixed(0)} ms (${run.conclusion})${cpu}`);
+    // The next PR's first write is not held back by this one's comment (GitHub's write spacing).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
   }
+  if (only === "first-verdicts") return;
   const verdictMs: number[] = [];
   for (let i = 0; i < pushes; i++) {
     await git("checkout", "-q", "ten");
@@ -140,9 +160,12 @@ async function serve(world: FakeGitHubWorld, redis: RedisServer | undefined, nam
     await client.quit();
   }
   const log = join(dir, `${name}.log`);
-  const server = await startServerProcess({ ...world.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", ...(redis ? { REDIS_URL: redis.url } : {}), ...env }, log);
+  const server = await startServerProcess({ ...world.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info", ...(redis ? { REDIS_URL: redis.url } : {}), ...env }, log, {
+    ...(process.env.PROFILE_DIR ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${process.env.PROFILE_DIR}`] } : {}),
+  });
   return {
     hook: `${server.url}/api/github/webhooks`,
+    pid: server.child.pid,
     async close() {
       await server.stop();
       if (process.env.KEEP_LOG) await copyFile(log, join(process.env.KEEP_LOG, `${name}.log`));
@@ -162,6 +185,19 @@ async function pullRequestEvent(world: FakeGitHubWorld, number: number, action: 
     p.pull_request.base.sha = base;
     p.pull_request.head.sha = head;
   });
+}
+
+/** A process's CPU time (user and system, all its threads) so far, where Linux tells it. */
+async function cpuMs(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second), after the name in parentheses.
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function percentile(values: number[], p: number): number {

@@ -1,6 +1,6 @@
 import type { Report } from "../engine/report.js";
 import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-github-control-plane.js";
-import { cancelCheckRun, completeCheckRun, failCheckRun, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
+import { cancelCheckRun, completeCheckRun, failCheckRun, inProgressFromFiles, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
 import { listChanges } from "../github/read-change-set.js";
@@ -46,11 +46,16 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
       return { governed: false };
     }
     const existing = pr.checkRunId ?? (interrupted?.headSha === pr.headSha ? interrupted.id : undefined);
-    run = slowStartCheckRun(github, repo, pr.headSha, existing, deps.inProgressAfterMs, deps.onRunStarted);
+    const slow = slowStartCheckRun(github, repo, pr.headSha, existing, deps.inProgressAfterMs, deps.onRunStarted);
+    run = slow;
+    // A large change is known to be slow as soon as it is listed.
+    const onListed = (files: number) => {
+      if (files >= inProgressFromFiles) slow.now();
+    };
     const judged: (JudgedBase & { report: Report; previewComment: boolean; approvals: ApprovalScope | undefined; plane: GitHubControlPlane })[] = [];
     for (const { target, plane } of governed) {
       const listing = listedEarly(target);
-      const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) }, parts: governed.length, ...(listing ? { listing } : {}) })
+      const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) }, parts: governed.length, onListed, ...(listing ? { listing } : {}) })
         .catch((error: Error) => {
           // Which base could not be judged matters when there are several.
           throw governed.length > 1 ? new Error(`into ${target.baseRef} (#${target.number}): ${error.message}`) : error;

@@ -20,6 +20,8 @@ export interface JudgeTarget {
   parts?: number;
   /** The listing of base...head, when it was asked for already. */
   listing?: ReturnType<typeof listChanges>;
+  /** Told how many files the change has, once that is known (before they are read). */
+  onListed?(files: number): void;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPl
   const { github, repo, pool } = deps;
   // Which files changed does not depend on the rules: asked at once, while the worker reads the config.
   const listing = target.listing ?? listChanges(github, repo, target.baseSha, target.headSha, target.pullNumber);
-  listing.catch(() => undefined);
+  listing.then((listed) => target.onListed?.(listed.files.length), () => undefined);
   // Once the worker knows the config, the control-plane files it still needs and both versions of the
   // changed files are read in one round of queries.
   let together: { maxFileBytes: number; change: Promise<ChangeSet> } | undefined;

@@ -19,12 +19,13 @@ const main = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../dist
 export async function startServerProcess(
   env: Record<string, string>,
   logFile: string,
-  options: { cwd?: string; readyPath?: string; inherit?: boolean } = {},
+  options: { cwd?: string; readyPath?: string; inherit?: boolean; nodeArgs?: string[] } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   // `inherit: false` starts from an empty environment (but PATH): what a fresh `npm start` sees.
   const base = options.inherit === false ? { PATH: process.env.PATH ?? "" } : process.env;
-  const child = spawn(process.execPath, [main], {
+  // `nodeArgs`: e.g. --cpu-prof, which NODE_OPTIONS does not take.
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], {
     env: { ...base, ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
     ...(options.cwd ? { cwd: options.cwd } : {}),

@@ -269,7 +269,10 @@ export class FakeGitHub {
       const repo = this.repo(m);
       const pr = repo.pulls.get(Number(m[3]));
       if (!pr) return { status: 404, body: { message: "Not Found" } };
-      const files = (await repo.git.changedFiles(pr.baseRef, pr.headRef)).slice(0, 3000);
+      // By commit ids, which git's answer is remembered for: every page asks for the same diff.
+      const [base, head] = await Promise.all([repo.git.resolve(pr.baseRef), repo.git.resolve(pr.headRef)]);
+      if (!base || !head) return { status: 404, body: { message: "Not Found" } };
+      const files = (await repo.git.changedFiles(base, head)).slice(0, 3000);
       return paginate(files, url, this.publicUrl);
     }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/, async (m) => {
@@ -417,13 +420,15 @@ function paginate<T>(items: readonly T[], url: URL, publicUrl: string): FakeResp
   const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
   const page = Number(url.searchParams.get("page") ?? 1);
   const slice = items.slice((page - 1) * perPage, page * perPage);
-  const headers: Record<string, string> = {};
-  if (page * perPage < items.length) {
-    const next = new URLSearchParams(url.searchParams);
-    next.set("page", String(page + 1));
-    headers.link = `<${publicUrl}${url.pathname.replace(/^\/api\/v3(?=\/)/, "")}?${next}>; rel="next"`;
-  }
-  return { status: 200, headers, body: slice };
+  // As GitHub links pages: prev and first after the first page, next and last before the last one.
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const link = (n: number, rel: string) => {
+    const params = new URLSearchParams(url.searchParams);
+    params.set("page", String(n));
+    return `<${publicUrl}${url.pathname.replace(/^\/api\/v3(?=\/)/, "")}?${params}>; rel="${rel}"`;
+  };
+  const links = [...(page > 1 ? [link(page - 1, "prev")] : []), ...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(1, "first")] : [])];
+  return { status: 200, headers: links.length > 0 ? { link: links.join(", ") } : {}, body: slice };
 }
 
 function checkRunJson(run: FakeCheckRun) {

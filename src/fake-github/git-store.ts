@@ -22,7 +22,6 @@ export interface ChangedFile {
 export class GitStore {
   private readonly catFile: CatFile;
   private readonly answers = new Map<string, Promise<unknown>>();
-  private readonly trees = new Map<string, Map<string, { mode: string; type: TreeEntry["type"]; oid: string }>>();
 
   constructor(readonly dir: string) {
     this.catFile = new CatFile(dir);
@@ -75,21 +74,22 @@ export class GitStore {
 
   /**
    * The entry at `path` in a commit's tree (GitHub's Commit.file), or undefined; links are never
-   * followed. The trees are walked folder by folder through the long-lived cat-file: a PR's files
-   * query asks this for every changed file, and a process each would make the fake the slow part.
+   * followed. The trees are walked folder by folder through the long-lived cat-file, each tree read
+   * from git once: a PR's files query asks this for hundreds of files in the same folders, and
+   * reading a folder of a thousand entries again for each would make the fake the slow part.
    */
   async entryAt(commit: string, path: string): Promise<TreeEntry | undefined> {
     const names = path.split("/");
     // GitHub answers null for a path git cannot look up (e.g. one leaving the repository).
     if (names.some((name) => name === "" || name === "." || name === "..")) return undefined;
-    let tree = await this.catFile.read(`${commit}^{tree}`);
+    let tree = await this.rootTree(commit);
     for (const [i, name] of names.entries()) {
-      if (tree?.type !== "tree") return undefined;
-      const entry = this.entriesOf(tree.oid, tree.content).get(name);
+      if (!tree) return undefined;
+      const entry = tree.get(name);
       if (!entry) return undefined;
       if (i === names.length - 1) return { path, mode: parseInt(entry.mode, 8), type: entry.type, oid: entry.oid };
       // Only a folder is looked into: a path below a link or a file is no entry at all.
-      tree = entry.type === "tree" ? await this.catFile.read(entry.oid) : undefined;
+      tree = entry.type === "tree" ? await this.treeByOid(entry.oid) : undefined;
     }
     return undefined;
   }
@@ -128,7 +128,7 @@ export class GitStore {
     return files;
   }
 
-  /** What git says about commits named by their ids never changes: asked once (a branch name is asked every time). */
+  /** What git says about objects named by their ids never changes: asked once (a branch name is asked every time). */
   private remembered<T>(key: string, revs: string[], compute: () => Promise<T>): Promise<T> {
     if (!revs.every((rev) => /^[0-9a-f]{40}$/.test(rev))) return compute();
     let answer = this.answers.get(key) as Promise<T> | undefined;
@@ -141,11 +141,22 @@ export class GitStore {
     return answer;
   }
 
-  /** A tree object's entries by name (binary: "<mode> <name>\0<id>" each); trees never change either. */
-  private entriesOf(oid: string, content: Buffer): Map<string, { mode: string; type: TreeEntry["type"]; oid: string }> {
-    let entries = this.trees.get(oid);
-    if (entries) return entries;
-    entries = new Map();
+  /** The entries of a commit's root tree: a commit named by its id always has the same one. */
+  private rootTree(commit: string): Promise<TreeEntries | undefined> {
+    return this.remembered(`root ${commit}`, [commit], () => this.readTree(`${commit}^{tree}`));
+  }
+
+  /** A tree's entries: trees never change, so each is read from git once. */
+  private treeByOid(oid: string): Promise<TreeEntries | undefined> {
+    return this.remembered(`tree ${oid}`, [oid], () => this.readTree(oid));
+  }
+
+  /** A tree object's entries by name (binary: "<mode> <name>\0<id>" each). */
+  private async readTree(expression: string): Promise<TreeEntries | undefined> {
+    const tree = await this.catFile.read(expression);
+    if (tree?.type !== "tree") return undefined;
+    const { oid, content } = tree;
+    const entries: TreeEntries = new Map();
     const idBytes = oid.length / 2;
     for (let at = 0; at < content.length; ) {
       const space = content.indexOf(0x20, at);
@@ -155,8 +166,8 @@ export class GitStore {
       entries.set(content.subarray(space + 1, nul).toString(), { mode, type, oid: content.subarray(nul + 1, nul + 1 + idBytes).toString("hex") });
       at = nul + 1 + idBytes;
     }
-    if (this.trees.size >= 10_000) this.trees.clear();
-    this.trees.set(oid, entries);
     return entries;
   }
 }
+
+type TreeEntries = Map<string, { mode: string; type: TreeEntry["type"]; oid: string }>;

@@ -22,12 +22,24 @@ const operations: Record<string, [string, string]> = {
   "PATCH issue": ["/repos/{owner}/{repo}/issues/{issue_number}", "patch"],
 };
 
+/** GitHub rejects a comment, issue or PR body longer than 65,536 characters ("Body is too long"); the description does not say so. */
+const bodyLimit = (schema: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  schema.properties.body.maxLength = 65_536;
+  return schema;
+};
+
 /**
  * Where the description and GitHub disagree, GitHub wins. The description requires the deprecated
  * `contexts` of required status checks, but GitHub rejects a body with both `contexts` and `checks`
- * (only `checks` pins a check to an app): either one, never both.
+ * (only `checks` pins a check to an app): either one, never both. A limit the description leaves out
+ * (the length of a comment, issue or PR body) is held too.
  */
 const asGitHubAnswers: Record<string, (schema: Record<string, any>) => Record<string, unknown>> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+  "POST comment": bodyLimit,
+  "PATCH comment": bodyLimit,
+  "POST issue": bodyLimit,
+  "PATCH issue": bodyLimit,
+  "POST pull": bodyLimit,
   "PUT branch protection": (schema) => {
     const checks = schema.properties.required_status_checks;
     checks.required = ["strict"];

@@ -115,24 +115,41 @@ export async function cancelCheckRun(github: GitHub, repo: RepoRef, id: number, 
 
 /** Evaluations quicker than this publish only their verdict; slower ones first show "in progress". */
 export const inProgressAfterMs = 1000;
+/**
+ * A change of this many files takes longer than that to judge: its run is marked in progress as soon
+ * as its size is known. Waiting for the delay would only hold its verdict back: GitHub's writes are
+ * spaced a second apart, so a verdict reached just after an in-progress write waits for that second.
+ */
+export const inProgressFromFiles = 300;
 
 /**
  * The head's check run while its verdict is being reached: nothing is written unless the evaluation
- * outlasts `delayMs`, then the run is marked in progress (so a slow check shows it is being worked on).
- * `target()` is where the verdict goes: the run's id once one exists, else the head to create it on.
+ * outlasts `delayMs` (or `now()` says it will), then the run is marked in progress (so a slow check
+ * shows it is being worked on). `target()` is where the verdict goes: the run's id once one exists,
+ * else the head to create it on.
  */
 export function slowStartCheckRun(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, delayMs = inProgressAfterMs, onStarted?: (run: { id: number; headSha: string }) => Promise<void>) {
   let started: Promise<number | undefined> | undefined;
-  const timer = setTimeout(() => {
-    started = startCheckRun(github, repo, headSha, existingId).then(
+  let done = false;
+  const start = () => {
+    // Never once the verdict is on its way: it would mark a judged head in progress again.
+    if (done) return;
+    started ??= startCheckRun(github, repo, headSha, existingId).then(
       // Handed on before anything else is written, so that an attempt after a crash can complete it.
       async (id) => (await onStarted?.({ id, headSha }).catch(() => undefined), id),
       () => existingId,
     );
-  }, delayMs);
+  };
+  const timer = setTimeout(start, delayMs);
   timer.unref();
   return {
+    /** The evaluation is known to be slow: in progress now, not after the delay. */
+    now(): void {
+      clearTimeout(timer);
+      start();
+    },
     async target(): Promise<number | { headSha: string }> {
+      done = true;
       clearTimeout(timer);
       const id = started ? await started : existingId;
       return id ?? { headSha };

@@ -1,4 +1,5 @@
 import type { FileContent, LinkEntry } from "../engine/change-set.js";
+import { mapConcurrent } from "../engine/map-concurrent.js";
 import { graphqlQuery } from "./graphql-query.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 
@@ -39,6 +40,8 @@ function linkOf(entry: { mode: number; type: string }): LinkEntry | undefined {
 const perQuery = 200;
 /** Probes per query, on top of the reads: mostly missing paths or small files. */
 const probesPerQuery = 100;
+/** Queries of one read in flight at once. */
+const queriesInFlight = 4;
 
 /** Blobs GraphQL truncated, fetched whole once and kept by oid (contents never change for an oid). */
 const truncatedBlobs = new Map<string, string>();
@@ -86,7 +89,10 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
   const reads = wanted.filter((r) => !r.probe);
   const probes = wanted.filter((r) => r.probe);
   const queries = Math.max(Math.ceil(reads.length / perQuery), Math.ceil(probes.length / probesPerQuery));
-  for (let q = 0; q < queries; q++) {
+  // A few queries at a time: a large change's files arrive in the time of a few queries, not of all
+  // of them one after the other (GitHub allows 100 requests in flight). Merged in query order, so
+  // what was read does not depend on which answer came first.
+  const answers = await mapConcurrent(Array.from({ length: queries }, (_, q) => q), queriesInFlight, async (q) => {
     const chunk = [...reads.slice(q * perQuery, (q + 1) * perQuery), ...probes.slice(q * probesPerQuery, (q + 1) * probesPerQuery)];
     const variables: Record<string, unknown> = { owner: repo.owner, repo: repo.repo };
     const declarations = ["$owner: String!", "$repo: String!"];
@@ -111,19 +117,25 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
     });
     const query = `query(${declarations.join(", ")}) { repository(owner: $owner, name: $repo) { ${fields.join(" ")} } }`;
     const data = await graphqlQuery<{ repository: Record<string, unknown> | null }>(github, query, variables);
+    const answer: FilesAt = { files: new Map(), folders: new Map() };
     for (const [i, item] of chunk.entries()) {
       if (item.folder) {
         const node = (data.repository?.[`d${i}`] ?? null) as TreeNode | BlobNode | null;
         const files = new Map<string, BlobNode | LinkEntry>();
         if (node?.__typename === "Tree") collectTree(node, files);
-        result.folders.set(keyOf(item.oid, item.path), [...files.keys()].sort());
-        for (const [path, found] of files) result.files.set(keyOf(item.oid, path), "kind" in found ? found : await toContent(github, repo, found, item.maxBytes ?? maxBytes));
+        answer.folders.set(keyOf(item.oid, item.path), [...files.keys()].sort());
+        for (const [path, found] of files) answer.files.set(keyOf(item.oid, path), "kind" in found ? found : await toContent(github, repo, found, item.maxBytes ?? maxBytes));
       } else {
         const commit = (data.repository?.[`c${commits.indexOf(item.oid)}`] ?? null) as Record<string, EntryNode | null> | null;
         const entry = commit?.[`f${i}`] ?? null;
-        result.files.set(keyOf(item.oid, item.path), entry ? await entryContent(github, repo, entry, item.maxBytes ?? maxBytes) : undefined);
+        answer.files.set(keyOf(item.oid, item.path), entry ? await entryContent(github, repo, entry, item.maxBytes ?? maxBytes) : undefined);
       }
     }
+    return answer;
+  });
+  for (const answer of answers) {
+    for (const [key, content] of answer.files) result.files.set(key, content);
+    for (const [key, paths] of answer.folders) result.folders.set(key, paths);
   }
   return result;
 }

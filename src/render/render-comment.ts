@@ -5,7 +5,7 @@ import type { Report } from "../engine/report.js";
 import { changeInWords } from "./change-words.js";
 import { codeSpan, htmlText, markdownText } from "./escape-markdown.js";
 import { plural } from "./location.js";
-import { diffLines } from "./render-preview-markdown.js";
+import { diffLines, findingsByDocument } from "./render-preview-markdown.js";
 import { renderRenderedMarkdown } from "./render-rendered-preview.js";
 import { ruleDocOf, ruleDocUrl } from "./rules/rule-catalog.js";
 import { isWaivable, waiverSnippet } from "./waiver-snippet.js";
@@ -30,13 +30,19 @@ const maxControlPlaneLines = 300;
  */
 export function renderComment(report: Report, limit = commentBodyLimit): string {
   const head = headline(report) + "\n\n";
-  const sections = [...controlPlaneSections(report), ...renderedSections(report, limit), ...findingSections(report), ...quietObjectSections(report)];
+  const all = subjects(report);
+  const sections = [...controlPlaneSections(report), ...renderedSections(report, limit), ...findingSections(all, report), ...quietObjectSections(all, report)];
+  // Sections are rendered only until the room runs out, and the footer that would name the rest is
+  // measured, not built, for each: a 1,000-object change would otherwise build a thousand footers.
+  // The footer is kept room for up to a quarter of the limit: past that its list of names is cut,
+  // rather than leave no room for any section.
+  const footers = leftOutLengths(sections);
+  const footerRoom = Math.floor(limit / 4);
   let text = head;
   for (const [i, section] of sections.entries()) {
-    const rest = sections.slice(i);
-    const footer = leftOut(rest);
-    if (text.length + section.text.length + footer.length > limit) return text + fitted(footer, limit - text.length);
-    text += section.text;
+    const body = section.text();
+    if (text.length + body.length + Math.min(footers[i]!, footerRoom) > limit) return text + fitted(leftOut(sections.slice(i)), limit - text.length);
+    text += body;
   }
   return text;
 }
@@ -44,7 +50,7 @@ export function renderComment(report: Report, limit = commentBodyLimit): string 
 interface Section {
   /** How the footer names it when it is left out. */
   name: string;
-  text: string;
+  text(): string;
 }
 
 export function headline(report: Report): string {
@@ -55,7 +61,7 @@ export function headline(report: Report): string {
 /** What the change's Kustomize and Helm targets render to, per Application or target: what will be deployed. */
 function renderedSections(report: Report, limit: number): Section[] {
   const text = renderRenderedMarkdown(report, Math.floor(limit / 2));
-  return text ? [{ name: "what will be deployed (rendered targets)", text: `${text}\n\n` }] : [];
+  return text ? [{ name: "what will be deployed (rendered targets)", text: () => `${text}\n\n` }] : [];
 }
 
 function controlPlaneSections(report: Report): Section[] {
@@ -69,8 +75,8 @@ function controlPlaneSections(report: Report): Section[] {
     "",
   ].join("\n");
   return [
-    { name: "the control-plane callout", text: callout + "\n" },
-    ...changed.map((path) => ({ name: codeSpan(path), text: controlPlaneFile(path, diffs.get(path), report.findings.filter((f) => f.path === path && f.rule !== "config/control-plane-change")) })),
+    { name: "the control-plane callout", text: () => callout + "\n" },
+    ...changed.map((path) => ({ name: codeSpan(path), text: () => controlPlaneFile(path, diffs.get(path), report.findings.filter((f) => f.path === path && f.rule !== "config/control-plane-change")) })),
   ];
 }
 
@@ -97,29 +103,30 @@ interface Subject {
 }
 
 /** Objects and files with errors or warnings, the worst first; notices alone do not ask for attention. */
-function findingSections(report: Report): Section[] {
-  return subjects(report)
+function findingSections(all: readonly Subject[], report: Report): Section[] {
+  return all
     .filter((s) => s.findings.some((f) => f.severity !== "notice"))
     .sort((a, b) => worst(a) - worst(b))
-    .map((s) => ({ name: s.object ? codeSpan(s.object.id) : codeSpan(s.path), text: attentionSection(s, report) }));
+    .map((s) => ({ name: s.object ? codeSpan(s.object.id) : codeSpan(s.path), text: () => attentionSection(s, report) }));
 }
 
 /** Changed objects with nothing to fix: one collapsed line each, their diff inside. */
-function quietObjectSections(report: Report): Section[] {
-  const quiet = subjects(report).filter((s) => s.object && !s.findings.some((f) => f.severity !== "notice"));
+function quietObjectSections(all: readonly Subject[], report: Report): Section[] {
+  const quiet = all.filter((s) => s.object && !s.findings.some((f) => f.severity !== "notice"));
   if (quiet.length === 0) return [];
   const title = report.summary.errors + report.summary.warnings > 0 ? `#### Other changes (${quiet.length})` : `#### Changes (${quiet.length})`;
   return [
-    { name: "the changes heading", text: `${title}\n\n` },
-    ...quiet.map((s) => ({ name: codeSpan(s.object!.id), text: quietObject(s.object!, s.findings) })),
+    { name: "the changes heading", text: () => `${title}\n\n` },
+    ...quiet.map((s) => ({ name: codeSpan(s.object!.id), text: () => quietObject(s.object!, s.findings) })),
   ];
 }
 
 function subjects(report: Report): Subject[] {
   const controlPlane = new Set(report.controlPlane.changed);
   const placed = new Set<Finding>();
+  const findingsOf = findingsByDocument(report.findings);
   const list: Subject[] = report.diff.objects.map((object) => {
-    const own = object.status === "removed" ? [] : report.findings.filter((f) => f.path === object.path && f.document === object.document);
+    const own = object.status === "removed" ? [] : findingsOf(object.path, object.document);
     for (const f of own) placed.add(f);
     return { object, path: object.path, findings: own };
   });
@@ -128,7 +135,9 @@ function subjects(report: Report): Subject[] {
   const byFile = new Map<string, Finding[]>();
   for (const f of report.findings) {
     if (placed.has(f) || controlPlane.has(f.path)) continue;
-    byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+    const own = byFile.get(f.path);
+    if (own) own.push(f);
+    else byFile.set(f.path, [f]);
   }
   for (const [path, findings] of byFile) list.push({ path, findings });
   return list;
@@ -237,7 +246,22 @@ function fenceFor(lines: readonly string[]): string {
 }
 
 function leftOut(sections: readonly Section[]): string {
-  return sections.length === 0 ? "" : `\n**${plural(sections.length, "more section")} not shown**: the comment reached GitHub's size limit. Not shown: ${sections.map((s) => s.name).join(", ")}. Everything is in the JSON report (\`gitgate check --format json\`).\n`;
+  return sections.length === 0 ? "" : footer(sections.length, sections.map((s) => s.name).join(", "));
+}
+
+function footer(count: number, names: string): string {
+  return `\n**${plural(count, "more section")} not shown**: the comment reached GitHub's size limit. Not shown: ${names}. Everything is in the JSON report (\`gitgate check --format json\`).\n`;
+}
+
+/** leftOut(sections.slice(i)).length for every i, counted from the end without building any footer. */
+function leftOutLengths(sections: readonly Section[]): number[] {
+  const lengths: number[] = [];
+  let names = 0;
+  for (let i = sections.length - 1; i >= 0; i--) {
+    names += sections[i]!.name.length + (i < sections.length - 1 ? ", ".length : 0);
+    lengths[i] = footer(sections.length - i, "").length + names;
+  }
+  return lengths;
 }
 
 /** The footer, its list of names cut to fit `room`. */

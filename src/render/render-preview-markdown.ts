@@ -30,13 +30,31 @@ export function renderPreviewMarkdown(report: Report, limit = commentLimit): str
   }
   head.push(...fileTable(diff), "", ...kindTable(diff), "");
   let text = head.join("\n") + "\n";
-  const sections = diff.objects.map((object) => renderObject(object, report.findings));
-  for (const [i, section] of sections.entries()) {
-    const rest = diff.objects.slice(i);
-    if (text.length + section.length + leftOut(rest).length > limit) return text + fitFooter(rest, limit - text.length);
+  // Sections are rendered only until the room runs out, and the footer that would name the rest is
+  // measured, not built, for each: a 1,000-object change would otherwise build a thousand footers
+  // of up to a thousand names each. The footer is kept room for up to a quarter of the limit: past
+  // that it counts the names it cannot list, rather than leave no room for any object.
+  const footers = leftOutLengths(diff.objects);
+  const footerRoom = Math.floor(limit / 4);
+  const findingsOf = findingsByDocument(report.findings);
+  for (const [i, object] of diff.objects.entries()) {
+    const section = renderObject(object, object.status === "removed" ? [] : findingsOf(object.path, object.document));
+    if (text.length + section.length + Math.min(footers[i]!, footerRoom) > limit) return text + fitFooter(diff.objects.slice(i), limit - text.length);
     text += section;
   }
   return text;
+}
+
+/** The findings of each document, looked up in one pass over them rather than one per object. */
+export function findingsByDocument(findings: readonly Finding[]): (path: string, document: number | undefined) => Finding[] {
+  const byDocument = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.path}\0${f.document}`;
+    const own = byDocument.get(key);
+    if (own) own.push(f);
+    else byDocument.set(key, [f]);
+  }
+  return (path, document) => byDocument.get(`${path}\0${document}`) ?? [];
 }
 
 function countsLine(s: SemanticDiff["summary"]): string {
@@ -62,14 +80,14 @@ function kindTable(diff: SemanticDiff): string[] {
   return ["| kind | added | changed | removed | moved |", "| --- | ---: | ---: | ---: | ---: |", ...rows];
 }
 
-function renderObject(object: ObjectDiff, findings: readonly Finding[]): string {
+/** An object's section, with its own findings (none for a removed object). */
+function renderObject(object: ObjectDiff, own: readonly Finding[]): string {
   // The <summary> is HTML, where Markdown is not read: entities only, and no line break that could end the block.
   const place = object.id === object.path ? `line ${object.line}` : `in ${object.previousPath ? `<code>${htmlText(object.previousPath)}</code> → ` : ""}<code>${htmlText(object.path)}</code> line ${object.line}`;
   const lines = diffLines(object);
   const shown = lines.slice(0, maxLinesPerObject);
   if (lines.length > shown.length) shown.push(`  … ${lines.length - shown.length} more lines`);
   const fence = fenceFor(shown);
-  const own = findings.filter((f) => f.path === object.path && f.document === object.document && object.status !== "removed");
   return [
     "<details>",
     `<summary><b>${marker[object.status]}</b> <code>${htmlText(object.id)}</code> ${place}${own.length ? ` · ${plural(own.length, "finding")}` : ""}</summary>`,
@@ -93,18 +111,43 @@ export function diffLines(object: ObjectDiff): string[] {
   ]);
 }
 
+const statuses = ["added", "changed", "removed", "moved"] as const;
+type StatusCounts = Record<ObjectDiff["status"], number>;
+
+/** The footer naming the objects left out. */
 function leftOut(objects: readonly ObjectDiff[]): string {
-  const counts = (["added", "changed", "removed", "moved"] as const).map((s) => [s, objects.filter((o) => o.status === s).length] as const).filter(([, n]) => n > 0);
-  const list = objects.map((o) => codeSpan(o.id)).join(", ");
-  return `\n**${plural(objects.length, "more object")} not shown** (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}): the preview reached GitHub's size limit. Not shown: ${list}.\n`;
+  return `${footerStart(objects.length, countsOf(objects))}${objects.map((o) => codeSpan(o.id)).join(", ")}.\n`;
+}
+
+/** leftOut(objects.slice(i)).length for every i, counted from the end without building any footer. */
+function leftOutLengths(objects: readonly ObjectDiff[]): number[] {
+  const lengths: number[] = [];
+  const counts: StatusCounts = { added: 0, changed: 0, removed: 0, moved: 0 };
+  let names = 0;
+  for (let i = objects.length - 1; i >= 0; i--) {
+    counts[objects[i]!.status]++;
+    names += codeSpan(objects[i]!.id).length + (i < objects.length - 1 ? ", ".length : 0);
+    lengths[i] = footerStart(objects.length - i, counts).length + names + ".\n".length;
+  }
+  return lengths;
+}
+
+function countsOf(objects: readonly ObjectDiff[]): StatusCounts {
+  const counts: StatusCounts = { added: 0, changed: 0, removed: 0, moved: 0 };
+  for (const o of objects) counts[o.status]++;
+  return counts;
+}
+
+function footerStart(count: number, counts: StatusCounts): string {
+  const shown = statuses.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  return `\n**${plural(count, "more object")} not shown** (${shown.join(", ")}): the preview reached GitHub's size limit. Not shown: `;
 }
 
 /** The footer, with its list of left-out objects shortened if even the list does not fit. */
 function fitFooter(objects: readonly ObjectDiff[], room: number): string {
   const full = leftOut(objects);
   if (full.length <= room) return full;
-  const counts = (["added", "changed", "removed", "moved"] as const).map((s) => [s, objects.filter((o) => o.status === s).length] as const).filter(([, n]) => n > 0);
-  const start = `\n**${plural(objects.length, "more object")} not shown** (${counts.map(([s, n]) => `${n} ${s}`).join(", ")}): the preview reached GitHub's size limit. Not shown: `;
+  const start = footerStart(objects.length, countsOf(objects));
   let names = "";
   let listed = 0;
   for (const object of objects) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import type { Files, TestRepo } from "../support/git-repo.js";
 import { createTestRepo } from "../support/git-repo.js";
 import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
@@ -40,7 +41,7 @@ const files = (count: number, replicas: number): Files => Object.fromEntries(Arr
 
 let repo: TestRepo;
 let app: AppHarness;
-const branches = { "ten-files": 10, "hundred-files": 100, "three-hundred-files": 300, "three-thousand-files": 3000 };
+const branches = { "ten-files": 10, "hundred-files": 100, "three-hundred-files": 300, "three-thousand-files": 3000, "thousand-files": 1000 };
 
 beforeAll(async () => {
   repo = await createTestRepo({
@@ -108,6 +109,47 @@ describe("GitHub request budget", () => {
     expect(run.output.summary).toContain("| 300 | 300 | 300 |");
   });
 
+  it("judges a 1,000-file PR in 45 requests: 22 to read it, 23 to publish a warning on every file", async () => {
+    const requests = await evaluate(5);
+    const kinds = new Map<string, number>();
+    for (const r of requests) {
+      const kind = `${r.method} ${new URL(r.url, "http://x").pathname.replace(/[0-9a-f]{40}/g, "<sha>").replace(/\/\d+$/, "/<id>")}`;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(kinds)).toEqual({
+      "GET /repos/acme/platform-config/compare/<sha>...<sha>": 1, // merge base; past 300 files the compare API lists none
+      "GET /repos/acme/platform-config/pulls/5/files": 10, // the file list, 100 a page (GitHub's most)
+      "POST /graphql": 11, // the PR with its base's config, then both versions of the 1,000 files, 200 a query
+      "POST /repos/acme/platform-config/check-runs": 1, // in progress, as soon as the list says the change is large
+      "PATCH /repos/acme/platform-config/check-runs/<id>": 20, // the verdict with annotations 1-50, then 51-1,000, 50 a request (GitHub's most)
+      "POST /repos/acme/platform-config/issues/5/comments": 1, // the preview (GitHub's 65,536 characters at most)
+    });
+    const run = app.repo.checkRuns.at(-1)!;
+    expect(run).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(run.output.summary).toContain("| 1000 | 1000 | 1000 |");
+    expect(run.output.annotations).toHaveLength(1000);
+    // In progress while its files were still being read, though the in-progress delay never passed
+    // (600 s here): a large change is known to be slow once listed.
+    const inProgress = requests.findIndex((r) => r.method === "POST" && (r.body as { status?: string }).status === "in_progress");
+    const lastRead = requests.findLastIndex((r) => r.url.endsWith("/graphql"));
+    expect(inProgress).toBeGreaterThan(-1);
+    expect(inProgress).toBeLessThan(lastRead);
+  });
+
+  it("asks for the pages of a long file list together once the first page says how many there are", async () => {
+    // Page 2 is answered only once page 3 has been asked for (or after 10 s, so that an App that
+    // asks page by page still finishes, and fails the expectation below).
+    const together = await heldUntil((r) => r.url.includes("/pulls/3/files") && r.url.includes("page=2"), (r) => r.url.includes("/pulls/3/files") && r.url.includes("page=3"), () => evaluate(3));
+    expect(together).toBe(true);
+  });
+
+  it("reads a large change's files with several queries in flight", async () => {
+    // A query of 200 files is answered only once another one has been sent.
+    const fullQuery = (r: FakeRequest) => r.url.endsWith("/graphql") && String((r.body as { query?: string } | undefined)?.query).includes("$p199:");
+    const together = await heldUntil(fullQuery, fullQuery, () => evaluate(3));
+    expect(together).toBe(true);
+  });
+
   it("fails closed on a PR at GitHub's 3,000-file listing cap instead of judging a partial list", async () => {
     await evaluate(4);
     const run = app.repo.checkRuns.at(-1)!;
@@ -117,9 +159,34 @@ describe("GitHub request budget", () => {
   });
 });
 
+/**
+ * Runs `work` while GitHub holds its answer to the first request that `held` picks until another one
+ * that `awaited` picks has been sent (at most 10 s): says whether both were in flight together.
+ */
+async function heldUntil(held: (r: FakeRequest) => boolean, awaited: (r: FakeRequest) => boolean, work: () => Promise<unknown>): Promise<boolean | undefined> {
+  const handle = app.fake.handle.bind(app.fake);
+  let arrived: () => void = () => undefined;
+  const arrival = new Promise<boolean>((settle) => (arrived = () => settle(true)));
+  let holding = false;
+  let together: boolean | undefined;
+  app.fake.handle = async (request) => {
+    if (!holding && held(request)) {
+      holding = true;
+      together = await Promise.race([arrival, new Promise<boolean>((settle) => setTimeout(() => settle(false), 10_000))]);
+    } else if (awaited(request)) arrived();
+    return handle(request);
+  };
+  try {
+    await work();
+  } finally {
+    app.fake.handle = handle;
+  }
+  return together;
+}
+
 describe("secrets in a PR", () => {
   it("never appear in any request body sent to GitHub", async () => {
-    const requests = await evaluate(5);
+    const requests = await evaluate(6);
     const sent = requests.map((r) => JSON.stringify(r.body ?? "")).join("\n");
     expect(sent).toContain("v1 Secret team/db");
     for (const value of ["Zx9-correct-horse-battery-staple-Qw7", "ghp_0123456789abcdefghijABCDEFGHIJ012345"]) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { renderComment } from "../../src/render/render-comment.js";
 import { renderPreviewMarkdown } from "../../src/render/render-preview-markdown.js";
 import { evaluate } from "../support/evaluate.js";
 
@@ -131,5 +132,31 @@ describe("preview Markdown limits", () => {
     else expect(listed).toBe(left);
     const small = renderPreviewMarkdown(report, 20_000);
     expect(small.length).toBeLessThanOrEqual(20_000);
+
+    // The comment too: whole sections up to the limit, then those left out, named in order as far as
+    // the room for the footer goes.
+    const comment = renderComment(report);
+    expect(comment.length).toBeLessThanOrEqual(65_536);
+    const quiet = (comment.match(/<details>/g) ?? []).length;
+    expect(quiet).toBeGreaterThan(10);
+    expect((comment.match(/<\/details>/g) ?? []).length).toBe(quiet);
+    const start = `\n**${1000 - quiet} more sections not shown**: the comment reached GitHub's size limit. Not shown: `;
+    const list = comment.slice(comment.indexOf(start) + start.length);
+    const named = [...list.matchAll(/`apps\/v1 Deployment shop\/svc-(\d+)`/g)].map((m) => Number(m[1]));
+    expect(named).toEqual(Array.from({ length: named.length }, (_, i) => quiet + i));
+    expect(list.endsWith(named.length === 1000 - quiet ? ". Everything is in the JSON report (`gitgate check --format json`).\n" : "… Everything is in the JSON report (`gitgate check --format json`).\n")).toBe(true);
+  });
+
+  it("still shows objects when even the names of those left out would fill the limit", async () => {
+    // 2,500 names take more than 65,536 characters: room kept for all of them left none for objects.
+    const many = Array.from({ length: 2500 }, (_, i) => deployment({ name: `svc-${String(i).padStart(4, "0")}`, replicas: 2 })).join("---\n");
+    const report = await evaluate({ ".github/gitgate.yml": config, "clusters/prod/all.yaml": many }, { "clusters/prod/all.yaml": many.replaceAll("replicas: 2", "replicas: 3") });
+    for (const [text, limit, unit] of [[renderPreviewMarkdown(report), 65_536, "objects"], [renderComment(report), 65_536, "sections"], [renderPreviewMarkdown(report, 20_000), 20_000, "objects"]] as const) {
+      expect(text.length).toBeLessThanOrEqual(limit);
+      const shown = (text.match(/<details>/g) ?? []).length;
+      // At least half the room goes to objects; the footer counts those it cannot name.
+      expect(shown).toBeGreaterThan(limit / 2 / 200);
+      expect(text).toMatch(new RegExp(`and \\d+ more \\(all are in the JSON report|\\d+ more ${unit} not shown`));
+    }
   });
 });
