@@ -1,4 +1,4 @@
-import type { DeferredContent, FileContent } from "../engine/change-set.js";
+import type { DeferredContent, FileContent, ReadContent } from "../engine/change-set.js";
 import type { RepoReader } from "../config/repo-reader.js";
 import { commitFiles, commitReader } from "../git/local-repository.js";
 import { readBlobs } from "../git/read-blobs.js";
@@ -22,7 +22,7 @@ export interface Snapshot {
    * repository is never in memory at once.
    */
   contents(paths: readonly string[], maxBytes: number): Promise<Map<string, FileContent | DeferredContent | undefined>>;
-  read?(path: string, maxBytes: number): Promise<FileContent | undefined>;
+  read?(path: string, maxBytes: number): Promise<ReadContent | undefined>;
   /** The control plane (config, schemas, policies) from the same snapshot. */
   reader: RepoReader;
 }

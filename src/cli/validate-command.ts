@@ -14,7 +14,7 @@ import { inSnapshotWords } from "./snapshot-wording.js";
 import { selectPaths, type NamedPath } from "./select-paths.js";
 import type { Snapshot } from "./staged-files.js";
 import { today } from "./today.js";
-import { diskLook, readWorkingFile, workingTreeReader, type DiskEntry } from "./working-tree.js";
+import { diskLook, readWorkingBytes, workingTreeReader, type DiskEntry } from "./working-tree.js";
 
 /** A verdict, and what the user should hear about the paths they named (written to stderr). */
 export type ValidateResult = Evaluation & { notes: string[] };
@@ -90,7 +90,7 @@ async function workingTreeSnapshot(root: string): Promise<Snapshot> {
       const entries = await mapConcurrent(paths, 16, (path) => entryAt(look, path, listed.has(path)));
       return new Map(paths.map((path, i) => [path, entries[i]]));
     },
-    read: (path, maxBytes) => readWorkingFile(root, path, maxBytes, look),
+    read: (path, maxBytes) => readWorkingBytes(root, path, maxBytes, look),
     reader: workingTreeReader(root),
   };
 }

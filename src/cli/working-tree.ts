@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type St
 import { readdir } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { controlPathProblem, controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
-import { toFileContent, type FileContent } from "../engine/change-set.js";
+import { decodeRead, type FileContent, type ReadContent } from "../engine/change-set.js";
 
 /**
  * The working tree as Gitgate reads it: only below the repository root, and never through a symbolic
@@ -71,6 +71,11 @@ export function diskLook(root: string): (path: string) => Promise<DiskEntry | un
  * over `maxBytes` is not loaded. Undefined when there is no file.
  */
 export async function readWorkingFile(root: string, path: string, maxBytes: number, look = diskLook(root)): Promise<FileContent | undefined> {
+  return decodeRead(await readWorkingBytes(root, path, maxBytes, look));
+}
+
+/** As readWorkingFile, with a file's bytes left undecoded (for the thread that judges it to decode). */
+export async function readWorkingBytes(root: string, path: string, maxBytes: number, look = diskLook(root)): Promise<ReadContent | undefined> {
   const entry = await look(path);
   if (!entry || entry.kind === "folder" || entry.kind === "other") return undefined;
   if (entry.kind === "symlink") return { kind: "symlink" };
@@ -88,11 +93,13 @@ export async function readWorkingFile(root: string, path: string, maxBytes: numb
     // The size as opened: the file may have grown since lstat; one byte more tells it is over the limit.
     const size = fstatSync(fd).size;
     if (size > maxBytes) return { kind: "too-large", size };
-    const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+    // Not from Node's shared pool: these bytes are copied to another thread, and a view into the pool
+    // would take the whole pool with it.
+    const buffer = Buffer.allocUnsafeSlow(Math.min(size, maxBytes) + 1);
     let length = 0;
     for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
     if (length > maxBytes) return { kind: "too-large", size: Math.max(size, length) };
-    return toFileContent(buffer.subarray(0, length), maxBytes);
+    return { kind: "bytes", bytes: buffer.subarray(0, length) };
   } finally {
     closeSync(fd);
   }

@@ -59,6 +59,18 @@ export async function headContent(changes: ChangeSet, change: FileChange): Promi
 }
 
 /** Classifies raw bytes the way every source must, so the engine sees one shape. */
+/**
+ * A file as a host may hand it to an evaluation thread: its content, or its bytes still to be decoded
+ * there (see decodeRead). Decoding on the thread that judges keeps the text of a whole repository's
+ * files off the main thread's heap, whose young generation Node lets grow to 64 MB on such churn.
+ */
+export type ReadContent = FileContent | { kind: "bytes"; bytes: Uint8Array };
+
+/** The content of a file as read (see ReadContent); its size was checked against the limit when read. */
+export function decodeRead(read: ReadContent | undefined): FileContent | undefined {
+  return read?.kind === "bytes" ? toFileContent(read.bytes, Infinity) : read;
+}
+
 export function toFileContent(bytes: Uint8Array, maxBytes: number): FileContent {
   if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
   const sniff = bytes.subarray(0, 8192);

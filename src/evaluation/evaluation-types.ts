@@ -1,4 +1,4 @@
-import type { ChangeSet, FileContent } from "../engine/change-set.js";
+import type { ChangeSet, FileContent, ReadContent } from "../engine/change-set.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { Report } from "../engine/report.js";
 import type { GitHubOutput } from "../github/check-run-output.js";
@@ -51,7 +51,7 @@ export interface EvaluationHost {
    * The head contents of files `changes` listed as deferred, read when the worker judges them: several
    * at a time, as one message each way (a repository's validate reads thousands).
    */
-  contents?(paths: string[]): Promise<(FileContent | undefined)[]>;
+  contents?(paths: string[]): Promise<(ReadContent | undefined)[]>;
   /**
    * Every file path of a commit of the change (its base or head) and batched reads there: what
    * rendering Kustomize and Helm needs (src/rendering). A source without them does not render.

@@ -11,7 +11,7 @@ import { approvalScopeOf } from "./approval-scope.js";
 import { guardSettingsOf } from "./guard-settings.js";
 import { buildControlPlane, memoReader } from "./build-control-plane.js";
 import type { LaneOpener } from "./file-lanes.js";
-import type { FileContent } from "../engine/change-set.js";
+import { decodeRead, type FileContent } from "../engine/change-set.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
@@ -49,7 +49,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const listed = await host.changes(route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
-  const read = host.contents ? { ...listed, load: readAhead(deferred, (paths) => host.contents!(paths)) } : listed;
+  const read = host.contents ? { ...listed, load: readAhead(deferred, async (paths) => (await host.contents!(paths)).map(decodeRead)) } : listed;
   // Kustomize and Helm targets the change touches are rendered here, in the worker (see src/rendering).
   // Rendering and the check run's Markdown are loaded by the jobs that use them (not the CLI's validate).
   const rendered = config && !job.options.snapshot ? await (await import("../rendering/render-for-host.js")).renderForHost(config, read, host) : undefined;
