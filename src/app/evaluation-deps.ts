@@ -2,12 +2,7 @@ import type { Logger } from "pino";
 import type { Report } from "../engine/report.js";
 import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import type { GitHub, RepoRef } from "../github/github-types.js";
-
-/** A check run marked in progress: which one, on which head. */
-export interface StartedRun {
-  id: number;
-  headSha: string;
-}
+import type { StartedRun } from "../github/publish-check-run.js";
 
 /** What a use case needs from the outside world; the app wires it, tests may vary it. */
 export interface EvaluationDeps {

@@ -3,6 +3,7 @@ import type { Report } from "../engine/report.js";
 import type { GitHub, RepoRef } from "../github/github-types.js";
 import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
+import type { StartedRun } from "../github/publish-check-run.js";
 import { countRequests } from "../github/count-requests.js";
 import type { JobData, JobNotes } from "../queue/job-data.js";
 import type { JobEngine, JobRunner } from "../queue/job-engine.js";
@@ -116,7 +117,7 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     "pull-request": async (job, deps, note) => {
       const { pr, headSha, baseSha, ...hint } = job.args as { pr: number } & PullRequestHint;
       const repo = `${job.repo.owner}/${job.repo.repo}`;
-      const attempt = { superseded: () => engine.superseded(job.key), interruptedRun: job.notes?.startedRun, onRunStarted: (run: { id: number; headSha: string }) => note({ startedRun: run }) };
+      const attempt = { superseded: () => engine.superseded(job.key), interruptedRun: job.notes?.startedRun, onRunStarted: (run: StartedRun) => note({ startedRun: run }) };
       const judged = await evaluatePullRequest({ ...deps, ...attempt }, pr, governedRepos.has(repo) ? { ...hint, headSha, baseSha } : hint);
       if (judged) governedRepos.remember(repo, judged.governed);
     },

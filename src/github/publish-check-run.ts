@@ -113,6 +113,12 @@ export async function cancelCheckRun(github: GitHub, repo: RepoRef, id: number, 
   });
 }
 
+/** A check run marked in progress: which one, on which head (handed on so a crash leaves none spinning). */
+export interface StartedRun {
+  id: number;
+  headSha: string;
+}
+
 /** Evaluations quicker than this publish only their verdict; slower ones first show "in progress". */
 export const inProgressAfterMs = 1000;
 /**
@@ -128,7 +134,7 @@ export const inProgressFromFiles = 300;
  * shows it is being worked on). `target()` is where the verdict goes: the run's id once one exists,
  * else the head to create it on.
  */
-export function slowStartCheckRun(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, delayMs = inProgressAfterMs, onStarted?: (run: { id: number; headSha: string }) => Promise<void>) {
+export function slowStartCheckRun(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, delayMs = inProgressAfterMs, onStarted?: (run: StartedRun) => Promise<void>) {
   let started: Promise<number | undefined> | undefined;
   let done = false;
   const start = () => {
