@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
       await writeFile(options.output, await renderReport(report, options.format, false));
       io.stdout.write((await renderSummary(report, color)) + `Report written to ${options.output} (${options.format}).\n`);
     } else {
-      io.stdout.write(await renderReport(report, options.format, color));
+      for (const piece of await renderReport(report, options.format, color)) io.stdout.write(piece);
     }
     if (report.conclusion === "failure") return controlPlaneBroken ? 2 : 1;
     return 0;

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { controlPathProblem, controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
@@ -35,7 +35,9 @@ export function lookAt(root: string, path: string): Promise<DiskEntry | undefine
  * repository's files share their folders, and each lstat is a trip to the thread pool).
  */
 export function diskLook(root: string): (path: string) => Promise<DiskEntry | undefined> {
-  const folders = new Map<string, Stats | undefined>();
+  // What each folder on the way is, by its path on disk; a kind, not lstat's Stats: a large repository
+  // has thousands of folders, and a Stats object holds a dozen numbers.
+  const folders = new Map<string, FolderKind>();
   const lstatOf = (at: string) => {
     try {
       return lstatSync(at);
@@ -44,27 +46,36 @@ export function diskLook(root: string): (path: string) => Promise<DiskEntry | un
       throw error;
     }
   };
+  const folderAt = (at: string): FolderKind => {
+    let kind = folders.get(at);
+    if (kind === undefined) {
+      const info = lstatOf(at);
+      kind = !info ? "missing" : info.isSymbolicLink() ? "symlink" : info.isDirectory() ? "folder" : "other";
+      folders.set(at, kind);
+    }
+    return kind;
+  };
   return async (path) => {
     if (controlPathProblem(path) !== undefined) throw new RefusedPathError(path, "outside");
     const segments = path.split("/").filter(Boolean);
-    let info: Stats | undefined;
+    if (segments.length === 0) return { kind: "folder" };
     let at = root;
-    for (const [i, segment] of segments.entries()) {
-      // A linked folder on the way is the link itself: whatever is behind it is not in the repository.
-      if (info?.isSymbolicLink()) return { kind: "symlink" };
+    for (const segment of segments.slice(0, -1)) {
       at = join(at, segment);
-      const last = i === segments.length - 1;
-      if (last) info = lstatOf(at);
-      else if (folders.has(at)) info = folders.get(at);
-      else folders.set(at, (info = lstatOf(at)));
-      if (!info) return undefined;
+      const kind = folderAt(at);
+      // A linked folder on the way is the link itself: whatever is behind it is not in the repository.
+      if (kind === "symlink") return { kind: "symlink" };
+      if (kind !== "folder") return undefined;
     }
-    if (!info) return { kind: "folder" };
+    const info = lstatOf(join(at, segments[segments.length - 1]!));
+    if (!info) return undefined;
     if (info.isSymbolicLink()) return { kind: "symlink" };
     if (info.isDirectory()) return { kind: "folder" };
     return info.isFile() ? { kind: "file", size: info.size } : { kind: "other" };
   };
 }
+
+type FolderKind = "folder" | "symlink" | "missing" | "other";
 
 /**
  * Reads a working-tree file as the engine sees one: a link is a `symlink` entry (never read), a file
