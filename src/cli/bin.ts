@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { enableCompileCache } from "node:module";
-import { fixYoungGenerations } from "../evaluation/evaluation-limits.js";
+import { startThreadsAtFullYoungGeneration } from "../evaluation/evaluation-limits.js";
 import type * as Cli from "./main.js";
 
-// Before any thread starts: memory that stays flat however many files a command reads.
-fixYoungGenerations();
+// Before any thread starts (see stopYoungGenerationGrowth for the rest).
+startThreadsAtFullYoungGeneration();
 
 // A command is mostly start-up: the CLI and each thread it starts load the same modules every run. V8's
 // code for them is kept on disk (NODE_COMPILE_CACHE, default in the temp folder; a cache that cannot be

@@ -3,6 +3,7 @@ import { createMatcher } from "../config/check-globs.js";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
+import { stopYoungGenerationGrowth } from "../evaluation/evaluation-limits.js";
 import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
@@ -34,6 +35,7 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
   // Resolved before the evaluation: a path that does not exist is a usage error, not a verdict.
   const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
   const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
+  if (candidates.length >= largeRunFiles) stopYoungGenerationGrowth();
   const notes: string[] = [];
   let maxFileBytes = 0;
   const evaluation = await pool.evaluate({
@@ -74,6 +76,12 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
   }, { snapshot: true, today: today() });
   return { ...reportNothingValidated(inSnapshotWords(evaluation, snapshot.where), named !== undefined, snapshot.where), notes };
 }
+
+/**
+ * Files from which a validate holds its threads' young generations at their size: a run long enough for
+ * them to grow well past it (about a second; a smaller one does not pay the code cache it costs).
+ */
+const largeRunFiles = 1000;
 
 /** The working tree: tracked and untracked-but-not-ignored files, as they are on disk. */
 async function workingTreeSnapshot(root: string): Promise<Snapshot> {
