@@ -40,12 +40,14 @@ export async function changeCrds(plane: ControlPlane, changes: ChangeSet, limits
   const scanHead = base.length === 0 ? scan : undefined;
   // A deferred head is read for this and let go. A head CRD only says which kinds are pending, so only
   // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
+  // A file `scan` takes is judged in the same go where it can be (most of a stream): read once, not
+  // once here and again to be judged.
   const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 16, async (f) => {
     const after = await headContent(changes, f);
-    if (after?.kind !== "text" || !mayHoldCrds(after.text)) return [];
+    if (after?.kind !== "text") return [];
     const { after: _listed, ...rest } = f;
     const scanned = await scanHead?.({ ...rest, after });
-    if (!scanned) return crdsInText(f.path, after.text, limits).map(crdNames);
+    if (!scanned) return mayHoldCrds(after.text) ? crdsInText(f.path, after.text, limits).map(crdNames) : [];
     if (scanned.judged) judged.set(f.path, scanned.judged);
     return scanned.crds;
   });

@@ -47,6 +47,11 @@ export interface ChangeSet {
   headContext?: ReadonlyMap<string, FileContent | undefined>;
   /** Reads a deferred head version; undefined when it cannot be read any more (then it is an error). */
   load?(path: string): Promise<FileContent | undefined>;
+  /**
+   * The deferred files the engine will still `load`, in the order it will ask for them: a loader that
+   * reads ahead reads only these from then on (files judged already are not read again).
+   */
+  willLoad?(paths: readonly string[]): void;
   /** The Kustomize and Helm targets the change touches, rendered at base and head by the shell (src/rendering). */
   rendered?: RenderedChange;
 }

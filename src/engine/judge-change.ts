@@ -95,6 +95,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       })();
     };
     const { crds, judged: judgedEarly } = await changeCrds(plane, changes, planeJudges.limits, scan);
+    changes.willLoad?.(governedChanges.filter((c) => c.after?.kind === "deferred" && !judgedEarly.has(c.path)).map((c) => c.path));
     lanes?.useCrds(crds);
     const judges = crds ? fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner, rendering) : planeJudges;
 

@@ -11,7 +11,7 @@ import { approvalScopeOf } from "./approval-scope.js";
 import { guardSettingsOf } from "./guard-settings.js";
 import { buildControlPlane, memoReader } from "./build-control-plane.js";
 import type { LaneOpener } from "./file-lanes.js";
-import { decodeRead, type FileContent } from "../engine/change-set.js";
+import { decodeRead, type ChangeSet, type FileContent } from "../engine/change-set.js";
 import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
@@ -49,7 +49,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const listed = await host.changes(route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
-  const read = host.contents ? { ...listed, load: readAhead(deferred, async (paths) => (await host.contents!(paths)).map(decodeRead)) } : listed;
+  const read = host.contents ? { ...listed, ...readAhead(deferred, async (paths) => (await host.contents!(paths)).map(decodeRead)) } : listed;
   // Kustomize and Helm targets the change touches are rendered here, in the worker (see src/rendering).
   // Rendering and the check run's Markdown are loaded by the jobs that use them (not the CLI's validate).
   const rendered = config && !job.options.snapshot ? await (await import("../rendering/render-for-host.js")).renderForHost(config, read, host) : undefined;
@@ -87,29 +87,41 @@ const readAheadFiles = 32;
 
 /**
  * Reads of deferred files, ahead of the engine. It asks for them in the order of the change (once for
- * the CRDs they may hold, once to judge them), so a file it asks for that is not read yet is read with
- * the next ones in one request: one message to the host and back for many files, where there was one
- * per file. Each file read ahead is handed over once, or let go when the engine has moved past it.
+ * the CRDs they may hold, then those it could not judge then, see ChangeSet.willLoad), so a file it
+ * asks for that is not read yet is read with the next ones in one request: one message to the host and
+ * back for many files, where there was one per file. Each file read ahead is handed over once, or let
+ * go when the engine has moved past it.
  */
-function readAhead(order: readonly string[], readMany: (paths: string[]) => Promise<(FileContent | undefined)[]>): (path: string) => Promise<FileContent | undefined> {
-  const indexOf = new Map(order.map((path, i) => [path, i]));
+function readAhead(order: readonly string[], readMany: (paths: string[]) => Promise<(FileContent | undefined)[]>): Pick<ChangeSet, "load" | "willLoad"> {
+  let indexOf = new Map(order.map((path, i) => [path, i]));
+  let upcoming = order;
   const held = new Map<string, { index: number; content: Promise<FileContent | undefined> }>();
-  return (path) => {
-    const ready = held.get(path);
-    held.delete(path);
-    if (ready) return ready.content;
-    const at = indexOf.get(path);
-    if (at === undefined) return readMany([path]).then((contents) => contents?.[0]);
-    for (const [skipped, { index }] of held) if (index < at) held.delete(skipped);
-    const batch = order.slice(at, at + readAheadFiles).filter((p) => p === path || !held.has(p));
-    const contents = readMany(batch);
-    batch.forEach((p, i) => {
-      if (p === path) return;
-      const content = contents.then((read) => read?.[i]);
-      // A failed read fails the file asked for; one read ahead and let go must not fail the thread.
-      content.catch(() => undefined);
-      held.set(p, { index: indexOf.get(p)!, content });
-    });
-    return contents.then((read) => read?.[0]);
+  return {
+    willLoad(paths) {
+      upcoming = paths;
+      indexOf = new Map(paths.map((path, i) => [path, i]));
+      for (const [path, entry] of held) {
+        if (indexOf.has(path)) entry.index = indexOf.get(path)!;
+        else held.delete(path);
+      }
+    },
+    load(path) {
+      const ready = held.get(path);
+      held.delete(path);
+      if (ready) return ready.content;
+      const at = indexOf.get(path);
+      if (at === undefined) return readMany([path]).then((contents) => contents?.[0]);
+      for (const [skipped, { index }] of held) if (index < at) held.delete(skipped);
+      const batch = upcoming.slice(at, at + readAheadFiles).filter((p) => p === path || !held.has(p));
+      const contents = readMany(batch);
+      batch.forEach((p, i) => {
+        if (p === path) return;
+        const content = contents.then((read) => read?.[i]);
+        // A failed read fails the file asked for; one read ahead and let go must not fail the thread.
+        content.catch(() => undefined);
+        held.set(p, { index: indexOf.get(p)!, content });
+      });
+      return contents.then((read) => read?.[0]);
+    },
   };
 }
