@@ -23,7 +23,7 @@ describe("a streamed validate", () => {
       changes: async (): Promise<ChangeSet> => ({ base: "(none)", head: "working tree", files: Object.keys(files).map((path) => ({ path, status: "added", after: { kind: "deferred" } })) }),
       contents: async (paths) => paths.map((path): ReadContent => {
         asked.push(path);
-        return { kind: "text", text: files[path]! };
+        return { kind: "text", text: files[path]!, size: Buffer.byteLength(files[path]!) };
       }),
     };
     const { report } = await pool.evaluate({}, host, { snapshot: true, today: "2026-12-01" });
