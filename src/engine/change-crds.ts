@@ -13,22 +13,23 @@ export interface ChangeCrds {
 
 /**
  * What the look for CRDs in one head file found: its CRDs by name, and, when judging the file needs no
- * CRD of the change, its outcome, so that a file of CRDs (large, and many in some repositories) is
- * parsed once rather than once for its CRDs and once to be judged.
+ * CRD of the change, its outcome, so that the file is read and parsed once rather than once for its
+ * CRDs and once to be judged.
  */
 export interface ScannedFile {
   crds: CrdDocument[];
   judged?: StreamedFile;
 }
 
-/** Looks at one head file that may hold CRDs; undefined leaves it to the plain reading (crdsInText). */
+/** Looks at one head file (a stream's); undefined leaves it to the plain reading (crdsInText). */
 export type ScanFile = (change: ReadChange) => Promise<ScannedFile> | undefined;
 
 /**
  * The CRDs in the base versions of the change's own files join the control plane's: they are base
  * content, so the base still decides the rules, and a change to a custom resource next to its CRD is
  * validated without a `crds:` entry. CRDs the change adds or edits only apply after merge; a custom
- * resource whose only CRD is new says so. Only files that mention the kind are parsed for this.
+ * resource whose only CRD is new says so. Without `scan`, only files that mention the kind are parsed
+ * for this.
  * `crds` is undefined when the plane has no custom resources to look up, or the change has no CRD.
  * `scan` is asked about head files only when no base version holds a CRD: only then is a built-in
  * kind judged alike with and without the change's CRDs (see CustomResourceSchemas.lookup).

@@ -63,7 +63,6 @@ export async function headContent(changes: ChangeSet, change: FileChange): Promi
   return changes.load(change.path);
 }
 
-/** Classifies raw bytes the way every source must, so the engine sees one shape. */
 /**
  * A file as a host may hand it to an evaluation thread: its content, or its bytes still to be decoded
  * there (see decodeRead). Decoding on the thread that judges keeps the text of a whole repository's
@@ -76,6 +75,7 @@ export function decodeRead(read: ReadContent | undefined): FileContent | undefin
   return read?.kind === "bytes" ? toFileContent(read.bytes, Infinity) : read;
 }
 
+/** Classifies raw bytes the way every source must, so the engine sees one shape. */
 export function toFileContent(bytes: Uint8Array, maxBytes: number): FileContent {
   if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
   const sniff = bytes.subarray(0, 8192);

@@ -83,8 +83,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(headContext) : undefined;
     const sensitivity = createSensitivity(config.preview.redact);
 
-    // The change's own CRDs first (see changeCrds). A stream judges a file of CRDs as it finds them,
-    // on any thread, when no CRD of the change can alter its verdict; the rest wait for the CRDs.
+    // The change's own CRDs first (see changeCrds). A stream judges each file as it looks at it, on any
+    // thread, when no CRD of the change can alter its verdict; the rest wait for the CRDs.
     const scan: ScanFile = (change) => {
       if (keepFiles || !isJudged(change) || gitops.isHelmTemplate(change.path)) return undefined;
       return (async () => {
@@ -275,7 +275,7 @@ export async function judgeStreamedFile(change: ReadChange, judges: FileJudges, 
 }
 
 /**
- * Finds the CRDs in the head of a file of a stream that may hold some (ScannedFile), and judges it in
+ * Finds the CRDs in the head of a file of a stream (ScannedFile), and judges it in
  * the same go when its verdict cannot depend on the change's CRDs: every document a built-in kind
  * (judged by the built-in schema whatever CRD the change adds) or no Kubernetes object at all. The
  * judges are the plane's, without the change's CRDs; there must be no base CRD in the change. A file

@@ -7,7 +7,6 @@ import { linearRegExpOptions } from "./linear-regexp.js";
 import { createRepoSchemaCompiler, newAjv, type CompiledSchema, type ReadFile } from "./repo-schemas.js";
 import type { ValidateFunction } from "./schema-error.js";
 
-
 /** The schema a custom resource is judged by, or why it cannot be. */
 export interface CustomResourceSchema {
   /** How findings name it, e.g. "acme.example.com/v1 Widget, CRD widgets.acme.example.com in crds/widget.yaml". */

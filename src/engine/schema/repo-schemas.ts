@@ -4,7 +4,6 @@ import { parse as parseYaml } from "yaml";
 import { linearRegExpOptions } from "./linear-regexp.js";
 import type { ValidateFunction } from "./schema-error.js";
 
-
 /** Reads a file of the repository at the base commit; undefined when it does not exist. */
 export type ReadFile = (path: string) => Promise<string | undefined>;
 
