@@ -4,6 +4,12 @@ import { enableCompileCache } from "node:module";
 import { startThreadsAtFullYoungGeneration } from "../evaluation/evaluation-limits.js";
 import type * as Cli from "./main.js";
 
+// A reader that leaves early (`gitgate validate | head`) closes the pipe: what is left of the report
+// has nowhere to go, but the command still finishes and exits with its verdict's status.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 // Before any thread starts (see stopYoungGenerationGrowth for the rest).
 startThreadsAtFullYoungGeneration();
 
