@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createMatcher } from "../config/check-globs.js";
+import { warmGlobCompiler } from "../config/linear-glob.js";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
@@ -36,6 +37,9 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
   const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
   const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
   if (candidates.length >= largeRunFiles) stopYoungGenerationGrowth();
+  // The listing is done and the worker is still loading: the matcher compiled below, when the worker
+  // asks for the change, must not be where its wait starts.
+  warmGlobCompiler();
   const notes: string[] = [];
   let maxFileBytes = 0;
   const evaluation = await pool.evaluate({
