@@ -9,27 +9,48 @@
  * contain the pattern's own start (or it is bounded), and nothing nests. A 1 MB value of any shape
  * must scrub in milliseconds; `bench/secret-patterns.ts` measures the shapes that broke earlier versions.
  */
-const patterns: readonly RegExp[] = [
+interface SecretPattern {
+  pattern: RegExp;
+  /**
+   * Text holding none of these cannot match: every value and every line is checked, most hold no
+   * secret, and a substring search is far cheaper than trying a pattern from every position.
+   */
+  needles: readonly string[];
+}
+
+const patterns: readonly SecretPattern[] = [
   // At most four words before PRIVATE KEY ("ENCRYPTED", "RSA", "OPENSSH", "PGP"); the body up to the end marker.
-  /-----BEGIN (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----|$)/,
-  /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b/, // GitHub tokens
-  /\bgithub_pat_[A-Za-z0-9_]{40,}\b/,
-  /\bglpat-[A-Za-z0-9_-]{20,}\b/, // GitLab
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/, // Slack
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, // AWS access key ids
-  /\bAIza[0-9A-Za-z_-]{35}\b/, // Google API keys
-  /\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b/, // Stripe
-  /\bnpm_[A-Za-z0-9]{36}\b/,
+  {
+    pattern: /-----BEGIN (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----|$)/,
+    needles: ["-----BEGIN "],
+  },
+  { pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b/, needles: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] }, // GitHub tokens
+  { pattern: /\bgithub_pat_[A-Za-z0-9_]{40,}\b/, needles: ["github_pat_"] },
+  { pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/, needles: ["glpat-"] }, // GitLab
+  { pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/, needles: ["xox"] }, // Slack
+  { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, needles: ["AKIA", "ASIA"] }, // AWS access key ids
+  { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/, needles: ["AIza"] }, // Google API keys
+  { pattern: /\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b/, needles: ["_live_"] }, // Stripe
+  { pattern: /\bnpm_[A-Za-z0-9]{36}\b/, needles: ["npm_"] },
   // JWTs. The header may not run on across "-eyJ", where another try starts ("-eyJ-eyJ-eyJ…" was quadratic).
-  /\beyJ(?:[A-Za-z0-9_]|-(?!eyJ)){8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/,
+  { pattern: /\beyJ(?:[A-Za-z0-9_]|-(?!eyJ)){8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/, needles: ["eyJ"] },
   // URLs with a password. The scheme is bounded (RFC 3986 allows any length; real ones are short):
   // unbounded, every letter of "a.a.a.a…" started a scan to the end of the text.
-  /\b[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/@]+:[^\s@/]+@[^\s]+/,
+  { pattern: /\b[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/[^\s:/@]+:[^\s@/]+@[^\s]+/, needles: ["://"] },
 ];
 
+// Any needle of any pattern, in one expression: V8 searches literal alternatives far faster than it
+// tries eleven patterns (or calls includes for each needle), and most values hold none.
+const anyNeedle = new RegExp(patterns.flatMap((p) => p.needles).map((needle) => needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"));
+
 export function looksLikeSecret(value: string): boolean {
-  return patterns.some((pattern) => pattern.test(value));
+  return anyNeedle.test(value) && patterns.some((p) => p.pattern.test(value));
+}
+
+/** False when no secret pattern can match anywhere in `text` (then secretRuns finds nothing). */
+export function mayHoldSecretRuns(text: string): boolean {
+  return anyNeedle.test(text);
 }
 
 /** Every secret-looking run in a text, for scrubbing free text such as messages and source lines. */
-export const secretRuns = new RegExp(patterns.map((p) => p.source).join("|"), "g");
+export const secretRuns = new RegExp(patterns.map((p) => p.pattern.source).join("|"), "g");

@@ -1,7 +1,7 @@
 import { isKind } from "../document-identity.js";
 import { isRecord, nodes, stringLeaves } from "../value-tree.js";
 import { secretForms } from "./secret-forms.js";
-import { looksLikeSecret, secretRuns } from "./secret-patterns.js";
+import { looksLikeSecret, mayHoldSecretRuns, secretRuns } from "./secret-patterns.js";
 import { decodeBase64, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
 
 /** Shorter values are not scrubbed from free text: "true" or "80" would mangle every message. */
@@ -33,7 +33,11 @@ export class SecretSet {
   private readonly whole = new Map<string, string[]>();
   /** Values shorter than a slice, matched whole. */
   private readonly short = new Set<string>();
-  private readonly shortLengths = new Set<number>();
+  /**
+   * The hashes (hashOf) of the strings above, by length: scrub looks a window's rolling hash up first
+   * and cuts the window out of the text only on a hit, instead of at every position of every text.
+   */
+  private readonly hashes = new Map<number, Set<number>>();
   private material = 0;
 
   /**
@@ -62,16 +66,27 @@ export class SecretSet {
     if (form.length < minimumSlice) {
       if (form.length >= minimumLength) {
         this.short.add(form);
-        this.shortLengths.add(form.length);
+        this.hash(form);
       }
     } else if (this.material + form.length <= sliceBudget) {
       this.material += form.length;
-      for (let i = 0; i + minimumSlice <= form.length; i++) this.slices.add(form.slice(i, i + minimumSlice));
+      for (let i = 0; i + minimumSlice <= form.length; i++) {
+        const slice = form.slice(i, i + minimumSlice);
+        this.slices.add(slice);
+        this.hash(slice);
+      }
     } else {
       const start = form.slice(0, minimumSlice);
       const list = this.whole.get(start) ?? [];
       if (!list.includes(form)) this.whole.set(start, [...list, form].sort((a, b) => b.length - a.length));
+      this.hash(start);
     }
+  }
+
+  private hash(text: string): void {
+    let set = this.hashes.get(text.length);
+    if (!set) this.hashes.set(text.length, (set = new Set()));
+    set.add(hashOf(text, 0, text.length));
   }
 
   /** Replaces every known secret, every long enough slice of one, and every secret-shaped run in `text` with •••. */
@@ -82,22 +97,28 @@ export class SecretSet {
       if (last && start <= last[1]) last[1] = Math.max(last[1], end);
       else covered.push([start, end]);
     };
-    const hasValues = this.slices.size > 0 || this.whole.size > 0;
-    const shortLengths = [...this.shortLengths];
-    if (hasValues || shortLengths.length > 0) {
-      for (let i = 0; i + minimumLength <= text.length; i++) {
-        let end = i;
-        if (hasValues && i + minimumSlice <= text.length) {
-          const window = text.slice(i, i + minimumSlice);
-          if (this.slices.has(window)) end = i + minimumSlice;
-          for (const value of this.whole.get(window) ?? []) if (text.startsWith(value, i)) end = Math.max(end, i + value.length);
+    // One rolling hash per length indexed (a slice's, and each short value's), over every window.
+    const windows = [...this.hashes].map(([length, known]) => ({ length, known, top: power(length - 1), hash: hashOf(text, 0, length) }));
+    for (let i = 0; windows.length > 0 && i + minimumLength <= text.length; i++) {
+      let end = i;
+      for (const window of windows) {
+        const { length } = window;
+        if (i + length > text.length) continue;
+        if (window.known.has(window.hash)) {
+          const stretch = text.slice(i, i + length);
+          if (length === minimumSlice) {
+            if (this.slices.has(stretch)) end = Math.max(end, i + minimumSlice);
+            for (const value of this.whole.get(stretch) ?? []) if (text.startsWith(value, i)) end = Math.max(end, i + value.length);
+          } else if (this.short.has(stretch)) end = Math.max(end, i + length);
         }
-        for (const length of shortLengths) if (this.short.has(text.slice(i, i + length))) end = Math.max(end, i + length);
-        if (end > i) cover(i, end);
+        if (i + length < text.length) window.hash = roll(window.hash, text.charCodeAt(i), text.charCodeAt(i + length), window.top);
       }
+      if (end > i) cover(i, end);
     }
-    for (const match of text.matchAll(secretRuns)) {
-      if (match[0].length > 0) covered.push([match.index, match.index + match[0].length]);
+    if (mayHoldSecretRuns(text)) {
+      for (const match of text.matchAll(secretRuns)) {
+        if (match[0].length > 0) covered.push([match.index, match.index + match[0].length]);
+      }
     }
     if (covered.length === 0) return text;
     // Overlapping and touching stretches become one •••, so no slice of a secret is left between two.
@@ -114,6 +135,28 @@ export class SecretSet {
     }
     return out + text.slice(at);
   }
+}
+
+// A polynomial hash of UTF-16 code units modulo 2^32, which rolls by one position in constant time.
+const hashBase = 0x01000193;
+
+/** The hash of text[start, start + length). */
+function hashOf(text: string, start: number, length: number): number {
+  let hash = 0;
+  for (let k = 0; k < length && start + k < text.length; k++) hash = (Math.imul(hash, hashBase) + text.charCodeAt(start + k)) | 0;
+  return hash;
+}
+
+/** hashBase^exponent modulo 2^32. */
+function power(exponent: number): number {
+  let result = 1;
+  for (let k = 0; k < exponent; k++) result = Math.imul(result, hashBase);
+  return result;
+}
+
+/** The hash of a window moved on by one code unit: `leaving` drops out at the front, `entering` joins at the back. */
+function roll(hash: number, leaving: number, entering: number, top: number): number {
+  return (Math.imul(hash - Math.imul(leaving, top), hashBase) + entering) | 0;
 }
 
 /**

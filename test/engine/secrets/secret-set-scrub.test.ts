@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { secretForms } from "../../../src/engine/secrets/secret-forms.js";
+import { secretRuns } from "../../../src/engine/secrets/secret-patterns.js";
+import { SecretSet } from "../../../src/engine/secrets/secret-set.js";
+import { createSensitivity } from "../../../src/engine/secrets/sensitive-paths.js";
+
+/**
+ * What scrub must do, written the plain way: every position of the text is cut out and looked up.
+ * SecretSet.scrub finds the same stretches through rolling hashes; the two must never differ.
+ */
+function plainScrub(text: string, slices: Set<string>, whole: string[], short: Set<string>): string {
+  // Which characters are secret; each maximal run of them becomes one •••.
+  const secret = new Array<boolean>(text.length).fill(false);
+  const mark = (start: number, end: number) => secret.fill(true, start, Math.min(end, text.length));
+  for (let i = 0; i + 6 <= text.length; i++) {
+    if (slices.has(text.slice(i, i + 8))) mark(i, i + 8);
+    for (const value of whole) if (text.startsWith(value, i)) mark(i, i + value.length);
+    for (const length of [6, 7]) if (i + length <= text.length && short.has(text.slice(i, i + length))) mark(i, i + length);
+  }
+  for (const match of text.matchAll(secretRuns)) mark(match.index, match.index + match[0].length);
+  return text.replace(/[^]/g, (char, i: number) => (secret[i] ? (i > 0 && secret[i - 1] ? "" : "•••") : char));
+}
+
+// A fixed seed: the same texts on every run, so a failure can be replayed.
+function random(seed: number): () => number {
+  return () => {
+    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0;
+    return ((seed ^ (seed >>> 13)) >>> 0) / 2 ** 32;
+  };
+}
+
+describe("SecretSet.scrub", () => {
+  it("removes exactly what a plain scan of every position removes", () => {
+    const next = random(7);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+    const word = (length: number) => Array.from({ length }, () => pick([..."abcdefghij0123456789-_é•"])).join("");
+    // Plain values indexed slice by slice, values too short for a slice, and (past the slice budget)
+    // values matched whole.
+    // Plain ASCII, so that it is most of the budget in one form and the values after it overflow.
+    const bulk = Array.from({ length: 256 * 1024 - 100 }, () => pick([..."abcdefghij"])).join("");
+    const values = [word(9), word(12), word(30), word(6), word(7), "tail-of-value", word(40), word(64), word(20 * 1024), word(50), word(15)];
+    const secrets = new SecretSet();
+    secrets.addDocument("k8s/s.yaml", { kind: "Secret", stringData: Object.fromEntries([bulk, ...values].map((v, i) => [`k${i}`, v])) }, createSensitivity([]));
+
+    // The same material as SecretSet indexes it, in the same order: each value in each of its forms,
+    // slice by slice within the budget, whole past it.
+    const slices = new Set<string>();
+    const whole: string[] = [];
+    const short = new Set<string>();
+    let material = 0;
+    for (const form of [bulk, ...values].flatMap(secretForms)) {
+      if (form.length < 8) short.add(form);
+      else if (material + form.length <= 256 * 1024) {
+        material += form.length;
+        for (let i = 0; i + 8 <= form.length; i++) slices.add(form.slice(i, i + 8));
+      } else whole.push(form);
+    }
+    const wholeShort = whole.filter((form) => form.length < 200);
+    expect(wholeShort.length).toBeGreaterThan(10);
+
+    let scrubbed = 0;
+    for (let round = 0; round < 2000; round++) {
+      const parts = Array.from({ length: 1 + Math.floor(next() * 6) }, () => {
+        const value = pick([...values, ...wholeShort, bulk.slice(1000, 1000 + Math.floor(next() * 20))]);
+        const from = Math.floor(next() * value.length);
+        return pick([word(Math.floor(next() * 12)), value, value.slice(from, from + 4 + Math.floor(next() * 10)), " ", "\n"]);
+      });
+      const text = parts.join("");
+      const expected = plainScrub(text, slices, whole, short);
+      expect(secrets.scrub(text), JSON.stringify(text)).toBe(expected);
+      if (expected !== text) scrubbed++;
+    }
+    // Most texts held something to scrub: the comparison is not only of texts left as they were.
+    expect(scrubbed).toBeGreaterThan(1000);
+  });
+});
