@@ -21,7 +21,10 @@ export function* nodes(root: unknown): Generator<unknown> {
     const value = stack.pop();
     yield value;
     if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
-    else if (isRecord(value)) stack.push(...Object.values(value).reverse());
+    else if (isRecord(value)) {
+      const children = Object.values(value);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
   }
 }
 

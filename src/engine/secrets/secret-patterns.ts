@@ -43,13 +43,19 @@ const patterns: readonly SecretPattern[] = [
 // tries eleven patterns (or calls includes for each needle), and most values hold none.
 const anyNeedle = new RegExp(patterns.flatMap((p) => p.needles).map((needle) => needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"));
 
+/**
+ * No pattern matches a shorter text: the shortest match is a URL with a password (`a://b:c@d`), the
+ * others need 20 characters or more. Most keys and many values of a manifest are shorter.
+ */
+const shortestSecret = 9;
+
 export function looksLikeSecret(value: string): boolean {
-  return anyNeedle.test(value) && patterns.some((p) => p.pattern.test(value));
+  return mayHoldSecretRuns(value) && patterns.some((p) => p.pattern.test(value));
 }
 
 /** False when no secret pattern can match anywhere in `text` (then secretRuns finds nothing). */
 export function mayHoldSecretRuns(text: string): boolean {
-  return anyNeedle.test(text);
+  return text.length >= shortestSecret && anyNeedle.test(text);
 }
 
 /** Every secret-looking run in a text, for scrubbing free text such as messages and source lines. */

@@ -18,6 +18,8 @@ const secrets = [
   `npm_${alnum(36)}`,
   `eyJ${alnum(16)}.eyJ${alnum(20)}.${alnum(30)}`,
   "postgres://app:s3cret-pass@db.internal:5432/app",
+  // The shortest text any pattern matches.
+  "a://b:c@d",
 ];
 
 describe("secret patterns", () => {
