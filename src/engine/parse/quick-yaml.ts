@@ -140,6 +140,9 @@ function nodeWatch() {
       return;
     }
     if (state.anchor !== null || !untagged.has(state.tag)) throw new Declined("an anchor or a tag");
+    // js-yaml gives quoted and flow nodes the non-specific tag too, so one written in the text is told
+    // apart by where the node starts: js-yaml lets a map follow it on its key's line, YAML does not.
+    if (state.tag === "!" && state.input[nodeStart(state.input, opened.at(-1)!.position)] === "!") throw new Declined("a non-specific tag");
     const depth = opened.length;
     const from = opened.pop()!;
     const sameLine = from.line === state.line;
@@ -168,6 +171,19 @@ function nodeWatch() {
     key = undefined;
   };
   return { listener, spans };
+}
+
+/** Where the node js-yaml opens at `at` starts: past blanks, line breaks and comments. */
+function nodeStart(text: string, at: number): number {
+  for (;;) {
+    const char = text[at];
+    if (char === " " || char === "\t" || char === "\n" || char === "\r") at++;
+    else if (char === "#") {
+      const end = text.indexOf("\n", at);
+      if (end === -1) return text.length;
+      at = end + 1;
+    } else return at;
+  }
 }
 
 /** A span within one line (js-yaml counts lines from 0, offsets in UTF-16 code units, as the `yaml` package). */

@@ -117,6 +117,9 @@ describe("the quick YAML reader", () => {
     ["a special float", "apiVersion: v1\nkind: ConfigMap\nx: .inf\n"],
     ["a quoted scalar on several lines", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"one\n  two\"\n"],
     ["a flow sequence on several lines", "apiVersion: v1\nkind: ConfigMap\nx: [a,\n  b]\n"],
+    ["a non-specific tag on a value", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: ! one\n"],
+    ["a non-specific tag before a nested map on the key's line", "apiVersion: v1\nkind: StorageClass\nparameters:\n  skuname: ! Ste: Standard_LRS\n"],
+    ["a non-specific tag on the next line", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a:\n    # why\n    ! one\n"],
     ["a null key", "apiVersion: v1\nkind: ConfigMap\n~: 1\n"],
     ["an explicit key", "apiVersion: v1\nkind: ConfigMap\n? a\n: b\n"],
     ["a directive", "%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\n"],
@@ -126,6 +129,12 @@ describe("the quick YAML reader", () => {
     ["an explicit key in a flow map", "apiVersion: v1\nkind: ConfigMap\nx: {? a : b}\n"],
   ])("leaves %s to the yaml package", (_, text) => {
     expect(quickManifestValues(text)).toBeUndefined();
+  });
+
+  it("reports the syntax error of a map after a non-specific tag on its key's line", () => {
+    const text = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nparameters:\n  skuname: ! Ste: Standard_LRS\n";
+    const parsed = parseFile("sc.yaml", { kind: "text", text, size: text.length }, defaultParseLimits, "1.1");
+    expect(parsed.findings.map((f) => [f.rule, f.line])).toEqual([["yaml/syntax", 4]]);
   });
 
   it("reads a question mark inside a value quickly", () => {
