@@ -115,24 +115,30 @@ export function quickManifestValues(text: string): QuickReading | undefined {
 /**
  * js-yaml's events on every node. They decline at the end of a node that has an anchor (aliases, and so
  * alias budgets, are the `yaml` package's) or an explicit tag, and at a quoted scalar or a flow
- * collection that spans lines: js-yaml takes their continuation lines at any indentation, the `yaml`
- * package (and YAML) only deeper than the block they are in. Such a node ends right after its closing
- * quote or bracket; a block collection ends past the blank space after its last entry, so it is not
- * mistaken for one.
+ * collection that spans lines unless multiLineFlowIsPlain says its lines are plainly indented: js-yaml
+ * takes their continuation lines at any indentation, the `yaml` package (and YAML) only deeper than the
+ * block they are in. Such a node ends right after its closing quote or bracket; a block collection ends
+ * past the blank space after its last entry, so it is not mistaken for one.
  *
  * They also note where each document starts and, in a document that is a block mapping, where its
  * top-level keys are and their values when on the key's line: a key's node opens at its first
  * character, a value's right after the `:`, and each ends past its last character (and maybe blanks).
  */
 function nodeWatch() {
-  const opened: { line: number; lineStart: number; position: number }[] = [];
+  // `start`: where the node's text starts; `inFlow`: opened inside a flow collection, whose own lines
+  // are checked when it closes.
+  const opened: { line: number; lineStart: number; position: number; start: number; inFlow: boolean; flow: boolean }[] = [];
   const spans: (TopLevelSpans | undefined)[] = [];
   let top: TopLevelSpans | undefined;
   let key: { name: string; span: Span } | undefined;
+  let flowDepth = 0;
   const listener = (event: EventType, reading: State) => {
     const state = reading as ListenerState;
     if (event === "open") {
-      opened.push({ line: state.line, lineStart: state.lineStart, position: state.position });
+      const start = nodeStart(state.input, state.position);
+      const flow = state.input[start] === "{" || state.input[start] === "[";
+      opened.push({ line: state.line, lineStart: state.lineStart, position: state.position, start, inFlow: flowDepth > 0, flow });
+      if (flow) flowDepth++;
       if (opened.length === 1) {
         top = { start: spanOn(state.line, state.lineStart, state.position, state.position), keys: new Map() };
         key = undefined;
@@ -142,13 +148,15 @@ function nodeWatch() {
     if (state.anchor !== null || !untagged.has(state.tag)) throw new Declined("an anchor or a tag");
     // js-yaml gives quoted and flow nodes the non-specific tag too, so one written in the text is told
     // apart by where the node starts: js-yaml lets a map follow it on its key's line, YAML does not.
-    if (state.tag === "!" && state.input[nodeStart(state.input, opened.at(-1)!.position)] === "!") throw new Declined("a non-specific tag");
     const depth = opened.length;
     const from = opened.pop()!;
+    if (state.tag === "!" && state.input[from.start] === "!") throw new Declined("a non-specific tag");
+    if (from.flow) flowDepth--;
     const sameLine = from.line === state.line;
-    if (!sameLine) {
+    if (!sameLine && !from.inFlow) {
       const last = state.input.charCodeAt(state.position - 1);
-      if (last === 0x22 /* " */ || last === 0x27 /* ' */ || last === 0x5d /* ] */ || last === 0x7d /* } */) throw new Declined("a flow node on several lines");
+      const flowNode = last === 0x22 /* " */ || last === 0x27 /* ' */ || last === 0x5d /* ] */ || last === 0x7d; /* } */
+      if (flowNode && !multiLineFlowIsPlain(state.input, from.start, state.position)) throw new Declined("a flow node on several lines");
     }
     if (depth === 1) {
       spans.push(state.kind === "mapping" && state.input[from.position] !== "{" ? top : undefined);
@@ -184,6 +192,48 @@ function nodeStart(text: string, at: number): number {
       at = end + 1;
     } else return at;
   }
+}
+
+/**
+ * Whether a quoted scalar or flow collection from `start` (its opening quote or bracket) to `end`
+ * (past its closing one), on several lines, reads the same in both readers because every line after
+ * the first is indented past the block that holds the node, in spaces (the `yaml` package also takes a
+ * flow collection's closing bracket at the block's own column). The block is found in the shapes that
+ * hold nearly all such nodes: a plain key (`  key: "…`, maybe after `- `), a sequence entry (`  - [ …`),
+ * or a plain key alone on the line before the node. Anything else declines, as do a tab, an empty line
+ * or a comment at the start of a continuation line: the readers may disagree on those, and they are rare.
+ */
+function multiLineFlowIsPlain(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const before = text.slice(lineStart, start);
+  const block = blockColumn(text, lineStart, before);
+  if (block === undefined) return false;
+  const closedByBracket = text[end - 1] === "]" || text[end - 1] === "}";
+  for (let at = text.indexOf("\n", start); at !== -1 && at < end; at = text.indexOf("\n", at + 1)) {
+    let first = at + 1;
+    while (text[first] === " ") first++;
+    const indent = first - at - 1;
+    const char = text[first];
+    if (char === "\t" || char === "\n" || char === "\r" || char === "#" || char === undefined) return false;
+    if (indent <= block && !(indent === block && closedByBracket && first === end - 1)) return false;
+  }
+  return true;
+}
+
+const plainKeyLine = /^( *(?:- +)*)[A-Za-z0-9_./][A-Za-z0-9_./-]*: +$/;
+const entryLine = /^ *(?:- +)*- +$/;
+const plainKeyAlone = /^( *(?:- +)*)[A-Za-z0-9_./][A-Za-z0-9_./-]*: *$/;
+
+/** The column of the key or the entry dash that holds a node whose first line is `before` up to it. */
+function blockColumn(text: string, lineStart: number, before: string): number | undefined {
+  const keyed = plainKeyLine.exec(before);
+  if (keyed) return keyed[1]!.length;
+  if (entryLine.test(before)) return before.trimEnd().length - 1;
+  if (!/^ *$/.test(before) || lineStart === 0) return undefined;
+  // The node on a line of its own: its key must be alone on the line before, and less indented.
+  const previousStart = text.lastIndexOf("\n", lineStart - 2) + 1;
+  const owner = plainKeyAlone.exec(text.slice(previousStart, lineStart - 1));
+  return owner && before.length > owner[1]!.length ? owner[1]!.length : undefined;
 }
 
 /** A span within one line (js-yaml counts lines from 0, offsets in UTF-16 code units, as the `yaml` package). */

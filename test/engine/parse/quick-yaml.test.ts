@@ -53,6 +53,14 @@ function pointersIn(value: unknown): string[] {
   return pointers;
 }
 
+// Quoted scalars and flow collections on several lines, indented as the quick reader takes them: the
+// mutations move their lines, quotes and brackets about.
+const multiLineFlow = [
+  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dash\ndata:\n  dash.json: \"{\n    \\\"title\\\": \\\"x\\\",\n    \\\"panels\\\": [1, 2,\n      3]\n  }\"\n  b: 'one\n    two'\n",
+  "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        command: [\"sh\", \"-c\",\n          \"echo hi\"]\n        args:\n        - \"--flag=one\n          two\"\n        env: [{name: A,\n          value: \"1\"}]\n",
+  "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nrules:\n  - apiGroups: [\"\"]\n    verbs:\n      [\n        \"get\",\n        \"list\",\n      ]\n    resources: [\n        pods,\n    ]\n",
+];
+
 /** A document of the quick reader: its span is found only when asked for. */
 const readQuickly = (doc: object) => Object.getOwnPropertyDescriptor(doc, "span")?.get !== undefined;
 
@@ -100,7 +108,7 @@ describe("the quick YAML reader", () => {
   });
 
   it("never disagrees with the yaml package on mutated YAML", () => {
-    const seeds = [...examples, ...corpus.filter((text) => text.length < 4000)];
+    const seeds = [...examples, ...corpus.filter((text) => text.length < 4000), ...multiLineFlow];
     const texts = mutations(seeds, 4000);
     const found = texts.map((text) => [text, disagreement(text)] as const).filter(([, why]) => why !== undefined);
     expect(found.slice(0, 3)).toEqual([]);
@@ -116,7 +124,15 @@ describe("the quick YAML reader", () => {
     ["a merge key", "apiVersion: v1\nkind: ConfigMap\n<<: {a: 1}\n"],
     ["a special float", "apiVersion: v1\nkind: ConfigMap\nx: .inf\n"],
     ["a quoted scalar on several lines", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"one\n  two\"\n"],
-    ["a flow sequence on several lines", "apiVersion: v1\nkind: ConfigMap\nx: [a,\n  b]\n"],
+    ["a flow sequence whose next line is not indented past its key", "apiVersion: v1\nkind: ConfigMap\nx: [a,\nb]\n"],
+    ["a quoted scalar whose next line is not indented past its key", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: \"a\n    b\"\n"],
+    ["a quoted scalar whose next line is indented with a tab", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"one\n\t  two\"\n"],
+    ["a quoted scalar closed at its key's column", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"one\n  \"\n"],
+    ["a flow sequence closed left of its key", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [\n    x,\n ]\n"],
+    ["a flow sequence on the line after a comment", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a:\n  # c\n    [x,\n     y]\n"],
+    ["a quoted scalar with an empty line", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 'one\n\n    two'\n"],
+    ["a flow mapping with a comment line", "apiVersion: v1\nkind: ConfigMap\nx: {a: 1,\n  # note\n  b: 2}\n"],
+    ["a quoted scalar on several lines after a quoted key", "apiVersion: v1\nkind: ConfigMap\ndata:\n  \"a\": \"one\n    two\"\n"],
     ["a non-specific tag on a value", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: ! one\n"],
     ["a non-specific tag before a nested map on the key's line", "apiVersion: v1\nkind: StorageClass\nparameters:\n  skuname: ! Ste: Standard_LRS\n"],
     ["a non-specific tag on the next line", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a:\n    # why\n    ! one\n"],
@@ -129,6 +145,18 @@ describe("the quick YAML reader", () => {
     ["an explicit key in a flow map", "apiVersion: v1\nkind: ConfigMap\nx: {? a : b}\n"],
   ])("leaves %s to the yaml package", (_, text) => {
     expect(quickManifestValues(text)).toBeUndefined();
+  });
+
+  it.each([
+    ["a JSON document in a ConfigMap", "apiVersion: v1\nkind: ConfigMap\ndata:\n  config.json: \"{\n    \\\"a\\\": [1,\n      2]\n   }\"\n"],
+    ["a flow sequence in a sequence entry", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - args:\n    - [\"--a\",\n      \"--b\"]\n"],
+    ["a flow mapping under a key in a sequence entry", "apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a,\n    labels: {x: \"1\"}}\n"],
+    ["a flow sequence closed at its key's column", "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    args: [\n        \"-x\", \"1\",\n    ]\n"],
+    ["a flow sequence on the line after its key", "apiVersion: v1\nkind: Role\nrules:\n- verbs:\n    [\n      \"get\",\n      \"list\",\n    ]\n"],
+    ["a single-quoted scalar folded over lines", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: 'it''s\n    two\n    three'\n"],
+  ])("reads %s, indented past its block, quickly and as the yaml package does", (_, text) => {
+    expect(quickManifestValues(text)).toBeDefined();
+    expect(disagreement(text)).toBeUndefined();
   });
 
   it("reports the syntax error of a map after a non-specific tag on its key's line", () => {
