@@ -2,7 +2,8 @@ import { createMatcher } from "../config/check-globs.js";
 import { loadConfig } from "../config/load-config.js";
 import { governedDiffDigest } from "./approvals/governed-diff-digest.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
-import { headContent, type ChangeSet, type FileChange, type FileContent } from "./change-set.js";
+import { headContent, type ChangeSet, type FileChange } from "./change-set.js";
+import type { GitopsFacts } from "./gitops-files.js";
 import { createSensitivity } from "./secrets/sensitive-paths.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
@@ -43,7 +44,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   // is still judged and reported, so one bad file at the base does not hide the rest of the change.
   let judged: JudgedChange | undefined;
   if (config && !plane.configInvalid) {
-    judged = await judgeChange(plane, config, changes, options, openLanes ? (headContext) => openLanes({ headContext }) : undefined);
+    judged = await judgeChange(plane, config, changes, options, openLanes ? (gitops) => openLanes({ gitops }) : undefined);
   }
   if (judged) findings.push(...judged.findings);
 
@@ -78,7 +79,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
 
 /** What other threads judging files of this change need to judge them as this one does (see judgeChange). */
 export interface LaneContext {
-  headContext: [string, FileContent | undefined][];
+  gitops: GitopsFacts;
 }
 
 export type OpenLanes = (context: LaneContext) => FileLanes | undefined;

@@ -64,8 +64,18 @@ export function isContextFile(path: string): boolean {
   return name === "Chart.yaml" || kustomizationNames.includes(name);
 }
 
-/** Reads the context from the head files known: the change's and the looked-up ones. */
-export function gitopsContext(files: Iterable<[string, FileContent | undefined]>): GitopsContext {
+/**
+ * What the head files known (the change's and the looked-up ones) say about the others, as plain data:
+ * read once by the thread that has the files, and handed to the file lanes as it is.
+ */
+export interface GitopsFacts {
+  /** The folders that hold a `Chart.yaml` ("" for the root). */
+  charts: string[];
+  /** Each patch file a kustomization names, with the first kustomization naming it. */
+  patches: [string, KustomizePatch][];
+}
+
+export function gitopsFacts(files: Iterable<[string, FileContent | undefined]>): GitopsFacts {
   const charts = new Set<string>();
   const patches = new Map<string, KustomizePatch>();
   for (const [path, content] of files) {
@@ -74,6 +84,12 @@ export function gitopsContext(files: Iterable<[string, FileContent | undefined]>
     if (name === "Chart.yaml") charts.add(posix.dirname(path) === "." ? "" : posix.dirname(path));
     if (kustomizationNames.includes(name)) for (const [patch, ref] of patchesNamedBy(path, content)) if (!patches.has(patch)) patches.set(patch, ref);
   }
+  return { charts: [...charts], patches: [...patches] };
+}
+
+export function gitopsContext(facts: GitopsFacts): GitopsContext {
+  const charts = new Set(facts.charts);
+  const patches = new Map(facts.patches);
   return {
     isHelmTemplate: (path) => chartRootsOf(path).some((root) => charts.has(root)),
     patchOf: (path) => patches.get(path),

@@ -14,7 +14,7 @@ import type { EvaluateOptions } from "./evaluate-change-set.js";
 import { changeCrds, withChangeCrds, type ChangeCrds, type ScanFile, type ScannedFile } from "./change-crds.js";
 import { evaluateFile, evaluateParsedFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
-import { gitopsContext, isContextFile, type GitopsContext } from "./gitops-files.js";
+import { gitopsContext, gitopsFacts, isContextFile, type GitopsContext, type GitopsFacts } from "./gitops-files.js";
 import { pairDocuments } from "./pair-documents.js";
 import { isJsonPath, parseFile } from "./parse/parse-file.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
@@ -66,7 +66,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
   let lanes: FileLanes | undefined;
   try {
     const headContext = await headFiles(changes);
-    const gitops = gitopsContext(headContext);
+    const facts = gitopsFacts(headContext);
+    const gitops = gitopsContext(facts);
     const rendering = changes.rendered !== undefined;
     const planeJudges = fileJudgesOf(plane, config, gitops, runner, rendering);
     const governed = createMatcher(config.files, config.ignore);
@@ -80,7 +81,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const keepFiles = !options.snapshot || changeSetPolicies;
     // A stream of many files may be judged on other threads too (see FileLanes): each file's outcome is
     // computed by the same code there, and merged here in the order of the change.
-    lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(headContext) : undefined;
+    lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(facts) : undefined;
     const sensitivity = createSensitivity(config.preview.redact);
 
     // The change's own CRDs first (see changeCrds). A stream judges each file as it looks at it, on any
@@ -208,7 +209,7 @@ export interface FileLanes {
   close(): Promise<void>;
 }
 
-export type OpenFileLanes = (headContext: [string, FileContent | undefined][]) => FileLanes | undefined;
+export type OpenFileLanes = (gitops: GitopsFacts) => FileLanes | undefined;
 
 /**
  * Policy runners kept between the evaluations of this thread, by what they run (modules, data, limits):

@@ -39,7 +39,7 @@ async function start() {
   // The evaluation worker judged the same plane sound before it opened lanes.
   if (!config || plane.configInvalid) throw new Error("the control plane read by a file lane differs from the evaluation's");
   const runner = policyRunnerOf(plane, config);
-  const gitops = gitopsContext(setup.headContext);
+  const gitops = gitopsContext(setup.gitops);
   return {
     judges: fileJudgesOf(plane, config, gitops, runner),
     withCrds: (crds: ChangeCrds) => fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner),

@@ -65,7 +65,7 @@ function openLanes(count: number, memoryMiB: number, { source, context, reader, 
       lane.pending.clear();
     }
   };
-  const setup: LaneSetup = { source, headContext: context.headContext };
+  const setup: LaneSetup = { source, gitops: context.gitops };
   for (let i = 1; i < count; i++) {
     const worker = new Worker(laneUrl, { workerData: setup, ...(laneExecArgv ? { execArgv: laneExecArgv } : {}), resourceLimits: { maxOldGenerationSizeMb: memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB } });
     const lane: Lane = { worker, pending: new Map() };

@@ -1,13 +1,13 @@
 import type { RefusedPathError } from "../config/repo-reader.js";
-import type { FileContent } from "../engine/change-set.js";
 import type { ChangeCrds, ScannedFile } from "../engine/change-crds.js";
+import type { GitopsFacts } from "../engine/gitops-files.js";
 import type { ReadChange, StreamedFile } from "../engine/judge-change.js";
 import type { ControlPlaneSource } from "./evaluation-types.js";
 
 /** What a file lane starts with: enough to build the evaluation's plane and read files as it does. */
 export interface LaneSetup {
   source: ControlPlaneSource;
-  headContext: [string, FileContent | undefined][];
+  gitops: GitopsFacts;
 }
 
 /**

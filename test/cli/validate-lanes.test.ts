@@ -19,6 +19,13 @@ function manyFiles(): Files {
     const labels = i % 5 === 0 ? "  labels: {team: a}\n" : "";
     files[`k8s/${name}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${labels}${i % 7 === 0 ? `extra: ${secret}\n` : ""}data:\n  k: v\n`;
   }
+  // Kustomize patches and Helm templates among them: read as such whichever thread judges them.
+  files["k8s/overlay/kustomization.yaml"] = `resources: [../base]\npatches:\n${Array.from({ length: 20 }, (_, i) => `  - path: patch-${i}.yaml\n`).join("")}`;
+  files["k8s/chart/Chart.yaml"] = "apiVersion: v2\nname: c\nversion: 1.0.0\n";
+  for (let i = 0; i < 20; i++) {
+    files[`k8s/overlay/patch-${i}.yaml`] = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${i}\nspec:\n  replicas: ${i}\n`;
+    files[`k8s/chart/templates/cm-${i}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-${i}\n`;
+  }
   files["k8s/zz-secret.yaml"] = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: ${secret}\n`;
   return files;
 }
@@ -49,7 +56,14 @@ describe("gitgate validate on several threads", () => {
     expect(three.stdout).toBe(one.stdout);
     expect(three.stdout).not.toContain(secret);
     const report = JSON.parse(three.stdout) as Report;
-    expect(report.summary.governedFiles).toBe(91);
+    expect(report.summary.governedFiles).toBe(133);
+    expect(report.findings.filter((f) => f.rule === "file/kustomize-patch").map((f) => f.path).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `k8s/overlay/patch-${i}.yaml`).sort(),
+    );
+    // Each template is named, never parsed (a `{{ }}` is no YAML).
+    expect(report.findings.filter((f) => f.path.startsWith("k8s/chart/templates/")).map((f) => `${f.rule} ${f.path}`).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `file/helm-template k8s/chart/templates/cm-${i}.yaml`).sort(),
+    );
     expect(report.findings.filter((f) => f.rule === "schema/unknown-field").map((f) => `${f.path}:${f.line}`)).toEqual(
       Array.from({ length: 13 }, (_, k) => `k8s/cm-${String(k * 7).padStart(3, "0")}.yaml:${k % 5 === 0 ? 6 : 5}`),
     );
