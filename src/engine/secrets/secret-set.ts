@@ -86,7 +86,7 @@ export class SecretSet {
   private hash(text: string): void {
     let set = this.hashes.get(text.length);
     if (!set) this.hashes.set(text.length, (set = new Set()));
-    set.add(hashOf(text, 0, text.length));
+    set.add(hashOf(text, 0, text.length) & smallInteger);
   }
 
   /** Replaces every known secret, every long enough slice of one, and every secret-shaped run in `text` with •••. */
@@ -104,7 +104,7 @@ export class SecretSet {
       for (const window of windows) {
         const { length } = window;
         if (i + length > text.length) continue;
-        if (window.known.has(window.hash)) {
+        if (window.known.has(window.hash & smallInteger)) {
           const stretch = text.slice(i, i + length);
           if (length === minimumSlice) {
             if (this.slices.has(stretch)) end = Math.max(end, i + minimumSlice);
@@ -139,6 +139,12 @@ export class SecretSet {
 
 // A polynomial hash of UTF-16 code units modulo 2^32, which rolls by one position in constant time.
 const hashBase = 0x01000193;
+
+/**
+ * Hashes are kept to 30 bits in the sets: V8 stores such a number in place, where a full 32-bit one is
+ * an object of its own (a quarter of a million slices: megabytes). A few more collisions only cost a look.
+ */
+const smallInteger = 0x3fffffff;
 
 /** The hash of text[start, start + length). */
 function hashOf(text: string, start: number, length: number): number {
