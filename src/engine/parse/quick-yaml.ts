@@ -146,10 +146,10 @@ function nodeWatch() {
       return;
     }
     if (state.anchor !== null || !untagged.has(state.tag)) throw new Declined("an anchor or a tag");
-    // js-yaml gives quoted and flow nodes the non-specific tag too, so one written in the text is told
-    // apart by where the node starts: js-yaml lets a map follow it on its key's line, YAML does not.
     const depth = opened.length;
     const from = opened.pop()!;
+    // js-yaml gives quoted and flow nodes the non-specific tag too, so one written in the text is told
+    // apart by where the node starts: js-yaml lets a map follow it on its key's line, YAML does not.
     if (state.tag === "!" && state.input[from.start] === "!") throw new Declined("a non-specific tag");
     if (from.flow) flowDepth--;
     const sameLine = from.line === state.line;

@@ -86,7 +86,7 @@ export class SecretSet {
   private hash(text: string): void {
     let set = this.hashes.get(text.length);
     if (!set) this.hashes.set(text.length, (set = new Set()));
-    set.add(hashOf(text, 0, text.length) & smallInteger);
+    set.add(hashOf(text, text.length) & smallInteger);
   }
 
   /** Replaces every known secret, every long enough slice of one, and every secret-shaped run in `text` with •••. */
@@ -98,7 +98,7 @@ export class SecretSet {
       else covered.push([start, end]);
     };
     // One rolling hash per length indexed (a slice's, and each short value's), over every window.
-    const windows = [...this.hashes].map(([length, known]) => ({ length, known, top: power(length - 1), hash: hashOf(text, 0, length) }));
+    const windows = [...this.hashes].map(([length, known]) => ({ length, known, top: power(length - 1), hash: hashOf(text, length) }));
     for (let i = 0; windows.length > 0 && i + minimumLength <= text.length; i++) {
       let end = i;
       for (const window of windows) {
@@ -146,10 +146,10 @@ const hashBase = 0x01000193;
  */
 const smallInteger = 0x3fffffff;
 
-/** The hash of text[start, start + length). */
-function hashOf(text: string, start: number, length: number): number {
+/** The hash of the first `length` code units of `text` (of all of it, when shorter). */
+function hashOf(text: string, length: number): number {
   let hash = 0;
-  for (let k = 0; k < length && start + k < text.length; k++) hash = (Math.imul(hash, hashBase) + text.charCodeAt(start + k)) | 0;
+  for (let k = 0; k < length && k < text.length; k++) hash = (Math.imul(hash, hashBase) + text.charCodeAt(k)) | 0;
   return hash;
 }
 
