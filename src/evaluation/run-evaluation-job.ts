@@ -54,8 +54,11 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   // Rendering and the check run's Markdown are loaded by the jobs that use them (not the CLI's validate).
   const rendered = config && !job.options.snapshot ? await (await import("../rendering/render-for-host.js")).renderForHost(config, read, host) : undefined;
   const changes = rendered ? { ...read, rendered } : read;
-  // A stream of many files is judged on several threads (the CLI's validate of a repository).
-  const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source, context, reader: host, compileRego }) : undefined);
+  // A stream of many files is judged on several threads (the CLI's validate of a repository). They build
+  // the same plane; the repository's listing is only for the warning above, and a copy of every path
+  // in each lane would be memory for nothing.
+  const { repositoryFiles: _listing, ...laneSource } = source;
+  const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source: laneSource, context, reader: host, compileRego }) : undefined);
   const github = job.render?.github ? (await import("../github/check-run-output.js")).renderGitHubOutput(report, job.render.github.parts) : undefined;
   const changedPaths = changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
   const approvals = job.options.snapshot ? undefined : await approvalScopeOf(plane, configText, changedPaths, (path) => host.read(path));
