@@ -1,7 +1,7 @@
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { headContent, type ChangeSet } from "./change-set.js";
 import type { ReadChange, StreamedFile } from "./judge-change.js";
-import { mapConcurrent } from "./map-concurrent.js";
+import { forEachInOrder } from "./map-concurrent.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
 import { crdNames, crdsInText, mayHoldCrds, type CrdDocument } from "./schema/crd-registry.js";
 
@@ -34,26 +34,27 @@ export type ScanFile = (change: ReadChange) => Promise<ScannedFile> | undefined;
  * `scan` is asked about head files only when no base version holds a CRD: only then is a built-in
  * kind judged alike with and without the change's CRDs (see CustomResourceSchemas.lookup).
  */
-export async function changeCrds(plane: ControlPlane, changes: ChangeSet, limits: ParseLimits, scan?: ScanFile): Promise<{ crds: ChangeCrds | undefined; judged: Map<string, StreamedFile> }> {
-  const judged = new Map<string, StreamedFile>();
-  if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return { crds: undefined, judged };
+export async function changeCrds(plane: ControlPlane, changes: ChangeSet, limits: ParseLimits, scan?: ScanFile, takeJudged?: (judged: StreamedFile) => void): Promise<ChangeCrds | undefined> {
+  if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return undefined;
   const base = changes.files.flatMap((f) => (f.before?.kind === "text" ? crdsInText(f.previousPath ?? f.path, f.before.text, limits) : []));
   const scanHead = base.length === 0 ? scan : undefined;
   // A deferred head is read for this and let go. A head CRD only says which kinds are pending, so only
   // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
   // A file `scan` takes is judged in the same go where it can be (most of a stream): read once, not
-  // once here and again to be judged.
-  const heads = await mapConcurrent(changes.files.filter((f) => f.status !== "removed"), 16, async (f) => {
+  // once here and again to be judged. Its outcome goes to `takeJudged` in the order of the change, as
+  // soon as the files before it are done: only the files in flight are held, never the whole stream.
+  const head: CrdDocument[] = [];
+  await forEachInOrder(changes.files.filter((f) => f.status !== "removed"), 16, async (f): Promise<ScannedFile | undefined> => {
     const after = await headContent(changes, f);
-    if (after?.kind !== "text") return [];
+    if (after?.kind !== "text") return undefined;
     const { after: _listed, ...rest } = f;
-    const scanned = await scanHead?.({ ...rest, after });
-    if (!scanned) return mayHoldCrds(after.text) ? crdsInText(f.path, after.text, limits).map(crdNames) : [];
-    if (scanned.judged) judged.set(f.path, scanned.judged);
-    return scanned.crds;
+    return (await scanHead?.({ ...rest, after })) ?? { crds: mayHoldCrds(after.text) ? crdsInText(f.path, after.text, limits).map(crdNames) : [] };
+  }, (scanned) => {
+    if (!scanned) return;
+    head.push(...scanned.crds);
+    if (scanned.judged) takeJudged?.(scanned.judged);
   });
-  const head = heads.flat();
-  return { crds: base.length === 0 && head.length === 0 ? undefined : { base, head }, judged };
+  return base.length === 0 && head.length === 0 ? undefined : { base, head };
 }
 
 /** The plane with the change's CRDs (see changeCrds). */

@@ -15,6 +15,7 @@ import { changeCrds, withChangeCrds, type ChangeCrds, type ScanFile, type Scanne
 import { evaluateFile, evaluateParsedFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
 import { gitopsContext, gitopsFacts, isContextFile, type GitopsContext, type GitopsFacts } from "./gitops-files.js";
+import { forEachInOrder } from "./map-concurrent.js";
 import { pairDocuments } from "./pair-documents.js";
 import { isJsonPath, parseFile } from "./parse/parse-file.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
@@ -84,8 +85,31 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(facts) : undefined;
     const sensitivity = createSensitivity(config.preview.redact);
 
+    // What the report keeps of the files judged so far. A stream's file is taken in here as soon as it
+    // is judged, and its outcome let go: a repository's files are not held to the end one by one.
+    const secrets = new SecretSet();
+    const kept: EvaluatedChange[] = [];
+    // By path, only for files with findings; ordered by the change at the end, so the report does not
+    // depend on which file a thread finished first.
+    const found = new Map<string, Finding[]>();
+    const templates: ReadChange[] = [];
+    const objects = new Map<string, KubernetesObject>();
+    const sourceLines = new SourceLines();
+    let documents = 0;
+    // An outcome judged on this thread is copied before it is taken in: a string taken from a file (a
+    // line, a name in a message) can be a slice that keeps the whole file's text alive. A lane's
+    // outcome is copied on its way here already.
+    const takeStreamed = (s: StreamedFile) => {
+      secrets.addValues(s.secrets);
+      if (s.findings.length > 0) found.set(s.path, s.findings);
+      documents += s.documents;
+      for (const [key, object] of s.objects) objects.set(key, object);
+      sourceLines.add(s.path, s.lines);
+    };
+
     // The change's own CRDs first (see changeCrds). A stream judges each file as it looks at it, on any
     // thread, when no CRD of the change can alter its verdict; the rest wait for the CRDs.
+    const judgedEarly = new Set<string>();
     const scan: ScanFile = (change) => {
       if (keepFiles || !isJudged(change) || gitops.isHelmTemplate(change.path)) return undefined;
       return (async () => {
@@ -95,27 +119,19 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
         return scanned.judged ? { ...scanned, judged: structuredClone(scanned.judged) } : scanned;
       })();
     };
-    const { crds, judged: judgedEarly } = await changeCrds(plane, changes, planeJudges.limits, scan);
+    const crds = await changeCrds(plane, changes, planeJudges.limits, scan, (judged) => {
+      takeStreamed(judged);
+      judgedEarly.add(judged.path);
+    });
     changes.willLoad?.(governedChanges.filter((c) => c.after?.kind === "deferred" && !judgedEarly.has(c.path)).map((c) => c.path));
     lanes?.useCrds(crds);
     const judges = crds ? fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner, rendering) : planeJudges;
 
-    const secrets = new SecretSet();
-    const kept: EvaluatedChange[] = [];
-    const fileFound: Finding[][] = [];
-    const templates: ReadChange[] = [];
-    const objects = new Map<string, KubernetesObject>();
-    const sourceLines = new SourceLines();
-    let documents = 0;
     // Settled in the order of the change, whatever order the files finish in: the report does not
     // depend on timing. Beside the lanes' files, this thread has a few of its own in hand, so that one
     // waiting to be read does not leave it idle.
-    await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 3 : 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange } | { streamed: StreamedFile }> => {
-      const early = judgedEarly.get(change.path);
-      if (early) {
-        judgedEarly.delete(change.path);
-        return { streamed: early };
-      }
+    await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 3 : 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange } | { streamed: StreamedFile } | { judgedEarly: true }> => {
+      if (judgedEarly.has(change.path)) return { judgedEarly: true };
       const after = await headContent(changes, change);
       const { after: _listed, ...rest } = change;
       const read: ReadChange = after ? { ...rest, after } : rest;
@@ -127,33 +143,27 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       if (lanes) await new Promise((resolve) => setImmediate(resolve));
       if (lanes?.hasRoom()) return { streamed: await lanes.judge(read) };
       const evaluated = await evaluateChange(read, judges);
-      // Copied: a string taken from a file (a line, a name in a message) can be a slice that keeps the
-      // whole file's text alive, and a stream keeps what it is handed until the end. A lane's outcome
-      // is copied on its way here already.
       return keepFiles ? { evaluated } : { streamed: structuredClone(streamedFile(evaluated, sensitivity)) };
     }, (settled) => {
+      if ("judgedEarly" in settled) return;
       if ("template" in settled) {
         templates.push(settled.template);
         return;
       }
       if ("streamed" in settled) {
-        const s = settled.streamed;
-        secrets.addValues(s.secrets);
-        fileFound.push(s.findings);
-        documents += s.documents;
-        for (const [key, object] of s.objects) objects.set(key, object);
-        sourceLines.add(s.path, s.lines);
+        takeStreamed(settled.streamed);
         return;
       }
       const e = settled.evaluated;
       for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.addDocument(e.change.path, doc.value, sensitivity);
-      fileFound.push(fileFindings(e));
+      const fileFound = fileFindings(e);
+      if (fileFound.length > 0) found.set(e.change.path, fileFound);
       documents += e.head?.documents.length ?? 0;
       kept.push(e);
     });
 
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
-    const findings = [...fileFound.flat(), ...templates.map(helmTemplateNotice)];
+    const findings = [...governedChanges.flatMap((c) => found.get(c.path) ?? []), ...templates.map(helmTemplateNotice)];
     // What the change's Kustomize and Helm targets render to is judged by the same judges.
     const rendered = changes.rendered ? await (await import("../rendering/judge-rendered.js")).judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
     if (rendered) {
@@ -326,29 +336,6 @@ async function evaluateChange(change: ReadChange, judges: FileJudges): Promise<E
   // needs parsing (for the preview and the change-set input).
   const base = change.before ? await evaluateFile(change.path, change.before, judges, (head?.findings.length ?? 0) > 0) : undefined;
   return { change, ...(head ? { head } : {}), ...(base ? { base } : {}) };
-}
-
-/**
- * Runs `work` on every item with at most `limit` in flight (the main thread reads or the policy worker
- * judges one file while another is parsed), and hands each result to `settle` in the items' order as
- * soon as every earlier one is settled, so results are let go as the stream moves on.
- */
-async function forEachInOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>, settle: (result: R) => void): Promise<void> {
-  const done = new Map<number, R>();
-  let next = 0;
-  let settled = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      done.set(index, await work(items[index]!));
-      while (done.has(settled)) {
-        const result = done.get(settled)!;
-        done.delete(settled++);
-        settle(result);
-      }
-    }
-  });
-  await Promise.all(lanes);
 }
 
 function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
