@@ -96,9 +96,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const objects = new Map<string, KubernetesObject>();
     const sourceLines = new SourceLines();
     let documents = 0;
-    // An outcome judged on this thread is copied before it is taken in: a string taken from a file (a
-    // line, a name in a message) can be a slice that keeps the whole file's text alive. A lane's
-    // outcome is copied on its way here already.
+    // An outcome judged on this thread is copied before it is taken in (see copied); a lane's is copied
+    // on its way here already.
     const takeStreamed = (s: StreamedFile) => {
       secrets.addValues(s.secrets);
       if (s.findings.length > 0) found.set(s.path, s.findings);
@@ -114,15 +113,13 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       if (keepFiles || !isJudged(change) || gitops.isHelmTemplate(change.path)) return undefined;
       return (async () => {
         if (lanes) await new Promise((resolve) => setImmediate(resolve));
-        if (lanes?.hasRoom()) return lanes.scan(change);
-        const scanned = await scanStreamedFile(change, planeJudges, sensitivity);
-        return scanned.judged ? { ...scanned, judged: structuredClone(scanned.judged) } : scanned;
+        const scanned = lanes?.hasRoom() ? await lanes.scan(change) : await scanStreamedFile(change, planeJudges, sensitivity).then(copied);
+        // The change's own path, not the copy a lane sent back: one string per file for the whole run.
+        if (scanned.judged) judgedEarly.add(change.path);
+        return scanned;
       })();
     };
-    const crds = await changeCrds(plane, changes, planeJudges.limits, scan, (judged) => {
-      takeStreamed(judged);
-      judgedEarly.add(judged.path);
-    });
+    const crds = await changeCrds(plane, changes, planeJudges.limits, scan, takeStreamed);
     changes.willLoad?.(governedChanges.filter((c) => c.after?.kind === "deferred" && !judgedEarly.has(c.path)).map((c) => c.path));
     lanes?.useCrds(crds);
     const judges = crds ? fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner, rendering) : planeJudges;
@@ -336,6 +333,14 @@ async function evaluateChange(change: ReadChange, judges: FileJudges): Promise<E
   // needs parsing (for the preview and the change-set input).
   const base = change.before ? await evaluateFile(change.path, change.before, judges, (head?.findings.length ?? 0) > 0) : undefined;
   return { change, ...(head ? { head } : {}), ...(base ? { base } : {}) };
+}
+
+/**
+ * A file's outcome as a stream keeps it: copied, since a string taken from a file (a line, a name in a
+ * message) can be a slice that keeps the whole file's text alive.
+ */
+function copied(scanned: ScannedFile): ScannedFile {
+  return scanned.judged ? { ...scanned, judged: structuredClone(scanned.judged) } : scanned;
 }
 
 function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { configPath as defaultConfigPath } from "../config/config-types.js";
 import { loadConfig } from "../config/load-config.js";
+import type { ControlPlane } from "../config/load-control-plane.js";
 import { unmatchedGlobFindings } from "../config/unmatched-globs.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { evaluateChangeSet } from "../engine/evaluate-change-set.js";
@@ -29,11 +30,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const plane = await buildControlPlane(source, host, compileRego, async (inherited) => {
     if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
   });
-  if (source.repositoryFiles && plane.config && !plane.defaulted) {
-    const text = source.configText ?? (await host.read(configPath));
-    const { paths, where } = source.repositoryFiles;
-    if (text !== undefined) plane.findings.push(...unmatchedGlobFindings(text, configPath, paths, where));
-  }
+  await warnUnmatchedGlobs(source, plane, configPath, host);
   if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
   const configText = source.configText ?? (await host.read(configPath).catch(() => undefined)) ?? source.inherited?.text;
   if (job.kind === "approval-scope") return { kind: job.kind, scope: await approvalScopeOf(plane, configText, job.changed, (path) => host.read(path)) };
@@ -55,14 +52,25 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const rendered = config && !job.options.snapshot ? await (await import("../rendering/render-for-host.js")).renderForHost(config, read, host) : undefined;
   const changes = rendered ? { ...read, rendered } : read;
   // A stream of many files is judged on several threads (the CLI's validate of a repository). They build
-  // the same plane; the repository's listing is only for the warning above, and a copy of every path
-  // in each lane would be memory for nothing.
-  const { repositoryFiles: _listing, ...laneSource } = source;
-  const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source: laneSource, context, reader: host, compileRego }) : undefined);
+  // the same plane from the same source (without the listing, let go above).
+  const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source, context, reader: host, compileRego }) : undefined);
   const github = job.render?.github ? (await import("../github/check-run-output.js")).renderGitHubOutput(report, job.render.github.parts) : undefined;
   const changedPaths = changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
   const approvals = job.options.snapshot ? undefined : await approvalScopeOf(plane, configText, changedPaths, (path) => host.read(path));
   return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}), ...(approvals ? { approvals } : {}) } };
+}
+
+/**
+ * Warns of config globs that match no file of the repository's listing (the CLI sends it). The listing
+ * is taken out of the job, which is held until it ends, and let go here: it holds a path for every
+ * file of the repository.
+ */
+async function warnUnmatchedGlobs(source: EvaluationJob["source"], plane: ControlPlane, configPath: string, host: Pick<EvaluationHost, "read">): Promise<void> {
+  const listing = source.repositoryFiles;
+  delete source.repositoryFiles;
+  if (!listing || !plane.config || plane.defaulted) return;
+  const text = source.configText ?? (await host.read(configPath));
+  if (text !== undefined) plane.findings.push(...unmatchedGlobFindings(text, configPath, listing.paths, listing.where));
 }
 
 /**
