@@ -2,8 +2,8 @@
 // digest, Kubernetes validators) for the next job. Its reads go to the main thread, which does the I/O.
 import { parentPort } from "node:worker_threads";
 import { RefusedPathError } from "../config/repo-reader.js";
-import { createRegoCompiler } from "../opa/compile-rego.js";
 import type { FileContent } from "../engine/change-set.js";
+import type { CompileRego } from "../engine/policy/policy-types.js";
 import type { EvaluationRoute, EvaluationJob } from "./evaluation-types.js";
 import type { HostCall, ToWorker } from "./worker-messages.js";
 import { runEvaluationJob } from "./run-evaluation-job.js";
@@ -13,7 +13,10 @@ import { lowerThreadPriority } from "./lower-priority.js";
 lowerThreadPriority();
 
 const port = parentPort!;
-const compileRego = createRegoCompiler();
+// The compiler is loaded with the first policy it compiles: a validate with schemas only never runs
+// OPA, and the compiler's modules (child processes among them) were a few ms of every start.
+let compiler: Promise<CompileRego> | undefined;
+const compileRego: CompileRego = async (...args) => (await (compiler ??= import("../opa/compile-rego.js").then((m) => m.createRegoCompiler())))(...args);
 const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 let nextCall = 0;
 
