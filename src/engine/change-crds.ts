@@ -9,6 +9,8 @@ import { crdNames, crdsInText, mayHoldCrds, type CrdDocument } from "./schema/cr
 export interface ChangeCrds {
   base: CrdDocument[];
   head: CrdDocument[];
+  /** The head is a snapshot (the CLI's validate): its CRDs are the repository's own, not added by a change. */
+  snapshot?: true;
 }
 
 /**
@@ -62,6 +64,6 @@ export function withChangeCrds(plane: ControlPlane, crds: ChangeCrds | undefined
   if (!crds) return plane;
   return {
     ...plane,
-    schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(crds.base, crds.head) } : s)),
+    schemas: plane.schemas.map((s) => (s.kind === "kubernetes" && s.customResources ? { ...s, customResources: s.customResources.withCrds(crds.base, crds.head, crds.snapshot) } : s)),
   };
 }

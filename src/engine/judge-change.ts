@@ -119,7 +119,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
         return scanned;
       })();
     };
-    const crds = await changeCrds(plane, changes, planeJudges.limits, scan, takeStreamed);
+    const changed = await changeCrds(plane, changes, planeJudges.limits, scan, takeStreamed);
+    const crds = changed && options.snapshot ? { ...changed, snapshot: true as const } : changed;
     changes.willLoad?.(governedChanges.filter((c) => c.after?.kind === "deferred" && !judgedEarly.has(c.path)).map((c) => c.path));
     lanes?.useCrds(crds);
     const judges = crds ? fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner, rendering) : planeJudges;

@@ -105,8 +105,11 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   const custom = await schema.customResources?.lookup(apiVersion, kind, builtIn);
   if (custom && !("pendingIn" in custom)) return [...findings, ...checkCustomResource(object, custom, schema.strict, finding)];
   if (!builtIn) {
-    // The base decides the rules: a CRD this change adds applies to the changes after it is merged.
-    const pending = custom ? ` (its CustomResourceDefinition in ${custom.pendingIn} is added by this change and applies once merged)` : "";
+    // The base decides the rules: a CRD this change adds applies to the changes after it is merged. A
+    // snapshot has no base: its CRDs apply once the config names them.
+    const pending = !custom ? "" : custom.inSnapshot
+      ? ` (its CustomResourceDefinition is in ${custom.pendingIn}: name that file or its folder under \`crds:\` in the config to validate against it)`
+      : ` (its CustomResourceDefinition in ${custom.pendingIn} is added by this change and applies once merged)`;
     return [...findings, finding(
       schema.strict === true ? "error" : "notice",
       "schema/unknown-kind",

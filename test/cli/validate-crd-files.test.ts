@@ -66,10 +66,28 @@ describe("validate of a repository with files of CRDs", () => {
     expect(one.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
       "error schema/unknown-field k8s/a-bundle.yaml:21:3 new spec.replicaz is not a field the schema knows: did you mean `replicas`? (Kubernetes apps/v1 Deployment)",
       "error schema/unknown-field k8s/d-broken-crd.yaml:8:3 new spec.scopee is not a field the schema knows: did you mean `scope`? (Kubernetes apiextensions.k8s.io/v1 CustomResourceDefinition)",
-      "notice schema/unknown-kind k8s/b-mixed.yaml:17:7 new No built-in schema for acme.example.com/v1 Widget (its CustomResourceDefinition in k8s/a-bundle.yaml is added by this change and applies once merged): not validated.",
-      "notice schema/unknown-kind k8s/c-gadget.yaml:2:7 new No built-in schema for acme.example.com/v1 Gadget (its CustomResourceDefinition in k8s/b-mixed.yaml is added by this change and applies once merged): not validated.",
+      "notice schema/unknown-kind k8s/b-mixed.yaml:17:7 new No built-in schema for acme.example.com/v1 Widget (its CustomResourceDefinition is in k8s/a-bundle.yaml: name that file or its folder under `crds:` in the config to validate against it): not validated.",
+      "notice schema/unknown-kind k8s/c-gadget.yaml:2:7 new No built-in schema for acme.example.com/v1 Gadget (its CustomResourceDefinition is in k8s/b-mixed.yaml: name that file or its folder under `crds:` in the config to validate against it): not validated.",
     ]);
     expect(one.summary.documents).toBe(76);
     expect(await validate(3)).toEqual(one);
+  });
+
+  it("says how to validate custom resources against the repository's CRDs, which then works", async () => {
+    const small = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nschemas:\n  - files: \"k8s/**\"\n    schema: kubernetes\n",
+      "k8s/crd.yaml": crd("Widget").replace("x-kubernetes-preserve-unknown-fields: true", "properties: { spec: { type: object, properties: { size: { type: integer } } } }"),
+      "k8s/widget.yaml": `${resource("Widget")}spec:\n  szie: 3\n`,
+    });
+    try {
+      const report = async () => JSON.parse((await runCli(["validate", "--repo", small.dir, "--format", "json"])).stdout) as Report;
+      expect((await report()).findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "notice schema/unknown-kind k8s/widget.yaml:2:7 new No built-in schema for acme.example.com/v1 Widget (its CustomResourceDefinition is in k8s/crd.yaml: name that file or its folder under `crds:` in the config to validate against it): not validated.",
+      ]);
+      await small.commit("main", {".github/gitgate.yml": "version: 1\ncrds: [k8s/crd.yaml]\nschemas:\n  - files: \"k8s/**\"\n    schema: kubernetes\n" });
+      expect((await report()).findings.map(brief)).toEqual(["error schema/unknown-field k8s/widget.yaml:6:3 new"]);
+    } finally {
+      await small.remove();
+    }
   });
 });

@@ -22,8 +22,11 @@ export type CustomResourceLookup =
   | { schema: CustomResourceSchema }
   /** The group and kind are defined, but not served at this version. */
   | { unserved: { crd: string; path: string; served: string[] } }
-  /** No schema at the base, but the change itself adds a CRD for it. */
-  | { pendingIn: string };
+  /**
+   * No schema at the base, but the change itself adds a CRD for it; `inSnapshot` when the "change" is
+   * a snapshot (the CLI's validate), whose CRDs are the repository's own rather than added by anyone.
+   */
+  | { pendingIn: string; inSnapshot?: true };
 
 /** A schema file named for one apiVersion and kind by the config (`schemas: - kind: … schema: …`). */
 export interface KindSchema {
@@ -62,7 +65,7 @@ export class CustomResourceSchemas {
     private readonly read: ReadFile,
     private readonly compileFile: (path: string) => Promise<CompiledSchema>,
     private readonly ajv: () => Promise<Ajv>,
-    private readonly pending: ReadonlyMap<string, string>,
+    private readonly pending: ReadonlyMap<string, Extract<CustomResourceLookup, { pendingIn: string }>>,
   ) {}
 
   static create(read: ReadFile, options: { kinds?: readonly KindSchema[]; crds?: readonly CrdDocument[]; catalogs?: readonly string[] } = {}): CustomResourceSchemas {
@@ -84,8 +87,11 @@ export class CustomResourceSchemas {
     return registry.withCrds(options.crds ?? []);
   }
 
-  /** This registry plus more CRDs (the base versions of a change's files); the ones it has win. */
-  withCrds(crds: readonly CrdDocument[], pending: readonly CrdDocument[] = []): CustomResourceSchemas {
+  /**
+   * This registry plus more CRDs (the base versions of a change's files); the ones it has win. The
+   * kinds of `pending` CRDs (the head's) are named as such (see CustomResourceLookup).
+   */
+  withCrds(crds: readonly CrdDocument[], pending: readonly CrdDocument[] = [], inSnapshot = false): CustomResourceSchemas {
     const versions = new Map(this.versions);
     const groupKinds = new Map(this.groupKinds);
     for (const doc of crds) addCrd(doc, versions, groupKinds);
@@ -93,7 +99,7 @@ export class CustomResourceSchemas {
     for (const doc of pending) {
       const found = new Map<string, CrdVersion>();
       addCrd(doc, found, new Map());
-      for (const key of found.keys()) if (!versions.has(key) && !pendingKinds.has(key)) pendingKinds.set(key, doc.path);
+      for (const key of found.keys()) if (!versions.has(key) && !pendingKinds.has(key)) pendingKinds.set(key, inSnapshot ? { pendingIn: doc.path, inSnapshot } : { pendingIn: doc.path });
     }
     return new CustomResourceSchemas(this.kinds, versions, groupKinds, this.catalogs, this.read, this.compileFile, this.ajv, pendingKinds);
   }
@@ -116,8 +122,8 @@ export class CustomResourceSchemas {
         if ((await this.read(path)) !== undefined) return { schema: await this.fromFile(path, path, `${apiVersion} ${kind}, ${path}`) };
       }
     }
-    const pendingIn = this.pending.get(key);
-    return pendingIn !== undefined ? { pendingIn } : undefined;
+    const pending = this.pending.get(key);
+    return pending ? { ...pending } : undefined;
   }
 
   private fromFile(key: string, path: string, name: string): Promise<CustomResourceSchema> {
