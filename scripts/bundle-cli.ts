@@ -4,9 +4,9 @@
 // worker. Bundled, each thread loads one file and the chunks it shares with the others. Of the packages,
 // only the small pure-JavaScript ones every validate loads are bundled; the rest stay in node_modules
 // as they are. dist/cli/bin.js runs the bundle when it is there.
-import { build } from "esbuild";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { build, type PluginBuild } from "esbuild";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kubernetesKinds } from "../src/engine/schema/kubernetes-kinds.generated.js";
 
@@ -28,34 +28,69 @@ const outdir = fileURLToPath(new URL("dist/bundle/", root));
 // Made anew: chunks are named by their content, so the last build's would linger (and be packed).
 rmSync(outdir, { recursive: true, force: true });
 
+const bundledOnly = {
+  name: "bundled-packages",
+  setup(bundle: PluginBuild) {
+    bundle.onResolve({ filter: /^[^./]/ }, ({ path }) => (bundledPackages.has(packageOf(path)) ? undefined : { path, external: true }));
+  },
+};
+
+// The main thread: the CLI, with the commands it loads when they are run.
 await build({
   absWorkingDir: fileURLToPath(root),
-  // A worker is started by its file's URL beside the code that starts it (evaluation-pool.ts,
-  // file-lanes.ts, policy-runner.ts), so every entry keeps the name of the file it replaces.
-  entryPoints: {
-    cli: "dist/cli/main.js",
-    "evaluation-worker": "dist/evaluation/evaluation-worker.js",
-    "file-lane-worker": "dist/evaluation/file-lane-worker.js",
-    "policy-worker": "dist/engine/policy/policy-worker.js",
-  },
+  entryPoints: { cli: "dist/cli/main.js" },
   outdir,
   entryNames: "[name]",
   bundle: true,
-  // Shared code goes to chunks, and a module loaded with `await import()` stays loaded only when used.
+  // A module loaded with `await import()` stays loaded only when used.
   splitting: true,
   format: "esm",
   platform: "node",
   // Their ES module builds, where a package has one (jsonc-parser's other build requires by computed names).
   mainFields: ["module", "main"],
-  plugins: [{
-    name: "bundled-packages",
-    setup(bundle) {
-      bundle.onResolve({ filter: /^[^./]/ }, ({ path }) => (bundledPackages.has(packageOf(path)) ? undefined : { path, external: true }));
-    },
-  }],
+  plugins: [bundledOnly],
   banner,
   logLevel: "warning",
 });
+
+// The threads: each one script, run by src/evaluation/thread-code-cache.ts so that V8 can keep the code
+// of every function a first run compiled (ES modules offer no way to). A worker is started by its file's
+// URL beside the code that starts it (evaluation-pool.ts, file-lanes.ts, policy-runner.ts), so that file
+// keeps its name and runs the script beside it.
+const threads = {
+  "evaluation-worker": "dist/evaluation/evaluation-worker.js",
+  "file-lane-worker": "dist/evaluation/file-lane-worker.js",
+  "policy-worker": "dist/engine/policy/policy-worker.js",
+};
+await build({
+  absWorkingDir: fileURLToPath(root),
+  entryPoints: threads,
+  outdir,
+  entryNames: "[name]",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  mainFields: ["module", "main"],
+  // A script has no `import()` and no `import.meta`: the packages left out load with `require` (ES
+  // modules too), and the names below are arguments of the function thread-code-cache.ts wraps it in.
+  supported: { "dynamic-import": false },
+  define: { "import.meta.url": "import_meta_url", "import.meta.resolve": "import_meta_resolve" },
+  plugins: [bundledOnly],
+  logLevel: "warning",
+});
+// esbuild escapes what is not ASCII in the code, not in the comments it keeps: escaped there too, the
+// bundles are ASCII, which thread-code-cache.ts reads quicker. (An escape means the same in a string, a
+// regular expression, a template or a name, and nothing in a comment.)
+for (const name of Object.keys(threads)) {
+  const file = join(outdir, `${name}.cjs`);
+  const text = readFileSync(file, "utf8");
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
+const codeCache = relative(outdir, fileURLToPath(new URL("dist/evaluation/thread-code-cache.js", root)));
+for (const name of Object.keys(threads)) {
+  writeFileSync(join(outdir, `${name}.js`), `import { runCachedBundle } from ${JSON.stringify(codeCache)};\nrunCachedBundle(new URL("./${name}.cjs", import.meta.url));\n`);
+}
 
 // The validators of the built-in Kubernetes kinds, in dist/bundle/kinds/ where the bundle's
 // kubernetes-validators.ts looks for them: kubernetes-models has a module for every definition, so one
@@ -83,9 +118,9 @@ await build({
 // bundle's folder too: a module that moved deeper or shallower than two folders below the root would
 // find nothing, and only at run time.
 const problems: string[] = [];
-for (const file of readdirSync(outdir).filter((name) => name.endsWith(".js"))) {
+for (const file of readdirSync(outdir).filter((name) => name.endsWith(".js") || name.endsWith(".cjs"))) {
   const url = new URL(file, `file://${outdir}`);
-  for (const [, argument] of readFileSync(url, "utf8").matchAll(/new URL\(([^;]*?),\s*import\.meta\.url\s*\)/g)) {
+  for (const [, argument] of readFileSync(url, "utf8").matchAll(/new URL\(([^;]*?),\s*import(?:\.meta\.|_meta_)url\s*\)/g)) {
     // Every name the argument may take: `a ? "x.ts" : "x.js"`, and a template's folder (`../../schemas/${file}`).
     for (const [, quoted, template] of argument!.matchAll(/"([^"]*)"|`([^`$]*)/g)) {
       // The .ts names are the workers' when running from source (tests, tsx).

@@ -9,6 +9,7 @@ import type { HostCall, ToWorker } from "./worker-messages.js";
 import { runEvaluationJob } from "./run-evaluation-job.js";
 import { fileLaneOpener, LaneError } from "./file-lanes.js";
 import { lowerThreadPriority } from "./lower-priority.js";
+import { keepCompiledCode } from "./thread-code-cache.js";
 
 lowerThreadPriority();
 
@@ -39,6 +40,8 @@ async function run(id: number, job: EvaluationJob, lanes: { count: number; memor
       treePaths: (commit) => call("treePaths", [commit]) as Promise<string[]>,
       treeRead: (commit, paths) => call("treeRead", [commit, paths]) as Promise<[string, FileContent | undefined][]>,
     }, compileRego, fileLaneOpener(lanes.count, lanes.memoryMiB));
+    // Before the answer: a CLI exits as soon as it has it.
+    keepCompiledCode();
     port.postMessage({ type: "done", id, result });
   } catch (error) {
     port.postMessage({ type: "failed", id, message: (error as Error).message ?? String(error), ...(error instanceof LaneError ? { reason: error.reason } : {}) });

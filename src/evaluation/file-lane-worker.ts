@@ -11,6 +11,7 @@ import { createSensitivity } from "../engine/secrets/sensitive-paths.js";
 import { buildControlPlane } from "./build-control-plane.js";
 import type { FromLane, LaneSetup, ToLane } from "./lane-messages.js";
 import { lowerThreadPriority } from "./lower-priority.js";
+import { keepCompiledCode } from "./thread-code-cache.js";
 
 lowerThreadPriority();
 
@@ -60,7 +61,9 @@ async function work(id: number, change: ReadChange, scan: boolean): Promise<void
       post({ type: "scanned", id, scanned: await scanStreamedFile(change, judges, sensitivity) });
     } else {
       const { judges, sensitivity } = await judging;
-      post({ type: "judged", id, file: await judgeStreamedFile(change, judges, sensitivity) });
+      const file = await judgeStreamedFile(change, judges, sensitivity);
+      keepCompiledCode();
+      post({ type: "judged", id, file });
     }
   } catch (error) {
     post({ type: "failed", message: (error as Error).message ?? String(error) });

@@ -95,5 +95,8 @@ parentPort!.on("message", (items: Item[]) => {
     Atomics.store(setup.progress, 0, index + 1);
     return evaluate(item);
   });
+  // keepCompiledCode (evaluation/thread-code-cache.ts), by the name it is published under: this worker
+  // runs from source too, where Node strips its types and finds no other module of ours.
+  (globalThis as { [key: symbol]: (() => void) | undefined })[Symbol.for("gitgate.keepCompiledCode")]?.();
   parentPort!.postMessage(outcomes);
 });

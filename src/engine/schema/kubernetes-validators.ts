@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { kubernetesKinds } from "./kubernetes-kinds.generated.js";
 import type { ValidateFunction } from "./schema-error.js";
 
@@ -11,6 +13,10 @@ const loaded = new Map<string, Promise<ValidateFunction>>();
  */
 const bundledKinds = new URL("./kinds/", import.meta.url);
 const bundled = existsSync(bundledKinds);
+// The CLI bundle's threads run as scripts (thread-code-cache.ts), which have no `import()`: they load
+// its kinds with `require`, which takes ES modules too. The packages' own modules are not all found
+// that way (a `require` resolves their imports by the packages' `require` exports, which some lack).
+const requireModule = createRequire(import.meta.url);
 
 /** The key a Kubernetes object's schema is found under. */
 export function kindKey(apiVersion: string, kind: string): string {
@@ -34,7 +40,9 @@ export function kubernetesValidator(apiVersion: string, kind: string): Promise<V
     const [pkg, file] = location.split(":") as [string, string];
     // Not every package exports its _schemas folder, so the file is imported by URL from the package root.
     const url = bundled ? new URL(`${pkg}/${file}`, bundledKinds) : new URL(file, import.meta.resolve(pkg));
-    validator = import(url.href).then((module: { validate: ValidateFunction }) => module.validate);
+    validator = bundled
+      ? Promise.resolve().then(() => (requireModule(fileURLToPath(url)) as { validate: ValidateFunction }).validate)
+      : import(url.href).then((module: { validate: ValidateFunction }) => module.validate);
     loaded.set(key, validator);
   }
   return validator;

@@ -1,0 +1,91 @@
+import { isAscii } from "node:buffer";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire, getCompileCacheDir } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+import { threadId } from "node:worker_threads";
+
+// A one-file `gitgate validate` is mostly start-up, and most of a worker thread's start-up was V8
+// compiling our functions the first time each ran. Node's compile cache keeps only what V8 compiles
+// before a module runs (its top level), so the YAML parser, the globs, the validators were compiled
+// again at every start. The CLI bundle's threads (scripts/bundle-cli.ts) are therefore scripts run
+// here, and once a thread has done its first piece of work, V8's code for everything it ran so far is
+// written beside Node's own cache, and handed back to V8 at the next start.
+
+/**
+ * The function a thread's bundle is wrapped in: the CommonJS module arguments, and the module's URL
+ * standing in for `import.meta.url`, and a resolver for `import.meta.resolve` (scripts/bundle-cli.ts
+ * defines both names).
+ */
+function wrapBundle(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname, import_meta_url, import_meta_resolve) {${source}\n})`;
+}
+
+// Published globally: the policy worker calls it by this name (it cannot import this module).
+const keepHook = Symbol.for("gitgate.keepCompiledCode");
+type Global = typeof globalThis & { [keepHook]?: () => void };
+
+/**
+ * Runs a thread's bundle with the code its last first run left, if any. V8 checks a cache only against
+ * its source's length, so each cache file starts with the digest of the source it was made from, and
+ * one made from another build is not used.
+ */
+export function runCachedBundle(file: URL): void {
+  const path = fileURLToPath(file);
+  const bytes = readFileSync(path);
+  // The build leaves the bundles ASCII: read as Latin-1, V8 gets a one-byte string, and quicker.
+  const source = wrapBundle(bytes.toString(isAscii(bytes) ? "latin1" : "utf8"));
+  const digest = createHash("sha256").update(wrapBundle("")).update(bytes).digest();
+  // Undefined when Node's compile cache is off (NODE_DISABLE_COMPILE_CACHE) or could not be set up.
+  const root = getCompileCacheDir();
+  // One file per bundle path, as Node keys its own: another install's bundles have caches of their own.
+  const cacheFile = root === undefined ? undefined : join(root, "gitgate", `${createHash("sha256").update(path).digest("hex").slice(0, 16)}.code`);
+  const cachedData = cacheFile === undefined ? undefined : cacheMadeFrom(cacheFile, digest);
+  const script = new vm.Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
+  if (cacheFile !== undefined && (!cachedData || script.cachedDataRejected)) {
+    (globalThis as Global)[keepHook] = () => {
+      delete (globalThis as Global)[keepHook];
+      saveQuietly(cacheFile, Buffer.concat([digest, script.createCachedData()]));
+    };
+  }
+  const module = { exports: {} };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run(module.exports, createRequire(file), module, path, dirname(path), file.href, (specifier: string) => import.meta.resolve(specifier));
+}
+
+/**
+ * Called by a thread once it has done its first piece of work (a job, a file, a batch): the functions
+ * that work ran are compiled now, and are what the next start needs. Only the first call of a thread
+ * whose bundle ran without a usable cache writes anything; elsewhere (the App, tests) it does nothing.
+ */
+export function keepCompiledCode(): void {
+  (globalThis as Global)[keepHook]?.();
+}
+
+/** The V8 data of a cache file made from the source with this digest; undefined for any other. */
+function cacheMadeFrom(file: string, digest: Buffer): Buffer | undefined {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  return content.subarray(0, digest.length).equals(digest) ? content.subarray(digest.length) : undefined;
+}
+
+/**
+ * Written whole or not at all: threads and processes may race for it. A cache that cannot be written
+ * costs the next start its speed, nothing else.
+ */
+function saveQuietly(file: string, content: Buffer): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}-${threadId}.partial`;
+    writeFileSync(partial, content);
+    renameSync(partial, file);
+  } catch {
+    // a read-only or full disk: the next start compiles again
+  }
+}
