@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { enableCompileCache } from "node:module";
-import { startThreadsAtFullYoungGeneration } from "../evaluation/evaluation-limits.js";
+import { readEvaluationLimits, startThreadsAtFullYoungGeneration } from "../evaluation/evaluation-limits.js";
+import { holdEarly, startEvaluationWorker } from "../evaluation/start-evaluation-worker.js";
 import type * as Cli from "./main.js";
 
 // A reader that leaves early (`gitgate validate | head`) closes the pipe: what is left of the report
@@ -21,6 +22,14 @@ if (cache.directory !== undefined) process.env.NODE_COMPILE_CACHE ??= cache.dire
 // The same code bundled by `npm run build` (scripts/bundle-cli.ts): one file for each thread to load
 // instead of a hundred modules. Without it (tsc alone, or from source) the modules run as they are.
 const bundle = new URL("../bundle/cli.js", import.meta.url);
-const { main } = (await import(existsSync(bundle) ? bundle.href : "./main.js")) as typeof Cli;
+const bundled = existsSync(bundle);
+// check and validate judge in a worker thread, whose start-up is a third of a one-file validate: started
+// now, it overlaps the CLI's loading. (Limits that are not valid are left for the CLI to report.)
+const command = process.argv[2];
+const limits = readEvaluationLimits(process.env);
+const earlyWorker = bundled && (command === "validate" || command === "check") && limits.problems.length === 0
+  ? holdEarly(startEvaluationWorker(limits.limits, new URL("../bundle/evaluation-worker.js", import.meta.url)))
+  : undefined;
+const { main } = (await import(bundled ? bundle.href : "./main.js")) as typeof Cli;
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2), process, process.env, earlyWorker);

@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import type { Worker } from "node:worker_threads";
 import { GitError } from "../git/run-git.js";
 import { toolVersion } from "../render/tool-version.js";
 import type { Evaluation } from "./check-command.js";
@@ -15,9 +16,10 @@ export interface CliIo {
 /**
  * Runs the CLI and returns its exit status: 0 no errors, 1 error findings, 2 usage or config error
  * (`approvals`: 0 satisfied, 1 waiting or blocked, 2 usage or could not decide; `guard`: 0 every commit
- * came through an approved pull request, 1 a bypass, 2 usage or could not decide).
+ * came through an approved pull request, 1 a bypass, 2 usage or could not decide). `earlyWorker`: the
+ * evaluation worker bin.ts started for check or validate, to be taken by the first that needs one.
  */
-export async function main(argv: readonly string[], io: CliIo = process, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = process, env: NodeJS.ProcessEnv = process.env, earlyWorker?: () => Worker | undefined): Promise<number> {
   const print = (text: string, status: number, stream: { write(text: string): unknown } = io.stdout) => {
     stream.write(text);
     return status;
@@ -41,8 +43,9 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
       return print(outcome.output, outcome.status);
     }
     // Each command loads only its own code (start-up time is most of a one-file validate). check and
-    // validate judge in a worker thread, bounded in time and memory: it starts first, so its start-up (a
-    // thread, the engine's code) overlaps the command's own loading and git's listing.
+    // validate judge in a worker thread, bounded in time and memory: it starts first (bin.ts starts it
+    // before this code loads), so its start-up (a thread, the engine's code) overlaps the command's own
+    // loading and git's listing.
     // A long validate on a terminal says how far it is (stderr; never in a pipe or CI).
     const progress = createProgress(io.stderr, env);
     const { withEvaluationPool } = await import("../evaluation/evaluation-pool.js");
@@ -51,7 +54,7 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
       return options.command === "check"
         ? (await import("./check-command.js")).runCheck(options, pool)
         : (await import("./validate-command.js")).runValidate(options, pool, progress);
-    }).finally(() => progress.done());
+    }, earlyWorker?.()).finally(() => progress.done());
     for (const note of notes) io.stderr.write(`gitgate: ${note}\n`);
     const { renderReport, renderSummary } = await import("./render-report.js");
     // NO_COLOR (any value but empty) turns colour off unless --color asks for it: https://no-color.org

@@ -1,18 +1,12 @@
-import { Worker } from "node:worker_threads";
-import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, youngGenerationMiB, type EvaluationLimits } from "./evaluation-limits.js";
+import type { Worker } from "node:worker_threads";
+import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, type EvaluationLimits } from "./evaluation-limits.js";
+import { startEvaluationWorker } from "./start-evaluation-worker.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
 import type { GuardSettings } from "./guard-settings.js";
-
-// From source (tests, tsx) the worker is the .ts file, loaded through tsx so its `.js` imports resolve
-// to the engine's .ts files; from dist it is plain JavaScript.
-const fromSource = import.meta.url.endsWith(".ts");
-const workerUrl = new URL(fromSource ? "./evaluation-worker.ts" : "./evaluation-worker.js", import.meta.url);
-// Resolved from here, not from the current folder: the CLI may run in any folder of any repository.
-const workerExecArgv = fromSource ? ["--import", import.meta.resolve("tsx")] : undefined;
 
 interface Task {
   job: EvaluationJob;
@@ -45,8 +39,9 @@ export class EvaluationPool {
   /**
    * `lanes`: threads that may judge the files of one stream (the CLI's validate of a repository; see
    * file-lanes.ts). The App leaves it at 0: its evaluations share the pool's workers instead.
+   * `started`: a worker started for it (startEvaluationWorker, with these limits), its first.
    */
-  constructor(limits: Partial<EvaluationLimits> = {}, private readonly lanes = 0) {
+  constructor(limits: Partial<EvaluationLimits> = {}, private readonly lanes = 0, private started?: Worker) {
     this.limits = { ...defaultEvaluationLimits(), ...limits };
   }
 
@@ -111,12 +106,9 @@ export class EvaluationPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerUrl, {
-      ...(workerExecArgv ? { execArgv: workerExecArgv } : {}),
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB },
-    });
     // An idle worker must not keep a CLI process alive; a busy one is ref'd while it works.
-    worker.unref();
+    const worker = this.started ?? startEvaluationWorker(this.limits);
+    this.started = undefined;
     const slot: Slot = { worker };
     worker.on("error", (error: Error & { code?: string }) => {
       const stopped = error.code === "ERR_WORKER_OUT_OF_MEMORY"
@@ -209,10 +201,10 @@ export class EvaluationPool {
  * and stops the worker afterwards so the process can exit. GITGATE_EVALUATION_WORKERS (default: the
  * CPUs, at most 4) is how many threads judge the files of a large validate.
  */
-export async function withEvaluationPool<T>(env: NodeJS.ProcessEnv, use: (pool: EvaluationPool) => Promise<T>): Promise<T> {
+export async function withEvaluationPool<T>(env: NodeJS.ProcessEnv, use: (pool: EvaluationPool) => Promise<T>, started?: Worker): Promise<T> {
   const { limits, problems } = readEvaluationLimits(env);
   if (problems.length > 0) throw new Error(problems.join("; "));
-  const pool = new EvaluationPool({ ...limits, workers: 1 }, limits.workers);
+  const pool = new EvaluationPool({ ...limits, workers: 1 }, limits.workers, started);
   try {
     return await use(pool);
   } finally {
