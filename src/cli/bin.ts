@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { enableCompileCache } from "node:module";
 import { readEvaluationLimits, startThreadsAtFullYoungGeneration } from "../evaluation/evaluation-limits.js";
 import { holdEarly, startEvaluationWorker } from "../evaluation/start-evaluation-worker.js";
@@ -15,9 +17,10 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 startThreadsAtFullYoungGeneration();
 
 // A command is mostly start-up: the CLI and each thread it starts load the same modules every run. V8's
-// code for them is kept on disk (NODE_COMPILE_CACHE, default in the temp folder; a cache that cannot be
+// code for them is kept on disk (NODE_COMPILE_CACHE; by default in the user's cache folder, not the
+// shared temporary one, where another user could leave code for us to run; a cache that cannot be
 // written is skipped quietly) and handed to the worker threads through the environment they inherit.
-const cache = enableCompileCache();
+const cache = enableCompileCache(process.env.NODE_COMPILE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate", "node-compile-cache"));
 if (cache.directory !== undefined) process.env.NODE_COMPILE_CACHE ??= cache.directory;
 // The same code bundled by `npm run build` (scripts/bundle-cli.ts): one file for each thread to load
 // instead of a hundred modules. Without it (tsc alone, or from source) the modules run as they are.

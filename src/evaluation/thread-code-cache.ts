@@ -1,6 +1,6 @@
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire, getCompileCacheDir } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,11 +64,21 @@ export function keepCompiledCode(): void {
   (globalThis as Global)[keepHook]?.();
 }
 
-/** The V8 data of a cache file made from the source with this digest; undefined for any other. */
+/**
+ * The V8 data of a cache file made from the source with this digest; undefined for any other, and for
+ * one another user could have written (code run as ours: NODE_COMPILE_CACHE may name a shared folder).
+ */
 function cacheMadeFrom(file: string, digest: Buffer): Buffer | undefined {
   let content: Buffer;
   try {
-    content = readFileSync(file);
+    const fd = openSync(file, "r");
+    try {
+      const stats = fstatSync(fd);
+      if (process.getuid && (stats.uid !== process.getuid() || (stats.mode & 0o022) !== 0)) return undefined;
+      content = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
@@ -81,9 +91,9 @@ function cacheMadeFrom(file: string, digest: Buffer): Buffer | undefined {
  */
 function saveQuietly(file: string, content: Buffer): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const partial = `${file}.${process.pid}-${threadId}.partial`;
-    writeFileSync(partial, content);
+    writeFileSync(partial, content, { mode: 0o600 });
     renameSync(partial, file);
   } catch {
     // a read-only or full disk: the next start compiles again

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
@@ -77,6 +77,33 @@ describe("the CLI threads' code cache", () => {
     expect(readFileSync(damaged).subarray(0, digestBytes)).toEqual(content.subarray(0, digestBytes));
     expect(readFileSync(damaged).equals(garbage)).toBe(false);
     expect(readFileSync(foreign).subarray(0, digestBytes)).toEqual(other.subarray(0, digestBytes));
+  });
+
+  it("is not used when another user could have written it, and is replaced by one only its owner can", () => {
+    const [shared] = [...caches().keys()] as [string];
+    chmodSync(shared, 0o666);
+    const before = caches();
+    expect(validate()).toEqual(expected);
+    expect(caches().get(shared)).not.toBe(before.get(shared));
+    expect(statSync(shared).mode & 0o077).toBe(0);
+  });
+
+  it("lives in the user's cache folder by default, not in the shared temporary folder", () => {
+    const home = mkdtempSync(join(tmpdir(), "gitgate-home-"));
+    try {
+      // The OPA compiler this machine has stays where it is (it is kept in the user's cache folder too).
+      const opa = process.env.GITGATE_OPA_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gitgate", "opa");
+      const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: home, GITGATE_OPA_CACHE: opa };
+      delete env.NODE_COMPILE_CACHE;
+      const run = spawnSync(process.execPath, [bin, "validate", "--format", "json"], { cwd: repo.dir, encoding: "utf8", env });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(1);
+      const root = join(home, "gitgate", "node-compile-cache");
+      const codes = readdirSync(root).flatMap((version) => readdirSync(join(root, version, "gitgate")));
+      expect(codes.length).toBe(2);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("is neither read nor written when Node's compile cache is turned off", () => {
