@@ -14,8 +14,8 @@ const loaded = new Map<string, Promise<ValidateFunction>>();
 const bundledKinds = new URL("./kinds/", import.meta.url);
 const bundled = existsSync(bundledKinds);
 // The CLI bundle's threads run as scripts (thread-code-cache.ts), which have no `import()`: they load
-// its kinds with `require`, which takes ES modules too. The packages' own modules are not all found
-// that way (a `require` resolves their imports by the packages' `require` exports, which some lack).
+// its kinds, CommonJS (scripts/bundle-cli.ts), with `require`. The packages' own modules are ES modules
+// whose imports only `import` resolves (some packages export no `require` entry).
 const requireModule = createRequire(import.meta.url);
 
 /** The key a Kubernetes object's schema is found under. */
