@@ -11,7 +11,7 @@
 // - Runs alternate between the tools, BENCH_ROUNDS rounds (default 3); medians are reported, with the
 //   peak resident memory of each run (GNU time's maximum RSS of the child process).
 // - One file (a Deployment and a Service), as a pre-commit hook checks it: each tool BENCH_ONE_FILE_ROUNDS
-//   times (default 9), medians of the wall time, which for such a run is mostly start-up.
+//   times (default 21), medians of the wall time, which for such a run is mostly start-up.
 // The machine's load average is printed: on a shared machine the numbers move with it.
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
@@ -25,8 +25,9 @@ import { corpusDir, corpusPresent } from "./real-corpus.js";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const copies = Number(process.env.BENCH_COPIES ?? 16);
-// Runs of each tool on one file: a run is a fraction of a second, so more of them than of the corpus.
-const oneFileRounds = Number(process.env.BENCH_ONE_FILE_ROUNDS ?? 9);
+// Runs of each tool on one file: a run is a fraction of a second, so more of them than of the corpus
+// (on this 2-core machine one build's runs of one file range over 70 ms; 21 of them steady the median).
+const oneFileRounds = Number(process.env.BENCH_ONE_FILE_ROUNDS ?? 21);
 // BENCH_GITGATE: another build of the CLI (e.g. a copy of an older dist/) to compare with.
 const gitgateBin = process.env.BENCH_GITGATE ?? fileURLToPath(new URL("../dist/cli/bin.js", import.meta.url));
 const timeBin = "/usr/bin/time";
