@@ -1,6 +1,6 @@
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire, getCompileCacheDir } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,12 +90,17 @@ function cacheMadeFrom(file: string, digest: Buffer): Buffer | undefined {
  * costs the next start its speed, nothing else.
  */
 function saveQuietly(file: string, content: Buffer): void {
+  const partial = `${file}.${process.pid}-${threadId}.partial`;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    const partial = `${file}.${process.pid}-${threadId}.partial`;
     writeFileSync(partial, content, { mode: 0o600 });
     renameSync(partial, file);
   } catch {
-    // a read-only or full disk: the next start compiles again
+    // A read-only or full disk: the next start compiles again, and no partial file is left behind.
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // nothing more to do: the file is named after this process, nobody reads it
+    }
   }
 }
