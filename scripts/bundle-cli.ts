@@ -79,16 +79,13 @@ await build({
   plugins: [bundledOnly],
   logLevel: "warning",
 });
-// esbuild escapes what is not ASCII in the code, not in the comments it keeps: escaped there too, the
-// bundles are ASCII, which thread-code-cache.ts reads quicker. (An escape means the same in a string, a
-// regular expression, a template or a name, and nothing in a comment.)
-for (const name of Object.keys(threads)) {
-  const file = join(outdir, `${name}.cjs`);
-  const text = readFileSync(file, "utf8");
-  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`));
-}
 const codeCache = relative(outdir, fileURLToPath(new URL("dist/evaluation/thread-code-cache.js", root)));
 for (const name of Object.keys(threads)) {
+  // esbuild escapes what is not ASCII in the code, not in the comments it keeps: escaped there too, the
+  // bundles are ASCII, which thread-code-cache.ts reads quicker. (An escape means the same in a string,
+  // a regular expression, a template or a name, and nothing in a comment.)
+  const script = join(outdir, `${name}.cjs`);
+  writeFileSync(script, readFileSync(script, "utf8").replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`));
   writeFileSync(join(outdir, `${name}.js`), `import { runCachedBundle } from ${JSON.stringify(codeCache)};\nrunCachedBundle(new URL("./${name}.cjs", import.meta.url));\n`);
 }
 
