@@ -13,7 +13,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;
 });
 
-// Before any thread starts (see stopYoungGenerationGrowth for the rest).
+// Before any thread starts (see holdHeapsForLargeRun for the rest).
 startThreadsAtFullYoungGeneration();
 
 // A command is mostly start-up: the CLI and each thread it starts load the same modules every run. V8's

@@ -4,7 +4,7 @@ import { warmGlobCompiler } from "../config/linear-glob.js";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
-import { stopYoungGenerationGrowth } from "../evaluation/evaluation-limits.js";
+import { holdHeapsForLargeRun } from "../evaluation/evaluation-limits.js";
 import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
@@ -36,7 +36,7 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
   // Resolved before the evaluation: a path that does not exist is a usage error, not a verdict.
   const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
   const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
-  if (candidates.length >= largeRunFiles) stopYoungGenerationGrowth();
+  if (candidates.length >= largeRunFiles) holdHeapsForLargeRun();
   // The listing is done and the worker is still loading: the matcher compiled below, when the worker
   // asks for the change, must not be where its wait starts.
   warmGlobCompiler();
@@ -82,7 +82,7 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
 }
 
 /**
- * Files from which a validate holds its threads' young generations at their size: a run long enough for
+ * Files from which a validate holds its threads' heaps near their live data: a run long enough for
  * them to grow well past it (about a second; a smaller one does not pay the code cache it costs).
  */
 const largeRunFiles = 1000;
