@@ -72,7 +72,7 @@ export function startThreadsAtFullYoungGeneration(): void {
  * - the old generation grows in small steps. After a full collection V8 lets a heap grow to up to four
  *   times what survived it, so over a long run each thread settles well above its live data; at 25%
  *   (V8 still grows a heap by at least 8 MB at a time) the corpus ×16 peaked at about 250 MiB instead
- *   of 270, for 2–3% more CPU (medians of alternating runs).
+ *   of 270, for 1–3% more CPU (medians of alternating runs).
  * Only for large runs: V8 keys its code cache by its flags, so code compiled after this call misses
  * Node's compile cache (a one-file validate took 85 ms longer when the first was set at start).
  */
