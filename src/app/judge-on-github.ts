@@ -63,7 +63,7 @@ export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPl
     // Rendering Kustomize and Helm (src/rendering): the commit's tree in one request, files in batched queries.
     treePaths: (commit) => listCommitTree(github, repo, commit),
     treeRead: batchedTreeReads(github, repo, () => maxBytes),
-  }, target.options, { github: { parts: target.parts ?? 1 } });
+  }, target.options, { render: { github: { parts: target.parts ?? 1 } } });
   if (!result.github) throw new Error("the evaluation worker did not render the outputs");
   return { ...result, github: result.github };
 }

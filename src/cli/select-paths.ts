@@ -1,4 +1,3 @@
-import { createMatcher, globProblem } from "../config/check-globs.js";
 import { UsageError } from "./cli-options.js";
 import { lookAt, repoPathOf, type DiskEntry } from "./working-tree.js";
 
@@ -31,6 +30,8 @@ export async function selectPaths(
     const entry = await look(path).catch(() => undefined);
     if (entry === undefined) {
       if (!globCharacters.test(path)) throw new UsageError(`${given} does not exist`);
+      // Loaded for a glob only: the matcher's compiler is most of a small validate's main-thread start.
+      const { createMatcher, globProblem } = await import("../config/check-globs.js");
       const problem = globProblem(path);
       if (problem) throw new UsageError(`${given}: ${problem}`);
       const matches = createMatcher([path]);

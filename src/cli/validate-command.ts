@@ -1,6 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createMatcher } from "../config/check-globs.js";
-import { warmGlobCompiler } from "../config/linear-glob.js";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
@@ -35,11 +33,8 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
   const { listed } = snapshot;
   // Resolved before the evaluation: a path that does not exist is a usage error, not a verdict.
   const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
-  const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
+  const candidates = (named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed]).filter((path) => path !== configPath);
   if (candidates.length >= largeRunFiles) holdHeapsForLargeRun();
-  // The listing is done and the worker is still loading: the matcher compiled below, when the worker
-  // asks for the change, must not be where its wait starts.
-  warmGlobCompiler();
   const notes: string[] = [];
   let maxFileBytes = 0;
   const evaluation = await pool.evaluate({
@@ -50,21 +45,22 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
     list: snapshot.reader.list,
     changes: async (route): Promise<ChangeSet> => {
       maxFileBytes = route.maxFileBytes;
-      const governed = route.governed ? createMatcher(route.governed.files, route.governed.ignore) : () => false;
+      // None when the config has errors: it governs nothing then.
+      const governed = new Set(route.governedCandidates);
       const files: FileChange[] = [];
       const checked = new Set<string>();
-      const contents = await snapshot.contents(candidates.filter((path) => path !== configPath), route.maxFileBytes);
+      const contents = await snapshot.contents(candidates, route.maxFileBytes);
       for (const [path, content] of contents) {
         if (!content) continue;
         // Links are handed on as they are: the engine decides which could hold governed files or are
         // control-plane files, and reports those.
         const link = content.kind === "symlink" || content.kind === "submodule";
-        if (link || governed(path)) {
+        if (link || governed.has(path)) {
           files.push({ path, status: "added", after: content });
           checked.add(path);
         }
       }
-      if (named && route.governed) notes.push(...namedPathNotes(named, checked));
+      if (named && route.governedCandidates) notes.push(...namedPathNotes(named, checked));
       // Files are counted as the worker asks for them, which it does only for files read as it goes.
       if (snapshot.read) progress?.setTotal(files.length);
       return { base: "(none)", head: snapshot.head, files };
@@ -77,7 +73,7 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
           }),
         }
       : {}),
-  }, { snapshot: true, today: today() });
+  }, { snapshot: true, today: today() }, { candidates });
   return { ...reportNothingValidated(inSnapshotWords(evaluation, snapshot.where), named !== undefined, snapshot.where), notes };
 }
 

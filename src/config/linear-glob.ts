@@ -19,11 +19,3 @@ export function compileLinearGlob(glob: string): (path: string) => boolean {
   // picomatch also matches a path equal to the glob itself (a literal with special characters).
   return (path) => path === glob || compiled.test(path);
 }
-
-/**
- * RE2 builds its Unicode case-folding tables on a thread's first compile, any pattern (13 ms here): a
- * thread that will compile globs later and is only waiting now pays for it now.
- */
-export function warmGlobCompiler(): void {
-  compileLinearGlob("a");
-}

@@ -45,14 +45,17 @@ export class EvaluationPool {
     this.limits = { ...defaultEvaluationLimits(), ...limits };
   }
 
-  /** Builds the control plane from `source` through `host`, reads the change through it, judges it. */
-  async evaluate(source: ControlPlaneSource, host: EvaluationHost, options: EvaluateOptions, render?: RenderRequest): Promise<EvaluationResult> {
-    const result = await this.run({ kind: "evaluate", source, options, ...(render ? { render } : {}) }, host);
+  /**
+   * Builds the control plane from `source` through `host`, reads the change through it, judges it.
+   * `candidates`: the paths the change may hold (a validate's), for the worker to say which of them the
+   * config governs (EvaluationRoute.governedCandidates).
+   */
+  async evaluate(source: ControlPlaneSource, host: EvaluationHost, options: EvaluateOptions, request: { render?: RenderRequest; candidates?: string[] } = {}): Promise<EvaluationResult> {
+    const result = await this.run({ kind: "evaluate", source, options, ...request }, host);
     if (result.kind !== "evaluate") throw new Error("unexpected answer from the evaluation worker");
     return result.result;
   }
 
-  /** Which of `paths` are part of the control plane `source` describes (the push handler's question). */
   /** What the approval check needs from the base's config, for these changed paths. */
   async approvalScope(source: ControlPlaneSource, host: Pick<EvaluationHost, "read" | "list" | "prefetch">, changed: ChangedPath[]): Promise<ApprovalScope> {
     const result = await this.run({ kind: "approval-scope", source, changed }, host);
@@ -67,6 +70,7 @@ export class EvaluationPool {
     return result.settings;
   }
 
+  /** Which of `paths` are part of the control plane `source` describes (the push handler's question). */
   async controlPlanePaths(source: ControlPlaneSource, host: Pick<EvaluationHost, "read" | "list" | "prefetch">, paths: string[]): Promise<string[]> {
     const result = await this.run({ kind: "control-plane-paths", source, paths }, host);
     if (result.kind !== "control-plane-paths") throw new Error("unexpected answer from the evaluation worker");

@@ -28,8 +28,12 @@ export interface EvaluationRoute {
   maxFileBytes: number;
   /** `preview.comment` of the config. */
   previewComment: boolean;
-  /** The governed globs; undefined when the config has errors (nothing is governed by it). */
-  governed?: { files: string[]; ignore: string[] };
+  /**
+   * Of the job's candidates (the paths a validate may judge), those the config governs; absent when
+   * the job names none, or when the config has errors (it governs nothing then). Matched here in the
+   * worker, where the config's globs are compiled anyway: the main thread never loads the matcher.
+   */
+  governedCandidates?: string[];
 }
 
 /**
@@ -39,8 +43,8 @@ export interface EvaluationRoute {
 export interface EvaluationHost {
   read(path: string): Promise<string | undefined>;
   list(path: string): Promise<string[]>;
-  /** Reads these files and folders in one go before the plane is built (GitHub: one round of queries). */
   /**
+   * Reads these files and folders in one go before the plane is built (GitHub: one round of queries).
    * `change`, once the config is known: the limit the change's files will be read with, so a host may
    * read them in the same round as these control-plane files (GitHub: one query instead of two).
    */
@@ -61,7 +65,7 @@ export interface EvaluationHost {
 }
 
 export type EvaluationJob =
-  | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest }
+  | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest; candidates?: string[] }
   | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] }
   | { kind: "approval-scope"; source: ControlPlaneSource; changed: ChangedPath[] }
   | { kind: "guard-settings"; source: ControlPlaneSource };

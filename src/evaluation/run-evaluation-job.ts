@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { createMatcher } from "../config/check-globs.js";
 import { configPath as defaultConfigPath } from "../config/config-types.js";
 import { loadConfig } from "../config/load-config.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
@@ -39,11 +40,15 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const route: EvaluationRoute = {
     maxFileBytes: config?.limits.maxFileBytes ?? defaultMaxFileBytes,
     previewComment: config?.preview.comment !== false,
-    ...(config ? { governed: { files: config.files, ignore: config.ignore } } : {}),
   };
   // The policy thread the judging will use starts now, so that its start overlaps reading the change.
   if (config && !plane.configInvalid) policyRunnerOf(plane, config);
-  const listed = await host.changes(route);
+  // The candidates go with the question, not into the result, and are let go: a repository's validate
+  // names every file it holds.
+  const { candidates } = job;
+  delete job.candidates;
+  const governedCandidates = config && candidates ? candidates.filter(createMatcher(config.files, config.ignore)) : undefined;
+  const listed = await host.changes(governedCandidates ? { ...route, governedCandidates } : route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
   const read = host.contents ? { ...listed, ...readAhead(deferred, async (paths) => (await host.contents!(paths)).map(decodeRead)) } : listed;
