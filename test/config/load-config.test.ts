@@ -114,4 +114,15 @@ describe("loadConfig", () => {
   it("rejects an empty config", () => {
     expect(loadConfig("# nothing\n").errors.map(where)).toEqual(["error config/empty 1:1"]);
   });
+
+  it("reads a config once for its repeated reads, and hands out what no reader can change for another", () => {
+    const text = 'version: 1\nfiles: ["k8s/**"]\nschemas:\n  - files: k8s/**\n    schema: kubernetes\n';
+    const first = loadConfig(text, ".github/gitgate.yml");
+    expect(loadConfig(text, ".github/gitgate.yml")).toBe(first);
+    // The same text under another path is another file: its findings name that path.
+    expect(loadConfig(text, "org/.github/gitgate.yml")).not.toBe(first);
+    expect(() => (first.errors as unknown[]).push("x")).toThrow(TypeError);
+    expect(() => Object.assign(first.config!, { failOn: "all" })).toThrow(TypeError);
+    expect(loadConfig(text, ".github/gitgate.yml").config?.failOn).toBe("new");
+  });
 });
