@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { enableCompileCache } from "node:module";
-import { readEvaluationLimits, startThreadsAtFullYoungGeneration } from "../evaluation/evaluation-limits.js";
+import { readEvaluationLimits } from "../evaluation/evaluation-limits.js";
+import { startThreadsAtFullYoungGeneration } from "../evaluation/heap-flags.js";
 import { holdEarly, startEvaluationWorker } from "../evaluation/start-evaluation-worker.js";
 import type * as Cli from "./main.js";
 

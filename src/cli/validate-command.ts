@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { configPath } from "../config/config-types.js";
 import type { ChangeSet, DeferredContent, FileChange, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
-import { holdHeapsForLargeRun } from "../evaluation/evaluation-limits.js";
+import { holdHeapsForLargeRun } from "../evaluation/heap-flags.js";
 import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { repositoryRoot } from "../git/repository-root.js";
 import { runGit } from "../git/run-git.js";
