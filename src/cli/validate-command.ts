@@ -33,7 +33,8 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
   const { listed } = snapshot;
   // Resolved before the evaluation: a path that does not exist is a usage error, not a verdict.
   const named = options.paths.length > 0 ? await selectPaths(root, options.paths, listed, snapshot.look) : undefined;
-  const candidates = (named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed]).filter((path) => path !== configPath);
+  // In the order of the job's: the worker answers with a flag for each.
+  const candidates = named ? [...new Set(named.flatMap((n) => n.paths))] : [...listed];
   if (candidates.length >= largeRunFiles) holdHeapsForLargeRun();
   const notes: string[] = [];
   let maxFileBytes = 0;
@@ -46,10 +47,10 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
     changes: async (route): Promise<ChangeSet> => {
       maxFileBytes = route.maxFileBytes;
       // None when the config has errors: it governs nothing then.
-      const governed = new Set(route.governedCandidates);
+      const governed = new Set(candidates.filter((_, i) => route.governed?.[i] === 1));
       const files: FileChange[] = [];
       const checked = new Set<string>();
-      const contents = await snapshot.contents(candidates, route.maxFileBytes);
+      const contents = await snapshot.contents(candidates.filter((path) => path !== configPath), route.maxFileBytes);
       for (const [path, content] of contents) {
         if (!content) continue;
         // Links are handed on as they are: the engine decides which could hold governed files or are
@@ -60,7 +61,7 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
           checked.add(path);
         }
       }
-      if (named && route.governedCandidates) notes.push(...namedPathNotes(named, checked));
+      if (named && route.governed) notes.push(...namedPathNotes(named, checked));
       // Files are counted as the worker asks for them, which it does only for files read as it goes.
       if (snapshot.read) progress?.setTotal(files.length);
       return { base: "(none)", head: snapshot.head, files };
@@ -73,7 +74,7 @@ export async function runValidate(options: CliOptions, pool: EvaluationPool, pro
           }),
         }
       : {}),
-  }, { snapshot: true, today: today() }, { candidates });
+  }, { snapshot: true, today: today() }, { candidates: named ? candidates : "repository-files" });
   return { ...reportNothingValidated(inSnapshotWords(evaluation, snapshot.where), named !== undefined, snapshot.where), notes };
 }
 

@@ -2,7 +2,7 @@ import type { Worker } from "node:worker_threads";
 import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, type EvaluationLimits } from "./evaluation-limits.js";
 import { startEvaluationWorker } from "./start-evaluation-worker.js";
 import { RefusedPathError } from "../config/repo-reader.js";
-import { EvaluationError, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
+import { EvaluationError, type Candidates, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
 import type { FromWorker, ToWorker } from "./worker-messages.js";
 import type { EvaluateOptions } from "../engine/evaluate-change-set.js";
 import type { ApprovalScope, ChangedPath } from "./approval-scope.js";
@@ -48,9 +48,9 @@ export class EvaluationPool {
   /**
    * Builds the control plane from `source` through `host`, reads the change through it, judges it.
    * `candidates`: the paths the change may hold (a validate's), for the worker to say which of them the
-   * config governs (EvaluationRoute.governedCandidates).
+   * config governs (EvaluationRoute.governed).
    */
-  async evaluate(source: ControlPlaneSource, host: EvaluationHost, options: EvaluateOptions, request: { render?: RenderRequest; candidates?: string[] } = {}): Promise<EvaluationResult> {
+  async evaluate(source: ControlPlaneSource, host: EvaluationHost, options: EvaluateOptions, request: { render?: RenderRequest; candidates?: Candidates } = {}): Promise<EvaluationResult> {
     const result = await this.run({ kind: "evaluate", source, options, ...request }, host);
     if (result.kind !== "evaluate") throw new Error("unexpected answer from the evaluation worker");
     return result.result;

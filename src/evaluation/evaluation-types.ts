@@ -29,11 +29,12 @@ export interface EvaluationRoute {
   /** `preview.comment` of the config. */
   previewComment: boolean;
   /**
-   * Of the job's candidates (the paths a validate may judge), those the config governs; absent when
-   * the job names none, or when the config has errors (it governs nothing then). Matched here in the
-   * worker, where the config's globs are compiled anyway: the main thread never loads the matcher.
+   * Which of the job's candidates (the paths a validate may judge) the config governs: 1 at a governed
+   * one's index. Absent when the job names none, or when the config has errors (it governs nothing
+   * then). Matched in the worker, where the config's globs are compiled anyway: the main thread never
+   * loads the matcher. Flags rather than paths: a repository's validate has tens of thousands.
    */
-  governedCandidates?: string[];
+  governed?: Uint8Array;
 }
 
 /**
@@ -65,10 +66,16 @@ export interface EvaluationHost {
 }
 
 export type EvaluationJob =
-  | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest; candidates?: string[] }
+  | { kind: "evaluate"; source: ControlPlaneSource; options: EvaluateOptions; render?: RenderRequest; candidates?: Candidates }
   | { kind: "control-plane-paths"; source: ControlPlaneSource; paths: string[] }
   | { kind: "approval-scope"; source: ControlPlaneSource; changed: ChangedPath[] }
   | { kind: "guard-settings"; source: ControlPlaneSource };
+
+/**
+ * The paths a validate may judge, for the worker to say which the config governs (EvaluationRoute):
+ * these, or the source's `repositoryFiles`, in their order (they are sent once).
+ */
+export type Candidates = string[] | "repository-files";
 
 /** Outputs to render in the worker too: rendering walks the whole untrusted change. */
 export interface RenderRequest {

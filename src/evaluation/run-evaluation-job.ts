@@ -28,6 +28,8 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const configPath = source.configPath ?? defaultConfigPath;
   if (job.kind === "guard-settings") return { kind: job.kind, settings: guardSettingsOf(source.configText ?? (await jobHost.read(configPath)), configPath, source.inherited) };
   const host = memoReader(jobHost);
+  // Taken before the listing is let go (warnUnmatchedGlobs).
+  const candidates = job.kind === "evaluate" ? takeCandidates(job) : undefined;
   const plane = await buildControlPlane(source, host, compileRego, async (inherited) => {
     if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
   });
@@ -43,12 +45,9 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   };
   // The policy thread the judging will use starts now, so that its start overlaps reading the change.
   if (config && !plane.configInvalid) policyRunnerOf(plane, config);
-  // The candidates go with the question, not into the result, and are let go: a repository's validate
-  // names every file it holds.
-  const { candidates } = job;
-  delete job.candidates;
-  const governedCandidates = config && candidates ? candidates.filter(createMatcher(config.files, config.ignore)) : undefined;
-  const listed = await host.changes(governedCandidates ? { ...route, governedCandidates } : route);
+  // With the question, not in the result.
+  const governed = config && candidates ? governedFlags(candidates, createMatcher(config.files, config.ignore)) : undefined;
+  const listed = await host.changes(governed ? { ...route, governed } : route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
   const read = host.contents ? { ...listed, ...readAhead(deferred, async (paths) => (await host.contents!(paths)).map(decodeRead)) } : listed;
@@ -140,4 +139,17 @@ function readAhead(order: readonly string[], readMany: (paths: string[]) => Prom
       return contents.then((read) => read?.[0]);
     },
   };
+}
+
+function governedFlags(paths: readonly string[], governs: (path: string) => boolean): Uint8Array {
+  const flags = new Uint8Array(paths.length);
+  paths.forEach((path, i) => (flags[i] = governs(path) ? 1 : 0));
+  return flags;
+}
+
+/** The paths a validate may judge, taken out of its job (held until the job ends). */
+function takeCandidates(job: Extract<EvaluationJob, { kind: "evaluate" }>): string[] | undefined {
+  const { candidates } = job;
+  delete job.candidates;
+  return candidates === "repository-files" ? job.source.repositoryFiles?.paths : candidates;
 }
