@@ -28,11 +28,11 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const configPath = source.configPath ?? defaultConfigPath;
   if (job.kind === "guard-settings") return { kind: job.kind, settings: guardSettingsOf(source.configText ?? (await jobHost.read(configPath)), configPath, source.inherited) };
   const host = memoReader(jobHost);
-  // Taken before the listing is let go (warnUnmatchedGlobs).
-  const candidates = job.kind === "evaluate" ? takeCandidates(job) : undefined;
   const plane = await buildControlPlane(source, host, compileRego, async (inherited) => {
     if (host.prefetch) await prefetchControlPlane(host as Required<Pick<EvaluationHost, "prefetch" | "read">>, configPath, source.configText, inherited?.config);
   });
+  // Before the listing (which may be the candidates) is let go, and without holding it for the job.
+  const governed = job.kind === "evaluate" ? governedCandidates(job, plane.config) : undefined;
   await warnUnmatchedGlobs(source, plane, configPath, host);
   if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
   const configText = source.configText ?? (await host.read(configPath).catch(() => undefined)) ?? source.inherited?.text;
@@ -46,7 +46,6 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   // The policy thread the judging will use starts now, so that its start overlaps reading the change.
   if (config && !plane.configInvalid) policyRunnerOf(plane, config);
   // With the question, not in the result.
-  const governed = config && candidates ? governedFlags(candidates, createMatcher(config.files, config.ignore)) : undefined;
   const listed = await host.changes(governed ? { ...route, governed } : route);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
@@ -141,15 +140,17 @@ function readAhead(order: readonly string[], readMany: (paths: string[]) => Prom
   };
 }
 
-function governedFlags(paths: readonly string[], governs: (path: string) => boolean): Uint8Array {
+/**
+ * Which of a validate's candidates the config governs (EvaluationRoute.governed), taken out of its job
+ * (held until the job ends): undefined when the job names none, or there is no valid config to govern.
+ */
+function governedCandidates(job: Extract<EvaluationJob, { kind: "evaluate" }>, config: ControlPlane["config"]): Uint8Array | undefined {
+  const { candidates } = job;
+  delete job.candidates;
+  const paths = candidates === "repository-files" ? job.source.repositoryFiles?.paths : candidates;
+  if (!config || !paths) return undefined;
+  const governs = createMatcher(config.files, config.ignore);
   const flags = new Uint8Array(paths.length);
   paths.forEach((path, i) => (flags[i] = governs(path) ? 1 : 0));
   return flags;
-}
-
-/** The paths a validate may judge, taken out of its job (held until the job ends). */
-function takeCandidates(job: Extract<EvaluationJob, { kind: "evaluate" }>): string[] | undefined {
-  const { candidates } = job;
-  delete job.candidates;
-  return candidates === "repository-files" ? job.source.repositoryFiles?.paths : candidates;
 }
