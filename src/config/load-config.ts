@@ -49,7 +49,8 @@ export function loadConfig(text: string, path: string = configPath): LoadedConfi
   if (kept) return kept;
   const loaded = frozen(readConfig(text, path));
   recentlyLoaded.set(key, loaded);
-  for (const old of recentlyLoaded.keys()) if (recentlyLoaded.size > 2) recentlyLoaded.delete(old);
+  // One is added at a time: the oldest goes.
+  if (recentlyLoaded.size > 2) recentlyLoaded.delete(recentlyLoaded.keys().next().value!);
   return loaded;
 }
 

@@ -124,5 +124,9 @@ describe("loadConfig", () => {
     expect(() => (first.errors as unknown[]).push("x")).toThrow(TypeError);
     expect(() => Object.assign(first.config!, { failOn: "all" })).toThrow(TypeError);
     expect(loadConfig(text, ".github/gitgate.yml").config?.failOn).toBe("new");
+    // Only the last two are kept: a worker that judges many repositories does not keep their configs.
+    loadConfig("version: 1\n", "a.yml");
+    loadConfig("version: 1\n", "b.yml");
+    expect(loadConfig(text, ".github/gitgate.yml")).not.toBe(first);
   });
 });

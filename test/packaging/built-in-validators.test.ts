@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { schemaDigest } from "../../src/config/published-schemas.js";
 
 // The threads of the CLI bundle have the validators of Gitgate's own schemas built in (scripts/bundle-cli.ts),
 // so that the code of the config's validator is in their code cache, not compiled again at every start.
 const root = new URL("../../", import.meta.url).pathname;
-const digestOf = (schema: string) => createHash("sha256").update(readFileSync(join(root, "schemas", schema), "utf8")).digest("hex");
+const digestOf = (schema: string) => schemaDigest(readFileSync(join(root, "schemas", schema), "utf8"));
 
 describe("the CLI bundle's threads", () => {
   it.each(["evaluation-worker.cjs", "file-lane-worker.cjs"])("%s has the validators of the config and exceptions schemas, as built from today's schemas", (thread) => {
