@@ -3,7 +3,6 @@ import { onCheckRun } from "./handlers/check-run.js";
 import { onCheckSuite } from "./handlers/check-suite.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
-import { onPullRequestClosed } from "./handlers/pull-request-closed.js";
 import { onPush } from "./handlers/push.js";
 import { onPullRequestReview } from "./handlers/pull-request-review.js";
 import { createJobs, type JobOptions, type Jobs } from "./job-factory.js";
@@ -75,7 +74,6 @@ export function createGitgateApp(options: GitgateAppOptions): GitgateApp {
     jobs = createJobs(app, engine, options);
     const handlers = answeringAfterAccepted(app, jobs);
     onPullRequest(handlers, jobs.enqueue);
-    onPullRequestClosed(handlers, jobs.enqueue);
     onCheckSuite(handlers, jobs.enqueue);
     onCheckRun(handlers, jobs.enqueue);
     onMergeGroup(handlers, jobs.enqueue);

@@ -23,15 +23,6 @@ export interface GuardedPush {
   compareUrl?: string;
 }
 
-/** A merged pull request, verified at merge time (before its push event is processed). */
-export interface GuardedMerge {
-  branch: string;
-  baseSha: string;
-  mergeCommitSha: string;
-  defaultBranch: string;
-  actor: string | undefined;
-}
-
 /**
  * The guard on a push to a protected branch: every new commit is checked for the pull request it
  * came through; each gets a `gitgate/guard` run, and a bypass (or a force push) raises an incident.
@@ -48,18 +39,6 @@ export async function guardPush(deps: EvaluationDeps, push: GuardedPush): Promis
     await verify(deps, settings, { ...push, ...range, restoreTrees: new Map([[push.before ?? "", range.baseTreeSha]]), ...(tip ? { tip } : {}) });
   } catch (error) {
     await couldNotVerify(deps, push.after, error as Error);
-  }
-}
-
-/** The same verification at merge time, for the commit that landed the pull request. */
-export async function guardMerge(deps: EvaluationDeps, merge: GuardedMerge): Promise<void> {
-  const settings = await guardSettings(deps, merge.baseSha, merge.branch, merge.defaultBranch);
-  if (!settings) return;
-  try {
-    const commit = await readCommit(deps, merge.mergeCommitSha);
-    await verify(deps, settings, { branch: merge.branch, before: commit.parents[0], after: commit.sha, actor: merge.actor, commits: [commit], removed: 0, restoreTrees: new Map() });
-  } catch (error) {
-    await couldNotVerify(deps, merge.mergeCommitSha, error as Error);
   }
 }
 

@@ -11,7 +11,7 @@ import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest, type PullRequestHint, type PullRequestShas } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
-import { guardMerge, guardPush, type GuardedMerge, type GuardedPush } from "./guard-branch.js";
+import { guardPush, type GuardedPush } from "./guard-branch.js";
 import { checkProtection, mergeTriggers, type ProtectionTrigger } from "./check-protection.js";
 import { inMemoryProtectionMemory, type ProtectionMemory } from "./protection-memory.js";
 
@@ -39,7 +39,7 @@ export interface Enqueue {
   protection(target: { delivery: string; event: string; installation: number; repo: RepoRef }, trigger: ProtectionTrigger): void;
 }
 
-export type GuardWork = { kind: "push"; push: GuardedPush } | { kind: "merge"; merge: GuardedMerge };
+export type GuardWork = { kind: "push"; push: GuardedPush };
 
 export interface JobOptions {
   appId: number;
@@ -128,9 +128,10 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       await evaluateMergeGroup(deps, job.args as unknown as MergeGroup);
     },
     guard: async (job, deps) => {
-      const work = job.args as unknown as GuardWork;
+      const work = job.args as unknown as GuardWork | { kind: "merge" };
+      // An earlier version also queued a check of a merged pull request's commit alone; the push that
+      // landed it is checked whole, so such a job left in a queue has nothing to add.
       if (work.kind === "push") await guardPush(deps, work.push);
-      else await guardMerge(deps, work.merge);
     },
     protection: async (job, deps) => {
       const trigger = protectionTriggers.get(job.key) ?? (job.args as unknown as ProtectionTrigger);
@@ -197,11 +198,10 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       track(context, jobOf(context, "base-push", (repo) => `push:${repo}:${change.branch}@${change.sha}`, { ...change }));
     },
     guard(context, work) {
-      // One job per pushed tip or merge commit: every push brings its own commits, so two must never
-      // coalesce; duplicates of one delivery (or of one push) share the key and run one after another.
-      const sha = work.kind === "push" ? work.push.after : work.merge.mergeCommitSha;
-      const branch = work.kind === "push" ? work.push.branch : work.merge.branch;
-      track(context, jobOf(context, "guard", (repo) => `guard:${repo}:${branch}@${sha}`, { ...work }));
+      // One job per pushed tip: every push brings its own commits, so two must never coalesce;
+      // duplicates of one delivery share the key and run one after another.
+      const { branch, after } = work.push;
+      track(context, jobOf(context, "guard", (repo) => `guard:${repo}:${branch}@${after}`, { ...work }));
     },
     protection(target, trigger) {
       const key = `protection:${target.repo.owner}/${target.repo.repo}`;

@@ -48,7 +48,7 @@ td.failure{color:#cf222e}td.warning{color:#9a6700}td.notice{color:#0969da}
 <h1>Gitgate demo</h1>
 <p>The real Gitgate server (<code>npm start</code>) against a fake GitHub seeded from <code>examples/</code>: one signed <code>pull_request.opened</code> webhook per prepared pull request (then the reviews and the rebase some of them get), and what Gitgate published in return: <code>gitgate/validate</code>, <code>gitgate/approval</code> and the preview comment.</p>
 ${sections.join("\n")}
-${guardSections.length > 0 ? `<h1>The guard</h1>\n<p>Then two changes reach <code>main</code> around the process, reported by the same webhooks GitHub sends (<code>push</code>, <code>pull_request.closed</code>).</p>\n${guardSections.join("\n")}` : ""}
+${guardSections.length > 0 ? `<h1>The guard</h1>\n<p>Then two changes reach <code>main</code> around the process, reported by the same webhooks GitHub sends (<code>pull_request.closed</code>, then the <code>push</code> the guard verifies).</p>\n${guardSections.join("\n")}` : ""}
 </body></html>
 `;
 }

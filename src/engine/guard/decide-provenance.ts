@@ -50,7 +50,7 @@ function ancestorsWithin(landing: string, bySha: ReadonlyMap<string, GuardCommit
     seen.add(sha);
     stack.push(...commit.parents);
   }
-  // The landing commit itself counts even when only it was listed (verification at merge time).
+  // The landing commit itself counts even when its parents are not among the new commits.
   seen.add(landing);
   return seen;
 }

@@ -1,0 +1,72 @@
+import { afterEach, expect, it } from "vitest";
+import { pino } from "pino";
+import { guardState } from "../../src/fake-github/fake-guard-routes.js";
+import { runGit } from "../../src/git/run-git.js";
+import { MemoryEngine } from "../../src/queue/memory-engine.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
+import { guardFlow } from "../support/guard-flow.js";
+
+// GitHub reports a merged pull request twice: `pull_request.closed` names the commit that landed it,
+// and the push names every commit the branch gained. Only the push tells what else came with the merge.
+const config = `version: 1
+schemas:
+  - files: "apps/*/values.yaml"
+    schema: schemas/values.schema.json
+protect:
+  on_bypass: [check, issue]
+`;
+const schema = JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } });
+const identity = ["-c", "user.name=Admin", "-c", "user.email=admin@example.invalid", "-c", "commit.gpgsign=false"];
+
+let repo: TestRepo;
+let app: AppHarness;
+afterEach(async () => {
+  await app.close();
+  await repo.remove();
+});
+
+it("a commit pushed with the merge of a reviewed pull request is an incident, whichever event is handled first", async () => {
+  repo = await createTestRepo({ ".github/gitgate.yml": config, "schemas/values.schema.json": schema, "apps/web/values.yaml": "replicas: 1\n", "README.md": "hello\n" });
+  // One job at a time, so that both events wait behind another job, as they do on a busy server.
+  app = await startApp(repo.dir, { engine: new MemoryEngine({ concurrency: 1, maxPending: 100, log: pino({ level: "silent" }) }) });
+  app.repo.writers.add("alice");
+  const flow = guardFlow(app, repo);
+  const number = await flow.openPr([{ "README.md": "reviewed\n" }]);
+  const head = await repo.sha(`pr-${number}`);
+  const before = await repo.sha("main");
+  // An admin commits straight onto main, merges the green pull request locally and pushes both.
+  await repo.commit("main", { "apps/web/values.yaml": "replicas: 99\n" });
+  const direct = await repo.sha("main");
+  await runGit(repo.dir, [...identity, "checkout", "-q", "main"]);
+  await runGit(repo.dir, [...identity, "merge", "-q", "--no-ff", "-m", `Merge pull request #${number}`, `pr-${number}`]);
+  const merge = await repo.sha("main");
+  const pr = app.repo.pulls.get(number)!;
+  pr.state = "closed";
+  pr.merged = { mergeCommitSha: merge, headSha: head, baseSha: before, landed: [merge], mergedBy: "admin" };
+
+  await app.deliver("pull_request", examplePayload("pull_request", "synchronize", (p) => {
+    p.number = 77;
+    p.pull_request.number = 77;
+  }));
+  await app.deliver("push", examplePayload("push", undefined, (p) => {
+    Object.assign(p, { ref: "refs/heads/main", before, after: merge, created: false, deleted: false, forced: false });
+    p.repository.default_branch = "main";
+    p.sender = { ...p.sender, login: "admin" };
+    p.commits = [direct, head, merge].map((id) => ({ id, added: [], modified: [], removed: [] }));
+  }));
+  await app.deliver("pull_request", examplePayload("pull_request", "closed", (p) => {
+    p.number = number;
+    p.pull_request.number = number;
+    p.repository.default_branch = "main";
+    Object.assign(p.pull_request, { merged: true, merge_commit_sha: merge });
+    Object.assign(p.pull_request.base, { ref: "main", sha: before });
+    p.pull_request.head.sha = head;
+  }));
+  await app.queue.onIdle();
+
+  const guard = (sha: string) => app.repo.checkRuns.filter((r) => r.name === "gitgate/guard" && r.head_sha === sha);
+  expect(guard(direct)).toMatchObject([{ conclusion: "failure", output: { title: "Bypass: no pull request merged into main brought this commit: it was pushed directly" } }]);
+  expect(guard(merge)).toMatchObject([{ conclusion: "success" }]);
+  expect(guardState(app.repo).issues).toHaveLength(1);
+});
