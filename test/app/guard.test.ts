@@ -160,6 +160,15 @@ describe("gitgate/guard: bypasses are incidents", () => {
     expect(incidents()[0]!.body).toContain(`[#${number}](https://github.com/acme/platform-config/pull/${number})`);
   });
 
+  it("an admin rebase merge past a failing gitgate/validate: one incident and one revert for all its commits", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: two\n" }, { "README.md": "two\n" }, { "README.md": "three\n" }]);
+    const { landed } = await merge(number, "rebase");
+    expect(landed).toHaveLength(3);
+    for (const sha of landed) expect(guardOf(sha).conclusion).toBe("failure");
+    expect(incidents()).toHaveLength(1);
+    expect(revertPulls()).toHaveLength(1);
+  });
+
   it("a merge whose approval was for an earlier head: an incident naming gitgate/approval", async () => {
     const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
     expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval").at(-1)?.conclusion).toBe("success");
