@@ -28,15 +28,23 @@ export interface ChangedPath {
   previousPath?: string;
 }
 
-export async function approvalScopeOf(plane: ControlPlane, configText: string | undefined, changed: readonly ChangedPath[], read: RepoReader["read"]): Promise<ApprovalScope> {
+/**
+ * `configText` is the repository's config (the organisation's when it has none), `inheritedText` the
+ * organisation's config it may inherit sections from.
+ */
+export async function approvalScopeOf(plane: ControlPlane, configText: string | undefined, inheritedText: string | undefined, changed: readonly ChangedPath[], read: RepoReader["read"]): Promise<ApprovalScope> {
   const configValid = plane.config !== undefined && !plane.findings.some((f) => f.severity === "error");
   const inScope = approvalScope(plane);
   const touches = (f: ChangedPath, test: (path: string) => boolean) => test(f.path) || (f.previousPath !== undefined && test(f.previousPath));
   const files = changed.filter((f) => touches(f, inScope)).map((f) => f.path);
   const codeOwners = configValid && plane.config?.approvals.codeowners ? await readCodeOwners(read, files) : undefined;
+  const asksForApprovals = (text: string | undefined) => text !== undefined && /^approvals\s*:/m.test(text);
+  // The organisation's section counts when the repository's config inherits it (`_extends`), as every
+  // other section does, or when that config is broken: it must not switch the check off.
+  const inherits = !configValid || plane.config?.extends !== undefined;
   return {
     // Read from the text: a broken config still says it wants approvals, and then gets the strictest ones.
-    enabled: configText !== undefined && /^approvals\s*:/m.test(configText),
+    enabled: asksForApprovals(configText) || (inherits && asksForApprovals(inheritedText)),
     configValid,
     ...(configValid && plane.config ? { settings: plane.config.approvals } : {}),
     files,

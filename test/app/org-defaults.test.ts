@@ -46,4 +46,18 @@ describe("organisation defaults from the org's .github repository", () => {
       ["failure", ["k8s/a.yaml:6 schema/type", "k8s/a.yaml:6 yaml/yaml11-boolean"]],
     ]);
   });
+
+  it("inherit the organisation's approval rules: gitgate/approval waits for them", async () => {
+    const orgApprovals = `${kubernetesConfig}approvals:\n  rules:\n    - name: review\n      count: 2\n`;
+    const app = await setup({ ".github/gitgate.yml": "version: 1\n_extends: .github\nignore: ['k8s/legacy/**']\n" }, orgApprovals);
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval").map((r) => [r.conclusion, r.output.title])).toEqual([
+      ["action_required", "Waiting for 2 more (review)"],
+    ]);
+  });
+
+  it("leave approval rules out when the repository has its own config and does not inherit", async () => {
+    const orgApprovals = `${kubernetesConfig}approvals:\n  rules:\n    - name: review\n      count: 2\n`;
+    const app = await setup({ ".github/gitgate.yml": kubernetesConfig }, orgApprovals);
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval")).toEqual([]);
+  });
 });
