@@ -16,7 +16,7 @@ export interface ApprovalScope {
   configValid: boolean;
   /** The normalized `approvals` section; defaults when the config is invalid. */
   settings?: GitgateConfig["approvals"];
-  /** Changed files in scope (governed or control plane; every file when the config is invalid). */
+  /** Changed paths in scope, a moved file's old path too (governed or control plane; every file when the config is invalid). */
   files: string[];
   controlPlaneChanged: boolean;
   /** With `codeowners: true`: the owners of each file in scope, from the base's CODEOWNERS (absent: no file). */
@@ -36,7 +36,8 @@ export async function approvalScopeOf(plane: ControlPlane, configText: string | 
   const configValid = plane.config !== undefined && !plane.findings.some((f) => f.severity === "error");
   const inScope = approvalScope(plane);
   const touches = (f: ChangedPath, test: (path: string) => boolean) => test(f.path) || (f.previousPath !== undefined && test(f.previousPath));
-  const files = changed.filter((f) => touches(f, inScope)).map((f) => f.path);
+  // A moved file is a removal from its old path too: rules and owners of either path apply.
+  const files = [...new Set(changed.filter((f) => touches(f, inScope)).flatMap((f) => (f.previousPath !== undefined ? [f.path, f.previousPath] : [f.path])))];
   const codeOwners = configValid && plane.config?.approvals.codeowners ? await readCodeOwners(read, files) : undefined;
   const asksForApprovals = (text: string | undefined) => text !== undefined && /^approvals\s*:/m.test(text);
   // The organisation's section counts when the repository's config inherits it (`_extends`), as every

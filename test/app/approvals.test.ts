@@ -118,6 +118,14 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
+  it("applies a rule to a file moved out of its folder: it is removed from there", async () => {
+    const pr = await openPr({ "clusters/production/app.yaml": null, "archive/app.yaml": "replicas: 1\n" });
+    await review(pr, "bob", "APPROVED");
+    expect((await approvalOf(pr)).output.title).toBe("Waiting for 1 more (production)");
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
   it("keeps an approval across a rebase with the same governed diff, and drops it when the governed change differs", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 4\n" });
     const approved = await repo.sha(`pr-${pr}`);
