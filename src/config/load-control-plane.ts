@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { codeOwnersPaths } from "../engine/approvals/codeowners-paths.js";
 import { fileStart, type DraftFinding, type Span } from "../engine/finding.js";
 import type { CompileRego, PolicySet } from "../engine/policy/policy-types.js";
 import { CustomResourceSchemas, crdsInText, type CrdDocument } from "../engine/schema/crd-registry.js";
@@ -203,6 +204,8 @@ function isControlPlanePath(
   if (path === configPath || Object.hasOwn(digests, path)) return true;
   if (!config) return false;
   if (path === config.exceptions) return true;
+  // With `codeowners: true`, CODEOWNERS decides who must approve: changing it changes the rules.
+  if (config.approvals.codeowners && (codeOwnersPaths as readonly string[]).includes(path)) return true;
   if (config.schemas.some((rule) => rule.schema === path) || config.schemaKinds.some((rule) => rule.schema === path)) return true;
   const folders = [...config.policies.paths, ...config.policies.data, ...config.crds.map((c) => c.path), ...config.schemaCatalogs.map((c) => c.path)];
   return folders.some((dir) => path === dir || path.startsWith(dir.replace(/\/*$/, "/")));

@@ -1,7 +1,8 @@
 import type { GitgateConfig } from "../config/config-types.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
-import { codeOwnersPaths, parseCodeOwners, resolveCodeOwners, type ResolvedCodeOwners } from "../engine/approvals/codeowners.js";
+import { parseCodeOwners, resolveCodeOwners, type ResolvedCodeOwners } from "../engine/approvals/codeowners.js";
+import { codeOwnersPaths } from "../engine/approvals/codeowners-paths.js";
 import { approvalScope } from "../engine/evaluate-change-set.js";
 
 /**

@@ -1,5 +1,5 @@
 import { configPath } from "../config/config-types.js";
-import { codeOwnersPaths } from "../engine/approvals/codeowners.js";
+import { codeOwnersPaths } from "../engine/approvals/codeowners-paths.js";
 import { extendsTarget } from "../config/extend-config.js";
 import type { FileContent } from "../engine/change-set.js";
 import type { ControlPlaneSource } from "../evaluation/evaluation-types.js";

@@ -1,8 +1,6 @@
 import { RE2JS } from "re2js";
 import type { CodeOwnersFile, CodeOwnersRule } from "./approval-types.js";
 
-/** Where GitHub looks for the file, in its order. */
-export const codeOwnersPaths = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"] as const;
 
 /** A pattern with more wildcards than this is refused: the file is repository input. */
 const maxWildcards = 8;
