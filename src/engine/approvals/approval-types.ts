@@ -48,7 +48,7 @@ export interface ApprovalPolicy {
 
 export interface CodeOwnersRule {
   pattern: string;
-  /** Users as `user`, teams as `org/slug`, lower case; empty: the pattern un-owns its paths. */
+  /** Users as `user`, teams as `org/slug`, emails as they are (no login matches one), lower case; empty: the pattern un-owns its paths. */
   owners: readonly string[];
   line: number;
   matches(path: string): boolean;

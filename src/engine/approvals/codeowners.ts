@@ -7,7 +7,8 @@ const maxWildcards = 8;
 
 /**
  * Reads a CODEOWNERS file with GitHub's rules: gitignore-style patterns, the last matching line wins,
- * owners are `@user`, `@org/team` (or an email, which Gitgate cannot map to a login and reports).
+ * owners are `@user`, `@org/team` or an email. Gitgate cannot tell whose account an email is, so it
+ * stays an owner nobody can stand in for: a path owned by emails alone waits, never passes as unowned.
  * Lines GitHub ignores (negation, character ranges) are reported as problems, never guessed at.
  */
 export function parseCodeOwners(path: string, text: string): CodeOwnersFile {
@@ -25,8 +26,12 @@ export function parseCodeOwners(path: string, text: string): CodeOwnersFile {
     }
     const logins: string[] = [];
     for (const owner of owners) {
-      if (/^@[A-Za-z0-9-]+(?:\/[A-Za-z0-9_.-]+)?$/.test(owner)) logins.push(owner.slice(1).toLowerCase());
-      else problems.push({ line, message: `owner ${owner} is not an @user or @org/team: Gitgate cannot tell who that is, so it is not counted` });
+      // Logins: letters, digits and hyphens, and an underscore in enterprise managed users' logins.
+      if (/^@[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_.-]+)?$/.test(owner)) logins.push(owner.slice(1).toLowerCase());
+      else if (/^[^@\s]+@[^@\s]+$/.test(owner)) {
+        logins.push(owner.toLowerCase());
+        problems.push({ line, message: `owner ${owner} is an email: Gitgate cannot tell whose account it is, so only the line's other owners can approve for it` });
+      } else problems.push({ line, message: `owner ${owner} is not an @user, @org/team or email: GitHub ignores it` });
     }
     const regex = patternToRegExp(pattern.replace(/\\#/g, "#"));
     rules.push({ pattern, owners: logins, line, matches: (p) => regex.matches(p) });

@@ -62,7 +62,7 @@ function codeOwnerRequirements(policy: ApprovalPolicy, facts: ApprovalFacts): Ap
     kind: "codeowners",
     files,
     requirement: {
-      name: `code owners ${owners.map((o) => `@${o}`).join(" ")}`,
+      name: `code owners ${owners.map((o) => (o.includes("@") ? o : `@${o}`)).join(" ")}`,
       count: 1,
       users: owners.filter((o) => !o.includes("/")),
       teams: owners.filter((o) => o.includes("/")),

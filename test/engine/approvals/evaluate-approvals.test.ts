@@ -191,13 +191,29 @@ describe("CODEOWNERS", () => {
     expect(approved.status).toBe("satisfied");
   });
 
-  it("reports lines GitHub would ignore", () => {
-    const file = parseCodeOwners("CODEOWNERS", "!secret.yaml @bob\n[ab].yaml @bob\nx.yaml user@example.com\n");
+  it("reports lines GitHub would ignore, and owners Gitgate cannot map to a login", () => {
+    const file = parseCodeOwners("CODEOWNERS", "!secret.yaml @bob\n[ab].yaml @bob\nx.yaml user@example.com\ny.yaml owner\n");
     expect(file.problems).toEqual([
       { line: 1, message: "pattern !secret.yaml negates: GitHub ignores this line" },
       { line: 2, message: "pattern [ab].yaml uses a character range: GitHub ignores this line" },
-      { line: 3, message: "owner user@example.com is not an @user or @org/team: Gitgate cannot tell who that is, so it is not counted" },
+      { line: 3, message: "owner user@example.com is an email: Gitgate cannot tell whose account it is, so only the line's other owners can approve for it" },
+      { line: 4, message: "owner owner is not an @user, @org/team or email: GitHub ignores it" },
     ]);
+  });
+
+  it("never treats a path owned by an email alone as unowned: its approval waits", () => {
+    const file = parseCodeOwners("CODEOWNERS", "* @acme/platform-leads\n/secrets/ security@acme.example\n/shared/ security@acme.example @bob\n");
+    const f = facts({ changedFiles: ["secrets/db.yaml", "shared/a.yaml"], reviews: [approve("carol"), approve("bob")] });
+    expect(brief(policy({ rules: [], codeowners: file }), f)).toEqual([
+      "code owners security@acme.example: waiting [] ignored carol=not-eligible,bob=not-eligible",
+      "code owners security@acme.example @bob: satisfied [bob] ignored carol=not-eligible",
+    ]);
+  });
+
+  it("counts an owner whose login has an underscore (enterprise managed users)", () => {
+    const file = parseCodeOwners("CODEOWNERS", "* @octo_acme\n");
+    const f = facts({ people: new Map([...people, person("octo_acme")]), reviews: [approve("octo_acme")] });
+    expect(brief(policy({ rules: [], codeowners: file }), f)).toEqual(["code owners @octo_acme: satisfied [octo_acme]"]);
   });
 
   it.each([
