@@ -93,6 +93,9 @@ async function verify(deps: EvaluationDeps, settings: GuardSettings, v: Verifica
     const output = bypassOutput(flag, flag.commit, [`a force push rewrote ${v.branch}: ${verdict.rewrite.removed} commit(s) were removed from its history`]);
     outputs.set(v.after, { output, ...(flag.issueUrl ? { details: flag.issueUrl } : {}) });
   }
+  // A commit carrying a protection incident keeps it as its newest gitgate/guard run: a success after
+  // it would be what GitHub shows for the check.
+  for (const [sha, { output }] of outputs) if (output.conclusion === "success" && facts.protectionIncidents.has(sha)) outputs.delete(sha);
   // Incidents first (they must be seen), then every other commit's provenance.
   const ordered = [...outputs].sort(([, a], [, b]) => Number(a.output.conclusion === "success") - Number(b.output.conclusion === "success"));
   for (const [sha, { output, details }] of ordered) await publishGuardCheck(github, repo, sha, facts.guardRuns.get(sha), output, details);

@@ -4,7 +4,7 @@ import { publishCompletedCheck } from "./publish-completed-check.js";
 
 /**
  * Publishes `gitgate/guard` on a pushed commit: updated in place when Gitgate already has one there (a
- * duplicate delivery, or the merge event before the push), so each commit has one guard run. An
+ * duplicate or redelivered push), so each commit has one provenance run. An
  * incident links its issue as the run's details page.
  */
 export function publishGuardCheck(github: GitHub, repo: RepoRef, sha: string, existingId: number | undefined, output: GuardOutput, detailsUrl?: string): Promise<number> {

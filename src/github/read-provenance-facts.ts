@@ -1,13 +1,16 @@
 import { mapConcurrent } from "../engine/map-concurrent.js";
 import type { AppCheckRun, AssociatedPull } from "../engine/guard/guard-types.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
+import { protectionRunPrefix } from "./publish-drift-check.js";
 
 /** What GitHub says about a set of commits: their pull requests and this App's check runs on them. */
 export interface ProvenanceFacts {
   pullsByCommit: Map<string, AssociatedPull[]>;
   checksByCommit: Map<string, AppCheckRun[]>;
-  /** Gitgate's `gitgate/guard` run already on a commit (updated in place, never duplicated). */
+  /** Gitgate's `gitgate/guard` provenance run already on a commit (updated in place, never duplicated). */
   guardRuns: Map<string, number>;
+  /** Commits carrying a protection incident's failing `gitgate/guard` run (see publishDriftCheck). */
+  protectionIncidents: Set<string>;
   /** Links to the pull requests seen, by number. */
   pullUrls: Map<number, string>;
 }
@@ -22,13 +25,15 @@ const concurrency = 8;
  * (the CLI, before it knows the App) keeps every App's runs, with the App's id kept on each.
  */
 export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: readonly string[], branch: string, appId: number | undefined): Promise<ProvenanceFacts & { appsByRun: Map<AppCheckRun, number> }> {
-  const facts = { pullsByCommit: new Map<string, AssociatedPull[]>(), checksByCommit: new Map<string, AppCheckRun[]>(), guardRuns: new Map<string, number>(), pullUrls: new Map<number, string>(), appsByRun: new Map<AppCheckRun, number>() };
+  const facts = { pullsByCommit: new Map<string, AssociatedPull[]>(), checksByCommit: new Map<string, AppCheckRun[]>(), guardRuns: new Map<string, number>(), protectionIncidents: new Set<string>(), pullUrls: new Map<number, string>(), appsByRun: new Map<AppCheckRun, number>() };
   const readRuns = async (sha: string) => {
     const runs = await github.paginate(github.rest.checks.listForRef, { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100, ...(appId !== undefined ? { app_id: appId } : {}) });
     const mine: AppCheckRun[] = [];
     for (const run of runs) {
       if (run.name === checkNames.guard) {
-        if (appId !== undefined) facts.guardRuns.set(sha, run.id);
+        // A protection incident's run is its own record: never taken over by the commit's provenance.
+        if (run.external_id?.startsWith(protectionRunPrefix)) facts.protectionIncidents.add(sha);
+        else if (appId !== undefined) facts.guardRuns.set(sha, run.id);
         continue;
       }
       const pull = /\/pull\/(\d+)$/.exec(run.details_url ?? "")?.[1];

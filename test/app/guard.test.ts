@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { guardState } from "../../src/fake-github/fake-guard-routes.js";
+import { fakeProtectionOf, fullProtection } from "../../src/fake-github/fake-protection.js";
 import { runGit } from "../../src/git/run-git.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
+import { appId, examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
 import { guardFlow } from "../support/guard-flow.js";
 import type { MergeMethod } from "../support/merge-pull.js";
 
@@ -158,6 +159,21 @@ describe("gitgate/guard: bypasses are incidents", () => {
     expect(guardOf(after).output.summary).toContain("| Who | maintainer |");
     expect(incidents()).toHaveLength(1);
     expect(incidents()[0]!.body).toContain(`[#${number}](https://github.com/acme/platform-config/pull/${number})`);
+  });
+
+  it("a protection incident on the branch head stays failing when the push that made that head is verified again", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
+    fakeProtectionOf(app.repo).classic.set("main", fullProtection(appId, { enforce_admins: false }));
+    const { before, after } = await merge(number, "squash");
+    await app.sweepProtection();
+    await app.queue.onIdle();
+    const onHead = () => guardRuns().filter((r) => r.head_sha === after).map((r) => [r.conclusion, r.output.title]);
+    expect(onHead()).toEqual([["success", `Came through pull request #${number} (squash)`], ["failure", "main is not protected as Gitgate expects"]]);
+    // GitHub redelivers the push (a new delivery id).
+    await push(before, after, { id: "redelivered", sender: "maintainer" });
+    await app.sweepProtection();
+    await app.queue.onIdle();
+    expect(onHead()).toEqual([["success", `Came through pull request #${number} (squash)`], ["failure", "main is not protected as Gitgate expects"]]);
   });
 
   it("an admin rebase merge past a failing gitgate/validate: one incident and one revert for all its commits", async () => {
