@@ -186,9 +186,10 @@ function commitNode(repo: FakeRepository, oid: string, context: GraphqlContext =
   return {
     __typename: "Commit",
     oid,
-    authors: () => {
-      const login = repo.commitActors.get(oid)?.author;
-      return { nodes: [{ user: login ? { login } : null }] };
+    authors: ({ first }: { first: number }) => {
+      const actors = repo.commitActors.get(oid);
+      const logins = [actors?.author, ...(actors?.coAuthors ?? [])];
+      return { totalCount: logins.length, nodes: logins.slice(0, first).map((login) => ({ user: login ? { login } : null })) };
     },
     committer: () => {
       const login = repo.commitActors.get(oid)?.committer;

@@ -61,7 +61,8 @@ export interface FakeRepository {
   /** The organisation's teams: slug → member logins. */
   teams: Map<string, string[]>;
   /** GitHub logins of a commit's author and committer (git only knows emails). */
-  commitActors: Map<string, { author?: string; committer?: string }>;
+  /** Who GitHub links to a commit: its author, co-authors (`Co-authored-by`) and committer. */
+  commitActors: Map<string, { author?: string; coAuthors?: string[]; committer?: string }>;
   /** Reviews Gitgate requested: PR number → users and teams. */
   requestedReviewers: Map<number, { users: string[]; teams: string[] }>;
 }

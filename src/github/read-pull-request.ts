@@ -87,6 +87,9 @@ export function digestExternalId(digest: string | undefined): string {
 const controlPlaneFields = (paths: readonly string[]) =>
   `controlPlane: object(expression: $controlPlaneAt) { ... on Commit { oid ${paths.map((_, i) => `f${i}: file(path: $cp${i}) { ${entryFields} }`).join(" ")} } }`;
 
+/** Authors read per commit: its author and `Co-authored-by` trailers. */
+const authorsPerCommit = 10;
+
 const query = (paths: readonly string[]) => `query($owner: String!, $repo: String!, $number: Int!, $appId: Int!, $checkName: String!, $approvalName: String!, $controlPlaneAt: String!${paths.map((_, i) => `, $cp${i}: String!`).join("")}) {
   repository(owner: $owner, name: $repo) {
     ${controlPlaneFields(paths)}
@@ -114,7 +117,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
 }
 fragment contributors on PullRequestCommitConnection {
   totalCount pageInfo { hasNextPage endCursor }
-  nodes { commit { authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
+  nodes { commit { authors(first: ${authorsPerCommit}) { totalCount nodes { user { login } } } committer { user { login } } } }
 }
 fragment target on PullRequest {
   number isDraft headRefOid baseRefOid baseRefName headRefName
@@ -137,7 +140,7 @@ interface TargetNode {
 interface CommitsNode {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: { commit: { authors: { nodes: { user: { login: string } | null }[] }; committer: { user: { login: string } | null } | null } }[];
+  nodes: { commit: { authors: { totalCount: number; nodes: { user: { login: string } | null }[] }; committer: { user: { login: string } | null } | null } }[];
 }
 
 interface ReviewNode {
@@ -171,7 +174,7 @@ const moreCommitsQuery = `query($owner: String!, $repo: String!, $number: Int!, 
 }
 fragment contributors on PullRequestCommitConnection {
   totalCount pageInfo { hasNextPage endCursor }
-  nodes { commit { authors(first: 10) { nodes { user { login } } } committer { user { login } } } }
+  nodes { commit { authors(first: ${authorsPerCommit}) { totalCount nodes { user { login } } } committer { user { login } } } }
 }`;
 
 /**
@@ -239,7 +242,11 @@ async function approvalFacts(github: GitHub, repo: RepoRef, number: number, revi
     cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   }
   const contributors = new Set<string>();
-  for (const { commit } of pages.flatMap((p) => p.nodes)) {
+  const commits = pages.flatMap((p) => p.nodes);
+  // An author beyond those the query reads could be approving.
+  const crowded = commits.filter(({ commit }) => commit.authors.totalCount > commit.authors.nodes.length).length;
+  if (crowded > 0) problems.push(`${crowded} commit(s) of the pull request have more than ${authorsPerCommit} authors; Gitgate reads at most ${authorsPerCommit}, so not every contributor can be known`);
+  for (const { commit } of commits) {
     for (const author of commit.authors.nodes) if (author.user) contributors.add(author.user.login);
     if (commit.committer?.user) contributors.add(commit.committer.user.login);
   }

@@ -98,6 +98,16 @@ describe("gitgate/approval", () => {
     expect(run.output.summary).toContain("Not counted: @deploy\\-bot\\[bot\\] (a bot");
   });
 
+  it("fails closed when a commit has more co-authors than GitHub lists: a contributor could be approving", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 4\n" });
+    const coAuthors = Array.from({ length: 10 }, (_, i) => `pair${i}`);
+    app.repo.commitActors.set(await repo.sha(`pr-${pr}`), { author: "dev", coAuthors: [...coAuthors, "bob"], committer: "dev" });
+    await review(pr, "bob", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("more than 10 authors");
+  });
+
   it("counts a user the rule names even without write access, and needs both rules that match", async () => {
     const pr = await openPr({ "apps/payments/values.yaml": "replicas: 2\n" });
     await review(pr, "carol", "APPROVED");
