@@ -4,8 +4,10 @@ import type { GitHub } from "./github-types.js";
 /**
  * Which of `teams` (slugs of the organisation `org`) each of `logins` belongs to, in ONE query: an
  * alias per team and login, each searching the team's members for that login (membership through
- * child teams included, as GitHub counts it for reviews). The search also matches names, so only an
- * exact login counts. A user account (no organisation) or a missing team has no members.
+ * child teams included, as GitHub counts it for reviews). The search also matches names and longer
+ * logins that contain the login (`dave` finds `dave1`, `davey`…), so only an exact login counts,
+ * among the first 100 matches (with 10, a team with ten such members hid a real one). A user account
+ * (no organisation) or a missing team has no members.
  */
 export async function readTeamMembership(github: GitHub, org: string, teams: readonly string[], logins: readonly string[]): Promise<Map<string, string[]>> {
   const membership = new Map<string, string[]>(logins.map((login) => [login.toLowerCase(), []]));
@@ -19,7 +21,7 @@ export async function readTeamMembership(github: GitHub, org: string, teams: rea
       const alias = `m${t}_${l}`;
       variables[`l${l}`] = login;
       pairs.push({ alias, team, login: login.toLowerCase() });
-      fields.push(`${alias}: team(slug: $t${t}) { members(first: 10, query: $l${l}) { nodes { login } } }`);
+      fields.push(`${alias}: team(slug: $t${t}) { members(first: 100, query: $l${l}) { nodes { login } } }`);
     });
   });
   const declared = [...teams.map((_, t) => `$t${t}: String!`), ...logins.map((_, l) => `$l${l}: String!`)].join(", ");

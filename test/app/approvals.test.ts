@@ -128,6 +128,14 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
+  it("counts a team member whose login many other members' logins contain", async () => {
+    app.repo.teams.set("sre", [...Array.from({ length: 12 }, (_, i) => `dave${i}`), "dave"]);
+    const pr = await openPr({ "clusters/production/app.yaml": "replicas: 5\n" });
+    await review(pr, "alice", "APPROVED");
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
   it("applies a rule to a file moved out of its folder: it is removed from there", async () => {
     const pr = await openPr({ "clusters/production/app.yaml": null, "archive/app.yaml": "replicas: 1\n" });
     await review(pr, "bob", "APPROVED");
