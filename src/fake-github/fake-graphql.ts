@@ -129,7 +129,8 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
       return {
         totalCount: all.length,
         nodes: all.slice(0, first ?? all.length).map((r) => ({
-          author: { __typename: r.bot ? "Bot" : "User", login: r.user },
+          // GraphQL names a bot without the `[bot]` that REST (and a CODEOWNERS or config author) writes.
+          author: { __typename: r.bot ? "Bot" : "User", login: r.bot ? r.user.replace(/\[bot\]$/, "") : r.user },
           state: r.state,
           submittedAt: r.submittedAt,
           authorCanPushToRepository: repo.writers.has(r.user.toLowerCase()),

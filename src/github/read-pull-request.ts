@@ -256,8 +256,10 @@ async function approvalFacts(github: GitHub, repo: RepoRef, number: number, revi
   for (const review of reviews.nodes) {
     // A review by a deleted account (no author) or one never submitted (a draft) counts for nothing.
     if (!review.author || !review.commit || !review.submittedAt) continue;
-    const login = review.author.login.toLowerCase();
-    reviewers.set(login, { bot: review.author.__typename === "Bot", canWrite: review.authorCanPushToRepository });
+    // GraphQL names a bot `renovate`, where REST, CODEOWNERS and a config name it `renovate[bot]`.
+    const bot = review.author.__typename === "Bot";
+    const login = (bot && !review.author.login.endsWith("[bot]") ? `${review.author.login}[bot]` : review.author.login).toLowerCase();
+    reviewers.set(login, { bot, canWrite: review.authorCanPushToRepository });
     list.push({ user: login, state: review.state, commitId: review.commit.oid, submittedAt: review.submittedAt });
     const recorded = review.commit.checkSuites?.nodes.flatMap((s) => s.checkRuns.nodes)[0]?.externalId;
     if (recorded?.startsWith(digestPrefix)) digestsByCommit.set(review.commit.oid, recorded.slice(digestPrefix.length));

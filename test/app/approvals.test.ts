@@ -17,6 +17,9 @@ approvals:
     - name: payments owner
       files: "apps/payments/**"
       users: [carol]
+    - name: release bot
+      files: "apps/release/**"
+      users: ["deploy-bot[bot]"]
 `;
 const schema = JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } });
 
@@ -125,6 +128,14 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).output.title).toBe("Waiting for 1 more (production)");
     expect((await approvalOf(pr)).output.summary).toContain("Not counted: @bob (not among the rule's users or teams");
     await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("counts a bot a rule names as GitHub writes it (deploy-bot[bot])", async () => {
+    const pr = await openPr({ "apps/release/values.yaml": "replicas: 2\n" });
+    await review(pr, "deploy-bot[bot]", "APPROVED");
+    expect((await approvalOf(pr)).output.title).toBe("Waiting for 1 more (review)");
+    await review(pr, "alice", "APPROVED");
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
