@@ -98,7 +98,8 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
     headRefName: pr.headRef,
     baseRef: baseOid ? { name: pr.baseRef, target: commitNode(repo, baseOid, context) } : null,
     baseRefName: pr.baseRef,
-    author: { __typename: "User", login: pr.author },
+    // GraphQL names a bot without the `[bot]` that REST (and a CODEOWNERS or config author) writes.
+    author: pr.author.endsWith("[bot]") ? { __typename: "Bot", login: pr.author.replace(/\[bot\]$/, "") } : { __typename: "User", login: pr.author },
     labels: () => ({ nodes: pr.labels.map((name: string) => ({ name })) }),
     comments: ({ first, last }: { first?: number; last?: number }) => {
       const all = repo.comments.filter((c) => c.issueNumber === number);
@@ -129,7 +130,6 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
       return {
         totalCount: all.length,
         nodes: all.slice(0, first ?? all.length).map((r) => ({
-          // GraphQL names a bot without the `[bot]` that REST (and a CODEOWNERS or config author) writes.
           author: { __typename: r.bot ? "Bot" : "User", login: r.bot ? r.user.replace(/\[bot\]$/, "") : r.user },
           state: r.state,
           submittedAt: r.submittedAt,

@@ -121,7 +121,7 @@ fragment contributors on PullRequestCommitConnection {
 }
 fragment target on PullRequest {
   number isDraft headRefOid baseRefOid baseRefName headRefName
-  author { login }
+  author { __typename login }
   labels(first: 100) { nodes { name } }
 }`;
 
@@ -133,7 +133,7 @@ interface TargetNode {
   baseRefOid: string;
   baseRefName: string;
   headRefName: string;
-  author: { login: string } | null;
+  author: Actor | null;
   labels: { nodes: { name: string }[] };
 }
 
@@ -144,7 +144,7 @@ interface CommitsNode {
 }
 
 interface ReviewNode {
-  author: { __typename: string; login: string } | null;
+  author: Actor | null;
   state: ReviewState;
   submittedAt: string | null;
   authorCanPushToRepository: boolean;
@@ -256,10 +256,8 @@ async function approvalFacts(github: GitHub, repo: RepoRef, number: number, revi
   for (const review of reviews.nodes) {
     // A review by a deleted account (no author) or one never submitted (a draft) counts for nothing.
     if (!review.author || !review.commit || !review.submittedAt) continue;
-    // GraphQL names a bot `renovate`, where REST, CODEOWNERS and a config name it `renovate[bot]`.
-    const bot = review.author.__typename === "Bot";
-    const login = (bot && !review.author.login.endsWith("[bot]") ? `${review.author.login}[bot]` : review.author.login).toLowerCase();
-    reviewers.set(login, { bot, canWrite: review.authorCanPushToRepository });
+    const login = loginOf(review.author).toLowerCase();
+    reviewers.set(login, { bot: review.author.__typename === "Bot", canWrite: review.authorCanPushToRepository });
     list.push({ user: login, state: review.state, commitId: review.commit.oid, submittedAt: review.submittedAt });
     const recorded = review.commit.checkSuites?.nodes.flatMap((s) => s.checkRuns.nodes)[0]?.externalId;
     if (recorded?.startsWith(digestPrefix)) digestsByCommit.set(review.commit.oid, recorded.slice(digestPrefix.length));
@@ -272,6 +270,16 @@ export function recordedDigest(externalId: string | null | undefined): string | 
   return externalId?.startsWith(digestPrefix) ? externalId.slice(digestPrefix.length) : undefined;
 }
 
+interface Actor {
+  __typename: string;
+  login: string;
+}
+
+/** GraphQL names a bot `renovate`, where REST, CODEOWNERS and a config name it `renovate[bot]`. */
+function loginOf(actor: Actor): string {
+  return actor.__typename === "Bot" && !actor.login.endsWith("[bot]") ? `${actor.login}[bot]` : actor.login;
+}
+
 function targetOf(pr: TargetNode): PullRequestTarget {
   return {
     number: pr.number,
@@ -280,7 +288,7 @@ function targetOf(pr: TargetNode): PullRequestTarget {
     baseSha: pr.baseRefOid,
     baseRef: pr.baseRefName,
     headRef: pr.headRefName,
-    author: pr.author?.login ?? null,
+    author: pr.author ? loginOf(pr.author) : null,
     labels: pr.labels.nodes.map((l) => l.name),
   };
 }

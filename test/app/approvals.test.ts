@@ -139,6 +139,17 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
+  it("does not count a bot's approval of its own pull request, even when a rule names it", async () => {
+    const number = next++;
+    await repo.branch(`pr-${number}`, "main", { "apps/release/values.yaml": "replicas: 3\n" });
+    app.fake.openPullRequest(app.repo, { number, title: "release", author: "deploy-bot[bot]", headRef: `pr-${number}`, baseRef: "main" });
+    await deliver("pull_request", "opened", number);
+    await review(number, "deploy-bot[bot]", "APPROVED");
+    const run = await approvalOf(number);
+    expect(run.output.title).toBe("Waiting for 1 more (review), 1 more (release bot)");
+    expect(run.output.summary).toContain("Not counted: @deploy\\-bot\\[bot\\] (author of the pull request");
+  });
+
   it("counts a team member whose login many other members' logins contain", async () => {
     app.repo.teams.set("sre", [...Array.from({ length: 12 }, (_, i) => `dave${i}`), "dave"]);
     const pr = await openPr({ "clusters/production/app.yaml": "replicas: 5\n" });
