@@ -32,11 +32,12 @@ export interface GuardedPush {
 export async function guardPush(deps: EvaluationDeps, push: GuardedPush): Promise<void> {
   const settings = await guardSettings(deps, push.before ?? push.defaultBranch, push.branch, push.defaultBranch);
   if (!settings) return;
+  const guarded = guardedBranches(settings, push.defaultBranch);
   try {
     const range = await readPushedCommits(deps.github, deps.repo, push.before ?? push.defaultBranch, push.after);
     // A force push back to an older commit brings no new commit: the incident is named after the new tip.
     const tip = range.commits.some((c) => c.sha === push.after) ? undefined : await readCommit(deps, push.after);
-    await verify(deps, settings, { ...push, ...range, restoreTrees: new Map([[push.before ?? "", range.baseTreeSha]]), ...(tip ? { tip } : {}) });
+    await verify(deps, settings, { ...push, ...range, restoreTrees: new Map([[push.before ?? "", range.baseTreeSha]]), guarded, ...(tip ? { tip } : {}) });
   } catch (error) {
     await couldNotVerify(deps, push.after, error as Error);
   }
@@ -55,8 +56,13 @@ async function guardSettings(deps: EvaluationDeps, at: string, branch: string, d
   if (!plane) return undefined;
   const settings = await deps.pool.guardSettings(plane.source, plane.reader);
   if (!settings.enabled) return undefined;
-  const globs = settings.branches ?? [defaultBranch];
-  return globs.some((glob) => compileLinearGlob(glob)(branch)) ? settings : undefined;
+  return guardedBranches(settings, defaultBranch)(branch) ? settings : undefined;
+}
+
+/** The branches the guard protects: `protect.branches`, or the default branch. */
+function guardedBranches(settings: GuardSettings, defaultBranch: string): (branch: string) => boolean {
+  const matchers = (settings.branches ?? [defaultBranch]).map(compileLinearGlob);
+  return (branch) => matchers.some((matches) => matches(branch));
 }
 
 interface Verification {
@@ -71,12 +77,16 @@ interface Verification {
   tip?: PushedCommit;
   /** Trees of commits outside `commits` a revert may restore (the tip before the push). */
   restoreTrees: Map<string, string>;
+  /** Whether the guard protects a branch (its `protect.branches`). */
+  guarded: (branch: string) => boolean;
 }
 
 async function verify(deps: EvaluationDeps, settings: GuardSettings, v: Verification): Promise<void> {
   const { github, repo, log } = deps;
-  const facts = await readProvenanceFacts(github, repo, v.commits.map((c) => c.sha), v.branch, deps.appId);
-  const verdict = decidePush({ branch: v.branch, before: v.before, after: v.after, removed: v.removed, commits: v.commits, requireApproval: settings.requireApproval, pullsByCommit: facts.pullsByCommit, checksByCommit: facts.checksByCommit });
+  // A new branch starts from another: what came through pull requests into a branch the guard protects counts.
+  const alsoMergedInto = v.before === undefined ? (ref: string) => ref !== v.branch && v.guarded(ref) : undefined;
+  const facts = await readProvenanceFacts(github, repo, v.commits.map((c) => c.sha), v.branch, deps.appId, alsoMergedInto);
+  const verdict = decidePush({ branch: v.branch, before: v.before, after: v.after, removed: v.removed, commits: v.commits, requireApproval: settings.requireApproval, pullsByCommit: facts.pullsByCommit, checksByCommit: facts.checksByCommit, ...(alsoMergedInto ? { alsoMergedInto } : {}) });
   const incident = verdict.firstBypass ? await raise(deps, settings, v, verdict, facts) : undefined;
   const outputs = new Map<string, { output: GuardOutput; details?: string }>();
   const flag = incident && settings.onBypass.includes("check") ? incident : undefined;

@@ -23,8 +23,9 @@ const concurrency = 8;
  * the check runs of every merged head not among the commits (a squash or rebase merge leaves the head
  * off the branch). Two reads per commit and one per such head: pages, not files. `appId` undefined
  * (the CLI, before it knows the App) keeps every App's runs, with the App's id kept on each.
+ * `alsoMergedInto`: other branches whose merged pull requests count (see GuardFacts).
  */
-export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: readonly string[], branch: string, appId: number | undefined): Promise<ProvenanceFacts & { appsByRun: Map<AppCheckRun, number> }> {
+export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: readonly string[], branch: string, appId: number | undefined, alsoMergedInto?: (baseRef: string) => boolean): Promise<ProvenanceFacts & { appsByRun: Map<AppCheckRun, number> }> {
   const facts = { pullsByCommit: new Map<string, AssociatedPull[]>(), checksByCommit: new Map<string, AppCheckRun[]>(), guardRuns: new Map<string, number>(), protectionIncidents: new Set<string>(), pullUrls: new Map<number, string>(), appsByRun: new Map<AppCheckRun, number>() };
   const readRuns = async (sha: string) => {
     const runs = await github.paginate(github.rest.checks.listForRef, { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100, ...(appId !== undefined ? { app_id: appId } : {}) });
@@ -54,7 +55,7 @@ export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: r
     }));
   });
   const heads = new Set<string>();
-  for (const pulls of facts.pullsByCommit.values()) for (const p of pulls) if (p.merged && p.baseRef === branch && !facts.checksByCommit.has(p.headSha)) heads.add(p.headSha);
+  for (const pulls of facts.pullsByCommit.values()) for (const p of pulls) if (p.merged && (p.baseRef === branch || alsoMergedInto?.(p.baseRef) === true) && !facts.checksByCommit.has(p.headSha)) heads.add(p.headSha);
   await mapConcurrent([...heads], concurrency, readRuns);
   return facts;
 }

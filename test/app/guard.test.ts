@@ -5,7 +5,7 @@ import { runGit } from "../../src/git/run-git.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { appId, examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
 import { guardFlow } from "../support/guard-flow.js";
-import type { MergeMethod } from "../support/merge-pull.js";
+import { mergePull, type MergeMethod } from "../support/merge-pull.js";
 
 // The guard through the real server against the fake GitHub: every commit that reaches `main` gets a
 // gitgate/guard run saying which pull request it came through, or an incident when it bypassed one.
@@ -253,6 +253,26 @@ describe("gitgate/guard: what it leaves alone", () => {
       p.pull_request.merged = false;
     });
     expect(guardRuns()).toEqual([]);
+    expect(incidents()).toEqual([]);
+  });
+
+  it("a branch created from another protected branch takes the pull requests merged into that one", async () => {
+    await repo.commit("main", { ".github/gitgate.yml": `${config()}  branches: [main, "release/*"]\n` });
+    await runGit(repo.dir, ["update-ref", "refs/heads/release/1", await repo.sha("main")]);
+    await repo.branch("fix-1", "release/1", { "README.md": "hotfix\n" });
+    app.fake.openPullRequest(app.repo, { number: 1, title: "hotfix", author: "dev", headRef: "fix-1", baseRef: "release/1" });
+    await prEvent("opened", 1, (p) => (p.pull_request.base.ref = "release/1"));
+    await approve(1);
+    const merged = await mergePull(repo, app.repo, 1, "merge");
+    await push(merged.before, merged.after, { ref: "refs/heads/release/1", sender: "maintainer" });
+    const landed = (await runGit(repo.dir, ["rev-list", `${merged.before}..${merged.after}`])).toString().split("\n").filter(Boolean);
+    for (const sha of landed) expect(guardOf(sha).conclusion).toBe("success");
+    await runGit(repo.dir, ["update-ref", "refs/heads/release/1.1", merged.after]);
+    await deliver("push", undefined, (p) => {
+      Object.assign(p, { ref: "refs/heads/release/1.1", before: "0".repeat(40), after: merged.after, created: true, deleted: false, forced: false, commits: [] });
+      p.repository.default_branch = "main";
+    });
+    for (const sha of landed) expect(guardOf(sha)).toMatchObject({ conclusion: "success", output: { title: "Came through pull request #1 (merge commit)" } });
     expect(incidents()).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ export function decideProvenance(facts: GuardFacts): CommitProvenance[] {
 function decideCommit(commit: GuardCommit, facts: GuardFacts, landedBy: (landing: string) => Set<string>): CommitProvenance {
   const pulls = facts.pullsByCommit.get(commit.sha);
   if (!pulls) return { sha: commit.sha, verdict: "undecided", reason: "the pull requests of this commit could not be read" };
-  const intoBranch = pulls.filter((p) => p.merged && p.baseRef === facts.branch);
+  const intoBranch = pulls.filter((p) => p.merged && (p.baseRef === facts.branch || facts.alsoMergedInto?.(p.baseRef) === true));
   if (intoBranch.length === 0) return { sha: commit.sha, verdict: "bypass", reasons: [{ kind: "no-pull-request" }] };
   const landed = intoBranch.filter((p) => p.mergeCommitSha !== undefined && landedBy(p.mergeCommitSha).has(commit.sha));
   if (landed.length === 0) return { sha: commit.sha, verdict: "bypass", reasons: [{ kind: "not-landed", pulls: intoBranch.map((p) => p.number) }] };

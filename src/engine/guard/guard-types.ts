@@ -41,6 +41,11 @@ export interface GuardFacts {
   checksByCommit: ReadonlyMap<string, readonly AppCheckRun[]>;
   /** The base's config asks for `gitgate/approval` (an `approvals:` section): only then is it required. */
   requireApproval: boolean;
+  /**
+   * Other branches whose merged pull requests count as well: a push that creates the branch starts it
+   * from another branch the guard protects, whose commits came through pull requests into that one.
+   */
+  alsoMergedInto?: (baseRef: string) => boolean;
 }
 
 /** How a pull request's changes reached the branch, as far as the commits show it. */
