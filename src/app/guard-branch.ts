@@ -5,7 +5,7 @@ import type { GuardSettings } from "../evaluation/guard-settings.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { openRevertPull, revertBranchPrefix } from "../github/open-revert-pull.js";
 import { publishGuardCheck } from "../github/publish-guard-check.js";
-import { openIncidentIssue, raisedIncidents } from "../github/raise-incident.js";
+import { deletionKey, openIncidentIssue, raisedIncidents } from "../github/raise-incident.js";
 import { pushedCommit, readPushedCommits, type PushedCommit } from "../github/read-pushed-commits.js";
 import { readProvenanceFacts, type ProvenanceFacts } from "../github/read-provenance-facts.js";
 import { bypassOutput, incidentBody, incidentTitle, throughPullOutput, undecidedOutput, type GuardOutput, type IncidentInfo } from "../render/render-guard-markdown.js";
@@ -40,6 +40,39 @@ export async function guardPush(deps: EvaluationDeps, push: GuardedPush): Promis
     await verify(deps, settings, { ...push, ...range, restoreTrees: new Map([[push.before ?? "", range.baseTreeSha]]), guarded, ...(tip ? { tip } : {}) });
   } catch (error) {
     await couldNotVerify(deps, push.after, error as Error);
+  }
+}
+
+/** A protected branch deleted by a push, as the guard needs it from the webhook. */
+export interface GuardedDeletion {
+  branch: string;
+  /** The branch's tip when it was deleted. */
+  tip: string;
+  defaultBranch: string;
+  actor: string | undefined;
+}
+
+/**
+ * A protected branch was deleted (an admin, or someone a ruleset lets bypass it): an incident of its
+ * own, with no commit to verify. The config is read at the default branch. The issue is raised once
+ * per deleted tip; `check` fails the guard run of that tip.
+ */
+export async function guardDeletion(deps: EvaluationDeps, deletion: GuardedDeletion): Promise<void> {
+  const settings = await guardSettings(deps, deletion.defaultBranch, deletion.branch, deletion.defaultBranch);
+  if (!settings) return;
+  const { github, repo, log } = deps;
+  const tip = await readCommit(deps, deletion.tip);
+  const commit = { sha: tip.sha, message: tip.message, author: tip.author, committer: tip.committer, date: tip.date, url: tip.url };
+  const incident: IncidentInfo = { repository: `${repo.owner}/${repo.repo}`, branch: deletion.branch, commit, actor: deletion.actor, seenAt: new Date().toISOString(), bypasses: [], deleted: true };
+  if (settings.onBypass.includes("issue")) {
+    const known = (await raisedIncidents(github, repo, deps.appId)).get(deletionKey(tip.sha));
+    incident.issueUrl = known?.url ?? (await openIncidentIssue(github, repo, deletionKey(tip.sha), incidentTitle(incident), incidentBody(incident))).url;
+    if (!known) log.warn({ branch: deletion.branch, tip: tip.sha, issue: incident.issueUrl }, "guard incident raised: protected branch deleted");
+  }
+  if (settings.onBypass.includes("check")) {
+    const facts = await readProvenanceFacts(github, repo, [tip.sha], deletion.branch, deps.appId);
+    const reason = `${deletion.branch} was deleted at this commit`;
+    await publishGuardCheck(github, repo, tip.sha, facts.guardRuns.get(tip.sha), bypassOutput(incident, commit, [reason]), incident.issueUrl);
   }
 }
 

@@ -11,7 +11,7 @@ import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest, type PullRequestHint, type PullRequestShas } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 import { reviewApprovals } from "./judge-approvals.js";
-import { guardPush, type GuardedPush } from "./guard-branch.js";
+import { guardDeletion, guardPush, type GuardedDeletion, type GuardedPush } from "./guard-branch.js";
 import { checkProtection, mergeTriggers, type ProtectionTrigger } from "./check-protection.js";
 import { inMemoryProtectionMemory, type ProtectionMemory } from "./protection-memory.js";
 
@@ -39,7 +39,7 @@ export interface Enqueue {
   protection(target: { delivery: string; event: string; installation: number; repo: RepoRef }, trigger: ProtectionTrigger): void;
 }
 
-export type GuardWork = { kind: "push"; push: GuardedPush };
+export type GuardWork = { kind: "push"; push: GuardedPush } | { kind: "deletion"; deletion: GuardedDeletion };
 
 export interface JobOptions {
   appId: number;
@@ -132,6 +132,7 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       // An earlier version also queued a check of a merged pull request's commit alone; the push that
       // landed it is checked whole, so such a job left in a queue has nothing to add.
       if (work.kind === "push") await guardPush(deps, work.push);
+      else if (work.kind === "deletion") await guardDeletion(deps, work.deletion);
     },
     protection: async (job, deps) => {
       const trigger = protectionTriggers.get(job.key) ?? (job.args as unknown as ProtectionTrigger);
@@ -200,8 +201,8 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     guard(context, work) {
       // One job per pushed tip: every push brings its own commits, so two must never coalesce;
       // duplicates of one delivery share the key and run one after another.
-      const { branch, after } = work.push;
-      track(context, jobOf(context, "guard", (repo) => `guard:${repo}:${branch}@${after}`, { ...work }));
+      const key = work.kind === "push" ? `${work.push.branch}@${work.push.after}` : `${work.deletion.branch}@deleted-${work.deletion.tip}`;
+      track(context, jobOf(context, "guard", (repo) => `guard:${repo}:${key}`, { ...work }));
     },
     protection(target, trigger) {
       const key = `protection:${target.repo.owner}/${target.repo.repo}`;

@@ -3,12 +3,18 @@ import type { GitHub, RepoRef } from "./github-types.js";
 /** Every incident issue carries this label; it is created when the repository does not have it. */
 export const incidentLabel = "gitgate-bypass";
 
-/** Hidden in the issue body: the commit an incident is about, so the same incident is raised once. */
-export const incidentMarker = (sha: string) => `<!-- gitgate:bypass ${sha} -->`;
-const markerPattern = /<!-- gitgate:bypass ([0-9a-f]{40}) -->/;
+/**
+ * Hidden in the issue body: what an incident is about, so the same incident is raised once. Its key is
+ * the commit an incident is named after, or `deleted-<tip>` for a protected branch deleted at that tip.
+ */
+export const incidentMarker = (key: string) => `<!-- gitgate:bypass ${key} -->`;
+const markerPattern = /<!-- gitgate:bypass ((?:deleted-)?[0-9a-f]{40}) -->/;
+
+/** The key of a deletion incident (see incidentMarker). */
+export const deletionKey = (tip: string) => `deleted-${tip}`;
 
 /**
- * The incident issues already raised, by commit: every issue with the label, open or closed (a closed
+ * The incident issues already raised, by key (see incidentMarker): every issue with the label, open or closed (a closed
  * incident was dealt with, not forgotten). Read from the issue list, not the search API, whose index
  * lags: a duplicate delivery a second later must find the issue just opened. Only issues this App
  * opened count: anyone can write the marker, and a pusher who knows the commit in advance must not
@@ -19,16 +25,16 @@ export async function raisedIncidents(github: GitHub, repo: RepoRef, appId: numb
   const raised = new Map<string, { number: number; url: string }>();
   for (const issue of issues) {
     if (issue.performed_via_github_app?.id !== appId) continue;
-    const sha = markerPattern.exec(issue.body ?? "")?.[1];
-    if (sha && !raised.has(sha)) raised.set(sha, { number: issue.number, url: issue.html_url });
+    const key = markerPattern.exec(issue.body ?? "")?.[1];
+    if (key && !raised.has(key)) raised.set(key, { number: issue.number, url: issue.html_url });
   }
   return raised;
 }
 
 /** Opens the incident issue (with its label, created first if the repository lacks it). */
-export async function openIncidentIssue(github: GitHub, repo: RepoRef, sha: string, title: string, body: string): Promise<{ number: number; url: string }> {
+export async function openIncidentIssue(github: GitHub, repo: RepoRef, key: string, title: string, body: string): Promise<{ number: number; url: string }> {
   await ensureLabel(github, repo);
-  const { data } = await github.rest.issues.create({ owner: repo.owner, repo: repo.repo, title, body: `${incidentMarker(sha)}\n${body}`.slice(0, 65_000), labels: [incidentLabel] });
+  const { data } = await github.rest.issues.create({ owner: repo.owner, repo: repo.repo, title, body: `${incidentMarker(key)}\n${body}`.slice(0, 65_000), labels: [incidentLabel] });
   return { number: data.number, url: data.html_url };
 }
 

@@ -24,6 +24,8 @@ export interface IncidentInfo {
   /** Each bypassing commit with its reasons; a rewrite says what it removed. */
   bypasses: { commit: GuardCommitInfo; reasons: string[] }[];
   rewrite?: { before: string; removed: number };
+  /** The branch was deleted; `commit` is its tip then. */
+  deleted?: true;
   pull?: { number: number; url: string };
   compareUrl?: string;
   /** Set once the incident issue and revert pull request exist. */
@@ -54,7 +56,8 @@ export function throughPullOutput(provenance: Extract<CommitProvenance, { verdic
 export function bypassOutput(incident: IncidentInfo, commit: GuardCommitInfo, reasons: readonly string[]): GuardOutput {
   return {
     conclusion: "failure",
-    title: incident.rewrite && commit.sha === incident.commit.sha ? `Force push: history of ${incident.branch} rewritten` : `Bypass: ${reasons[0] ?? "not through an approved pull request"}`.slice(0, 1000),
+    title: incident.deleted ? `Branch deleted: ${incident.branch}`.slice(0, 1000)
+      : incident.rewrite && commit.sha === incident.commit.sha ? `Force push: history of ${incident.branch} rewritten` : `Bypass: ${reasons[0] ?? "not through an approved pull request"}`.slice(0, 1000),
     summary: [`**This commit reached ${codeSpan(incident.branch)} without passing Gitgate.**`, "", ...reasons.map((r) => `- ${markdownText(r)}`), "", details(incident)].join("\n"),
   };
 }
@@ -65,7 +68,9 @@ export function undecidedOutput(reason: string): GuardOutput {
 }
 
 export function incidentTitle(incident: IncidentInfo): string {
-  const what = incident.rewrite ? `force push rewrote ${incident.branch}` : `${incident.branch} received ${short(incident.commit.sha)} outside an approved pull request`;
+  const what = incident.deleted
+    ? `${incident.branch} was deleted (its tip was ${short(incident.commit.sha)})`
+    : incident.rewrite ? `force push rewrote ${incident.branch}` : `${incident.branch} received ${short(incident.commit.sha)} outside an approved pull request`;
   return `Gitgate guard: ${what}`.slice(0, 250);
 }
 
@@ -76,7 +81,10 @@ export function incidentBody(incident: IncidentInfo): string {
     lines.push(`- [${codeSpan(short(bypass.commit.sha))}](${bypass.commit.url}) ${markdownText(firstLine(bypass.commit.message))}`);
     for (const reason of bypass.reasons) lines.push(`  - ${markdownText(reason)}`);
   }
-  lines.push("", details(incident), "", "Review what reached the branch; if it should not be there, revert it through a pull request (Gitgate judges it like any other). Close this issue once it is dealt with.");
+  const next = incident.deleted
+    ? `Restore it if it should still be there (${codeSpan(`git push origin ${incident.commit.sha}:refs/heads/${incident.branch}`)}), and keep it from being deleted. Close this issue once it is dealt with.`
+    : "Review what reached the branch; if it should not be there, revert it through a pull request (Gitgate judges it like any other). Close this issue once it is dealt with.";
+  lines.push("", details(incident), "", next);
   return lines.join("\n");
 }
 

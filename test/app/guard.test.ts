@@ -196,6 +196,22 @@ describe("gitgate/guard: bypasses are incidents", () => {
     expect(incidents()).toHaveLength(1);
   });
 
+  it("deleting a protected branch is an incident: one issue however often GitHub delivers it, and its tip's guard run fails", async () => {
+    await repo.commit("main", { ".github/gitgate.yml": `${config()}  branches: [main, "release/*"]\n` });
+    await runGit(repo.dir, ["update-ref", "refs/heads/release/1", await repo.sha("main")]);
+    const tip = await repo.sha("release/1");
+    for (const id of ["deleted", "deleted-again"]) {
+      await deliver("push", undefined, (p) => {
+        Object.assign(p, { ref: "refs/heads/release/1", before: tip, after: "0".repeat(40), created: false, deleted: true, forced: false, commits: [] });
+        p.repository.default_branch = "main";
+        p.sender = { ...p.sender, login: "mallory" };
+      }, id);
+    }
+    expect(incidents().map((i) => i.title)).toEqual([`Gitgate guard: release/1 was deleted (its tip was ${tip.slice(0, 12)})`]);
+    expect(incidents()[0]!.body).toContain(`git push origin ${tip}:refs/heads/release/1`);
+    expect(guardOf(tip)).toMatchObject({ conclusion: "failure", output: { title: "Branch deleted: release/1" } });
+  });
+
   it("a force push that rewrites history is an incident even when its new commit came through a pull request", async () => {
     const start = await repo.sha("main");
     await repo.commit("main", { "README.md": "one\n" });
@@ -229,7 +245,7 @@ describe("gitgate/guard: pushes in quick succession", () => {
 });
 
 describe("gitgate/guard: what it leaves alone", () => {
-  it("tags, branch deletions, unprotected branches and pull requests closed without merging", async () => {
+  it("tags, unprotected branches (pushed or deleted) and pull requests closed without merging", async () => {
     const main = await repo.sha("main");
     await deliver("push", undefined, (p) => {
       p.ref = "refs/tags/v1";
@@ -238,15 +254,12 @@ describe("gitgate/guard: what it leaves alone", () => {
       p.created = true;
       p.repository.default_branch = "main";
     });
-    await deliver("push", undefined, (p) => {
-      p.ref = "refs/heads/main";
-      p.before = main;
-      p.after = "0".repeat(40);
-      p.deleted = true;
-      p.repository.default_branch = "main";
-    });
     await repo.branch("feature", "main", { "README.md": "feature\n" });
     await push(main, await repo.sha("feature"), { ref: "refs/heads/feature" });
+    await deliver("push", undefined, (p) => {
+      Object.assign(p, { ref: "refs/heads/feature", before: main, after: "0".repeat(40), created: false, deleted: true, commits: [] });
+      p.repository.default_branch = "main";
+    });
     const number = await openPr([{ "README.md": "x\n" }]);
     app.repo.pulls.get(number)!.state = "closed";
     await prEvent("closed", number, (p) => {
