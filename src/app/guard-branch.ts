@@ -7,7 +7,7 @@ import { openRevertPull, revertBranchPrefix } from "../github/open-revert-pull.j
 import { publishGuardCheck } from "../github/publish-guard-check.js";
 import { deletionKey, openIncidentIssue, raisedIncidents } from "../github/raise-incident.js";
 import { pushedCommit, readPushedCommits, type PushedCommit } from "../github/read-pushed-commits.js";
-import { readProvenanceFacts, type ProvenanceFacts } from "../github/read-provenance-facts.js";
+import { readGuardRun, readProvenanceFacts, type ProvenanceFacts } from "../github/read-provenance-facts.js";
 import { bypassOutput, incidentBody, incidentTitle, throughPullOutput, undecidedOutput, type GuardOutput, type IncidentInfo } from "../render/render-guard-markdown.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
@@ -70,9 +70,8 @@ export async function guardDeletion(deps: EvaluationDeps, deletion: GuardedDelet
     if (!known) log.warn({ branch: deletion.branch, tip: tip.sha, issue: incident.issueUrl }, "guard incident raised: protected branch deleted");
   }
   if (settings.onBypass.includes("check")) {
-    const facts = await readProvenanceFacts(github, repo, [tip.sha], deletion.branch, deps.appId);
     const reason = `${deletion.branch} was deleted at this commit`;
-    await publishGuardCheck(github, repo, tip.sha, facts.guardRuns.get(tip.sha), bypassOutput(incident, commit, [reason]), incident.issueUrl);
+    await publishGuardCheck(github, repo, tip.sha, await readGuardRun(github, repo, tip.sha, deps.appId), bypassOutput(incident, commit, [reason]), incident.issueUrl);
   }
 }
 
@@ -118,7 +117,8 @@ async function verify(deps: EvaluationDeps, settings: GuardSettings, v: Verifica
   const { github, repo, log } = deps;
   // A new branch starts from another: what came through pull requests into a branch the guard protects counts.
   const alsoMergedInto = v.before === undefined ? (ref: string) => ref !== v.branch && v.guarded(ref) : undefined;
-  const facts = await readProvenanceFacts(github, repo, v.commits.map((c) => c.sha), v.branch, deps.appId, alsoMergedInto);
+  // The new tip of a force push back to an older commit is read too: its guard run is updated, not doubled.
+  const facts = await readProvenanceFacts(github, repo, [...v.commits.map((c) => c.sha), ...(v.tip ? [v.tip.sha] : [])], v.branch, deps.appId, alsoMergedInto);
   const verdict = decidePush({ branch: v.branch, before: v.before, after: v.after, removed: v.removed, commits: v.commits, requireApproval: settings.requireApproval, pullsByCommit: facts.pullsByCommit, checksByCommit: facts.checksByCommit, ...(alsoMergedInto ? { alsoMergedInto } : {}) });
   const incident = verdict.firstBypass ? await raise(deps, settings, v, verdict, facts) : undefined;
   const outputs = new Map<string, { output: GuardOutput; details?: string }>();
@@ -190,5 +190,7 @@ async function raise(deps: EvaluationDeps, settings: GuardSettings, v: Verificat
 
 async function couldNotVerify(deps: EvaluationDeps, sha: string, error: Error): Promise<void> {
   deps.log.error({ sha, err: error }, "guard could not verify the branch");
-  await publishGuardCheck(deps.github, deps.repo, sha, undefined, undecidedOutput(error.message)).catch((failed: unknown) => deps.log.error({ sha, err: failed }, "could not publish the guard's failure"));
+  // The commit's run is updated when it can be found (a redelivery); GitHub failing here too, a new one.
+  const existing = await readGuardRun(deps.github, deps.repo, sha, deps.appId).catch(() => undefined);
+  await publishGuardCheck(deps.github, deps.repo, sha, existing, undecidedOutput(error.message)).catch((failed: unknown) => deps.log.error({ sha, err: failed }, "could not publish the guard's failure"));
 }

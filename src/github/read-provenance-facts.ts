@@ -59,3 +59,9 @@ export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: r
   await mapConcurrent([...heads], concurrency, readRuns);
   return facts;
 }
+
+/** This App's `gitgate/guard` provenance run on one commit, if it has one (see ProvenanceFacts.guardRuns). */
+export async function readGuardRun(github: GitHub, repo: RepoRef, sha: string, appId: number): Promise<number | undefined> {
+  const runs = await github.paginate(github.rest.checks.listForRef, { owner: repo.owner, repo: repo.repo, ref: sha, check_name: checkNames.guard, app_id: appId, per_page: 100 });
+  return runs.filter((run) => !run.external_id?.startsWith(protectionRunPrefix)).at(-1)?.id;
+}

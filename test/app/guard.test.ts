@@ -212,6 +212,28 @@ describe("gitgate/guard: bypasses are incidents", () => {
     expect(guardOf(tip)).toMatchObject({ conclusion: "failure", output: { title: "Branch deleted: release/1" } });
   });
 
+  it("a push it cannot verify fails its tip's guard run, once however often it is delivered", async () => {
+    const before = await repo.sha("main");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const after = await repo.sha("main");
+    app.fake.failNext("GET", /\/compare\//, 422, 10);
+    await push(before, after);
+    await push(before, after, { id: "redelivered" });
+    expect(guardOf(after)).toMatchObject({ conclusion: "failure", output: { title: "Could not verify where this commit came from" } });
+  });
+
+  it("a force push back to an older commit leaves that commit one guard run, however often it is delivered", async () => {
+    const number = await openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
+    const merged = await merge(number, "squash");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const pushed = await repo.sha("main");
+    await push(merged.after, pushed);
+    await runGit(repo.dir, ["update-ref", "refs/heads/main", merged.after]);
+    await push(pushed, merged.after, { forced: true });
+    await push(pushed, merged.after, { forced: true, id: "redelivered" });
+    expect(guardOf(merged.after)).toMatchObject({ conclusion: "failure", output: { title: "Force push: history of main rewritten" } });
+  });
+
   it("a force push that rewrites history is an incident even when its new commit came through a pull request", async () => {
     const start = await repo.sha("main");
     await repo.commit("main", { "README.md": "one\n" });
