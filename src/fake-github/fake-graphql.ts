@@ -98,8 +98,7 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
     headRefName: pr.headRef,
     baseRef: baseOid ? { name: pr.baseRef, target: commitNode(repo, baseOid, context) } : null,
     baseRefName: pr.baseRef,
-    // GraphQL names a bot without the `[bot]` that REST (and a CODEOWNERS or config author) writes.
-    author: pr.author.endsWith("[bot]") ? { __typename: "Bot", login: pr.author.replace(/\[bot\]$/, "") } : { __typename: "User", login: pr.author },
+    author: actorNode(pr.author, pr.author.endsWith("[bot]")),
     labels: () => ({ nodes: pr.labels.map((name: string) => ({ name })) }),
     comments: ({ first, last }: { first?: number; last?: number }) => {
       const all = repo.comments.filter((c) => c.issueNumber === number);
@@ -130,7 +129,7 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
       return {
         totalCount: all.length,
         nodes: all.slice(0, first ?? all.length).map((r) => ({
-          author: { __typename: r.bot ? "Bot" : "User", login: r.bot ? r.user.replace(/\[bot\]$/, "") : r.user },
+          author: actorNode(r.user, r.bot),
           state: r.state,
           submittedAt: r.submittedAt,
           authorCanPushToRepository: repo.writers.has(r.user.toLowerCase()),
@@ -181,6 +180,11 @@ function treeEntryNode(repo: FakeRepository, entry: TreeEntry) {
     oid: entry.oid,
     object: () => (entry.type === "tree" ? treeNode(repo, entry.oid, entry.path) : entry.type === "blob" ? objectNode(repo, entry.oid) : null),
   };
+}
+
+/** An Actor as GraphQL gives it: a bot without the `[bot]` that REST (and a CODEOWNERS or config author) writes. */
+function actorNode(login: string, bot: boolean) {
+  return bot ? { __typename: "Bot", login: login.replace(/\[bot\]$/, "") } : { __typename: "User", login };
 }
 
 function commitNode(repo: FakeRepository, oid: string, context: GraphqlContext = { repository: () => undefined, repositories: () => [], viewerAppId: undefined }) {

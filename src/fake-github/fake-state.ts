@@ -60,8 +60,7 @@ export interface FakeRepository {
   writers: Set<string>;
   /** The organisation's teams: slug → member logins. */
   teams: Map<string, string[]>;
-  /** GitHub logins of a commit's author and committer (git only knows emails). */
-  /** Who GitHub links to a commit: its author, co-authors (`Co-authored-by`) and committer. */
+  /** The GitHub logins linked to a commit (git only knows emails): author, co-authors (`Co-authored-by`), committer. */
   commitActors: Map<string, { author?: string; coAuthors?: string[]; committer?: string }>;
   /** Reviews Gitgate requested: PR number → users and teams. */
   requestedReviewers: Map<number, { users: string[]; teams: string[] }>;

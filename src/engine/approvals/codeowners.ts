@@ -1,7 +1,6 @@
 import { RE2JS } from "re2js";
 import type { CodeOwnersFile, CodeOwnersRule } from "./approval-types.js";
 
-
 /** A pattern with more wildcards than this is refused: the file is repository input. */
 const maxWildcards = 8;
 
