@@ -3,11 +3,11 @@ import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-g
 import { cancelCheckRun, completeCheckRun, failCheckRun, inProgressFromFiles, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
+import { rulesInScope } from "../github/decide-approvals.js";
 import { listChanges } from "../github/read-change-set.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
-import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import { approvalLine, judgeApprovals } from "./judge-approvals.js";
+import { approvalLine, type ValidatedApprovals } from "./judge-approvals.js";
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 /**
@@ -19,9 +19,10 @@ import { judgeOnGitHub } from "./judge-on-github.js";
  * The check run belongs to the head commit, but the rules to the base: when the same head is open
  * into several bases, it is judged against each, and fails if any base fails it.
  * Anything that goes wrong once the PR is known to be governed completes the check as failure:
- * never stuck, never neutral. Says whether the PR was governed (undefined: not open, not judged).
+ * never stuck, never neutral. Says whether the PR was governed (undefined: not open, not judged), and
+ * what its approval job needs when the base asks for approvals.
  */
-export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: PullRequestHint = {}): Promise<{ governed: boolean } | undefined> {
+export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: PullRequestHint = {}): Promise<{ governed: boolean; approvals?: ValidatedApprovals } | undefined> {
   const { github, repo, log } = deps;
   const started = performance.now();
   // The change the webhook was sent for is listed beside the PR query, not after it: used when the PR
@@ -52,7 +53,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     const onListed = (files: number) => {
       if (files >= inProgressFromFiles) slow.now();
     };
-    const judged: (JudgedBase & { report: Report; previewComment: boolean; approvals: ApprovalScope | undefined; plane: GitHubControlPlane })[] = [];
+    const judged: (JudgedBase & { report: Report; previewComment: boolean; approvals: ApprovalScope | undefined })[] = [];
     for (const { target, plane } of governed) {
       const listing = listedEarly(target);
       const result = await judgeOnGitHub(deps, plane, { baseSha: target.baseSha, headSha: target.headSha, pullNumber: target.number, options: { today: deps.today(), pullRequest: pullRequestInput(target) }, parts: governed.length, onListed, ...(listing ? { listing } : {}) })
@@ -60,7 +61,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
           // Which base could not be judged matters when there are several.
           throw governed.length > 1 ? new Error(`into ${target.baseRef} (#${target.number}): ${error.message}`) : error;
         });
-      judged.push({ pullNumber: target.number, baseRef: target.baseRef, report: result.report, output: result.github, previewComment: result.route.previewComment, approvals: result.approvals, plane });
+      judged.push({ pullNumber: target.number, baseRef: target.baseRef, report: result.report, output: result.github, previewComment: result.route.previewComment, approvals: result.approvals });
     }
     const own = judged.find((j) => j.pullNumber === pr.number);
     // The verdict belongs to the head it judged, so it is published there even if the PR moved on.
@@ -69,25 +70,17 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // for this PR is already waiting, it publishes them. (A push whose webhook is still on its way
     // leaves this comment for a moment; its job then edits the same comment in place.)
     const current = !(await deps.superseded?.());
-    // Approvals right after validate, on reviews read now (one that came in meanwhile found validate
-    // unfinished and left this to us); a head that moved on gets its own job.
-    let approvalLineText: string | undefined;
-    let headStill = current;
-    if (own?.approvals?.enabled && current) {
-      const fresh = await readPullRequest(github, repo, number, deps.appId);
-      headStill = fresh?.open === true && fresh.headSha === pr.headSha;
-      if (fresh && headStill) {
-        const verdict = await judgeApprovals(deps, fresh, { scope: own.approvals, plane: own.plane, headDigest: own.report.governedDiffDigest }, true);
-        approvalLineText = approvalLine(verdict);
-      }
-    }
-    if (own && headStill && own.previewComment) {
-      await publishPreviewComment(github, repo, number, pr.commentId, approvalLineText ? `${own.output.comment}\n\n${approvalLineText}\n` : own.output.comment);
+    // The approval verdict is decided by an approval job (see reviewApprovals), on what validation found.
+    const approvals = own?.approvals?.enabled && current ? { headSha: pr.headSha, scope: own.approvals, headDigest: own.report.governedDiffDigest } : undefined;
+    if (own && current && own.previewComment) {
+      const line = approvals ? `\n\n${approvalLine(rulesInScope(repo.owner, approvals.scope))}\n` : "";
+      await publishPreviewComment(github, repo, number, pr.commentId, `${own.output.comment}${line}`);
     }
     const report: Report = own?.report ?? judged[0]!.report;
     const conclusion = judged.some((j) => j.report.conclusion === "failure") ? "failure" : "success";
     log.info({ pr: number, head: pr.headSha, bases: judged.map((j) => j.baseRef), conclusion, findings: report.findings.length, ms: Math.round(performance.now() - started) }, "evaluated");
     deps.onEvaluated?.({ ...report, conclusion }, (performance.now() - started) / 1000);
+    return { governed: true, ...(approvals ? { approvals } : {}) };
   } catch (error) {
     log.error({ pr: number, head: pr.headSha, err: error }, "could not evaluate");
     await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);

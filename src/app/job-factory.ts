@@ -10,7 +10,7 @@ import type { JobEngine, JobRunner } from "../queue/job-engine.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest, type PullRequestHint, type PullRequestShas } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import { reviewApprovals } from "./judge-approvals.js";
+import { reviewApprovals, type ValidatedApprovals } from "./judge-approvals.js";
 import { guardDeletion, guardPush, type GuardedDeletion, type GuardedPush } from "./guard-branch.js";
 import { checkProtection, mergeTriggers, type ProtectionTrigger } from "./check-protection.js";
 import { inMemoryProtectionMemory, type ProtectionMemory } from "./protection-memory.js";
@@ -113,6 +113,19 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     args: { pr: target.number, ...(target.baseRef ? { baseRef: target.baseRef } : {}), ...target.shas },
   });
 
+  // Every approval verdict of a PR is decided by a job under this key, so never two at once (see reviewApprovals).
+  const approvalKey = (repo: string, pr: number) => `approval:${repo}#${pr}`;
+  const approvalJob = (origin: JobData, pr: number, validated: ValidatedApprovals): JobData => ({
+    kind: "approvals",
+    key: approvalKey(`${origin.repo.owner}/${origin.repo.repo}`, pr),
+    delivery: origin.delivery,
+    event: origin.event,
+    repo: origin.repo,
+    installation: origin.installation,
+    args: { pr, head: validated.headSha },
+    carried: { validated },
+  });
+
   const runners: Record<string, KindRunner> = {
     "pull-request": async (job, deps, note) => {
       const { pr, headSha, baseSha, ...hint } = job.args as { pr: number } & PullRequestHint;
@@ -120,9 +133,10 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       const attempt = { superseded: () => engine.superseded(job.key), interruptedRun: job.notes?.startedRun, onRunStarted: (run: StartedRun) => note({ startedRun: run }) };
       const judged = await evaluatePullRequest({ ...deps, ...attempt }, pr, governedRepos.has(repo) ? { ...hint, headSha, baseSha } : hint);
       if (judged) governedRepos.remember(repo, judged.governed);
+      if (judged?.approvals) await submit(approvalJob(job, pr, judged.approvals));
     },
     approvals: async (job, deps) => {
-      await reviewApprovals(deps, (job.args as { pr: number }).pr);
+      await reviewApprovals(deps, (job.args as { pr: number }).pr, job.carried?.validated as ValidatedApprovals | undefined);
     },
     "merge-group": async (job, deps) => {
       await evaluateMergeGroup(deps, job.args as unknown as MergeGroup);
@@ -189,7 +203,7 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     },
     reviews(context, number) {
       // Its own key: coalescing with the PR's job would drop that job's validation.
-      track(context, jobOf(context, "approvals", (repo) => `approval:${repo}#${number}`, { pr: number }));
+      track(context, jobOf(context, "approvals", (repo) => approvalKey(repo, number), { pr: number }));
     },
     mergeGroup(context, group) {
       track(context, jobOf(context, "merge-group", (repo) => `merge-group:${repo}@${group.headSha}`, { ...group }));

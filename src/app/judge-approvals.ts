@@ -1,7 +1,6 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
-import type { GitHubControlPlane } from "../github/load-github-control-plane.js";
 import { publishApprovalCheck, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
@@ -12,9 +11,13 @@ import type { EvaluationDeps } from "./evaluation-deps.js";
 
 export interface ApprovalBasis {
   scope: ApprovalScope;
-  plane: GitHubControlPlane;
   /** The head's governed-diff digest (just computed by validate, or read from its check run). */
   headDigest: string | undefined;
+}
+
+/** What validating a head found for its approval check: handed by the PR's job to the approval job it starts. */
+export interface ValidatedApprovals extends ApprovalBasis {
+  headSha: string;
 }
 
 /**
@@ -49,14 +52,24 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
 }
 
 /**
- * A review changed (or was dismissed): decide approvals again without re-running validation. The
- * head's digest comes from its validate check run; while validate has not completed for this head,
- * the PR's own job is still coming and publishes approval right after it, so nothing is done here.
+ * Decides `gitgate/approval` for the PR's head as it is now, from its reviews as they are now. Every
+ * verdict of a PR is decided by one job kind under one key (`approval:`), so verdicts are decided one
+ * after another, each from reviews read when it starts: a review that comes in while one is decided
+ * gets a job that runs after it, and the last verdict published is always read from the newest reviews.
+ * - After validation (`validated`, from the PR's job): the scope and digest validation just found.
+ *   Only then are reviews requested (`request_reviews`).
+ * - After a review (submitted, edited or dismissed): the head's digest comes from its validate check
+ *   run. While validate has not completed for this head, the PR's job is still coming and starts an
+ *   approval job when it has, so nothing is done here.
  */
-export async function reviewApprovals(deps: EvaluationDeps, number: number): Promise<void> {
+export async function reviewApprovals(deps: EvaluationDeps, number: number, validated?: ValidatedApprovals): Promise<void> {
   const { github, repo } = deps;
   const pr = await readPullRequest(github, repo, number, deps.appId);
   if (!pr?.open || !pr.approvals.headValidated) return;
+  if (validated?.headSha === pr.headSha) {
+    if (validated.scope.enabled) await judgeApprovals(deps, pr, validated, true);
+    return;
+  }
   const basis = await approvalBasis(deps, pr).catch((error: Error) => error);
   if (basis instanceof Error) {
     await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, couldNotEvaluate(basis.message), pr.url);
@@ -72,7 +85,7 @@ export async function approvalBasis(deps: EvaluationDeps, pr: PullRequestState):
   const listed = await listChanges(deps.github, deps.repo, pr.baseSha, pr.headSha, pr.number);
   const changed = listed.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
   const scope = await deps.pool.approvalScope(plane.source, plane.reader, changed);
-  return { scope, plane, headDigest: pr.approvals.headDigest };
+  return { scope, headDigest: pr.approvals.headDigest };
 }
 
 export function approvalCheckOutput(verdict: ApprovalDecision): ApprovalCheckOutput {
@@ -99,9 +112,8 @@ function sharedHeadReason(pr: PullRequestState): string {
 }
 
 /** The one line the sticky preview comment gets: which rules apply; the check run tracks them. */
-export function approvalLine(verdict: ApprovalVerdict | undefined): string {
-  if (!verdict) return "**Approvals:** could not be evaluated, see the `gitgate/approval` check.";
-  if (verdict.rules.length === 0) return "**Approvals:** no approval rule applies to this change.";
-  const rules = verdict.rules.map((r) => `${markdownText(r.name)} (${r.required})`).join(", ");
-  return `**Approvals:** this change needs ${rules}; the \`gitgate/approval\` check tracks them.`;
+export function approvalLine(rules: readonly { name: string; required: number }[]): string {
+  if (rules.length === 0) return "**Approvals:** no approval rule applies to this change.";
+  const named = rules.map((r) => `${markdownText(r.name)} (${r.required})`).join(", ");
+  return `**Approvals:** this change needs ${named}; the \`gitgate/approval\` check tracks them.`;
 }

@@ -32,6 +32,7 @@ export class FakeGitHub {
   readonly requests: FakeRequest[] = [];
   private nextId = 1000;
   private readonly faults: { method: string; path: RegExp; status: number; remaining: number }[] = [];
+  private readonly holds: { matches: (request: FakeRequest) => boolean; reached: () => void; released: Promise<void> }[] = [];
   /** GitHub's log of webhook deliveries to the App, newest last. */
   readonly deliveries: { id: number; guid: string; event: string; action: string | null; payload: unknown; status: string; status_code: number; delivered_at: string; redelivery: boolean }[] = [];
   /** Where the App receives webhooks, for redeliveries. */
@@ -115,8 +116,27 @@ export class FakeGitHub {
     this.faults.push({ method: method.toUpperCase(), path, status, remaining: times });
   }
 
+  /**
+   * Holds the first request `matches` accepts until `release` is called: GitHub slow at one point of
+   * a job, so that a test can run another job in between, in an order it decides. `reached` resolves
+   * once that request is held.
+   */
+  hold(matches: (request: FakeRequest) => boolean): { reached: Promise<void>; release: () => void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+    this.holds.push({ matches, reached, released: new Promise<void>((resolve) => (release = resolve)) });
+    return { reached: reachedPromise, release };
+  }
+
   async handle(request: FakeRequest): Promise<FakeResponse> {
     this.requests.push(request);
+    const held = this.holds.findIndex((h) => h.matches(request));
+    if (held >= 0) {
+      const [hold] = this.holds.splice(held, 1);
+      hold!.reached();
+      await hold!.released;
+    }
     const url = new URL(request.url, "http://fake.invalid");
     const path = url.pathname.replace(/^\/api\/v3(?=\/)/, "").replace(/^\/api\/graphql$/, "/graphql");
     const fault = this.faults.find((f) => f.remaining > 0 && f.method === request.method.toUpperCase() && f.path.test(path));

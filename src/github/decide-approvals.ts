@@ -62,6 +62,27 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
   return withProblems(evaluateApprovals(policy, facts));
 }
 
+/**
+ * The rules that apply to a change before anyone reviews it, with how many approvals each needs: what
+ * the sticky preview comment says. Pure: the verdict itself is the approval job's (reviewApprovals).
+ */
+export function rulesInScope(owner: string, scope: ApprovalScope): ApprovalVerdict["rules"] {
+  const codeowners = scope.settings?.codeowners && scope.codeOwners ? resolvedCodeOwnersFile(scope.codeOwners) : undefined;
+  return evaluateApprovals(approvalPolicy(scope, codeowners), {
+    owner,
+    changedFiles: scope.files,
+    controlPlaneChanged: scope.controlPlaneChanged,
+    configValid: scope.configValid,
+    author: "",
+    contributors: [],
+    headSha: "",
+    reviews: [],
+    people: new Map(),
+    governedDiffDigest: undefined,
+    digestsByCommit: new Map(),
+  }).rules;
+}
+
 /** The policy of the base's `approvals` section; with an invalid config, the strictest defaults. */
 export function approvalPolicy(scope: ApprovalScope, codeowners: CodeOwnersFile | undefined): ApprovalPolicy {
   const settings = scope.settings;

@@ -19,6 +19,11 @@ export interface JobData {
   repo: RepoRef;
   installation: number;
   args: Record<string, unknown>;
+  /**
+   * What a job hands on to the next one beyond its arguments, not logged: a PR's job gives the approval
+   * job it starts what validation found (an approval scope may list thousands of paths).
+   */
+  carried?: Record<string, unknown>;
   /** What an earlier attempt of this job wrote before its replica died (stored with the job in Redis). */
   notes?: JobNotes;
 }

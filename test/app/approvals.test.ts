@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import type { FakeReview } from "../../src/fake-github/fake-state.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
@@ -205,6 +206,32 @@ describe("gitgate/approval", () => {
     expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head)).toEqual([]);
     await deliver("pull_request", "synchronize", pr);
     expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("never lets a verdict read before a dismissal stand over the dismissal's own verdict", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 14\n" });
+    const approval = await review(pr, "alice", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("success");
+    const publishes = (r: FakeRequest) => r.method === "PATCH" && r.url.endsWith(`/check-runs/${run.id}`);
+    // The pull request is judged again (reopened); GitHub is slow to take its approval verdict, read
+    // from alice's approval. Meanwhile alice's approval is dismissed.
+    const gate = app.fake.hold(publishes);
+    const reopened = deliver("pull_request", "reopened", pr);
+    await gate.reached;
+    app.fake.dismissReview(app.repo, approval.id);
+    expect(await app.deliver("pull_request_review", examplePayload("pull_request_review", "dismissed", (p) => {
+      p.pull_request.number = pr;
+    }))).toBe(200);
+    // The dismissal's job has either published its verdict or waits for the one being published.
+    const key = `approval:acme/platform-config#${pr}`;
+    while (run.conclusion !== "action_required" && !(await app.queue.superseded(key))) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    gate.release();
+    await reopened;
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required" });
+    expect((await approvalOf(pr)).output.summary).toContain("Not counted: @alice (review dismissed");
   });
 
   it("needs the control-plane rule too for a change to the config", async () => {
