@@ -1,6 +1,6 @@
 import { compileLinearGlob } from "../config/linear-glob.js";
 import { decidePush, type PushVerdict } from "../engine/guard/decide-push.js";
-import { describeReason } from "../engine/guard/decide-provenance.js";
+import { describeReason, localMerges } from "../engine/guard/decide-provenance.js";
 import type { GuardSettings } from "../evaluation/guard-settings.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { openRevertPull, revertBranchPrefix } from "../github/open-revert-pull.js";
@@ -8,6 +8,7 @@ import { publishGuardCheck } from "../github/publish-guard-check.js";
 import { deletionKey, openIncidentIssue, raisedIncidents } from "../github/raise-incident.js";
 import { pushedCommit, readPushedCommits, type PushedCommit } from "../github/read-pushed-commits.js";
 import { readGuardRun, readProvenanceFacts, type ProvenanceFacts } from "../github/read-provenance-facts.js";
+import { readMergeContents } from "../github/read-merge-contents.js";
 import { bypassOutput, incidentBody, incidentTitle, throughPullOutput, undecidedOutput, type GuardOutput, type IncidentInfo } from "../render/render-guard-markdown.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
@@ -119,7 +120,9 @@ async function verify(deps: EvaluationDeps, settings: GuardSettings, v: Verifica
   const alsoMergedInto = v.before === undefined ? (ref: string) => ref !== v.branch && v.guarded(ref) : undefined;
   // The new tip of a force push back to an older commit is read too: its guard run is updated, not doubled.
   const facts = await readProvenanceFacts(github, repo, [...v.commits.map((c) => c.sha), ...(v.tip ? [v.tip.sha] : [])], v.branch, deps.appId, alsoMergedInto);
-  const verdict = decidePush({ branch: v.branch, before: v.before, after: v.after, removed: v.removed, commits: v.commits, requireApproval: settings.requireApproval, pullsByCommit: facts.pullsByCommit, checksByCommit: facts.checksByCommit, ...(alsoMergedInto ? { alsoMergedInto } : {}) });
+  const known = { branch: v.branch, commits: v.commits, requireApproval: settings.requireApproval, pullsByCommit: facts.pullsByCommit, checksByCommit: facts.checksByCommit, ...(alsoMergedInto ? { alsoMergedInto } : {}) };
+  const mergeContents = await readMergeContents(github, repo, localMerges(known));
+  const verdict = decidePush({ ...known, before: v.before, after: v.after, removed: v.removed, mergeContents });
   const incident = verdict.firstBypass ? await raise(deps, settings, v, verdict, facts) : undefined;
   const outputs = new Map<string, { output: GuardOutput; details?: string }>();
   const flag = incident && settings.onBypass.includes("check") ? incident : undefined;

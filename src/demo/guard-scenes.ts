@@ -88,6 +88,8 @@ export async function replayGuard(world: DemoWorld, serverUrl: string): Promise<
       await git("checkout", "-q", "main");
       await git("merge", "-q", "--no-ff", "-m", `Merge pull request #${failing.number} from ${failing.name}`, failing.name);
       const after = await git("rev-parse", "main");
+      // Merged with the button (an admin may merge past required checks): GitHub's own merge commit.
+      world.repo.madeByGitHub.add(after);
       pr.state = "closed";
       pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: [after], mergedBy: "ada" };
       await send("pull_request", "closed", (p) => {

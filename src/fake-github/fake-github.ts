@@ -52,7 +52,7 @@ export class FakeGitHub {
   constructor(readonly appId: number, public publicUrl = "https://api.github.com") {}
 
   addRepository(owner: string, name: string, gitDir: string, installationId = 1): FakeRepository {
-    const repo: FakeRepository = { owner, name, git: new GitStore(gitDir), installationId, pulls: new Map(), checkRuns: [], comments: [], reviews: [], writers: new Set(), teams: new Map(), commitActors: new Map(), requestedReviewers: new Map() };
+    const repo: FakeRepository = { owner, name, git: new GitStore(gitDir), installationId, pulls: new Map(), checkRuns: [], comments: [], reviews: [], writers: new Set(), teams: new Map(), commitActors: new Map(), requestedReviewers: new Map(), madeByGitHub: new Set() };
     this.repositories.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
   }

@@ -47,14 +47,17 @@ export async function commitJson(repo: FakeRepository, sha: string) {
     return { name: m[1]!, email: m[2]!, date: new Date(Number(m[3]) * 1000).toISOString().replace(".000Z", "Z") };
   };
   const actors = repo.commitActors.get(sha);
+  const byGitHub = repo.madeByGitHub.has(sha);
+  // GitHub signs what it commits itself, as web-flow; the test repository's commits are unsigned.
+  const verification = byGitHub ? { verified: true, reason: "valid", signature: "-----BEGIN PGP SIGNATURE-----", payload: raw, verified_at: person("committer").date } : { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null };
   return {
     sha,
     node_id: `C_${sha}`,
     url: `${web(repo)}/commits/${sha}`,
     html_url: `${web(repo)}/commit/${sha}`,
-    commit: { message: message.join("\n\n").replace(/\n$/, ""), tree: { sha: tree }, author: person("author"), committer: person("committer") },
+    commit: { message: message.join("\n\n").replace(/\n$/, ""), tree: { sha: tree }, author: person("author"), committer: person("committer"), verification },
     author: actors?.author ? { login: actors.author } : null,
-    committer: actors?.committer ? { login: actors.committer } : null,
+    committer: byGitHub ? { login: "web-flow" } : actors?.committer ? { login: actors.committer } : null,
     parents: parents.map((p) => ({ sha: p })),
   };
 }

@@ -13,6 +13,8 @@ export interface ChangedFile {
   filename: string;
   status: "added" | "removed" | "modified" | "renamed";
   previous_filename?: string;
+  /** The file's blob: as the change leaves it, the removed one for a removal (as GitHub lists it). */
+  sha: string;
 }
 
 /**
@@ -114,15 +116,17 @@ export class GitStore {
 
   private async diff(base: string, head: string): Promise<ChangedFile[]> {
     const mergeBase = await this.mergeBase(base, head);
-    const fields = (await runGit(this.dir, ["diff", "-z", "--name-status", "-M", mergeBase, head])).toString().split("\0");
+    // --raw: ":old-mode new-mode old-blob new-blob status", then the path (two for a rename).
+    const fields = (await runGit(this.dir, ["diff", "-z", "--raw", "--no-abbrev", "-M", mergeBase, head])).toString().split("\0");
     const files: ChangedFile[] = [];
     for (let i = 0; i < fields.length - 1; ) {
-      const letter = fields[i++]!.charAt(0);
+      const [, , oldBlob, newBlob, status] = fields[i++]!.split(" ") as [string, string, string, string, string];
+      const letter = status.charAt(0);
       if (letter === "R") {
         const from = fields[i++]!;
-        files.push({ filename: fields[i++]!, status: "renamed", previous_filename: from });
+        files.push({ filename: fields[i++]!, status: "renamed", previous_filename: from, sha: newBlob });
       } else {
-        files.push({ filename: fields[i++]!, status: letter === "A" ? "added" : letter === "D" ? "removed" : "modified" });
+        files.push({ filename: fields[i++]!, status: letter === "A" ? "added" : letter === "D" ? "removed" : "modified", sha: letter === "D" ? oldBlob : newBlob });
       }
     }
     return files;

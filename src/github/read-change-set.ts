@@ -6,7 +6,7 @@ import { keyOf, readFilesAt, type FileRequest, type FilesAt } from "./read-files
 /** GitHub lists at most this many files of a PR; beyond it the list is silently partial. */
 export const maxListedFiles = 3000;
 /** The compare API lists at most this many files. */
-const compareFileLimit = 300;
+export const compareFileLimit = 300;
 
 export class ChangeTooLargeError extends Error {
   override name = "ChangeTooLargeError";

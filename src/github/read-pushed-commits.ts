@@ -29,7 +29,10 @@ export class TooManyCommitsError extends Error {
   override name = "TooManyCommitsError";
 }
 
-type CompareCommit = { sha: string; html_url: string; parents: { sha: string }[]; author: { login: string } | null; committer: { login: string } | null; commit: { message: string; tree: { sha: string }; author: { name?: string; date?: string } | null; committer: { name?: string; date?: string } | null } };
+type CompareCommit = { sha: string; html_url: string; parents: { sha: string }[]; author: { login: string } | null; committer: { login: string } | null; commit: { message: string; tree: { sha: string }; author: { name?: string; date?: string } | null; committer: { name?: string; date?: string } | null; verification?: { verified: boolean } } };
+
+/** The account GitHub commits as when it merges, squashes or rebases (and signs with its own key). */
+const gitHubCommitter = "web-flow";
 
 /**
  * The commits `head` has that `base` does not (oldest first), through the compare API page by page:
@@ -60,5 +63,7 @@ export function pushedCommit(c: CompareCommit): PushedCommit {
     committer: c.committer?.login ?? c.commit.committer?.name ?? "unknown",
     date: c.commit.committer?.date ?? c.commit.author?.date ?? "",
     url: c.html_url,
+    // The signature makes it GitHub's: anyone can write web-flow's email into a commit, nobody else can sign as it.
+    madeByGitHub: c.committer?.login === gitHubCommitter && c.commit.verification?.verified === true,
   };
 }

@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { pino } from "pino";
 import { guardState } from "../../src/fake-github/fake-guard-routes.js";
@@ -68,5 +70,41 @@ it("a commit pushed with the merge of a reviewed pull request is an incident, wh
   const guard = (sha: string) => app.repo.checkRuns.filter((r) => r.name === "gitgate/guard" && r.head_sha === sha);
   expect(guard(direct)).toMatchObject([{ conclusion: "failure", output: { title: "Bypass: no pull request merged into main brought this commit: it was pushed directly" } }]);
   expect(guard(merge)).toMatchObject([{ conclusion: "success" }]);
+  expect(guardState(app.repo).issues).toHaveLength(1);
+});
+
+it("a pull request merged outside GitHub passes as it merged, and is an incident when its merge commit carries changes of its own", async () => {
+  repo = await createTestRepo({ ".github/gitgate.yml": config, "schemas/values.schema.json": schema, "apps/web/values.yaml": "replicas: 1\n", "README.md": "hello\n" });
+  app = await startApp(repo.dir);
+  app.repo.writers.add("alice");
+  const flow = guardFlow(app, repo);
+  const git = (...args: string[]) => runGit(repo.dir, [...identity, ...args]);
+  // An admin merges a green pull request on their machine and pushes the merge (GitHub then marks it merged).
+  const mergeLocally = async (number: number, edit?: Record<string, string>) => {
+    const before = await repo.sha("main");
+    const head = await repo.sha(`pr-${number}`);
+    await git("checkout", "-q", "main");
+    await git("merge", "-q", "--no-ff", "-m", `Merge pull request #${number}`, `pr-${number}`);
+    if (edit) {
+      for (const [path, content] of Object.entries(edit)) await writeFile(join(repo.dir, path), content);
+      await git("add", "-A");
+      await git("commit", "-q", "--amend", "--no-edit");
+    }
+    const merge = await repo.sha("main");
+    const pr = app.repo.pulls.get(number)!;
+    pr.state = "closed";
+    pr.merged = { mergeCommitSha: merge, headSha: head, baseSha: before, landed: [merge], mergedBy: "admin" };
+    await flow.push(before, merge, { sender: "admin" });
+    return merge;
+  };
+  const guard = (sha: string) => app.repo.checkRuns.filter((r) => r.name === "gitgate/guard" && r.head_sha === sha);
+
+  const clean = await mergeLocally(await flow.openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]));
+  expect(guard(clean)).toMatchObject([{ conclusion: "success" }]);
+  expect(guardState(app.repo).issues).toHaveLength(0);
+
+  const number = await flow.openPr([{ "README.md": "reviewed\n" }]);
+  const edited = await mergeLocally(number, { "apps/web/values.yaml": "replicas: 99\n" });
+  expect(guard(edited)).toMatchObject([{ conclusion: "failure", output: { title: `Bypass: the merge commit of pull request #${number} was made outside GitHub and changes apps/web/values.yaml other than the pull request's merged head does` } }]);
   expect(guardState(app.repo).issues).toHaveLength(1);
 });

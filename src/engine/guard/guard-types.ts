@@ -7,6 +7,28 @@
 export interface GuardCommit {
   sha: string;
   parents: readonly string[];
+  /**
+   * GitHub made the commit (a merge, squash or rebase by the merge button or a queue: signed by GitHub,
+   * committed by web-flow). Such a merge commit is the merge GitHub computed; one made anywhere else
+   * may carry changes of its own.
+   */
+  madeByGitHub?: boolean;
+}
+
+/** A file as a change leaves it: its blob, or null when the change removes it. */
+export interface FileAfter {
+  path: string;
+  blob: string | null;
+}
+
+/**
+ * What a merge commit made outside GitHub changes on its branch (first parent...merge) and what its
+ * pull request changes (first parent...merged head), as GitHub's compare lists them; undefined when
+ * a list is longer than GitHub gives whole.
+ */
+export interface MergeContent {
+  merge: readonly FileAfter[] | undefined;
+  pull: readonly FileAfter[] | undefined;
 }
 
 /** A pull request GitHub associates with a commit (`commits/{sha}/pulls`). */
@@ -46,6 +68,8 @@ export interface GuardFacts {
    * from another branch the guard protects, whose commits came through pull requests into that one.
    */
   alsoMergedInto?: (baseRef: string) => boolean;
+  /** The content of each merge commit not made by GitHub that lands a pull request, by mergeKey (see localMerges). */
+  mergeContents?: ReadonlyMap<string, MergeContent>;
 }
 
 /** How a pull request's changes reached the branch, as far as the commits show it. */
@@ -56,7 +80,9 @@ export type BypassReason =
   | { kind: "not-landed"; pulls: number[] }
   | { kind: "check-missing"; check: string; pull: number; head: string }
   | { kind: "check-failed"; check: string; pull: number; head: string; conclusion: string }
-  | { kind: "check-stale"; check: string; pull: number; head: string; judged: string };
+  | { kind: "check-stale"; check: string; pull: number; head: string; judged: string }
+  | { kind: "merge-content"; pull: number; paths: string[] }
+  | { kind: "merge-unread"; pull: number; why: string };
 
 export type CommitProvenance =
   | { sha: string; verdict: "through-pr"; pull: number; method: MergeMethod }

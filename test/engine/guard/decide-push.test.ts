@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { decidePush, type PushFacts } from "../../../src/engine/guard/decide-push.js";
-import { describeReason } from "../../../src/engine/guard/decide-provenance.js";
+import { describeReason, localMerges, mergeKey } from "../../../src/engine/guard/decide-provenance.js";
 import type { AppCheckRun, AssociatedPull, CommitProvenance, GuardCommit } from "../../../src/engine/guard/guard-types.js";
 
-// Commits by name: the core only compares shas, so short names read better than hex.
-const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents });
+// Commits by name: the core only compares shas, so short names read better than hex. Merges are
+// GitHub's (its merge button) unless a test makes one outside GitHub (localMerge).
+const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents, madeByGitHub: true });
+const localMerge = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents, madeByGitHub: false });
+const file = (path: string, blob: string | null = `blob-of-${path}`) => ({ path, blob });
 const merged = (number: number, headSha: string, mergeCommitSha: string, baseRef = "main"): AssociatedPull => ({ number, merged: true, baseRef, headSha, mergeCommitSha });
 const run = (name: string, headSha: string, conclusion: string | null = "success", extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ name, headSha, status: conclusion === null ? "in_progress" : "completed", conclusion, ...extra });
 const passed = (head: string, pullNumber?: number) => [run("gitgate/validate", head), run("gitgate/approval", head, "success", pullNumber !== undefined ? { pullNumber } : {})];
@@ -125,5 +128,41 @@ describe("the guard's verdict on a push", () => {
   it("a bypass merged in through a merge commit: the merge on the branch is where it came in", () => {
     const verdict = decidePush(push([commit("x", "base"), commit("m", "base", "x")], { x: [], m: [] }, {}));
     expect(verdict).toMatchObject({ firstBypass: "m", restorePoint: "base" });
+  });
+
+  describe("a merge commit made outside GitHub (an admin merged on their machine)", () => {
+    const pr = merged(7, "h7", "m7");
+    const commits = [commit("h7", "base"), localMerge("m7", "base", "h7")];
+    const pulls = { h7: [pr], m7: [pr] };
+    const checks = { h7: passed("h7", 7) };
+    const decide = (content: { merge: ReturnType<typeof file>[] | undefined; pull: ReturnType<typeof file>[] | undefined } | undefined) =>
+      decidePush(push(commits, pulls, checks, content ? { mergeContents: new Map([[mergeKey("m7", 7), content]]) } : {})).commits.find((c) => c.sha === "m7");
+
+    it("is named for its content to be read, and only it (GitHub's own merges are its merge)", () => {
+      expect(localMerges(push(commits, pulls, checks))).toEqual([{ sha: "m7", firstParent: "base", pull: 7, head: "h7" }]);
+      expect(localMerges(push([commit("h7", "base"), commit("m7", "base", "h7")], pulls, checks))).toEqual([]);
+    });
+
+    it("comes through the pull request when it changes exactly what the merged head changes (a rename and a removal too)", () => {
+      const changes = [file("a.yaml"), file("old.yaml", null), file("new.yaml"), file("gone.yaml", null)];
+      expect(decide({ merge: changes, pull: [...changes].reverse() })).toEqual({ sha: "m7", verdict: "through-pr", pull: 7, method: "merge commit" });
+      // A change the base already had is not the merge's: only what the merge changes is compared.
+      expect(decide({ merge: [file("a.yaml")], pull: [file("a.yaml"), file("b.yaml")] })?.verdict).toBe("through-pr");
+    });
+
+    it("is a bypass when it changes a file the pull request does not, or leaves one otherwise than the merged head", () => {
+      const verdict = decide({ merge: [file("a.yaml"), file("extra.yaml"), file("b.yaml", "edited")], pull: [file("a.yaml"), file("b.yaml")] });
+      expect(verdict).toEqual({ sha: "m7", verdict: "bypass", pull: 7, reasons: [{ kind: "merge-content", pull: 7, paths: ["extra.yaml", "b.yaml"] }] });
+      expect(describeReason((verdict as { reasons: Parameters<typeof describeReason>[0][] }).reasons[0]!, "main")).toBe("the merge commit of pull request #7 was made outside GitHub and changes extra.yaml, b.yaml other than the pull request's merged head does");
+      expect(decide({ merge: [file("a.yaml", null)], pull: [file("a.yaml")] })?.verdict).toBe("bypass");
+    });
+
+    it("cannot pass unread, or when GitHub's compare may not list every file", () => {
+      for (const content of [undefined, { merge: undefined, pull: [file("a.yaml")] }, { merge: [file("a.yaml")], pull: undefined }]) {
+        const verdict = decide(content);
+        expect(verdict?.verdict).toBe("bypass");
+        expect((verdict as { reasons: { kind: string }[] }).reasons[0]!.kind).toBe("merge-unread");
+      }
+    });
   });
 });
