@@ -1,6 +1,7 @@
 import { compileLinearGlob } from "../config/linear-glob.js";
 import { decidePush, type PushVerdict } from "../engine/guard/decide-push.js";
-import { describeReason, localMerges } from "../engine/guard/decide-provenance.js";
+import { describeReason } from "../engine/guard/decide-provenance.js";
+import { mergesToCompare } from "../engine/guard/merge-content.js";
 import type { GuardSettings } from "../evaluation/guard-settings.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { openRevertPull, revertBranchPrefix } from "../github/open-revert-pull.js";
@@ -121,7 +122,7 @@ async function verify(deps: EvaluationDeps, settings: GuardSettings, v: Verifica
   // The new tip of a force push back to an older commit is read too: its guard run is updated, not doubled.
   const facts = await readProvenanceFacts(github, repo, [...v.commits.map((c) => c.sha), ...(v.tip ? [v.tip.sha] : [])], v.branch, deps.appId, alsoMergedInto);
   const known = { branch: v.branch, commits: v.commits, requireApproval: settings.requireApproval, pullsByCommit: facts.pullsByCommit, checksByCommit: facts.checksByCommit, ...(alsoMergedInto ? { alsoMergedInto } : {}) };
-  const mergeContents = await readMergeContents(github, repo, localMerges(known));
+  const mergeContents = await readMergeContents(github, repo, mergesToCompare(known));
   const verdict = decidePush({ ...known, before: v.before, after: v.after, removed: v.removed, mergeContents });
   const incident = verdict.firstBypass ? await raise(deps, settings, v, verdict, facts) : undefined;
   const outputs = new Map<string, { output: GuardOutput; details?: string }>();

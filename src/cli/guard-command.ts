@@ -1,4 +1,5 @@
-import { decideProvenance, describeReason, localMerges } from "../engine/guard/decide-provenance.js";
+import { decideProvenance, describeReason } from "../engine/guard/decide-provenance.js";
+import { mergesToCompare } from "../engine/guard/merge-content.js";
 import { readMergeContents } from "../github/read-merge-contents.js";
 import type { AppCheckRun, CommitProvenance } from "../engine/guard/guard-types.js";
 import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
@@ -44,7 +45,7 @@ export async function runGuard(options: CliOptions, env: NodeJS.ProcessEnv, now:
   const appId = options.appId ?? trustedApp(facts.appsByRun, merges ? notes : []);
   const checksByCommit = new Map([...facts.checksByCommit].map(([sha, runs]) => [sha, runs.filter((r) => appId === undefined || facts.appsByRun.get(r) === appId)]));
   const known = { branch, commits: listed, pullsByCommit: facts.pullsByCommit, checksByCommit, requireApproval };
-  const verdicts = decideProvenance({ ...known, mergeContents: await readMergeContents(github, repo, localMerges(known)) });
+  const verdicts = decideProvenance({ ...known, mergeContents: await readMergeContents(github, repo, mergesToCompare(known)) });
   const undecided = verdicts.find((v) => v.verdict === "undecided");
   if (undecided) throw new CannotDecideError(`commit ${undecided.sha.slice(0, 12)}: ${(undecided as { reason: string }).reason}`);
 

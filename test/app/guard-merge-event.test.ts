@@ -105,6 +105,6 @@ it("a pull request merged outside GitHub passes as it merged, and is an incident
 
   const number = await flow.openPr([{ "README.md": "reviewed\n" }]);
   const edited = await mergeLocally(number, { "apps/web/values.yaml": "replicas: 99\n" });
-  expect(guard(edited)).toMatchObject([{ conclusion: "failure", output: { title: `Bypass: the merge commit of pull request #${number} was made outside GitHub and changes apps/web/values.yaml other than the pull request's merged head does` } }]);
+  expect(guard(edited)).toMatchObject([{ conclusion: "failure", output: { title: `Bypass: the merge commit of pull request #${number} leaves apps/web/values.yaml otherwise than merging its head into main does` } }]);
   expect(guardState(app.repo).issues).toHaveLength(1);
 });

@@ -1,4 +1,5 @@
-import type { AppCheckRun, AssociatedPull, BypassReason, CommitProvenance, GuardCommit, GuardFacts, MergeContent, MergeMethod } from "./guard-types.js";
+import type { AppCheckRun, AssociatedPull, BypassReason, CommitProvenance, GuardCommit, GuardFacts, MergeMethod } from "./guard-types.js";
+import { mergeReasons } from "./merge-content.js";
 
 /** The checks a pull request's merged head must have passed (branch protection requires them by name). */
 export const guardedChecks = { validate: "gitgate/validate", approval: "gitgate/approval" } as const;
@@ -10,9 +11,9 @@ export const guardedChecks = { validate: "gitgate/validate", approval: "gitgate/
  * merge-group head) is among the new commits, the commit is that landing commit or one of its
  * ancestors among them (the merged branch's own commits, earlier rebased commits), and the merged
  * head — or the merge-group head the queue checked — had `gitgate/validate` and `gitgate/approval`
- * success for that very head and pull request. A merge commit made outside GitHub (someone allowed to
- * push merged locally) must also change nothing its pull request does not change as merged: a merge
- * can carry edits of its own. Anything else is a bypass, with the reasons.
+ * success for that very head and pull request. A merge commit must also leave the branch as merging
+ * that head does (see mergeReasons): a merge can carry edits of its own. Anything else is a bypass,
+ * with the reasons.
  */
 export function decideProvenance(facts: GuardFacts): CommitProvenance[] {
   const bySha = new Map(facts.commits.map((c) => [c.sha, c]));
@@ -91,39 +92,6 @@ function judgeCheck(name: string, runs: readonly AppCheckRun[], pull: Associated
   return { kind: "check-missing", check: name, pull: pull.number, head: pull.headSha };
 }
 
-/** The key of a merge commit's content in GuardFacts.mergeContents. */
-export const mergeKey = (merge: string, pull: number) => `${merge} #${pull}`;
-
-/** Whether a commit is a merge made outside GitHub landing this pull request (its content must be compared). */
-function isLocalMerge(commit: GuardCommit, pull: AssociatedPull): boolean {
-  return commit.sha === pull.mergeCommitSha && commit.parents.length > 1 && commit.madeByGitHub !== true;
-}
-
-/**
- * The merge commits made outside GitHub among the new commits, with the pull request each lands: the
- * shell reads what each changes (MergeContent) before the guard decides.
- */
-export function localMerges(facts: Omit<GuardFacts, "mergeContents">): { sha: string; firstParent: string; pull: number; head: string }[] {
-  return facts.commits.flatMap((commit) => (facts.pullsByCommit.get(commit.sha) ?? [])
-    .filter((p) => p.merged && (p.baseRef === facts.branch || facts.alsoMergedInto?.(p.baseRef) === true) && isLocalMerge(commit, p))
-    .map((p) => ({ sha: commit.sha, firstParent: commit.parents[0]!, pull: p.number, head: p.headSha })));
-}
-
-/**
- * What a merge commit made outside GitHub changes beyond its pull request: every file the merge
- * changes on the branch must be left as the merged head has it. (A file both sides changed and git
- * merged line by line is left as neither: Gitgate cannot tell such a merge from an edit, and says so.)
- */
-function mergeReasons(commit: GuardCommit, pull: AssociatedPull, facts: GuardFacts): BypassReason[] {
-  if (!isLocalMerge(commit, pull)) return [];
-  const content: MergeContent | undefined = facts.mergeContents?.get(mergeKey(commit.sha, pull.number));
-  if (!content) return [{ kind: "merge-unread", pull: pull.number, why: "what it changes was not read" }];
-  if (!content.merge || !content.pull) return [{ kind: "merge-unread", pull: pull.number, why: "it or the pull request changes more files than GitHub's compare lists" }];
-  const merged = new Map(content.pull.map((f) => [f.path, f.blob]));
-  const paths = content.merge.filter((f) => merged.get(f.path) !== f.blob).map((f) => f.path);
-  return paths.length > 0 ? [{ kind: "merge-content", pull: pull.number, paths }] : [];
-}
-
 /** How the pull request landed, for the reader of the check (all four count the same). */
 function mergeMethod(pull: AssociatedPull, facts: GuardFacts): MergeMethod {
   const landing = pull.mergeCommitSha!;
@@ -152,9 +120,9 @@ export function describeReason(reason: BypassReason, branch: string): string {
     case "merge-content": {
       const shown = reason.paths.slice(0, 5).join(", ");
       const more = reason.paths.length > 5 ? ` and ${reason.paths.length - 5} more` : "";
-      return `the merge commit of pull request #${reason.pull} was made outside GitHub and changes ${shown}${more} other than the pull request's merged head does`;
+      return `the merge commit of pull request #${reason.pull} leaves ${shown}${more} otherwise than merging its head into ${branch} does`;
     }
     case "merge-unread":
-      return `the merge commit of pull request #${reason.pull} was made outside GitHub, and Gitgate could not compare it with the pull request: ${reason.why}`;
+      return `the merge commit of pull request #${reason.pull} could not be compared with merging its head into ${branch}: ${reason.why}`;
   }
 }

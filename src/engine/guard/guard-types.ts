@@ -8,9 +8,8 @@ export interface GuardCommit {
   sha: string;
   parents: readonly string[];
   /**
-   * GitHub made the commit (a merge, squash or rebase by the merge button or a queue: signed by GitHub,
-   * committed by web-flow). Such a merge commit is the merge GitHub computed; one made anywhere else
-   * may carry changes of its own.
+   * GitHub made the commit (signed by GitHub, committed by web-flow): a merge commit of its merge
+   * button is the merge GitHub computed, even of files both sides changed.
    */
   madeByGitHub?: boolean;
 }
@@ -22,13 +21,15 @@ export interface FileAfter {
 }
 
 /**
- * What a merge commit made outside GitHub changes on its branch (first parent...merge) and what its
- * pull request changes (first parent...merged head), as GitHub's compare lists them; undefined when
- * a list is longer than GitHub gives whole.
+ * What a merge commit landing a pull request changes, and what merging the pull request's head should
+ * change, as GitHub's compare lists them: `merge` is first parent...merge, `pull` first parent...head
+ * (the pull request's changes since it and the branch parted), `branch` head...first parent (the
+ * branch's changes since then). A list is undefined when GitHub may not have given it whole.
  */
 export interface MergeContent {
   merge: readonly FileAfter[] | undefined;
   pull: readonly FileAfter[] | undefined;
+  branch: readonly FileAfter[] | undefined;
 }
 
 /** A pull request GitHub associates with a commit (`commits/{sha}/pulls`). */
@@ -68,7 +69,7 @@ export interface GuardFacts {
    * from another branch the guard protects, whose commits came through pull requests into that one.
    */
   alsoMergedInto?: (baseRef: string) => boolean;
-  /** The content of each merge commit not made by GitHub that lands a pull request, by mergeKey (see localMerges). */
+  /** What each merge commit landing a pull request changes, by mergeKey (see mergesToCompare). */
   mergeContents?: ReadonlyMap<string, MergeContent>;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decidePush, type PushFacts } from "../../../src/engine/guard/decide-push.js";
-import { describeReason, localMerges, mergeKey } from "../../../src/engine/guard/decide-provenance.js";
+import { describeReason } from "../../../src/engine/guard/decide-provenance.js";
+import { mergeKey, mergesToCompare } from "../../../src/engine/guard/merge-content.js";
+import type { MergeContent } from "../../../src/engine/guard/guard-types.js";
 import type { AppCheckRun, AssociatedPull, CommitProvenance, GuardCommit } from "../../../src/engine/guard/guard-types.js";
 
 // Commits by name: the core only compares shas, so short names read better than hex. Merges are
@@ -13,7 +15,7 @@ const run = (name: string, headSha: string, conclusion: string | null = "success
 const passed = (head: string, pullNumber?: number) => [run("gitgate/validate", head), run("gitgate/approval", head, "success", pullNumber !== undefined ? { pullNumber } : {})];
 
 function push(commits: GuardCommit[], pulls: Record<string, AssociatedPull[]>, checks: Record<string, AppCheckRun[]>, extra: Partial<PushFacts> = {}): PushFacts {
-  return {
+  const facts: PushFacts = {
     branch: "main",
     before: "base",
     after: commits.at(-1)!.sha,
@@ -24,6 +26,9 @@ function push(commits: GuardCommit[], pulls: Record<string, AssociatedPull[]>, c
     checksByCommit: new Map(Object.entries(checks)),
     ...extra,
   };
+  // Unless a test says what its merges change, each leaves the branch exactly as merging its head does.
+  const exact: MergeContent = { merge: [], pull: [], branch: [] };
+  return { ...facts, mergeContents: extra.mergeContents ?? new Map(mergesToCompare(facts).map((m) => [mergeKey(m.sha, m.pull), exact])) };
 }
 
 describe("the guard's verdict on a push", () => {
@@ -130,39 +135,57 @@ describe("the guard's verdict on a push", () => {
     expect(verdict).toMatchObject({ firstBypass: "m", restorePoint: "base" });
   });
 
-  describe("a merge commit made outside GitHub (an admin merged on their machine)", () => {
+  describe("a merge commit is compared with merging the pull request's head into the branch", () => {
     const pr = merged(7, "h7", "m7");
-    const commits = [commit("h7", "base"), localMerge("m7", "base", "h7")];
     const pulls = { h7: [pr], m7: [pr] };
     const checks = { h7: passed("h7", 7) };
-    const decide = (content: { merge: ReturnType<typeof file>[] | undefined; pull: ReturnType<typeof file>[] | undefined } | undefined) =>
-      decidePush(push(commits, pulls, checks, content ? { mergeContents: new Map([[mergeKey("m7", 7), content]]) } : {})).commits.find((c) => c.sha === "m7");
+    // The branch (tip "base") changed b.yaml since the pull request branched off; the pull request changed a.yaml.
+    const pullSide = [file("a.yaml", "a-pr")];
+    const branchSide = [file("b.yaml", "b-main")];
+    const decide = (merge: ReturnType<typeof file>[] | undefined, options: { pull?: ReturnType<typeof file>[] | undefined; branch?: ReturnType<typeof file>[] | undefined; byGitHub?: boolean; parents?: string[]; unread?: boolean } = {}) => {
+      const m: GuardCommit = { sha: "m7", parents: options.parents ?? ["base", "h7"], madeByGitHub: options.byGitHub ?? false };
+      const content: MergeContent = { merge, pull: "pull" in options ? options.pull : pullSide, branch: "branch" in options ? options.branch : branchSide };
+      const facts = push([commit("h7", "base"), m], pulls, checks, { mergeContents: new Map(options.unread ? [] : [[mergeKey("m7", 7), content]]) });
+      return decidePush(facts).commits.find((c) => c.sha === "m7");
+    };
+    const reasons = (verdict: CommitProvenance | undefined) => (verdict as { reasons: { kind: string; paths?: string[]; why?: string }[] }).reasons;
 
-    it("is named for its content to be read, and only it (GitHub's own merges are its merge)", () => {
-      expect(localMerges(push(commits, pulls, checks))).toEqual([{ sha: "m7", firstParent: "base", pull: 7, head: "h7" }]);
-      expect(localMerges(push([commit("h7", "base"), commit("m7", "base", "h7")], pulls, checks))).toEqual([]);
+    it("names every merge commit landing a pull request for its content to be read, but a merge queue's validated group head", () => {
+      expect(mergesToCompare(push([commit("h7", "base"), localMerge("m7", "base", "h7")], pulls, checks))).toEqual([{ sha: "m7", firstParent: "base", pull: 7, head: "h7" }]);
+      expect(mergesToCompare(push([commit("h7", "base"), commit("m7", "base", "h7")], pulls, checks))).toHaveLength(1);
+      expect(mergesToCompare(push([commit("h7", "base"), commit("m7", "base", "h7")], pulls, { ...checks, m7: passed("m7", 7) }))).toEqual([]);
     });
 
-    it("comes through the pull request when it changes exactly what the merged head changes (a rename and a removal too)", () => {
-      const changes = [file("a.yaml"), file("old.yaml", null), file("new.yaml"), file("gone.yaml", null)];
-      expect(decide({ merge: changes, pull: [...changes].reverse() })).toEqual({ sha: "m7", verdict: "through-pr", pull: 7, method: "merge commit" });
-      // A change the base already had is not the merge's: only what the merge changes is compared.
-      expect(decide({ merge: [file("a.yaml")], pull: [file("a.yaml"), file("b.yaml")] })?.verdict).toBe("through-pr");
+    it("comes through the pull request when it changes exactly what only the pull request changed (a rename and a removal too)", () => {
+      const renamed = [file("a.yaml", "a-pr"), file("old.yaml", null), file("new.yaml"), file("gone.yaml", null)];
+      expect(decide([...renamed].reverse(), { pull: renamed })).toEqual({ sha: "m7", verdict: "through-pr", pull: 7, method: "merge commit" });
+      // A change both sides made alike is the branch's already: the merge leaves it.
+      expect(decide([file("a.yaml", "a-pr")], { branch: [...branchSide, file("same.yaml", "x")], pull: [...pullSide, file("same.yaml", "x")] })?.verdict).toBe("through-pr");
     });
 
-    it("is a bypass when it changes a file the pull request does not, or leaves one otherwise than the merged head", () => {
-      const verdict = decide({ merge: [file("a.yaml"), file("extra.yaml"), file("b.yaml", "edited")], pull: [file("a.yaml"), file("b.yaml")] });
-      expect(verdict).toEqual({ sha: "m7", verdict: "bypass", pull: 7, reasons: [{ kind: "merge-content", pull: 7, paths: ["extra.yaml", "b.yaml"] }] });
-      expect(describeReason((verdict as { reasons: Parameters<typeof describeReason>[0][] }).reasons[0]!, "main")).toBe("the merge commit of pull request #7 was made outside GitHub and changes extra.yaml, b.yaml other than the pull request's merged head does");
-      expect(decide({ merge: [file("a.yaml", null)], pull: [file("a.yaml")] })?.verdict).toBe("bypass");
+    it("is a bypass when it changes a file neither side changed, leaves out the pull request's change, or undoes the branch's", () => {
+      const verdict = decide([file("a.yaml", "a-pr"), file("extra.yaml")]);
+      expect(verdict).toEqual({ sha: "m7", verdict: "bypass", pull: 7, reasons: [{ kind: "merge-content", pull: 7, paths: ["extra.yaml"] }] });
+      expect(describeReason(reasons(verdict)[0] as Parameters<typeof describeReason>[0], "main")).toBe("the merge commit of pull request #7 leaves extra.yaml otherwise than merging its head into main does");
+      expect(reasons(decide([]))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["a.yaml"] });
+      expect(reasons(decide([file("a.yaml", "a-pr"), file("b.yaml", "b-old")]))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["b.yaml"] });
+      expect(reasons(decide([file("a.yaml", "a-edited")]))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["a.yaml"] });
     });
 
-    it("cannot pass unread, or when GitHub's compare may not list every file", () => {
-      for (const content of [undefined, { merge: undefined, pull: [file("a.yaml")] }, { merge: [file("a.yaml")], pull: undefined }]) {
-        const verdict = decide(content);
-        expect(verdict?.verdict).toBe("bypass");
-        expect((verdict as { reasons: { kind: string }[] }).reasons[0]!.kind).toBe("merge-unread");
-      }
+    it("trusts only GitHub's own merge of a file both sides changed", () => {
+      const both = { pull: [file("c.yaml", "c-pr")], branch: [file("c.yaml", "c-main")] };
+      expect(reasons(decide([file("c.yaml", "c-merged")], both))[0]).toMatchObject({ kind: "merge-unread", why: "c.yaml changed on both sides, and a merge GitHub did not make cannot be told from an edit of them" });
+      expect(decide([file("c.yaml", "c-merged")], { ...both, byGitHub: true })?.verdict).toBe("through-pr");
+      // GitHub's merge is still held to the rest: a file neither side changed.
+      expect(reasons(decide([file("c.yaml", "c-merged"), file("extra.yaml")], { ...both, byGitHub: true }))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["extra.yaml"] });
+    });
+
+    it("cannot pass unread, when GitHub's compare may not list every file, or when it does not merge the head into the branch", () => {
+      expect(reasons(decide([], { unread: true }))[0]!.kind).toBe("merge-unread");
+      for (const missing of ["pull", "branch"] as const) expect(reasons(decide([file("a.yaml", "a-pr")], { [missing]: undefined }))[0]!.kind).toBe("merge-unread");
+      expect(reasons(decide(undefined))[0]!.kind).toBe("merge-unread");
+      // `git merge -s ours` from the pull request's branch: its first parent is the head, its tree the head's.
+      expect(reasons(decide([], { parents: ["h7", "base"] }))[0]).toMatchObject({ kind: "merge-unread", why: "it does not merge the head h7 into the branch (its parents: h7, base)" });
     });
   });
 });

@@ -1,0 +1,57 @@
+import type { AssociatedPull, BypassReason, FileAfter, GuardCommit, GuardFacts } from "./guard-types.js";
+
+// A merge commit is a commit like any other: whoever makes it (an admin merging on their machine, or
+// anyone forging a merge) may put edits of their own in it. GitHub still marks the pull request merged
+// by it, so the guard checks that it leaves the branch as merging the pull request's head does.
+
+/** The key of a merge commit's content in GuardFacts.mergeContents. */
+export const mergeKey = (merge: string, pull: number) => `${merge} #${pull}`;
+
+/**
+ * A merge commit landing this pull request whose tree nobody validated: a merge queue's group head
+ * was validated itself, so what it lands is known good.
+ */
+function mergeToCompare(commit: GuardCommit, pull: AssociatedPull, facts: Pick<GuardFacts, "checksByCommit">): boolean {
+  if (commit.sha !== pull.mergeCommitSha || commit.parents.length < 2) return false;
+  return !(facts.checksByCommit.get(commit.sha) ?? []).some((r) => r.name === "gitgate/validate" && r.headSha === commit.sha && r.conclusion === "success");
+}
+
+/** The merge commits among the new commits whose content the shell must read (MergeContent) before the guard decides. */
+export function mergesToCompare(facts: Omit<GuardFacts, "mergeContents">): { sha: string; firstParent: string; pull: number; head: string }[] {
+  return facts.commits.flatMap((commit) => (facts.pullsByCommit.get(commit.sha) ?? [])
+    .filter((p) => p.merged && (p.baseRef === facts.branch || facts.alsoMergedInto?.(p.baseRef) === true) && mergeToCompare(commit, p, facts))
+    .map((p) => ({ sha: commit.sha, firstParent: commit.parents[0]!, pull: p.number, head: p.headSha })));
+}
+
+/**
+ * What is wrong with a merge commit landing a pull request: it must merge the pull request's head
+ * (its second parent) into the branch (its first), and leave every file as that merge does: a file
+ * only the pull request changed as the head has it, every other file as the branch had it. A file both
+ * sides changed differently is merged by git line by line and left as neither: only GitHub's own merge
+ * of it is trusted, since Gitgate cannot tell another merge of it from an edit.
+ */
+export function mergeReasons(commit: GuardCommit, pull: AssociatedPull, facts: GuardFacts): BypassReason[] {
+  if (!mergeToCompare(commit, pull, facts)) return [];
+  const unread = (why: string): BypassReason[] => [{ kind: "merge-unread", pull: pull.number, why }];
+  if (commit.parents.length !== 2 || commit.parents[1] !== pull.headSha) return unread(`it does not merge the head ${pull.headSha.slice(0, 12)} into the branch (its parents: ${commit.parents.map((p) => p.slice(0, 12)).join(", ")})`);
+  const content = facts.mergeContents?.get(mergeKey(commit.sha, pull.number));
+  if (!content) return unread("what it changes was not read");
+  if (!content.merge || !content.pull || !content.branch) return unread("it, the pull request or the branch changes more files than GitHub's compare lists whole");
+  const pulled = afterMap(content.pull);
+  const branched = afterMap(content.branch);
+  const both = [...pulled.keys()].filter((path) => branched.has(path) && branched.get(path) !== pulled.get(path));
+  const merged = afterMap(content.merge);
+  // What merging the head changes on the branch: what only the pull request changed.
+  const expected = new Map([...pulled].filter(([path]) => !branched.has(path)));
+  const bothSides = new Set(both);
+  const state = (changes: Map<string, string | null>, path: string) => (changes.has(path) ? changes.get(path) : "unchanged");
+  const paths = [...new Set([...expected.keys(), ...merged.keys()])].filter((path) => !bothSides.has(path) && state(merged, path) !== state(expected, path));
+  return [
+    ...(paths.length > 0 ? [{ kind: "merge-content" as const, pull: pull.number, paths }] : []),
+    ...(both.length > 0 && commit.madeByGitHub !== true ? unread(`${both.slice(0, 5).join(", ")}${both.length > 5 ? ` and ${both.length - 5} more` : ""} changed on both sides, and a merge GitHub did not make cannot be told from an edit of them`) : []),
+  ];
+}
+
+function afterMap(files: readonly FileAfter[]): Map<string, string | null> {
+  return new Map(files.map((f) => [f.path, f.blob]));
+}
