@@ -71,7 +71,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // leaves this comment for a moment; its job then edits the same comment in place.)
     const current = !(await deps.superseded?.());
     // The approval verdict is decided by an approval job (see reviewApprovals), on what validation found.
-    const approvals = own?.approvals?.enabled && current ? { headSha: pr.headSha, scope: own.approvals, headDigest: own.report.governedDiffDigest } : undefined;
+    const approvals = own?.approvals?.enabled && current ? { headSha: pr.headSha, baseSha: pr.baseSha, scope: own.approvals, headDigest: own.report.governedDiffDigest } : undefined;
     if (own && current && own.previewComment) {
       const line = approvals ? `\n\n${approvalLine(rulesInScope(repo.owner, approvals.scope))}\n` : "";
       await publishPreviewComment(github, repo, number, pr.commentId, `${own.output.comment}${line}`);

@@ -10,7 +10,7 @@ import type { JobEngine, JobRunner } from "../queue/job-engine.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
 import { evaluatePullRequest, type PullRequestHint, type PullRequestShas } from "./evaluate-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import { reviewApprovals, type ValidatedApprovals } from "./judge-approvals.js";
+import { failApprovals, reviewApprovals, type ValidatedApprovals } from "./judge-approvals.js";
 import { guardDeletion, guardPush, type GuardedDeletion, type GuardedPush } from "./guard-branch.js";
 import { checkProtection, mergeTriggers, type ProtectionTrigger } from "./check-protection.js";
 import { inMemoryProtectionMemory, type ProtectionMemory } from "./protection-memory.js";
@@ -133,10 +133,13 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       const attempt = { superseded: () => engine.superseded(job.key), interruptedRun: job.notes?.startedRun, onRunStarted: (run: StartedRun) => note({ startedRun: run }) };
       const judged = await evaluatePullRequest({ ...deps, ...attempt }, pr, governedRepos.has(repo) ? { ...hint, headSha, baseSha } : hint);
       if (judged) governedRepos.remember(repo, judged.governed);
-      if (judged?.approvals) await submit(approvalJob(job, pr, judged.approvals));
+      const validated = judged?.approvals;
+      // Not accepted (a full queue, Redis away): the approval check must not keep the verdict it had.
+      if (validated) await submit(approvalJob(job, pr, validated)).catch((error: Error) => failApprovals({ ...deps, ...attempt }, validated.headSha, error));
     },
     approvals: async (job, deps) => {
-      await reviewApprovals(deps, (job.args as { pr: number }).pr, job.carried?.validated as ValidatedApprovals | undefined);
+      const { pr, head } = job.args as { pr: number; head?: string };
+      await reviewApprovals(deps, pr, head, job.carried?.validated as ValidatedApprovals | undefined);
     },
     "merge-group": async (job, deps) => {
       await evaluateMergeGroup(deps, job.args as unknown as MergeGroup);
@@ -202,8 +205,10 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       if (t) track(context, pullRequestJob({ repo: t.repo, installation: t.installation, number, baseRef: pr?.base?.ref, shas }, { delivery: context.id, event: context.name }));
     },
     reviews(context, number) {
-      // Its own key: coalescing with the PR's job would drop that job's validation.
-      track(context, jobOf(context, "approvals", (repo) => approvalKey(repo, number), { pr: number }));
+      // Its own key: coalescing with the PR's job would drop that job's validation. The head the review
+      // was of is where a verdict that cannot be decided fails.
+      const head = (context.payload as { pull_request?: { head?: { sha?: string } } }).pull_request?.head?.sha;
+      track(context, jobOf(context, "approvals", (repo) => approvalKey(repo, number), { pr: number, ...(head ? { head } : {}) }));
     },
     mergeGroup(context, group) {
       track(context, jobOf(context, "merge-group", (repo) => `merge-group:${repo}@${group.headSha}`, { ...group }));

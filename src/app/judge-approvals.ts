@@ -1,7 +1,7 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
-import { publishApprovalCheck, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { findApprovalCheck, publishApprovalCheck, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
@@ -15,9 +15,10 @@ export interface ApprovalBasis {
   headDigest: string | undefined;
 }
 
-/** What validating a head found for its approval check: handed by the PR's job to the approval job it starts. */
+/** What validating a head against a base found for its approval check: handed by the PR's job to the approval job it starts. */
 export interface ValidatedApprovals extends ApprovalBasis {
   headSha: string;
+  baseSha: string;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface ValidatedApprovals extends ApprovalBasis {
  * read (reviews as they are now). Anything that cannot be known fails the check, never passes it.
  * Returns the verdict, or undefined when the check failed to evaluate.
  */
-export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState, basis: ApprovalBasis, requestOnce: boolean): Promise<ApprovalVerdict | undefined> {
+export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState, basis: ApprovalBasis): Promise<ApprovalVerdict | undefined> {
   const { github, repo, log } = deps;
   let output: ApprovalCheckOutput;
   let verdict: ApprovalVerdict | undefined;
@@ -40,8 +41,8 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
   await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, output, pr.url);
   log.info({ pr: pr.number, head: pr.headSha, approval: output.conclusion }, "evaluated approvals");
   // Asked once per pull request: only while nobody has ever requested a review on it (GitHub's timeline
-  // remembers, across pushes and restarts), and only on a verdict after validation, not on each review.
-  if (verdict && requestOnce && basis.scope.settings?.requestReviews && !pr.approvals.reviewRequested && verdict.status === "waiting") {
+  // remembers, across pushes and restarts).
+  if (verdict && basis.scope.settings?.requestReviews && !pr.approvals.reviewRequested && verdict.status === "waiting") {
     const reviewed = new Set(pr.approvals.reviews.map((r) => r.user));
     const unmet = verdict.rules.filter((r) => r.status !== "satisfied");
     const users = [...new Set(unmet.flatMap((r) => r.candidates.users))].filter((u) => !reviewed.has(u));
@@ -56,26 +57,39 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
  * verdict of a PR is decided by one job kind under one key (`approval:`), so verdicts are decided one
  * after another, each from reviews read when it starts: a review that comes in while one is decided
  * gets a job that runs after it, and the last verdict published is always read from the newest reviews.
- * - After validation (`validated`, from the PR's job): the scope and digest validation just found.
- *   Only then are reviews requested (`request_reviews`).
+ * - After validation (`validated`, from the PR's job): the scope and digest validation just found, used
+ *   while the PR still has that head and base and its validate run that digest (a later validation,
+ *   against a retargeted or changed base, may have started a job this one stands for).
  * - After a review (submitted, edited or dismissed): the head's digest comes from its validate check
  *   run. While validate has not completed for this head, the PR's job is still coming and starts an
  *   approval job when it has, so nothing is done here.
+ * Reviews are requested (`request_reviews`) once per pull request, by whichever job first sees a verdict.
+ * When GitHub fails midway, the head's approval check fails: the verdict it had must not stand.
  */
-export async function reviewApprovals(deps: EvaluationDeps, number: number, validated?: ValidatedApprovals): Promise<void> {
+export async function reviewApprovals(deps: EvaluationDeps, number: number, head: string | undefined, validated?: ValidatedApprovals): Promise<void> {
   const { github, repo } = deps;
-  const pr = await readPullRequest(github, repo, number, deps.appId);
-  if (!pr?.open || !pr.approvals.headValidated) return;
-  if (validated?.headSha === pr.headSha) {
-    if (validated.scope.enabled) await judgeApprovals(deps, pr, validated, true);
-    return;
+  try {
+    const pr = await readPullRequest(github, repo, number, deps.appId);
+    if (!pr?.open || !pr.approvals.headValidated) return;
+    const current = validated?.headSha === pr.headSha && validated.baseSha === pr.baseSha && validated.headDigest === pr.approvals.headDigest;
+    const basis = current ? validated : await approvalBasis(deps, pr).catch((error: Error) => error);
+    if (basis instanceof Error) {
+      await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, couldNotEvaluate(basis.message), pr.url);
+      return;
+    }
+    if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis);
+  } catch (error) {
+    const sha = validated?.headSha ?? head;
+    if (sha === undefined) throw error;
+    await failApprovals(deps, sha, error as Error);
   }
-  const basis = await approvalBasis(deps, pr).catch((error: Error) => error);
-  if (basis instanceof Error) {
-    await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, couldNotEvaluate(basis.message), pr.url);
-    return;
-  }
-  if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis, false);
+}
+
+/** Fails the approval check of a head whose verdict could not be decided (updated in place when it exists). */
+export async function failApprovals(deps: EvaluationDeps, headSha: string, error: Error): Promise<void> {
+  deps.log.error({ head: headSha, err: error }, "could not evaluate approvals");
+  const existing = await findApprovalCheck(deps.github, deps.repo, headSha, deps.appId).catch(() => undefined);
+  await publishApprovalCheck(deps.github, deps.repo, headSha, existing, couldNotEvaluate(error.message), undefined);
 }
 
 /** What the approval check needs from the base and the change, for a PR whose validation already ran. */

@@ -35,7 +35,12 @@ export class MemoryEngine implements JobEngine {
   async submit(job: JobData): Promise<boolean> {
     if (this.closed) throw new Error("shutting down: not accepting work");
     if (!this.firstDelivery(job.delivery, job.key)) return false;
-    this.queue.push({ key: job.key, context: jobContext(job), run: () => this.run!(job, noNotes) });
+    // A full queue refuses the job: the webhook fails (GitHub shows it and can deliver it again) rather
+    // than being answered for work that will never run.
+    if (!this.queue.push({ key: job.key, context: jobContext(job), run: () => this.run!(job, noNotes) })) {
+      this.seen.delete(`${job.delivery}\u0000${job.key}`);
+      throw new Error("the work queue is full: job refused");
+    }
     return true;
   }
 

@@ -234,6 +234,36 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).output.summary).toContain("Not counted: @alice (review dismissed");
   });
 
+  it("fails the approval check when GitHub fails while a dismissal is judged: the approval it had does not stand", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 15\n" });
+    const approval = await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    app.fake.dismissReview(app.repo, approval.id);
+    app.fake.failNext("POST", /^\/graphql$/, 502, 10);
+    await deliver("pull_request_review", "dismissed", pr, (p) => {
+      p.pull_request.head.sha = approval.commitId;
+    });
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "failure", output: { title: "Could not evaluate approvals" } });
+  });
+
+  it("decides anew when the validation an approval job carries is of another base than the PR's now", async () => {
+    await repo.branch("strict", "main", { ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 16\n" });
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    const head = await repo.sha(`pr-${pr}`);
+    const main = await repo.sha("main");
+    // Retargeted to a base that asks for two reviews; the job of its validation is lost (with Redis, a
+    // job waiting for this PR drops a newer one), and an older one, validated against main, runs.
+    app.repo.pulls.get(pr)!.baseRef = "strict";
+    const validate = app.repo.checkRuns.find((r) => r.name === "gitgate/validate" && r.head_sha === head)!;
+    // Everything as that validation found it, but the base.
+    const validated = { headSha: head, baseSha: main, headDigest: validate.external_id!.replace("gitgate-governed-diff:sha256:", ""), scope: { enabled: true, configValid: true, files: ["apps/web/values.yaml"], controlPlaneChanged: false } };
+    await app.queue.submit({ kind: "approvals", key: `approval:acme/platform-config#${pr}`, delivery: "an-older-validation", event: "pull_request", repo: { owner: "acme", repo: "platform-config" }, installation: app.repo.installationId, args: { pr, head }, carried: { validated } });
+    await app.queue.onIdle();
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+  });
+
   it("needs the control-plane rule too for a change to the config", async () => {
     const pr = await openPr({ ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
     await review(pr, "alice", "APPROVED");

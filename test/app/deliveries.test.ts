@@ -1,4 +1,6 @@
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { MemoryEngine } from "../../src/queue/memory-engine.js";
 import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import { createTestRepo, type Files, type TestRepo } from "../support/git-repo.js";
 import { appId, examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
@@ -251,5 +253,24 @@ describe("re-runs, merge queues and base pushes", () => {
     await app.queue.onIdle();
     // The PR's base moved too, so it has a new base commit: judged again by the new rules.
     expect(app.repo.checkRuns.map((r) => r.conclusion)).toEqual(["failure"]);
+  });
+
+  it("fails a webhook whose job a full queue refuses, so that GitHub shows it and it can be delivered again", async () => {
+    repo = await createTestRepo({ ".github/gitgate.yml": config });
+    for (const name of ["one", "two", "three"]) await repo.branch(name, "main", { [`k8s/${name}.yaml`]: configMap(name, '"1"') });
+    // One job at a time, one waiting.
+    app = await startApp(repo.dir, { engine: new MemoryEngine({ concurrency: 1, maxPending: 1, log: pino({ level: "silent" }) }) });
+    ["one", "two", "three"].forEach((name, i) => app!.fake.openPullRequest(app!.repo, { number: i + 1, title: name, author: "dev", headRef: name, baseRef: "main" }));
+    const gate = app.fake.hold((r) => r.method === "POST" && r.url.endsWith("/graphql"));
+    expect(await app.deliver("pull_request", prEvent("opened", 1))).toBe(200);
+    await gate.reached;
+    expect(await app.deliver("pull_request", prEvent("opened", 2))).toBe(200);
+    expect(await app.deliver("pull_request", prEvent("opened", 3), { id: "third" })).toBe(500);
+    gate.release();
+    await app.queue.onIdle();
+    // Delivered again once the queue has room, the same delivery is work again.
+    expect(await app.deliver("pull_request", prEvent("opened", 3), { id: "third" })).toBe(200);
+    await app.queue.onIdle();
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/validate").map((r) => r.conclusion)).toEqual(["success", "success", "success"]);
   });
 });
