@@ -45,7 +45,8 @@ export async function runGuard(options: CliOptions, env: NodeJS.ProcessEnv, now:
   const appId = options.appId ?? trustedApp(facts.appsByRun, merges ? notes : []);
   const checksByCommit = new Map([...facts.checksByCommit].map(([sha, runs]) => [sha, runs.filter((r) => appId === undefined || facts.appsByRun.get(r) === appId)]));
   const known = { branch, commits: listed, pullsByCommit: facts.pullsByCommit, checksByCommit, requireApproval };
-  const verdicts = decideProvenance({ ...known, mergeContents: await readMergeContents(github, repo, mergesToCompare(known)) });
+  const mergeContents = await readMergeContents(github, repo, mergesToCompare(known)).catch(cannot("what the branch's merge commits change"));
+  const verdicts = decideProvenance({ ...known, mergeContents });
   const undecided = verdicts.find((v) => v.verdict === "undecided");
   if (undecided) throw new CannotDecideError(`commit ${undecided.sha.slice(0, 12)}: ${(undecided as { reason: string }).reason}`);
 

@@ -110,4 +110,39 @@ describe("on Redis (REDIS_URL)", () => {
       await redis.restart();
     }
   });
+
+  it("decides a PR's approval verdicts one at a time: a dismissal during a verdict is never overwritten by it", async () => {
+    repo = await createTestRepo({ ".github/gitgate.yml": `${config}approvals:\n  rules:\n    - name: review\n      count: 1\n` });
+    await repo.branch("feature", "main", { "k8s/a.yaml": configMap("a", '"2"') });
+    await flush();
+    app = await startApp(repo.dir, { engine: await RedisEngine.connect({ url: redis.url, concurrency: 4, log, lockMs: 2000 }) });
+    app.repo.writers.add("alice");
+    app.fake.openPullRequest(app.repo, { number: 1, title: "feature", author: "dev", headRef: "feature", baseRef: "main" });
+    const review = examplePayload("pull_request_review", "submitted", (p) => {
+      p.pull_request.number = 1;
+    });
+    await app.deliver("pull_request", prEvent("opened"));
+    await app.queue.onIdle();
+    const approval = await app.fake.submitReview(app.repo, { pullNumber: 1, user: "alice", state: "APPROVED" });
+    await app.deliver("pull_request_review", review);
+    await app.queue.onIdle();
+    const run = app.repo.checkRuns.find((r) => r.name === "gitgate/approval")!;
+    expect(run.conclusion).toBe("success");
+    // The PR is judged again; GitHub is slow to take its approval verdict, read from alice's approval,
+    // and meanwhile the approval is dismissed.
+    const gate = app.fake.hold((r: FakeRequest) => r.method === "PATCH" && r.url.endsWith(`/check-runs/${run.id}`));
+    expect(await app.deliver("pull_request", prEvent("reopened"))).toBe(200);
+    await gate.reached;
+    app.fake.dismissReview(app.repo, approval.id);
+    expect(await app.deliver("pull_request_review", examplePayload("pull_request_review", "dismissed", (p) => {
+      p.pull_request.number = 1;
+    }))).toBe(200);
+    // The dismissal's job waits behind the verdict being published (or, if it ran, published its own).
+    while (run.conclusion !== "action_required" && !(await app.queue.superseded("approval:acme/platform-config#1"))) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    gate.release();
+    await app.queue.onIdle();
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval")).toMatchObject([{ conclusion: "action_required" }]);
+  });
 });
