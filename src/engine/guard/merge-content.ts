@@ -8,11 +8,15 @@ import type { AssociatedPull, BypassReason, FileAfter, GuardCommit, GuardFacts }
 export const mergeKey = (merge: string, pull: number) => `${merge} #${pull}`;
 
 /**
- * A merge commit landing this pull request whose tree nobody validated: a merge queue's group head
- * was validated itself, so what it lands is known good.
+ * A commit landing this pull request whose tree nobody validated, other than the merged head itself:
+ * - every merge commit (GitHub's too: what its signature proves is checked, not assumed);
+ * - a single-parent landing commit GitHub did not make: GitHub's squash and rebase commits are its own
+ *   work, but a pull request merged by a push may be recorded as landed by a commit on top of its head.
+ * A merge queue's group head was validated itself, so what it lands is known good.
  */
 function mergeToCompare(commit: GuardCommit, pull: AssociatedPull, facts: Pick<GuardFacts, "checksByCommit">): boolean {
-  if (commit.sha !== pull.mergeCommitSha || commit.parents.length < 2) return false;
+  if (commit.sha !== pull.mergeCommitSha || commit.sha === pull.headSha) return false;
+  if (commit.parents.length < 2 && commit.madeByGitHub === true) return false;
   return !(facts.checksByCommit.get(commit.sha) ?? []).some((r) => r.name === "gitgate/validate" && r.headSha === commit.sha && r.conclusion === "success");
 }
 
@@ -24,8 +28,9 @@ export function mergesToCompare(facts: Omit<GuardFacts, "mergeContents">): { sha
 }
 
 /**
- * What is wrong with a merge commit landing a pull request: it must merge the pull request's head
- * (its second parent) into the branch (its first), and leave every file as that merge does: a file
+ * What is wrong with a commit landing a pull request (see mergeToCompare): a merge commit must merge
+ * the pull request's head (its second parent) into the branch (its first), and any such commit must
+ * leave every file as merging the head into its first parent does: a file
  * only the pull request changed as the head has it, every other file as the branch had it. A file both
  * sides changed differently is merged by git line by line and left as neither: only GitHub's own merge
  * of it is trusted, since Gitgate cannot tell another merge of it from an edit.
@@ -33,7 +38,7 @@ export function mergesToCompare(facts: Omit<GuardFacts, "mergeContents">): { sha
 export function mergeReasons(commit: GuardCommit, pull: AssociatedPull, facts: GuardFacts): BypassReason[] {
   if (!mergeToCompare(commit, pull, facts)) return [];
   const unread = (why: string): BypassReason[] => [{ kind: "merge-unread", pull: pull.number, why }];
-  if (commit.parents.length !== 2 || commit.parents[1] !== pull.headSha) return unread(`it does not merge the head ${pull.headSha.slice(0, 12)} into the branch (its parents: ${commit.parents.map((p) => p.slice(0, 12)).join(", ")})`);
+  if (commit.parents.length > 1 && (commit.parents.length !== 2 || commit.parents[1] !== pull.headSha)) return unread(`it does not merge the head ${pull.headSha.slice(0, 12)} into the branch (its parents: ${commit.parents.map((p) => p.slice(0, 12)).join(", ")})`);
   const content = facts.mergeContents?.get(mergeKey(commit.sha, pull.number));
   if (!content) return unread("what it changes was not read");
   if (!content.merge || !content.pull || !content.branch) return unread("it, the pull request or the branch changes more files than GitHub's compare lists whole");

@@ -180,6 +180,16 @@ describe("the guard's verdict on a push", () => {
       expect(reasons(decide([file("c.yaml", "c-merged"), file("extra.yaml")], { ...both, byGitHub: true }))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["extra.yaml"] });
     });
 
+    it("holds a commit landing the pull request on top of its head (merged by a push) to the same: it may change nothing", () => {
+      const landed = merged(8, "h8", "x8");
+      const facts = (extra: ReturnType<typeof file>[]) => push([commit("h8", "base"), localMerge("x8", "h8")], { h8: [landed], x8: [landed] }, { h8: passed("h8", 8) }, { mergeContents: new Map([[mergeKey("x8", 8), { merge: extra, pull: [], branch: [] }]]) });
+      expect(mergesToCompare(facts([]))).toEqual([{ sha: "x8", firstParent: "h8", pull: 8, head: "h8" }]);
+      expect(decidePush(facts([])).commits.map((c) => c.verdict)).toEqual(["through-pr", "through-pr"]);
+      expect(decidePush(facts([file("extra.yaml")])).commits.find((c) => c.sha === "x8")).toMatchObject({ verdict: "bypass", reasons: [{ kind: "merge-content", paths: ["extra.yaml"] }] });
+      // GitHub's own squash commit is its work: not compared.
+      expect(mergesToCompare(push([commit("s8", "base")], { s8: [merged(8, "h8", "s8")] }, { h8: passed("h8", 8) }))).toEqual([]);
+    });
+
     it("cannot pass unread, when GitHub's compare may not list every file, or when it does not merge the head into the branch", () => {
       expect(reasons(decide([], { unread: true }))[0]!.kind).toBe("merge-unread");
       for (const missing of ["pull", "branch"] as const) expect(reasons(decide([file("a.yaml", "a-pr")], { [missing]: undefined }))[0]!.kind).toBe("merge-unread");
