@@ -68,9 +68,12 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
  */
 export async function reviewApprovals(deps: EvaluationDeps, number: number, head: string | undefined, validated?: ValidatedApprovals): Promise<void> {
   const { github, repo } = deps;
+  // Where a verdict that cannot be decided fails: the head this job was for, then the head as read.
+  let failing = validated?.headSha ?? head;
   try {
     const pr = await readPullRequest(github, repo, number, deps.appId);
     if (!pr?.open || !pr.approvals.headValidated) return;
+    failing = pr.headSha;
     const current = validated?.headSha === pr.headSha && validated.baseSha === pr.baseSha && validated.headDigest === pr.approvals.headDigest;
     const basis = current ? validated : await approvalBasis(deps, pr).catch((error: Error) => error);
     if (basis instanceof Error) {
@@ -79,9 +82,8 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
     }
     if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis);
   } catch (error) {
-    const sha = validated?.headSha ?? head;
-    if (sha === undefined) throw error;
-    await failApprovals(deps, sha, error as Error);
+    if (failing === undefined) throw error;
+    await failApprovals(deps, failing, error as Error);
   }
 }
 

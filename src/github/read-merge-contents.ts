@@ -8,16 +8,18 @@ import { compareFileLimit } from "./read-change-set.js";
 const concurrency = 3;
 
 /**
- * For each merge commit landing a pull request (mergesToCompare), what it changes on its branch, what
+ * For each commit landing a pull request to compare (mergesToCompare), what it changes on its branch, what
  * the pull request changes and what the branch changed since they parted, with each file's blob.
  */
 export async function readMergeContents(github: GitHub, repo: RepoRef, merges: ReturnType<typeof mergesToCompare>): Promise<Map<string, MergeContent>> {
   const contents = new Map<string, MergeContent>();
   await mapConcurrent(merges, concurrency, async (merge) => {
+    // Compared from the head itself (a merge by a push), neither side has anything to merge.
+    const fromHead = merge.firstParent === merge.head;
     const [changed, pulled, branched] = await Promise.all([
       filesAfter(github, repo, merge.firstParent, merge.sha),
-      filesAfter(github, repo, merge.firstParent, merge.head),
-      filesAfter(github, repo, merge.head, merge.firstParent),
+      fromHead ? [] : filesAfter(github, repo, merge.firstParent, merge.head),
+      fromHead ? [] : filesAfter(github, repo, merge.head, merge.firstParent),
     ]);
     contents.set(mergeKey(merge.sha, merge.pull), { merge: changed, pull: pulled, branch: branched });
   });
@@ -37,7 +39,7 @@ async function filesAfter(github: GitHub, repo: RepoRef, base: string, head: str
     if (f.status !== "removed" && !f.sha) return undefined;
     // A rename leaves the old path removed (a copy leaves it as it was) and the new one with the blob.
     if (f.status === "renamed" && f.previous_filename) after.push({ path: f.previous_filename, blob: null });
-    after.push({ path: f.filename, blob: f.status === "removed" ? null : f.sha });
+    after.push({ path: f.filename, blob: f.status === "removed" ? null : f.sha, ...(f.status === "renamed" && f.previous_filename ? { from: f.previous_filename } : {}) });
   }
   return after;
 }

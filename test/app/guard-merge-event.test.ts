@@ -108,3 +108,19 @@ it("a pull request merged outside GitHub passes as it merged, and is an incident
   expect(guard(edited)).toMatchObject([{ conclusion: "failure", output: { title: `Bypass: the merge commit of pull request #${number} leaves apps/web/values.yaml otherwise than merging its head into main does` } }]);
   expect(guardState(app.repo).issues).toHaveLength(1);
 });
+
+it("passes GitHub's merge of a pull request that renames a file the branch changed meanwhile", async () => {
+  const values = (replicas: number) => `replicas: ${replicas}\n# the web app's values\n# kept in one file\n# per app\n`;
+  repo = await createTestRepo({ ".github/gitgate.yml": config, "schemas/values.schema.json": schema, "apps/web/values.yaml": values(1), "README.md": "hello\n" });
+  app = await startApp(repo.dir);
+  app.repo.writers.add("alice");
+  const flow = guardFlow(app, repo);
+  const number = await flow.openPr([{ "apps/web/values.yaml": null, "apps/site/values.yaml": values(1) }]);
+  // main changes the file the pull request moves, through a pull request of its own.
+  const edit = await flow.openPr([{ "apps/web/values.yaml": values(2) }]);
+  await flow.merge(edit, "merge");
+  const { after } = await flow.merge(number, "merge");
+  expect(await runGit(repo.dir, ["show", `${after}:apps/site/values.yaml`]).then(String)).toBe(values(2));
+  expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/guard" && r.head_sha === after)).toMatchObject([{ conclusion: "success" }]);
+  expect(guardState(app.repo).issues).toEqual([]);
+});

@@ -33,7 +33,7 @@ export function guardFlow(app: AppHarness, repo: TestRepo) {
   }
 
   /** A PR off main with one commit per entry of `commits`, opened and evaluated, and approved by alice. */
-  async function openPr(commits: Record<string, string>[]): Promise<number> {
+  async function openPr(commits: Record<string, string | null>[]): Promise<number> {
     const number = next++;
     await repo.branch(`pr-${number}`, "main", commits[0]!);
     for (const files of commits.slice(1)) await repo.commit(`pr-${number}`, files);

@@ -47,8 +47,8 @@ export async function mergePull(repo: TestRepo, fake: FakeRepository, number: nu
   }
   const after = await repo.sha(pr.baseRef);
   const landed = (await git("rev-list", "--reverse", `${before}..${after}`)).split("\n").filter(Boolean);
-  // GitHub made (and signed) every commit a merge of one of its own methods lands, but the pull request's own.
-  for (const sha of method === "merge" ? [after] : landed) fake.madeByGitHub.add(sha);
+  // GitHub signs the merge and squash commits it makes, not its rebased commits (nor, here, a queue's).
+  if (method === "merge" || method === "squash") fake.madeByGitHub.add(after);
   pr.state = "closed";
   // A merge commit lands the branch's own commits with it; GitHub associates those through the PR.
   pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: method === "merge" ? [after] : landed, mergedBy: options.mergedBy ?? "maintainer" };

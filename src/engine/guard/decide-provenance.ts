@@ -1,4 +1,5 @@
 import type { AppCheckRun, AssociatedPull, BypassReason, CommitProvenance, GuardCommit, GuardFacts, MergeMethod } from "./guard-types.js";
+import { ancestorsWithin } from "./commit-graph.js";
 import { mergeReasons } from "./merge-content.js";
 
 /** The checks a pull request's merged head must have passed (branch protection requires them by name). */
@@ -40,22 +41,6 @@ function decideCommit(commit: GuardCommit, facts: GuardFacts, landedBy: (landing
     first ??= { sha: commit.sha, verdict: "bypass", pull: pull.number, reasons };
   }
   return first!;
-}
-
-/** The commit and its ancestors among the new commits (a merge's second parent, earlier rebased commits). */
-function ancestorsWithin(landing: string, bySha: ReadonlyMap<string, GuardCommit>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [landing];
-  while (stack.length > 0) {
-    const sha = stack.pop()!;
-    const commit = bySha.get(sha);
-    if (!commit || seen.has(sha)) continue;
-    seen.add(sha);
-    stack.push(...commit.parents);
-  }
-  // The landing commit itself counts even when its parents are not among the new commits.
-  seen.add(landing);
-  return seen;
 }
 
 /**

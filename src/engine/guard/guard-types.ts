@@ -18,11 +18,14 @@ export interface GuardCommit {
 export interface FileAfter {
   path: string;
   blob: string | null;
+  /** The path it was renamed from (that path is listed as removed too). */
+  from?: string;
 }
 
 /**
- * What a merge commit landing a pull request changes, and what merging the pull request's head should
- * change, as GitHub's compare lists them: `merge` is first parent...merge, `pull` first parent...head
+ * What a commit landing a pull request changes, and what merging the pull request's head should
+ * change, as GitHub's compare lists them (see mergesToCompare for the commit compared from, "first
+ * parent" below): `merge` is first parent...merge, `pull` first parent...head
  * (the pull request's changes since it and the branch parted), `branch` head...first parent (the
  * branch's changes since then). A list is undefined when GitHub may not have given it whole.
  */

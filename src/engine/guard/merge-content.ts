@@ -1,3 +1,4 @@
+import { ancestorsWithin } from "./commit-graph.js";
 import type { AssociatedPull, BypassReason, FileAfter, GuardCommit, GuardFacts } from "./guard-types.js";
 
 // A merge commit is a commit like any other: whoever makes it (an admin merging on their machine, or
@@ -8,23 +9,29 @@ import type { AssociatedPull, BypassReason, FileAfter, GuardCommit, GuardFacts }
 export const mergeKey = (merge: string, pull: number) => `${merge} #${pull}`;
 
 /**
- * A commit landing this pull request whose tree nobody validated, other than the merged head itself:
- * - every merge commit (GitHub's too: what its signature proves is checked, not assumed);
- * - a single-parent landing commit GitHub did not make: GitHub's squash and rebase commits are its own
- *   work, but a pull request merged by a push may be recorded as landed by a commit on top of its head.
- * A merge queue's group head was validated itself, so what it lands is known good.
+ * A commit landing this pull request that is not its merged head, and what to compare it from:
+ * - a merge commit (GitHub's too: what its signature proves is checked, not assumed), from its first
+ *   parent: it must leave the branch as merging the head into it does;
+ * - a commit GitHub did not make with the head among its ancestors (a pull request merged by a push
+ *   of its head and more): from the head, and it may change nothing. GitHub's squash and rebase
+ *   commits never descend from the head, and are its own work.
  */
-function mergeToCompare(commit: GuardCommit, pull: AssociatedPull, facts: Pick<GuardFacts, "checksByCommit">): boolean {
-  if (commit.sha !== pull.mergeCommitSha || commit.sha === pull.headSha) return false;
-  if (commit.parents.length < 2 && commit.madeByGitHub === true) return false;
-  return !(facts.checksByCommit.get(commit.sha) ?? []).some((r) => r.name === "gitgate/validate" && r.headSha === commit.sha && r.conclusion === "success");
+function compareFrom(commit: GuardCommit, pull: AssociatedPull, facts: Pick<GuardFacts, "commits">): string | undefined {
+  if (commit.sha !== pull.mergeCommitSha || commit.sha === pull.headSha) return undefined;
+  if (commit.parents.length > 1) return commit.parents[0];
+  if (commit.madeByGitHub === true) return undefined;
+  const bySha = new Map(facts.commits.map((c) => [c.sha, c]));
+  return ancestorsWithin(commit.sha, bySha).has(pull.headSha) ? pull.headSha : undefined;
 }
 
-/** The merge commits among the new commits whose content the shell must read (MergeContent) before the guard decides. */
+/** The commits landing pull requests whose content the shell must read (MergeContent) before the guard decides. */
 export function mergesToCompare(facts: Omit<GuardFacts, "mergeContents">): { sha: string; firstParent: string; pull: number; head: string }[] {
   return facts.commits.flatMap((commit) => (facts.pullsByCommit.get(commit.sha) ?? [])
-    .filter((p) => p.merged && (p.baseRef === facts.branch || facts.alsoMergedInto?.(p.baseRef) === true) && mergeToCompare(commit, p, facts))
-    .map((p) => ({ sha: commit.sha, firstParent: commit.parents[0]!, pull: p.number, head: p.headSha })));
+    .filter((p) => p.merged && (p.baseRef === facts.branch || facts.alsoMergedInto?.(p.baseRef) === true))
+    .flatMap((p) => {
+      const from = compareFrom(commit, p, facts);
+      return from === undefined ? [] : [{ sha: commit.sha, firstParent: from, pull: p.number, head: p.headSha }];
+    }));
 }
 
 /**
@@ -36,7 +43,7 @@ export function mergesToCompare(facts: Omit<GuardFacts, "mergeContents">): { sha
  * of it is trusted, since Gitgate cannot tell another merge of it from an edit.
  */
 export function mergeReasons(commit: GuardCommit, pull: AssociatedPull, facts: GuardFacts): BypassReason[] {
-  if (!mergeToCompare(commit, pull, facts)) return [];
+  if (compareFrom(commit, pull, facts) === undefined) return [];
   const unread = (why: string): BypassReason[] => [{ kind: "merge-unread", pull: pull.number, why }];
   if (commit.parents.length > 1 && (commit.parents.length !== 2 || commit.parents[1] !== pull.headSha)) return unread(`it does not merge the head ${pull.headSha.slice(0, 12)} into the branch (its parents: ${commit.parents.map((p) => p.slice(0, 12)).join(", ")})`);
   const content = facts.mergeContents?.get(mergeKey(commit.sha, pull.number));
@@ -44,7 +51,14 @@ export function mergeReasons(commit: GuardCommit, pull: AssociatedPull, facts: G
   if (!content.merge || !content.pull || !content.branch) return unread("it, the pull request or the branch changes more files than GitHub's compare lists whole");
   const pulled = afterMap(content.pull);
   const branched = afterMap(content.branch);
-  const both = [...pulled.keys()].filter((path) => branched.has(path) && branched.get(path) !== pulled.get(path));
+  // A file one side renamed and the other changed is changed on both sides under its new name too:
+  // git's merge follows the rename.
+  const renamedOver = (side: readonly FileAfter[], other: Map<string, string | null>) => side.filter((f) => f.from !== undefined && other.has(f.from)).map((f) => f.path);
+  const both = [...new Set([
+    ...[...pulled.keys()].filter((path) => branched.has(path) && branched.get(path) !== pulled.get(path)),
+    ...renamedOver(content.pull, branched),
+    ...renamedOver(content.branch, pulled),
+  ])];
   const merged = afterMap(content.merge);
   // What merging the head changes on the branch: what only the pull request changed.
   const expected = new Map([...pulled].filter(([path]) => !branched.has(path)));

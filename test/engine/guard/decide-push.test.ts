@@ -5,10 +5,10 @@ import { mergeKey, mergesToCompare } from "../../../src/engine/guard/merge-conte
 import type { MergeContent } from "../../../src/engine/guard/guard-types.js";
 import type { AppCheckRun, AssociatedPull, CommitProvenance, GuardCommit } from "../../../src/engine/guard/guard-types.js";
 
-// Commits by name: the core only compares shas, so short names read better than hex. Merges are
-// GitHub's (its merge button) unless a test makes one outside GitHub (localMerge).
-const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents, madeByGitHub: true });
-const localMerge = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents, madeByGitHub: false });
+// Commits by name: the core only compares shas, so short names read better than hex. Unsigned, as
+// most commits are (GitHub signs its merge and squash commits, not its rebased ones).
+const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, parents });
+const localMerge = commit;
 const file = (path: string, blob: string | null = `blob-of-${path}`) => ({ path, blob });
 const merged = (number: number, headSha: string, mergeCommitSha: string, baseRef = "main"): AssociatedPull => ({ number, merged: true, baseRef, headSha, mergeCommitSha });
 const run = (name: string, headSha: string, conclusion: string | null = "success", extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ name, headSha, status: conclusion === null ? "in_progress" : "completed", conclusion, ...extra });
@@ -150,10 +150,15 @@ describe("the guard's verdict on a push", () => {
     };
     const reasons = (verdict: CommitProvenance | undefined) => (verdict as { reasons: { kind: string; paths?: string[]; why?: string }[] }).reasons;
 
-    it("names every merge commit landing a pull request for its content to be read, but a merge queue's validated group head", () => {
+    it("names every merge commit landing a pull request for its content to be read, GitHub's and a queue's too", () => {
       expect(mergesToCompare(push([commit("h7", "base"), localMerge("m7", "base", "h7")], pulls, checks))).toEqual([{ sha: "m7", firstParent: "base", pull: 7, head: "h7" }]);
-      expect(mergesToCompare(push([commit("h7", "base"), commit("m7", "base", "h7")], pulls, checks))).toHaveLength(1);
-      expect(mergesToCompare(push([commit("h7", "base"), commit("m7", "base", "h7")], pulls, { ...checks, m7: passed("m7", 7) }))).toEqual([]);
+      expect(mergesToCompare(push([commit("h7", "base"), { sha: "m7", parents: ["base", "h7"], madeByGitHub: true }], pulls, { ...checks, m7: passed("m7", 7) }))).toHaveLength(1);
+    });
+
+    it("does not compare GitHub's rebased or squashed commits: they do not descend from the head", () => {
+      const rebased = merged(3, "h3", "r3");
+      expect(mergesToCompare(push([commit("r1", "base"), commit("r2", "r1"), commit("r3", "r2")], { r1: [rebased], r2: [rebased], r3: [rebased] }, { h3: passed("h3") }))).toEqual([]);
+      expect(mergesToCompare(push([commit("s", "base")], { s: [merged(2, "h2", "s")] }, { h2: passed("h2") }))).toEqual([]);
     });
 
     it("comes through the pull request when it changes exactly what only the pull request changed (a rename and a removal too)", () => {
@@ -180,14 +185,20 @@ describe("the guard's verdict on a push", () => {
       expect(reasons(decide([file("c.yaml", "c-merged"), file("extra.yaml")], { ...both, byGitHub: true }))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["extra.yaml"] });
     });
 
-    it("holds a commit landing the pull request on top of its head (merged by a push) to the same: it may change nothing", () => {
+    it("holds a commit landing the pull request on top of its head (merged by a push) to the same: from the head it may change nothing", () => {
       const landed = merged(8, "h8", "x8");
-      const facts = (extra: ReturnType<typeof file>[]) => push([commit("h8", "base"), localMerge("x8", "h8")], { h8: [landed], x8: [landed] }, { h8: passed("h8", 8) }, { mergeContents: new Map([[mergeKey("x8", 8), { merge: extra, pull: [], branch: [] }]]) });
+      // The head, then y8 and x8 on top of it, pushed together; GitHub records x8 as the merge.
+      const facts = (extra: ReturnType<typeof file>[]) => push([commit("h8", "base"), commit("y8", "h8"), commit("x8", "y8")], { h8: [landed], y8: [landed], x8: [landed] }, { h8: passed("h8", 8) }, { mergeContents: new Map([[mergeKey("x8", 8), { merge: extra, pull: [], branch: [] }]]) });
       expect(mergesToCompare(facts([]))).toEqual([{ sha: "x8", firstParent: "h8", pull: 8, head: "h8" }]);
-      expect(decidePush(facts([])).commits.map((c) => c.verdict)).toEqual(["through-pr", "through-pr"]);
+      expect(decidePush(facts([])).commits.map((c) => c.verdict)).toEqual(["through-pr", "through-pr", "through-pr"]);
+      // head...x8 shows y8's edits too.
       expect(decidePush(facts([file("extra.yaml")])).commits.find((c) => c.sha === "x8")).toMatchObject({ verdict: "bypass", reasons: [{ kind: "merge-content", paths: ["extra.yaml"] }] });
-      // GitHub's own squash commit is its work: not compared.
-      expect(mergesToCompare(push([commit("s8", "base")], { s8: [merged(8, "h8", "s8")] }, { h8: passed("h8", 8) }))).toEqual([]);
+    });
+
+    it("takes a file one side renamed and the other changed as changed on both sides", () => {
+      const renamed = { pull: [file("a.yaml", null), { path: "b.yaml", blob: "a-pr", from: "a.yaml" }], branch: [file("a.yaml", "a-main")] };
+      expect(reasons(decide([file("a.yaml", null), file("b.yaml", "a-merged")], renamed))[0]).toMatchObject({ kind: "merge-unread", why: "a.yaml, b.yaml changed on both sides, and a merge GitHub did not make cannot be told from an edit of them" });
+      expect(decide([file("a.yaml", null), file("b.yaml", "a-merged")], { ...renamed, byGitHub: true })?.verdict).toBe("through-pr");
     });
 
     it("cannot pass unread, when GitHub's compare may not list every file, or when it does not merge the head into the branch", () => {
