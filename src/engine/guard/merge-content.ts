@@ -12,14 +12,14 @@ export const mergeKey = (merge: string, pull: number) => `${merge} #${pull}`;
  * A commit landing this pull request that is not its merged head, and what to compare it from:
  * - a merge commit (GitHub's too: what its signature proves is checked, not assumed), from its first
  *   parent: it must leave the branch as merging the head into it does;
- * - a commit GitHub did not make with the head among its ancestors (a pull request merged by a push
- *   of its head and more): from the head, and it may change nothing. GitHub's squash and rebase
- *   commits never descend from the head, and are its own work.
+ * - a single-parent commit with the head among its ancestors (a pull request merged by a push of its
+ *   head and more): from the head, and it may change nothing. GitHub's squash and rebase commits
+ *   never descend from the head, and are its own work.
  */
 function compareFrom(commit: GuardCommit, pull: AssociatedPull, facts: Pick<GuardFacts, "commits">): string | undefined {
   if (commit.sha !== pull.mergeCommitSha || commit.sha === pull.headSha) return undefined;
   if (commit.parents.length > 1) return commit.parents[0];
-  if (commit.madeByGitHub === true) return undefined;
+  // Signed or not: GitHub's web editor and applied suggestions commit as web-flow too.
   const bySha = new Map(facts.commits.map((c) => [c.sha, c]));
   return ancestorsWithin(commit.sha, bySha).has(pull.headSha) ? pull.headSha : undefined;
 }

@@ -193,6 +193,9 @@ describe("the guard's verdict on a push", () => {
       expect(decidePush(facts([])).commits.map((c) => c.verdict)).toEqual(["through-pr", "through-pr", "through-pr"]);
       // head...x8 shows y8's edits too.
       expect(decidePush(facts([file("extra.yaml")])).commits.find((c) => c.sha === "x8")).toMatchObject({ verdict: "bypass", reasons: [{ kind: "merge-content", paths: ["extra.yaml"] }] });
+      // Made in GitHub's web editor on top of the head, signed by GitHub: held to the same.
+      const signed = push([commit("h8", "base"), { sha: "x8", parents: ["h8"], madeByGitHub: true }], { h8: [landed], x8: [landed] }, { h8: passed("h8", 8) });
+      expect(mergesToCompare(signed)).toEqual([{ sha: "x8", firstParent: "h8", pull: 8, head: "h8" }]);
     });
 
     it("takes a file one side renamed and the other changed as changed on both sides", () => {
