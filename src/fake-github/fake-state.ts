@@ -62,7 +62,7 @@ export interface FakeRepository {
   teams: Map<string, string[]>;
   /** The GitHub logins linked to a commit (git only knows emails): author, co-authors (`Co-authored-by`), committer. */
   commitActors: Map<string, { author?: string; coAuthors?: string[]; committer?: string }>;
-  /** Commits GitHub made (merge button, queue): committed by web-flow and signed by GitHub. */
+  /** Commits GitHub made and signed (its merge and squash commits): committed by web-flow, verified. */
   madeByGitHub: Set<string>;
   /** Reviews Gitgate requested: PR number → users and teams. */
   requestedReviewers: Map<number, { users: string[]; teams: string[] }>;

@@ -30,8 +30,7 @@ export interface CodeOwnersProblems {
 export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: ApprovalInputs): Promise<ApprovalDecision> {
   const { pr, scope } = inputs;
   if (pr.approvals.problem) throw new Error(pr.approvals.problem);
-  // Matched in the evaluation worker (repository patterns, possibly thousands): only looked up here.
-  const codeowners = scope.settings?.codeowners && scope.codeOwners ? resolvedCodeOwnersFile(scope.codeOwners) : undefined;
+  const codeowners = codeOwnersOf(scope);
   const policy = approvalPolicy(scope, codeowners);
   const withProblems = (verdict: ApprovalVerdict): ApprovalDecision =>
     codeowners && codeowners.problems.length > 0 ? { ...verdict, codeOwners: { path: codeowners.path, problems: codeowners.problems } } : verdict;
@@ -67,7 +66,7 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
  * the sticky preview comment says. Pure: the verdict itself is the approval job's (reviewApprovals).
  */
 export function rulesInScope(owner: string, scope: ApprovalScope): ApprovalVerdict["rules"] {
-  const codeowners = scope.settings?.codeowners && scope.codeOwners ? resolvedCodeOwnersFile(scope.codeOwners) : undefined;
+  const codeowners = codeOwnersOf(scope);
   return evaluateApprovals(approvalPolicy(scope, codeowners), {
     owner,
     changedFiles: scope.files,
@@ -81,6 +80,11 @@ export function rulesInScope(owner: string, scope: ApprovalScope): ApprovalVerdi
     governedDiffDigest: undefined,
     digestsByCommit: new Map(),
   }).rules;
+}
+
+/** The base's CODEOWNERS with `codeowners: true`: matched in the evaluation worker (repository patterns, possibly thousands), only looked up here. */
+function codeOwnersOf(scope: ApprovalScope): CodeOwnersFile | undefined {
+  return scope.settings?.codeowners && scope.codeOwners ? resolvedCodeOwnersFile(scope.codeOwners) : undefined;
 }
 
 /** The policy of the base's `approvals` section; with an invalid config, the strictest defaults. */

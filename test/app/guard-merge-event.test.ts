@@ -105,7 +105,7 @@ it("a pull request merged outside GitHub passes as it merged, and is an incident
 
   const number = await flow.openPr([{ "README.md": "reviewed\n" }]);
   const edited = await mergeLocally(number, { "apps/web/values.yaml": "replicas: 99\n" });
-  expect(guard(edited)).toMatchObject([{ conclusion: "failure", output: { title: `Bypass: the merge commit of pull request #${number} leaves apps/web/values.yaml otherwise than merging its head into main does` } }]);
+  expect(guard(edited)).toMatchObject([{ conclusion: "failure", output: { title: `Bypass: the commit that landed pull request #${number} leaves apps/web/values.yaml otherwise than merging its head into main does` } }]);
   expect(guardState(app.repo).issues).toHaveLength(1);
 });
 

@@ -12,8 +12,8 @@ export const guardedChecks = { validate: "gitgate/validate", approval: "gitgate/
  * merge-group head) is among the new commits, the commit is that landing commit or one of its
  * ancestors among them (the merged branch's own commits, earlier rebased commits), and the merged
  * head — or the merge-group head the queue checked — had `gitgate/validate` and `gitgate/approval`
- * success for that very head and pull request. A merge commit must also leave the branch as merging
- * that head does (see mergeReasons): a merge can carry edits of its own. Anything else is a bypass,
+ * success for that very head and pull request. A commit landing it must also leave the branch as
+ * merging that head does (see mergeReasons): a merge can carry edits of its own. Anything else is a bypass,
  * with the reasons.
  */
 export function decideProvenance(facts: GuardFacts): CommitProvenance[] {
@@ -105,9 +105,9 @@ export function describeReason(reason: BypassReason, branch: string): string {
     case "merge-content": {
       const shown = reason.paths.slice(0, 5).join(", ");
       const more = reason.paths.length > 5 ? ` and ${reason.paths.length - 5} more` : "";
-      return `the merge commit of pull request #${reason.pull} leaves ${shown}${more} otherwise than merging its head into ${branch} does`;
+      return `the commit that landed pull request #${reason.pull} leaves ${shown}${more} otherwise than merging its head into ${branch} does`;
     }
     case "merge-unread":
-      return `the merge commit of pull request #${reason.pull} could not be compared with merging its head into ${branch}: ${reason.why}`;
+      return `the commit that landed pull request #${reason.pull} could not be compared with merging its head into ${branch}: ${reason.why}`;
   }
 }

@@ -35,12 +35,12 @@ export function mergesToCompare(facts: Omit<GuardFacts, "mergeContents">): { sha
 }
 
 /**
- * What is wrong with a commit landing a pull request (see mergeToCompare): a merge commit must merge
- * the pull request's head (its second parent) into the branch (its first), and any such commit must
- * leave every file as merging the head into its first parent does: a file
- * only the pull request changed as the head has it, every other file as the branch had it. A file both
- * sides changed differently is merged by git line by line and left as neither: only GitHub's own merge
- * of it is trusted, since Gitgate cannot tell another merge of it from an edit.
+ * What is wrong with a commit landing a pull request (see compareFrom): a merge commit must merge the
+ * pull request's head (its second parent) into the branch (its first), and any such commit must leave
+ * every file as merging the head into what it is compared from does: a file only the pull request
+ * changed as the head has it, every other file as the branch had it. A file both sides changed
+ * differently is merged by git line by line and left as neither: only GitHub's own merge of it is
+ * trusted, since Gitgate cannot tell another merge of it from an edit.
  */
 export function mergeReasons(commit: GuardCommit, pull: AssociatedPull, facts: GuardFacts): BypassReason[] {
   if (compareFrom(commit, pull, facts) === undefined) return [];
@@ -54,15 +54,15 @@ export function mergeReasons(commit: GuardCommit, pull: AssociatedPull, facts: G
   // A file one side renamed and the other changed is changed on both sides under its new name too:
   // git's merge follows the rename.
   const renamedOver = (side: readonly FileAfter[], other: Map<string, string | null>) => side.filter((f) => f.from !== undefined && other.has(f.from)).map((f) => f.path);
-  const both = [...new Set([
+  const bothSides = new Set([
     ...[...pulled.keys()].filter((path) => branched.has(path) && branched.get(path) !== pulled.get(path)),
     ...renamedOver(content.pull, branched),
     ...renamedOver(content.branch, pulled),
-  ])];
+  ]);
+  const both = [...bothSides];
   const merged = afterMap(content.merge);
   // What merging the head changes on the branch: what only the pull request changed.
   const expected = new Map([...pulled].filter(([path]) => !branched.has(path)));
-  const bothSides = new Set(both);
   const state = (changes: Map<string, string | null>, path: string) => (changes.has(path) ? changes.get(path) : "unchanged");
   const paths = [...new Set([...expected.keys(), ...merged.keys()])].filter((path) => !bothSides.has(path) && state(merged, path) !== state(expected, path));
   return [

@@ -171,7 +171,7 @@ describe("the guard's verdict on a push", () => {
     it("is a bypass when it changes a file neither side changed, leaves out the pull request's change, or undoes the branch's", () => {
       const verdict = decide([file("a.yaml", "a-pr"), file("extra.yaml")]);
       expect(verdict).toEqual({ sha: "m7", verdict: "bypass", pull: 7, reasons: [{ kind: "merge-content", pull: 7, paths: ["extra.yaml"] }] });
-      expect(describeReason(reasons(verdict)[0] as Parameters<typeof describeReason>[0], "main")).toBe("the merge commit of pull request #7 leaves extra.yaml otherwise than merging its head into main does");
+      expect(describeReason(reasons(verdict)[0] as Parameters<typeof describeReason>[0], "main")).toBe("the commit that landed pull request #7 leaves extra.yaml otherwise than merging its head into main does");
       expect(reasons(decide([]))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["a.yaml"] });
       expect(reasons(decide([file("a.yaml", "a-pr"), file("b.yaml", "b-old")]))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["b.yaml"] });
       expect(reasons(decide([file("a.yaml", "a-edited")]))[0]).toEqual({ kind: "merge-content", pull: 7, paths: ["a.yaml"] });
