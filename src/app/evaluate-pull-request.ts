@@ -1,6 +1,7 @@
 import type { Report } from "../engine/report.js";
 import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { cancelCheckRun, completeCheckRun, failCheckRun, inProgressFromFiles, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
+import { markApprovalPending } from "../github/publish-approval-check.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
 import { rulesInScope } from "../github/decide-approvals.js";
@@ -64,6 +65,9 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
       judged.push({ pullNumber: target.number, baseRef: target.baseRef, report: result.report, output: result.github, previewComment: result.route.previewComment, approvals: result.approvals });
     }
     const own = judged.find((j) => j.pullNumber === pr.number);
+    // Before validate completes (an approval job of a review waits for that): the approval verdict the
+    // head has stands for no base until its approval job has decided again.
+    if (own?.approvals?.enabled) await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, pr.url);
     // The verdict belongs to the head it judged, so it is published there even if the PR moved on.
     await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, own?.report.governedDiffDigest);
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job

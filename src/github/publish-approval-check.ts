@@ -16,6 +16,27 @@ export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: str
   return publishCompletedCheck(github, repo, checkNames.approval, headSha, existingId, output, detailsUrl);
 }
 
+/**
+ * Marks `gitgate/approval` on a head in progress while its verdict is decided again (created when the
+ * head has none): the verdict it had, decided for another base or config, must not stand meanwhile,
+ * and one that never comes (the process stopped) leaves a run the reconcile sweep finds unfinished.
+ */
+export async function markApprovalPending(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, detailsUrl: string | undefined): Promise<number> {
+  const body = {
+    owner: repo.owner,
+    repo: repo.repo,
+    status: "in_progress" as const,
+    output: { title: "Deciding approvals", summary: "The pull request was validated; its approvals are decided next, from its reviews as they are then." },
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
+  };
+  if (existingId !== undefined) {
+    await github.rest.checks.update({ ...body, check_run_id: existingId });
+    return existingId;
+  }
+  const { data } = await github.rest.checks.create({ ...body, name: checkNames.approval, head_sha: headSha });
+  return data.id;
+}
+
 /** Gitgate's approval check run on a commit that is not a PR head (merge groups). */
 export async function findApprovalCheck(github: GitHub, repo: RepoRef, sha: string, appId: number): Promise<number | undefined> {
   const { data } = await github.rest.checks.listForRef({ owner: repo.owner, repo: repo.repo, ref: sha, check_name: checkNames.approval, app_id: appId, per_page: 1 });

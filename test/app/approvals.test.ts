@@ -213,7 +213,7 @@ describe("gitgate/approval", () => {
     const approval = await review(pr, "alice", "APPROVED");
     const run = await approvalOf(pr);
     expect(run.conclusion).toBe("success");
-    const publishes = (r: FakeRequest) => r.method === "PATCH" && r.url.endsWith(`/check-runs/${run.id}`);
+    const publishes = (r: FakeRequest) => r.method === "PATCH" && r.url.endsWith(`/check-runs/${run.id}`) && (r.body as { status?: string }).status === "completed";
     // The pull request is judged again (reopened); GitHub is slow to take its approval verdict, read
     // from alice's approval. Meanwhile alice's approval is dismissed.
     const gate = app.fake.hold(publishes);
@@ -298,6 +298,27 @@ describe("gitgate/approval", () => {
     expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
   });
 
+  it("holds a retargeted pull request's approval in progress until it is decided for the new base, in the same check run", async () => {
+    await repo.branch("release-2", "main", { ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 16\n" });
+    await review(pr, "alice", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("success");
+    // The approval job's verdict is slow to reach GitHub (or never does: the process stops).
+    const gate = app.fake.hold((r) => r.method === "PATCH" && r.url.endsWith(`/check-runs/${run.id}`) && (r.body as { status?: string }).status === "completed");
+    app.repo.pulls.get(pr)!.baseRef = "release-2";
+    const retargeted = deliver("pull_request", "opened", pr, (p) => {
+      p.action = "edited";
+      p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
+    });
+    await gate.reached;
+    // The verdict main's rules gave does not stand for release-2 meanwhile: GitHub sees it pending.
+    expect(run).toMatchObject({ status: "in_progress", output: { title: "Deciding approvals" } });
+    gate.release();
+    await retargeted;
+    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+  });
+
   it("fails a merge group whose pull request lost its approval", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 11\n" });
     await review(pr, "alice", "APPROVED");
@@ -319,7 +340,7 @@ describe("gitgate/approval", () => {
     expect(runs[0]!.output.title).toContain(`Pull request #${pr}: Blocked: changes requested by @alice`);
   });
 
-  it("costs at most 3 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
+  it("costs at most 4 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
     await repo.branch("budget", "main", { "clusters/production/app.yaml": "replicas: 12\n" });
     const pr = next++;
     app.fake.openPullRequest(app.repo, { number: pr, title: "budget", author: "dev", headRef: "budget", baseRef: "main" });
@@ -329,12 +350,15 @@ describe("gitgate/approval", () => {
     await deliver("pull_request", "opened", pr);
     const requests = app.fake.apiRequests.slice(before);
     const validated = requests.findIndex((r) => (r.method === "PATCH" || r.method === "POST") && /check-runs/.test(r.url) && (r.body as { conclusion?: string }).conclusion !== undefined);
+    // The approval run, marked in progress before validate completes.
+    const approvalRun = (r: FakeRequest) => /check-runs/.test(r.url) && (r.body as { name?: string }).name === "gitgate/approval";
+    expect(requests.slice(0, validated).filter(approvalRun).map((r) => `${r.method} ${(r.body as { status?: string }).status}`)).toEqual(["POST in_progress"]);
     const approvalRequests = requests.slice(validated + 1).filter((r) => !/\/comments/.test(r.url));
-    // Re-read of the reviews, one team query, one check run.
-    expect(approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname}`)).toEqual(["POST /graphql", "POST /graphql", "POST /repos/acme/platform-config/check-runs"]);
+    // Re-read of the reviews, one team query, the check run completed.
+    expect(approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/\/\d+$/, "/<id>")}`)).toEqual(["POST /graphql", "POST /graphql", "PATCH /repos/acme/platform-config/check-runs/<id>"]);
     const run = app.repo.checkRuns.find((r) => r.name === "gitgate/approval" && r.head_sha === app.repo.checkRuns.at(-1)!.head_sha)!;
     expect(run.conclusion).toBe("success");
-    console.log(`approval budget: ${requests.length} requests in all, ${approvalRequests.length} for gitgate/approval`);
+    console.log(`approval budget: ${requests.length} requests in all, ${approvalRequests.length + 1} for gitgate/approval`);
     // A review's webhook to its verdict (logged for the record, not asserted).
     const started = performance.now();
     await review(pr, "alice", "APPROVED");

@@ -56,6 +56,30 @@ describe("reconcile sweep", () => {
     expect(await app.reconcile()).toBe(0);
   });
 
+  it("decides again an approval its validation left in progress (the approval job was lost with the process)", async () => {
+    const approvals = `${config}approvals:\n  rules:\n    - name: review\n      count: 1\n`;
+    const repo = await createTestRepo({ ".github/gitgate.yml": approvals });
+    repos.push(repo);
+    for (const branch of ["decided", "left"]) await repo.branch(branch, "main", { [`k8s/${branch}.yaml`]: configMap(branch) });
+    app = await startApp(repo.dir);
+    ["decided", "left"].forEach((branch, i) => app!.fake.openPullRequest(app!.repo, { number: i + 1, title: branch, author: "dev", headRef: branch, baseRef: "main" }));
+    for (const number of [1, 2]) await app.deliver("pull_request", prEvent(number));
+    await app.queue.onIdle();
+    const approvalAt = async (branch: string) => {
+      const head = await repo.sha(branch);
+      return app!.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head);
+    };
+    expect(await approvalAt("decided")).toMatchObject([{ status: "completed", conclusion: "action_required" }]);
+    // #2's validation marked its approval in progress; the job that decides it never ran.
+    const [left] = await approvalAt("left");
+    Object.assign(left!, { status: "in_progress", output: { ...left!.output, title: "Deciding approvals" } });
+
+    expect(await app.reconcile()).toBe(1);
+    await app.queue.onIdle();
+    expect(await approvalAt("left")).toMatchObject([{ id: left!.id, status: "completed", conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } }]);
+    expect(await app.reconcile()).toBe(0);
+  });
+
   it("leaves ungoverned repositories alone", async () => {
     const governed = await createTestRepo({ ".github/gitgate.yml": config });
     const other = await createTestRepo({ "README.md": "# no gitgate here\n" });

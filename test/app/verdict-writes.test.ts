@@ -30,9 +30,10 @@ async function judge(inProgressAfterMs: number) {
     p.pull_request.base.ref = "main";
   }))).toBe(200);
   await app.queue.onIdle();
+  // gitgate/approval is its own check run, decided after the verdict it depends on.
+  const approvalRuns = app.repo.checkRuns.filter((r) => r.name === "gitgate/approval").map((r) => `/check-runs/${r.id}`);
   return app.fake.apiRequests
-    // gitgate/approval is its own check run, published after the verdict it depends on.
-    .filter((r) => r.method !== "GET" && !r.url.includes("/graphql") && (r.body as { name?: string } | undefined)?.name !== "gitgate/approval")
+    .filter((r) => r.method !== "GET" && !r.url.includes("/graphql") && (r.body as { name?: string } | undefined)?.name !== "gitgate/approval" && !approvalRuns.some((run) => r.url.endsWith(run)))
     .map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/\/\d+$/, "/<id>")} ${(r.body as { status?: string } | undefined)?.status ?? ""}`.trim());
 }
 
