@@ -1,7 +1,7 @@
 import type { Report } from "../engine/report.js";
 import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { cancelCheckRun, completeCheckRun, failCheckRun, inProgressFromFiles, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
-import { markApprovalPending } from "../github/publish-approval-check.js";
+import { markApprovalPending, settleApprovalRunsWithoutRules } from "../github/publish-approval-check.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
 import { rulesInScope } from "../github/decide-approvals.js";
@@ -45,6 +45,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     const governed = targets.flatMap((target, i) => (planes[i] ? [{ target, plane: planes[i] }] : []));
     if (governed.length === 0) {
       log.debug({ pr: number }, "no Gitgate config: not governed");
+      if (pr.sameHead.length === 0) await settleApprovalRunsWithoutRules(github, repo, pr, pr.baseRef);
       return { governed: false };
     }
     const existing = pr.checkRunId ?? (interrupted?.headSha === pr.headSha ? interrupted.id : undefined);
@@ -68,6 +69,8 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // Before validate completes (an approval job of a review waits for that): the approval verdict the
     // head has stands for no base until its approval job has decided again.
     if (own?.approvals?.enabled) await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, pr.url);
+    // (A head open in several PRs is failed closed by the approval job of one that asks for approvals.)
+    else if (own && pr.sameHead.length === 0) await settleApprovalRunsWithoutRules(github, repo, pr, pr.baseRef);
     // The verdict belongs to the head it judged, so it is published there even if the PR moved on.
     await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, own?.report.governedDiffDigest);
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job

@@ -1,7 +1,7 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
-import { findApprovalCheck, publishApprovalCheck, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { findApprovalCheck, publishApprovalCheck, publishApprovalVerdict, requestReviews, settleApprovalRunsWithoutRules, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
@@ -38,7 +38,7 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
     log.error({ pr: pr.number, head: pr.headSha, err: error }, "could not evaluate approvals");
     output = couldNotEvaluate((error as Error).message);
   }
-  await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, output, pr.url);
+  await publishApprovalVerdict(github, repo, pr, output);
   log.info({ pr: pr.number, head: pr.headSha, approval: output.conclusion }, "evaluated approvals");
   // Asked once per pull request: only while nobody has ever requested a review on it (GitHub's timeline
   // remembers, across pushes and restarts).
@@ -77,10 +77,11 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
     const current = validated?.headSha === pr.headSha && validated.baseSha === pr.baseSha && validated.headDigest === pr.approvals.headDigest;
     const basis = current ? validated : await approvalBasis(deps, pr).catch((error: Error) => error);
     if (basis instanceof Error) {
-      await publishApprovalCheck(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, couldNotEvaluate(basis.message), pr.url);
+      await publishApprovalVerdict(github, repo, pr, couldNotEvaluate(basis.message));
       return;
     }
     if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis);
+    else if (pr.sameHead.length === 0) await settleApprovalRunsWithoutRules(github, repo, pr, pr.baseRef);
   } catch (error) {
     if (failing === undefined) throw error;
     await failApprovals(deps, failing, error as Error);

@@ -2,7 +2,8 @@ import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 import { publishCompletedCheck } from "./publish-completed-check.js";
 
 export interface ApprovalCheckOutput {
-  conclusion: "success" | "action_required" | "failure";
+  /** neutral: the base asks for no approvals (a run validation had marked in progress is completed so). */
+  conclusion: "success" | "action_required" | "failure" | "neutral";
   title: string;
   summary: string;
 }
@@ -14,6 +15,38 @@ export interface ApprovalCheckOutput {
  */
 export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, output: ApprovalCheckOutput, detailsUrl: string | undefined): Promise<number> {
   return publishCompletedCheck(github, repo, checkNames.approval, headSha, existingId, output, detailsUrl);
+}
+
+/** The approval runs of a pull request's head, as read with it (see PullRequestApprovalFacts). */
+export interface HeadApprovalRuns {
+  headSha: string;
+  url?: string;
+  approvals: { approvalCheckRunId?: number; unfinishedApprovalRuns: readonly number[] };
+}
+
+/**
+ * Publishes a verdict on the head's approval run, and on every other approval run of the head left
+ * unfinished (two jobs racing on one head can each have created one): none stays in progress.
+ */
+export async function publishApprovalVerdict(github: GitHub, repo: RepoRef, head: HeadApprovalRuns, output: ApprovalCheckOutput): Promise<void> {
+  const id = await publishApprovalCheck(github, repo, head.headSha, head.approvals.approvalCheckRunId, output, head.url);
+  for (const other of head.approvals.unfinishedApprovalRuns) {
+    if (other !== id) await publishApprovalCheck(github, repo, head.headSha, other, output, head.url);
+  }
+}
+
+/**
+ * Completes the head's unfinished approval runs when its base asks for no approvals (any more): a run
+ * validation marked in progress under other rules must not stay so, holding the merge and bringing
+ * the pull request back at every reconcile sweep. Completed runs are left as they are.
+ */
+export async function settleApprovalRunsWithoutRules(github: GitHub, repo: RepoRef, head: HeadApprovalRuns, baseRef: string): Promise<void> {
+  const output: ApprovalCheckOutput = {
+    conclusion: "neutral",
+    title: "No approval rules",
+    summary: `The config of \`${baseRef}\` asks for no approvals, so Gitgate decides none for this pull request.`,
+  };
+  for (const id of head.approvals.unfinishedApprovalRuns) await publishApprovalCheck(github, repo, head.headSha, id, output, head.url);
 }
 
 /**

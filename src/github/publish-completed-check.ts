@@ -1,7 +1,7 @@
 import type { GitHub, RepoRef } from "./github-types.js";
 
 export interface CompletedCheckOutput {
-  conclusion: "success" | "action_required" | "failure";
+  conclusion: "success" | "action_required" | "failure" | "neutral";
   title: string;
   summary: string;
 }

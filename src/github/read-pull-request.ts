@@ -64,6 +64,11 @@ export interface PullRequestApprovalFacts {
   /** Gitgate's `gitgate/approval` check run on the head, when there is one. */
   approvalCheckRunId?: number;
   /**
+   * Gitgate's approval runs on the head that are not completed: the one validation marked in progress,
+   * and any other that two jobs racing on one head created. Each verdict completes them all.
+   */
+  unfinishedApprovalRuns: number[];
+  /**
    * Someone (Gitgate or a person) has ever requested a review on the pull request: GitHub's timeline
    * keeps the request even after the reviewer answered or the request was withdrawn. `request_reviews`
    * asks only while this is false, so once per pull request, and never over a person's own choice.
@@ -108,7 +113,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
         oid
         checkSuites(first: 10, filterBy: { appId: $appId }) { nodes {
           checkRuns(first: 5, filterBy: { checkName: $checkName }) { nodes { databaseId externalId status } }
-          approval: checkRuns(first: 5, filterBy: { checkName: $approvalName }) { nodes { databaseId } }
+          approval: checkRuns(first: 5, filterBy: { checkName: $approvalName }) { nodes { databaseId status } }
         } }
         associatedPullRequests(first: 25, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ...target state } }
       } } }
@@ -162,7 +167,7 @@ interface Response {
       prCommits: CommitsNode;
       commits: { nodes: { commit: {
         oid: string;
-        checkSuites: { nodes: { checkRuns: { nodes: { databaseId: number; externalId: string | null; status: string }[] }; approval: { nodes: { databaseId: number }[] } }[] };
+        checkSuites: { nodes: { checkRuns: { nodes: { databaseId: number; externalId: string | null; status: string }[] }; approval: { nodes: { databaseId: number; status: string }[] } }[] };
         associatedPullRequests: { nodes: TargetNode[] } | null;
       } }[] };
     }) | null;
@@ -200,7 +205,8 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
   const comment = pr.comments.nodes.find((c) => c.viewerDidAuthor && c.body.startsWith(previewMarker));
   const head = pr.commits.nodes[0]?.commit;
   const checkRun = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.checkRuns.nodes)[0] : undefined;
-  const approvalRun = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.approval.nodes)[0] : undefined;
+  const approvalRuns = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.approval.nodes) : [];
+  const approvalRun = approvalRuns[0];
   // The head commit's other open PRs (a commit is also associated with PRs it merely passed through).
   const sameHead = head?.oid === pr.headRefOid
     ? (head.associatedPullRequests?.nodes ?? []).filter((other) => other.number !== pr.number && other.state === "OPEN" && other.headRefOid === pr.headRefOid).map(targetOf)
@@ -217,6 +223,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       headValidated: checkRun?.status === "COMPLETED",
       ...(recordedDigest(checkRun?.externalId) !== undefined ? { headDigest: recordedDigest(checkRun?.externalId)! } : {}),
       ...(approvalRun ? { approvalCheckRunId: approvalRun.databaseId } : {}),
+      unfinishedApprovalRuns: approvalRuns.filter((run) => run.status !== "COMPLETED").map((run) => run.databaseId),
       reviewRequested: pr.reviewRequestEvents.totalCount > 0,
     },
     ...(baseFiles ? { baseFiles } : {}),

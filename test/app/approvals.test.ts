@@ -319,6 +319,36 @@ describe("gitgate/approval", () => {
     expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
   });
 
+  it("completes an approval run left in progress when the pull request moves to a base that asks for no approvals", async () => {
+    await repo.branch("no-rules", "main", { ".github/gitgate.yml": config.slice(0, config.indexOf("approvals:")) });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 17\n" });
+    const run = await approvalOf(pr);
+    // A job for main marked it in progress, and the pull request was retargeted before its verdict.
+    Object.assign(run, { status: "in_progress", output: { ...run.output, title: "Deciding approvals" } });
+    app.repo.pulls.get(pr)!.baseRef = "no-rules";
+    await deliver("pull_request", "opened", pr, (p) => {
+      p.action = "edited";
+      p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
+    });
+    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "neutral", output: { title: "No approval rules" } });
+    // Nothing is left for the reconcile sweep to bring back.
+    expect(await app.reconcile()).toBe(0);
+  });
+
+  it("completes every approval run of a head that racing jobs left, with the same verdict", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 18\n" });
+    const run = await approvalOf(pr);
+    // Another job on the same head created a second run and stopped before deciding it.
+    const twin = { ...run, id: 9100, status: "in_progress", conclusion: null, output: { ...run.output, title: "Deciding approvals", annotations: [] } };
+    app.repo.checkRuns.push(twin);
+    await review(pr, "alice", "APPROVED");
+    const head = await repo.sha(`pr-${pr}`);
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head).map((r) => [r.id, r.status, r.conclusion])).toEqual([
+      [run.id, "completed", "success"],
+      [twin.id, "completed", "success"],
+    ]);
+  });
+
   it("fails a merge group whose pull request lost its approval", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 11\n" });
     await review(pr, "alice", "APPROVED");
