@@ -1,14 +1,14 @@
 import type { Report } from "../engine/report.js";
 import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { cancelCheckRun, completeCheckRun, failCheckRun, inProgressFromFiles, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
-import { markApprovalPending, settleApprovalRunsWithoutRules } from "../github/publish-approval-check.js";
+import { markApprovalPending, publishApprovalVerdict } from "../github/publish-approval-check.js";
 import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
 import { rulesInScope } from "../github/decide-approvals.js";
 import { listChanges } from "../github/read-change-set.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import { approvalLine, type ValidatedApprovals } from "./judge-approvals.js";
+import { approvalLine, couldNotEvaluate, type ValidatedApprovals } from "./judge-approvals.js";
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 /**
@@ -21,9 +21,10 @@ import { judgeOnGitHub } from "./judge-on-github.js";
  * into several bases, it is judged against each, and fails if any base fails it.
  * Anything that goes wrong once the PR is known to be governed completes the check as failure:
  * never stuck, never neutral. Says whether the PR was governed (undefined: not open, not judged), and
- * what its approval job needs when the base asks for approvals.
+ * what its approval job needs when the base asks for approvals; when it does not, the head whose
+ * approval runs an earlier validation left unfinished (an approval job settles them).
  */
-export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: PullRequestHint = {}): Promise<{ governed: boolean; approvals?: ValidatedApprovals } | undefined> {
+export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: PullRequestHint = {}): Promise<{ governed: boolean; approvals?: ValidatedApprovals; unfinishedApprovals?: string } | undefined> {
   const { github, repo, log } = deps;
   const started = performance.now();
   // The change the webhook was sent for is listed beside the PR query, not after it: used when the PR
@@ -45,7 +46,6 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     const governed = targets.flatMap((target, i) => (planes[i] ? [{ target, plane: planes[i] }] : []));
     if (governed.length === 0) {
       log.debug({ pr: number }, "no Gitgate config: not governed");
-      if (pr.sameHead.length === 0) await settleApprovalRunsWithoutRules(github, repo, pr, pr.baseRef);
       return { governed: false };
     }
     const existing = pr.checkRunId ?? (interrupted?.headSha === pr.headSha ? interrupted.id : undefined);
@@ -68,9 +68,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     const own = judged.find((j) => j.pullNumber === pr.number);
     // Before validate completes (an approval job of a review waits for that): the approval verdict the
     // head has stands for no base until its approval job has decided again.
-    if (own?.approvals?.enabled) await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunId, pr.url);
-    // (A head open in several PRs is failed closed by the approval job of one that asks for approvals.)
-    else if (own && pr.sameHead.length === 0) await settleApprovalRunsWithoutRules(github, repo, pr, pr.baseRef);
+    if (own?.approvals?.enabled) await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, pr.url);
     // The verdict belongs to the head it judged, so it is published there even if the PR moved on.
     await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, own?.report.governedDiffDigest);
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job
@@ -87,10 +85,15 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     const conclusion = judged.some((j) => j.report.conclusion === "failure") ? "failure" : "success";
     log.info({ pr: number, head: pr.headSha, bases: judged.map((j) => j.baseRef), conclusion, findings: report.findings.length, ms: Math.round(performance.now() - started) }, "evaluated");
     deps.onEvaluated?.({ ...report, conclusion }, (performance.now() - started) / 1000);
-    return { governed: true, ...(approvals ? { approvals } : {}) };
+    const unfinished = !approvals && pr.approvals.unfinishedApprovalRuns.length > 0;
+    return { governed: true, ...(approvals ? { approvals } : {}), ...(unfinished ? { unfinishedApprovals: pr.headSha } : {}) };
   } catch (error) {
     log.error({ pr: number, head: pr.headSha, err: error }, "could not evaluate");
     await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);
+    // No approval job follows: an approval run an earlier validation marked fails with it, not left in progress.
+    if (pr.approvals.unfinishedApprovalRuns.length > 0) {
+      await publishApprovalVerdict(github, repo, pr, couldNotEvaluate((error as Error).message)).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
+    }
     deps.onEvaluated?.(undefined, (performance.now() - started) / 1000);
   }
   return { governed: true };

@@ -115,15 +115,16 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
 
   // Every approval verdict of a PR is decided by a job under this key, so never two at once (see reviewApprovals).
   const approvalKey = (repo: string, pr: number) => `approval:${repo}#${pr}`;
-  const approvalJob = (origin: JobData, pr: number, validated: ValidatedApprovals): JobData => ({
+  // Carrying what validation found, or (`head` only) deciding from the PR as it is then.
+  const approvalJob = (origin: JobData, pr: number, work: { validated: ValidatedApprovals } | { head: string }): JobData => ({
     kind: "approvals",
     key: approvalKey(`${origin.repo.owner}/${origin.repo.repo}`, pr),
     delivery: origin.delivery,
     event: origin.event,
     repo: origin.repo,
     installation: origin.installation,
-    args: { pr, head: validated.headSha },
-    carried: { validated },
+    args: { pr, head: "validated" in work ? work.validated.headSha : work.head },
+    ...("validated" in work ? { carried: { validated: work.validated } } : {}),
   });
 
   const runners: Record<string, KindRunner> = {
@@ -135,7 +136,10 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       if (judged) governedRepos.remember(repo, judged.governed);
       const validated = judged?.approvals;
       // Not accepted (a full queue, Redis away): the approval check must not keep the verdict it had.
-      if (validated) await submit(approvalJob(job, pr, validated)).catch((error: Error) => failApprovals({ ...deps, ...attempt }, validated.headSha, error));
+      if (validated) await submit(approvalJob(job, pr, { validated })).catch((error: Error) => failApprovals({ ...deps, ...attempt }, validated.headSha, error));
+      // Runs an earlier validation marked, on a base that asks for no approvals now: settled by an
+      // approval job, one at a time with the PR's other verdicts, from the PR as it is then.
+      else if (judged?.unfinishedApprovals) await submit(approvalJob(job, pr, { head: judged.unfinishedApprovals }));
     },
     approvals: async (job, deps) => {
       const { pr, head } = job.args as { pr: number; head?: string };

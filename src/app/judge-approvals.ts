@@ -1,7 +1,7 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
-import { findApprovalCheck, publishApprovalCheck, publishApprovalVerdict, requestReviews, settleApprovalRunsWithoutRules, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { findApprovalCheck, publishApprovalCheck, publishApprovalVerdict, requestReviews, settleUnfinishedApprovals, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
@@ -81,7 +81,9 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
       return;
     }
     if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis);
-    else if (pr.sameHead.length === 0) await settleApprovalRunsWithoutRules(github, repo, pr, pr.baseRef);
+    // A base that asks for none: runs an earlier validation left unfinished are completed (none is
+    // missing), or failed when the head is open in other PRs too (one of which may ask for approvals).
+    else await settleUnfinishedApprovals(github, repo, pr, pr.sameHead.length > 0 ? couldNotEvaluate(sharedHeadReason(pr)) : noApprovalRules(pr.baseRef));
   } catch (error) {
     if (failing === undefined) throw error;
     await failApprovals(deps, failing, error as Error);
@@ -108,6 +110,11 @@ export async function approvalBasis(deps: EvaluationDeps, pr: PullRequestState):
 export function approvalCheckOutput(verdict: ApprovalDecision): ApprovalCheckOutput {
   const conclusion = verdict.status === "satisfied" ? "success" : verdict.status === "blocked" ? "failure" : "action_required";
   return { conclusion, title: approvalTitle(verdict), summary: renderApprovalMarkdown(verdict) };
+}
+
+/** For a base whose config asks for no approvals (see settleUnfinishedApprovals): none are missing. */
+function noApprovalRules(baseRef: string): ApprovalCheckOutput {
+  return { conclusion: "success", title: "No approval rules", summary: `The config of \`${baseRef}\` asks for no approvals, so Gitgate decides none for this pull request.` };
 }
 
 export function couldNotEvaluate(reason: string): ApprovalCheckOutput {

@@ -2,8 +2,7 @@ import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 import { publishCompletedCheck } from "./publish-completed-check.js";
 
 export interface ApprovalCheckOutput {
-  /** neutral: the base asks for no approvals (a run validation had marked in progress is completed so). */
-  conclusion: "success" | "action_required" | "failure" | "neutral";
+  conclusion: "success" | "action_required" | "failure";
   title: string;
   summary: string;
 }
@@ -21,16 +20,16 @@ export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: str
 export interface HeadApprovalRuns {
   headSha: string;
   url?: string;
-  approvals: { approvalCheckRunId?: number; unfinishedApprovalRuns: readonly number[] };
+  approvals: { approvalCheckRunId?: number; approvalCheckRunIds: readonly number[]; unfinishedApprovalRuns: readonly number[] };
 }
 
 /**
- * Publishes a verdict on the head's approval run, and on every other approval run of the head left
- * unfinished (two jobs racing on one head can each have created one): none stays in progress.
+ * Publishes a verdict on every approval run of the head (created when it has none): two jobs racing on
+ * one head can each have created one, and none may keep a verdict or stay in progress.
  */
 export async function publishApprovalVerdict(github: GitHub, repo: RepoRef, head: HeadApprovalRuns, output: ApprovalCheckOutput): Promise<void> {
   const id = await publishApprovalCheck(github, repo, head.headSha, head.approvals.approvalCheckRunId, output, head.url);
-  for (const other of head.approvals.unfinishedApprovalRuns) {
+  for (const other of head.approvals.approvalCheckRunIds) {
     if (other !== id) await publishApprovalCheck(github, repo, head.headSha, other, output, head.url);
   }
 }
@@ -38,23 +37,20 @@ export async function publishApprovalVerdict(github: GitHub, repo: RepoRef, head
 /**
  * Completes the head's unfinished approval runs when its base asks for no approvals (any more): a run
  * validation marked in progress under other rules must not stay so, holding the merge and bringing
- * the pull request back at every reconcile sweep. Completed runs are left as they are.
+ * the pull request back at every reconcile sweep. Completed runs are left as they are. `output` is
+ * what they are completed with (see noApprovalRules).
  */
-export async function settleApprovalRunsWithoutRules(github: GitHub, repo: RepoRef, head: HeadApprovalRuns, baseRef: string): Promise<void> {
-  const output: ApprovalCheckOutput = {
-    conclusion: "neutral",
-    title: "No approval rules",
-    summary: `The config of \`${baseRef}\` asks for no approvals, so Gitgate decides none for this pull request.`,
-  };
+export async function settleUnfinishedApprovals(github: GitHub, repo: RepoRef, head: HeadApprovalRuns, output: ApprovalCheckOutput): Promise<void> {
   for (const id of head.approvals.unfinishedApprovalRuns) await publishApprovalCheck(github, repo, head.headSha, id, output, head.url);
 }
 
 /**
- * Marks `gitgate/approval` on a head in progress while its verdict is decided again (created when the
- * head has none): the verdict it had, decided for another base or config, must not stand meanwhile,
- * and one that never comes (the process stopped) leaves a run the reconcile sweep finds unfinished.
+ * Marks `gitgate/approval` on a head in progress while its verdict is decided again (every run the
+ * head has, or a new one): the verdict it had, decided for another base or config, must not stand
+ * meanwhile, and one that never comes (the process stopped) leaves a run the reconcile sweep finds
+ * unfinished.
  */
-export async function markApprovalPending(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, detailsUrl: string | undefined): Promise<number> {
+export async function markApprovalPending(github: GitHub, repo: RepoRef, headSha: string, existingIds: readonly number[], detailsUrl: string | undefined): Promise<void> {
   const body = {
     owner: repo.owner,
     repo: repo.repo,
@@ -62,12 +58,8 @@ export async function markApprovalPending(github: GitHub, repo: RepoRef, headSha
     output: { title: "Deciding approvals", summary: "The pull request was validated; its approvals are decided next, from its reviews as they are then." },
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
   };
-  if (existingId !== undefined) {
-    await github.rest.checks.update({ ...body, check_run_id: existingId });
-    return existingId;
-  }
-  const { data } = await github.rest.checks.create({ ...body, name: checkNames.approval, head_sha: headSha });
-  return data.id;
+  if (existingIds.length === 0) await github.rest.checks.create({ ...body, name: checkNames.approval, head_sha: headSha });
+  for (const id of existingIds) await github.rest.checks.update({ ...body, check_run_id: id });
 }
 
 /** Gitgate's approval check run on a commit that is not a PR head (merge groups). */

@@ -1,7 +1,7 @@
 import type { GitHub, RepoRef } from "./github-types.js";
 
 export interface CompletedCheckOutput {
-  conclusion: "success" | "action_required" | "failure" | "neutral";
+  conclusion: "success" | "action_required" | "failure";
   title: string;
   summary: string;
 }

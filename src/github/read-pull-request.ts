@@ -64,9 +64,11 @@ export interface PullRequestApprovalFacts {
   /** Gitgate's `gitgate/approval` check run on the head, when there is one. */
   approvalCheckRunId?: number;
   /**
-   * Gitgate's approval runs on the head that are not completed: the one validation marked in progress,
-   * and any other that two jobs racing on one head created. Each verdict completes them all.
+   * All of Gitgate's approval runs on the head: one, unless two jobs racing on one head each created
+   * one. Each is marked and decided alike, so none keeps a verdict the others lost.
    */
+  approvalCheckRunIds: number[];
+  /** Those of them not completed (marked in progress by a validation, or never decided). */
   unfinishedApprovalRuns: number[];
   /**
    * Someone (Gitgate or a person) has ever requested a review on the pull request: GitHub's timeline
@@ -223,6 +225,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       headValidated: checkRun?.status === "COMPLETED",
       ...(recordedDigest(checkRun?.externalId) !== undefined ? { headDigest: recordedDigest(checkRun?.externalId)! } : {}),
       ...(approvalRun ? { approvalCheckRunId: approvalRun.databaseId } : {}),
+      approvalCheckRunIds: approvalRuns.map((run) => run.databaseId),
       unfinishedApprovalRuns: approvalRuns.filter((run) => run.status !== "COMPLETED").map((run) => run.databaseId),
       reviewRequested: pr.reviewRequestEvents.totalCount > 0,
     },

@@ -330,22 +330,37 @@ describe("gitgate/approval", () => {
       p.action = "edited";
       p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
     });
-    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "neutral", output: { title: "No approval rules" } });
+    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "success", output: { title: "No approval rules" } });
     // Nothing is left for the reconcile sweep to bring back.
     expect(await app.reconcile()).toBe(0);
   });
 
-  it("completes every approval run of a head that racing jobs left, with the same verdict", async () => {
-    const pr = await openPr({ "apps/web/values.yaml": "replicas: 18\n" });
+  it("fails an approval run an earlier validation left in progress when the pull request cannot be judged", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 19\n" });
     const run = await approvalOf(pr);
-    // Another job on the same head created a second run and stopped before deciding it.
-    const twin = { ...run, id: 9100, status: "in_progress", conclusion: null, output: { ...run.output, title: "Deciding approvals", annotations: [] } };
-    app.repo.checkRuns.push(twin);
+    // A job marked it in progress and was superseded by one that cannot list the change.
+    Object.assign(run, { status: "in_progress", output: { ...run.output, title: "Deciding approvals" } });
+    app.fake.failNext("GET", /\/compare\//, 500, 10);
+    await deliver("pull_request", "reopened", pr);
+    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "failure", output: { title: "Could not evaluate approvals" } });
+  });
+
+  it("decides every approval run of a head that racing jobs left, with the same verdict", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 18\n" });
     await review(pr, "alice", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("success");
+    // Two other jobs on the same head each created a run: one stopped before deciding it, one kept
+    // the approval alice has since taken back.
+    const left = { ...run, id: 9100, status: "in_progress", conclusion: null, output: { ...run.output, title: "Deciding approvals", annotations: [] } };
+    const stale = { ...run, id: 9101, output: { ...run.output, annotations: [] } };
+    app.repo.checkRuns.push(left, stale);
+    await review(pr, "alice", "CHANGES_REQUESTED");
     const head = await repo.sha(`pr-${pr}`);
     expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head).map((r) => [r.id, r.status, r.conclusion])).toEqual([
-      [run.id, "completed", "success"],
-      [twin.id, "completed", "success"],
+      [run.id, "completed", "failure"],
+      [left.id, "completed", "failure"],
+      [stale.id, "completed", "failure"],
     ]);
   });
 
