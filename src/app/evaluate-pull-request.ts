@@ -40,6 +40,8 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
   if (!pr?.open) return undefined;
   const listedEarly = (target: PullRequestTarget) => (target === pr && pr.headSha === hint.headSha && pr.baseSha === hint.baseSha ? early : undefined);
   let run: ReturnType<typeof slowStartCheckRun> | undefined;
+  // The approval runs this job marked in progress: until its approval job is queued, they are its to fail.
+  let marked: number[] = [];
   try {
     const targets = [pr, ...pr.sameHead].sort((a, b) => a.number - b.number);
     const planes = await Promise.all(targets.map((target) => readGitHubControlPlane(github, repo, target.baseSha, target.baseSha === pr.baseSha ? pr.baseFiles : undefined)));
@@ -68,7 +70,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     const own = judged.find((j) => j.pullNumber === pr.number);
     // Before validate completes (an approval job of a review waits for that): the approval verdict the
     // head has stands for no base until its approval job has decided again.
-    if (own?.approvals?.enabled) await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, pr.url);
+    if (own?.approvals?.enabled) marked = await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, pr.url);
     // The verdict belongs to the head it judged, so it is published there even if the PR moved on.
     await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, own?.report.governedDiffDigest);
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job
@@ -89,11 +91,14 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     return { governed: true, ...(approvals ? { approvals } : {}), ...(unfinished ? { unfinishedApprovals: pr.headSha } : {}) };
   } catch (error) {
     log.error({ pr: number, head: pr.headSha, err: error }, "could not evaluate");
-    await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);
-    // No approval job follows: an approval run an earlier validation marked fails with it, not left in progress.
-    if (pr.approvals.unfinishedApprovalRuns.length > 0) {
-      await publishApprovalVerdict(github, repo, pr, couldNotEvaluate((error as Error).message)).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
+    // No approval job follows: approval runs this job or an earlier one marked fail with it, never left
+    // in progress (first: failing the validate run may fail too).
+    const left = [...new Set([...pr.approvals.unfinishedApprovalRuns, ...marked])];
+    if (left.length > 0) {
+      const runs = { headSha: pr.headSha, url: pr.url, approvals: { approvalCheckRunId: left[0]!, approvalCheckRunIds: left, unfinishedApprovalRuns: left } };
+      await publishApprovalVerdict(github, repo, runs, couldNotEvaluate((error as Error).message)).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
     }
+    await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);
     deps.onEvaluated?.(undefined, (performance.now() - started) / 1000);
   }
   return { governed: true };

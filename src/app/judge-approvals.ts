@@ -1,7 +1,7 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
-import { findApprovalCheck, publishApprovalCheck, publishApprovalVerdict, requestReviews, settleUnfinishedApprovals, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { findApprovalChecks, publishApprovalVerdict, requestReviews, settleUnfinishedApprovals, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
@@ -90,11 +90,11 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
   }
 }
 
-/** Fails the approval check of a head whose verdict could not be decided (updated in place when it exists). */
+/** Fails every approval check run of a head whose verdict could not be decided (one is created when it has none). */
 export async function failApprovals(deps: EvaluationDeps, headSha: string, error: Error): Promise<void> {
   deps.log.error({ head: headSha, err: error }, "could not evaluate approvals");
-  const existing = await findApprovalCheck(deps.github, deps.repo, headSha, deps.appId).catch(() => undefined);
-  await publishApprovalCheck(deps.github, deps.repo, headSha, existing, couldNotEvaluate(error.message), undefined);
+  const existing = await findApprovalChecks(deps.github, deps.repo, headSha, deps.appId).catch(() => []);
+  await publishApprovalVerdict(deps.github, deps.repo, { headSha, approvals: { ...(existing[0] !== undefined ? { approvalCheckRunId: existing[0] } : {}), approvalCheckRunIds: existing, unfinishedApprovalRuns: [] } }, couldNotEvaluate(error.message));
 }
 
 /** What the approval check needs from the base and the change, for a PR whose validation already ran. */

@@ -50,7 +50,7 @@ export async function settleUnfinishedApprovals(github: GitHub, repo: RepoRef, h
  * meanwhile, and one that never comes (the process stopped) leaves a run the reconcile sweep finds
  * unfinished.
  */
-export async function markApprovalPending(github: GitHub, repo: RepoRef, headSha: string, existingIds: readonly number[], detailsUrl: string | undefined): Promise<void> {
+export async function markApprovalPending(github: GitHub, repo: RepoRef, headSha: string, existingIds: readonly number[], detailsUrl: string | undefined): Promise<number[]> {
   const body = {
     owner: repo.owner,
     repo: repo.repo,
@@ -58,8 +58,18 @@ export async function markApprovalPending(github: GitHub, repo: RepoRef, headSha
     output: { title: "Deciding approvals", summary: "The pull request was validated; its approvals are decided next, from its reviews as they are then." },
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
   };
-  if (existingIds.length === 0) await github.rest.checks.create({ ...body, name: checkNames.approval, head_sha: headSha });
+  if (existingIds.length === 0) {
+    const { data } = await github.rest.checks.create({ ...body, name: checkNames.approval, head_sha: headSha });
+    return [data.id];
+  }
   for (const id of existingIds) await github.rest.checks.update({ ...body, check_run_id: id });
+  return [...existingIds];
+}
+
+/** Every approval check run of Gitgate's on a commit (racing jobs can have left more than one). */
+export async function findApprovalChecks(github: GitHub, repo: RepoRef, sha: string, appId: number): Promise<number[]> {
+  const { data } = await github.rest.checks.listForRef({ owner: repo.owner, repo: repo.repo, ref: sha, check_name: checkNames.approval, app_id: appId, per_page: 100 });
+  return data.check_runs.map((run) => run.id);
 }
 
 /** Gitgate's approval check run on a commit that is not a PR head (merge groups). */

@@ -345,6 +345,35 @@ describe("gitgate/approval", () => {
     expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "failure", output: { title: "Could not evaluate approvals" } });
   });
 
+  it("fails the approval runs a validation marked when it fails after marking them", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 20\n" });
+    const run = await approvalOf(pr);
+    expect(run.status).toBe("completed");
+    // Judged again, the pull request's comment cannot be written: the job fails after its mark.
+    app.fake.failNext("PATCH", /\/issues\/comments\/\d+$/, 500, 10);
+    await deliver("pull_request", "reopened", pr);
+    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "failure", output: { title: "Could not evaluate approvals" } });
+  });
+
+  it("fails every approval run of the head when a verdict cannot be decided", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 21\n" });
+    const approval = await review(pr, "alice", "APPROVED");
+    const run = await approvalOf(pr);
+    // A second run racing jobs left, with the approval since dismissed.
+    const twin = { ...run, id: 9200, output: { ...run.output, annotations: [] } };
+    app.repo.checkRuns.push(twin);
+    app.fake.dismissReview(app.repo, approval.id);
+    app.fake.failNext("POST", /^\/graphql$/, 502, 10);
+    await deliver("pull_request_review", "dismissed", pr, (p) => {
+      p.pull_request.head.sha = approval.commitId;
+    });
+    const head = await repo.sha(`pr-${pr}`);
+    expect(app.repo.checkRuns.filter((r) => r.name === "gitgate/approval" && r.head_sha === head).map((r) => [r.id, r.conclusion, r.output.title])).toEqual([
+      [run.id, "failure", "Could not evaluate approvals"],
+      [twin.id, "failure", "Could not evaluate approvals"],
+    ]);
+  });
+
   it("decides every approval run of a head that racing jobs left, with the same verdict", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 18\n" });
     await review(pr, "alice", "APPROVED");
