@@ -95,8 +95,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // in progress (first: failing the validate run may fail too).
     const left = [...new Set([...pr.approvals.unfinishedApprovalRuns, ...marked])];
     if (left.length > 0) {
-      const runs = { headSha: pr.headSha, url: pr.url, approvals: { approvalCheckRunId: left[0]!, approvalCheckRunIds: left, unfinishedApprovalRuns: left } };
-      await publishApprovalVerdict(github, repo, runs, couldNotEvaluate((error as Error).message)).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
+      await publishApprovalVerdict(github, repo, pr.headSha, left, couldNotEvaluate((error as Error).message), pr.url).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
     }
     await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);
     deps.onEvaluated?.(undefined, (performance.now() - started) / 1000);

@@ -1,7 +1,7 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
-import { findApprovalChecks, publishApprovalVerdict, requestReviews, settleUnfinishedApprovals, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { findApprovalChecks, publishApprovalVerdict, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
@@ -38,7 +38,7 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
     log.error({ pr: pr.number, head: pr.headSha, err: error }, "could not evaluate approvals");
     output = couldNotEvaluate((error as Error).message);
   }
-  await publishApprovalVerdict(github, repo, pr, output);
+  await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, output, pr.url);
   log.info({ pr: pr.number, head: pr.headSha, approval: output.conclusion }, "evaluated approvals");
   // Asked once per pull request: only while nobody has ever requested a review on it (GitHub's timeline
   // remembers, across pushes and restarts).
@@ -77,13 +77,17 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
     const current = validated?.headSha === pr.headSha && validated.baseSha === pr.baseSha && validated.headDigest === pr.approvals.headDigest;
     const basis = current ? validated : await approvalBasis(deps, pr).catch((error: Error) => error);
     if (basis instanceof Error) {
-      await publishApprovalVerdict(github, repo, pr, couldNotEvaluate(basis.message));
+      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, couldNotEvaluate(basis.message), pr.url);
       return;
     }
     if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis);
-    // A base that asks for none: runs an earlier validation left unfinished are completed (none is
-    // missing), or failed when the head is open in other PRs too (one of which may ask for approvals).
-    else await settleUnfinishedApprovals(github, repo, pr, pr.sameHead.length > 0 ? couldNotEvaluate(sharedHeadReason(pr)) : noApprovalRules(pr.baseRef));
+    // A base that asks for none: runs an earlier validation left unfinished (holding the merge, and the
+    // PR coming back at every reconcile sweep) are completed, as none is missing; or failed when the
+    // head is open in other PRs too (one of which may ask for approvals). Completed runs stay as they are.
+    else if (pr.approvals.unfinishedApprovalRuns.length > 0) {
+      const output = pr.sameHead.length > 0 ? couldNotEvaluate(sharedHeadReason(pr)) : noApprovalRules(pr.baseRef);
+      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.unfinishedApprovalRuns, output, pr.url);
+    }
   } catch (error) {
     if (failing === undefined) throw error;
     await failApprovals(deps, failing, error as Error);
@@ -94,7 +98,7 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
 export async function failApprovals(deps: EvaluationDeps, headSha: string, error: Error): Promise<void> {
   deps.log.error({ head: headSha, err: error }, "could not evaluate approvals");
   const existing = await findApprovalChecks(deps.github, deps.repo, headSha, deps.appId).catch(() => []);
-  await publishApprovalVerdict(deps.github, deps.repo, { headSha, approvals: { ...(existing[0] !== undefined ? { approvalCheckRunId: existing[0] } : {}), approvalCheckRunIds: existing, unfinishedApprovalRuns: [] } }, couldNotEvaluate(error.message));
+  await publishApprovalVerdict(deps.github, deps.repo, headSha, existing, couldNotEvaluate(error.message), undefined);
 }
 
 /** What the approval check needs from the base and the change, for a PR whose validation already ran. */
@@ -112,7 +116,7 @@ export function approvalCheckOutput(verdict: ApprovalDecision): ApprovalCheckOut
   return { conclusion, title: approvalTitle(verdict), summary: renderApprovalMarkdown(verdict) };
 }
 
-/** For a base whose config asks for no approvals (see settleUnfinishedApprovals): none are missing. */
+/** For a base whose config asks for no approvals: none are missing. */
 function noApprovalRules(baseRef: string): ApprovalCheckOutput {
   return { conclusion: "success", title: "No approval rules", summary: `The config of \`${baseRef}\` asks for no approvals, so Gitgate decides none for this pull request.` };
 }

@@ -45,7 +45,8 @@ interface Response {
 /**
  * The open PRs of a repository whose current head has no completed `gitgate/validate` run of this
  * App although Gitgate governs them, or a `gitgate/approval` run left in progress: work that was
- * acknowledged but never finished (a crash, a lost job), or a delivery that never came. One query per 100 open PRs, at most `maxPulls` PRs looked at.
+ * acknowledged but never finished (a crash, a lost job), or a delivery that never came. One query per
+ * 100 open PRs, at most `maxPulls` PRs looked at.
  */
 export async function findUnjudgedPulls(github: GitHub, repo: RepoRef, appId: number, maxPulls: number): Promise<{ pulls: UnjudgedPull[]; looked: number; complete: boolean }> {
   const pulls: UnjudgedPull[] = [];

@@ -16,32 +16,14 @@ export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: str
   return publishCompletedCheck(github, repo, checkNames.approval, headSha, existingId, output, detailsUrl);
 }
 
-/** The approval runs of a pull request's head, as read with it (see PullRequestApprovalFacts). */
-export interface HeadApprovalRuns {
-  headSha: string;
-  url?: string;
-  approvals: { approvalCheckRunId?: number; approvalCheckRunIds: readonly number[]; unfinishedApprovalRuns: readonly number[] };
-}
-
 /**
- * Publishes a verdict on every approval run of the head (created when it has none): two jobs racing on
- * one head can each have created one, and none may keep a verdict or stay in progress.
+ * Publishes a verdict on every approval run of the head (`runIds`; one is created when it has none):
+ * two jobs racing on one head can each have created one, and none may keep a verdict or stay in
+ * progress.
  */
-export async function publishApprovalVerdict(github: GitHub, repo: RepoRef, head: HeadApprovalRuns, output: ApprovalCheckOutput): Promise<void> {
-  const id = await publishApprovalCheck(github, repo, head.headSha, head.approvals.approvalCheckRunId, output, head.url);
-  for (const other of head.approvals.approvalCheckRunIds) {
-    if (other !== id) await publishApprovalCheck(github, repo, head.headSha, other, output, head.url);
-  }
-}
-
-/**
- * Completes the head's unfinished approval runs when its base asks for no approvals (any more): a run
- * validation marked in progress under other rules must not stay so, holding the merge and bringing
- * the pull request back at every reconcile sweep. Completed runs are left as they are. `output` is
- * what they are completed with (see noApprovalRules).
- */
-export async function settleUnfinishedApprovals(github: GitHub, repo: RepoRef, head: HeadApprovalRuns, output: ApprovalCheckOutput): Promise<void> {
-  for (const id of head.approvals.unfinishedApprovalRuns) await publishApprovalCheck(github, repo, head.headSha, id, output, head.url);
+export async function publishApprovalVerdict(github: GitHub, repo: RepoRef, headSha: string, runIds: readonly number[], output: ApprovalCheckOutput, detailsUrl: string | undefined): Promise<void> {
+  if (runIds.length === 0) await publishApprovalCheck(github, repo, headSha, undefined, output, detailsUrl);
+  for (const id of runIds) await publishApprovalCheck(github, repo, headSha, id, output, detailsUrl);
 }
 
 /**

@@ -61,11 +61,9 @@ export interface PullRequestApprovalFacts {
   headDigest?: string;
   /** The head's gitgate/validate check run has completed (a review waits for it otherwise). */
   headValidated: boolean;
-  /** Gitgate's `gitgate/approval` check run on the head, when there is one. */
-  approvalCheckRunId?: number;
   /**
-   * All of Gitgate's approval runs on the head: one, unless two jobs racing on one head each created
-   * one. Each is marked and decided alike, so none keeps a verdict the others lost.
+   * Gitgate's `gitgate/approval` runs on the head: none or one, unless two jobs racing on one head each
+   * created one. Each is marked and decided alike, so none keeps a verdict the others lost.
    */
   approvalCheckRunIds: number[];
   /** Those of them not completed (marked in progress by a validation, or never decided). */
@@ -208,7 +206,6 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
   const head = pr.commits.nodes[0]?.commit;
   const checkRun = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.checkRuns.nodes)[0] : undefined;
   const approvalRuns = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.approval.nodes) : [];
-  const approvalRun = approvalRuns[0];
   // The head commit's other open PRs (a commit is also associated with PRs it merely passed through).
   const sameHead = head?.oid === pr.headRefOid
     ? (head.associatedPullRequests?.nodes ?? []).filter((other) => other.number !== pr.number && other.state === "OPEN" && other.headRefOid === pr.headRefOid).map(targetOf)
@@ -224,7 +221,6 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       ...(await approvalFacts(github, repo, number, pr.reviews, pr.prCommits)),
       headValidated: checkRun?.status === "COMPLETED",
       ...(recordedDigest(checkRun?.externalId) !== undefined ? { headDigest: recordedDigest(checkRun?.externalId)! } : {}),
-      ...(approvalRun ? { approvalCheckRunId: approvalRun.databaseId } : {}),
       approvalCheckRunIds: approvalRuns.map((run) => run.databaseId),
       unfinishedApprovalRuns: approvalRuns.filter((run) => run.status !== "COMPLETED").map((run) => run.databaseId),
       reviewRequested: pr.reviewRequestEvents.totalCount > 0,
