@@ -26,17 +26,37 @@ const startupBoundMs = 30_000;
 export class PolicyRunner {
   private worker: Worker | undefined;
   private progress = new Int32Array(new SharedArrayBuffer(4));
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Evaluations asked for while a batch is in the worker: they go together, in the next one. */
+  private waiting: { items: readonly EvaluationItem[]; done: (outcomes: EvaluationOutcome[]) => void; failed: (error: unknown) => void }[] = [];
+  private running: Promise<void> | undefined;
 
   constructor(
     private readonly modules: readonly PolicyModule[],
     private readonly limits: PolicyLimits,
   ) {}
 
+  /**
+   * Evaluates the items, in the worker's next batch: the files a thread judges at once ask for their
+   * policies together, and one message there and back serves them all. (A message per file woke the
+   * policy thread for each: on the corpus ×16 with the bench's policy, 4% more CPU in all.)
+   */
   evaluate(items: readonly EvaluationItem[]): Promise<EvaluationOutcome[]> {
-    const run = this.queue.then(() => this.runBatch(items));
-    this.queue = run.catch(() => undefined);
-    return run;
+    const outcomes = new Promise<EvaluationOutcome[]>((done, failed) => this.waiting.push({ items, done, failed }));
+    this.running ??= this.drain();
+    return outcomes;
+  }
+
+  private async drain(): Promise<void> {
+    for (let callers; (callers = this.waiting.splice(0)).length > 0;) {
+      try {
+        const outcomes = await this.runBatch(callers.flatMap((c) => c.items));
+        let at = 0;
+        for (const { items, done } of callers) done(outcomes.slice(at, (at += items.length)));
+      } catch (error) {
+        for (const { failed } of callers) failed(error);
+      }
+    }
+    this.running = undefined;
   }
 
   /**
@@ -48,7 +68,7 @@ export class PolicyRunner {
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.running;
     await this.worker?.terminate();
     this.worker = undefined;
   }
