@@ -16,6 +16,7 @@ import { evaluateFile, evaluateParsedFile, type EvaluatedFile, type FileJudges }
 import { fileStart, type Finding } from "./finding.js";
 import { gitopsContext, gitopsFacts, isContextFile, type GitopsContext, type GitopsFacts } from "./gitops-files.js";
 import { forEachInOrder } from "./map-concurrent.js";
+import { stringPool } from "./string-pool.js";
 import { pairDocuments } from "./pair-documents.js";
 import { isJsonPath, parseFile } from "./parse/parse-file.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
@@ -97,13 +98,24 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const sourceLines = new SourceLines();
     let documents = 0;
     // An outcome judged on this thread is copied before it is taken in (see copied); a lane's is copied
-    // on its way here already.
+    // on its way here already. The words its findings share with others are kept once (stringPool).
+    const pooled = stringPool();
     const takeStreamed = (s: StreamedFile) => {
       secrets.addValues(s.secrets);
-      if (s.findings.length > 0) found.set(s.path, s.findings);
+      const path = s.findings.length > 0 ? pooled(s.path) : s.path;
+      for (const f of s.findings) {
+        f.path = path;
+        f.severity = pooled(f.severity);
+        f.rule = pooled(f.rule);
+        f.message = pooled(f.message);
+        f.source = pooled(f.source);
+        f.status = pooled(f.status);
+        if (f.pointer !== undefined) f.pointer = pooled(f.pointer);
+      }
+      if (s.findings.length > 0) found.set(path, s.findings);
       documents += s.documents;
       for (const [key, object] of s.objects) objects.set(key, object);
-      sourceLines.add(s.path, s.lines);
+      sourceLines.add(path, s.lines);
     };
 
     // The change's own CRDs first (see changeCrds). A stream judges each file as it looks at it, on any
