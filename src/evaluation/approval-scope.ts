@@ -1,4 +1,5 @@
 import type { GitgateConfig } from "../config/config-types.js";
+import { setsSection } from "../config/config-sections.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { parseCodeOwners, resolveCodeOwners, type ResolvedCodeOwners } from "../engine/approvals/codeowners.js";
@@ -40,13 +41,12 @@ export async function approvalScopeOf(plane: ControlPlane, configText: string | 
   // A moved file is a removal from its old path too: rules and owners of either path apply.
   const files = [...new Set(changed.filter((f) => touches(f, inScope)).flatMap((f) => (f.previousPath !== undefined ? [f.path, f.previousPath] : [f.path])))];
   const codeOwners = configValid && plane.config?.approvals.codeowners ? await readCodeOwners(read, files) : undefined;
-  const asksForApprovals = (text: string | undefined) => text !== undefined && /^approvals\s*:/m.test(text);
   // The organisation's section counts when the repository's config inherits it (`_extends`), as every
   // other section does, or when that config is broken: it must not switch the check off.
   const inherits = !configValid || plane.config?.extends !== undefined;
   return {
     // Read from the text: a broken config still says it wants approvals, and then gets the strictest ones.
-    enabled: asksForApprovals(configText) || (inherits && asksForApprovals(inheritedText)),
+    enabled: setsSection(configText, "approvals") || (inherits && setsSection(inheritedText, "approvals")),
     configValid,
     ...(configValid && plane.config ? { settings: plane.config.approvals } : {}),
     files,

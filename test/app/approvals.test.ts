@@ -319,6 +319,12 @@ describe("gitgate/approval", () => {
     expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
   });
 
+  it("asks for approvals when the config quotes its approvals key", async () => {
+    await repo.branch("quoted", "main", { ".github/gitgate.yml": config.replace("approvals:", '"approvals":') });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 21\n" }, { from: "quoted", base: "quoted" });
+    expect(await approvalOf(pr)).toMatchObject({ status: "completed", conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+  });
+
   it("completes an approval run left in progress when the pull request moves to a base that asks for no approvals", async () => {
     await repo.branch("no-rules", "main", { ".github/gitgate.yml": config.slice(0, config.indexOf("approvals:")) });
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 17\n" });

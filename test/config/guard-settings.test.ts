@@ -18,6 +18,14 @@ describe("the guard's settings from the config", () => {
     expect(guardSettingsOf("version: 1\n", path, inherited)).toMatchObject({ enabled: false });
   });
 
+  it("sees a section however its key is written: quoted, in flow style, in a broken config or in the organisation's", () => {
+    expect(guardSettingsOf('version: 1\n"protect":\n  branches: ["release/*"]\n\'approvals\':\n  rules: [{ name: r }]\n', path, undefined)).toMatchObject({ enabled: true, configValid: true, requireApproval: true });
+    expect(guardSettingsOf('{ version: 1, protect: { branches: main }, "approvals": {} }\n', path, undefined)).toMatchObject({ enabled: true, configValid: false, requireApproval: true });
+    expect(guardSettingsOf('version: 1\n"protect" :\n  branches: main\n"approvals": [\n', path, undefined)).toMatchObject({ enabled: true, configValid: false, requireApproval: true });
+    expect(guardSettingsOf("_extends: .github\nversion: 1\n", path, org('version: 1\n"protect": {}\n"approvals":\n  rules: [{ name: r }]\n'))).toMatchObject({ enabled: true, requireApproval: true });
+    expect(guardSettingsOf("version: 1\n# protect:\nprotected: true\n", path, undefined)).toMatchObject({ enabled: false, requireApproval: false });
+  });
+
   it("a broken config keeps the guard on, watching the default branch with the default actions", () => {
     expect(guardSettingsOf("version: 1\nprotect:\n  branches: main\n", path, undefined)).toEqual({ enabled: true, configValid: false, onBypass: ["check", "issue"], branchProtection: "report", requireApproval: false });
   });
