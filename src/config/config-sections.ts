@@ -1,16 +1,20 @@
 import { parseFile } from "../engine/parse/parse-file.js";
 import { defaultParseLimits } from "../engine/parse/parse-limits.js";
+import { loadConfig } from "./load-config.js";
 
 /**
- * Whether a config's text sets a top-level section, valid or not: a broken config must not switch off
- * what it asks for (approvals, the guard). Read as YAML, any way of writing the key counts (quoted, in
- * flow style); where the text does not read as YAML, a line that starts with the key, quoted or not,
- * does. Either is enough, so a config that means to set the section is never read as not setting it.
+ * Whether a config's text sets a top-level section. A valid config is read for its keys, however they
+ * are written (quoted, in flow style), and only those count. A broken config must not switch off what
+ * it asks for (approvals, the guard): the section counts when the text read as YAML has the key, or
+ * when the key, quoted or not, appears where a key can start (a line's start, after blanks, `{` or `,`).
+ * That may see a key that is not one (in a comment, say), which only ever switches a check on.
  */
 export function setsSection(text: string | undefined, section: string): boolean {
   if (text === undefined) return false;
+  const { keys } = loadConfig(text);
+  if (keys) return keys.includes(section);
   const [first] = parseFile("config", { kind: "text", text, size: text.length }, defaultParseLimits).documents;
   const value = first?.value;
   if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.hasOwn(value, section)) return true;
-  return text.split("\n").some((line) => [section, `"${section}"`, `'${section}'`].some((key) => line.startsWith(key) && /^\s*:/.test(line.slice(key.length))));
+  return new RegExp(`(?:^|[\\s{,])(?:${section}|"${section}"|'${section}')\\s*:`).test(text);
 }

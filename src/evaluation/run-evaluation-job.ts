@@ -166,8 +166,8 @@ function shareRepeatedValues(listed: ChangeSet): void {
   const pooled = stringPool();
   for (const change of listed.files) {
     change.status = pooled(change.status);
-    if (change.after?.kind === "deferred") change.after = deferred;
+    if (change.after?.kind === "deferred") change.after = sharedDeferred;
   }
 }
 
-const deferred: DeferredContent = { kind: "deferred" };
+const sharedDeferred: DeferredContent = Object.freeze({ kind: "deferred" });

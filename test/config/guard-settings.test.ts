@@ -23,7 +23,11 @@ describe("the guard's settings from the config", () => {
     expect(guardSettingsOf('{ version: 1, protect: { branches: main }, "approvals": {} }\n', path, undefined)).toMatchObject({ enabled: true, configValid: false, requireApproval: true });
     expect(guardSettingsOf('version: 1\n"protect" :\n  branches: main\n"approvals": [\n', path, undefined)).toMatchObject({ enabled: true, configValid: false, requireApproval: true });
     expect(guardSettingsOf("_extends: .github\nversion: 1\n", path, org('version: 1\n"protect": {}\n"approvals":\n  rules: [{ name: r }]\n'))).toMatchObject({ enabled: true, requireApproval: true });
-    expect(guardSettingsOf("version: 1\n# protect:\nprotected: true\n", path, undefined)).toMatchObject({ enabled: false, requireApproval: false });
+    expect(guardSettingsOf("version: 1\nprotected: true\nunapprovals: {}\n", path, undefined)).toMatchObject({ enabled: false, configValid: false, requireApproval: false });
+    // JSON with a comma missing: YAML reads it as one odd key, and neither section as a key of its own.
+    expect(guardSettingsOf('{\n  "version": 1\n  "protect": { "branches": ["main"] },\n  "approvals": {}\n}\n', path, undefined)).toMatchObject({ enabled: true, configValid: false, requireApproval: true });
+    // A valid config is read by its keys alone: a comment that names a section does not set it.
+    expect(guardSettingsOf("version: 1\n# protect: later, with approvals: too\n", path, undefined)).toEqual({ enabled: false, configValid: true, onBypass: ["check", "issue"], branchProtection: "report", requireApproval: false });
   });
 
   it("a broken config keeps the guard on, watching the default branch with the default actions", () => {

@@ -23,9 +23,19 @@ const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./policy-worker.ts"
 /** How long a fresh worker may take to start and load its modules before its batch is given up. */
 const startupBoundMs = 30_000;
 
+/** The most evaluations a batch that serves several callers holds (one caller's are never split). */
+const maxBatchItems = 64;
+
+/**
+ * Shared with the worker: [0] is 1 + the index in its batch of the evaluation under way (0 while the
+ * batch's modules load), [1] is 1 while a module is loaded again for that evaluation (after an earlier
+ * one failed): loading is not held against an evaluation's time bound.
+ */
+const newProgress = () => new Int32Array(new SharedArrayBuffer(8));
+
 export class PolicyRunner {
   private worker: Worker | undefined;
-  private progress = new Int32Array(new SharedArrayBuffer(4));
+  private progress = newProgress();
   /** Evaluations asked for while a batch is in the worker: they go together, in the next one. */
   private waiting: { items: readonly EvaluationItem[]; done: (outcomes: EvaluationOutcome[]) => void; failed: (error: unknown) => void }[] = [];
   private running: Promise<void> | undefined;
@@ -47,7 +57,7 @@ export class PolicyRunner {
   }
 
   private async drain(): Promise<void> {
-    for (let callers; (callers = this.waiting.splice(0)).length > 0;) {
+    for (let callers; (callers = this.nextCallers()).length > 0;) {
       try {
         const outcomes = await this.runBatch(callers.flatMap((c) => c.items));
         let at = 0;
@@ -57,6 +67,18 @@ export class PolicyRunner {
       }
     }
     this.running = undefined;
+  }
+
+  /**
+   * The callers whose evaluations go in the next batch: whole callers, at least one, up to
+   * `maxBatchItems` items. All of a batch's inputs are in the policy thread's heap at once: a bound
+   * keeps what one file brings from failing its neighbours' evaluations too.
+   */
+  private nextCallers(): typeof this.waiting {
+    let count = 0;
+    let items = 0;
+    while (count < this.waiting.length && (count === 0 || items + this.waiting[count]!.items.length <= maxBatchItems)) items += this.waiting[count++]!.items.length;
+    return this.waiting.splice(0, count);
   }
 
   /**
@@ -74,7 +96,7 @@ export class PolicyRunner {
   }
 
   private spawn(): Worker {
-    this.progress = new Int32Array(new SharedArrayBuffer(4));
+    this.progress = newProgress();
     const worker = new Worker(workerUrl, {
       workerData: { modules: this.modules.map((m) => ({ ...m, initialPages: importedMemoryPages(m.wasm) })), memoryPages: Math.ceil((this.limits.memoryMiB * 1024 * 1024) / 65536), memoryMiB: this.limits.memoryMiB, progress: this.progress },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.limits.memoryMiB * 2) },
@@ -97,22 +119,25 @@ export class PolicyRunner {
       const worker = (this.worker ??= this.spawn());
       const progress = this.progress;
       Atomics.store(progress, 0, 0);
-      const answer = await new Promise<EvaluationOutcome[] | EvaluationOutcome>((resolve) => {
+      const answer = await new Promise<{ outcomes: EvaluationOutcome[] } | { failure: EvaluationOutcome; at: number }>((resolve) => {
         const stopped = (): EvaluationOutcome => ({ ok: false, reason: "timeout", message: `evaluation did not finish within ${this.limits.timeoutMs} ms and was stopped` });
+        // Which evaluation failed is read when it is found to (a timeout: the one found overdue, not
+        // the one the worker may have moved on to since), as 1 + its index in the batch.
+        const failedAt = (failure: EvaluationOutcome, at = Atomics.load(progress, 0)) => finish({ failure, at });
         // A backstop for the whole batch: starting the worker and loading the modules, then each evaluation.
-        const timer = setTimeout(() => finish(stopped()), startupBoundMs + this.limits.timeoutMs * batch.length);
+        const timer = setTimeout(() => failedAt(stopped()), startupBoundMs + this.limits.timeoutMs * batch.length);
         let current = { index: 0, since: performance.now() };
         const watch = setInterval(() => {
           // The bound is per evaluation, and only evaluations count: a worker still starting or loading
-          // its modules (progress 0, slow on a busy machine) is not yet evaluating anything.
+          // its modules (progress 0, or the loading flag, slow on a busy machine) is not evaluating.
           const index = Atomics.load(progress, 0);
-          if (index !== current.index) current = { index, since: performance.now() };
-          else if (index > 0 && performance.now() - current.since > this.limits.timeoutMs) finish(stopped());
+          if (index !== current.index || Atomics.load(progress, 1) === 1) current = { index, since: performance.now() };
+          else if (index > 0 && performance.now() - current.since > this.limits.timeoutMs) failedAt(stopped(), index);
         }, Math.max(5, Math.min(100, this.limits.timeoutMs / 4)));
-        const onMessage = (message: EvaluationOutcome[]) => finish(message);
-        const onError = (error: Error) => finish({ ok: false, reason: "error", message: `the policy worker failed: ${error.message}` });
-        const onExit = (code: number) => finish({ ok: false, reason: "error", message: `the policy worker exited (${code})` });
-        const finish = (result: EvaluationOutcome[] | EvaluationOutcome) => {
+        const onMessage = (message: EvaluationOutcome[]) => finish({ outcomes: message });
+        const onError = (error: Error) => failedAt({ ok: false, reason: "error", message: `the policy worker failed: ${error.message}` });
+        const onExit = (code: number) => failedAt({ ok: false, reason: "error", message: `the policy worker exited (${code})` });
+        const finish = (result: { outcomes: EvaluationOutcome[] } | { failure: EvaluationOutcome; at: number }) => {
           clearTimeout(timer);
           clearInterval(watch);
           worker.off("message", onMessage);
@@ -125,18 +150,18 @@ export class PolicyRunner {
         worker.on("exit", onExit);
         worker.postMessage(batch);
       });
-      if (Array.isArray(answer)) {
-        outcomes.push(...answer);
+      if ("outcomes" in answer) {
+        outcomes.push(...answer.outcomes);
         continue;
       }
       // The evaluation in flight gets the failure; those before it finished, but their answers went
       // down with the worker, so they are run again by a fresh one.
-      const failed = start + Math.max(0, Atomics.load(progress, 0) - 1);
+      const failed = start + Math.max(0, answer.at - 1);
       const dead = this.worker;
       this.worker = undefined;
       await dead?.terminate();
       const rerun = failed > start ? await this.runBatch(items.slice(start, failed)) : [];
-      outcomes.push(...rerun, answer);
+      outcomes.push(...rerun, answer.failure);
     }
     return outcomes;
   }

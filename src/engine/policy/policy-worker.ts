@@ -13,7 +13,9 @@ interface WorkerSetup {
   memoryMiB: number;
   /**
    * progress[0]: 1 + the index in the current batch of the evaluation under way, 0 while the batch's
-   * modules are still being loaded (loading is not an evaluation, so its time is not held against one).
+   * modules are still being loaded; progress[1]: 1 while that evaluation's module is loaded again (an
+   * earlier evaluation failed and took its instance with it). Loading is not an evaluation, so its
+   * time is not held against one.
    */
   progress: Int32Array;
 }
@@ -93,6 +95,15 @@ parentPort!.on("message", (items: Item[]) => {
   }
   const outcomes = items.map((item, index) => {
     Atomics.store(setup.progress, 0, index + 1);
+    if (!policies.has(item.digest)) {
+      Atomics.store(setup.progress, 1, 1);
+      try {
+        policyFor(item.digest);
+      } catch {
+        // Reported by evaluate, which tries again.
+      }
+      Atomics.store(setup.progress, 1, 0);
+    }
     return evaluate(item);
   });
   // keepCompiledCode (evaluation/thread-code-cache.ts), by the name it is published under: this worker
