@@ -9,9 +9,10 @@ import { loadConfig } from "./load-config.js";
  * when the key, quoted or not, appears where a key can start (a line's start, after blanks, `{` or `,`).
  * That may see a key that is not one (in a comment, say), which only ever switches a check on.
  */
-export function setsSection(text: string | undefined, section: string): boolean {
+export function setsSection(text: string | undefined, section: string, path?: string): boolean {
   if (text === undefined) return false;
-  const { keys } = loadConfig(text);
+  // By the path it is loaded by elsewhere in the job, so that this is the same load, not another.
+  const { keys } = loadConfig(text, path);
   if (keys) return keys.includes(section);
   const [first] = parseFile("config", { kind: "text", text, size: text.length }, defaultParseLimits).documents;
   const value = first?.value;

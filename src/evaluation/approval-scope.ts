@@ -31,10 +31,10 @@ export interface ChangedPath {
 }
 
 /**
- * `configText` is the repository's config (the organisation's when it has none), `inheritedText` the
+ * `configText` is the repository's config (the organisation's when it has none), `inherited` the
  * organisation's config it may inherit sections from.
  */
-export async function approvalScopeOf(plane: ControlPlane, configText: string | undefined, inheritedText: string | undefined, changed: readonly ChangedPath[], read: RepoReader["read"]): Promise<ApprovalScope> {
+export async function approvalScopeOf(plane: ControlPlane, configText: string | undefined, inherited: { text: string; source: string } | undefined, changed: readonly ChangedPath[], read: RepoReader["read"]): Promise<ApprovalScope> {
   const configValid = plane.config !== undefined && !plane.findings.some((f) => f.severity === "error");
   const inScope = approvalScope(plane);
   const touches = (f: ChangedPath, test: (path: string) => boolean) => test(f.path) || (f.previousPath !== undefined && test(f.previousPath));
@@ -46,7 +46,7 @@ export async function approvalScopeOf(plane: ControlPlane, configText: string | 
   const inherits = !configValid || plane.config?.extends !== undefined;
   return {
     // Read from the text: a broken config still says it wants approvals, and then gets the strictest ones.
-    enabled: setsSection(configText, "approvals") || (inherits && setsSection(inheritedText, "approvals")),
+    enabled: setsSection(configText, "approvals", plane.configPath) || (inherits && setsSection(inherited?.text, "approvals", inherited?.source)),
     configValid,
     ...(configValid && plane.config ? { settings: plane.config.approvals } : {}),
     files,

@@ -26,13 +26,13 @@ export interface GuardSettings {
 export function guardSettingsOf(configText: string | undefined, configPath: string, inherited: { text: string; source: string } | undefined): GuardSettings {
   const inheritedConfig = inherited ? loadConfig(inherited.text, inherited.source) : undefined;
   const resolved = resolveConfig(configText, configPath, inheritedConfig);
-  const says = (section: string) => [configText, inherited?.text].some((text) => setsSection(text, section));
+  const says = (section: string) => setsSection(configText, section, configPath) || setsSection(inherited?.text, section, inherited?.source);
   const config = resolved.errors.length === 0 ? resolved.config : undefined;
   if (!config) return { enabled: says("protect"), configValid: false, onBypass: ["check", "issue"], branchProtection: "report", requireApproval: says("approvals") };
   const ownKeys = configText === undefined ? [] : loadConfig(configText, configPath).keys ?? [];
   // Inherited sections count only when the repository's config inherits (or has none of its own).
   const fromInherited = configText === undefined || config.extends !== undefined;
-  const has = (key: string) => ownKeys.includes(key) || (fromInherited && setsSection(inherited?.text, key));
+  const has = (key: string) => ownKeys.includes(key) || (fromInherited && setsSection(inherited?.text, key, inherited?.source));
   return {
     enabled: has("protect"),
     configValid: true,

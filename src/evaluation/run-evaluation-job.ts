@@ -37,7 +37,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   await warnUnmatchedGlobs(source, plane, configPath, host);
   if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
   const configText = source.configText ?? (await host.read(configPath).catch(() => undefined)) ?? source.inherited?.text;
-  if (job.kind === "approval-scope") return { kind: job.kind, scope: await approvalScopeOf(plane, configText, source.inherited?.text, job.changed, (path) => host.read(path)) };
+  if (job.kind === "approval-scope") return { kind: job.kind, scope: await approvalScopeOf(plane, configText, source.inherited, job.changed, (path) => host.read(path)) };
   if (!host.changes) throw new Error("an evaluation needs a change to judge");
   const config = plane.config;
   const route: EvaluationRoute = {
@@ -61,7 +61,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   const report = await evaluateChangeSet(plane, changes, job.options, lanes && job.options.snapshot ? (context) => lanes({ source, context, reader: host, compileRego }) : undefined);
   const github = job.render?.github ? (await import("../github/check-run-output.js")).renderGitHubOutput(report, job.render.github.parts) : undefined;
   const changedPaths = changes.files.map((f) => ({ path: f.path, ...(f.previousPath !== undefined ? { previousPath: f.previousPath } : {}) }));
-  const approvals = job.options.snapshot ? undefined : await approvalScopeOf(plane, configText, source.inherited?.text, changedPaths, (path) => host.read(path));
+  const approvals = job.options.snapshot ? undefined : await approvalScopeOf(plane, configText, source.inherited, changedPaths, (path) => host.read(path));
   return { kind: job.kind, result: { report, route, controlPlaneBroken: plane.findings.some((f) => f.severity === "error"), ...(github ? { github } : {}), ...(approvals ? { approvals } : {}) } };
 }
 

@@ -59,19 +59,52 @@ const outOfMemory = /opa_malloc|Maximum memory size|Out of memory|WebAssembly\.M
 
 class MemoryBoundError extends Error {}
 
-function evaluate(item: Item): Outcome {
+// Written without parameter properties: Node runs this file from source by stripping types only.
+class LoadFailure {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
+function evaluate(item: Item, policy: LoadedPolicy): Outcome {
   try {
-    const resultSet = policyFor(item.digest).evaluate(item.input, item.entrypoint) as { result: unknown }[] | null;
+    const resultSet = policy.evaluate(item.input, item.entrypoint) as { result: unknown }[] | null;
     if (!Array.isArray(resultSet) || resultSet.length === 0) return { ok: false, reason: "undefined", message: "the result is undefined" };
     return { ok: true, result: resultSet[0]!.result };
   } catch (error) {
     // A policy that outgrew its memory leaves its instance unusable: start it afresh next time.
     policies.delete(item.digest);
-    // OPA aborts by throwing a string, not an Error: never report "undefined" for it.
-    const text = error instanceof Error ? error.message : String(error);
-    if (error instanceof MemoryBoundError) return { ok: false, reason: "memory", message: text };
-    if (outOfMemory.test(text)) return { ok: false, reason: "memory", message: `it needed more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib)` };
-    return { ok: false, reason: "error", message: text || "it failed without saying why" };
+    return failed(error);
+  }
+}
+
+/** What a policy that could not be loaded or evaluated gives. */
+function failed(error: unknown): Outcome {
+  // OPA aborts by throwing a string, not an Error: never report "undefined" for it.
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof MemoryBoundError) return { ok: false, reason: "memory", message: text };
+  if (outOfMemory.test(text)) return { ok: false, reason: "memory", message: `it needed more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib)` };
+  return { ok: false, reason: "error", message: text || "it failed without saying why" };
+}
+
+/**
+ * The item's policy, loaded again if an earlier evaluation took its instance with it, or why it
+ * cannot be. Loading is flagged (progress[1]) so that its time is not held against the evaluation; a
+ * module that failed to load in this batch is not loaded again for each of its evaluations.
+ */
+function loadedFor(item: Item, failures: Map<string, LoadFailure>): LoadedPolicy | LoadFailure {
+  const loaded = policies.get(item.digest) ?? failures.get(item.digest);
+  if (loaded) return loaded;
+  Atomics.store(setup.progress, 1, 1);
+  try {
+    return policyFor(item.digest);
+  } catch (error) {
+    const failure = new LoadFailure(error);
+    failures.set(item.digest, failure);
+    return failure;
+  } finally {
+    Atomics.store(setup.progress, 1, 0);
   }
 }
 
@@ -80,31 +113,26 @@ for (const { digest } of setup.modules) {
   try {
     policyFor(digest);
   } catch {
-    // Reported by the evaluation that needs it, which tries again.
+    // Reported by the evaluation that needs it (loadedFor).
   }
 }
 
 // One answer per batch keeps messaging cheap; the shared progress counter says which evaluation hung.
 parentPort!.on("message", (items: Item[]) => {
+  // Loaded before the first evaluation (progress 0: not timed); one that fails is tried once more, for
+  // the first evaluation that needs it.
   for (const digest of new Set(items.map((item) => item.digest))) {
     try {
       policyFor(digest);
     } catch {
-      // Reported by the evaluation that needs it, which tries again.
+      // Reported by the evaluation that needs it (loadedFor).
     }
   }
+  const failures = new Map<string, LoadFailure>();
   const outcomes = items.map((item, index) => {
     Atomics.store(setup.progress, 0, index + 1);
-    if (!policies.has(item.digest)) {
-      Atomics.store(setup.progress, 1, 1);
-      try {
-        policyFor(item.digest);
-      } catch {
-        // Reported by evaluate, which tries again.
-      }
-      Atomics.store(setup.progress, 1, 0);
-    }
-    return evaluate(item);
+    const policy = loadedFor(item, failures);
+    return policy instanceof LoadFailure ? failed(policy.error) : evaluate(item, policy);
   });
   // keepCompiledCode (evaluation/thread-code-cache.ts), by the name it is published under: this worker
   // runs from source too, where Node strips its types and finds no other module of ours.
