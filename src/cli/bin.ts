@@ -25,7 +25,7 @@ const cache = enableCompileCache(process.env.NODE_COMPILE_CACHE ?? join(process.
 if (cache.directory !== undefined) process.env.NODE_COMPILE_CACHE ??= cache.directory;
 // The same code bundled by `npm run build` (scripts/bundle-cli.ts): one file for each thread to load
 // instead of a hundred modules. Without it (tsc alone, or from source) the modules run as they are.
-const bundle = new URL("../bundle/cli.js", import.meta.url);
+const bundle = new URL("../bundle/cli.mjs", import.meta.url);
 const bundled = existsSync(bundle);
 // check and validate judge in a worker thread, whose start-up is a third of a one-file validate: started
 // now, it overlaps the CLI's loading. (Limits that are not valid are left for the CLI to report.)

@@ -18,12 +18,12 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
 
 describe("the CLI bundle's main thread", () => {
   it("loads no glob compiler for a validate of named files", () => {
-    const validate = readdirSync(bundle).find((file) => /^validate-command-.*\.js$/.test(file));
+    const validate = readdirSync(bundle).find((file) => /^validate-command-.*\.mjs$/.test(file));
     expect(validate).toBeDefined();
-    const loaded = [...staticClosure("cli.js"), ...staticClosure(validate!)];
+    const loaded = [...staticClosure("cli.mjs"), ...staticClosure(validate!)];
     const withCompiler = loaded.filter((file) => /node_modules\/(re2js|picomatch)\//.test(readFileSync(join(bundle, file), "utf8")));
     expect(withCompiler).toEqual([]);
     // The glob compiler is still there for a glob argument, loaded when one is given.
-    expect(readFileSync(join(bundle, validate!), "utf8")).toMatch(/import\("\.\/check-globs-[^"]+\.js"\)/);
+    expect(readFileSync(join(bundle, validate!), "utf8")).toMatch(/import\("\.\/check-globs-[^"]+\.mjs"\)/);
   });
 });

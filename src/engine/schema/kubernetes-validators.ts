@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { requireWithCodeCache } from "../../evaluation/thread-code-cache.js";
 import { kubernetesKinds } from "./kubernetes-kinds.generated.js";
 import type { ValidateFunction } from "./schema-error.js";
 
@@ -14,9 +14,8 @@ const loaded = new Map<string, Promise<ValidateFunction>>();
 const bundledKinds = new URL("./kinds/", import.meta.url);
 const bundled = existsSync(bundledKinds);
 // The CLI bundle's threads run as scripts (thread-code-cache.ts), which have no `import()`: they load
-// its kinds, CommonJS (scripts/bundle-cli.ts), with `require`. The packages' own modules are ES modules
-// whose imports only `import` resolves (some packages export no `require` entry).
-const requireModule = createRequire(import.meta.url);
+// its kinds, CommonJS (scripts/bundle-cli.ts), with the code their first run compiled. The packages' own
+// modules are ES modules whose imports only `import` resolves (some packages export no `require` entry).
 
 /** The key a Kubernetes object's schema is found under. */
 export function kindKey(apiVersion: string, kind: string): string {
@@ -41,7 +40,7 @@ export function kubernetesValidator(apiVersion: string, kind: string): Promise<V
     // Not every package exports its _schemas folder, so the file is imported by URL from the package root.
     const url = bundled ? new URL(`${pkg}/${file}`, bundledKinds) : new URL(file, import.meta.resolve(pkg));
     validator = bundled
-      ? Promise.resolve().then(() => (requireModule(fileURLToPath(url)) as { validate: ValidateFunction }).validate)
+      ? Promise.resolve().then(() => (requireWithCodeCache(fileURLToPath(url)) as { validate: ValidateFunction }).validate)
       : import(url.href).then((module: { validate: ValidateFunction }) => module.validate);
     loaded.set(key, validator);
   }
