@@ -122,7 +122,8 @@ await build({
   format: "cjs",
   platform: "node",
   define: { "import.meta.resolve": "resolveAsModule" },
-  banner: { js: 'const resolveAsModule = (specifier) => require("./resolve-as-module.mjs").resolve(specifier);' },
+  // Strict, as the ES module it is built from: the directive must come first, before the banner's code.
+  banner: { js: '"use strict";\nconst resolveAsModule = (specifier) => require("./resolve-as-module.mjs").resolve(specifier);' },
   logLevel: "warning",
 });
 writeFileSync(join(outdir, "resolve-as-module.mjs"), "export const resolve = (specifier) => import.meta.resolve(specifier);\n");

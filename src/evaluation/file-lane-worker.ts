@@ -58,7 +58,10 @@ async function work(id: number, change: ReadChange, scan: boolean): Promise<void
   try {
     if (scan) {
       const { judges, sensitivity } = await ready;
-      post({ type: "scanned", id, scanned: await scanStreamedFile(change, judges, sensitivity) });
+      const scanned = await scanStreamedFile(change, judges, sensitivity);
+      // Most of a stream is judged while it is looked at for CRDs: the kinds are loaded here.
+      keepCompiledCode();
+      post({ type: "scanned", id, scanned });
     } else {
       const { judges, sensitivity } = await judging;
       const file = await judgeStreamedFile(change, judges, sensitivity);

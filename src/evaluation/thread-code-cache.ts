@@ -74,8 +74,8 @@ const unsaved: (() => void)[] = [];
  * share), with the code a first run compiled for it, as runCachedBundle does for a thread's bundle.
  * Node's compile cache keeps a module's top level only, so every run compiled a kind's validators again
  * on their first call: a Deployment and a Service took 21 ms to load and first validate, 11 ms with
- * their code kept (medians of alternating runs). The modules it requires by a relative path load the
- * same way; the rest (Node's own) with `require`.
+ * their code kept (medians of alternating runs). The `.js` files it requires by a relative path load
+ * the same way; the rest (Node's own) with `require`.
  */
 export function requireWithCodeCache(path: string): unknown {
   const known = modules.get(path);
@@ -83,11 +83,17 @@ export function requireWithCodeCache(path: string): unknown {
   const { script, save } = cachedScript(path, wrapModule, "module.code");
   if (save) unsaved.push(save);
   const module = { exports: {} };
-  // Before it runs, as Node's loader does, so that two chunks that require each other finish.
+  // Before it runs, as Node's loader does, so that two chunks that require each other finish; taken
+  // out again if it throws, so that a later require runs it again and meets the error itself.
   modules.set(path, module);
   const requireOther = createRequire(path);
-  const requireHere = (specifier: string) => (specifier.startsWith(".") ? requireWithCodeCache(join(dirname(path), specifier)) : requireOther(specifier));
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireHere, module, path, dirname(path));
+  const requireHere = (specifier: string) => (/^\.\.?\/.*\.js$/.test(specifier) ? requireWithCodeCache(join(dirname(path), specifier)) : requireOther(specifier));
+  try {
+    (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, requireHere, module, path, dirname(path));
+  } catch (error) {
+    modules.delete(path);
+    throw error;
+  }
   return module.exports;
 }
 

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { formats as packageFormats } from "@kubernetes-models/validate";
 import { describe, expect, it } from "vitest";
+import { requireWithCodeCache } from "../../src/evaluation/thread-code-cache.js";
 
 // The CLI bundle's kinds (scripts/bundle-cli.ts) load ajv-formats-draft2019's heavy formats on their
 // first call rather than with the kind. A format must still judge a value exactly as the package does.
@@ -29,5 +30,24 @@ describe("the bundled Kubernetes kinds' formats", () => {
       expect(Object.keys(bundled)).toContain(name);
       for (const value of values) expect([name, value, judge(bundled[name]!, value)]).toEqual([name, value, judge(original[name]!, value)]);
     }
+  });
+
+  it("judge alike loaded as the CLI's threads load them (with their code cache) and with require", () => {
+    type Validate = ((value: unknown) => boolean) & { errors?: unknown };
+    const deployment = join(kinds, "kubernetes-models/_schemas/IoK8sApiAppsV1Deployment.js");
+    const cached = (requireWithCodeCache(deployment) as { validate: Validate }).validate;
+    const required = (createRequire(import.meta.url)(deployment) as { validate: Validate }).validate;
+    expect(cached).not.toBe(required);
+    const container = { name: "app", image: "registry.example/app:1.0", ports: [{ containerPort: 8080 }] };
+    const docs = [
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [container] } } } },
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { replicas: "three", selector: {}, template: { spec: { containers: [{ ...container, ports: [{ containerPort: "http" }] }] } } } },
+    ];
+    for (const doc of docs) {
+      const verdict = (validate: Validate) => [validate(doc), validate.errors ?? null];
+      expect(verdict(cached)).toEqual(verdict(required));
+    }
+    expect(cached(docs[0])).toBe(true);
+    expect(cached(docs[1])).toBe(false);
   });
 });

@@ -23,7 +23,7 @@ const expected = [
 
 /** A thread's bundle's cache files, and a module's (a kind's, or a chunk the kinds share). */
 const isModule = (file: string) => file.endsWith(".module.code");
-const bundles = (files: Iterable<string> | Map<string, number>) => [...(files instanceof Map ? files.keys() : files)].filter((file) => !isModule(file));
+const bundles = (files: Iterable<string> | Map<string, number>) => [...(files instanceof Map ? files.keys() : files)].filter((file) => file.endsWith(".code") && !isModule(file));
 const modules = (files: Iterable<string> | Map<string, number>) => [...(files instanceof Map ? files.keys() : files)].filter(isModule);
 
 describe("the CLI threads' code cache", () => {
@@ -89,12 +89,15 @@ describe("the CLI threads' code cache", () => {
   });
 
   it("is not used when another user could have written it, and is replaced by one only its owner can", () => {
-    const [shared] = [...caches().keys()] as [string];
-    chmodSync(shared, 0o666);
+    // A thread's bundle's, and a kind's module's.
+    const shared = [bundles(caches())[0]!, modules(caches())[0]!];
+    for (const file of shared) chmodSync(file, 0o666);
     const before = caches();
     expect(validate()).toEqual(expected);
-    expect(caches().get(shared)).not.toBe(before.get(shared));
-    expect(statSync(shared).mode & 0o077).toBe(0);
+    for (const file of shared) {
+      expect(caches().get(file)).not.toBe(before.get(file));
+      expect(statSync(file).mode & 0o077).toBe(0);
+    }
   });
 
   it("lives in the user's cache folder by default, not in the shared temporary folder", () => {

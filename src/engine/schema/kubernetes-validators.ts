@@ -13,9 +13,6 @@ const loaded = new Map<string, Promise<ValidateFunction>>();
  */
 const bundledKinds = new URL("./kinds/", import.meta.url);
 const bundled = existsSync(bundledKinds);
-// The CLI bundle's threads run as scripts (thread-code-cache.ts), which have no `import()`: they load
-// its kinds, CommonJS (scripts/bundle-cli.ts), with the code their first run compiled. The packages' own
-// modules are ES modules whose imports only `import` resolves (some packages export no `require` entry).
 
 /** The key a Kubernetes object's schema is found under. */
 export function kindKey(apiVersion: string, kind: string): string {
@@ -39,6 +36,9 @@ export function kubernetesValidator(apiVersion: string, kind: string): Promise<V
     const [pkg, file] = location.split(":") as [string, string];
     // Not every package exports its _schemas folder, so the file is imported by URL from the package root.
     const url = bundled ? new URL(`${pkg}/${file}`, bundledKinds) : new URL(file, import.meta.resolve(pkg));
+    // The CLI bundle's threads run as scripts (thread-code-cache.ts), which have no `import()`: they load
+    // its kinds, CommonJS (scripts/bundle-cli.ts), with the code their first run compiled. The packages'
+    // own modules are ES modules whose imports only `import` resolves (some export no `require` entry).
     validator = bundled
       ? Promise.resolve().then(() => (requireWithCodeCache(fileURLToPath(url)) as { validate: ValidateFunction }).validate)
       : import(url.href).then((module: { validate: ValidateFunction }) => module.validate);
