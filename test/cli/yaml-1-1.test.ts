@@ -67,6 +67,11 @@ describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", ()
         "",
       ].join("\n"),
     });
+    // The comment hides the rest of its line from YAML 1.2 readers; go-yaml starts a new line at each of these.
+    await repo.branch("hidden-line", "main", {
+      "k8s/cr.yaml": pod("false").replace("privileged: false", "readOnlyRootFilesystem: true # hardened\r        privileged: true"),
+      "k8s/ls.yaml": pod("false").replace("privileged: false", "readOnlyRootFilesystem: true # hardened\u2028        privileged: true"),
+    });
     await repo.branch("numbers", "main", {
       "k8s/settings.yaml": "apiVersion: example.com/v1\nkind: Settings\nspec:\n  mode: 0755\n  hex: 0x1F\n  time: 1:30\n  date: 2024-01-01\n  big: 1_000\n",
     });
@@ -106,6 +111,16 @@ describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", ()
         "take the merged value, other YAML readers keep the one written here. Put the '<<' line first, above the keys that override it.",
       "warning yaml/merge-key k8s/cm.yaml:9:5 new '<<' merge key: merged as kubectl, Argo CD and Flux merge it (YAML 1.1); YAML 1.2 tools read it as a plain key. Writing the keys out is clearer.",
     ]);
+  });
+
+  it("refuses a line break only some readers see (a lone CR, U+2028), which can hide a key in a comment", async () => {
+    const { status, report } = await checkJson(repo.dir, "hidden-line");
+    expect(status).toBe(1);
+    expect(report.findings.filter((f) => f.rule === "yaml/line-break").map(brief)).toEqual([
+      "error yaml/line-break k8s/cr.yaml:10:48 new",
+      "error yaml/line-break k8s/ls.yaml:10:48 new",
+    ]);
+    expect(report.findings.find((f) => f.path === "k8s/ls.yaml")!.message).toContain("U+2028");
   });
 
   it("reads numbers as go-yaml v2 does: 0755 octal, hex, underscores; 1:30 and dates stay strings", async () => {

@@ -42,7 +42,12 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
       fileStart, "warning");
     text = text.slice(1);
   }
-  const documents = isJsonPath(path) ? parseJson(path, text, findings) : quickYaml(text, limits, reading, path) ?? parseYaml(path, text, limits, reading, findings);
+  const json = isJsonPath(path);
+  if (!json) {
+    const breakAt = foreignLineBreak(text);
+    if (breakAt) fail("yaml/line-break", breakAt.message, breakAt.span);
+  }
+  const documents = json ? parseJson(path, text, findings) : quickYaml(text, limits, reading, path) ?? parseYaml(path, text, limits, reading, findings);
   // Offsets were computed without the BOM; it sits before line 1 column 1, so positions are unchanged.
   for (const doc of documents) {
     if (!doc.valid) continue;
@@ -54,6 +59,27 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
     }
   }
   return { path, documents, findings };
+}
+
+/**
+ * The first line break that YAML readers disagree on: a carriage return not followed by a line feed,
+ * NEL, or the Unicode line and paragraph separators. go-yaml (kubectl, Argo CD, Flux, Helm) ends a line
+ * at each, YAML 1.2 readers (the `yaml` package included) do not, so a comment may hide, from everything
+ * but the cluster, a key written after one (`# hardened\r  privileged: true`). Judged on what Gitgate
+ * reads it would be a silent pass: an error instead.
+ */
+function foreignLineBreak(text: string): { message: string; span: Span } | undefined {
+  const match = /\r(?!\n)|[\u0085\u2028\u2029]/.exec(text);
+  if (!match) return undefined;
+  const before = text.slice(0, match.index);
+  const line = before.split("\n").length;
+  const column = match.index - before.lastIndexOf("\n");
+  const name = match[0] === "\r" ? "a carriage return (U+000D) without a line feed" : `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return {
+    span: { line, column, endLine: line, endColumn: column + 1 },
+    message: `Line break ${name}: kubectl, Argo CD and Flux start a new line there, other YAML readers do not, so what is ` +
+      "validated may not be what is applied (text after it in a comment is applied). Remove it, or end lines with \\n only.",
+  };
 }
 
 export function isJsonPath(path: string): boolean {

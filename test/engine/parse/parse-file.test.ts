@@ -29,6 +29,16 @@ describe("parseFile: YAML", () => {
     expect(parsed.findings[0]!.message).toContain("Duplicate key name");
   });
 
+  it("rejects a line break go-yaml sees and YAML 1.2 does not, at its position, and reads the rest", () => {
+    const parsed = parseText("cr.yaml", "a: 1 # note\r b: 2\nc: 3\n");
+    expect(parsed.findings.map(where)).toEqual(["error yaml/line-break 1:12"]);
+    expect(parsed.findings[0]!.message).toContain("carriage return");
+    for (const odd of ["\u0085", "\u2028", "\u2029"]) expect(parseText("x.yaml", `a: 1\nb: 2 #${odd}c: 3\n`).findings.map(where)).toEqual(["error yaml/line-break 2:7"]);
+    // Windows line endings and JSON are read as they are.
+    expect(parseText("crlf.yaml", "a: 1\r\nb: 2\r\n").findings).toEqual([]);
+    expect(parseText("x.json", '{"a": "\u2028"}').findings).toEqual([]);
+  });
+
   it("rejects tabs used as indentation", () => {
     expect(parseText("tab.yaml", "a:\n\tb: 1\n").findings.map(where)).toEqual(["error yaml/tab-indent 2:1"]);
   });
