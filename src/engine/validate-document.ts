@@ -6,7 +6,7 @@ import { apiVersionVerdict } from "./schema/api-deprecations.js";
 import { closestName } from "./schema/closest-name.js";
 import type { CustomResourceLookup } from "./schema/crd-registry.js";
 import { crdUnknownFields } from "./schema/crd-structural.js";
-import { hasKubernetesKind, kubernetesValidator } from "./schema/kubernetes-validators.js";
+import { crdGroupProblem, hasKubernetesKind, kubernetesValidator } from "./schema/kubernetes-validators.js";
 import { describeSchemaError, fieldName, simplifyErrors, type SchemaError, type ValidateFunction } from "./schema/schema-error.js";
 import { validateStrictly } from "./schema/unknown-fields.js";
 
@@ -119,6 +119,9 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   }
   const validate = await kubernetesValidator(apiVersion, kind)!;
   const schemaName = `Kubernetes ${apiVersion} ${kind}`;
+  const group = apiVersion === "apiextensions.k8s.io/v1" && kind === "CustomResourceDefinition" ? (object.value as { spec?: { group?: unknown } }).spec?.group : undefined;
+  const groupProblem = typeof group === "string" ? crdGroupProblem(group) : undefined;
+  if (groupProblem) findings.push(finding("error", "schema/crd-group", "/spec/group", `The API server refuses this CRD: ${groupProblem}. Its kinds are judged by their built-in schemas, if any.`));
   if (schema.strict === false) return [...findings, ...check(object, validate, schemaName)];
   const strict = validateStrictly(validate, object.value);
   findings.push(...describe(object, strict.errors, schemaName));

@@ -184,6 +184,49 @@ describe("custom resources", () => {
     expect(status).toBe(1);
   });
 
+  it("a CRD in Kubernetes' own API group, or a group without a dot, is refused and cannot loosen a built-in kind", async () => {
+    const ownGroupCrd = (group: string, kind: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: loose.${group}
+spec:
+  group: ${group}
+  scope: Namespaced
+  names: { kind: ${kind}, plural: looses }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
+`;
+    const deployment = (image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          ${image}
+`;
+    const file = (image: string) => `${ownGroupCrd("apps", "Deployment")}---\n${ownGroupCrd("networking.k8s.io", "Ingress")}---\n${ownGroupCrd("widgets", "Widget")}---\n${deployment(image)}`;
+    const { status, report } = await judge(
+      { ".github/gitgate.yml": "version: 1\nschemas:\n  - files: \"k8s/**\"\n    schema: kubernetes\n", "k8s/app.yaml": file("image: nginx:1.27") },
+      { "k8s/app.yaml": file("imgae: nginx:1.27") },
+    );
+    expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "error schema/crd-group k8s/app.yaml:6:10 existing The API server refuses this CRD: `apps` is an API group Kubernetes serves itself. Its kinds are judged by their built-in schemas, if any.",
+      "error schema/crd-group k8s/app.yaml:21:10 existing The API server refuses this CRD: `networking.k8s.io` is an API group Kubernetes serves itself. Its kinds are judged by their built-in schemas, if any.",
+      "error schema/crd-group k8s/app.yaml:36:10 existing The API server refuses this CRD: the API server requires a group with at least one dot (`widgets`). Its kinds are judged by their built-in schemas, if any.",
+      "error schema/unknown-field k8s/app.yaml:57:11 new spec.template.spec.containers[0].imgae is not a field the schema knows: did you mean `image`? (Kubernetes apps/v1 Deployment)",
+    ]);
+    expect(status).toBe(1);
+  });
+
   it("a CRD schema Gitgate cannot run fails its custom resources closed; a crds: path with no files is a config error", async () => {
     const { status, report } = await judge(
       { ...base, ".github/gitgate.yml": config().replace("crds: [crds/]", "crds: [crds/, crd/]"), "crds/widget.yaml": widgetCrd("^(?!admin)") },

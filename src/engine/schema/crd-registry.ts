@@ -3,6 +3,7 @@ import { parseFile } from "../parse/parse-file.js";
 import type { ParsedFile } from "../parse/parsed-document.js";
 import { defaultParseLimits, type ParseLimits } from "../parse/parse-limits.js";
 import { structuralToJsonSchema, type StructuralSchema } from "./crd-structural.js";
+import { crdGroupProblem } from "./kubernetes-validators.js";
 import { linearRegExpOptions } from "./linear-regexp.js";
 import { createRepoSchemaCompiler, newAjv, type CompiledSchema, type ReadFile } from "./repo-schemas.js";
 import type { ValidateFunction } from "./schema-error.js";
@@ -165,6 +166,8 @@ function addCrd(doc: CrdDocument, versions: Map<string, CrdVersion>, groupKinds:
   const group = value!.spec?.group;
   const kind = value!.spec?.names?.kind;
   if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(value!.spec?.versions)) return;
+  // The CRD itself is reported (validate-document.ts); its kinds keep their built-in schema.
+  if (crdGroupProblem(group) !== undefined) return;
   const crd = typeof value!.metadata?.name === "string" ? value!.metadata.name : `${kind} in ${group}`;
   if (groupKinds.has(`${group}/${kind}`)) return;
   const served: string[] = [];

@@ -19,6 +19,24 @@ export function kindKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
+/** The API groups Kubernetes serves itself ("" is the core group), from its own kinds (not Flux's or Argo CD's). */
+let ownGroups: ReadonlySet<string> | undefined;
+
+/**
+ * Why a CRD cannot define kinds in `group`, or undefined when it can. The API server refuses a CRD whose
+ * group has no dot, and serves its own groups itself whatever a CRD says: such a CRD would only let a
+ * repository swap a built-in kind's schema for a looser one.
+ */
+export function crdGroupProblem(group: string): string | undefined {
+  ownGroups ??= new Set(Object.entries(kubernetesKinds).filter(([, at]) => at.startsWith("kubernetes-models:")).map(([key]) => {
+    const apiVersion = key.slice(0, key.lastIndexOf("/"));
+    return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  }));
+  if (ownGroups.has(group)) return `${group === "" ? "the core group" : `\`${group}\``} is an API group Kubernetes serves itself`;
+  if (!group.includes(".")) return `the API server requires a group with at least one dot (\`${group}\`)`;
+  return undefined;
+}
+
 export function hasKubernetesKind(apiVersion: string, kind: string): boolean {
   return Object.hasOwn(kubernetesKinds, kindKey(apiVersion, kind));
 }
