@@ -72,6 +72,12 @@ describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", ()
       "k8s/cr.yaml": pod("false").replace("privileged: false", "readOnlyRootFilesystem: true # hardened\r        privileged: true"),
       "k8s/ls.yaml": pod("false").replace("privileged: false", "readOnlyRootFilesystem: true # hardened\u2028        privileged: true"),
     });
+    // kubectl applies a list's items one by one: the policies judge each item, lists in lists too.
+    const item = (indent: string) => pod("true").trimEnd().split("\n").map((line, i) => `${i === 0 ? "- " : "  "}${line}`).map((line) => indent + line).join("\n");
+    await repo.branch("lists", "main", {
+      "k8s/list.yaml": `apiVersion: v1\nkind: List\nitems:\n${item("  ")}\n  - apiVersion: v1\n    kind: List\n    items:\n${item("      ")}\n`,
+      "k8s/podlist.yaml": `apiVersion: v1\nkind: PodList\nitems:\n${item("  ")}\n`,
+    });
     await repo.branch("numbers", "main", {
       "k8s/settings.yaml": "apiVersion: example.com/v1\nkind: Settings\nspec:\n  mode: 0755\n  hex: 0x1F\n  time: 1:30\n  date: 2024-01-01\n  big: 1_000\n",
     });
@@ -110,6 +116,19 @@ describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", ()
       "error yaml/merge-key k8s/cm.yaml:13:3 new '<<' merges `tier`, which this map already sets above it: kubectl, Argo CD and Flux (go-yaml v2) " +
         "take the merged value, other YAML readers keep the one written here. Put the '<<' line first, above the keys that override it.",
       "warning yaml/merge-key k8s/cm.yaml:9:5 new '<<' merge key: merged as kubectl, Argo CD and Flux merge it (YAML 1.1); YAML 1.2 tools read it as a plain key. Writing the keys out is clearer.",
+    ]);
+  });
+
+  it("judges every item of a list with the policies, as kubectl applies them, on the item's lines", async () => {
+    const { status, report } = await checkJson(repo.dir, "lists");
+    expect(status).toBe(1);
+    expect(report.findings.filter((f) => f.source === "policy").map((f) => `${brief(f)} ${f.pointer ?? ""}`)).toEqual([
+      "error k8s/privileged k8s/list.yaml:13:25 new /items/0/spec/containers/0/securityContext/privileged",
+      "error k8s/privileged k8s/list.yaml:30:29 new /items/1/items/0/spec/containers/0/securityContext/privileged",
+      "error k8s/privileged k8s/podlist.yaml:13:25 new /items/0/spec/containers/0/securityContext/privileged",
+      "warning main/warn k8s/list.yaml:4:5 new ",
+      "warning main/warn k8s/list.yaml:21:9 new ",
+      "warning main/warn k8s/podlist.yaml:4:5 new ",
     ]);
   });
 

@@ -1,29 +1,44 @@
 import type { DraftFinding } from "../finding.js";
+import { joinPointer } from "../parse/locate.js";
 import type { ParsedDocument } from "../parse/parsed-document.js";
 import { evaluatePackages } from "./evaluate-packages.js";
 import type { PolicyRunner } from "./policy-runner.js";
 import { policyFailure, resultToFinding } from "./policy-findings.js";
 import type { PackagePolicy } from "./policy-types.js";
 
-/** Runs every per-document (conftest-style) package on every valid document of one file version. */
+/**
+ * Runs every per-document (conftest-style) package on every valid document of one file version. A list
+ * (`v1 List`, `PodList`, any kind ending in `List` with `items`) is judged item by item, as kubectl
+ * applies it: judged whole, a privileged Pod inside a List met no rule written for Pods.
+ */
 export async function evaluateDocumentPolicies(
   path: string,
   documents: readonly ParsedDocument[],
   policies: readonly PackagePolicy[],
   runner: PolicyRunner,
 ): Promise<DraftFinding[]> {
-  const valid = documents.filter((d) => d.valid);
-  const outcomes = await evaluatePackages(runner, policies, valid.map((d) => d.value));
-  return valid.flatMap((doc, d) =>
+  const inputs = documents.filter((d) => d.valid).flatMap((doc) => objectsIn(doc.value, "").map((object) => ({ doc, ...object })));
+  const outcomes = await evaluatePackages(runner, policies, inputs.map((input) => input.value));
+  return inputs.flatMap(({ doc, base }, d) =>
     policies.flatMap((policy, p) => {
       const outcome = outcomes[d]![p]!;
       const at = { path, document: doc.index };
-      if (!outcome.ok) return [policyFailure(policy.namespace, outcome, { ...at, ...doc.span })];
+      // A finding without a pointer is shown where its object starts: the document, or the list's item.
+      const start = base === "" ? doc.span : doc.locate(base, "key");
+      if (!outcome.ok) return [policyFailure(policy.namespace, outcome, { ...at, ...start })];
       return resultToFinding(policy.namespace, outcome.value, (result) => ({
         ...at,
-        ...(result.pointer !== undefined ? { pointer: result.pointer } : {}),
-        ...(result.pointer !== undefined ? doc.locate(result.pointer) : doc.span),
+        ...(result.pointer !== undefined ? { pointer: base + result.pointer } : {}),
+        ...(result.pointer !== undefined ? doc.locate(base + result.pointer) : start),
       }));
     }),
   );
+}
+
+/** The objects a document holds for the cluster: itself, or a list's items (lists in lists too), with their pointers. */
+function objectsIn(value: unknown, base: string): { value: unknown; base: string }[] {
+  const list = value as { kind?: unknown; items?: unknown } | null;
+  const isList = list !== null && typeof list === "object" && typeof list.kind === "string" && list.kind.endsWith("List") && Array.isArray(list.items);
+  if (!isList) return [{ value, base }];
+  return (list.items as unknown[]).flatMap((item, i) => objectsIn(item, base + joinPointer(["items", i])));
 }
