@@ -8,7 +8,7 @@ import type { CustomResourceLookup } from "./schema/crd-registry.js";
 import { crdUnknownFields } from "./schema/crd-structural.js";
 import { crdGroupProblem, hasKubernetesKind, kubernetesValidator } from "./schema/kubernetes-validators.js";
 import { describeSchemaError, fieldName, simplifyErrors, type SchemaError, type ValidateFunction } from "./schema/schema-error.js";
-import { validateStrictly } from "./schema/unknown-fields.js";
+import { validateStrictly, type UnknownField } from "./schema/unknown-fields.js";
 
 type KubernetesSchema = Extract<ResolvedSchema, { kind: "kubernetes" }>;
 
@@ -30,7 +30,7 @@ export async function validateDocument(
   for (const schema of schemas) {
     if (!schema.matches(path)) continue;
     if (schema.kind === "repo") {
-      if (schema.validate) findings.push(...check(wholeDocument(path, doc, mode), schema.validate, schema.path));
+      if (schema.validate) findings.push(...check(wholeDocument(path, doc, mode), schema.validate, schema.path, []));
       // A schema that failed to compile is a config error that fails the check; the file says so too,
       // once, so nobody reads its silence as "valid".
       else if (doc.index === 0) findings.push(unusableSchema(path, doc, schema.path, schema.problemAt));
@@ -65,11 +65,16 @@ function wholeDocument(path: string, doc: ParsedDocument, mode: ValidationMode):
   return { path, document: doc.index, value: doc.value, base: "", locate: (pointer, target) => doc.locate(pointer, target), mode };
 }
 
-async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Promise<DraftFinding[]> {
-  const finding = (severity: DraftFinding["severity"], rule: string, pointer: string, message: string, target?: Target): DraftFinding => ({
+/** Makes schema findings about `object`, at their place in its source. */
+function reportAt(object: ObjectAt): Report {
+  return (severity, rule, pointer, message, target) => ({
     severity, rule, message, path: object.path, document: object.document, pointer: object.base + pointer, source: "schema",
     ...object.locate(pointer, target),
   });
+}
+
+async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Promise<DraftFinding[]> {
+  const finding = reportAt(object);
   const value = object.value as { apiVersion?: unknown; kind?: unknown; items?: unknown } | null;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     return [finding("error", "schema/not-an-object", "", "A Kubernetes manifest must be a map with apiVersion and kind.")];
@@ -122,13 +127,11 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   const group = apiVersion === "apiextensions.k8s.io/v1" && kind === "CustomResourceDefinition" ? (object.value as { spec?: { group?: unknown } }).spec?.group : undefined;
   const groupProblem = typeof group === "string" ? crdGroupProblem(group) : undefined;
   if (groupProblem) findings.push(finding("error", "schema/crd-group", "/spec/group", `The API server refuses this CRD: ${groupProblem}. Its kinds are judged by their built-in schemas, if any.`));
-  if (schema.strict === false) return [...findings, ...check(object, validate, schemaName)];
+  if (schema.strict === false) return [...findings, ...check(object, validate, schemaName, [])];
   const strict = validateStrictly(validate, object.value);
-  findings.push(...describe(object, strict.errors, schemaName));
   // Strategic-merge directives ($patch, $setElementOrder/…, $retainKeys) are fields of a patch, not of the object.
   const unknown = object.mode === "patch" ? strict.unknown.filter((field) => !field.key.startsWith("$")) : strict.unknown;
-  for (const field of unknown) findings.push(unknownField(finding, object.base, field.pointer, field.key, field.known, schemaName));
-  return findings;
+  return [...findings, ...describe(object, strict.errors, unknown, schemaName)];
 }
 
 type Report = (severity: DraftFinding["severity"], rule: string, pointer: string, message: string, target?: Target) => DraftFinding;
@@ -144,11 +147,7 @@ function checkCustomResource(object: ObjectAt, custom: Exclude<CustomResourceLoo
   if (!schema.validate) {
     return [finding("error", "schema/unusable", "/kind", `Not validated: the schema for ${schema.name} cannot be used: ${schema.problem ?? "unknown problem"}`)];
   }
-  const findings = check(object, schema.validate, schema.name);
-  if (schema.structural && strict !== false) {
-    for (const field of crdUnknownFields(schema.structural, object.value)) findings.push(unknownField(finding, object.base, field.pointer, field.key, field.known, schema.name));
-  }
-  return findings;
+  return check(object, schema.validate, schema.name, schema.structural && strict !== false ? crdUnknownFields(schema.structural, object.value) : []);
 }
 
 function itemOf(list: ObjectAt, i: number): ObjectAt {
@@ -175,25 +174,34 @@ function unknownField(
   return finding("error", "schema/unknown-field", pointer, `${fieldName(base + pointer)} is not a field the schema knows${hint}${where}`, "key");
 }
 
-function check(object: ObjectAt, validate: ValidateFunction, schemaName: string): DraftFinding[] {
-  if (validate(object.value)) return [];
-  return describe(object, validate.errors ?? [], schemaName);
+function check(object: ObjectAt, validate: ValidateFunction, schemaName: string, unknown: readonly UnknownField[]): DraftFinding[] {
+  return describe(object, validate(object.value) ? [] : validate.errors ?? [], unknown, schemaName);
 }
 
-function describe(object: ObjectAt, errors: readonly SchemaError[], schemaName: string): DraftFinding[] {
+/**
+ * Schema findings listed for one object at most. Each is located in the source by walking its pointer,
+ * through maps entry by entry, so a map of 40,000 misspelt keys took minutes to report; and nobody reads
+ * past the first hundred. The rest are counted in one finding.
+ */
+const maxFindingsPerObject = 100;
+
+/** An object's schema errors and unknown fields as findings, at most maxFindingsPerObject of them. */
+function describe(object: ObjectAt, errors: readonly SchemaError[], unknown: readonly UnknownField[], schemaName: string): DraftFinding[] {
   // A patch is partial: what it leaves out comes from the object it patches.
-  const judged = object.mode === "patch" ? errors.filter((error) => error.keyword !== "required") : errors;
-  return simplifyErrors(judged).map((error) => {
-    const described = describeSchemaError(error);
-    return {
-      severity: "error",
-      rule: `schema/${described.keyword}`,
-      message: `${described.message} (${schemaName})`,
-      path: object.path,
-      document: object.document,
-      pointer: object.base + described.pointer,
-      source: "schema",
-      ...object.locate(described.pointer, described.target),
-    };
-  });
+  const judged = simplifyErrors(object.mode === "patch" ? errors.filter((error) => error.keyword !== "required") : errors);
+  const finding = reportAt(object);
+  const shownErrors = judged.slice(0, maxFindingsPerObject);
+  const shownUnknown = unknown.slice(0, maxFindingsPerObject - shownErrors.length);
+  const findings = [
+    ...shownErrors.map((error) => {
+      const described = describeSchemaError(error);
+      return finding("error", `schema/${described.keyword}`, described.pointer, `${described.message} (${schemaName})`, described.target);
+    }),
+    ...shownUnknown.map((field) => unknownField(finding, object.base, field.pointer, field.key, field.known, schemaName)),
+  ];
+  const unlisted = judged.length + unknown.length - findings.length;
+  if (unlisted > 0) {
+    findings.push(finding("error", "schema/unlisted", "", `${unlisted} more schema error${unlisted === 1 ? "" : "s"} in this object, not listed: the first ${maxFindingsPerObject} are (${schemaName}).`));
+  }
+  return findings;
 }

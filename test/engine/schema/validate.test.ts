@@ -33,6 +33,19 @@ describe("built-in Kubernetes schemas", () => {
     expect(report.conclusion).toBe("failure");
   });
 
+  it("lists a hundred schema findings per object and counts the rest", async () => {
+    const keys = Array.from({ length: 1001 }, (_, i) => `  replicaz${i}: 1`).join("\n");
+    const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/web.yaml": deployment("3").replace("  replicas: 3", `  replicas: 3\n${keys}`) });
+    expect(report.findings).toHaveLength(101);
+    expect(report.findings.filter((f) => f.rule === "schema/unknown-field").slice(0, 2).map(brief)).toEqual([
+      "error schema/unknown-field k8s/web.yaml:7:3 spec.replicaz0 is not a field the schema knows: did you mean `replicas`? (Kubernetes apps/v1 Deployment)",
+      "error schema/unknown-field k8s/web.yaml:8:3 spec.replicaz1 is not a field the schema knows: did you mean `replicas`? (Kubernetes apps/v1 Deployment)",
+    ]);
+    expect(report.findings.find((f) => f.rule === "schema/unlisted")).toMatchObject({
+      line: 1, column: 1, message: "901 more schema errors in this object, not listed: the first 100 are (Kubernetes apps/v1 Deployment).",
+    });
+  });
+
   it("reports an error in the third document of a stream at the file's line", async () => {
     const stream = [
       "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n",
