@@ -42,6 +42,13 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
       fileStart, "warning");
     text = text.slice(1);
   }
+  const bomb = nestingBomb(text, limits.maxDepth * 100);
+  if (bomb !== undefined) {
+    // Not parsed at all: the parsers would build the whole tree (a million levels is gigabytes) before
+    // findTooDeep could look at it.
+    fail("yaml/too-deep", `Nesting deeper than ${limits.maxDepth} levels: not validated.`, spanAt(text, bomb));
+    return { path, documents: [], findings };
+  }
   const json = isJsonPath(path);
   if (!json) {
     const breakAt = foreignLineBreak(text);
@@ -71,15 +78,47 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
 function foreignLineBreak(text: string): { message: string; span: Span } | undefined {
   const match = /\r(?!\n)|[\u0085\u2028\u2029]/.exec(text);
   if (!match) return undefined;
-  const before = text.slice(0, match.index);
-  const line = before.split("\n").length;
-  const column = match.index - before.lastIndexOf("\n");
   const name = match[0] === "\r" ? "a carriage return (U+000D) without a line feed" : `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
   return {
-    span: { line, column, endLine: line, endColumn: column + 1 },
+    span: spanAt(text, match.index),
     message: `Line break ${name}: kubectl, Argo CD and Flux start a new line there, other YAML readers do not, so what is ` +
       "validated may not be what is applied (text after it in a comment is applied). Remove it, or end lines with \\n only.",
   };
+}
+
+/** The one-character span at an offset of the text. */
+function spanAt(text: string, offset: number): Span {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = offset - before.lastIndexOf("\n");
+  return { line, column, endLine: line, endColumn: column + 1 };
+}
+
+/**
+ * Where a file nests past `cap` levels in the text itself, before any parser builds the tree: open
+ * brackets not yet closed (`[[[[…`, in YAML and JSON), or compact sequence entries on one line
+ * (`- - - - x` is four lists deep). Characters are counted wherever they are, quoted or not: no real
+ * file comes near a cap a hundred times the deepest nesting Gitgate judges.
+ */
+function nestingBomb(text: string, cap: number): number | undefined {
+  if (text.length <= cap) return undefined;
+  let open = 0;
+  let entries = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++open > cap) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      if (open > 0) open--;
+    }
+    if (c === 0x2d && text.charCodeAt(i + 1) === 0x20) {
+      if (++entries > cap) return i;
+      i++;
+    } else if (c !== 0x20) {
+      entries = 0;
+    }
+  }
+  return undefined;
 }
 
 export function isJsonPath(path: string): boolean {

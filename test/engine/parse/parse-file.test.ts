@@ -39,6 +39,16 @@ describe("parseFile: YAML", () => {
     expect(parseText("x.json", '{"a": "\u2028"}').findings).toEqual([]);
   });
 
+  it("refuses a nesting bomb before parsing it: brackets or compact entries far deeper than judged", () => {
+    const flow = parseText("deep.yaml", `a: ${"[".repeat(20_000)}`);
+    expect(flow.findings.map(where)).toEqual(["error yaml/too-deep 1:10004"]);
+    expect(flow.documents).toEqual([]);
+    expect(parseText("deep.json", `${"[".repeat(20_000)}${"]".repeat(20_000)}`).findings.map(where)).toEqual(["error yaml/too-deep 1:10001"]);
+    expect(parseText("dashes.yaml", `k: 1\n${"- ".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 2:20001"]);
+    // Many brackets, but closed as they go: judged as usual.
+    expect(parseText("wide.yaml", `a: [${"[1], ".repeat(20_000)}[1]]\n`).findings).toEqual([]);
+  });
+
   it("rejects tabs used as indentation", () => {
     expect(parseText("tab.yaml", "a:\n\tb: 1\n").findings.map(where)).toEqual(["error yaml/tab-indent 2:1"]);
   });
