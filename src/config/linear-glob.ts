@@ -15,7 +15,9 @@ export function compileLinearGlob(glob: string): (path: string) => boolean {
   let source = picomatch.makeRe(glob, { dot: true }).source;
   for (const guard of alwaysTrueForGitPaths) source = source.split(guard).join("");
   if (/\(\?<?[=!]/.test(source)) throw new Error("negated patterns (a leading \"!\" or \"!(…)\") are not supported");
-  const compiled = RE2JS.compile(RE2JS.translateRegExp(source));
+  // DOTALL: git allows a line break in a file name, and `**` (picomatch's `.`) must cross it like any
+  // other character, or `k8s/**` would leave `k8s/evil\n.yaml` ungoverned while kubectl applies it.
+  const compiled = RE2JS.compile(RE2JS.translateRegExp(source), RE2JS.DOTALL);
   // picomatch also matches a path equal to the glob itself (a literal with special characters).
   return (path) => path === glob || compiled.test(path);
 }

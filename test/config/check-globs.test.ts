@@ -16,6 +16,13 @@ describe("createMatcher", () => {
   });
 });
 
+describe("createMatcher on names git allows", () => {
+  it("lets ** and * cross a line break in a name, as in any other character", () => {
+    const matches = createMatcher(["k8s/**", "apps/*.yaml"]);
+    expect(["k8s/evil\n.yaml", "k8s/a\nb/c.yaml", "apps/x\ny.yaml"].map(matches)).toEqual([true, true, true]);
+  });
+});
+
 describe("globProblem", () => {
   it("refuses negated globs, which cannot be matched in linear time", () => {
     expect(globProblem("!(secret).yaml")).toBe('invalid glob "!(secret).yaml": negated patterns (a leading "!" or "!(…)") are not supported');
