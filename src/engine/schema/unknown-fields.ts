@@ -30,61 +30,79 @@ export interface StrictResult {
  * validators never read (see `strippedFields`) are added back by the type's signature.
  */
 export function validateStrictly(validate: ValidateFunction, value: unknown): StrictResult {
-  const reads = new Map<object, Set<string>>();
-  const enumerated = new WeakSet<object>();
-  const proxies = new WeakMap<object, object>();
-  const watch = (target: unknown): unknown => {
-    if (target === null || typeof target !== "object") return target;
-    const known = proxies.get(target);
-    if (known) return known;
-    const keys = new Set<string>();
-    reads.set(target, keys);
-    const read = (key: string | symbol) => {
-      if (typeof key === "string") keys.add(key);
-    };
-    const proxy = new Proxy(target, {
-      get(t, key) {
-        read(key);
-        return watch(Reflect.get(t, key));
-      },
-      has(t, key) {
-        read(key);
-        return Reflect.has(t, key);
-      },
-      getOwnPropertyDescriptor(t, key) {
-        read(key);
-        return Reflect.getOwnPropertyDescriptor(t, key);
-      },
-      ownKeys(t) {
-        enumerated.add(t);
-        return Reflect.ownKeys(t);
-      },
-    });
-    proxies.set(target, proxy);
-    return proxy;
-  };
-  const valid = validate(watch(value));
+  const root = newPlace();
+  const valid = validate(watch(value, root));
   const errors = valid ? [] : [...(validate.errors ?? [])];
   const unknown: UnknownField[] = [];
-  const visit = (node: unknown, segments: (string | number)[]) => {
+  const visit = (node: unknown, place: Place | undefined, segments: (string | number)[]) => {
     if (node === null || typeof node !== "object") return;
     if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, [...segments, i]));
+      node.forEach((item, i) => visit(item, place?.children?.get(String(i))?.place, [...segments, i]));
       return;
     }
-    const keys = reads.get(node);
-    const closed = keys !== undefined && keys.size > 0 && !enumerated.has(node);
+    const keys = place?.keys;
+    const closed = keys !== undefined && keys.size > 0 && !place!.enumerated;
     let declared: string[] | undefined;
     for (const [key, child] of Object.entries(node)) {
       if (closed && !keys.has(key) && !(declared ??= declaredFields(keys)).includes(key)) {
         unknown.push({ pointer: joinPointer([...segments, key]), key, known: declared });
         continue; // nothing under an unknown key was validated: its contents say nothing more
       }
-      visit(child, [...segments, key]);
+      visit(child, place?.children?.get(key)?.place, [...segments, key]);
     }
   };
-  visit(value, []);
+  visit(value, root, []);
   return { errors, unknown };
+}
+
+/**
+ * What the validator did at one place of the document: the keys it read and whether it enumerated
+ * them. Kept per place, not per object: a YAML alias puts one object at two places (a map of
+ * annotations and a securityContext, say), and what one schema does there says nothing of the other.
+ */
+interface Place {
+  keys: Set<string>;
+  enumerated: boolean;
+  children?: Map<string, { target: object; place: Place; proxy: object }>;
+}
+
+function newPlace(): Place {
+  return { keys: new Set(), enumerated: false };
+}
+
+/** `target` as the validator sees it at `place`: every key it reads or enumerates is recorded there. */
+function watch(target: unknown, place: Place): unknown {
+  if (target === null || typeof target !== "object") return target;
+  const read = (key: string | symbol) => {
+    if (typeof key === "string") place.keys.add(key);
+  };
+  return new Proxy(target, {
+    get(t, key) {
+      read(key);
+      const child: unknown = Reflect.get(t, key);
+      if (typeof key !== "string" || child === null || typeof child !== "object") return child;
+      // The same place read again gets the same proxy, so its reads add up.
+      place.children ??= new Map();
+      const known = place.children.get(key);
+      if (known?.target === child) return known.proxy;
+      const at = newPlace();
+      const proxy = watch(child, at) as object;
+      place.children.set(key, { target: child, place: at, proxy });
+      return proxy;
+    },
+    has(t, key) {
+      read(key);
+      return Reflect.has(t, key);
+    },
+    getOwnPropertyDescriptor(t, key) {
+      read(key);
+      return Reflect.getOwnPropertyDescriptor(t, key);
+    },
+    ownKeys(t) {
+      place.enumerated = true;
+      return Reflect.ownKeys(t);
+    },
+  });
 }
 
 /** The fields a type declares, from the ones its validator read. Only computed for an object with an unknown key. */

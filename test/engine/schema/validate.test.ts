@@ -33,6 +33,17 @@ describe("built-in Kubernetes schemas", () => {
     expect(report.conclusion).toBe("failure");
   });
 
+  it("judges an aliased object at each place it is used: an unknown field there is found though the alias is also a free map", async () => {
+    const pod = [
+      "apiVersion: v1", "kind: Pod", "metadata:", "  name: web", "  annotations: &sc", '    runAsNonRot: "true"',
+      "spec:", "  containers:", "    - name: web", "      image: nginx:1.27", "      securityContext: *sc", "",
+    ].join("\n");
+    const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/pod.yaml": pod });
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/unknown-field k8s/pod.yaml:11:7 spec.containers[0].securityContext.runAsNonRot is not a field the schema knows: did you mean `runAsNonRoot`? (Kubernetes v1 Pod)",
+    ]);
+  });
+
   it("lists a hundred schema findings per object and counts the rest", async () => {
     const keys = Array.from({ length: 1001 }, (_, i) => `  replicaz${i}: 1`).join("\n");
     const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/web.yaml": deployment("3").replace("  replicas: 3", `  replicas: 3\n${keys}`) });
