@@ -127,6 +127,16 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     expect(sliced.rule).toBe("main/deny");
   });
 
+  it("a Secret's numbers are scrubbed from policy messages, as JSON prints them and as they were written", async () => {
+    await repo.branch("numbers", "main", {
+      "k8s/numbers.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: numbers\n  namespace: ns\nstringData:\n  pin: 98765432101\n  flag: 0x7FEDCBA9\n  enabled: true\n",
+    });
+    const { all, report } = await checkAll(repo, "numbers");
+    // The policy printed the values; a boolean is too short to be scrubbed everywhere, and says nothing.
+    expect(report.findings.filter((f) => f.message.startsWith("string data is ")).map((f) => f.message)).toEqual(['string data is {"pin":•••,"flag":•••,"enabled":true}']);
+    for (const secret of ["98765432101", "2146290601", "0x7FEDCBA9", "0x7fedcba9"]) expectNoSlice(all, secret);
+  });
+
   it("#11: a token far to the right of a line with a finding is scrubbed before the line is cut", async () => {
     const token = "ghp_" + "L0ngL1ne".repeat(5);
     // The schema finding is on this line (a number where a string is required); the token sits past column 280.

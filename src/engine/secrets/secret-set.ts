@@ -1,5 +1,5 @@
 import { isKind } from "../document-identity.js";
-import { isRecord, nodes, stringLeaves } from "../value-tree.js";
+import { isRecord, nodes } from "../value-tree.js";
 import { secretForms } from "./secret-forms.js";
 import { looksLikeSecret, mayHoldSecretRuns, secretRuns } from "./secret-patterns.js";
 import { decodeBase64, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
@@ -182,12 +182,14 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
         if (redacted || looksLikeSecret(node)) found.push([node]);
         continue;
       }
+      if (redacted && isOtherScalar(node)) found.push(scalarTexts(node));
       if (!isRecord(node)) continue;
       for (const key of Object.keys(node)) if (looksLikeSecret(key)) found.push([key]);
       if (isKind(node, "Secret")) {
-        for (const value of stringLeaves(node.data)) found.push([value, decodeBase64(value)]);
+        // Every scalar, not only strings: `pin: 98765432101` reaches a policy, and its message, as a number.
+        for (const value of scalarLeaves(node.data)) found.push(typeof value === "string" ? [value, decodeBase64(value)] : scalarTexts(value));
         // Its base64 is one of the forms every value is scrubbed in.
-        for (const value of stringLeaves(node.stringData)) found.push([value]);
+        for (const value of scalarLeaves(node.stringData)) found.push(typeof value === "string" ? [value] : scalarTexts(value));
       }
       const annotations = isRecord(node.metadata) && isRecord(node.metadata.annotations) ? node.metadata.annotations : undefined;
       const lastApplied = annotations?.[lastAppliedAnnotation];
@@ -202,4 +204,41 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
     }
   }
   return found;
+}
+
+type OtherScalar = number | bigint | boolean;
+
+function isOtherScalar(value: unknown): value is OtherScalar {
+  return typeof value === "number" || typeof value === "bigint" || typeof value === "boolean";
+}
+
+/** The string, number and boolean leaves of a value, in document order. */
+function* scalarLeaves(root: unknown): Generator<string | OtherScalar> {
+  for (const value of nodes(root)) if (typeof value === "string" || isOtherScalar(value)) yield value;
+}
+
+/**
+ * The texts a number or boolean can be printed as: as JSON renders it (a policy's json.marshal or
+ * sprintf, our own JSON output), and the ways YAML lets an integer be written in hex or octal, since the
+ * parsed value no longer says which was used. Short ones are dropped by the set's minimum length (a
+ * "true" or a "443" is not scrubbed everywhere); the long ones are scrubbed like any secret. Not binary:
+ * its slices of 0s and 1s would be found in many ordinary numbers, and masking them mangles the output.
+ */
+function scalarTexts(value: OtherScalar): string[] {
+  const texts = new Set([String(value)]);
+  if (typeof value === "number" && !Number.isFinite(value)) return [...texts];
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    texts.add(JSON.stringify(value));
+    return [...texts];
+  }
+  if (typeof value === "boolean") return [...texts];
+  const integer = BigInt(value);
+  const magnitude = integer < 0n ? -integer : integer;
+  const sign = integer < 0n ? "-" : "";
+  for (const [prefix, radix] of [["0x", 16], ["0o", 8], ["0", 8]] as const) {
+    const digits = magnitude.toString(radix);
+    texts.add(sign + prefix + digits);
+    texts.add(sign + prefix + digits.toUpperCase());
+  }
+  return [...texts];
 }

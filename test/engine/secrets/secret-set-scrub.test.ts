@@ -73,4 +73,11 @@ describe("SecretSet.scrub", () => {
     // Most texts held something to scrub: the comparison is not only of texts left as they were.
     expect(scrubbed).toBeGreaterThan(1000);
   });
+
+  it("scrubs a Secret's numbers as JSON prints them and as YAML may have written them, but not short ones", () => {
+    const secrets = new SecretSet();
+    secrets.addDocument("k8s/s.yaml", { kind: "Secret", stringData: { pin: 98765432101, flag: 0x7fedcba9, port: 8080, on: true }, data: { n: 123456789 } }, createSensitivity([]));
+    expect(secrets.scrub("pin 98765432101 flag 2146290601 or 0x7FEDCBA9 or 0x7fedcba9 or 017773345651, n 123456789 or 0x75BCD15; port 8080, true"))
+      .toBe("pin ••• flag ••• or ••• or ••• or •••, n ••• or •••; port 8080, true");
+  });
 });
