@@ -53,6 +53,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
   const summary = summarize(findings, { changedFiles: changes.files.length, governedFiles: judged?.governedFiles ?? 0, documents: judged?.documents ?? 0 });
   const conclusion = conclude(findings, failOn);
   const digest = options.snapshot ? undefined : governedDiffDigest(changes, approvalScope(plane));
+  const secrets = judged?.secrets ?? new SecretSet();
   return sanitizeReport({
     conclusion,
     title: config || repairOnly ? titleOf(summary, conclusion) : "Gitgate config at the base is invalid",
@@ -71,10 +72,10 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       digests: plane.digests,
       changed: changedControlPlane.map((f) => f.path),
       ...(config ? { exceptionsPath: config.exceptions } : {}),
-      ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? []) }),
+      ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? [], secrets) }),
     },
     ...(digest !== undefined ? { governedDiffDigest: digest } : {}),
-  }, judged?.secrets ?? new SecretSet());
+  }, secrets);
 }
 
 /** What other threads judging files of this change need to judge them as this one does (see judgeChange). */
@@ -85,13 +86,16 @@ export interface LaneContext {
 export type OpenLanes = (context: LaneContext) => FileLanes | undefined;
 
 /** The lines of each changed control-plane file, so the preview shows a change to the rules first. */
-async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[]) {
-  const { isRedacted } = createSensitivity(redact);
+async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[], secrets: SecretSet) {
+  const sensitivity = createSensitivity(redact);
+  const { isRedacted } = sensitivity;
   // The line-diff library is loaded only for a change that touches the control plane.
   const { controlPlaneFileDiff } = await import("./diff/control-plane-diff.js");
   return mapConcurrent(changed, 4, async (f) => {
     const after = f.status === "removed" ? undefined : await headContent(changes, f);
-    return controlPlaneFileDiff({ ...f, after }, isRedacted(f.path) || (f.previousPath !== undefined && isRedacted(f.previousPath)));
+    // A control-plane file may be ignored, or fail to parse, and so add no secret while the change is
+    // judged: its own are collected here, before the report is scrubbed.
+    return controlPlaneFileDiff({ ...f, after }, isRedacted(f.path) || (f.previousPath !== undefined && isRedacted(f.previousPath)), (path, value) => secrets.addDocument(path, value, sensitivity));
   });
 }
 

@@ -9,7 +9,7 @@ import { headContent, isLinkEntry, type ChangeSet, type FileChange, type FileCon
 import { classifyFindings } from "./classify-findings.js";
 import type { SemanticDiff } from "./diff/diff-types.js";
 import { semanticDiff } from "./diff/semantic-diff.js";
-import { isKind, kubernetesObject } from "./document-identity.js";
+import { kubernetesObject } from "./document-identity.js";
 import type { EvaluateOptions } from "./evaluate-change-set.js";
 import { changeCrds, withChangeCrds, type ChangeCrds, type ScanFile, type ScannedFile } from "./change-crds.js";
 import { evaluateFile, evaluateParsedFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
@@ -26,9 +26,9 @@ import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
+import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
 import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
-import { nodes } from "./value-tree.js";
 import { yamlReadingOf } from "./yaml-reading.js";
 
 export interface JudgedChange {
@@ -490,14 +490,4 @@ function showableLines({ change, head }: EvaluatedChange, path: string, sensitiv
   const after = change.after;
   const showable = after?.kind === "text" && head !== undefined && !sensitivity.isRedacted(path) && !mayHoldSecrets(head);
   return showable ? after.text.replace(/^\uFEFF/, "").split(/\r?\n/) : undefined;
-}
-
-function mayHoldSecrets(file: EvaluatedFile): boolean {
-  if (file.findings.some((f) => f.source === "parse" && f.severity === "error")) return true;
-  return file.documents.some((doc) => !doc.valid || containsSecret(doc.value));
-}
-
-function containsSecret(value: unknown): boolean {
-  for (const node of nodes(value)) if (isKind(node, "Secret")) return true;
-  return false;
 }

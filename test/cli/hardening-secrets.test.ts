@@ -5,31 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/engine/report.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { runCli } from "../support/run-cli.js";
+import { checkAll, expectNoSlice, formats } from "../support/secret-output.js";
 
 /**
  * Red-team findings about secrets and output escaping (issue #9), each reproduced through the real CLI:
  * every format a user can ask for is rendered and searched for the secret.
  */
-const formats = ["text", "json", "markdown", "sarif"] as const;
-
-async function checkAll(repo: TestRepo, head: string, base = "main") {
-  const outputs: Record<string, string> = {};
-  for (const format of formats) {
-    const run = await runCli(["check", "--repo", repo.dir, "--base", base, "--head", head, "--format", format]);
-    if (run.stderr) throw new Error(run.stderr);
-    outputs[format] = run.stdout;
-  }
-  return { outputs, all: Object.values(outputs).join("\n"), report: JSON.parse(outputs.json!) as Report };
-}
-
-/** Throws naming the first 8-character slice of `secret` found in `text`. */
-function expectNoSlice(text: string, secret: string, size = 8) {
-  for (let i = 0; i + size <= secret.length; i++) {
-    const slice = secret.slice(i, i + size);
-    if (text.includes(slice)) throw new Error(`"${slice}" of secret "${secret}" appears in the output`);
-  }
-}
-
 const config = "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\npolicies:\n  paths: [policy/]\n";
 const configMap = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ns\ndata:\n${data}`;
 

@@ -1,5 +1,8 @@
 import { structuredPatch } from "diff";
 import type { ChangeStatus, FileContent } from "../change-set.js";
+import { parseFile } from "../parse/parse-file.js";
+import { defaultParseLimits } from "../parse/parse-limits.js";
+import { mayHoldSecrets } from "../secrets/may-hold-secrets.js";
 
 /**
  * What a change does to one control-plane file (the config, a schema, a policy, the exceptions file),
@@ -21,9 +24,14 @@ const maxLines = 20_000;
 const maxEdits = 2_000;
 const context = 2;
 
+/**
+ * `found` is told every document of both versions that parses, so that the change's secrets include
+ * those of control-plane files, which may be neither governed nor judged (a CRD folder's ignored file).
+ */
 export function controlPlaneFileDiff(
   change: { path: string; previousPath?: string; status: ChangeStatus; before?: FileContent; after?: FileContent },
   redacted: boolean,
+  found: (path: string, value: unknown) => void = () => undefined,
 ): ControlPlaneFileDiff {
   const base = { path: change.path, ...(change.previousPath ? { previousPath: change.previousPath } : {}), status: change.status };
   if (redacted) return { ...base, lines: [], note: "the file matches preview.redact" };
@@ -31,6 +39,10 @@ export function controlPlaneFileDiff(
   const after = textOf(change.after);
   const unreadable = [before, after].find((t): t is { note: string } => typeof t === "object");
   if (unreadable) return { ...base, lines: [], note: unreadable.note };
+  // Both versions are read, whichever one hides the lines, so that the secrets of both are known.
+  const notes = [secretNote(change.previousPath ?? change.path, change.before, found), secretNote(change.path, change.after, found)];
+  const hidden = notes.find((note) => note !== undefined);
+  if (hidden) return { ...base, lines: [], note: hidden };
   const old = (before as string | undefined) ?? "";
   const now = (after as string | undefined) ?? "";
   if (lineCount(old) > maxLines || lineCount(now) > maxLines) return { ...base, lines: [], note: `too long to show here (more than ${maxLines} lines)` };
@@ -38,6 +50,24 @@ export function controlPlaneFileDiff(
   if (!patch) return { ...base, lines: [], note: `too many edits to show here (more than ${maxEdits})` };
   const lines = patch.hunks.flatMap((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines.filter((l) => !l.startsWith("\\"))]);
   return lines.length > 0 ? { ...base, lines } : { ...base, lines: [], note: change.status === "renamed" ? "renamed, content unchanged" : "no line changed" };
+}
+
+/**
+ * Why the lines of a version may not be shown, if they may hold a secret value: the same rule as for
+ * the source lines of findings (mayHoldSecrets), on the file read as the engine reads a manifest. A
+ * line diff has no parsed value to mask, so a file that holds a Secret, or that does not parse (its
+ * values are unknown), is named without its lines. Rego and CODEOWNERS files are not YAML, nor read
+ * as manifests by anything that deploys: their lines are shown, scrubbed like every output.
+ */
+function secretNote(path: string, content: FileContent | undefined, found: (path: string, value: unknown) => void): string | undefined {
+  if (content?.kind !== "text" || /\.rego$/i.test(path) || /(^|\/)CODEOWNERS$/.test(path)) return undefined;
+  const parsed = parseFile(path, content, defaultParseLimits, "auto");
+  // Every document, even one with errors: its guess may still hold values worth scrubbing elsewhere.
+  for (const doc of parsed.documents) found(path, doc.value);
+  if (!mayHoldSecrets(parsed)) return undefined;
+  return parsed.documents.every((doc) => doc.valid) && !parsed.findings.some((f) => f.severity === "error")
+    ? "the file holds a Kubernetes Secret, whose values are never shown"
+    : "the file does not parse as YAML or JSON, so it may hold a Secret's values";
 }
 
 /** The text of a version, undefined when there is none, or why it cannot be shown line by line. */
