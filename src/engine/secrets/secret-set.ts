@@ -2,7 +2,7 @@ import { isKind } from "../document-identity.js";
 import { isRecord, nodes } from "../value-tree.js";
 import { secretForms } from "./secret-forms.js";
 import { looksLikeSecret, mayHoldSecretRuns, secretRuns } from "./secret-patterns.js";
-import { decodeBase64, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
+import { decodeBase64, generatorLiterals, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
 
 /** Shorter values are not scrubbed from free text: "true" or "80" would mangle every message. */
 const minimumLength = 6;
@@ -167,13 +167,19 @@ function roll(hash: number, leaving: number, entering: number, top: number): num
 
 /**
  * The secrets of one document of `path`: every Kubernetes Secret in it (the document itself, or an
- * item of a List, at any depth), the objects kept in last-applied-configuration annotations, every
- * secret-shaped value or key, and every value of a redacted file. Each entry is one group of forms
- * of the same value (a Secret's data value with its decoded form), as SecretSet indexes them.
+ * item of a List, at any depth), the literals of a kustomization's secretGenerator, the objects kept
+ * in last-applied-configuration annotations, every secret-shaped value or key, and every value of a
+ * redacted file. Each entry is one group of forms of the same value (a Secret's data value with its
+ * decoded form), as SecretSet indexes them.
  */
 export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitivity): string[][] {
   const found: string[][] = [];
   const redacted = sensitivity.isRedacted(path);
+  for (const literal of generatorLiterals(doc)) {
+    // The key before the first "=" is a name; the rest is the value, which kustomize unquotes.
+    const value = literal.includes("=") ? literal.slice(literal.indexOf("=") + 1) : literal;
+    found.push([value, value.replace(/^(["'])(.*)\1$/s, "$2")]);
+  }
   const roots: unknown[] = [doc];
   while (roots.length > 0) {
     const root = roots.pop();

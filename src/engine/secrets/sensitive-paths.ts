@@ -26,9 +26,23 @@ export function createSensitivity(redact: readonly string[]): Sensitivity {
   };
 }
 
-/** True when `pointer` goes through the data of a Secret, or through a last-applied annotation, in `doc`. */
+/**
+ * The literals of a kustomization's `secretGenerator` (`DB_PASSWORD=…`): each is a Secret value, whether
+ * or not the kustomization is rendered. Any document with a top-level `secretGenerator` list counts,
+ * whatever its file name: masking a look-alike costs less than trusting a name.
+ */
+export function generatorLiterals(doc: unknown): string[] {
+  if (!isRecord(doc) || !Array.isArray(doc.secretGenerator)) return [];
+  return doc.secretGenerator.flatMap((generator) => {
+    const literals = isRecord(generator) && Array.isArray(generator.literals) ? generator.literals : [];
+    return literals.filter((literal): literal is string => typeof literal === "string");
+  });
+}
+
+/** True when `pointer` goes through the data of a Secret, through a last-applied annotation, or through a secretGenerator's literals, in `doc`. */
 export function isSecretPointer(doc: unknown, pointer: string): boolean {
   const segments = pointerSegments(pointer);
+  if (segments[0] === "secretGenerator" && segments[2] === "literals" && generatorLiterals(doc).length > 0) return true;
   let node = doc;
   for (const [i, segment] of segments.entries()) {
     if (isKind(node, "Secret") && (segment === "data" || segment === "stringData")) return true;

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { checkAll, expectNoSlice } from "../support/secret-output.js";
+
+const config = "version: 1\nschemas:\n  - files: \"**\"\n    schema: kubernetes\n";
+const deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: { app: web }\n" +
+  "  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.0\n";
+const overlay = (password: string, pin: string, extra = "") => `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../base
+${extra}secretGenerator:
+  - name: web-db
+    literals:
+      - DB_PASSWORD=${password}
+      - PIN=${pin}
+`;
+
+describe("Kustomize targets: secrets in what the kustomization says and what the render says", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": config,
+      "apps/web/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/web/base/deployment.yaml": deployment,
+      "apps/web/overlays/prod/kustomization.yaml": overlay("Gen-new-Pw-9923", "4711"),
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("masks a secretGenerator literal in the preview when the head does not render", async () => {
+    await repo.branch("broken-rotate", "main", { "apps/web/overlays/prod/kustomization.yaml": overlay("Gen-newer-Pw-5581", "0815", "  - missing.yaml\n") });
+    const { all, report } = await checkAll(repo, "broken-rotate");
+    expect(report.findings.map((f) => f.rule)).toContain("render/failed");
+    // The literal is a Secret value, masked whole like a Secret's data: key and value, whatever their length.
+    expect(report.diff.objects.flatMap((o) => o.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`))).toEqual([
+      'resources[1]: undefined → "missing.yaml"',
+      'secretGenerator[web-db].literals[0]: {"masked":true,"length":27} → {"masked":true,"length":29}',
+      'secretGenerator[web-db].literals[1]: {"masked":true,"length":8} → {"masked":true,"length":8}',
+    ]);
+    for (const value of ["Gen-new-Pw-9923", "Gen-newer-Pw-5581"]) expectNoSlice(all, value);
+    expect(all).not.toMatch(/PIN=(4711|0815)/);
+  });
+});
