@@ -5,6 +5,7 @@ import { kubernetesObject } from "../engine/document-identity.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "../engine/evaluate-file.js";
 import { fileStart, type Finding } from "../engine/finding.js";
 import { pairDocuments } from "../engine/pair-documents.js";
+import { parseFile } from "../engine/parse/parse-file.js";
 import type { ChangeSetInput } from "../engine/policy/change-set-policies.js";
 import type { SecretSet } from "../engine/secrets/secret-set.js";
 import type { Sensitivity } from "../engine/secrets/sensitive-paths.js";
@@ -52,7 +53,15 @@ export async function judgeRendered(rendered: RenderedChange, judges: FileJudges
     const head = t.head?.ok ? await evaluateFile(target.file, textOf(t.head), renderJudges) : undefined;
     const base = t.base?.ok ? await evaluateFile(target.file, textOf(t.base), renderJudges, (head?.findings.length ?? 0) > 0) : undefined;
     for (const doc of [...(base?.documents ?? []), ...(head?.documents ?? [])]) secrets.addDocument(`${target.file} (rendered)`, doc.value, sensitivity);
-    if (t.head && !t.head.ok) out.findings.push(failureFinding(t, label, t.head));
+    if (t.head && !t.head.ok) {
+      // A failure message may quote any file the render read (kustomize dumps the node it choked on),
+      // and a Secret file the change leaves alone adds no secret anywhere else: the sources' own are
+      // collected first, so the message is scrubbed of them (see failureFinding).
+      for (const [path, content] of t.sources) {
+        for (const doc of parseFile(path, content, judges.limits, "auto").documents) secrets.addDocument(path, doc.value, sensitivity);
+      }
+      out.findings.push(failureFinding(t, label, t.head, secrets));
+    }
     if (head && t.head?.ok) {
       out.documents += head.documents.length;
       out.findings.push(...traced(t, label, head, base));
@@ -92,7 +101,7 @@ function renderedSchemas(schemas: FileJudges["schemas"], targetFile: string, kub
 const textOf = (outcome: RenderOutcome & { ok: true }) => ({ kind: "text" as const, text: outcome.yaml, size: Buffer.byteLength(outcome.yaml) });
 
 /** A target that did not render: an error on its file (where its refused references are written, when refused). */
-function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & { ok: false }): Finding {
+function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & { ok: false }, secrets: SecretSet): Finding {
   // The same failure at the base excuses it (fail_on: new), unless it is this machine that cannot render.
   const sameAtBase = !head.cannotRender && t.base !== undefined && !t.base.ok && t.base.error === head.error;
   const where = head.refused ? [...t.target.remote, ...t.target.outside][0] : undefined;
@@ -103,7 +112,7 @@ function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & 
     status: sameAtBase ? "existing" : "new",
     path: where?.file ?? t.target.file,
     ...(where ? where.at : fileStart),
-    message: `${label}: ${head.refused ? "" : "rendering failed: "}${oneLine(head.error)}`,
+    message: `${label}: ${head.refused ? "" : "rendering failed: "}${oneLine(head.error, secrets)}`,
   };
 }
 
@@ -134,7 +143,13 @@ function traced(t: RenderedTarget, label: string, head: EvaluatedFile, base: Eva
 
 const viaWords = { values: "values line", kustomization: "kustomization line", patch: "patch", resource: "resource line", target: "" } as const;
 
-const oneLine = (text: string) => {
-  const flat = text.replace(/\s+/g, " ").trim();
+/**
+ * A render error on one line, fit to show: kustomize's dump of the node it failed on dropped (a node of
+ * a Secret, or of a file whose values Gitgate does not know as secret, such as a generator's env file),
+ * scrubbed, then cut. Scrubbed before the cut: a cut could keep a piece of a secret too short to be
+ * recognised as one.
+ */
+const oneLine = (text: string, secrets: SecretSet) => {
+  const flat = secrets.scrub(text.replace(/node contents:[^]*$/, "node contents: (not shown)").replace(/\s+/g, " ").trim());
   return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
 };

@@ -21,8 +21,9 @@ describe("Kustomize targets: secrets in what the kustomization says and what the
   beforeAll(async () => {
     repo = await createTestRepo({
       ".github/gitgate.yml": config,
-      "apps/web/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "apps/web/base/kustomization.yaml": "resources:\n  - deployment.yaml\n  - secret.yaml\n",
       "apps/web/base/deployment.yaml": deployment,
+      "apps/web/base/secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-base\ndata:\n  password: ${Buffer.from("Unchanged-Base-Pw-7741").toString("base64")}\nstringData:\n  apikey: Unchanged-Plain-Key-3318\n`,
       "apps/web/overlays/prod/kustomization.yaml": overlay("Gen-new-Pw-9923", "4711"),
     });
   });
@@ -40,5 +41,19 @@ describe("Kustomize targets: secrets in what the kustomization says and what the
     ]);
     for (const value of ["Gen-new-Pw-9923", "Gen-newer-Pw-5581"]) expectNoSlice(all, value);
     expect(all).not.toMatch(/PIN=(4711|0815)/);
+  });
+
+  it("drops kustomize's dump of a Secret's node from a render failure, and scrubs it of the Secrets the render read", async () => {
+    // A new overlay whose replacement goes into the base Secret's values: kustomize fails and prints the
+    // node it reached. The Secret file is not part of the change and renders nowhere else.
+    const leak = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nreplacements:\n" +
+      "  - source: {kind: Deployment, name: web, fieldPath: metadata.name}\n    targets:\n      - select: {kind: Secret}\n        fieldPaths: [data.password.nope]\n";
+    await repo.branch("replace-into-secret", "main", { "apps/web/overlays/leak/kustomization.yaml": leak });
+    const { all, report } = await checkAll(repo, "replace-into-secret");
+    expect(report.findings.filter((f) => f.rule === "render/failed").map((f) => f.message)).toEqual([
+      'Kustomize target apps/web/overlays/leak: rendering failed: unable to find field "data.password.nope" in replacement target: ' +
+        "wrong node kind: expected MappingNode but got ScalarNode: node contents: (not shown)",
+    ]);
+    for (const value of ["Unchanged-Base-Pw-7741", Buffer.from("Unchanged-Base-Pw-7741").toString("base64"), "Unchanged-Plain-Key-3318"]) expectNoSlice(all, value);
   });
 });
