@@ -109,6 +109,12 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   const builtIn = hasKubernetesKind(apiVersion, kind);
   const custom = await schema.customResources?.lookup(apiVersion, kind, builtIn);
   if (custom && !("pendingIn" in custom)) return [...findings, ...checkCustomResource(object, custom, schema.strict, finding)];
+  if (!builtIn && !custom && Array.isArray(value.items)) {
+    // kubectl reads any object with `items` as a list and applies the items, whatever the list's kind:
+    // they are judged one by one, as in a v1 List.
+    for (let i = 0; i < value.items.length; i++) findings.push(...(await checkKubernetes(itemOf(object, i), schema)));
+    return findings;
+  }
   if (!builtIn) {
     // The base decides the rules: a CRD this change adds applies to the changes after it is merged. A
     // snapshot has no base: its CRDs apply once the config names them.

@@ -77,6 +77,8 @@ describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", ()
     await repo.branch("lists", "main", {
       "k8s/list.yaml": `apiVersion: v1\nkind: List\nitems:\n${item("  ")}\n  - apiVersion: v1\n    kind: List\n    items:\n${item("      ")}\n`,
       "k8s/podlist.yaml": `apiVersion: v1\nkind: PodList\nitems:\n${item("  ")}\n`,
+      // kubectl reads any object with items as a list, whatever its kind.
+      "k8s/bundle.yaml": `apiVersion: acme.example.com/v1\nkind: Bundle\nitems:\n${item("  ").replace("runAsNonRoot", "runAsNonRot")}\n`,
     });
     await repo.branch("numbers", "main", {
       "k8s/settings.yaml": "apiVersion: example.com/v1\nkind: Settings\nspec:\n  mode: 0755\n  hex: 0x1F\n  time: 1:30\n  date: 2024-01-01\n  big: 1_000\n",
@@ -122,10 +124,16 @@ describe("Kubernetes manifests read with YAML 1.1, as the cluster gets them", ()
   it("judges every item of a list with the policies, as kubectl applies them, on the item's lines", async () => {
     const { status, report } = await checkJson(repo.dir, "lists");
     expect(status).toBe(1);
+    // A made-up list kind has no schema of its own: its items are validated by theirs.
+    expect(report.findings.filter((f) => f.path === "k8s/bundle.yaml" && f.source === "schema").map(brief)).toEqual(["error schema/unknown-field k8s/bundle.yaml:14:13 new"]);
+    expect(report.findings.filter((f) => f.rule === "schema/unknown-kind").map(brief)).toEqual([]);
     expect(report.findings.filter((f) => f.source === "policy").map((f) => `${brief(f)} ${f.pointer ?? ""}`)).toEqual([
+      "error k8s/run-as-non-root k8s/bundle.yaml:10:11 new /items/0/spec/containers/0",
+      "error k8s/privileged k8s/bundle.yaml:13:25 new /items/0/spec/containers/0/securityContext/privileged",
       "error k8s/privileged k8s/list.yaml:13:25 new /items/0/spec/containers/0/securityContext/privileged",
       "error k8s/privileged k8s/list.yaml:30:29 new /items/1/items/0/spec/containers/0/securityContext/privileged",
       "error k8s/privileged k8s/podlist.yaml:13:25 new /items/0/spec/containers/0/securityContext/privileged",
+      "warning main/warn k8s/bundle.yaml:4:5 new ",
       "warning main/warn k8s/list.yaml:4:5 new ",
       "warning main/warn k8s/list.yaml:21:9 new ",
       "warning main/warn k8s/podlist.yaml:4:5 new ",

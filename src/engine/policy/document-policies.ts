@@ -8,8 +8,9 @@ import type { PackagePolicy } from "./policy-types.js";
 
 /**
  * Runs every per-document (conftest-style) package on every valid document of one file version. A list
- * (`v1 List`, `PodList`, any kind ending in `List` with `items`) is judged item by item, as kubectl
- * applies it: judged whole, a privileged Pod inside a List met no rule written for Pods.
+ * is judged item by item, as kubectl applies it: judged whole, a privileged Pod inside a List met no
+ * rule written for Pods. kubectl reads any object with `items` as a list (`v1 List`, `PodList`, or a
+ * made-up kind), so any manifest (apiVersion and kind) with an `items` list is one here.
  */
 export async function evaluateDocumentPolicies(
   path: string,
@@ -37,8 +38,8 @@ export async function evaluateDocumentPolicies(
 
 /** The objects a document holds for the cluster: itself, or a list's items (lists in lists too), with their pointers. */
 function objectsIn(value: unknown, base: string): { value: unknown; base: string }[] {
-  const list = value as { kind?: unknown; items?: unknown } | null;
-  const isList = list !== null && typeof list === "object" && typeof list.kind === "string" && list.kind.endsWith("List") && Array.isArray(list.items);
+  const list = value as { apiVersion?: unknown; kind?: unknown; items?: unknown } | null;
+  const isList = list !== null && typeof list === "object" && typeof list.apiVersion === "string" && typeof list.kind === "string" && Array.isArray(list.items);
   if (!isList) return [{ value, base }];
   return (list.items as unknown[]).flatMap((item, i) => objectsIn(item, base + joinPointer(["items", i])));
 }
