@@ -49,6 +49,11 @@ describe("parseFile: YAML", () => {
     expect(parseText("wide.yaml", `a: [${"[1], ".repeat(20_000)}[1]]\n`).findings).toEqual([]);
   });
 
+  it("rejects keys that become the same JSON key, as the cluster reads them", () => {
+    expect(parseText("k.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    1: a\n    \"1\": b\n").findings.map(where)).toEqual(["error yaml/duplicate-key 6:5"]);
+    expect(parseText("k.yaml", "a: 1\n\"b\": 2\n").findings).toEqual([]);
+  });
+
   it("rejects tabs used as indentation", () => {
     expect(parseText("tab.yaml", "a:\n\tb: 1\n").findings.map(where)).toEqual(["error yaml/tab-indent 2:1"]);
   });
@@ -115,9 +120,10 @@ describe("parseFile: YAML", () => {
     ]);
   });
 
-  it("compares keys by value and type, as YAML does", () => {
+  it("compares keys as the JSON keys they become", () => {
     const parsed = parseText("keys.yaml", "1: a\n'1': b\n.nan: c\n.nan: d\n? x\n: 1\n&k x: 2\nflow: {y: 1, \"y\": 2}\n");
     expect(parsed.findings.map((f) => `${where(f)} ${f.message}`)).toEqual([
+      "error yaml/duplicate-key 2:1 Duplicate key '1': tools disagree on which value wins. Keep one.",
       "error yaml/duplicate-key 7:4 Duplicate key x: tools disagree on which value wins. Keep one.",
       "error yaml/duplicate-key 8:14 Duplicate key \"y\": tools disagree on which value wins. Keep one.",
     ]);
