@@ -118,10 +118,11 @@ function headConfigFindings(files: readonly FileChange[], configPath: string): F
 
 /**
  * The files approvals are about: governed files and the control plane; every file when the config at
- * the base is invalid (nothing says what is governed then, so nothing may slip past a reviewer).
+ * the base is invalid (nothing says what is governed then, so nothing may slip past a reviewer). A
+ * broken schema, policy or exceptions file leaves the config, and so what it governs, as it says.
  */
 export function approvalScope(plane: ControlPlane): (path: string) => boolean {
-  const config = plane.findings.some((f) => f.severity === "error") ? undefined : plane.config;
+  const config = plane.configInvalid ? undefined : plane.config;
   if (!config) return () => true;
   const governed = createMatcher(config.files, config.ignore);
   return (path) => governed(path) || plane.isControlPlanePath(path);

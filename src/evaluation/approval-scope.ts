@@ -14,7 +14,11 @@ import { approvalScope } from "../engine/evaluate-change-set.js";
 export interface ApprovalScope {
   /** The config (the repository's or the organisation's) has an `approvals:` section. */
   enabled: boolean;
-  /** False when the config at the base has errors: only the control-plane rule applies then. */
+  /**
+   * False when the config file at the base cannot be trusted (it cannot be read, parsed or validated):
+   * only the control-plane rule applies then. A broken schema, policy or exceptions file it names does
+   * not make its `approvals` settings unknown.
+   */
   configValid: boolean;
   /** The normalized `approvals` section; defaults when the config is invalid. */
   settings?: GitgateConfig["approvals"];
@@ -35,7 +39,7 @@ export interface ChangedPath {
  * organisation's config it may inherit sections from.
  */
 export async function approvalScopeOf(plane: ControlPlane, configText: string | undefined, inherited: { text: string; source: string } | undefined, changed: readonly ChangedPath[], read: RepoReader["read"]): Promise<ApprovalScope> {
-  const configValid = plane.config !== undefined && !plane.findings.some((f) => f.severity === "error");
+  const configValid = plane.config !== undefined && !plane.configInvalid;
   const inScope = approvalScope(plane);
   const touches = (f: ChangedPath, test: (path: string) => boolean) => test(f.path) || (f.previousPath !== undefined && test(f.previousPath));
   // A moved file is a removal from its old path too: rules and owners of either path apply.

@@ -283,6 +283,16 @@ describe("gitgate/approval", () => {
     expect(run.output.summary).not.toMatch(/### .* production:/);
   });
 
+  it("keeps the config's own control-plane rule when only a schema at the base is broken", async () => {
+    await repo.branch("broken-schema", "main", { ".github/gitgate.yml": `${config}  control_plane: { count: 1, users: [erin] }\n`, "schemas/values.schema.json": "{ not json" });
+    const pr = await openPr({ "schemas/values.schema.json": schema }, { from: "broken-schema", base: "broken-schema" });
+    await review(pr, "alice", "APPROVED");
+    // Not "1 approval from anyone with write access": the config is valid and names who approves its repairs.
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (control plane)" } });
+    await review(pr, "erin", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
   it("judges approvals against the new base after a retarget", async () => {
     // release asks for two reviews of every change.
     await repo.branch("release", "main", { ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
