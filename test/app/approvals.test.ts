@@ -112,14 +112,15 @@ describe("gitgate/approval", () => {
     expect(run.output.summary).toContain("more than 10 authors");
   });
 
-  it("counts a user the rule names even without write access, and needs both rules that match", async () => {
+  it("does not count a user the rule names without write access, and needs both rules that match", async () => {
     const pr = await openPr({ "apps/payments/values.yaml": "replicas: 2\n" });
     await review(pr, "carol", "APPROVED");
-    const run = await approvalOf(pr);
-    // carol satisfies "payments owner" but not "review" (anyone with write access).
-    expect(run.conclusion).toBe("action_required");
-    expect(run.output.title).toBe("Waiting for 1 more (review)");
+    expect((await approvalOf(pr)).output.summary).toContain("Not counted: @carol (no write access to the repository");
     await review(pr, "alice", "APPROVED");
+    // alice satisfies "review" (anyone with write access), not "payments owner".
+    expect((await approvalOf(pr)).output.title).toBe("Waiting for 1 more (payments owner)");
+    app.repo.writers.add("carol");
+    await review(pr, "carol", "APPROVED");
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 

@@ -16,8 +16,10 @@ export function teamSlug(team: string, owner: string): string {
 
 /**
  * Why `login`'s approval does not count for `requirement`, or undefined when it does. The author and
- * the commits' contributors never count unless the policy allows them; bots and people without write
- * access count only when the requirement names them; a requirement with users or teams counts nobody else.
+ * the commits' contributors never count unless the policy allows them; a requirement with users or
+ * teams counts nobody else; a bot counts only when the requirement names it. Nobody without write
+ * access counts, named or not: GitHub ignores such a code owner, and a rule naming an ex-member must
+ * not keep their approval alive.
  */
 export function whyNotEligible(
   requirement: ApprovalRequirement,
@@ -30,8 +32,7 @@ export function whyNotEligible(
   if (!policy.allowAuthor && login === facts.author.toLowerCase()) return "author";
   if (!policy.allowContributors && facts.contributors.some((c) => c.toLowerCase() === login)) return "contributor";
   if ((requirement.users.length > 0 || requirement.teams.length > 0) && !named) return "not-eligible";
-  if (named) return undefined;
-  if (person?.bot ?? login.endsWith("[bot]")) return "bot";
+  if (!named && (person?.bot ?? login.endsWith("[bot]"))) return "bot";
   if (!person?.canWrite) return "no-write-access";
   return undefined;
 }

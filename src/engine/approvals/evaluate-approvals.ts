@@ -117,9 +117,12 @@ function isBoundToThisChange(commitId: string, policy: ApprovalPolicy, facts: Ap
 }
 
 function candidatesFor(requirement: ApprovalRequirement, approvers: readonly string[], policy: ApprovalPolicy, facts: ApprovalFacts): RuleVerdict["candidates"] {
-  const users = requirement.users
-    .map((u) => u.toLowerCase())
-    .filter((u) => !approvers.includes(u) && whyNotEligible(requirement, u, facts, policy) === undefined);
+  // Write access is known only of those who reviewed: someone who has not may still be asked.
+  const couldApprove = (login: string) => {
+    const reason = whyNotEligible(requirement, login, facts, policy);
+    return reason === undefined || (reason === "no-write-access" && !facts.people.has(login));
+  };
+  const users = requirement.users.map((u) => u.toLowerCase()).filter((u) => !approvers.includes(u) && couldApprove(u));
   const teams = requirement.teams.map((t) => teamSlug(t, facts.owner));
   return { users, teams, anyoneWithWrite: requirement.users.length === 0 && requirement.teams.length === 0 };
 }

@@ -65,9 +65,22 @@ describe("who counts", () => {
     expect(brief(policy(), facts(extra))).toEqual([expected]);
   });
 
-  it("counts a user the rule names even without write access, and nobody else", () => {
+  it("counts a user the rule names, and nobody else", () => {
+    const p = policy({ rules: [{ name: "named", count: 1, users: ["bob"], teams: [] }] });
+    expect(brief(p, facts({ reviews: [approve("bob"), approve("carol")] }))).toEqual(["named: satisfied [bob] ignored carol=not-eligible"]);
+  });
+
+  it("never counts a reviewer without write access, even one a rule or CODEOWNERS names", () => {
     const p = policy({ rules: [{ name: "named", count: 1, users: ["erin"], teams: [] }] });
-    expect(brief(p, facts({ reviews: [approve("erin"), approve("bob")] }))).toEqual(["named: satisfied [erin] ignored bob=not-eligible"]);
+    expect(brief(p, facts({ reviews: [approve("erin")] }))).toEqual(["named: waiting [] ignored erin=no-write-access"]);
+    // A read-only collaborator or an ex-member still listed as a code owner: GitHub ignores them too.
+    const codeowners = parseCodeOwners(".github/CODEOWNERS", "/clusters/staging/ @erin\n");
+    expect(brief(policy({ rules: [], codeowners }), facts({ reviews: [approve("erin")] }))).toEqual(["code owners @erin: waiting [] ignored erin=no-write-access"]);
+  });
+
+  it("counts a bot only when the rule names it", () => {
+    const p = policy({ rules: [{ name: "bots", count: 1, users: ["renovate[bot]"], teams: [] }] });
+    expect(brief(p, facts({ reviews: [approve("renovate[bot]")] }))).toEqual(["bots: satisfied [renovate[bot]]"]);
   });
 
   it("counts a team member and not a non-member", () => {
@@ -163,9 +176,10 @@ describe("which rules apply", () => {
   });
 
   it("says who could still approve", () => {
-    const p = policy({ rules: [{ name: "named", count: 2, users: ["bob", "alice", "erin"], teams: ["platform-leads"] }] });
+    // Not the author nor erin (who has no write access); gina has not reviewed, so may have it.
+    const p = policy({ rules: [{ name: "named", count: 2, users: ["bob", "alice", "erin", "gina"], teams: ["platform-leads"] }] });
     const verdict = evaluateApprovals(p, facts({ reviews: [approve("bob")] }));
-    expect(verdict.rules[0]!.candidates).toEqual({ users: ["erin"], teams: ["platform-leads"], anyoneWithWrite: false });
+    expect(verdict.rules[0]!.candidates).toEqual({ users: ["gina"], teams: ["platform-leads"], anyoneWithWrite: false });
     expect(evaluateApprovals(policy(), facts()).rules[0]!.candidates).toEqual({ users: [], teams: [], anyoneWithWrite: true });
   });
 });
@@ -176,7 +190,7 @@ describe("CODEOWNERS", () => {
     "*                    @acme/platform-leads",
     "/clusters/staging/   @bob",
     "docs/                ",
-    "*.json               @erin  # json files anywhere",
+    "*.json               @root  # json files anywhere",
   ].join("\n"));
 
   it("requires one approval from the owners of each changed path, last matching pattern winning", () => {
@@ -185,9 +199,9 @@ describe("CODEOWNERS", () => {
     expect(evaluateApprovals(p, f).rules.map((r) => `${r.name}: ${r.files.join(",")}`)).toEqual([
       "code owners @bob: clusters/staging/web.yaml",
       "code owners @acme/platform-leads: clusters/production/api.yaml",
-      "code owners @erin: apps/x/values.json",
+      "code owners @root: apps/x/values.json",
     ]);
-    const approved = evaluateApprovals(p, { ...f, reviews: [approve("bob"), approve("carol"), approve("erin")] });
+    const approved = evaluateApprovals(p, { ...f, reviews: [approve("bob"), approve("carol"), approve("root")] });
     expect(approved.status).toBe("satisfied");
   });
 
