@@ -32,7 +32,8 @@ export async function evaluateMergeGroup(deps: EvaluationDeps, group: MergeGroup
       headSha: group.headSha,
       options: { today: deps.today(), pullRequest: { base: group.baseRef, head: group.headRef } },
     });
-    await completeCheckRun(github, repo, checkRunId, output, report.governedDiffDigest);
+    // No governed-diff digest: reviews are of pull request commits, never of a merge group's head.
+    await completeCheckRun(github, repo, checkRunId, output);
     if (approvals?.enabled) await verifyGroupApprovals(deps, group);
     log.info({ mergeGroup: group.headRef, head: group.headSha, conclusion: report.conclusion }, "evaluated merge group");
     deps.onEvaluated?.(report, (performance.now() - started) / 1000);

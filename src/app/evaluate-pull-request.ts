@@ -71,8 +71,10 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // Before validate completes (an approval job of a review waits for that): the approval verdict the
     // head has stands for no base until its approval job has decided again.
     if (own?.approvals?.enabled) marked = await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, pr.url);
-    // The verdict belongs to the head it judged, so it is published there even if the PR moved on.
-    await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, own?.report.governedDiffDigest);
+    // The verdict belongs to the head it judged, so it is published there even if the PR moved on. The
+    // digests too, one per pull request and base judged (each base governs its own files), this PR's first.
+    const digests = [...judged].sort((a, b) => Number(b === own) - Number(a === own)).map((j) => ({ pullNumber: j.pullNumber, baseRef: j.baseRef, digest: j.report.governedDiffDigest }));
+    await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, digests);
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job
     // for this PR is already waiting, it publishes them. (A push whose webhook is still on its way
     // leaves this comment for a moment; its job then edits the same comment in place.)

@@ -1,5 +1,5 @@
 import type { GitHubOutput } from "./check-run-output.js";
-import { digestExternalId } from "./read-pull-request.js";
+import { digestExternalId, type JudgedDigest } from "./read-pull-request.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 
 /** GitHub takes at most 50 annotations per request; more are appended by further updates. */
@@ -39,12 +39,12 @@ export interface JudgedBase {
  * A head open into several bases gets one verdict for all: failure if any base fails it, a summary
  * section per base, and the annotations of each (marked with their base).
  */
-export async function completeCheckRun(github: GitHub, repo: RepoRef, at: number | { headSha: string }, judged: GitHubOutput | readonly JudgedBase[], governedDiffDigest?: string): Promise<number> {
+export async function completeCheckRun(github: GitHub, repo: RepoRef, at: number | { headSha: string }, judged: GitHubOutput | readonly JudgedBase[], digests: readonly JudgedDigest[] = []): Promise<number> {
   const { conclusion, title, summary, text, annotations } = "conclusion" in judged ? judged : several(judged);
   const verdict = {
     ...repoParams(repo),
-    // The record that lets an approval of this commit carry over to a later head with the same governed change.
-    external_id: digestExternalId(governedDiffDigest),
+    // The record that lets an approval of this commit carry over to a later head of the same pull request with the same governed change.
+    external_id: digestExternalId(digests),
     status: "completed" as const,
     conclusion,
     completed_at: new Date().toISOString(),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Review, ReviewState } from "../engine/approvals/approval-types.js";
 import type { FileContent } from "../engine/change-set.js";
 import { graphqlQuery } from "./graphql-query.js";
@@ -55,9 +56,9 @@ export interface PullRequestApprovalFacts {
   reviewers: Map<string, { bot: boolean; canWrite: boolean }>;
   /** GitHub logins of the commits' authors, co-authors and committers. */
   contributors: string[];
-  /** The governed-diff digest recorded in each reviewed commit's (and the head's) gitgate/validate check run. */
+  /** The governed-diff digest recorded for this pull request and its current base in each reviewed commit's (and the head's) gitgate/validate check run. */
   digestsByCommit: Map<string, string>;
-  /** The digest the head's completed gitgate/validate check run records. */
+  /** The digest the head's completed gitgate/validate check run records for this pull request and its current base. */
   headDigest?: string;
   /** The head's gitgate/validate check run has completed (a review waits for it otherwise). */
   headValidated: boolean;
@@ -81,11 +82,46 @@ export interface PullRequestApprovalFacts {
 /** GitHub lists at most this many commits of a pull request. */
 export const maxListedCommits = 250;
 const maxReviews = 100;
-const digestPrefix = "gitgate-governed-diff:sha256:";
+const digestPrefix = "gitgate-governed-diff:";
+/** GitHub documents no length for a check run's external_id: the record stays within 255 characters. */
+const maxExternalId = 255;
 
-/** How the validate check run records the governed-diff digest of its head (its external_id). */
-export function digestExternalId(digest: string | undefined): string {
-  return digest === undefined ? "" : digestPrefix + digest;
+/** The governed-diff digest of a head judged as one pull request: it depends on the base it was computed against. */
+export interface JudgedDigest {
+  pullNumber: number;
+  baseRef: string;
+  digest: string | undefined;
+}
+
+/**
+ * How the validate check run records the governed-diff digests of its head (its external_id): one entry
+ * per pull request judged, keyed by its number and base branch, those first that come first. One that
+ * does not fit is left out: its pull request then carries no approval of an older commit over.
+ */
+export function digestExternalId(judged: readonly JudgedDigest[]): string {
+  let record = "";
+  for (const { pullNumber, baseRef, digest } of judged) {
+    if (digest === undefined) continue;
+    const entry = `${record ? "," : digestPrefix}${digestKey(pullNumber, baseRef)}=${digest}`;
+    if (record.length + entry.length <= maxExternalId) record += entry;
+  }
+  return record;
+}
+
+/**
+ * The digest a validate check run recorded for pull request `number` into `baseRef`, if any. Only that
+ * entry: a digest computed against another base (another pull request of the same head, or this one
+ * before a retarget) says nothing about this change.
+ */
+export function recordedDigest(externalId: string | null | undefined, number: number, baseRef: string): string | undefined {
+  if (!externalId?.startsWith(digestPrefix)) return undefined;
+  const key = `${digestKey(number, baseRef)}=`;
+  return externalId.slice(digestPrefix.length).split(",").find((entry) => entry.startsWith(key))?.slice(key.length);
+}
+
+/** A branch name may be long: it is keyed by a hash, long enough that no other name can be made to match. */
+function digestKey(number: number, baseRef: string): string {
+  return `${number}.${createHash("sha256").update(baseRef).digest("hex").slice(0, 16)}`;
 }
 
 /** The control plane's entry files at a commit, asked in the PR's query (see readPullRequest). */
@@ -210,6 +246,8 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
   const sameHead = head?.oid === pr.headRefOid
     ? (head.associatedPullRequests?.nodes ?? []).filter((other) => other.number !== pr.number && other.state === "OPEN" && other.headRefOid === pr.headRefOid).map(targetOf)
     : [];
+  const digestOf = (externalId: string | null | undefined) => recordedDigest(externalId, pr.number, pr.baseRefName);
+  const headDigest = digestOf(checkRun?.externalId);
   return {
     ...targetOf(pr),
     open: pr.state === "OPEN",
@@ -218,9 +256,9 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
     ...(checkRun ? { checkRunId: checkRun.databaseId } : {}),
     url: pr.url,
     approvals: {
-      ...(await approvalFacts(github, repo, number, pr.reviews, pr.prCommits)),
+      ...(await approvalFacts(github, repo, number, pr.reviews, pr.prCommits, digestOf)),
       headValidated: checkRun?.status === "COMPLETED",
-      ...(recordedDigest(checkRun?.externalId) !== undefined ? { headDigest: recordedDigest(checkRun?.externalId)! } : {}),
+      ...(headDigest !== undefined ? { headDigest } : {}),
       approvalCheckRunIds: approvalRuns.map((run) => run.databaseId),
       unfinishedApprovalRuns: approvalRuns.filter((run) => run.status !== "COMPLETED").map((run) => run.databaseId),
       reviewRequested: pr.reviewRequestEvents.totalCount > 0,
@@ -234,7 +272,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
  * first page are read a page at a time; more than GitHub lists (250) cannot be known, so the facts
  * carry a problem and the check fails closed.
  */
-async function approvalFacts(github: GitHub, repo: RepoRef, number: number, reviews: { totalCount: number; nodes: ReviewNode[] }, first: CommitsNode) {
+async function approvalFacts(github: GitHub, repo: RepoRef, number: number, reviews: { totalCount: number; nodes: ReviewNode[] }, first: CommitsNode, digestOf: (externalId: string | null | undefined) => string | undefined) {
   const problems: string[] = [];
   if (reviews.totalCount > maxReviews) problems.push(`the pull request has ${reviews.totalCount} reviews; Gitgate reads at most ${maxReviews}`);
   if (first.totalCount > maxListedCommits) problems.push(`the pull request has ${first.totalCount} commits; GitHub lists at most ${maxListedCommits}, so not every contributor can be known`);
@@ -265,15 +303,10 @@ async function approvalFacts(github: GitHub, repo: RepoRef, number: number, revi
     const login = loginOf(review.author).toLowerCase();
     reviewers.set(login, { bot: review.author.__typename === "Bot", canWrite: review.authorCanPushToRepository });
     list.push({ user: login, state: review.state, commitId: review.commit.oid, submittedAt: review.submittedAt });
-    const recorded = review.commit.checkSuites?.nodes.flatMap((s) => s.checkRuns.nodes)[0]?.externalId;
-    if (recorded?.startsWith(digestPrefix)) digestsByCommit.set(review.commit.oid, recorded.slice(digestPrefix.length));
+    const recorded = digestOf(review.commit.checkSuites?.nodes.flatMap((s) => s.checkRuns.nodes)[0]?.externalId);
+    if (recorded !== undefined) digestsByCommit.set(review.commit.oid, recorded);
   }
   return { reviews: list, reviewers, contributors: [...contributors], digestsByCommit, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
-}
-
-/** The governed-diff digest the head's gitgate/validate check run records, if any. */
-export function recordedDigest(externalId: string | null | undefined): string | undefined {
-  return externalId?.startsWith(digestPrefix) ? externalId.slice(digestPrefix.length) : undefined;
 }
 
 interface Actor {

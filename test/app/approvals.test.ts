@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import type { FakeReview } from "../../src/fake-github/fake-state.js";
+import { recordedDigest } from "../../src/github/read-pull-request.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
 
@@ -259,7 +260,7 @@ describe("gitgate/approval", () => {
     app.repo.pulls.get(pr)!.baseRef = "strict";
     const validate = app.repo.checkRuns.find((r) => r.name === "gitgate/validate" && r.head_sha === head)!;
     // Everything as that validation found it, but the base.
-    const validated = { headSha: head, baseSha: main, headDigest: validate.external_id!.replace("gitgate-governed-diff:sha256:", ""), scope: { enabled: true, configValid: true, files: ["apps/web/values.yaml"], controlPlaneChanged: false } };
+    const validated = { headSha: head, baseSha: main, headDigest: recordedDigest(validate.external_id, pr, "main"), scope: { enabled: true, configValid: true, files: ["apps/web/values.yaml"], controlPlaneChanged: false } };
     await app.queue.submit({ kind: "approvals", key: `approval:acme/platform-config#${pr}`, delivery: "an-older-validation", event: "pull_request", repo: { owner: "acme", repo: "platform-config" }, installation: app.repo.installationId, args: { pr, head }, carried: { validated } });
     await app.queue.onIdle();
     expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });

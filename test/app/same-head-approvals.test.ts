@@ -35,3 +35,45 @@ describe("approvals of one head commit open into two bases", () => {
     }
   });
 });
+
+describe("the governed-diff digest an approval of an older commit is carried over by", () => {
+  it("is read for the pull request and base being decided, never one another pull request of the head recorded", async () => {
+    const mainConfig = "version: 1\nfiles: ['**/*.yaml']\nprotect:\n  branches: [main]\napprovals:\n  rules: [{ name: default, count: 1 }]\n";
+    // A branch whose config governs only a.yaml: a diff against it leaves b.yaml out.
+    const sandboxConfig = "version: 1\nfiles: ['a.yaml']\napprovals:\n  rules: [{ name: default, count: 1 }]\n";
+    const repo = await createTestRepo({ ".github/gitgate.yml": mainConfig, "a.yaml": "a: 1\n", "b.yaml": "b: 1\n" });
+    await repo.branch("sandbox", "main", { ".github/gitgate.yml": sandboxConfig });
+    await repo.branch("feature", "main", { "a.yaml": "a: 2\n" });
+    const app = await startApp(repo.dir);
+    const deliver = async (event: string, action: string, n: number) => {
+      expect(await app.deliver(event, examplePayload(event, action, (p) => { p.number = n; p.pull_request.number = n; }))).toBe(200);
+      await app.queue.onIdle();
+    };
+    const approvalOn = (sha: string) => app.repo.checkRuns.find((r) => r.name === "gitgate/approval" && r.head_sha === sha)!;
+    try {
+      app.repo.writers.add("alice");
+      app.fake.openPullRequest(app.repo, { number: 1, title: "into main", author: "dev", headRef: "feature", baseRef: "main" });
+      await deliver("pull_request", "opened", 1);
+      await app.fake.submitReview(app.repo, { pullNumber: 1, user: "alice", state: "APPROVED" });
+      await deliver("pull_request_review", "submitted", 1);
+      expect(approvalOn(await repo.sha("feature")).conclusion).toBe("success");
+      // An unreviewed governed change: alice's approval lapses.
+      await repo.commit("feature", { "b.yaml": "b: evil\n" });
+      await deliver("pull_request", "synchronize", 1);
+      const head = await repo.sha("feature");
+      expect(approvalOn(head).conclusion).toBe("action_required");
+      // The same head opened into the sandbox (where its governed diff is the approved one), then closed.
+      app.fake.openPullRequest(app.repo, { number: 2, title: "into sandbox", author: "dev", headRef: "feature", baseRef: "sandbox" });
+      await deliver("pull_request", "opened", 2);
+      app.repo.pulls.get(2)!.state = "closed";
+      // Any review event on #1 decides it again.
+      await app.fake.submitReview(app.repo, { pullNumber: 1, user: "mallory", state: "COMMENTED" });
+      await deliver("pull_request_review", "submitted", 1);
+      expect(approvalOn(head)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (default)" } });
+      expect(approvalOn(head).output.summary).toContain("Not counted: @alice (approved an older commit whose governed change differs");
+    } finally {
+      await app.close();
+      await repo.remove();
+    }
+  }, 60000);
+});
