@@ -31,6 +31,8 @@ export class FakeGitHub {
   readonly repositories = new Map<string, FakeRepository>();
   readonly requests: FakeRequest[] = [];
   private nextId = 1000;
+  /** The time of the latest review or base change (see tick). */
+  private lastEventAt = 0;
   private readonly faults: { method: string; path: RegExp; status: number; remaining: number }[] = [];
   private readonly holds: { matches: (request: FakeRequest) => boolean; reached: () => void; released: Promise<void> }[] = [];
   /** GitHub's log of webhook deliveries to the App, newest last. */
@@ -68,12 +70,23 @@ export class FakeGitHub {
     const pr = repo.pulls.get(review.pullNumber);
     if (!pr) throw new Error(`no PR #${review.pullNumber}`);
     const commitId = review.commitId ?? (await repo.git.resolve(pr.headRef))!;
-    // Strictly increasing times, as reviews submitted one after another have.
-    const last = repo.reviews.at(-1)?.submittedAt;
-    const at = new Date(Math.max(Date.now(), last ? Date.parse(last) + 1000 : 0)).toISOString();
-    const full: FakeReview = { id: this.nextId++, pullNumber: review.pullNumber, user: review.user, bot: review.bot ?? review.user.endsWith("[bot]"), state: review.state, commitId, submittedAt: at };
+    const full: FakeReview = { id: this.nextId++, pullNumber: review.pullNumber, user: review.user, bot: review.bot ?? review.user.endsWith("[bot]"), state: review.state, commitId, submittedAt: this.tick() };
     repo.reviews.push(full);
     return full;
+  }
+
+  /** Changes a pull request's base, as GitHub records it: a base_ref_changed event on its timeline. */
+  retargetPullRequest(repo: FakeRepository, number: number, baseRef: string): void {
+    const pr = repo.pulls.get(number);
+    if (!pr) throw new Error(`no PR #${number}`);
+    pr.baseRef = baseRef;
+    pr.baseChanges = [...(pr.baseChanges ?? []), this.tick()];
+  }
+
+  /** Strictly increasing times (a second apart), as reviews and base changes made one after another have. */
+  private tick(): string {
+    this.lastEventAt = Math.max(Date.now(), this.lastEventAt + 1000);
+    return new Date(this.lastEventAt).toISOString();
   }
 
   /** Dismisses a review: its state becomes DISMISSED, as on GitHub. */

@@ -118,11 +118,14 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
         nodes: slice.map((oid) => ({ commit: commitNode(repo, oid, context) })),
       };
     },
-    // Only review requests are kept on the fake's timeline: one event per requested user or team.
-    timelineItems: ({ itemTypes }: { itemTypes?: string[] }) => {
+    // Only review requests (one event per requested user or team) and base changes are kept on the fake's timeline.
+    timelineItems: ({ itemTypes, first, last }: { itemTypes?: string[]; first?: number; last?: number }) => {
       const requested = repo.requestedReviewers.get(number);
-      const count = itemTypes?.includes("REVIEW_REQUESTED_EVENT") && requested ? requested.users.length + requested.teams.length : 0;
-      return { totalCount: count, nodes: [] };
+      const events = [
+        ...(itemTypes?.includes("REVIEW_REQUESTED_EVENT") && requested ? [...requested.users, ...requested.teams].map(() => ({ __typename: "ReviewRequestedEvent" })) : []),
+        ...(itemTypes?.includes("BASE_REF_CHANGED_EVENT") ? (pr.baseChanges ?? []).map((createdAt) => ({ __typename: "BaseRefChangedEvent", createdAt })) : []),
+      ];
+      return { totalCount: events.length, nodes: last ? events.slice(-last) : events.slice(0, first ?? events.length) };
     },
     reviews: ({ first }: { first?: number }) => {
       const all = repo.reviews.filter((r) => r.pullNumber === number);

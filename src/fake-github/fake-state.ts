@@ -9,6 +9,8 @@ export interface FakePullRequest {
   state: "open" | "closed";
   draft: boolean;
   labels: string[];
+  /** When its base was changed (see FakeGitHub.retargetPullRequest), oldest first. */
+  baseChanges?: string[];
   /** Set when merged (state closed): what landed on the base, and from which head. */
   merged?: FakeMerge;
 }

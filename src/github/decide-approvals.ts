@@ -47,6 +47,7 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
     people,
     governedDiffDigest: inputs.headDigest,
     digestsByCommit: pr.approvals.digestsByCommit,
+    ...(pr.approvals.baseChangedAt !== undefined ? { baseChangedAt: pr.approvals.baseChangedAt } : {}),
   };
   const first = evaluateApprovals(policy, facts);
   // Teams of other organisations (`org/slug`) cannot be looked up with this installation: they count nobody.

@@ -60,6 +60,8 @@ export interface PullRequestApprovalFacts {
   digestsByCommit: Map<string, string>;
   /** The digest the head's completed gitgate/validate check run records for this pull request and its current base. */
   headDigest?: string;
+  /** When the pull request's base was last changed (ISO time), if ever: approvals given before are of another diff. */
+  baseChangedAt?: string;
   /** The head's gitgate/validate check run has completed (a review waits for it otherwise). */
   headValidated: boolean;
   /**
@@ -140,6 +142,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
       url
       comments(last: 100) { nodes { databaseId viewerDidAuthor body } }
       reviewRequestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], first: 1) { totalCount }
+      baseChanges: timelineItems(itemTypes: [BASE_REF_CHANGED_EVENT], last: 1) { nodes { ... on BaseRefChangedEvent { createdAt } } }
       reviews(first: 100) { totalCount nodes {
         author { __typename login } state submittedAt authorCanPushToRepository
         commit { oid checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 1, filterBy: { checkName: $checkName }) { nodes { externalId status } } } } }
@@ -200,6 +203,7 @@ interface Response {
       comments: { nodes: { databaseId: number; viewerDidAuthor: boolean; body: string }[] };
       reviews: { totalCount: number; nodes: ReviewNode[] };
       reviewRequestEvents: { totalCount: number };
+      baseChanges: { nodes: ({ createdAt?: string } | null)[] };
       prCommits: CommitsNode;
       commits: { nodes: { commit: {
         oid: string;
@@ -248,6 +252,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
     : [];
   const digestOf = (externalId: string | null | undefined) => recordedDigest(externalId, pr.number, pr.baseRefName);
   const headDigest = digestOf(checkRun?.externalId);
+  const baseChangedAt = pr.baseChanges.nodes[0]?.createdAt;
   return {
     ...targetOf(pr),
     open: pr.state === "OPEN",
@@ -259,6 +264,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       ...(await approvalFacts(github, repo, number, pr.reviews, pr.prCommits, digestOf)),
       headValidated: checkRun?.status === "COMPLETED",
       ...(headDigest !== undefined ? { headDigest } : {}),
+      ...(baseChangedAt !== undefined ? { baseChangedAt } : {}),
       approvalCheckRunIds: approvalRuns.map((run) => run.databaseId),
       unfinishedApprovalRuns: approvalRuns.filter((run) => run.status !== "COMPLETED").map((run) => run.databaseId),
       reviewRequested: pr.reviewRequestEvents.totalCount > 0,

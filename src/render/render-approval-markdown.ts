@@ -10,6 +10,7 @@ const reasonText: Record<IgnoreReason, string> = {
   "no-write-access": "no write access to the repository",
   "not-eligible": "not among the rule's users or teams",
   stale: "approved an older commit whose governed change differs",
+  retargeted: "approved before the pull request's base changed",
   "changes-requested": "requested changes after approving",
   dismissed: "review dismissed",
 };

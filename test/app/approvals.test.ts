@@ -65,6 +65,15 @@ async function deliver(event: string, action: string, number: number, patch: (p:
   await app.queue.onIdle();
 }
 
+/** Retargets the PR, as GitHub records it and tells the App (the examples have no "edited" payload with an installation: an "opened" one, edited). */
+function retarget(number: number, from: string, to: string): Promise<void> {
+  app.fake.retargetPullRequest(app.repo, number, to);
+  return deliver("pull_request", "opened", number, (p) => {
+    p.action = "edited";
+    p.changes = { base: { ref: { from }, sha: { from: "0".repeat(40) } } };
+  });
+}
+
 async function review(number: number, user: string, state: FakeReview["state"], commitId?: string): Promise<FakeReview> {
   const submitted = await app.fake.submitReview(app.repo, { pullNumber: number, user, state, ...(commitId ? { commitId } : {}) });
   await deliver("pull_request_review", "submitted", number);
@@ -257,13 +266,13 @@ describe("gitgate/approval", () => {
     const main = await repo.sha("main");
     // Retargeted to a base that asks for two reviews; the job of its validation is lost (with Redis, a
     // job waiting for this PR drops a newer one), and an older one, validated against main, runs.
-    app.repo.pulls.get(pr)!.baseRef = "strict";
+    app.fake.retargetPullRequest(app.repo, pr, "strict");
     const validate = app.repo.checkRuns.find((r) => r.name === "gitgate/validate" && r.head_sha === head)!;
     // Everything as that validation found it, but the base.
     const validated = { headSha: head, baseSha: main, headDigest: recordedDigest(validate.external_id, pr, "main"), scope: { enabled: true, configValid: true, files: ["apps/web/values.yaml"], controlPlaneChanged: false } };
     await app.queue.submit({ kind: "approvals", key: `approval:acme/platform-config#${pr}`, delivery: "an-older-validation", event: "pull_request", repo: { owner: "acme", repo: "platform-config" }, installation: app.repo.installationId, args: { pr, head }, carried: { validated } });
     await app.queue.onIdle();
-    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 2 more (review)" } });
   });
 
   it("needs the control-plane rule too for a change to the config", async () => {
@@ -301,13 +310,24 @@ describe("gitgate/approval", () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 10\n" });
     await review(pr, "alice", "APPROVED");
     expect((await approvalOf(pr)).conclusion).toBe("success");
-    app.repo.pulls.get(pr)!.baseRef = "release";
-    // (The examples have no "edited" payload with an installation: an "opened" one, edited.)
-    await deliver("pull_request", "opened", pr, (p) => {
-      p.action = "edited";
-      p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
-    });
-    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+    await retarget(pr, "main", "release");
+    // Two more: alice approved the diff against main, before the retarget.
+    expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 2 more (review)" } });
+  });
+
+  it("does not count an approval of the head given before a retarget: the reviewer saw the diff against the old base", async () => {
+    // A branch that already carries a production change nobody reviewed.
+    await repo.branch("sandbox", "main", { "clusters/production/app.yaml": "replicas: 99\n" });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 30\n" }, { from: "sandbox", base: "sandbox" });
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    // Into main, the same head's diff holds the production change too.
+    await retarget(pr, "sandbox", "main");
+    const run = await approvalOf(pr);
+    expect(run).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (review), 1 more (production)" } });
+    expect(run.output.summary).toContain("Not counted: @dave (approved before the pull request's base changed");
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
   it("holds a retargeted pull request's approval in progress until it is decided for the new base, in the same check run", async () => {
@@ -318,17 +338,13 @@ describe("gitgate/approval", () => {
     expect(run.conclusion).toBe("success");
     // The approval job's verdict is slow to reach GitHub (or never does: the process stops).
     const gate = app.fake.hold((r) => r.method === "PATCH" && r.url.endsWith(`/check-runs/${run.id}`) && (r.body as { status?: string }).status === "completed");
-    app.repo.pulls.get(pr)!.baseRef = "release-2";
-    const retargeted = deliver("pull_request", "opened", pr, (p) => {
-      p.action = "edited";
-      p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
-    });
+    const retargeted = retarget(pr, "main", "release-2");
     await gate.reached;
     // The verdict main's rules gave does not stand for release-2 meanwhile: GitHub sees it pending.
     expect(run).toMatchObject({ status: "in_progress", output: { title: "Deciding approvals" } });
     gate.release();
     await retargeted;
-    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "action_required", output: { title: "Waiting for 1 more (review)" } });
+    expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "action_required", output: { title: "Waiting for 2 more (review)" } });
   });
 
   it("asks for approvals when the config quotes its approvals key", async () => {
@@ -343,11 +359,7 @@ describe("gitgate/approval", () => {
     const run = await approvalOf(pr);
     // A job for main marked it in progress, and the pull request was retargeted before its verdict.
     Object.assign(run, { status: "in_progress", output: { ...run.output, title: "Deciding approvals" } });
-    app.repo.pulls.get(pr)!.baseRef = "no-rules";
-    await deliver("pull_request", "opened", pr, (p) => {
-      p.action = "edited";
-      p.changes = { base: { ref: { from: "main" }, sha: { from: "0".repeat(40) } } };
-    });
+    await retarget(pr, "main", "no-rules");
     expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "success", output: { title: "No approval rules" } });
     // Nothing is left for the reconcile sweep to bring back.
     expect(await app.reconcile()).toBe(0);

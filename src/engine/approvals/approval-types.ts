@@ -87,6 +87,8 @@ export interface ApprovalFacts {
   governedDiffDigest: string | undefined;
   /** Digests of the governed diff recorded for earlier heads (commit → digest). */
   digestsByCommit: ReadonlyMap<string, string>;
+  /** ISO time the pull request's base was last changed; absent when it never was. */
+  baseChangedAt?: string;
 }
 
 export type RuleStatus = "satisfied" | "waiting" | "blocked";
@@ -98,6 +100,7 @@ export type IgnoreReason =
   | "no-write-access"
   | "not-eligible"
   | "stale"
+  | "retargeted"
   | "changes-requested"
   | "dismissed";
 

@@ -4,6 +4,7 @@ import type {
   ApprovalPolicy,
   ApprovalRequirement,
   ApprovalVerdict,
+  IgnoreReason,
   IgnoredApproval,
   RuleStatus,
   RuleVerdict,
@@ -87,7 +88,7 @@ function judgeRequirement(
     if (standing.requestsChanges && excluded === undefined) blockedBy.push(standing.user);
     for (const voided of standing.voided) ignored.push({ user: standing.user, ...voided });
     if (!standing.approval) continue;
-    const reason = excluded ?? (isBoundToThisChange(standing.approval.commitId, policy, facts) ? undefined : "stale");
+    const reason = excluded ?? whyNotBound(standing.approval, policy, facts);
     if (reason) ignored.push({ user: standing.user, reason, commitId: standing.approval.commitId });
     else approvers.push(standing.user);
   }
@@ -106,14 +107,18 @@ function judgeRequirement(
 }
 
 /**
- * An approval is of the commit it reviewed. With `invalidate_on_push` it counts for a later head only
- * when the governed diff Gitgate recorded for that commit is the one under review now (a rebase or an
- * update from the base that changes nothing governed keeps it).
+ * Why an approval is not of the change under review, or undefined when it is. It is of the diff the
+ * reviewer saw: against the base of the time, so one given before the latest change of base (even of
+ * the head) is of another change, whatever `invalidate_on_push` says. With `invalidate_on_push` it
+ * counts for a later head only when the governed diff Gitgate recorded for the reviewed commit is the
+ * one under review now (a rebase or an update from the base that changes nothing governed keeps it).
  */
-function isBoundToThisChange(commitId: string, policy: ApprovalPolicy, facts: ApprovalFacts): boolean {
-  if (commitId === facts.headSha || !policy.invalidateOnPush) return true;
-  const digest = facts.digestsByCommit.get(commitId);
-  return digest !== undefined && facts.governedDiffDigest !== undefined && digest === facts.governedDiffDigest;
+function whyNotBound(approval: { commitId: string; submittedAt: string }, policy: ApprovalPolicy, facts: ApprovalFacts): IgnoreReason | undefined {
+  // Equal times cannot be ordered: the approval does not count.
+  if (facts.baseChangedAt !== undefined && !(Date.parse(approval.submittedAt) > Date.parse(facts.baseChangedAt))) return "retargeted";
+  if (approval.commitId === facts.headSha || !policy.invalidateOnPush) return undefined;
+  const digest = facts.digestsByCommit.get(approval.commitId);
+  return digest !== undefined && facts.governedDiffDigest !== undefined && digest === facts.governedDiffDigest ? undefined : "stale";
 }
 
 function candidatesFor(requirement: ApprovalRequirement, approvers: readonly string[], policy: ApprovalPolicy, facts: ApprovalFacts): RuleVerdict["candidates"] {

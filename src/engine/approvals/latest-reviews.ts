@@ -4,7 +4,7 @@ import type { IgnoreReason, Review } from "./approval-types.js";
 export interface ReviewerStanding {
   user: string;
   /** Their latest approval, when their latest non-comment review is one. */
-  approval?: { commitId: string };
+  approval?: { commitId: string; submittedAt: string };
   requestsChanges: boolean;
   /** Approvals of theirs that a later review voided. */
   voided: { commitId: string; reason: Extract<IgnoreReason, "changes-requested" | "dismissed"> }[];
@@ -32,7 +32,7 @@ export function reviewerStandings(reviews: readonly Review[]): ReviewerStanding[
     const reason = latest.state === "CHANGES_REQUESTED" ? "changes-requested" as const : "dismissed" as const;
     return {
       user,
-      ...(latest.state === "APPROVED" ? { approval: { commitId: latest.commitId } } : {}),
+      ...(latest.state === "APPROVED" ? { approval: { commitId: latest.commitId, submittedAt: latest.submittedAt } } : {}),
       requestsChanges: latest.state === "CHANGES_REQUESTED",
       // An approval followed by another approval is simply replaced; anything else voids it.
       voided: latest.state === "APPROVED" ? [] : [...earlier, ...(latest.state === "DISMISSED" ? [latest] : [])].map((r) => ({ commitId: r.commitId, reason })),

@@ -115,6 +115,12 @@ describe("which review counts", () => {
     expect(brief(policy(), facts({ reviews: [approve("bob", "c1")] }))).toEqual(["default: waiting [] ignored bob=stale"]);
   });
 
+  it("does not count an approval given before the pull request's latest change of base, even of the head", () => {
+    const f = facts({ baseChangedAt: "2026-11-30T10:00:00Z", reviews: [approve("bob", head, "2026-11-30T09:00:00Z"), approve("carol", head, "2026-11-30T10:00:00Z"), approve("dave", head, "2026-11-30T10:00:01Z")] });
+    expect(brief(policy(), f)).toEqual(["default: satisfied [dave] ignored bob=retargeted,carol=retargeted"]);
+    expect(brief(policy({ invalidateOnPush: false }), f)).toEqual(["default: satisfied [dave] ignored bob=retargeted,carol=retargeted"]);
+  });
+
   it("counts an approval of any commit without invalidate_on_push", () => {
     expect(brief(policy({ invalidateOnPush: false }), facts({ reviews: [approve("bob", "c1")] }))).toEqual(["default: satisfied [bob]"]);
   });
