@@ -117,13 +117,16 @@ function headConfigFindings(files: readonly FileChange[], configPath: string): F
 
 
 /**
- * The files approvals are about: governed files and the control plane; every file when the config at
- * the base is invalid (nothing says what is governed then, so nothing may slip past a reviewer). A
- * broken schema, policy or exceptions file leaves the config, and so what it governs, as it says.
+ * The files approvals are about: governed files, the control plane, and every file an approval rule's
+ * `files` names, governed or not (an `.env` a kustomization reads under `clusters/production/**` changes
+ * production as much as its YAML does); every file when the config at the base is invalid (nothing says
+ * what is governed then, so nothing may slip past a reviewer). A broken schema, policy or exceptions
+ * file leaves the config, and so what it governs, as it says.
  */
 export function approvalScope(plane: ControlPlane): (path: string) => boolean {
   const config = plane.configInvalid ? undefined : plane.config;
   if (!config) return () => true;
   const governed = createMatcher(config.files, config.ignore);
-  return (path) => governed(path) || plane.isControlPlanePath(path);
+  const named = createMatcher(config.approvals.rules.flatMap((rule) => rule.files ?? []));
+  return (path) => governed(path) || named(path) || plane.isControlPlanePath(path);
 }

@@ -275,6 +275,17 @@ describe("gitgate/approval", () => {
     expect(await approvalOf(pr)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 2 more (review)" } });
   });
 
+  it("applies a rule to every file under its globs, governed or not: an .env a kustomization reads changes production too", async () => {
+    const pr = await openPr({ "clusters/production/app.env": "FEATURE=on\n" });
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("production");
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("action_required");
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
   it("needs the control-plane rule too for a change to the config", async () => {
     const pr = await openPr({ ".github/gitgate.yml": config.replace("count: 1", "count: 2") });
     await review(pr, "alice", "APPROVED");
