@@ -117,6 +117,25 @@ describe("repository schemas", () => {
     properties: { port: { $ref: "common.json#/$defs/port" }, name: { type: "string" } },
   });
 
+  it("checks uniqueItems as JSON values, whatever the order of their keys, in every draft", async () => {
+    for (const $schema of ["http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2020-12/schema"]) {
+      const unique = JSON.stringify({ $schema, type: "object", properties: { hosts: { type: "array", uniqueItems: true }, ports: { type: "array", uniqueItems: true } } });
+      const report = await evaluate(
+        { ".github/gitgate.yml": config("schemas/unique.json"), "schemas/unique.json": unique },
+        { "apps/web/values.yaml": "hosts:\n  - {name: a, port: 1}\n  - {name: b}\n  - {port: 1, name: a}\nports: [1, 2, 1.0]\n" },
+      );
+      expect(report.findings.map(brief)).toEqual([
+        "error schema/uniqueItems apps/web/values.yaml:1:1 hosts must not contain duplicates (items 0 and 2 are equal) (schemas/unique.json)",
+        "error schema/uniqueItems apps/web/values.yaml:5:1 ports must not contain duplicates (items 0 and 2 are equal) (schemas/unique.json)",
+      ]);
+      const distinct = await evaluate(
+        { ".github/gitgate.yml": config("schemas/unique.json"), "schemas/unique.json": unique },
+        { "apps/web/values.yaml": "hosts:\n  - {name: a}\n  - {name: a, port: 1}\n  - [a]\n  - a\nports: [1, \"1\", true, null]\n" },
+      );
+      expect(distinct.findings).toEqual([]);
+    }
+  });
+
   it("follows $ref between the repository's schema files (2020-12)", async () => {
     const report = await evaluate(
       { ".github/gitgate.yml": config("schemas/values.json"), "schemas/values.json": values2020, "schemas/common.json": common },
