@@ -53,6 +53,10 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
   if (!json) {
     const breakAt = foreignLineBreak(text);
     if (breakAt) fail("yaml/line-break", breakAt.message, breakAt.span);
+    // A byte order mark where a line starts (a later document's first key, say) is part of that key
+    // to YAML readers here, and dropped by kubectl: `\uFEFFkind` would hide a Pod's kind from every policy.
+    const mark = /(?:^|\n)[ \t]*\uFEFF/.exec(text);
+    if (mark) fail("yaml/byte-order-mark", "A byte order mark (U+FEFF) inside the file: kubectl drops it, other YAML readers keep it as part of the key or value it starts, so what is validated is not what is applied. Remove it.", spanAt(text, mark.index + mark[0].length - 1));
   }
   const documents = json ? parseJson(path, text, findings) : quickYaml(text, limits, reading, path) ?? parseYaml(path, text, limits, reading, findings);
   // Offsets were computed without the BOM; it sits before line 1 column 1, so positions are unchanged.

@@ -54,6 +54,13 @@ describe("parseFile: YAML", () => {
     expect(parseText("k.yaml", "a: 1\n\"b\": 2\n").findings).toEqual([]);
   });
 
+  it("rejects a byte order mark where a later line starts: kubectl drops it, other readers keep it in the key", () => {
+    expect(parseText("x.yaml", "apiVersion: v1\nkind: A\n---\n\uFEFFkind: Pod\n").findings.map(where)).toEqual(["error yaml/byte-order-mark 4:1"]);
+    expect(parseText("x.yaml", "a:\n  \uFEFFb: 1\n").findings.map(where)).toEqual(["error yaml/byte-order-mark 2:3"]);
+    // At the very start it is the usual warning; inside a value it is text.
+    expect(parseText("x.yaml", "\uFEFFa: 1\nb: x\uFEFFy\n").findings.map(where)).toEqual(["warning file/bom 1:1"]);
+  });
+
   it("rejects tabs used as indentation", () => {
     expect(parseText("tab.yaml", "a:\n\tb: 1\n").findings.map(where)).toEqual(["error yaml/tab-indent 2:1"]);
   });
