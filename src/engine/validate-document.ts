@@ -200,8 +200,10 @@ function describe(object: ObjectAt, errors: readonly SchemaError[], unknown: rea
   const shownUnknown = unknown.slice(0, maxFindingsPerObject - shownErrors.length);
   const findings = [
     ...shownErrors.map((error) => {
-      const described = describeSchemaError(error);
-      return finding("error", `schema/${described.keyword}`, described.pointer, `${described.message} (${schemaName})`, described.target);
+      // Described from the document's root, so an item of a list is named as one (`items[1].data.x`).
+      const described = describeSchemaError({ ...error, instancePath: object.base + error.instancePath });
+      const pointer = described.pointer.startsWith(object.base) ? described.pointer.slice(object.base.length) : error.instancePath;
+      return finding("error", `schema/${described.keyword}`, pointer, `${described.message} (${schemaName})`, described.target);
     }),
     ...shownUnknown.map((field) => unknownField(finding, object.base, field.pointer, field.key, field.known, schemaName)),
   ];

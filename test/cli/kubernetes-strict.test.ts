@@ -172,7 +172,7 @@ describe("built-in Kubernetes schemas are strict", () => {
 
   it("judges each item of a v1 List on the item's own lines", async () => {
     expect((await run("list.yaml")).lines).toEqual([
-      "error schema/type k8s/list.yaml:13:13 metadata.name must be a string (Kubernetes v1 ConfigMap)",
+      "error schema/type k8s/list.yaml:13:13 items[1].metadata.name must be a string (Kubernetes v1 ConfigMap)",
       "error schema/unknown-field k8s/list.yaml:14:5 items[1].dat is not a field the schema knows: did you mean `data`? (Kubernetes v1 ConfigMap)",
     ]);
   });
