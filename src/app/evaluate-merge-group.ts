@@ -32,8 +32,10 @@ export async function evaluateMergeGroup(deps: EvaluationDeps, group: MergeGroup
       headSha: group.headSha,
       options: { today: deps.today(), pullRequest: { base: group.baseRef, head: group.headRef } },
     });
-    // No governed-diff digest: reviews are of pull request commits, never of a merge group's head.
-    await completeCheckRun(github, repo, checkRunId, output);
+    // Recorded for the queued pull request and base (the guard accepts the verdict for no other); no
+    // governed-diff digest: reviews are of pull request commits, never of a merge group's head.
+    const queued = queuedPull(group);
+    await completeCheckRun(github, repo, checkRunId, output, queued === undefined ? [] : [{ pullNumber: queued.number, baseRef: branchName(group.baseRef), digest: undefined }]);
     if (approvals?.enabled) await verifyGroupApprovals(deps, group);
     log.info({ mergeGroup: group.headRef, head: group.headSha, conclusion: report.conclusion }, "evaluated merge group");
     deps.onEvaluated?.(report, (performance.now() - started) / 1000);
@@ -56,13 +58,15 @@ async function verifyGroupApprovals(deps: EvaluationDeps, group: MergeGroup): Pr
   const existing = await findApprovalCheck(github, repo, group.headSha, deps.appId);
   let output: ApprovalCheckOutput;
   let url: string | undefined;
+  let decidedFor: { pullNumber: number; baseRef: string } | undefined;
   try {
-    const queued = /\/pr-(\d+)-([0-9a-f]{40})$/.exec(group.headRef);
+    const queued = queuedPull(group);
     if (!queued) throw new Error(`the merge group ${group.headRef} does not name the pull request it is for`);
-    const pr = await readPullRequest(github, repo, Number(queued[1]), deps.appId);
-    if (!pr) throw new Error(`pull request #${queued[1]} was not found`);
+    const pr = await readPullRequest(github, repo, queued.number, deps.appId);
+    if (!pr) throw new Error(`pull request #${queued.number} was not found`);
     url = pr.url;
-    if (pr.headSha !== queued[2]) throw new Error(`pull request #${pr.number} changed since it was queued (queued ${queued[2]!.slice(0, 7)}, now ${pr.headSha.slice(0, 7)})`);
+    decidedFor = { pullNumber: pr.number, baseRef: pr.baseRef };
+    if (pr.headSha !== queued.headSha) throw new Error(`pull request #${pr.number} changed since it was queued (queued ${queued.headSha.slice(0, 7)}, now ${pr.headSha.slice(0, 7)})`);
     const basis = await approvalBasis(deps, pr);
     if (!basis) throw new Error(`the base of pull request #${pr.number} has no Gitgate config`);
     const verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, headDigest: basis.headDigest });
@@ -72,6 +76,17 @@ async function verifyGroupApprovals(deps: EvaluationDeps, group: MergeGroup): Pr
   } catch (error) {
     output = couldNotEvaluate((error as Error).message);
   }
-  await publishApprovalCheck(github, repo, group.headSha, existing, output, url);
+  await publishApprovalCheck(github, repo, group.headSha, existing, output, url, decidedFor);
   deps.log.info({ mergeGroup: group.headRef, approval: output.conclusion }, "verified merge group approvals");
+}
+
+/** The pull request a merge group was built for, as its ref names it (`…/pr-<n>-<head sha>`). */
+function queuedPull(group: MergeGroup): { number: number; headSha: string } | undefined {
+  const queued = /\/pr-(\d+)-([0-9a-f]{40})$/.exec(group.headRef);
+  return queued ? { number: Number(queued[1]), headSha: queued[2]! } : undefined;
+}
+
+/** A branch as pull requests name their base: the webhook gives a merge group's base as a full ref. */
+function branchName(ref: string): string {
+  return ref.replace(/^refs\/heads\//, "");
 }

@@ -8,7 +8,7 @@ import { rulesInScope } from "../github/decide-approvals.js";
 import { listChanges } from "../github/read-change-set.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import { approvalLine, couldNotEvaluate, type ValidatedApprovals } from "./judge-approvals.js";
+import { approvalLine, couldNotEvaluate, decidedFor, type ValidatedApprovals } from "./judge-approvals.js";
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 /**
@@ -71,8 +71,8 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // Before validate completes (an approval job of a review waits for that): the approval verdict the
     // head has stands for no base until its approval job has decided again.
     if (own?.approvals?.enabled) marked = await markApprovalPending(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, pr.url);
-    // The verdict belongs to the head it judged, so it is published there even if the PR moved on. The
-    // digests too, one per pull request and base judged (each base governs its own files), this PR's first.
+    // The verdict belongs to the head it judged, so it is published there even if the PR moved on, with
+    // every pull request and base it judged and their digests (each base governs its own files), this PR's first.
     const digests = [...judged].sort((a, b) => Number(b === own) - Number(a === own)).map((j) => ({ pullNumber: j.pullNumber, baseRef: j.baseRef, digest: j.report.governedDiffDigest }));
     await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, digests);
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job
@@ -97,7 +97,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // in progress (first: failing the validate run may fail too).
     const left = [...new Set([...pr.approvals.unfinishedApprovalRuns, ...marked])];
     if (left.length > 0) {
-      await publishApprovalVerdict(github, repo, pr.headSha, left, couldNotEvaluate((error as Error).message), pr.url).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
+      await publishApprovalVerdict(github, repo, pr.headSha, left, couldNotEvaluate((error as Error).message), pr.url, decidedFor(pr)).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
     }
     await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);
     deps.onEvaluated?.(undefined, (performance.now() - started) / 1000);

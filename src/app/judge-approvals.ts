@@ -1,7 +1,7 @@
 import type { ApprovalVerdict } from "../engine/approvals/approval-types.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import { decideApprovals, type ApprovalDecision } from "../github/decide-approvals.js";
-import { findApprovalChecks, publishApprovalVerdict, requestReviews, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
+import { findApprovalChecks, publishApprovalVerdict, requestReviews, type ApprovalCheckOutput, type ApprovalDecidedFor } from "../github/publish-approval-check.js";
 import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
@@ -38,7 +38,7 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
     log.error({ pr: pr.number, head: pr.headSha, err: error }, "could not evaluate approvals");
     output = couldNotEvaluate((error as Error).message);
   }
-  await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, output, pr.url);
+  await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, output, pr.url, decidedFor(pr));
   log.info({ pr: pr.number, head: pr.headSha, approval: output.conclusion }, "evaluated approvals");
   // Asked once per pull request: only while nobody has ever requested a review on it (GitHub's timeline
   // remembers, across pushes and restarts).
@@ -77,7 +77,7 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
     const current = validated?.headSha === pr.headSha && validated.baseSha === pr.baseSha && validated.headDigest === pr.approvals.headDigest;
     const basis = current ? validated : await approvalBasis(deps, pr).catch((error: Error) => error);
     if (basis instanceof Error) {
-      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, couldNotEvaluate(basis.message), pr.url);
+      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, couldNotEvaluate(basis.message), pr.url, decidedFor(pr));
       return;
     }
     if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis);
@@ -86,7 +86,7 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
     // head is open in other PRs too (one of which may ask for approvals). Completed runs stay as they are.
     else if (pr.approvals.unfinishedApprovalRuns.length > 0) {
       const output = pr.sameHead.length > 0 ? couldNotEvaluate(sharedHeadReason(pr)) : noApprovalRules(pr.baseRef);
-      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.unfinishedApprovalRuns, output, pr.url);
+      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.unfinishedApprovalRuns, output, pr.url, decidedFor(pr));
     }
   } catch (error) {
     if (failing === undefined) throw error;
@@ -98,7 +98,12 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
 export async function failApprovals(deps: EvaluationDeps, headSha: string, error: Error): Promise<void> {
   deps.log.error({ head: headSha, err: error }, "could not evaluate approvals");
   const existing = await findApprovalChecks(deps.github, deps.repo, headSha, deps.appId).catch(() => []);
-  await publishApprovalVerdict(deps.github, deps.repo, headSha, existing, couldNotEvaluate(error.message), undefined);
+  await publishApprovalVerdict(deps.github, deps.repo, headSha, existing, couldNotEvaluate(error.message), undefined, undefined);
+}
+
+/** The pull request and base a verdict decided on `pr` (as read) speaks for: the base its rules were read from. */
+export function decidedFor(pr: PullRequestState): ApprovalDecidedFor {
+  return { pullNumber: pr.number, baseRef: pr.baseRef };
 }
 
 /** What the approval check needs from the base and the change, for a PR whose validation already ran. */

@@ -1,5 +1,12 @@
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 import { publishCompletedCheck } from "./publish-completed-check.js";
+import { approvalExternalId } from "./verdict-records.js";
+
+/** The pull request and base an approval verdict was decided for. */
+export interface ApprovalDecidedFor {
+  pullNumber: number;
+  baseRef: string;
+}
 
 export interface ApprovalCheckOutput {
   conclusion: "success" | "action_required" | "failure";
@@ -10,10 +17,13 @@ export interface ApprovalCheckOutput {
 /**
  * Publishes `gitgate/approval` on a commit, completed at once: one check run per head, updated in
  * place when Gitgate already has one there. GitHub expects a details page with `action_required`:
- * the pull request, where the missing reviews are given.
+ * the pull request, where the missing reviews are given. The verdict records the pull request and base
+ * it was decided for (`decidedFor`; none when not known): the guard accepts it for no other. A record
+ * an earlier verdict left is always replaced.
  */
-export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, output: ApprovalCheckOutput, detailsUrl: string | undefined): Promise<number> {
-  return publishCompletedCheck(github, repo, checkNames.approval, headSha, existingId, output, detailsUrl);
+export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: string, existingId: number | undefined, output: ApprovalCheckOutput, detailsUrl: string | undefined, decidedFor: ApprovalDecidedFor | undefined): Promise<number> {
+  const record = decidedFor ? approvalExternalId(decidedFor.pullNumber, decidedFor.baseRef) : "";
+  return publishCompletedCheck(github, repo, checkNames.approval, headSha, existingId, output, detailsUrl, record);
 }
 
 /**
@@ -21,9 +31,9 @@ export function publishApprovalCheck(github: GitHub, repo: RepoRef, headSha: str
  * two jobs racing on one head can each have created one, and none may keep a verdict or stay in
  * progress.
  */
-export async function publishApprovalVerdict(github: GitHub, repo: RepoRef, headSha: string, runIds: readonly number[], output: ApprovalCheckOutput, detailsUrl: string | undefined): Promise<void> {
-  if (runIds.length === 0) await publishApprovalCheck(github, repo, headSha, undefined, output, detailsUrl);
-  for (const id of runIds) await publishApprovalCheck(github, repo, headSha, id, output, detailsUrl);
+export async function publishApprovalVerdict(github: GitHub, repo: RepoRef, headSha: string, runIds: readonly number[], output: ApprovalCheckOutput, detailsUrl: string | undefined, decidedFor: ApprovalDecidedFor | undefined): Promise<void> {
+  if (runIds.length === 0) await publishApprovalCheck(github, repo, headSha, undefined, output, detailsUrl, decidedFor);
+  for (const id of runIds) await publishApprovalCheck(github, repo, headSha, id, output, detailsUrl, decidedFor);
 }
 
 /**

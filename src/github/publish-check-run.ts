@@ -1,5 +1,5 @@
 import type { GitHubOutput } from "./check-run-output.js";
-import { digestExternalId, type JudgedDigest } from "./read-pull-request.js";
+import { validateExternalId, type JudgedDigest } from "./verdict-records.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 
 /** GitHub takes at most 50 annotations per request; more are appended by further updates. */
@@ -35,16 +35,18 @@ export interface JudgedBase {
 
 /**
  * Completes the check run with the verdict: summary (counts and findings), the preview as text,
- * annotations on the exact lines (most severe first, 50 per request) and a Re-run button.
+ * annotations on the exact lines (most severe first, 50 per request) and a Re-run button. `decidedFor`:
+ * every pull request and base the verdict judged, recorded with it (see validateExternalId).
  * A head open into several bases gets one verdict for all: failure if any base fails it, a summary
  * section per base, and the annotations of each (marked with their base).
  */
-export async function completeCheckRun(github: GitHub, repo: RepoRef, at: number | { headSha: string }, judged: GitHubOutput | readonly JudgedBase[], digests: readonly JudgedDigest[] = []): Promise<number> {
+export async function completeCheckRun(github: GitHub, repo: RepoRef, at: number | { headSha: string }, judged: GitHubOutput | readonly JudgedBase[], decidedFor: readonly JudgedDigest[]): Promise<number> {
   const { conclusion, title, summary, text, annotations } = "conclusion" in judged ? judged : several(judged);
   const verdict = {
     ...repoParams(repo),
-    // The record that lets an approval of this commit carry over to a later head of the same pull request with the same governed change.
-    external_id: digestExternalId(digests),
+    // For whom the verdict was decided (the guard accepts it for no other pull request or base), and
+    // the digests that let an approval of this commit carry over to a later head with the same governed change.
+    external_id: validateExternalId(decidedFor),
     status: "completed" as const,
     conclusion,
     completed_at: new Date().toISOString(),

@@ -8,9 +8,9 @@ export interface CompletedCheckOutput {
 
 /**
  * Publishes a check run that is decided at once (approval, guard): one run per name and commit,
- * updated in place when Gitgate already has one there.
+ * updated in place when Gitgate already has one there. `externalId`, when given, replaces the run's record.
  */
-export async function publishCompletedCheck(github: GitHub, repo: RepoRef, name: string, sha: string, existingId: number | undefined, output: CompletedCheckOutput, detailsUrl: string | undefined): Promise<number> {
+export async function publishCompletedCheck(github: GitHub, repo: RepoRef, name: string, sha: string, existingId: number | undefined, output: CompletedCheckOutput, detailsUrl: string | undefined, externalId?: string): Promise<number> {
   const body = {
     owner: repo.owner,
     repo: repo.repo,
@@ -19,6 +19,7 @@ export async function publishCompletedCheck(github: GitHub, repo: RepoRef, name:
     completed_at: new Date().toISOString(),
     output: { title: output.title.slice(0, 1000), summary: output.summary.slice(0, 60_000) },
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
+    ...(externalId !== undefined ? { external_id: externalId } : {}),
   };
   if (existingId !== undefined) {
     await github.rest.checks.update({ ...body, check_run_id: existingId });

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { Review, ReviewState } from "../engine/approvals/approval-types.js";
 import type { FileContent } from "../engine/change-set.js";
 import { graphqlQuery } from "./graphql-query.js";
+import { recordedDigest } from "./verdict-records.js";
 import { controlPlaneMaxBytes } from "../config/repo-reader.js";
 import { entryContent, entryFields, type EntryNode } from "./read-files-at.js";
 import { checkNames, previewMarker, type GitHub, type RepoRef } from "./github-types.js";
@@ -84,48 +84,6 @@ export interface PullRequestApprovalFacts {
 /** GitHub lists at most this many commits of a pull request. */
 export const maxListedCommits = 250;
 const maxReviews = 100;
-const digestPrefix = "gitgate-governed-diff:";
-/** GitHub documents no length for a check run's external_id: the record stays within 255 characters. */
-const maxExternalId = 255;
-
-/** The governed-diff digest of a head judged as one pull request: it depends on the base it was computed against. */
-export interface JudgedDigest {
-  pullNumber: number;
-  baseRef: string;
-  digest: string | undefined;
-}
-
-/**
- * How the validate check run records the governed-diff digests of its head (its external_id): one entry
- * per pull request judged, keyed by its number and base branch, those first that come first. One that
- * does not fit is left out: its pull request then carries no approval of an older commit over.
- */
-export function digestExternalId(judged: readonly JudgedDigest[]): string {
-  let record = "";
-  for (const { pullNumber, baseRef, digest } of judged) {
-    if (digest === undefined) continue;
-    const entry = `${record ? "," : digestPrefix}${digestKey(pullNumber, baseRef)}=${digest}`;
-    if (record.length + entry.length <= maxExternalId) record += entry;
-  }
-  return record;
-}
-
-/**
- * The digest a validate check run recorded for pull request `number` into `baseRef`, if any. Only that
- * entry: a digest computed against another base (another pull request of the same head, or this one
- * before a retarget) says nothing about this change.
- */
-export function recordedDigest(externalId: string | null | undefined, number: number, baseRef: string): string | undefined {
-  if (!externalId?.startsWith(digestPrefix)) return undefined;
-  const key = `${digestKey(number, baseRef)}=`;
-  return externalId.slice(digestPrefix.length).split(",").find((entry) => entry.startsWith(key))?.slice(key.length);
-}
-
-/** A branch name may be long: it is keyed by a hash, long enough that no other name can be made to match. */
-function digestKey(number: number, baseRef: string): string {
-  return `${number}.${createHash("sha256").update(baseRef).digest("hex").slice(0, 16)}`;
-}
-
 /** The control plane's entry files at a commit, asked in the PR's query (see readPullRequest). */
 const controlPlaneFields = (paths: readonly string[]) =>
   `controlPlane: object(expression: $controlPlaneAt) { ... on Commit { oid ${paths.map((_, i) => `f${i}: file(path: $cp${i}) { ${entryFields} }`).join(" ")} } }`;

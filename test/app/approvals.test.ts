@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import type { FakeReview } from "../../src/fake-github/fake-state.js";
-import { recordedDigest } from "../../src/github/read-pull-request.js";
+import { recordedDigest, recordedJudgedFor } from "../../src/github/verdict-records.js";
+import { baseRefKey } from "../../src/engine/judged-for.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
 
@@ -453,6 +454,11 @@ describe("gitgate/approval", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ conclusion: "failure" });
     expect(runs[0]!.output.title).toContain(`Pull request #${pr}: Blocked: changes requested by @alice`);
+    // Both of the group's verdicts record the queued pull request and the base it is queued into (the
+    // webhook's `refs/heads/main`, as pull requests name it), so the guard takes them for no other.
+    expect(recordedJudgedFor("gitgate/approval", runs[0]!.external_id)).toEqual([{ pull: pr, baseKey: baseRefKey("main") }]);
+    const validate = app.repo.checkRuns.find((r) => r.name === "gitgate/validate" && r.head_sha === head)!;
+    expect(validate.external_id).toBe(`gitgate-governed-diff:${pr}.${baseRefKey("main")}`);
   });
 
   it("costs at most 4 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
