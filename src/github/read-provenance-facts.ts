@@ -2,6 +2,7 @@ import { mapConcurrent } from "../engine/map-concurrent.js";
 import type { AppCheckRun, AssociatedPull } from "../engine/guard/guard-types.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 import { protectionRunPrefix } from "./publish-drift-check.js";
+import { recordedJudgedFor } from "./verdict-records.js";
 
 /** What GitHub says about a set of commits: their pull requests and this App's check runs on them. */
 export interface ProvenanceFacts {
@@ -19,7 +20,8 @@ export interface ProvenanceFacts {
 const concurrency = 8;
 
 /**
- * For each commit, the pull requests GitHub associates with it and this App's check runs on it; then
+ * For each commit, the pull requests GitHub associates with it and this App's check runs on it (with
+ * the pull requests and bases each run's verdict was decided for, as it recorded them); then
  * the check runs of every merged head not among the commits (a squash or rebase merge leaves the head
  * off the branch). Two reads per commit and one per such head: pages, not files. `appId` undefined
  * (the CLI, before it knows the App) keeps every App's runs, with the App's id kept on each.
@@ -38,7 +40,7 @@ export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: r
         continue;
       }
       const pull = /\/pull\/(\d+)$/.exec(run.details_url ?? "")?.[1];
-      const checkRun: AppCheckRun = { name: run.name, headSha: run.head_sha, status: run.status, conclusion: run.conclusion, ...(pull ? { pullNumber: Number(pull) } : {}) };
+      const checkRun: AppCheckRun = { name: run.name, headSha: run.head_sha, status: run.status, conclusion: run.conclusion, judgedFor: recordedJudgedFor(run.name, run.external_id), ...(pull ? { pullNumber: Number(pull) } : {}) };
       if (run.app) facts.appsByRun.set(checkRun, run.app.id);
       mine.push(checkRun);
     }

@@ -1,6 +1,7 @@
 import type { AppCheckRun, AssociatedPull, BypassReason, CommitProvenance, GuardCommit, GuardFacts, MergeMethod } from "./guard-types.js";
 import { ancestorsWithin } from "./commit-graph.js";
 import { mergeReasons } from "./merge-content.js";
+import { judgedFor } from "../judged-for.js";
 
 /** The checks a pull request's merged head must have passed (branch protection requires them by name). */
 export const guardedChecks = { validate: "gitgate/validate", approval: "gitgate/approval" } as const;
@@ -12,7 +13,8 @@ export const guardedChecks = { validate: "gitgate/validate", approval: "gitgate/
  * merge-group head) is among the new commits, the commit is that landing commit or one of its
  * ancestors among them (the merged branch's own commits, earlier rebased commits), and the merged
  * head — or the merge-group head the queue checked — had `gitgate/validate` and `gitgate/approval`
- * success for that very head and pull request. A commit landing it must also leave the branch as
+ * success for that very head, decided for that pull request into the base it merged into (see
+ * judgeCheck). A commit landing it must also leave the branch as
  * merging that head does (see mergeReasons): a merge can carry edits of its own. Anything else is a bypass,
  * with the reasons.
  */
@@ -61,11 +63,26 @@ function checkReasons(pull: AssociatedPull, facts: GuardFacts): BypassReason[] {
   return reasons;
 }
 
-function judgeCheck(name: string, runs: readonly AppCheckRun[], pull: AssociatedPull, landing: string): BypassReason | undefined {
+/**
+ * Whether check `name` passed for the landed pull request: a success on its merged head (or its
+ * landing commit) that records it was decided for this pull request into the base it merged into.
+ * A run is per commit, not per pull request or base: the same head may have been judged into another
+ * base (a pull request retargeted, then retargeted back and merged before Gitgate judged it again)
+ * or for another pull request of the same head, under rules that were not this base's. Such a success
+ * says nothing about this merge, and neither does one that records nobody: a bypass, fail closed.
+ * Undefined when the check passed, else why not.
+ */
+export function judgeCheck(name: string, runs: readonly AppCheckRun[], pull: AssociatedPull, landing: string): BypassReason | undefined {
   const named = runs.filter((r) => r.name === name);
   const forThis = (r: AppCheckRun) => (r.headSha === pull.headSha || r.headSha === landing) && (r.pullNumber === undefined || r.pullNumber === pull.number);
   const passed = (r: AppCheckRun) => r.status === "completed" && r.conclusion === "success";
-  if (named.some((r) => forThis(r) && passed(r))) return undefined;
+  const decidedHere = (r: AppCheckRun) => judgedFor(r.judgedFor, pull.number, pull.baseRef);
+  if (named.some((r) => forThis(r) && passed(r) && decidedHere(r))) return undefined;
+  const elsewhere = named.find((r) => forThis(r) && passed(r));
+  if (elsewhere) {
+    const recorded = elsewhere.judgedFor.some((j) => j.pull === pull.number) ? "another base" : elsewhere.judgedFor.length > 0 ? "another pull request" : "nothing";
+    return { kind: "check-decided-elsewhere", check: name, pull: pull.number, head: pull.headSha, base: pull.baseRef, recorded };
+  }
   const own = named.filter(forThis);
   if (own.length > 0) {
     const run = own[0]!;
@@ -102,6 +119,10 @@ export function describeReason(reason: BypassReason, branch: string): string {
       return `pull request #${reason.pull} was merged past ${reason.check} (${reason.conclusion}) on its merged head ${short(reason.head)}`;
     case "check-stale":
       return `pull request #${reason.pull} was merged with ${reason.check} passed only for ${reason.judged.startsWith("commit ") ? `commit ${short(reason.judged.slice(7))}` : reason.judged}, not for its merged head ${short(reason.head)}`;
+    case "check-decided-elsewhere": {
+      const decided = reason.recorded === "nothing" ? "a verdict that records no pull request and base (published before Gitgate recorded them)" : reason.recorded === "another base" ? `a verdict decided for pull request #${reason.pull} into another base` : "a verdict decided for another pull request";
+      return `pull request #${reason.pull} was merged into ${reason.base} with ${reason.check} passed on its merged head ${short(reason.head)} only by ${decided}, not for #${reason.pull} into ${reason.base}`;
+    }
     case "merge-content": {
       const shown = reason.paths.slice(0, 5).join(", ");
       const more = reason.paths.length > 5 ? ` and ${reason.paths.length - 5} more` : "";

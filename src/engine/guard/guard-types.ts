@@ -1,3 +1,5 @@
+import type { JudgedFor } from "../judged-for.js";
+
 /**
  * The guard's facts and verdicts, as plain data: what GitHub says about the commits that reached a
  * protected branch, and, per commit, whether it came through a pull request that Gitgate passed.
@@ -55,6 +57,12 @@ export interface AppCheckRun {
   conclusion: string | null;
   /** The pull request the run was judged for, when the run says (approval runs link their PR). */
   pullNumber?: number;
+  /**
+   * The pull requests and bases the run recorded its verdict was decided for (see verdict-records):
+   * empty when it recorded none. A head's runs are per commit, not per pull request or base: a verdict
+   * decided for one base stays on the head after the pull request is retargeted.
+   */
+  judgedFor: readonly JudgedFor[];
 }
 
 export interface GuardFacts {
@@ -85,6 +93,8 @@ export type BypassReason =
   | { kind: "check-missing"; check: string; pull: number; head: string }
   | { kind: "check-failed"; check: string; pull: number; head: string; conclusion: string }
   | { kind: "check-stale"; check: string; pull: number; head: string; judged: string }
+  /** Passed on the merged head, but decided for another base or pull request (`recorded`: what the run names). */
+  | { kind: "check-decided-elsewhere"; check: string; pull: number; head: string; base: string; recorded: "another base" | "another pull request" | "nothing" }
   | { kind: "merge-content"; pull: number; paths: string[] }
   | { kind: "merge-unread"; pull: number; why: string };
 

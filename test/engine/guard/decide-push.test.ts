@@ -3,6 +3,7 @@ import { decidePush, type PushFacts } from "../../../src/engine/guard/decide-pus
 import { describeReason } from "../../../src/engine/guard/decide-provenance.js";
 import { mergeKey, mergesToCompare } from "../../../src/engine/guard/merge-content.js";
 import type { MergeContent } from "../../../src/engine/guard/guard-types.js";
+import { baseRefKey } from "../../../src/engine/judged-for.js";
 import type { AppCheckRun, AssociatedPull, CommitProvenance, GuardCommit } from "../../../src/engine/guard/guard-types.js";
 
 // Commits by name: the core only compares shas, so short names read better than hex. Unsigned, as
@@ -11,8 +12,10 @@ const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, paren
 const localMerge = commit;
 const file = (path: string, blob: string | null = `blob-of-${path}`) => ({ path, blob });
 const merged = (number: number, headSha: string, mergeCommitSha: string, baseRef = "main"): AssociatedPull => ({ number, merged: true, baseRef, headSha, mergeCommitSha });
-const run = (name: string, headSha: string, conclusion: string | null = "success", extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ name, headSha, status: conclusion === null ? "in_progress" : "completed", conclusion, ...extra });
-const passed = (head: string, pullNumber?: number) => [run("gitgate/validate", head), run("gitgate/approval", head, "success", pullNumber !== undefined ? { pullNumber } : {})];
+const run = (name: string, headSha: string, conclusion: string | null = "success", extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ name, headSha, status: conclusion === null ? "in_progress" : "completed", conclusion, judgedFor: [], ...extra });
+// What a run records when its verdict was decided for pull request `pull` into `base`.
+const decided = (pull: number, base = "main"): Partial<AppCheckRun> => ({ judgedFor: [{ pull, baseKey: baseRefKey(base) }] });
+const passed = (head: string, pullNumber: number, base = "main") => [run("gitgate/validate", head, "success", decided(pullNumber, base)), run("gitgate/approval", head, "success", { pullNumber, ...decided(pullNumber, base) })];
 
 function push(commits: GuardCommit[], pulls: Record<string, AssociatedPull[]>, checks: Record<string, AppCheckRun[]>, extra: Partial<PushFacts> = {}): PushFacts {
   const facts: PushFacts = {
@@ -44,13 +47,13 @@ describe("the guard's verdict on a push", () => {
   });
 
   it("a squash merge: one new commit, checked on the pull request's head", () => {
-    const verdict = decidePush(push([commit("s", "base")], { s: [merged(2, "h2", "s")] }, { h2: passed("h2") }));
+    const verdict = decidePush(push([commit("s", "base")], { s: [merged(2, "h2", "s")] }, { h2: passed("h2", 2) }));
     expect(verdict.commits).toEqual([{ sha: "s", verdict: "through-pr", pull: 2, method: "squash" }]);
   });
 
   it("a rebase merge: several rewritten commits of one pull request, the last one landing it", () => {
     const pr = merged(3, "h3", "r3");
-    const verdict = decidePush(push([commit("r1", "base"), commit("r2", "r1"), commit("r3", "r2")], { r1: [pr], r2: [pr], r3: [pr] }, { h3: passed("h3") }));
+    const verdict = decidePush(push([commit("r1", "base"), commit("r2", "r1"), commit("r3", "r2")], { r1: [pr], r2: [pr], r3: [pr] }, { h3: passed("h3", 3) }));
     expect(verdict.commits.map((c) => c.verdict === "through-pr" && c.method)).toEqual(["rebase", "rebase", "rebase"]);
   });
 
@@ -66,30 +69,30 @@ describe("the guard's verdict on a push", () => {
 
   it("a direct push: no pull request, a bypass, and the tip before it is what a revert restores", () => {
     const pr = merged(1, "f", "m");
-    const verdict = decidePush(push([commit("f", "base"), commit("m", "base", "f"), commit("d", "m"), commit("e", "d")], { f: [pr], m: [pr], d: [], e: [] }, { f: passed("f") }));
+    const verdict = decidePush(push([commit("f", "base"), commit("m", "base", "f"), commit("d", "m"), commit("e", "d")], { f: [pr], m: [pr], d: [], e: [] }, { f: passed("f", 1) }));
     expect(verdict.commits.map((c) => c.verdict)).toEqual(["through-pr", "through-pr", "bypass", "bypass"]);
     expect(verdict.commits[2]).toEqual({ sha: "d", verdict: "bypass", reasons: [{ kind: "no-pull-request" }] });
     expect(verdict).toMatchObject({ firstBypass: "d", restorePoint: "m" });
   });
 
   it("a commit of a still open pull request pushed directly is a bypass", () => {
-    const verdict = decidePush(push([commit("c", "base")], { c: [{ number: 7, merged: false, baseRef: "main", headSha: "c", mergeCommitSha: undefined }] }, { c: passed("c") }));
+    const verdict = decidePush(push([commit("c", "base")], { c: [{ number: 7, merged: false, baseRef: "main", headSha: "c", mergeCommitSha: undefined }] }, { c: passed("c", 7) }));
     expect(verdict.commits[0]).toMatchObject({ verdict: "bypass", reasons: [{ kind: "no-pull-request" }] });
   });
 
   it("a pull request merged into another branch does not vouch for this one", () => {
-    const verdict = decidePush(push([commit("s", "base")], { s: [merged(8, "h8", "s", "develop")] }, { h8: passed("h8") }));
+    const verdict = decidePush(push([commit("s", "base")], { s: [merged(8, "h8", "s", "develop")] }, { h8: passed("h8", 8, "develop") }));
     expect(verdict.commits[0]).toMatchObject({ verdict: "bypass", reasons: [{ kind: "no-pull-request" }] });
   });
 
   it("a commit of a merged pull request pushed on its own, not with the merge that landed it, is a bypass", () => {
-    const verdict = decidePush(push([commit("f1", "base")], { f1: [merged(9, "f2", "m-elsewhere")] }, { f2: passed("f2") }));
+    const verdict = decidePush(push([commit("f1", "base")], { f1: [merged(9, "f2", "m-elsewhere")] }, { f2: passed("f2", 9) }));
     expect(verdict.commits[0]).toMatchObject({ verdict: "bypass", reasons: [{ kind: "not-landed", pulls: [9] }] });
   });
 
   it("an admin merge past a failing gitgate/validate is a bypass naming the check", () => {
     const pr = merged(10, "f", "m");
-    const verdict = decidePush(push([commit("f", "base"), commit("m", "base", "f")], { f: [pr], m: [pr] }, { f: [run("gitgate/validate", "f", "failure"), run("gitgate/approval", "f")] }));
+    const verdict = decidePush(push([commit("f", "base"), commit("m", "base", "f")], { f: [pr], m: [pr] }, { f: [run("gitgate/validate", "f", "failure", decided(10)), run("gitgate/approval", "f", "success", decided(10))] }));
     expect(verdict.commits[1]).toEqual({ sha: "m", verdict: "bypass", pull: 10, reasons: [{ kind: "check-failed", check: "gitgate/validate", pull: 10, head: "f", conclusion: "failure" }] });
     expect(verdict.firstBypass).toBe("m");
     expect(verdict.restorePoint).toBe("base");
@@ -104,15 +107,15 @@ describe("the guard's verdict on a push", () => {
   });
 
   it("an approval for another head or another pull request is stale: a bypass", () => {
-    const otherHead = decidePush(push([commit("s", "base")], { s: [merged(12, "h", "s")] }, { h: [run("gitgate/validate", "h"), run("gitgate/approval", "old")] }));
+    const otherHead = decidePush(push([commit("s", "base")], { s: [merged(12, "h", "s")] }, { h: [run("gitgate/validate", "h", "success", decided(12)), run("gitgate/approval", "old", "success", decided(12))] }));
     expect(otherHead.commits[0]).toMatchObject({ reasons: [{ kind: "check-stale", check: "gitgate/approval", judged: "commit old" }] });
-    const otherPull = decidePush(push([commit("s", "base")], { s: [merged(12, "h", "s")] }, { h: [run("gitgate/validate", "h"), run("gitgate/approval", "h", "success", { pullNumber: 99 })] }));
+    const otherPull = decidePush(push([commit("s", "base")], { s: [merged(12, "h", "s")] }, { h: [run("gitgate/validate", "h", "success", decided(12)), run("gitgate/approval", "h", "success", { pullNumber: 99, ...decided(99) })] }));
     expect(otherPull.commits[0]).toMatchObject({ reasons: [{ kind: "check-stale", judged: "pull request #99" }] });
     expect(describeReason((otherPull.commits[0] as Extract<CommitProvenance, { verdict: "bypass" }>).reasons[0]!, "main")).toBe("pull request #12 was merged with gitgate/approval passed only for pull request #99, not for its merged head h");
   });
 
   it("gitgate/approval is required only when the base's config asks for approvals", () => {
-    const facts = push([commit("s", "base")], { s: [merged(13, "h", "s")] }, { h: [run("gitgate/validate", "h")] });
+    const facts = push([commit("s", "base")], { s: [merged(13, "h", "s")] }, { h: [run("gitgate/validate", "h", "success", decided(13))] });
     expect(decidePush(facts).commits[0]!.verdict).toBe("bypass");
     expect(decidePush({ ...facts, requireApproval: false }).commits[0]!.verdict).toBe("through-pr");
   });
@@ -125,7 +128,7 @@ describe("the guard's verdict on a push", () => {
 
   it("a force push that removed commits is an incident of its own, restoring the old tip", () => {
     const pr = merged(14, "h", "s");
-    const verdict = decidePush(push([commit("s", "other")], { s: [pr] }, { h: passed("h") }, { before: "old", removed: 2 }));
+    const verdict = decidePush(push([commit("s", "other")], { s: [pr] }, { h: passed("h", 14) }, { before: "old", removed: 2 }));
     expect(verdict.commits[0]!.verdict).toBe("through-pr");
     expect(verdict).toMatchObject({ rewrite: { before: "old", after: "s", removed: 2 }, firstBypass: "s", restorePoint: "old" });
   });
@@ -157,8 +160,8 @@ describe("the guard's verdict on a push", () => {
 
     it("does not compare GitHub's rebased or squashed commits: they do not descend from the head", () => {
       const rebased = merged(3, "h3", "r3");
-      expect(mergesToCompare(push([commit("r1", "base"), commit("r2", "r1"), commit("r3", "r2")], { r1: [rebased], r2: [rebased], r3: [rebased] }, { h3: passed("h3") }))).toEqual([]);
-      expect(mergesToCompare(push([commit("s", "base")], { s: [merged(2, "h2", "s")] }, { h2: passed("h2") }))).toEqual([]);
+      expect(mergesToCompare(push([commit("r1", "base"), commit("r2", "r1"), commit("r3", "r2")], { r1: [rebased], r2: [rebased], r3: [rebased] }, { h3: passed("h3", 3) }))).toEqual([]);
+      expect(mergesToCompare(push([commit("s", "base")], { s: [merged(2, "h2", "s")] }, { h2: passed("h2", 2) }))).toEqual([]);
     });
 
     it("comes through the pull request when it changes exactly what only the pull request changed (a rename and a removal too)", () => {
