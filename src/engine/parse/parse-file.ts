@@ -55,7 +55,8 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
     if (breakAt) fail("yaml/line-break", breakAt.message, breakAt.span);
     // A byte order mark where a line starts (a later document's first key, say) is part of that key
     // to YAML readers here, and dropped by kubectl: `\uFEFFkind` would hide a Pod's kind from every policy.
-    const mark = /(?:^|\n)[ \t]*\uFEFF/.exec(text);
+    // Only at a line's first column: go-yaml skips a mark there; an indented one is text to every reader.
+    const mark = /(?:^|\n)\uFEFF/.exec(text);
     if (mark) fail("yaml/byte-order-mark", "A byte order mark (U+FEFF) inside the file: kubectl drops it, other YAML readers keep it as part of the key or value it starts, so what is validated is not what is applied. Remove it.", spanAt(text, mark.index + mark[0].length - 1));
   }
   const documents = json ? parseJson(path, text, findings) : quickYaml(text, limits, reading, path) ?? parseYaml(path, text, limits, reading, findings);
@@ -75,18 +76,20 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
 /**
  * The first line break that YAML readers disagree on: a carriage return not followed by a line feed,
  * NEL, or the Unicode line and paragraph separators. go-yaml (kubectl, Argo CD, Flux, Helm) ends a line
- * at each, YAML 1.2 readers (the `yaml` package included) do not, so a comment may hide, from everything
+ * at each, the `yaml` package Gitgate judges with does not, so a comment may hide, from everything
  * but the cluster, a key written after one (`# hardened\r  privileged: true`). Judged on what Gitgate
  * reads it would be a silent pass: an error instead.
  */
 function foreignLineBreak(text: string): { message: string; span: Span } | undefined {
-  const match = /\r(?!\n)|[\u0085\u2028\u2029]/.exec(text);
+  // `\r\r\n` (line endings converted twice) hides nothing: a line break follows anyway.
+  const match = /\r(?!\r*\n)|[\u0085\u2028\u2029]/.exec(text);
   if (!match) return undefined;
   const name = match[0] === "\r" ? "a carriage return (U+000D) without a line feed" : `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
   return {
     span: spanAt(text, match.index),
-    message: `Line break ${name}: kubectl, Argo CD and Flux start a new line there, other YAML readers do not, so what is ` +
-      "validated may not be what is applied (text after it in a comment is applied). Remove it, or end lines with \\n only.",
+    message: `Line break ${name}: YAML readers disagree on it (go-yaml, which kubectl, Argo CD and Flux use, starts a new line there; ` +
+      "the reader Gitgate judges with does not), so what is validated may not be what is applied (text after it in a comment is applied). " +
+      "Remove it, or end lines with \\n only.",
   };
 }
 
@@ -100,8 +103,8 @@ function spanAt(text: string, offset: number): Span {
 
 /**
  * Where a file nests past `cap` levels in the text itself, before any parser builds the tree: open
- * brackets not yet closed (`[[[[…`, in YAML and JSON), or compact sequence entries on one line
- * (`- - - - x` is four lists deep). Characters are counted wherever they are, quoted or not: no real
+ * brackets not yet closed (`[[[[…`, in YAML and JSON), or compact entries and explicit keys on one line
+ * (`- - ? - x` is four levels deep). Characters are counted wherever they are, quoted or not: no real
  * file comes near a cap a hundred times the deepest nesting Gitgate judges.
  */
 function nestingBomb(text: string, cap: number): number | undefined {
@@ -115,10 +118,11 @@ function nestingBomb(text: string, cap: number): number | undefined {
     } else if (c === 0x5d || c === 0x7d) {
       if (open > 0) open--;
     }
-    if (c === 0x2d && text.charCodeAt(i + 1) === 0x20) {
+    const next = text.charCodeAt(i + 1);
+    if ((c === 0x2d || c === 0x3f) && (next === 0x20 || next === 0x09)) {
       if (++entries > cap) return i;
       i++;
-    } else if (c !== 0x20) {
+    } else if (c !== 0x20 && c !== 0x09) {
       entries = 0;
     }
   }

@@ -34,8 +34,8 @@ describe("parseFile: YAML", () => {
     expect(parsed.findings.map(where)).toEqual(["error yaml/line-break 1:12"]);
     expect(parsed.findings[0]!.message).toContain("carriage return");
     for (const odd of ["\u0085", "\u2028", "\u2029"]) expect(parseText("x.yaml", `a: 1\nb: 2 #${odd}c: 3\n`).findings.map(where)).toEqual(["error yaml/line-break 2:7"]);
-    // Windows line endings and JSON are read as they are.
-    expect(parseText("crlf.yaml", "a: 1\r\nb: 2\r\n").findings).toEqual([]);
+    // Windows line endings, converted twice or not, and JSON are read as they are.
+    expect(parseText("crlf.yaml", "a: 1\r\nb: 2\r\r\n").findings).toEqual([]);
     expect(parseText("x.json", '{"a": "\u2028"}').findings).toEqual([]);
   });
 
@@ -45,6 +45,10 @@ describe("parseFile: YAML", () => {
     expect(flow.documents).toEqual([]);
     expect(parseText("deep.json", `${"[".repeat(20_000)}${"]".repeat(20_000)}`).findings.map(where)).toEqual(["error yaml/too-deep 1:10001"]);
     expect(parseText("dashes.yaml", `k: 1\n${"- ".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 2:20001"]);
+    // Explicit keys nest the same way, and so do indicators followed by a tab.
+    expect(parseText("keys.yaml", `${"? ".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:20001"]);
+    expect(parseText("mixed.yaml", `${"- ? ".repeat(10_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:20001"]);
+    expect(parseText("tabs.yaml", `${"-\t".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:20001"]);
     // Many brackets, but closed as they go: judged as usual.
     expect(parseText("wide.yaml", `a: [${"[1], ".repeat(20_000)}[1]]\n`).findings).toEqual([]);
   });
@@ -56,9 +60,8 @@ describe("parseFile: YAML", () => {
 
   it("rejects a byte order mark where a later line starts: kubectl drops it, other readers keep it in the key", () => {
     expect(parseText("x.yaml", "apiVersion: v1\nkind: A\n---\n\uFEFFkind: Pod\n").findings.map(where)).toEqual(["error yaml/byte-order-mark 4:1"]);
-    expect(parseText("x.yaml", "a:\n  \uFEFFb: 1\n").findings.map(where)).toEqual(["error yaml/byte-order-mark 2:3"]);
-    // At the very start it is the usual warning; inside a value it is text.
-    expect(parseText("x.yaml", "\uFEFFa: 1\nb: x\uFEFFy\n").findings.map(where)).toEqual(["warning file/bom 1:1"]);
+    // At the very start it is the usual warning; indented or inside a value it is text to every reader.
+    expect(parseText("x.yaml", "\uFEFFa: 1\nb: x\uFEFFy\nc:\n  \uFEFFd: 1\n").findings.map(where)).toEqual(["warning file/bom 1:1"]);
   });
 
   it("rejects tabs used as indentation", () => {
