@@ -111,9 +111,10 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   if (custom && !("pendingIn" in custom)) return [...findings, ...checkCustomResource(object, custom, schema.strict, finding)];
   if (!builtIn && !custom && Array.isArray(value.items)) {
     // kubectl reads any object with `items` as a list and applies the items, whatever the list's kind:
-    // they are judged one by one, as in a v1 List.
+    // they are judged one by one, as in a v1 List. Unless its kind is a `…List`, kustomize (and so Argo
+    // CD and Flux) applies the object itself, which no schema knows: that is said below too.
     for (let i = 0; i < value.items.length; i++) findings.push(...(await checkKubernetes(itemOf(object, i), schema)));
-    return findings;
+    if (kind.endsWith("List")) return findings;
   }
   if (!builtIn) {
     // The base decides the rules: a CRD this change adds applies to the changes after it is merged. A

@@ -10,7 +10,7 @@ import type { PackagePolicy } from "./policy-types.js";
  * Runs every per-document (conftest-style) package on every valid document of one file version. A list
  * is judged item by item, as kubectl applies it: judged whole, a privileged Pod inside a List met no
  * rule written for Pods. kubectl reads any object with `items` as a list (`v1 List`, `PodList`, or a
- * made-up kind), so any manifest (apiVersion and kind) with an `items` list is one here.
+ * made-up kind), so the items of any manifest (apiVersion and kind) with an `items` list are judged.
  */
 export async function evaluateDocumentPolicies(
   path: string,
@@ -36,10 +36,15 @@ export async function evaluateDocumentPolicies(
   );
 }
 
-/** The objects a document holds for the cluster: itself, or a list's items (lists in lists too), with their pointers. */
+/**
+ * The objects a document may put in the cluster, with their pointers: itself, or a list's items (lists
+ * in lists too). A kind not named `…List` with `items` is read both ways (kubectl applies its items;
+ * kustomize, and so Argo CD and Flux, apply the object itself), so both are judged.
+ */
 function objectsIn(value: unknown, base: string): { value: unknown; base: string }[] {
   const list = value as { apiVersion?: unknown; kind?: unknown; items?: unknown } | null;
   const isList = list !== null && typeof list === "object" && typeof list.apiVersion === "string" && typeof list.kind === "string" && Array.isArray(list.items);
   if (!isList) return [{ value, base }];
-  return (list.items as unknown[]).flatMap((item, i) => objectsIn(item, base + joinPointer(["items", i])));
+  const items = (list.items as unknown[]).flatMap((item, i) => objectsIn(item, base + joinPointer(["items", i])));
+  return (list.kind as string).endsWith("List") ? items : [{ value, base }, ...items];
 }
