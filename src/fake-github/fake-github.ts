@@ -75,12 +75,15 @@ export class FakeGitHub {
     return full;
   }
 
-  /** Changes a pull request's base, as GitHub records it: a base_ref_changed event on its timeline. */
-  retargetPullRequest(repo: FakeRepository, number: number, baseRef: string): void {
+  /**
+   * Changes a pull request's base, as GitHub records it on its timeline: a base_ref_changed event, or,
+   * with `automatic`, the event GitHub records when it retargets a pull request whose base was deleted.
+   */
+  retargetPullRequest(repo: FakeRepository, number: number, baseRef: string, options: { automatic?: boolean } = {}): void {
     const pr = repo.pulls.get(number);
     if (!pr) throw new Error(`no PR #${number}`);
     pr.baseRef = baseRef;
-    pr.baseChanges = [...(pr.baseChanges ?? []), this.tick()];
+    pr.baseChanges = [...(pr.baseChanges ?? []), { at: this.tick(), automatic: options.automatic ?? false }];
   }
 
   /** Strictly increasing times (a second apart), as reviews and base changes made one after another have. */

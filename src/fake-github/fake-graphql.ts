@@ -123,7 +123,9 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
       const requested = repo.requestedReviewers.get(number);
       const events = [
         ...(itemTypes?.includes("REVIEW_REQUESTED_EVENT") && requested ? [...requested.users, ...requested.teams].map(() => ({ __typename: "ReviewRequestedEvent" })) : []),
-        ...(itemTypes?.includes("BASE_REF_CHANGED_EVENT") ? (pr.baseChanges ?? []).map((createdAt) => ({ __typename: "BaseRefChangedEvent", createdAt })) : []),
+        ...(pr.baseChanges ?? [])
+          .filter((change) => itemTypes?.includes(change.automatic ? "AUTOMATIC_BASE_CHANGE_SUCCEEDED_EVENT" : "BASE_REF_CHANGED_EVENT"))
+          .map((change) => ({ __typename: change.automatic ? "AutomaticBaseChangeSucceededEvent" : "BaseRefChangedEvent", createdAt: change.at })),
       ];
       return { totalCount: events.length, nodes: last ? events.slice(-last) : events.slice(0, first ?? events.length) };
     },

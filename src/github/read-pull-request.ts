@@ -100,7 +100,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
       url
       comments(last: 100) { nodes { databaseId viewerDidAuthor body } }
       reviewRequestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], first: 1) { totalCount }
-      baseChanges: timelineItems(itemTypes: [BASE_REF_CHANGED_EVENT], last: 1) { nodes { ... on BaseRefChangedEvent { createdAt } } }
+      baseChanges: timelineItems(itemTypes: [BASE_REF_CHANGED_EVENT, AUTOMATIC_BASE_CHANGE_SUCCEEDED_EVENT], last: 1) { nodes { ... on BaseRefChangedEvent { createdAt } ... on AutomaticBaseChangeSucceededEvent { createdAt } } }
       reviews(first: 100) { totalCount nodes {
         author { __typename login } state submittedAt authorCanPushToRepository
         commit { oid checkSuites(first: 10, filterBy: { appId: $appId }) { nodes { checkRuns(first: 1, filterBy: { checkName: $checkName }) { nodes { externalId status } } } } }

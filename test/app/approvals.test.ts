@@ -67,8 +67,8 @@ async function deliver(event: string, action: string, number: number, patch: (p:
 }
 
 /** Retargets the PR, as GitHub records it and tells the App (the examples have no "edited" payload with an installation: an "opened" one, edited). */
-function retarget(number: number, from: string, to: string): Promise<void> {
-  app.fake.retargetPullRequest(app.repo, number, to);
+function retarget(number: number, from: string, to: string, automatic = false): Promise<void> {
+  app.fake.retargetPullRequest(app.repo, number, to, { automatic });
   return deliver("pull_request", "opened", number, (p) => {
     p.action = "edited";
     p.changes = { base: { ref: { from }, sha: { from: "0".repeat(40) } } };
@@ -340,6 +340,17 @@ describe("gitgate/approval", () => {
     expect(run.output.summary).toContain("Not counted: @dave (approved before the pull request's base changed");
     await review(pr, "dave", "APPROVED");
     expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("does not count an approval given before GitHub retargeted the pull request itself, when its base branch was deleted", async () => {
+    await repo.branch("stacked", "main", { "clusters/production/app.yaml": "replicas: 98\n" });
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 31\n" }, { from: "stacked", base: "stacked" });
+    await review(pr, "dave", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    await retarget(pr, "stacked", "main", true);
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @dave (approved before the pull request's base changed");
   });
 
   it("holds a retargeted pull request's approval in progress until it is decided for the new base, in the same check run", async () => {
