@@ -22,8 +22,8 @@ export interface JudgedDigest {
 
 /**
  * The validate run's record: `gitgate-governed-diff:` then, comma-separated, one entry per pull request
- * and base judged, `<number>.<base key>` followed by `=<digest>` when there is one; those first that
- * come first. Every pair is written before any digest: a pair left out makes the guard reject the
+ * and base judged, `<number>.<base key>` followed by `=<digest>` when there is one, in the order given
+ * (the job's own pull request first). Every pair is written before any digest: a pair left out makes the guard reject the
  * verdict for that pull request, a digest left out only stops an approval of an older commit from
  * carrying over. A pair that does not fit at all is left out (the guard then fails closed).
  */
