@@ -4,7 +4,7 @@ import { decideApprovals } from "../github/decide-approvals.js";
 import { findApprovalCheck, publishApprovalCheck, type ApprovalCheckOutput } from "../github/publish-approval-check.js";
 import { readPullRequest } from "../github/read-pull-request.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import { approvalBasis, approvalCheckOutput, couldNotEvaluate } from "./judge-approvals.js";
+import { approvalBasis, approvalCheckOutput, couldNotEvaluateError } from "./judge-approvals.js";
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 export interface MergeGroup {
@@ -74,7 +74,7 @@ async function verifyGroupApprovals(deps: EvaluationDeps, group: MergeGroup): Pr
     // A queue cannot wait for a review: anything short of approved fails the group.
     output = checked.conclusion === "success" ? checked : { ...checked, conclusion: "failure", title: `Pull request #${pr.number}: ${checked.title}` };
   } catch (error) {
-    output = couldNotEvaluate((error as Error).message);
+    output = couldNotEvaluateError(error as Error);
   }
   await publishApprovalCheck(github, repo, group.headSha, existing, output, url, decidedFor);
   deps.log.info({ mergeGroup: group.headRef, approval: output.conclusion }, "verified merge group approvals");

@@ -8,7 +8,7 @@ import { rulesInScope } from "../github/decide-approvals.js";
 import { listChanges } from "../github/read-change-set.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
-import { approvalLine, couldNotEvaluate, decidedFor, type ValidatedApprovals } from "./judge-approvals.js";
+import { approvalLine, couldNotEvaluateError, decidedFor, type ValidatedApprovals } from "./judge-approvals.js";
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 /**
@@ -97,7 +97,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     // in progress (first: failing the validate run may fail too).
     const left = [...new Set([...pr.approvals.unfinishedApprovalRuns, ...marked])];
     if (left.length > 0) {
-      await publishApprovalVerdict(github, repo, pr.headSha, left, couldNotEvaluate((error as Error).message), pr.url, decidedFor(pr)).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
+      await publishApprovalVerdict(github, repo, pr.headSha, left, couldNotEvaluateError(error as Error), pr.url, decidedFor(pr)).catch((failed: unknown) => log.warn({ pr: number, err: failed }, "could not fail the approval check"));
     }
     await failCheckRun(github, repo, run ? await run.target() : pr.checkRunId ?? { headSha: pr.headSha }, (error as Error).message);
     deps.onEvaluated?.(undefined, (performance.now() - started) / 1000);

@@ -6,7 +6,7 @@ import { listChanges } from "../github/read-change-set.js";
 import { readPullRequest, type PullRequestState } from "../github/read-pull-request.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { approvalTitle, renderApprovalMarkdown } from "../render/render-approval-markdown.js";
-import { markdownText } from "../render/escape-markdown.js";
+import { codeSpan, markdownText } from "../render/escape-markdown.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
 export interface ApprovalBasis {
@@ -31,12 +31,14 @@ export async function judgeApprovals(deps: EvaluationDeps, pr: PullRequestState,
   let output: ApprovalCheckOutput;
   let verdict: ApprovalVerdict | undefined;
   try {
-    if (pr.sameHead.length > 0) throw new Error(sharedHeadReason(pr));
-    verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, headDigest: basis.headDigest });
-    output = approvalCheckOutput(verdict);
+    if (pr.sameHead.length > 0) output = couldNotEvaluate(sharedHeadReason(pr));
+    else {
+      verdict = await decideApprovals(github, repo, { pr, scope: basis.scope, headDigest: basis.headDigest });
+      output = approvalCheckOutput(verdict);
+    }
   } catch (error) {
     log.error({ pr: pr.number, head: pr.headSha, err: error }, "could not evaluate approvals");
-    output = couldNotEvaluate((error as Error).message);
+    output = couldNotEvaluateError(error as Error);
   }
   await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, output, pr.url, decidedFor(pr));
   log.info({ pr: pr.number, head: pr.headSha, approval: output.conclusion }, "evaluated approvals");
@@ -77,7 +79,7 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
     const current = validated?.headSha === pr.headSha && validated.baseSha === pr.baseSha && validated.headDigest === pr.approvals.headDigest;
     const basis = current ? validated : await approvalBasis(deps, pr).catch((error: Error) => error);
     if (basis instanceof Error) {
-      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, couldNotEvaluate(basis.message), pr.url, decidedFor(pr));
+      await publishApprovalVerdict(github, repo, pr.headSha, pr.approvals.approvalCheckRunIds, couldNotEvaluateError(basis), pr.url, decidedFor(pr));
       return;
     }
     if (basis?.scope.enabled) await judgeApprovals(deps, pr, basis);
@@ -98,7 +100,7 @@ export async function reviewApprovals(deps: EvaluationDeps, number: number, head
 export async function failApprovals(deps: EvaluationDeps, headSha: string, error: Error): Promise<void> {
   deps.log.error({ head: headSha, err: error }, "could not evaluate approvals");
   const existing = await findApprovalChecks(deps.github, deps.repo, headSha, deps.appId).catch(() => []);
-  await publishApprovalVerdict(deps.github, deps.repo, headSha, existing, couldNotEvaluate(error.message), undefined, undefined);
+  await publishApprovalVerdict(deps.github, deps.repo, headSha, existing, couldNotEvaluateError(error), undefined, undefined);
 }
 
 /** The pull request and base a verdict decided on `pr` (as read) speaks for: the base its rules were read from. */
@@ -123,14 +125,18 @@ export function approvalCheckOutput(verdict: ApprovalDecision): ApprovalCheckOut
 
 /** For a base whose config asks for no approvals: none are missing. */
 function noApprovalRules(baseRef: string): ApprovalCheckOutput {
-  return { conclusion: "success", title: "No approval rules", summary: `The config of \`${baseRef}\` asks for no approvals, so Gitgate decides none for this pull request.` };
+  return { conclusion: "success", title: "No approval rules", summary: `The config of ${codeSpan(baseRef)} asks for no approvals, so Gitgate decides none for this pull request.` };
 }
 
-export function couldNotEvaluate(reason: string): ApprovalCheckOutput {
+/**
+ * The approval check when approvals cannot be decided. `reason` is Markdown: an error's message can name
+ * a file or a branch (input), so callers pass it through markdownText (couldNotEvaluateError).
+ */
+function couldNotEvaluate(reason: string): ApprovalCheckOutput {
   return {
     conclusion: "failure",
     title: "Could not evaluate approvals",
-    summary: `Could not evaluate approvals: ${reason.slice(0, 2000)}\n\nGitgate cannot pass a change whose approvals it cannot check.`,
+    summary: `Could not evaluate approvals: ${reason}\n\nGitgate cannot pass a change whose approvals it cannot check.`,
   };
 }
 
@@ -139,8 +145,13 @@ export function couldNotEvaluate(reason: string): ApprovalCheckOutput {
  * earned in one PR (into a laxer base, say) must not pass the same commit in another. Until the
  * verdict is the conjunction over every PR of the head, a head open in several PRs fails closed.
  */
+/** couldNotEvaluate for an error, whose message is text (it can name a file or a branch). */
+export function couldNotEvaluateError(error: Error): ApprovalCheckOutput {
+  return couldNotEvaluate(markdownText(error.message.slice(0, 2000)));
+}
+
 function sharedHeadReason(pr: PullRequestState): string {
-  const others = pr.sameHead.map((p) => `#${p.number} into ${p.baseRef}`).join(", ");
+  const others = pr.sameHead.map((p) => `#${p.number} into ${codeSpan(p.baseRef)}`).join(", ");
   return `this head commit is also open as ${others}: approvals belong to one pull request, so Gitgate will not pass a commit shared by several. Close the other pull requests (or push a distinct commit) and the check is decided again.`;
 }
 

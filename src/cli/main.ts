@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import type { Worker } from "node:worker_threads";
 import { GitError } from "../git/run-git.js";
+import { printable } from "../render/terminal-text.js";
 import { toolVersion } from "../render/tool-version.js";
 import type { Evaluation } from "./check-command.js";
 import { parseCliOptions, UsageError } from "./cli-options.js";
@@ -77,7 +78,8 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
     }
     // Anything else is a bug or a broken environment: say so and fail closed, never exit as a verdict.
     const detail = process.env.GITGATE_DEBUG ? (error as Error).stack : (error as Error).message;
-    return print(`gitgate: could not evaluate: ${detail}\n`, 2, io.stderr);
+    // The detail can name a file of the repository (the one a bound stopped the judging at): input.
+    return print(`gitgate: could not evaluate: ${printable(detail ?? "")}\n`, 2, io.stderr);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { codeOwnersPaths } from "../engine/approvals/codeowners-paths.js";
 import { fileStart, type DraftFinding, type Span } from "../engine/finding.js";
+import { judgingNow } from "../engine/judging-now.js";
 import type { CompileRego, PolicySet } from "../engine/policy/policy-types.js";
 import { CustomResourceSchemas, crdsInText, type CrdDocument } from "../engine/schema/crd-registry.js";
 import { createRepoSchemaCompiler, type ReadFile } from "../engine/schema/repo-schemas.js";
@@ -70,6 +71,8 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
   const digests: Record<string, string> = Object.create(null) as Record<string, string>;
   const tracked: ReadFile = async (path) => {
     const text = await read(path);
+    // What follows a read (parsing, compiling) is work on that file.
+    judgingNow(path);
     if (text !== undefined) digests[path] = createHash("sha256").update(text).digest("hex");
     return text;
   };

@@ -1,6 +1,7 @@
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { headContent, type ChangeSet } from "./change-set.js";
 import type { ReadChange, StreamedFile } from "./judge-change.js";
+import { judgingNow } from "./judging-now.js";
 import { forEachInOrder } from "./map-concurrent.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
 import { crdNames, crdsInText, mayHoldCrds, type CrdDocument } from "./schema/crd-registry.js";
@@ -38,7 +39,13 @@ export type ScanFile = (change: ReadChange) => Promise<ScannedFile> | undefined;
  */
 export async function changeCrds(plane: ControlPlane, changes: ChangeSet, limits: ParseLimits, scan?: ScanFile, takeJudged?: (judged: StreamedFile) => void): Promise<ChangeCrds | undefined> {
   if (!plane.schemas.some((s) => s.kind === "kubernetes" && s.customResources)) return undefined;
-  const base = changes.files.flatMap((f) => (f.before?.kind === "text" ? crdsInText(f.previousPath ?? f.path, f.before.text, limits) : []));
+  const base = changes.files.flatMap((f) => {
+    if (f.before?.kind !== "text") return [];
+    judgingNow(f.path);
+    const crds = crdsInText(f.previousPath ?? f.path, f.before.text, limits);
+    judgingNow(undefined);
+    return crds;
+  });
   const scanHead = base.length === 0 ? scan : undefined;
   // A deferred head is read for this and let go. A head CRD only says which kinds are pending, so only
   // its names are kept, not its schemas: a repository full of CRDs is not held in memory at once.
@@ -50,7 +57,12 @@ export async function changeCrds(plane: ControlPlane, changes: ChangeSet, limits
     const after = await headContent(changes, f);
     if (after?.kind !== "text") return undefined;
     const { after: _listed, ...rest } = f;
-    return (await scanHead?.({ ...rest, after })) ?? { crds: mayHoldCrds(after.text) ? crdsInText(f.path, after.text, limits).map(crdNames) : [] };
+    const scanned = await scanHead?.({ ...rest, after });
+    if (scanned) return scanned;
+    judgingNow(f.path);
+    const crds = mayHoldCrds(after.text) ? crdsInText(f.path, after.text, limits).map(crdNames) : [];
+    judgingNow(undefined);
+    return { crds };
   }, (scanned) => {
     if (!scanned) return;
     head.push(...scanned.crds);

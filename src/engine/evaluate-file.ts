@@ -11,6 +11,7 @@ import { evaluateDocumentPolicies } from "./policy/document-policies.js";
 import type { PolicyRunner } from "./policy/policy-runner.js";
 import type { PackagePolicy } from "./policy/policy-types.js";
 import { isJson6902, type KustomizePatch } from "./gitops-files.js";
+import { judgingNow } from "./judging-now.js";
 import { validateDocument } from "./validate-document.js";
 
 /** What judges one file: the control plane's schemas, policies and limits. */
@@ -43,12 +44,14 @@ export interface EvaluatedFile {
  * `judge: false` it only parses (the documents are still needed for the preview and change-set input).
  */
 export async function evaluateFile(path: string, content: FileContent, judges: FileJudges, judge = true): Promise<EvaluatedFile> {
+  judgingNow(path);
   return evaluateParsedFile(parseFile(path, content, judges.limits, judges.yamlReading?.(path) ?? "auto"), judges, judge);
 }
 
 /** Judges one version of one file as evaluateFile does, parsed already (as those judges read it). */
 export async function evaluateParsedFile(parsed: ParsedFile, judges: FileJudges, judge = true): Promise<EvaluatedFile> {
   const { path } = parsed;
+  judgingNow(path);
   const findings = [...parsed.findings];
   const identities = new Map<number, string>();
   const patch = judges.patchOf?.(path);
@@ -67,6 +70,7 @@ export async function evaluateParsedFile(parsed: ParsedFile, judges: FileJudges,
       continue;
     }
     findings.push(...(await validateDocument(path, doc, judges.schemas, patch ? "patch" : "object")));
+    judgingNow(path);
   }
   if (judge && judges.runner && judges.documentPolicies.length > 0 && (!patch || judges.policePatches !== false)) {
     findings.push(...(await evaluateDocumentPolicies(path, parsed.documents, judges.documentPolicies, judges.runner)));

@@ -30,6 +30,7 @@ import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
 import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { yamlReadingOf } from "./yaml-reading.js";
+import { judgingNow } from "./judging-now.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -152,8 +153,12 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       // answer is seen would leave that lane idle.
       if (lanes) await new Promise((resolve) => setImmediate(resolve));
       if (lanes?.hasRoom()) return { streamed: await lanes.judge(read) };
-      const evaluated = await evaluateChange(read, judges);
-      return keepFiles ? { evaluated } : { streamed: structuredClone(streamedFile(evaluated, sensitivity)) };
+      if (keepFiles) {
+        const evaluated = await evaluateChange(read, judges);
+        judgingNow(undefined);
+        return { evaluated };
+      }
+      return { streamed: structuredClone(await judgeStreamedFile(read, judges, sensitivity)) };
     }, (settled) => {
       if ("judgedEarly" in settled) return;
       if ("template" in settled) {
@@ -165,7 +170,9 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
         return;
       }
       const e = settled.evaluated;
+      judgingNow(e.change.path);
       for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.addDocument(e.change.path, doc.value, sensitivity);
+      judgingNow(undefined);
       const fileFound = fileFindings(e);
       if (fileFound.length > 0) found.set(e.change.path, fileFound);
       documents += e.head?.documents.length ?? 0;
@@ -292,7 +299,11 @@ export interface StreamedFile {
 
 /** Judges one read file of a stream: what another thread runs for FileLanes. */
 export async function judgeStreamedFile(change: ReadChange, judges: FileJudges, sensitivity: Sensitivity): Promise<StreamedFile> {
-  return streamedFile(await evaluateChange(change, judges), sensitivity);
+  try {
+    return streamedFile(await evaluateChange(change, judges), sensitivity);
+  } finally {
+    judgingNow(undefined);
+  }
 }
 
 /**
@@ -303,8 +314,17 @@ export async function judgeStreamedFile(change: ReadChange, judges: FileJudges, 
  * the judges read other than as a manifest (a `yaml_version` set for it) is read for CRDs on its own.
  */
 export async function scanStreamedFile(change: ReadChange, judges: FileJudges, sensitivity: Sensitivity): Promise<ScannedFile> {
+  try {
+    return await scanFile(change, judges, sensitivity);
+  } finally {
+    judgingNow(undefined);
+  }
+}
+
+async function scanFile(change: ReadChange, judges: FileJudges, sensitivity: Sensitivity): Promise<ScannedFile> {
   const content = change.after;
   if (content?.kind !== "text") return { crds: [] };
+  judgingNow(change.path);
   const reading = judges.yamlReading?.(change.path) ?? "auto";
   if (change.before || (reading === "1.2" && !isJsonPath(change.path))) return { crds: crdsInText(change.path, content.text, judges.limits).map(crdNames) };
   // "auto" reads a file that holds a CRD (a document with apiVersion) as YAML 1.1, as crdsInText does.

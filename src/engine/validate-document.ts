@@ -1,5 +1,6 @@
 import type { ResolvedSchema } from "../config/load-control-plane.js";
 import type { DraftFinding, Span } from "./finding.js";
+import { judgingNow } from "./judging-now.js";
 import { joinPointer, type Target } from "./parse/locate.js";
 import type { ParsedDocument } from "./parse/parsed-document.js";
 import { apiVersionVerdict } from "./schema/api-deprecations.js";
@@ -37,6 +38,7 @@ export async function validateDocument(
       continue;
     }
     findings.push(...(await checkKubernetes(wholeDocument(path, doc, mode), schema)));
+    judgingNow(path);
   }
   return findings;
 }
@@ -108,12 +110,14 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
   if (verdict?.removed) return findings;
   const builtIn = hasKubernetesKind(apiVersion, kind);
   const custom = await schema.customResources?.lookup(apiVersion, kind, builtIn);
+  judgingNow(object.path);
   if (custom && !("pendingIn" in custom)) return [...findings, ...checkCustomResource(object, custom, schema.strict, finding)];
   if (!builtIn && !custom && Array.isArray(value.items)) {
     // kubectl reads any object with `items` as a list and applies the items, whatever the list's kind:
     // they are judged one by one, as in a v1 List. Unless its kind is a `…List`, kustomize (and so Argo
     // CD and Flux) applies the object itself, which no schema knows: that is said below too.
     for (let i = 0; i < value.items.length; i++) findings.push(...(await checkKubernetes(itemOf(object, i), schema)));
+    judgingNow(object.path);
     if (kind.endsWith("List")) return findings;
   }
   if (!builtIn) {
@@ -130,6 +134,7 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
     )];
   }
   const validate = await kubernetesValidator(apiVersion, kind)!;
+  judgingNow(object.path);
   const schemaName = `Kubernetes ${apiVersion} ${kind}`;
   const group = apiVersion === "apiextensions.k8s.io/v1" && kind === "CustomResourceDefinition" ? (object.value as { spec?: { group?: unknown } }).spec?.group : undefined;
   const groupProblem = typeof group === "string" ? crdGroupProblem(group) : undefined;

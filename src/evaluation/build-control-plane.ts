@@ -2,6 +2,7 @@ import { configPath as defaultConfigPath } from "../config/config-types.js";
 import { loadConfig } from "../config/load-config.js";
 import { loadControlPlane, type ControlPlane } from "../config/load-control-plane.js";
 import type { RepoReader } from "../config/repo-reader.js";
+import { judgingNow } from "../engine/judging-now.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import type { ControlPlaneSource } from "./evaluation-types.js";
 
@@ -12,12 +13,15 @@ import type { ControlPlaneSource } from "./evaluation-types.js";
 export async function buildControlPlane(source: ControlPlaneSource, reader: RepoReader, compileRego: CompileRego, beforeLoad?: (inherited: ReturnType<typeof loadConfig> | undefined) => Promise<void>): Promise<ControlPlane> {
   const inherited = source.inherited ? loadConfig(source.inherited.text, source.inherited.source) : undefined;
   await beforeLoad?.(inherited);
-  return loadControlPlane(reader, {
+  const plane = await loadControlPlane(reader, {
     configPath: source.configPath ?? defaultConfigPath,
     compileRego,
     ...(source.configText !== undefined ? { configText: source.configText } : {}),
     ...(inherited ? { inherited } : {}),
   });
+  // The plane's files are read and compiled: no file of it is being worked on any more.
+  judgingNow(undefined);
+  return plane;
 }
 
 /**

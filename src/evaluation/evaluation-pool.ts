@@ -1,5 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import { defaultEvaluationLimits, evaluationEnv, readEvaluationLimits, type EvaluationLimits } from "./evaluation-limits.js";
+import { createJudgingMarks, judgingMark, longestJudgingMark, whileJudging } from "./judging-marks.js";
 import { startEvaluationWorker } from "./start-evaluation-worker.js";
 import { RefusedPathError } from "../config/repo-reader.js";
 import { EvaluationError, type Candidates, type ControlPlaneSource, type EvaluationHost, type EvaluationJob, type EvaluationResult, type JobResult, type RenderRequest } from "./evaluation-types.js";
@@ -17,6 +18,8 @@ interface Task {
 
 interface Slot {
   worker: Worker;
+  /** Which file each of its threads is judging (judging-marks.ts): a bound's failure names it. */
+  marks: SharedArrayBuffer;
   task?: Task;
   /** Fails the task in flight (the worker is being retired). */
   fail?: (error: Error) => void;
@@ -26,7 +29,7 @@ interface Slot {
  * Runs evaluations in long-lived worker threads, so no input, however hostile, blocks the main thread
  * (webhooks, /healthz, other repositories). Each evaluation has a wall-clock bound and each worker a
  * heap bound: a worker past either is terminated and replaced, and the evaluation fails closed with an
- * EvaluationError saying which bound it hit. Workers keep their caches (compiled policies, Kubernetes
+ * EvaluationError saying which bound it hit and which file it was judging. Workers keep their caches (compiled policies, Kubernetes
  * validators) between jobs. Jobs beyond the pool's size wait their turn; their clock starts when they run.
  */
 export class EvaluationPool {
@@ -113,10 +116,10 @@ export class EvaluationPool {
     // An idle worker must not keep a CLI process alive; a busy one is ref'd while it works.
     const worker = this.started ?? startEvaluationWorker(this.limits);
     this.started = undefined;
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, marks: createJudgingMarks(this.lanes) };
     worker.on("error", (error: Error & { code?: string }) => {
       const stopped = error.code === "ERR_WORKER_OUT_OF_MEMORY"
-        ? new EvaluationError(`the evaluation needed more than ${this.limits.memoryMiB} MiB of memory and was stopped (${evaluationEnv.memory})`, "memory")
+        ? new EvaluationError(`the evaluation needed more than ${this.limits.memoryMiB} MiB of memory and was stopped (${evaluationEnv.memory})${whileJudging(judgingMark(slot.marks, 0))}`, "memory")
         : new EvaluationError(`the evaluation worker failed: ${error.message}`, "crashed");
       void this.retire(slot, stopped);
     });
@@ -143,7 +146,7 @@ export class EvaluationPool {
       timer = setTimeout(() => {
         const left = this.limits.timeoutMs - worked();
         if (left > 0) return arm(left);
-        void this.retire(slot, new EvaluationError(`the evaluation took longer than ${this.limits.timeoutMs / 1000} s and was stopped (${evaluationEnv.timeout})`, "timeout"));
+        void this.retire(slot, new EvaluationError(`the evaluation took longer than ${this.limits.timeoutMs / 1000} s and was stopped (${evaluationEnv.timeout})${whileJudging(longestJudgingMark(slot.marks))}`, "timeout"));
       }, ms);
     };
     arm(this.limits.timeoutMs);
@@ -188,7 +191,7 @@ export class EvaluationPool {
     };
     slot.fail = (error) => finish(() => task.reject(error));
     worker.on("message", onMessage);
-    worker.postMessage({ type: "job", id, job: task.job, lanes: { count: this.lanes, memoryMiB: this.limits.memoryMiB } } satisfies ToWorker);
+    worker.postMessage({ type: "job", id, job: task.job, lanes: { count: this.lanes, memoryMiB: this.limits.memoryMiB }, marks: slot.marks } satisfies ToWorker);
   }
 
   /** Takes a worker out of the pool (for good), failing its job with `error`, and lets the queue go on. */

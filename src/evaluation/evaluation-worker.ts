@@ -3,11 +3,13 @@
 import { parentPort } from "node:worker_threads";
 import { RefusedPathError } from "../config/repo-reader.js";
 import type { FileContent } from "../engine/change-set.js";
+import { judgingNow, watchJudging } from "../engine/judging-now.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import type { EvaluationRoute, EvaluationJob } from "./evaluation-types.js";
 import type { HostCall, ToWorker } from "./worker-messages.js";
 import { runEvaluationJob } from "./run-evaluation-job.js";
 import { fileLaneOpener, LaneError } from "./file-lanes.js";
+import { judgingMarker } from "./judging-marks.js";
 import { lowerThreadPriority } from "./lower-priority.js";
 import { keepCompiledCode } from "./thread-code-cache.js";
 
@@ -29,7 +31,8 @@ function call(method: HostCall["method"], args: unknown[]): Promise<unknown> {
   });
 }
 
-async function run(id: number, job: EvaluationJob, lanes: { count: number; memoryMiB: number }): Promise<void> {
+async function run(id: number, job: EvaluationJob, lanes: { count: number; memoryMiB: number }, marks: SharedArrayBuffer): Promise<void> {
+  watchJudging(judgingMarker(marks, 0));
   try {
     const result = await runEvaluationJob(job, {
       read: (path) => call("read", [path]) as Promise<string | undefined>,
@@ -39,18 +42,20 @@ async function run(id: number, job: EvaluationJob, lanes: { count: number; memor
       contents: (paths) => call("contents", [paths]) as Promise<(FileContent | undefined)[]>,
       treePaths: (commit) => call("treePaths", [commit]) as Promise<string[]>,
       treeRead: (commit, paths) => call("treeRead", [commit, paths]) as Promise<[string, FileContent | undefined][]>,
-    }, compileRego, fileLaneOpener(lanes.count, lanes.memoryMiB));
+    }, compileRego, fileLaneOpener(lanes.count, lanes.memoryMiB, marks));
     // Before the answer: a CLI exits as soon as it has it.
     keepCompiledCode();
     port.postMessage({ type: "done", id, result });
   } catch (error) {
     port.postMessage({ type: "failed", id, message: (error as Error).message ?? String(error), ...(error instanceof LaneError ? { reason: error.reason } : {}) });
+  } finally {
+    judgingNow(undefined);
   }
 }
 
 port.on("message", (message: ToWorker) => {
   if (message.type === "job") {
-    void run(message.id, message.job, message.lanes);
+    void run(message.id, message.job, message.lanes, message.marks);
     return;
   }
   const waiting = pending.get(message.callId);

@@ -6,6 +6,7 @@ import type { FileLanes, ReadChange, StreamedFile } from "../engine/judge-change
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import { evaluationEnv, youngGenerationMiB } from "./evaluation-limits.js";
 import type { ControlPlaneSource } from "./evaluation-types.js";
+import { judgingMark, whileJudging } from "./judging-marks.js";
 import type { FromLane, LaneSetup, ToLane } from "./lane-messages.js";
 
 // As the evaluation pool's worker: the .ts file through tsx from source, plain JavaScript from dist.
@@ -42,10 +43,11 @@ const depth = 12;
  * itself, and `count - 1` lanes, worker threads that each build the evaluation's control plane (through the
  * evaluation's reader and compiler, so it is the same plane) and judge the files they are sent, one at
  * a time. Each is bounded like an evaluation worker (heap `memoryMiB`); one that fails fails the
- * evaluation. Under two lanes there is nothing to gain: undefined, the files are judged in place.
+ * evaluation, naming the file it was judging (its mark in `marks`, see judging-marks.ts: lane i marks
+ * slot i, the evaluation worker 0). Under two lanes there is nothing to gain: undefined, the files are judged in place.
  */
-export function fileLaneOpener(count: number, memoryMiB: number): LaneOpener {
-  return (request) => (count >= 2 ? openLanes(count, memoryMiB, request) : undefined);
+export function fileLaneOpener(count: number, memoryMiB: number, marks: SharedArrayBuffer): LaneOpener {
+  return (request) => (count >= 2 ? openLanes(count, memoryMiB, marks, request) : undefined);
 }
 
 interface Lane {
@@ -53,7 +55,7 @@ interface Lane {
   pending: Map<number, { resolve(outcome: StreamedFile | ScannedFile): void; reject(error: Error): void }>;
 }
 
-function openLanes(count: number, memoryMiB: number, { source, context, reader, compileRego }: LaneRequest): FileLanes {
+function openLanes(count: number, memoryMiB: number, marks: SharedArrayBuffer, { source, context, reader, compileRego }: LaneRequest): FileLanes {
   let failure: Error | undefined;
   let closing = false;
   let nextId = 0;
@@ -65,8 +67,8 @@ function openLanes(count: number, memoryMiB: number, { source, context, reader, 
       lane.pending.clear();
     }
   };
-  const setup: LaneSetup = { source, gitops: context.gitops };
   for (let i = 1; i < count; i++) {
+    const setup: LaneSetup = { source, gitops: context.gitops, marks, thread: i };
     const worker = new Worker(laneUrl, { workerData: setup, ...(laneExecArgv ? { execArgv: laneExecArgv } : {}), resourceLimits: { maxOldGenerationSizeMb: memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB } });
     const lane: Lane = { worker, pending: new Map() };
     lanes.push(lane);
@@ -87,11 +89,12 @@ function openLanes(count: number, memoryMiB: number, { source, context, reader, 
         );
       }
     });
+    const judging = () => whileJudging(judgingMark(marks, i));
     worker.on("error", (error: Error & { code?: string }) => fail(error.code === "ERR_WORKER_OUT_OF_MEMORY"
-      ? new LaneError(`the evaluation needed more than ${memoryMiB} MiB of memory and was stopped (${evaluationEnv.memory})`, "memory")
-      : new LaneError(`a file lane failed: ${error.message}`, "crashed")));
+      ? new LaneError(`the evaluation needed more than ${memoryMiB} MiB of memory and was stopped (${evaluationEnv.memory})${judging()}`, "memory")
+      : new LaneError(`a file lane failed: ${error.message}${judging()}`, "crashed")));
     worker.on("exit", (code) => {
-      if (!closing) fail(new LaneError(`a file lane exited (${code})`, "crashed"));
+      if (!closing) fail(new LaneError(`a file lane exited (${code})${judging()}`, "crashed"));
     });
   }
   const send = <T extends StreamedFile | ScannedFile>(type: "judge" | "scan", change: ReadChange): Promise<T> => {

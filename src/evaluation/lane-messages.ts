@@ -4,10 +4,15 @@ import type { GitopsFacts } from "../engine/gitops-files.js";
 import type { ReadChange, StreamedFile } from "../engine/judge-change.js";
 import type { ControlPlaneSource } from "./evaluation-types.js";
 
-/** What a file lane starts with: enough to build the evaluation's plane and read files as it does. */
+/**
+ * What a file lane starts with: enough to build the evaluation's plane and read files as it does, and
+ * where it marks the file it is judging (`marks`, its slot `thread`; see judging-marks.ts).
+ */
 export interface LaneSetup {
   source: ControlPlaneSource;
   gitops: GitopsFacts;
+  marks: SharedArrayBuffer;
+  thread: number;
 }
 
 /**

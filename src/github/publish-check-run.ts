@@ -1,3 +1,4 @@
+import { markdownText } from "../render/escape-markdown.js";
 import type { GitHubOutput } from "./check-run-output.js";
 import { validateExternalId, type JudgedDigest } from "./verdict-records.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
@@ -92,7 +93,8 @@ export async function failCheckRun(github: GitHub, repo: RepoRef, at: number | {
     completed_at: new Date().toISOString(),
     output: {
       title: "Could not evaluate",
-      summary: `Gitgate could not evaluate this change, so it cannot pass it.\n\n**Reason:** ${reason.slice(0, 2000)}\n\nUse **Re-run** once the cause is fixed.`,
+      // The reason can name a file of the change (the one a bound stopped the judging at): input.
+      summary: `Gitgate could not evaluate this change, so it cannot pass it.\n\n**Reason:** ${markdownText(reason.slice(0, 2000))}\n\nUse **Re-run** once the cause is fixed.`,
     },
     actions: [rerunAction],
   };

@@ -4,6 +4,7 @@ import { semanticDiff } from "../engine/diff/semantic-diff.js";
 import { kubernetesObject } from "../engine/document-identity.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "../engine/evaluate-file.js";
 import { fileStart, type Finding } from "../engine/finding.js";
+import { judgingNow } from "../engine/judging-now.js";
 import { pairDocuments } from "../engine/pair-documents.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import type { ChangeSetInput } from "../engine/policy/change-set-policies.js";
@@ -82,6 +83,7 @@ export async function judgeRendered(rendered: RenderedChange, judges: FileJudges
       out.changes.push({ path: previewPath, status: pair.status as "added" | "modified" | "removed", index: doc.index, before: value(pair.before), after: value(pair.after) });
     }
   }
+  judgingNow(undefined);
   return out;
 }
 

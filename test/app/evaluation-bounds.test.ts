@@ -28,7 +28,7 @@ describe("the evaluation's time bound", () => {
       await app.queue.onIdle();
       const run = app.repo.checkRuns.at(-1)!;
       expect(run).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Could not evaluate" } });
-      expect(run.output.summary).toContain("**Reason:** the evaluation took longer than 0.001 s and was stopped (GITGATE_EVALUATION_TIMEOUT_SECONDS)");
+      expect(run.output.summary).toContain("**Reason:** the evaluation took longer than 0\\.001 s and was stopped \\(GITGATE\\_EVALUATION\\_TIMEOUT\\_SECONDS\\)");
     }
   });
 });

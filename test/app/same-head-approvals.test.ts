@@ -28,7 +28,7 @@ describe("approvals of one head commit open into two bases", () => {
       const approval = app2.repo.checkRuns.filter((r) => r.head_sha === sha && r.name === "gitgate/approval");
       expect(approval).toHaveLength(1);
       expect(approval[0]).toMatchObject({ status: "completed", conclusion: "failure" });
-      expect(approval[0]!.output.summary).toContain("this head commit is also open as #1 into main");
+      expect(approval[0]!.output.summary).toContain("this head commit is also open as #1 into `main`");
     } finally {
       await app2.close();
       await repo2.remove();

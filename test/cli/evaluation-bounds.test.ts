@@ -23,20 +23,41 @@ describe("evaluation bounds", () => {
     delete process.env.GITGATE_EVALUATION_MEMORY_MIB;
   });
 
-  it("stops an evaluation past its wall-clock bound and exits 2 saying so", async () => {
-    process.env.GITGATE_EVALUATION_TIMEOUT_SECONDS = "0.05";
+  // Judging k/flat.yaml takes seconds (a 300,000-key map): the bound stops it there, whatever the machine.
+  it("stops an evaluation past its wall-clock bound, exits 2 saying so, and names the file it was judging", async () => {
+    process.env.GITGATE_EVALUATION_TIMEOUT_SECONDS = "1";
     const run = await runCli(["check", "--repo", repo.dir, "--base", "main", "--head", "big"]);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe("gitgate: could not evaluate: the evaluation took longer than 0.05 s and was stopped (GITGATE_EVALUATION_TIMEOUT_SECONDS)\n");
+    expect(run.stderr).toMatch(/^gitgate: could not evaluate: the evaluation took longer than 1 s and was stopped \(GITGATE_EVALUATION_TIMEOUT_SECONDS\); it was judging "k\/flat\.yaml" \(for \d+\.\d s\)\n$/);
     expect(run.status).toBe(2);
   });
 
-  it("stops an evaluation past its memory bound and exits 2 saying so", async () => {
+  it("stops an evaluation past its memory bound, exits 2 saying so, and names the file it was judging", async () => {
     process.env.GITGATE_EVALUATION_MEMORY_MIB = "64";
     const run = await runCli(["check", "--repo", repo.dir, "--base", "main", "--head", "big"]);
-    expect(run.stderr).toBe("gitgate: could not evaluate: the evaluation needed more than 64 MiB of memory and was stopped (GITGATE_EVALUATION_MEMORY_MIB)\n");
+    expect(run.stderr).toMatch(/^gitgate: could not evaluate: the evaluation needed more than 64 MiB of memory and was stopped \(GITGATE_EVALUATION_MEMORY_MIB\); it was judging "k\/flat\.yaml" \(for \d+\.\d s\)\n$/);
     expect(run.status).toBe(2);
   });
+
+  // A repository's files are judged on several threads (file lanes, from 64 files): whichever judges the
+  // big file, the failure names it. Its name is input: shown with its control characters escaped.
+  it("names the file a file lane was judging, its control characters escaped", async () => {
+    const name = "k/\u001b[2Jflat.yaml";
+    const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k/small-${i}.yaml`, "a: 1\n"]));
+    const lanes = await createTestRepo({ ".github/gitgate.yml": config, ...many, [name]: flatMap(300_000) });
+    try {
+      process.env.GITGATE_EVALUATION_MEMORY_MIB = "64";
+      const memory = await runCli(["validate", "--repo", lanes.dir]);
+      expect(memory.stderr).toMatch(/^gitgate: could not evaluate: the evaluation needed more than 64 MiB of memory and was stopped \(GITGATE_EVALUATION_MEMORY_MIB\); it was judging "k\/\\u001b\[2Jflat\.yaml" \(for \d+\.\d s\)\n$/);
+      delete process.env.GITGATE_EVALUATION_MEMORY_MIB;
+      process.env.GITGATE_EVALUATION_TIMEOUT_SECONDS = "1";
+      const time = await runCli(["validate", "--repo", lanes.dir]);
+      expect(time.stderr).toMatch(/; it was judging "k\/\\u001b\[2Jflat\.yaml" \(for \d+\.\d s\)\n$/);
+      expect(time.stderr).not.toContain("\u001b");
+    } finally {
+      await lanes.remove();
+    }
+  }, 60_000);
 
   it("refuses a bad bound in the environment instead of running unbounded", async () => {
     process.env.GITGATE_EVALUATION_TIMEOUT_SECONDS = "forever";
