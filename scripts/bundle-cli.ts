@@ -169,6 +169,17 @@ const lazyDraft2019Formats = {
     }));
   },
 };
+// The kinds' `byte` format is the API server's (src/engine/schema/kubernetes-base64.ts), built into
+// their copy of the formats, which kubernetes-validators.ts cannot reach in the bundle.
+const kubernetesByteFormat = {
+  name: "kubernetes-byte-format",
+  setup(bundle: PluginBuild) {
+    bundle.onLoad({ filter: /@kubernetes-models[\\/]validate[\\/]dist[\\/]formats\.js$/ }, ({ path }) => ({
+      loader: "js",
+      contents: `${readFileSync(path, "utf8")}\nimport { isKubernetesBase64 } from ${JSON.stringify(fileURLToPath(new URL("src/engine/schema/kubernetes-base64.ts", root)))};\nformats.byte.validate = isKubernetesBase64;\n`,
+    }));
+  },
+};
 const kinds = await build({
   absWorkingDir: fileURLToPath(root),
   entryPoints: Object.fromEntries(Object.values(kubernetesKinds).map((location) => {
@@ -183,7 +194,7 @@ const kinds = await build({
   // The IDN formats require `punycode`, the package they depend on, which Node would take for its own
   // deprecated module of that name (and warn about, outside node_modules).
   alias: { punycode: "punycode/" },
-  plugins: [lazyDraft2019Formats],
+  plugins: [lazyDraft2019Formats, kubernetesByteFormat],
   write: false,
   logLevel: "warning",
 });

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { requireWithCodeCache } from "../../evaluation/thread-code-cache.js";
+import { isKubernetesBase64 } from "./kubernetes-base64.js";
 import { kubernetesKinds } from "./kubernetes-kinds.generated.js";
 import type { ValidateFunction } from "./schema-error.js";
 
@@ -13,6 +14,19 @@ const loaded = new Map<string, Promise<ValidateFunction>>();
  */
 const bundledKinds = new URL("./kinds/", import.meta.url);
 const bundled = existsSync(bundledKinds);
+
+let formatsFixed: Promise<void> | undefined;
+
+/**
+ * The kinds' `byte` format made the API server's (isKubernetesBase64), in the formats object every
+ * package kind shares (each reads its `validate` when called). The bundle's kinds have it built in
+ * (scripts/bundle-cli.ts); a URL import keeps the package out of the bundle of this module.
+ */
+function packageFormatsFixed(): Promise<void> {
+  return (formatsFixed ??= import(new URL("./formats.js", import.meta.resolve("@kubernetes-models/validate")).href).then((module: { formats: { byte: { validate: (value: string) => boolean } } }) => {
+    module.formats.byte.validate = isKubernetesBase64;
+  }));
+}
 
 /** The key a Kubernetes object's schema is found under. */
 export function kindKey(apiVersion: string, kind: string): string {
@@ -59,7 +73,7 @@ export function kubernetesValidator(apiVersion: string, kind: string): Promise<V
     // own modules are ES modules whose imports only `import` resolves (some export no `require` entry).
     validator = bundled
       ? Promise.resolve().then(() => (requireWithCodeCache(fileURLToPath(url)) as { validate: ValidateFunction }).validate)
-      : import(url.href).then((module: { validate: ValidateFunction }) => module.validate);
+      : packageFormatsFixed().then(() => import(url.href)).then((module: { validate: ValidateFunction }) => module.validate);
     loaded.set(key, validator);
   }
   return validator;
