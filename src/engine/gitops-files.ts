@@ -10,6 +10,8 @@ import { defaultParseLimits } from "./parse/parse-limits.js";
  *   are ordinary governed files;
  * - a Kustomize patch: a file a `kustomization.yaml` names under `patches:` (`path:`),
  *   `patchesStrategicMerge:` or `patchesJson6902:`. A strategic-merge patch is a partial object.
+ * - a generator's data: a file a kustomization's `secretGenerator` or `configMapGenerator` reads
+ *   (`files:`, `envs:`, `env:`). Kustomize puts its content in a Secret or ConfigMap; it is no manifest.
  *
  * The deciding files are the change's own (head versions) plus the ones a source looked up at the head
  * with `contextPathsFor` (the CLI asks git, the App reads them in the same GraphQL queries as the change).
@@ -17,6 +19,7 @@ import { defaultParseLimits } from "./parse/parse-limits.js";
 export interface GitopsContext {
   isHelmTemplate(path: string): boolean;
   patchOf(path: string): KustomizePatch | undefined;
+  generatorOf(path: string): GeneratorSource | undefined;
 }
 
 export interface KustomizePatch {
@@ -24,6 +27,14 @@ export interface KustomizePatch {
   kustomization: string;
   /** `either`: a `patches:` entry, which kustomize reads as JSON 6902 when it is a list of operations. */
   kind: "strategic-merge" | "json6902" | "either";
+}
+
+export interface GeneratorSource {
+  /** The kustomization that names the file. */
+  kustomization: string;
+  generator: "secretGenerator" | "configMapGenerator";
+  /** `envs`: `KEY=value` lines, one entry each; `files`: the whole content is one entry. */
+  form: "envs" | "files";
 }
 
 export const kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -36,19 +47,17 @@ function chartRootsOf(path: string): string[] {
   return roots;
 }
 
-const isYamlPath = (path: string) => /\.ya?ml$/i.test(path);
 const join = (dir: string, name: string) => (dir === "" || dir === "." ? name : `${dir}/${name}`);
 
 /**
  * The head files that decide how `paths` are read: `Chart.yaml` beside each `templates/` folder on a
- * path, and a kustomization in a YAML file's folder and the folder above it (where overlays keep their
- * patches: beside the kustomization, or in a `patches/` folder below it).
+ * path, and a kustomization in a file's folder and the folder above it (where overlays keep their
+ * patches and generators their data: beside the kustomization, or in a folder below it).
  */
 export function contextPathsFor(paths: readonly string[]): string[] {
   const wanted = new Set<string>();
   for (const path of paths) {
     for (const root of chartRootsOf(path)) wanted.add(join(root, "Chart.yaml"));
-    if (!isYamlPath(path)) continue;
     const dir = posix.dirname(path);
     for (const folder of dir === "." ? [""] : [dir, posix.dirname(dir)]) {
       for (const name of kustomizationNames) wanted.add(join(folder === "." ? "" : folder, name));
@@ -73,49 +82,81 @@ export interface GitopsFacts {
   charts: string[];
   /** Each patch file a kustomization names, with the first kustomization naming it. */
   patches: [string, KustomizePatch][];
+  /** Each file a kustomization's generator reads, with the first generator naming it (a secret one first). */
+  generated: [string, GeneratorSource][];
 }
 
 export function gitopsFacts(files: Iterable<[string, FileContent | undefined]>): GitopsFacts {
   const charts = new Set<string>();
   const patches = new Map<string, KustomizePatch>();
+  const generated = new Map<string, GeneratorSource>();
   for (const [path, content] of files) {
     if (content?.kind !== "text") continue;
     const name = posix.basename(path);
     if (name === "Chart.yaml") charts.add(posix.dirname(path) === "." ? "" : posix.dirname(path));
-    if (kustomizationNames.includes(name)) for (const [patch, ref] of patchesNamedBy(path, content)) if (!patches.has(patch)) patches.set(patch, ref);
+    if (!kustomizationNames.includes(name)) continue;
+    const named = filesNamedBy(path, content);
+    for (const [patch, ref] of named.patches) if (!patches.has(patch)) patches.set(patch, ref);
+    for (const [file, source] of named.generated) {
+      // A file both generators read holds a Secret's data: it is treated as one.
+      const known = generated.get(file);
+      if (!known || (known.generator === "configMapGenerator" && source.generator === "secretGenerator")) generated.set(file, source);
+    }
   }
-  return { charts: [...charts], patches: [...patches] };
+  return { charts: [...charts], patches: [...patches], generated: [...generated] };
 }
 
 export function gitopsContext(facts: GitopsFacts): GitopsContext {
   const charts = new Set(facts.charts);
   const patches = new Map(facts.patches);
+  const generated = new Map(facts.generated);
   return {
     isHelmTemplate: (path) => chartRootsOf(path).some((root) => charts.has(root)),
     patchOf: (path) => patches.get(path),
+    generatorOf: (path) => generated.get(path),
   };
 }
 
-/** The patch files a kustomization names, as repository paths; entries leaving the repository are dropped. */
-function patchesNamedBy(path: string, content: FileContent): [string, KustomizePatch][] {
+/**
+ * The patch files and generator data files a kustomization names, as repository paths; entries leaving
+ * the repository are dropped.
+ */
+function filesNamedBy(path: string, content: FileContent): Pick<GitopsFacts, "patches" | "generated"> {
+  const named: Pick<GitopsFacts, "patches" | "generated"> = { patches: [], generated: [] };
   // The kustomization is untrusted too: the hardened parser, and only what parsed cleanly.
   const doc = parseFile(path, content, defaultParseLimits).documents[0];
   const value = doc?.valid ? (doc.value as Record<string, unknown> | null) : undefined;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return [];
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return named;
   const dir = posix.dirname(path);
-  const out: [string, KustomizePatch][] = [];
-  const add = (file: unknown, kind: KustomizePatch["kind"]) => {
+  const resolve = (file: unknown): string | undefined => {
     // An inline patch (a string holding YAML) has no file of its own.
-    if (typeof file !== "string" || file.includes("\n")) return;
+    if (typeof file !== "string" || file === "" || file.includes("\n")) return undefined;
     const resolved = posix.normalize(join(dir === "." ? "" : dir, file));
-    if (resolved.startsWith("../") || resolved === ".." || posix.isAbsolute(resolved)) return;
-    out.push([resolved, { kustomization: path, kind }]);
+    return resolved.startsWith("../") || resolved === ".." || posix.isAbsolute(resolved) ? undefined : resolved;
   };
-  const list = (key: string) => (Array.isArray(value[key]) ? (value[key] as unknown[]) : []);
-  for (const entry of list("patchesStrategicMerge")) add(entry, "strategic-merge");
-  for (const entry of list("patches")) add((entry as { path?: unknown } | null)?.path, "either");
-  for (const entry of list("patchesJson6902")) add((entry as { path?: unknown } | null)?.path, "json6902");
-  return out;
+  const list = (from: Record<string, unknown>, key: string) => (Array.isArray(from[key]) ? (from[key] as unknown[]) : []);
+  const patch = (file: unknown, kind: KustomizePatch["kind"]) => {
+    const resolved = resolve(file);
+    if (resolved !== undefined) named.patches.push([resolved, { kustomization: path, kind }]);
+  };
+  for (const entry of list(value, "patchesStrategicMerge")) patch(entry, "strategic-merge");
+  for (const entry of list(value, "patches")) patch((entry as { path?: unknown } | null)?.path, "either");
+  for (const entry of list(value, "patchesJson6902")) patch((entry as { path?: unknown } | null)?.path, "json6902");
+  for (const generator of ["secretGenerator", "configMapGenerator"] as const) {
+    for (const entry of list(value, generator)) {
+      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) continue;
+      const spec = entry as Record<string, unknown>;
+      const read = (file: unknown, form: GeneratorSource["form"]) => {
+        const resolved = resolve(file);
+        if (resolved !== undefined) named.generated.push([resolved, { kustomization: path, generator, form }]);
+      };
+      // `files:` entries are `path` or `key=path`; `env:` is the older single form of `envs:`.
+      for (const file of list(spec, "files")) read(typeof file === "string" ? file.slice(file.indexOf("=") + 1) : file, "files");
+      for (const file of list(spec, "envs")) read(file, "envs");
+      read(spec.env, "envs");
+    }
+  }
+  return named;
 }
 
 /** A JSON 6902 patch: a list of operations (`op`, `path`, `value`), not a Kubernetes object. */

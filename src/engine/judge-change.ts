@@ -14,7 +14,7 @@ import type { EvaluateOptions } from "./evaluate-change-set.js";
 import { changeCrds, withChangeCrds, type ChangeCrds, type ScanFile, type ScannedFile } from "./change-crds.js";
 import { evaluateFile, evaluateParsedFile, type EvaluatedFile, type FileJudges } from "./evaluate-file.js";
 import { fileStart, type Finding } from "./finding.js";
-import { gitopsContext, gitopsFacts, isContextFile, type GitopsContext, type GitopsFacts } from "./gitops-files.js";
+import { gitopsContext, gitopsFacts, isContextFile, type GeneratorSource, type GitopsContext, type GitopsFacts } from "./gitops-files.js";
 import { forEachInOrder } from "./map-concurrent.js";
 import { stringPool } from "./string-pool.js";
 import { pairDocuments } from "./pair-documents.js";
@@ -26,6 +26,7 @@ import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
+import { generatorDataSecrets } from "./secrets/generator-data.js";
 import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
 import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
@@ -123,7 +124,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     // thread, when no CRD of the change can alter its verdict; the rest wait for the CRDs.
     const judgedEarly = new Set<string>();
     const scan: ScanFile = (change) => {
-      if (keepFiles || !isJudged(change) || gitops.isHelmTemplate(change.path)) return undefined;
+      if (keepFiles || !isJudged(change) || gitops.isHelmTemplate(change.path) || gitops.generatorOf(change.path)) return undefined;
       return (async () => {
         if (lanes) await new Promise((resolve) => setImmediate(resolve));
         const scanned = lanes?.hasRoom() ? await lanes.scan(change) : await scanStreamedFile(change, planeJudges, sensitivity).then(copied);
@@ -141,11 +142,15 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     // Settled in the order of the change, whatever order the files finish in: the report does not
     // depend on timing. Beside the lanes' files, this thread has a few of its own in hand, so that one
     // waiting to be read does not leave it idle.
-    await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 3 : 4, async (change): Promise<{ template: ReadChange } | { evaluated: EvaluatedChange } | { streamed: StreamedFile } | { judgedEarly: true }> => {
+    type Settled = { template: ReadChange } | { generated: GeneratorData } | { evaluated: EvaluatedChange } | { streamed: StreamedFile } | { judgedEarly: true };
+    await forEachInOrder(governedChanges, lanes ? lanes.inFlight + 3 : 4, async (change): Promise<Settled> => {
       if (judgedEarly.has(change.path)) return { judgedEarly: true };
       const after = await headContent(changes, change);
       const { after: _listed, ...rest } = change;
       const read: ReadChange = after ? { ...rest, after } : rest;
+      // A generator's data is content for a Secret or ConfigMap, not a manifest: named, never parsed.
+      const generator = gitops.generatorOf(change.path);
+      if (generator) return { generated: { change: read, source: generator } };
       // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
       if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) return { template: read };
       // This thread judges too, whenever the other lanes have all the files they can hold. Their answers
@@ -163,6 +168,14 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       if ("judgedEarly" in settled) return;
       if ("template" in settled) {
         templates.push(settled.template);
+        return;
+      }
+      if ("generated" in settled) {
+        const { change, source } = settled.generated;
+        if (source.generator === "secretGenerator") {
+          for (const content of [change.before, change.after]) if (content?.kind === "text") secrets.addValues(generatorDataSecrets(content.text, source.form));
+        }
+        found.set(change.path, [generatorDataNotice(change.path, source)]);
         return;
       }
       if ("streamed" in settled) {
@@ -386,6 +399,21 @@ function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
     return [{ severity: "error", rule: "file/unreadable", source: "parse", status: "new", path: change.path, ...fileStart, message: "The head version of this file could not be read as a file: not validated." }];
   }
   return head ? classifyFindings(head, base) : [];
+}
+
+/** A file a kustomization's generator reads, and which generator (see GeneratorSource). */
+interface GeneratorData {
+  change: ReadChange;
+  source: GeneratorSource;
+}
+
+function generatorDataNotice(path: string, source: GeneratorSource): Finding {
+  const what = source.generator === "secretGenerator" ? "a Secret" : "a ConfigMap";
+  return {
+    severity: "notice", rule: "file/generator-data", source: "parse", status: "new", path, ...fileStart,
+    message: `Data for the ${source.generator} of ${source.kustomization}: kustomize puts it in ${what}, so it is not a manifest and is not validated on its own` +
+      `${source.generator === "secretGenerator" ? ", and none of its lines is shown" : ""}. What the kustomization renders is validated where a pull request renders it.`,
+  };
 }
 
 function helmTemplateNotice(change: FileChange): Finding {

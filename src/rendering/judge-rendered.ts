@@ -4,10 +4,12 @@ import { semanticDiff } from "../engine/diff/semantic-diff.js";
 import { kubernetesObject } from "../engine/document-identity.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "../engine/evaluate-file.js";
 import { fileStart, type Finding } from "../engine/finding.js";
+import { gitopsFacts } from "../engine/gitops-files.js";
 import { judgingNow } from "../engine/judging-now.js";
 import { pairDocuments } from "../engine/pair-documents.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import type { ChangeSetInput } from "../engine/policy/change-set-policies.js";
+import { generatorDataSecrets } from "../engine/secrets/generator-data.js";
 import type { SecretSet } from "../engine/secrets/secret-set.js";
 import type { Sensitivity } from "../engine/secrets/sensitive-paths.js";
 import type { RenderedChange, RenderedTarget, RenderOutcome } from "./render-types.js";
@@ -58,7 +60,13 @@ export async function judgeRendered(rendered: RenderedChange, judges: FileJudges
       // A failure message may quote any file the render read (kustomize dumps the node it choked on),
       // and a Secret file the change leaves alone adds no secret anywhere else: the sources' own are
       // collected first, so the message is scrubbed of them (see failureFinding).
+      const generated = new Map(gitopsFacts(t.sources).generated);
       for (const [path, content] of t.sources) {
+        const source = generated.get(path);
+        if (source) {
+          if (source.generator === "secretGenerator" && content.kind === "text") secrets.addValues(generatorDataSecrets(content.text, source.form));
+          continue;
+        }
         for (const doc of parseFile(path, content, judges.limits, "auto").documents) secrets.addDocument(path, doc.value, sensitivity);
       }
       out.findings.push(failureFinding(t, label, t.head, secrets));

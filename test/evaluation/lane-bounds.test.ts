@@ -13,7 +13,7 @@ describe("a file lane past its memory bound", () => {
     const open = fileLaneOpener(2, 64, createJudgingMarks(2));
     const lanes = open({
       source: {},
-      context: { gitops: { charts: [], patches: [] } },
+      context: { gitops: { charts: [], patches: [], generated: [] } },
       reader: { read: async (path) => (path === ".github/gitgate.yml" ? config : undefined), list: async () => [] },
       compileRego: () => Promise.reject(new Error("no policy here")),
     })!;
