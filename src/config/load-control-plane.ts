@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { codeOwnersPaths } from "../engine/approvals/codeowners-paths.js";
 import { fileStart, type DraftFinding, type Span } from "../engine/finding.js";
-import { judgingNow } from "../engine/judging-now.js";
+import { judgingNothing, judgingNow } from "../engine/judging-now.js";
 import type { CompileRego, PolicySet } from "../engine/policy/policy-types.js";
 import { CustomResourceSchemas, crdsInText, type CrdDocument } from "../engine/schema/crd-registry.js";
 import { createRepoSchemaCompiler, type ReadFile } from "../engine/schema/repo-schemas.js";
@@ -70,8 +70,9 @@ export async function loadControlPlane(repoReader: RepoReader, options: LoadCont
   // Keyed by repository paths, which are input: no prototype, so a file named __proto__ is recorded too.
   const digests: Record<string, string> = Object.create(null) as Record<string, string>;
   const tracked: ReadFile = async (path) => {
+    // Waiting for a read is work on no file; what follows it (parsing, compiling) is work on that file.
+    judgingNothing();
     const text = await read(path);
-    // What follows a read (parsing, compiling) is work on that file.
     judgingNow(path);
     if (text !== undefined) digests[path] = createHash("sha256").update(text).digest("hex");
     return text;

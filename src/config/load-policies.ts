@@ -1,4 +1,5 @@
 import type { DraftFinding } from "../engine/finding.js";
+import { judgingNothing } from "../engine/judging-now.js";
 import { builtinPackFiles, type BuiltinPack } from "./builtin-packs.js";
 import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
 import { importedMemoryPages, wasmPageBytes } from "../engine/policy/wasm-memory.js";
@@ -38,6 +39,8 @@ export async function loadPolicies(config: GitgateConfig, reader: RepoReader, co
     const packages = [...documentPackages, ...(withChangeSet ? [changeSetPackage] : [])].map((namespace) => ({ namespace, rules: rulesOf(files, namespace) }));
     const entrypoints = packages.flatMap((p) => p.rules.map((rule) => entrypointOf({ ...p, digest: "" }, rule)));
     if (entrypoints.length === 0) return;
+    // Compiling is work on every policy file at once, not on the one read last.
+    judgingNothing();
     const compiled = await compile(files, entrypoints, v0Files.length > 0 ? { v0Files } : undefined);
     if (!compiled.ok && compiled.timedOut) {
       findings.push({

@@ -1,7 +1,7 @@
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { headContent, type ChangeSet } from "./change-set.js";
 import type { ReadChange, StreamedFile } from "./judge-change.js";
-import { judgingNow } from "./judging-now.js";
+import { judgingDone, judgingNow } from "./judging-now.js";
 import { forEachInOrder } from "./map-concurrent.js";
 import type { ParseLimits } from "./parse/parse-limits.js";
 import { crdNames, crdsInText, mayHoldCrds, type CrdDocument } from "./schema/crd-registry.js";
@@ -43,7 +43,7 @@ export async function changeCrds(plane: ControlPlane, changes: ChangeSet, limits
     if (f.before?.kind !== "text") return [];
     judgingNow(f.path);
     const crds = crdsInText(f.previousPath ?? f.path, f.before.text, limits);
-    judgingNow(undefined);
+    judgingDone(f.path);
     return crds;
   });
   const scanHead = base.length === 0 ? scan : undefined;
@@ -61,7 +61,7 @@ export async function changeCrds(plane: ControlPlane, changes: ChangeSet, limits
     if (scanned) return scanned;
     judgingNow(f.path);
     const crds = mayHoldCrds(after.text) ? crdsInText(f.path, after.text, limits).map(crdNames) : [];
-    judgingNow(undefined);
+    judgingDone(f.path);
     return { crds };
   }, (scanned) => {
     if (!scanned) return;

@@ -31,7 +31,7 @@ import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
 import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { yamlReadingOf } from "./yaml-reading.js";
-import { judgingNow } from "./judging-now.js";
+import { judgingDone, judgingNothing, judgingNow } from "./judging-now.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -160,7 +160,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       if (lanes?.hasRoom()) return { streamed: await lanes.judge(read) };
       if (keepFiles) {
         const evaluated = await evaluateChange(read, judges);
-        judgingNow(undefined);
+        judgingNothing();
         return { evaluated };
       }
       return { streamed: structuredClone(await judgeStreamedFile(read, judges, sensitivity)) };
@@ -185,7 +185,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       const e = settled.evaluated;
       judgingNow(e.change.path);
       for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.addDocument(e.change.path, doc.value, sensitivity);
-      judgingNow(undefined);
+      judgingDone(e.change.path);
       const fileFound = fileFindings(e);
       if (fileFound.length > 0) found.set(e.change.path, fileFound);
       documents += e.head?.documents.length ?? 0;
@@ -313,9 +313,11 @@ export interface StreamedFile {
 /** Judges one read file of a stream: what another thread runs for FileLanes. */
 export async function judgeStreamedFile(change: ReadChange, judges: FileJudges, sensitivity: Sensitivity): Promise<StreamedFile> {
   try {
-    return streamedFile(await evaluateChange(change, judges), sensitivity);
+    const evaluated = await evaluateChange(change, judges);
+    judgingNow(change.path);
+    return streamedFile(evaluated, sensitivity);
   } finally {
-    judgingNow(undefined);
+    judgingDone(change.path);
   }
 }
 
@@ -330,7 +332,7 @@ export async function scanStreamedFile(change: ReadChange, judges: FileJudges, s
   try {
     return await scanFile(change, judges, sensitivity);
   } finally {
-    judgingNow(undefined);
+    judgingDone(change.path);
   }
 }
 
@@ -345,6 +347,7 @@ async function scanFile(change: ReadChange, judges: FileJudges, sensitivity: Sen
   const crds = crdsInParsed(parsed).map(crdNames);
   if (!parsed.documents.every((doc) => !doc.valid || judgedWithoutCrds(doc.value))) return { crds };
   const head = await evaluateParsedFile(parsed, judges);
+  judgingNow(change.path);
   return { crds, judged: streamedFile({ change, head }, sensitivity) };
 }
 

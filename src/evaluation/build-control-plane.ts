@@ -2,7 +2,7 @@ import { configPath as defaultConfigPath } from "../config/config-types.js";
 import { loadConfig } from "../config/load-config.js";
 import { loadControlPlane, type ControlPlane } from "../config/load-control-plane.js";
 import type { RepoReader } from "../config/repo-reader.js";
-import { judgingNow } from "../engine/judging-now.js";
+import { judgingNothing } from "../engine/judging-now.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import type { ControlPlaneSource } from "./evaluation-types.js";
 
@@ -20,7 +20,7 @@ export async function buildControlPlane(source: ControlPlaneSource, reader: Repo
     ...(inherited ? { inherited } : {}),
   });
   // The plane's files are read and compiled: no file of it is being worked on any more.
-  judgingNow(undefined);
+  judgingNothing();
   return plane;
 }
 

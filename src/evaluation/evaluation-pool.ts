@@ -146,7 +146,7 @@ export class EvaluationPool {
       timer = setTimeout(() => {
         const left = this.limits.timeoutMs - worked();
         if (left > 0) return arm(left);
-        void this.retire(slot, new EvaluationError(`the evaluation took longer than ${this.limits.timeoutMs / 1000} s and was stopped (${evaluationEnv.timeout})${whileJudging(longestJudgingMark(slot.marks))}`, "timeout"));
+        void this.retire(slot, () => new EvaluationError(`the evaluation took longer than ${this.limits.timeoutMs / 1000} s and was stopped (${evaluationEnv.timeout})${whileJudging(longestJudgingMark(slot.marks))}`, "timeout"));
       }, ms);
     };
     arm(this.limits.timeoutMs);
@@ -168,8 +168,10 @@ export class EvaluationPool {
         // back as it was. One the worker handled (a refused path becomes a finding) is not.
         const cause = message.reason ? new EvaluationError(message.message, message.reason) : hostError?.message === message.message ? hostError : new Error(message.message);
         finish(() => task.reject(cause));
-        worker.unref();
-        this.dispatch();
+        // A failed job can leave files of its own still being judged in the worker (those it had in
+        // hand when one failed): they would take the next job's time, and mark their files in its
+        // name. A fresh worker takes the next job.
+        void this.retire(slot, cause);
         return;
       }
       if (message.type !== "call") return;
@@ -194,9 +196,17 @@ export class EvaluationPool {
     worker.postMessage({ type: "job", id, job: task.job, lanes: { count: this.lanes, memoryMiB: this.limits.memoryMiB }, marks: slot.marks } satisfies ToWorker);
   }
 
-  /** Takes a worker out of the pool (for good), failing its job with `error`, and lets the queue go on. */
-  private async retire(slot: Slot, error: Error): Promise<void> {
+  /**
+   * Takes a worker out of the pool (for good), failing its job with `error`, and lets the queue go on.
+   * An error made from the worker's marks (a function) is made once the worker, and with it its file
+   * lanes, has stopped: a running thread may be rewriting them.
+   */
+  private async retire(slot: Slot, error: Error | (() => Error)): Promise<void> {
     if (!this.slots.delete(slot)) return;
+    if (typeof error === "function") {
+      await slot.worker.terminate();
+      error = error();
+    }
     if (slot.task) slot.fail?.(error);
     this.dispatch();
     await slot.worker.terminate();

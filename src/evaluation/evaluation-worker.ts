@@ -3,7 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import { RefusedPathError } from "../config/repo-reader.js";
 import type { FileContent } from "../engine/change-set.js";
-import { judgingNow, watchJudging } from "../engine/judging-now.js";
+import { judgingNothing, watchJudging } from "../engine/judging-now.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
 import type { EvaluationRoute, EvaluationJob } from "./evaluation-types.js";
 import type { HostCall, ToWorker } from "./worker-messages.js";
@@ -49,7 +49,8 @@ async function run(id: number, job: EvaluationJob, lanes: { count: number; memor
   } catch (error) {
     port.postMessage({ type: "failed", id, message: (error as Error).message ?? String(error), ...(error instanceof LaneError ? { reason: error.reason } : {}) });
   } finally {
-    judgingNow(undefined);
+    judgingNothing();
+    watchJudging(undefined);
   }
 }
 

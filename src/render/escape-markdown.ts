@@ -2,10 +2,14 @@
  * Escaping for text taken from input (paths, kinds, object ids, rule ids, messages) in the Markdown
  * Gitgate posts to GitHub: such text can never add a heading, a table row, an image, a link or HTML.
  */
+import { showInvisible } from "./invisible-characters.js";
 
-/** Line breaks end a table row or a heading, and a blank line ends an HTML block: input gets none. */
+/**
+ * Line breaks end a table row or a heading, and a blank line ends an HTML block: input gets none. Nor
+ * does it get characters that reorder or hide the text around them (showInvisible).
+ */
 function oneLine(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, " ");
+  return showInvisible(text.replace(/\r\n|\r|\n/g, " "));
 }
 
 /** An inline code span holding `text` verbatim, fenced with more backticks than `text` has in a row. */

@@ -4,8 +4,8 @@ import { semanticDiff } from "../engine/diff/semantic-diff.js";
 import { kubernetesObject } from "../engine/document-identity.js";
 import { evaluateFile, type EvaluatedFile, type FileJudges } from "../engine/evaluate-file.js";
 import { fileStart, type Finding } from "../engine/finding.js";
+import { judgingDone, judgingNow } from "../engine/judging-now.js";
 import { gitopsFacts } from "../engine/gitops-files.js";
-import { judgingNow } from "../engine/judging-now.js";
 import { pairDocuments } from "../engine/pair-documents.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import type { ChangeSetInput } from "../engine/policy/change-set-policies.js";
@@ -55,6 +55,7 @@ export async function judgeRendered(rendered: RenderedChange, judges: FileJudges
     const label = `${target.kind === "helm" ? "Helm" : "Kustomize"} target ${target.name}`;
     const head = t.head?.ok ? await evaluateFile(target.file, textOf(t.head), renderJudges) : undefined;
     const base = t.base?.ok ? await evaluateFile(target.file, textOf(t.base), renderJudges, (head?.findings.length ?? 0) > 0) : undefined;
+    judgingNow(target.file);
     for (const doc of [...(base?.documents ?? []), ...(head?.documents ?? [])]) secrets.addDocument(`${target.file} (rendered)`, doc.value, sensitivity);
     if (t.head && !t.head.ok) {
       // A failure message may quote any file the render read (kustomize dumps the node it choked on),
@@ -90,8 +91,8 @@ export async function judgeRendered(rendered: RenderedChange, judges: FileJudges
       const value = (version: typeof pair.before) => (version?.valid ? version.value : null);
       out.changes.push({ path: previewPath, status: pair.status as "added" | "modified" | "removed", index: doc.index, before: value(pair.before), after: value(pair.after) });
     }
+    judgingDone(target.file);
   }
-  judgingNow(undefined);
   return out;
 }
 
