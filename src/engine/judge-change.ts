@@ -18,7 +18,7 @@ import { gitopsContext, gitopsFacts, isContextFile, type GeneratorSource, type G
 import { forEachInOrder } from "./map-concurrent.js";
 import { stringPool } from "./string-pool.js";
 import { pairDocuments } from "./pair-documents.js";
-import { isJsonPath, parseFile } from "./parse/parse-file.js";
+import { isJsonPath, isManifestValue, parseFile } from "./parse/parse-file.js";
 import { defaultParseLimits } from "./parse/parse-limits.js";
 import { crdNames, crdsInParsed, crdsInText } from "./schema/crd-registry.js";
 import { hasKubernetesKind } from "./schema/kubernetes-validators.js";
@@ -148,9 +148,14 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       const after = await headContent(changes, change);
       const { after: _listed, ...rest } = change;
       const read: ReadChange = after ? { ...rest, after } : rest;
-      // A generator's data is content for a Secret or ConfigMap, not a manifest: named, never parsed.
+      // A generator's data is content for a Secret or ConfigMap, not a manifest: named, not judged.
       const generator = gitops.generatorOf(change.path);
-      if (generator) return { generated: { change: read, source: generator } };
+      if (generator) {
+        if (generator.generator === "secretGenerator") {
+          for (const content of [read.before, read.after]) if (content?.kind === "text") secrets.addValues(generatorDataSecrets(content.text, generator.form));
+        }
+        if (isDataOnly(read, judges)) return { generated: { change: read, source: generator } };
+      }
       // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
       if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) return { template: read };
       // This thread judges too, whenever the other lanes have all the files they can hold. Their answers
@@ -171,11 +176,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
         return;
       }
       if ("generated" in settled) {
-        const { change, source } = settled.generated;
-        if (source.generator === "secretGenerator") {
-          for (const content of [change.before, change.after]) if (content?.kind === "text") secrets.addValues(generatorDataSecrets(content.text, source.form));
-        }
-        found.set(change.path, [generatorDataNotice(change.path, source)]);
+        found.set(settled.generated.change.path, [generatorDataNotice(settled.generated.change.path, settled.generated.source)]);
         return;
       }
       if ("streamed" in settled) {
@@ -408,6 +409,23 @@ function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
 interface GeneratorData {
   change: ReadChange;
   source: GeneratorSource;
+}
+
+/**
+ * Whether a file a generator names is data only, and so not judged: anything but text, or text that
+ * reads cleanly and holds no Kubernetes object. Any kustomization can name any file of the repository
+ * as a generator's data (`files: [../prod/deploy.yaml]`, in a folder nothing deploys): a file that
+ * holds a manifest, or might (it does not read cleanly), is judged as every governed file is, or a
+ * kustomization could take it out of judging. Its values stay secret if a secretGenerator names it.
+ */
+function isDataOnly(change: ReadChange, judges: FileJudges): boolean {
+  const content = change.after;
+  if (content?.kind !== "text") return true;
+  judgingNow(change.path);
+  const parsed = parseFile(change.path, content, judges.limits, judges.yamlReading?.(change.path) ?? "auto");
+  judgingDone(change.path);
+  const clean = !parsed.findings.some((f) => f.severity === "error");
+  return clean && parsed.documents.every((doc) => doc.valid && !isManifestValue(doc.value));
 }
 
 function generatorDataNotice(path: string, source: GeneratorSource): Finding {

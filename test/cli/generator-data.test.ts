@@ -32,6 +32,9 @@ const files = {
   "k/app/app.properties": "greeting=hello\n",
   // The same password pasted where a finding shows its line.
   "k/app/other.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  pasword: hunter2-very-secret\n",
+  // A kustomization nothing deploys names a manifest as its generator's data: it is judged all the same,
+  // or any kustomization could take any file out of judging.
+  "k/evil/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n  - name: x\n    files: [../app/other.yaml]\n",
 };
 const notice = (path: string, generator: string, what: string, shown: boolean) =>
   `notice file/generator-data ${path}:1:1 new Data for the ${generator} of k/app/kustomization.yaml: kustomize puts it in ${what}, so it is not a manifest ` +
@@ -56,6 +59,7 @@ describe("data a kustomization's generators read", () => {
       "notice schema/unknown-kind k/app/kustomization.yaml:2:7 new No built-in schema for kustomize.config.k8s.io/v1beta1 Kustomization: not validated.",
       notice("k/app/secrets.env", "secretGenerator", "a Secret", false),
       notice("k/app/tls.key", "secretGenerator", "a Secret", false),
+      expect.stringMatching(/^notice schema\/unknown-kind k\/evil\/kustomization\.yaml:2:7 /),
     ]);
     for (const format of ["text", "json", "sarif", "markdown"]) {
       const run = await runCli(["validate", "--repo", repo.dir, "--format", format]);
@@ -75,5 +79,28 @@ describe("data a kustomization's generators read", () => {
       notice("k/app/secrets.env", "secretGenerator", "a Secret", false),
     ]);
     expect(JSON.stringify(report)).not.toContain("rotated-secret-value");
+  });
+});
+
+describe("a manifest a secretGenerator names as its data", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": config,
+      "k/x/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n  - name: s\n    files: [pod.yaml]\n",
+      "k/x/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containerz: []\n  hostname: leaked-through-a-generator\n",
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("is judged as the manifest it is, its values secret", async () => {
+    const run = await runCli(["validate", "--repo", repo.dir, "--format", "json"]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/required k/x/pod.yaml:5:1 new",
+      "error schema/unknown-field k/x/pod.yaml:6:3 new",
+      "notice schema/unknown-kind k/x/kustomization.yaml:2:7 new",
+    ]);
+    expect(run.stdout).not.toContain("leaked-through-a-generator");
   });
 });

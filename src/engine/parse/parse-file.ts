@@ -193,7 +193,7 @@ function topLevelSpan(top: TopLevelSpans, pointer: string, target: Target = "val
 }
 
 /** isManifest on a value: a map with an `apiVersion` or `kind` key. */
-function isManifestValue(value: unknown): boolean {
+export function isManifestValue(value: unknown): boolean {
   return value !== null && typeof value === "object" && !Array.isArray(value) && (Object.hasOwn(value, "apiVersion") || Object.hasOwn(value, "kind"));
 }
 
