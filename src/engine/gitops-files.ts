@@ -131,17 +131,22 @@ function filesNamedBy(path: string, content: FileContent): Pick<GitopsFacts, "pa
   const resolve = (file: unknown): string | undefined => {
     // An inline patch (a string holding YAML) has no file of its own.
     if (typeof file !== "string" || file === "" || file.includes("\n")) return undefined;
-    const resolved = posix.normalize(join(dir === "." ? "" : dir, file));
-    return resolved.startsWith("../") || resolved === ".." || posix.isAbsolute(resolved) ? undefined : resolved;
+    // An absolute path is read from the repository's root, as the render helper (and Flux) read it.
+    const resolved = file.startsWith("/") ? posix.normalize(file.replace(/^\/+/, "")) : posix.normalize(join(dir === "." ? "" : dir, file));
+    return resolved.startsWith("../") || resolved === ".." || resolved === "." || posix.isAbsolute(resolved) ? undefined : resolved;
   };
-  const list = (from: Record<string, unknown>, key: string) => (Array.isArray(from[key]) ? (from[key] as unknown[]) : []);
+  const list = (from: Record<string, unknown>, key: string) => {
+    const found = field(from, key);
+    return Array.isArray(found) ? (found as unknown[]) : [];
+  };
   const patch = (file: unknown, kind: KustomizePatch["kind"]) => {
     const resolved = resolve(file);
     if (resolved !== undefined) named.patches.push([resolved, { kustomization: path, kind }]);
   };
   for (const entry of list(value, "patchesStrategicMerge")) patch(entry, "strategic-merge");
-  for (const entry of list(value, "patches")) patch((entry as { path?: unknown } | null)?.path, "either");
-  for (const entry of list(value, "patchesJson6902")) patch((entry as { path?: unknown } | null)?.path, "json6902");
+  const pathOf = (entry: unknown) => (entry !== null && typeof entry === "object" && !Array.isArray(entry) ? field(entry as Record<string, unknown>, "path") : undefined);
+  for (const entry of list(value, "patches")) patch(pathOf(entry), "either");
+  for (const entry of list(value, "patchesJson6902")) patch(pathOf(entry), "json6902");
   for (const generator of ["secretGenerator", "configMapGenerator"] as const) {
     for (const entry of list(value, generator)) {
       if (entry === null || typeof entry !== "object" || Array.isArray(entry)) continue;
@@ -153,10 +158,21 @@ function filesNamedBy(path: string, content: FileContent): Pick<GitopsFacts, "pa
       // `files:` entries are `path` or `key=path`; `env:` is the older single form of `envs:`.
       for (const file of list(spec, "files")) read(typeof file === "string" ? file.slice(file.indexOf("=") + 1) : file, "files");
       for (const file of list(spec, "envs")) read(file, "envs");
-      read(spec.env, "envs");
+      read(field(spec, "env"), "envs");
     }
   }
   return named;
+}
+
+/**
+ * A kustomization's field as kustomize reads it: decoded as JSON into Go structs, whose field names
+ * match whatever their case (`SecretGenerator:` is a secretGenerator), an exact match first.
+ */
+function field(from: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(from, name)) return from[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(from).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : from[key];
 }
 
 /** A JSON 6902 patch: a list of operations (`op`, `path`, `value`), not a Kubernetes object. */

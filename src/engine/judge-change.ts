@@ -412,21 +412,32 @@ interface GeneratorData {
 }
 
 /**
- * Whether a file a generator names is data only, and so not judged: anything but text, or text that
- * reads cleanly and holds no Kubernetes object. Any kustomization can name any file of the repository
- * as a generator's data (`files: [../prod/deploy.yaml]`, in a folder nothing deploys): a file that
- * holds a manifest, or might (it does not read cleanly), is judged as every governed file is, or a
- * kustomization could take it out of judging. Its values stay secret if a secretGenerator names it.
+ * Whether a file a generator names is data only, and so not judged: every version of it (base and head)
+ * text that reads cleanly and holds no Kubernetes object, or, for a file whose name is not a manifest's
+ * (`.yaml`, `.yml`, `.json`: what Argo CD and Flux read from a folder), text that does not read as one.
+ * Any kustomization can name any file of the repository as a generator's data (`files:
+ * [../prod/deploy.yaml]`, in a folder nothing deploys): a file that holds a manifest, held one at the
+ * base (its removal must show), might hold one (a manifest's name that does not read cleanly), or is
+ * no text (binary to Gitgate, UTF-16 to kustomize; too large; a link) is judged as every governed file
+ * is, or a kustomization could take it out of judging. Its values stay secret if a secretGenerator
+ * names it.
  */
 function isDataOnly(change: ReadChange, judges: FileJudges): boolean {
-  const content = change.after;
-  if (content?.kind !== "text") return true;
-  judgingNow(change.path);
-  const parsed = parseFile(change.path, content, judges.limits, judges.yamlReading?.(change.path) ?? "auto");
-  judgingDone(change.path);
-  const clean = !parsed.findings.some((f) => f.severity === "error");
-  return clean && parsed.documents.every((doc) => doc.valid && !isManifestValue(doc.value));
+  const versions: [string, FileContent | undefined][] = [[change.previousPath ?? change.path, change.before], [change.path, change.after]];
+  for (const [path, content] of versions) {
+    if (content === undefined) continue;
+    if (content.kind !== "text") return false;
+    judgingNow(change.path);
+    const parsed = parseFile(path, content, judges.limits, judges.yamlReading?.(path) ?? "auto");
+    judgingDone(change.path);
+    if (parsed.documents.some((doc) => isManifestValue(doc.value))) return false;
+    const clean = !parsed.findings.some((f) => f.severity === "error") && parsed.documents.every((doc) => doc.valid);
+    if (!clean && manifestName.test(path)) return false;
+  }
+  return true;
 }
+
+const manifestName = /\.(?:ya?ml|json)$/i;
 
 function generatorDataNotice(path: string, source: GeneratorSource): Finding {
   const what = source.generator === "secretGenerator" ? "a Secret" : "a ConfigMap";

@@ -104,3 +104,64 @@ describe("a manifest a secretGenerator names as its data", () => {
     expect(run.stdout).not.toContain("leaked-through-a-generator");
   });
 });
+
+// After review: what a kustomization may not take out of judging, and data it names that Gitgate misses.
+describe("generator data, the edges", () => {
+  let repo: TestRepo;
+  const netpol = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all\nspec:\n  podSelector: {}\n";
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nfiles: ['k/**']\nschemas:\n  - files: 'k/**'\n    schema: kubernetes\nlimits:\n  max_file_bytes: 2000\n",
+      "k/app/netpol.yaml": netpol,
+      "k/app/kustomization.yaml": [
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        // Read as kustomize reads it: field names in any case, an absolute path from the repository's root.
+        "SecretGenerator:",
+        "  - name: db",
+        "    envs: [/k/app/db.env, json.env]",
+        "",
+      ].join("\n"),
+      "k/app/db.env": "DB_PASSWORD=absolute-path-secret\n",
+      // A value with a colon: not clean YAML, yet an env file kustomize reads.
+      "k/app/json.env": "CONFIG_JSON={\"user\": \"admin\", \"password\": \"json-env-secret\"}\n",
+      // Data a kustomization two folders up names: not known as such, and bare text: never shown.
+      "k/app/secrets/prod/tls.key": "deep-data-secret-line\n",
+    });
+    await repo.branch("hide", "main", {
+      // A manifest's removal, and files no kustomization may take out of judging: too large, binary.
+      "k/app/netpol.yaml": "# moved\n",
+      "k/app/big.yaml": `# ${"x".repeat(3000)}\n`,
+      "k/app/blob.bin": Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]),
+      "k/evil/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n  - name: x\n    files: [../app/netpol.yaml, ../app/big.yaml, ../app/blob.bin]\n",
+      "k/app/secrets/prod/tls.key": "deep-data-rotated-line\n",
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("judges what a generator may not hide, and shows no data it misses", async () => {
+    const { report } = await checkJson(repo.dir, "hide");
+    expect(report.findings.map(brief)).toEqual([
+      "error file/too-large k/app/big.yaml:1:1 new",
+      "error file/binary k/app/blob.bin:1:1 new",
+      "error schema/not-an-object k/app/secrets/prod/tls.key:1:1 existing",
+      // Its target cannot be rendered either: the render is given no file Gitgate does not read as text.
+      "error render/failed k/evil/kustomization.yaml:1:1 new",
+      "notice schema/unknown-kind k/evil/kustomization.yaml:2:7 new",
+    ]);
+    expect(report.diff.objects.map((o) => `${o.status} ${o.id}`)).toContain("removed networking.k8s.io/v1 NetworkPolicy deny-all");
+    const shown = JSON.stringify(report);
+    for (const value of ["deep-data-secret-line", "deep-data-rotated-line"]) expect(shown).not.toContain(value);
+  });
+
+  it("reads a kustomization's fields in any case, absolute paths from the root, and env values with colons", async () => {
+    const run = await runCli(["validate", "--repo", repo.dir, "--format", "json"]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.filter((f) => f.path !== "k/app/secrets/prod/tls.key").map(brief)).toEqual([
+      "notice file/generator-data k/app/db.env:1:1 new",
+      "notice file/generator-data k/app/json.env:1:1 new",
+      "notice schema/unknown-kind k/app/kustomization.yaml:2:7 new",
+    ]);
+    for (const value of ["absolute-path-secret", "json-env-secret", "deep-data-secret-line"]) expect(run.stdout).not.toContain(value);
+  });
+});

@@ -7,7 +7,7 @@ import { crdGroupProblem } from "./kubernetes-validators.js";
 import { linearRegExpOptions } from "./linear-regexp.js";
 import { createRepoSchemaCompiler, newAjv, type CompiledSchema, type ReadFile } from "./repo-schemas.js";
 import type { ValidateFunction } from "./schema-error.js";
-import { isKubernetesBase64 } from "./kubernetes-base64.js";
+import { isOpenApiBase64 } from "./kubernetes-base64.js";
 
 /** The schema a custom resource is judged by, or why it cannot be. */
 export interface CustomResourceSchema {
@@ -81,9 +81,9 @@ export class CustomResourceSchemas {
     // The same ajv setup as repository schemas: untrusted patterns on the linear-time engine. Made when
     // a CRD's schema is first compiled, so a repository without CRDs does not load the compiler.
     let instance: Promise<Ajv> | undefined;
-    // `byte` as the API server reads it (line breaks skipped), not as ajv-formats does.
+    // `byte` as the API server checks a custom resource's (isOpenApiBase64), not as ajv-formats does.
     const ajv = () => (instance ??= newAjv("07", { allErrors: true, strict: false, logger: false, validateSchema: true, ...linearRegExpOptions })
-      .then((made) => made.addFormat("byte", { type: "string", validate: isKubernetesBase64 })));
+      .then((made) => made.addFormat("byte", { type: "string", validate: isOpenApiBase64 })));
     const registry = new CustomResourceSchemas(
       new Map((options.kinds ?? []).map((k) => [`${k.apiVersion} ${k.kind}`, k.schema])), new Map(), new Map(),
       (options.catalogs ?? []).map((c) => c.replace(/\/*$/, "")), once, createRepoSchemaCompiler(once), ajv, new Map(),

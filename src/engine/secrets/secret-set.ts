@@ -2,7 +2,7 @@ import { isKind } from "../document-identity.js";
 import { isRecord, nodes } from "../value-tree.js";
 import { secretForms } from "./secret-forms.js";
 import { looksLikeSecret, mayHoldSecretRuns, secretRuns } from "./secret-patterns.js";
-import { decodeBase64, generatorLiterals, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
+import { decodeBase64, generatorLiterals, isBareText, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
 
 /** Shorter values are not scrubbed from free text: "true" or "80" would mangle every message. */
 const minimumLength = 6;
@@ -20,6 +20,19 @@ export const minimumSlice = 8;
 const sliceBudget = 256 * 1024;
 
 /**
+ * The values over the slice budget that start alike. Past `maxValuesPerStart` of them (hostile input:
+ * 40,000 env lines sharing their first characters made adding and scrubbing quadratic, a minute), any
+ * text from that start on is scrubbed as far as the longest of them reaches.
+ */
+interface WholeValues {
+  values: Set<string>;
+  longest: number;
+  crowded: boolean;
+}
+
+const maxValuesPerStart = 64;
+
+/**
  * Every secret value seen in a change (plain, base64 and escaped), and a scrubber that removes them,
  * any long enough slice of them, and anything shaped like a secret, from any text Gitgate is about to
  * output. It is the last line of defence: policy messages and parser messages may quote input.
@@ -29,8 +42,8 @@ const sliceBudget = 256 * 1024;
 export class SecretSet {
   /** Every `minimumSlice`-character stretch of the material within the budget. */
   private readonly slices = new Set<string>();
-  /** Values over the budget, by their first `minimumSlice` characters. */
-  private readonly whole = new Map<string, string[]>();
+  /** Values over the budget, by their first `minimumSlice` characters (see WholeValues). */
+  private readonly whole = new Map<string, WholeValues>();
   /** Values shorter than a slice, matched whole. */
   private readonly short = new Set<string>();
   /**
@@ -77,8 +90,11 @@ export class SecretSet {
       }
     } else {
       const start = form.slice(0, minimumSlice);
-      const list = this.whole.get(start) ?? [];
-      if (!list.includes(form)) this.whole.set(start, [...list, form].sort((a, b) => b.length - a.length));
+      let values = this.whole.get(start);
+      if (!values) this.whole.set(start, (values = { values: new Set(), longest: 0, crowded: false }));
+      values.longest = Math.max(values.longest, form.length);
+      if (values.values.size < maxValuesPerStart) values.values.add(form);
+      else values.crowded = true;
       this.hash(start);
     }
   }
@@ -108,7 +124,10 @@ export class SecretSet {
           const stretch = text.slice(i, i + length);
           if (length === minimumSlice) {
             if (this.slices.has(stretch)) end = Math.max(end, i + minimumSlice);
-            for (const value of this.whole.get(stretch) ?? []) if (text.startsWith(value, i)) end = Math.max(end, i + value.length);
+            const values = this.whole.get(stretch);
+            // A crowded start is scrubbed as far as its longest value could reach: fail safe.
+            if (values?.crowded) end = Math.max(end, Math.min(text.length, i + values.longest));
+            else for (const value of values?.values ?? []) if (text.startsWith(value, i)) end = Math.max(end, i + value.length);
           } else if (this.short.has(stretch)) end = Math.max(end, i + length);
         }
         if (i + length < text.length) window.hash = roll(window.hash, text.charCodeAt(i), text.charCodeAt(i + length), window.top);
@@ -175,6 +194,7 @@ function roll(hash: number, leaving: number, entering: number, top: number): num
 export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitivity): string[][] {
   const found: string[][] = [];
   const redacted = sensitivity.isRedacted(path);
+  if (isBareText(doc)) return [[doc]];
   for (const literal of generatorLiterals(doc)) {
     // The key before the first "=" is a name; the rest is the value, which kustomize unquotes.
     const value = literal.includes("=") ? literal.slice(literal.indexOf("=") + 1) : literal;

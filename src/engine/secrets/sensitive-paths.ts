@@ -39,8 +39,21 @@ export function generatorLiterals(doc: unknown): string[] {
   });
 }
 
-/** True when `pointer` goes through the data of a Secret, through a last-applied annotation, or through a secretGenerator's literals, in `doc`. */
+/**
+ * A document that is one string: a file that reads as bare text, not as a map or a list (an env file,
+ * a key, a password, a certificate). It is some program's data, and often a Secret's (a generator's
+ * data the kustomizations Gitgate knows of do not name): it is treated as secret whole.
+ */
+export function isBareText(doc: unknown): doc is string {
+  return typeof doc === "string";
+}
+
+/**
+ * True when `pointer` goes through the data of a Secret, through a last-applied annotation, or through a
+ * secretGenerator's literals, in `doc`, or `doc` is bare text.
+ */
 export function isSecretPointer(doc: unknown, pointer: string): boolean {
+  if (isBareText(doc)) return true;
   const segments = pointerSegments(pointer);
   if (segments[0] === "secretGenerator" && segments[2] === "literals" && generatorLiterals(doc).length > 0) return true;
   let node = doc;

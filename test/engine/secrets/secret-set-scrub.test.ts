@@ -80,4 +80,20 @@ describe("SecretSet.scrub", () => {
     expect(secrets.scrub("pin 98765432101 flag 2146290601 or 0x7FEDCBA9 or 0x7fedcba9 or 017773345651, n 123456789 or 0x75BCD15; port 8080, true"))
       .toBe("pin ••• flag ••• or ••• or ••• or •••, n ••• or •••; port 8080, true");
   });
+
+  // 40,000 env lines sharing their first characters, past the slice budget: indexed one by one, each
+  // was compared with all before it (a minute). Past 64 values sharing a start, any text from that
+  // start on is scrubbed as far as the longest of them reaches: never less than the values themselves.
+  it("scrubs values that crowd one start as far as the longest of them reaches", () => {
+    const secrets = new SecretSet();
+    // The budget spent: the values after it are matched whole.
+    secrets.addValues([["x".repeat(256 * 1024 - 4)]]);
+    const values = Array.from({ length: 200 }, (_, i) => `SAMEHEAD-${i}`);
+    secrets.addValues(values.map((value) => [value]));
+    // The longest is 12 characters long: as many are scrubbed from any start.
+    expect(secrets.scrub("token SAMEHEAD-17 end")).toBe("token •••end");
+    expect(secrets.scrub("token SAMEHEAD-199, more")).toBe("token •••, more");
+    expect(secrets.scrub("SAMEHEAD-1")).toBe("•••");
+    expect(secrets.scrub("unrelated text")).toBe("unrelated text");
+  });
 });
