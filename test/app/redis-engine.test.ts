@@ -1,25 +1,18 @@
-import { Redis } from "ioredis";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import { RedisEngine } from "../../src/queue/redis-engine.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { redisForTests } from "../support/redis-server.js";
 
 const config = "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\n";
 const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: ${value}\n`;
 const log = pino({ level: process.env.TEST_LOG ?? "silent" });
 
-let redis: RedisServer;
+const redis = redisForTests();
 let repo: TestRepo | undefined;
 let app: AppHarness | undefined;
-beforeAll(async () => {
-  redis = await startRedis();
-}, 20_000);
-afterAll(async () => {
-  await redis.stop();
-});
 afterEach(async () => {
   await app?.close();
   await repo?.remove();
@@ -31,17 +24,11 @@ async function setup(): Promise<{ repo: TestRepo; app: AppHarness }> {
   repo = await createTestRepo({ ".github/gitgate.yml": config });
   await repo.branch("feature", "main", { "k8s/a.yaml": configMap("a", '"1"') });
   // Each test its own Redis database content: nothing left over from another test.
-  await flush();
+  await redis.flush();
   const engine = await RedisEngine.connect({ url: redis.url, concurrency: 4, log, lockMs: 2000 });
   app = await startApp(repo.dir, { engine });
   app.fake.openPullRequest(app.repo, { number: 1, title: "feature", author: "dev", headRef: "feature", baseRef: "main" });
   return { repo, app };
-}
-
-async function flush(): Promise<void> {
-  const client = new Redis(redis.url);
-  await client.flushall();
-  await client.quit();
 }
 
 const prEvent = (action: string) =>
@@ -114,7 +101,7 @@ describe("on Redis (REDIS_URL)", () => {
   it("decides a PR's approval verdicts one at a time: a dismissal during a verdict is never overwritten by it", async () => {
     repo = await createTestRepo({ ".github/gitgate.yml": `${config}approvals:\n  rules:\n    - name: review\n      count: 1\n` });
     await repo.branch("feature", "main", { "k8s/a.yaml": configMap("a", '"2"') });
-    await flush();
+    await redis.flush();
     app = await startApp(repo.dir, { engine: await RedisEngine.connect({ url: redis.url, concurrency: 4, log, lockMs: 2000 }) });
     app.repo.writers.add("alice");
     app.fake.openPullRequest(app.repo, { number: 1, title: "feature", author: "dev", headRef: "feature", baseRef: "main" });

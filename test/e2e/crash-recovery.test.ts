@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createFakeGitHubWorld, demoTarget, type FakeGitHubWorld } from "../../src/demo/demo-world.js";
 import { examplePayload } from "../../src/demo/example-payload.js";
 import { sendWebhook } from "../../src/demo/send-webhook.js";
@@ -10,7 +10,7 @@ import { startServerProcess, type ServerProcess } from "../../src/demo/server-pr
 import { waitForComment, waitForVerdict } from "../../src/demo/wait-for-verdict.js";
 import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { startRedis, type RedisServer } from "../support/redis-server.js";
+import { redisForTests } from "../support/redis-server.js";
 
 // The real server processes (as `npm start` runs them) against the fake GitHub: a process killed after
 // it answered a webhook, before the verdict, must lose nothing.
@@ -18,16 +18,10 @@ const config = "version: 1\nschemas:\n  - files: 'k8s/**'\n    schema: kubernete
 const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  value: "1"\n`;
 const logs = mkdtempSync(join(tmpdir(), "gitgate-crash-"));
 
-let redis: RedisServer;
+const redis = redisForTests();
 let repo: TestRepo;
 let world: FakeGitHubWorld | undefined;
 const servers: ServerProcess[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-}, 20_000);
-afterAll(async () => {
-  await redis.stop();
-});
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop();
   await world?.close();

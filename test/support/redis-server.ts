@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, connect } from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
 
 export interface RedisServer {
   url: string;
@@ -37,6 +39,39 @@ export async function startRedis(): Promise<RedisServer> {
         child.kill(signal);
       }),
     restart: launch,
+  };
+}
+
+/**
+ * A Redis for the calling test file: started before its tests, stopped after them. `flush` empties it,
+ * so that a test starts with nothing another one left.
+ */
+export function redisForTests(): RedisServer & { flush(): Promise<void> } {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await startRedis();
+  }, 20_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const started = () => {
+    if (!server) throw new Error("Redis starts before the file's tests");
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get port() {
+      return started().port;
+    },
+    stop: (signal) => started().stop(signal),
+    restart: () => started().restart(),
+    async flush() {
+      const client = new Redis(started().url);
+      await client.flushall();
+      await client.quit();
+    },
   };
 }
 
