@@ -52,6 +52,11 @@ export class WorkQueue {
     return this.waiting.has(key);
   }
 
+  /** A job with this key is waiting or running. */
+  has(key: string): boolean {
+    return this.waiting.has(key) || this.running.has(key);
+  }
+
   /** Resolves when nothing is waiting or running (tests, graceful shutdown). */
   onIdle(): Promise<void> {
     if (this.depth === 0) return Promise.resolve();

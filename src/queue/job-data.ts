@@ -24,6 +24,21 @@ export interface JobData {
    * job it starts what validation found (an approval scope may list thousands of paths).
    */
   carried?: Record<string, unknown>;
+  /**
+   * Where the job waits for a slot: beside evaluations and verdicts (unset), or in the paced lane, for
+   * jobs whose time is mostly GitHub's spacing of content-creating writes (a new comment, three write
+   * spacings apart per installation). The lane has slots of its own, so such a job never holds one an
+   * evaluation needs. Keys never repeat across lanes.
+   */
+  lane?: "paced";
+  /**
+   * Per key, the newest job's `carried` data is what runs, even when an older job is already waiting:
+   * for a job that carries what it publishes instead of reading the newest state when it starts. In
+   * the process a newer job replaces the waiting one anyway; with Redis (where a waiting job drops a
+   * newer one) `carried` is kept beside the queue under the key, newest wins, and the job reads it
+   * when it starts.
+   */
+  newestCarried?: boolean;
   /** What an earlier attempt of this job wrote before its replica died (stored with the job in Redis). */
   notes?: JobNotes;
 }

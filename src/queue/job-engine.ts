@@ -10,7 +10,8 @@ export type JobRunner = (job: JobData, note: (notes: JobNotes) => Promise<void>)
 /**
  * Where webhook work waits and runs: in this process (the default), or in Redis, shared by every
  * replica. Either way: per key, at most one job runs and one waits (newest wins); a delivery seen
- * twice is done once; sweeps run on one replica at a time.
+ * twice is done once; sweeps run on one replica at a time. Jobs of the paced lane (JobData.lane) have
+ * slots of their own.
  */
 export interface JobEngine {
   /**
@@ -22,6 +23,8 @@ export interface JobEngine {
   submit(job: JobData): Promise<boolean>;
   /** A newer job for this key is waiting: it publishes what speaks for the newest state. */
   superseded(key: string): Promise<boolean>;
+  /** A job for this key is waiting or running, whichever replica took it. */
+  pending(key: string): Promise<boolean>;
   /** Starts taking jobs. */
   start(run: JobRunner): Promise<void>;
   /** Runs the sweep at start and on its interval, on one replica at a time. */
@@ -33,6 +36,12 @@ export interface JobEngine {
   /** Stops taking work; lets running jobs finish (up to `graceMs`), hands the rest back. */
   close(graceMs: number): Promise<void>;
 }
+
+/**
+ * Paced jobs (a new comment) mostly wait out GitHub's spacing of created content, one installation at
+ * a time: this many per replica let several installations' comments go on at once.
+ */
+export const defaultPacedConcurrency = 16;
 
 /** Deliveries are remembered this long to recognise GitHub's duplicates; a later redelivery is work again. */
 export const duplicateWindowMs = 10 * 60_000;

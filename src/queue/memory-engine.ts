@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { WorkQueue } from "../app/work-queue.js";
 import { jobContext, type JobData } from "./job-data.js";
-import { duplicateWindowMs, type JobEngine, type JobRunner } from "./job-engine.js";
+import { defaultPacedConcurrency, duplicateWindowMs, type JobEngine, type JobRunner } from "./job-engine.js";
 import type { PeriodicSweep } from "./periodic-sweep.js";
 
 // A job here dies with its process, and no other attempt follows: nothing to hand on.
@@ -9,6 +9,9 @@ const noNotes = async () => undefined;
 
 export interface MemoryEngineOptions {
   concurrency: number;
+  /** Jobs of the paced lane (JobData.lane) run at once, beside the others (default 16). */
+  pacedConcurrency?: number;
+  /** Per lane. */
   maxPending: number;
   log: Logger;
   onDepth?: (depth: number) => void;
@@ -17,19 +20,23 @@ export interface MemoryEngineOptions {
 }
 
 /**
- * The embedded engine: jobs wait and run in this process (WorkQueue), duplicates are remembered here,
+ * The embedded engine: jobs wait and run in this process (a WorkQueue per lane), duplicates are remembered here,
  * sweeps run on timers. Work accepted but not finished is lost with the process; the reconcile sweep
  * of the next start finds the PRs it left without a verdict.
  */
 export class MemoryEngine implements JobEngine {
   private readonly queue: WorkQueue;
+  private readonly paced: WorkQueue;
   private readonly seen = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private run: JobRunner | undefined;
   private closed = false;
 
   constructor(private readonly options: MemoryEngineOptions) {
-    this.queue = new WorkQueue({ concurrency: options.concurrency, maxPending: options.maxPending, log: options.log, ...(options.onDepth ? { onDepth: options.onDepth } : {}) });
+    const onDepth = options.onDepth && (() => options.onDepth!(this.depth));
+    const lane = (concurrency: number) => new WorkQueue({ concurrency, maxPending: options.maxPending, log: options.log, ...(onDepth ? { onDepth } : {}) });
+    this.queue = lane(options.concurrency);
+    this.paced = lane(options.pacedConcurrency ?? defaultPacedConcurrency);
   }
 
   async submit(job: JobData): Promise<boolean> {
@@ -37,7 +44,7 @@ export class MemoryEngine implements JobEngine {
     if (!this.firstDelivery(job.delivery, job.key)) return false;
     // A full queue refuses the job: the webhook fails (GitHub shows it and can deliver it again) rather
     // than being answered for work that will never run.
-    if (!this.queue.push({ key: job.key, context: jobContext(job), run: () => this.run!(job, noNotes) })) {
+    if (!(job.lane === "paced" ? this.paced : this.queue).push({ key: job.key, context: jobContext(job), run: () => this.run!(job, noNotes) })) {
       this.seen.delete(`${job.delivery}\u0000${job.key}`);
       throw new Error("the work queue is full: job refused");
     }
@@ -57,7 +64,11 @@ export class MemoryEngine implements JobEngine {
   }
 
   async superseded(key: string): Promise<boolean> {
-    return this.queue.hasWaiting(key);
+    return this.queue.hasWaiting(key) || this.paced.hasWaiting(key);
+  }
+
+  async pending(key: string): Promise<boolean> {
+    return this.queue.has(key) || this.paced.has(key);
   }
 
   async start(run: JobRunner): Promise<void> {
@@ -84,17 +95,18 @@ export class MemoryEngine implements JobEngine {
     return !this.closed;
   }
 
-  onIdle(): Promise<void> {
-    return this.queue.onIdle();
+  async onIdle(): Promise<void> {
+    // A job of one lane may submit one to the other (a PR's job, its preview comment) before it ends.
+    while (this.depth > 0) await Promise.all([this.queue.onIdle(), this.paced.onIdle()]);
   }
 
   get depth(): number {
-    return this.queue.depth;
+    return this.queue.depth + this.paced.depth;
   }
 
   async close(graceMs: number): Promise<void> {
     this.closed = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    await Promise.race([this.queue.onIdle(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    await Promise.race([this.onIdle(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
   }
 }
