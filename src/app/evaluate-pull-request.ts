@@ -1,8 +1,8 @@
 import type { Report } from "../engine/report.js";
+import type { PreviewComment } from "../github/publish-preview-comment.js";
 import { controlPlaneEntryPaths, readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { cancelCheckRun, completeCheckRun, failCheckRun, inProgressFromFiles, slowStartCheckRun, type JudgedBase } from "../github/publish-check-run.js";
 import { markApprovalPending, publishApprovalVerdict } from "../github/publish-approval-check.js";
-import { publishPreviewComment } from "../github/publish-preview-comment.js";
 import { readPullRequest, type PullRequestTarget } from "../github/read-pull-request.js";
 import { rulesInScope } from "../github/decide-approvals.js";
 import { listChanges } from "../github/read-change-set.js";
@@ -12,9 +12,11 @@ import { approvalLine, couldNotEvaluateError, decidedFor, type ValidatedApproval
 import { judgeOnGitHub } from "./judge-on-github.js";
 
 /**
- * Judges a PR's current head and publishes `gitgate/validate` on it, plus the sticky preview:
+ * Judges a PR's current head and publishes `gitgate/validate` on it:
  * 1. re-read the PR (the webhook's copy may be stale) with its base's control plane in the same query,
- * 2. judge base...head in an evaluation worker, 3. publish the verdict, then the preview comment.
+ * 2. judge base...head in an evaluation worker, 3. publish the verdict; the sticky preview comment,
+ * rendered by the worker, is returned for a comment job of its own to write (`preview`), so that this
+ * job does not wait out GitHub's spacing of new comments.
  * A quick verdict is the check run's one and only write; an evaluation that takes longer than a
  * second first marks the run in progress, so nobody wonders whether anything is happening.
  * The check run belongs to the head commit, but the rules to the base: when the same head is open
@@ -24,7 +26,7 @@ import { judgeOnGitHub } from "./judge-on-github.js";
  * what its approval job needs when the base asks for approvals; when it does not, the head whose
  * approval runs an earlier validation left unfinished (an approval job settles them).
  */
-export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: PullRequestHint = {}): Promise<{ governed: boolean; approvals?: ValidatedApprovals; unfinishedApprovals?: string } | undefined> {
+export async function evaluatePullRequest(deps: EvaluationDeps, number: number, hint: PullRequestHint = {}): Promise<{ governed: boolean; approvals?: ValidatedApprovals; unfinishedApprovals?: string; preview?: PreviewComment } | undefined> {
   const { github, repo, log } = deps;
   const started = performance.now();
   // The change the webhook was sent for is listed beside the PR query, not after it: used when the PR
@@ -77,20 +79,18 @@ export async function evaluatePullRequest(deps: EvaluationDeps, number: number, 
     await completeCheckRun(github, repo, await run.target(), judged.length === 1 && own ? own.output : judged, digests);
     // The preview comment (and the approval check) speak for the PR's newest head: when a newer job
     // for this PR is already waiting, it publishes them. (A push whose webhook is still on its way
-    // leaves this comment for a moment; its job then edits the same comment in place.)
+    // leaves this comment for a moment; its job then has the same comment edited in place.)
     const current = !(await deps.superseded?.());
     // The approval verdict is decided by an approval job (see reviewApprovals), on what validation found.
     const approvals = own?.approvals?.enabled && current ? { headSha: pr.headSha, baseSha: pr.baseSha, scope: own.approvals, headDigest: own.report.governedDiffDigest } : undefined;
-    if (own && current && own.previewComment) {
-      const line = approvals ? `\n\n${approvalLine(rulesInScope(repo.owner, approvals.scope))}\n` : "";
-      await publishPreviewComment(github, repo, number, pr.commentId, `${own.output.comment}${line}`);
-    }
+    const line = approvals ? `\n\n${approvalLine(rulesInScope(repo.owner, approvals.scope))}\n` : "";
+    const preview = own && current && own.previewComment ? { headSha: pr.headSha, body: `${own.output.comment}${line}`, ...(pr.commentId !== undefined ? { commentId: pr.commentId } : {}) } : undefined;
     const report: Report = own?.report ?? judged[0]!.report;
     const conclusion = judged.some((j) => j.report.conclusion === "failure") ? "failure" : "success";
     log.info({ pr: number, head: pr.headSha, bases: judged.map((j) => j.baseRef), conclusion, findings: report.findings.length, ms: Math.round(performance.now() - started) }, "evaluated");
     deps.onEvaluated?.({ ...report, conclusion }, (performance.now() - started) / 1000);
     const unfinished = !approvals && pr.approvals.unfinishedApprovalRuns.length > 0;
-    return { governed: true, ...(approvals ? { approvals } : {}), ...(unfinished ? { unfinishedApprovals: pr.headSha } : {}) };
+    return { governed: true, ...(approvals ? { approvals } : {}), ...(unfinished ? { unfinishedApprovals: pr.headSha } : {}), ...(preview ? { preview } : {}) };
   } catch (error) {
     log.error({ pr: number, head: pr.headSha, err: error }, "could not evaluate");
     // No approval job follows: approval runs this job or an earlier one marked fail with it, never left

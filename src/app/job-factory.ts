@@ -5,6 +5,7 @@ import type { EvaluationPool } from "../evaluation/evaluation-pool.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import type { StartedRun } from "../github/publish-check-run.js";
 import { countRequests } from "../github/count-requests.js";
+import { publishPreview, type PreviewComment, type PreviewToPublish } from "../github/publish-preview-comment.js";
 import type { JobData, JobNotes } from "../queue/job-data.js";
 import type { JobEngine, JobRunner } from "../queue/job-engine.js";
 import { evaluateMergeGroup, type MergeGroup } from "./evaluate-merge-group.js";
@@ -127,11 +128,34 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
     ...("validated" in work ? { carried: { validated: work.validated } } : {}),
   });
 
+  // A PR's sticky preview comment is written by a job of its own, in the paced lane: creating a comment
+  // waits out GitHub's spacing of new content (3 s per installation), which must not hold a slot that
+  // evaluations and verdicts need. One job at a time per PR (so never two comments created), and the
+  // newest evaluation's preview wins over a waiting one's (newestCarried).
+  const previewKey = (repo: string, pr: number) => `preview:${repo}#${pr}`;
+  const previewJob = (origin: JobData, pr: number, preview: PreviewComment, lookAgain: boolean): JobData => ({
+    kind: "preview",
+    key: previewKey(`${origin.repo.owner}/${origin.repo.repo}`, pr),
+    delivery: origin.delivery,
+    event: origin.event,
+    repo: origin.repo,
+    installation: origin.installation,
+    lane: "paced",
+    newestCarried: true,
+    args: { pr },
+    // All of it, not only the body: with Redis a waiting job runs with the newest job's carried data.
+    carried: { preview: { ...preview, lookAgain } satisfies PreviewToPublish },
+  });
+
   const runners: Record<string, KindRunner> = {
     "pull-request": async (job, deps, note) => {
       const { pr, headSha, baseSha, ...hint } = job.args as { pr: number } & PullRequestHint;
       const repo = `${job.repo.owner}/${job.repo.repo}`;
       const attempt = { superseded: () => engine.superseded(job.key), interruptedRun: job.notes?.startedRun, onRunStarted: (run: StartedRun) => note({ startedRun: run }) };
+      // Asked before the PR is read: while no comment job of this PR is waiting or running, none can
+      // create the comment after that read (only this PR's jobs submit them, one at a time), so the
+      // comment the read finds, or that there is none, still holds when the comment job writes.
+      const commentBusy = await engine.pending(previewKey(repo, pr)).catch(() => true);
       const judged = await evaluatePullRequest({ ...deps, ...attempt }, pr, governedRepos.has(repo) ? { ...hint, headSha, baseSha } : hint);
       if (judged) governedRepos.remember(repo, judged.governed);
       const validated = judged?.approvals;
@@ -140,6 +164,14 @@ export function createJobs(app: Probot, engine: JobEngine, options: JobOptions):
       // Runs an earlier validation marked, on a base that asks for no approvals now: settled by an
       // approval job, one at a time with the PR's other verdicts, from the PR as it is then.
       else if (judged?.unfinishedApprovals) await submit(approvalJob(job, pr, { head: judged.unfinishedApprovals }));
+      // After the verdicts' jobs: the comment only informs. Not accepted, it is logged; the verdict stands.
+      if (judged?.preview) await submit(previewJob(job, pr, judged.preview, commentBusy)).catch((error: unknown) => deps.log.warn({ err: error }, "preview comment not queued"));
+    },
+    preview: async (job, deps) => {
+      const { pr } = job.args as { pr: number };
+      const preview = job.carried?.preview as PreviewToPublish | undefined;
+      if (!preview) return;
+      if (!(await publishPreview(deps.github, deps.repo, pr, preview))) deps.log.debug({ head: preview.headSha }, "preview left to the evaluation of a newer head");
     },
     approvals: async (job, deps) => {
       const { pr, head } = job.args as { pr: number; head?: string };

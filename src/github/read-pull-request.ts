@@ -158,7 +158,7 @@ interface Response {
     controlPlane: ({ oid: string } & Record<string, EntryNode | null | string>) | null;
     pullRequest: (TargetNode & {
       url: string;
-      comments: { nodes: { databaseId: number; viewerDidAuthor: boolean; body: string }[] };
+      comments: CommentsNode;
       reviews: { totalCount: number; nodes: ReviewNode[] };
       reviewRequestEvents: { totalCount: number };
       baseChanges: { nodes: ({ createdAt?: string } | null)[] };
@@ -170,6 +170,27 @@ interface Response {
       } }[] };
     }) | null;
   } | null;
+}
+
+type CommentsNode = { nodes: { databaseId: number; viewerDidAuthor: boolean; body: string }[] };
+
+/** Gitgate's sticky preview comment among a PR's last 100 comments: its own, starting with the marker. */
+function previewCommentId(comments: CommentsNode): number | undefined {
+  return comments.nodes.find((c) => c.viewerDidAuthor && c.body.startsWith(previewMarker))?.databaseId;
+}
+
+const previewQuery = `query($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) { pullRequest(number: $number) { state headRefOid comments(last: 100) { nodes { databaseId viewerDidAuthor body } } } }
+}`;
+
+/**
+ * The PR's sticky preview comment as it is now, with the PR's head: what a comment job looks at
+ * right before it writes, when another comment job may have created the comment since the PR was read.
+ */
+export async function readPreviewComment(github: GitHub, repo: RepoRef, number: number): Promise<{ open: boolean; headSha: string; commentId: number | undefined } | undefined> {
+  const data = await graphqlQuery<{ repository: { pullRequest: { state: string; headRefOid: string; comments: CommentsNode } | null } | null }>(github, previewQuery, { owner: repo.owner, repo: repo.repo, number });
+  const pr = data.repository?.pullRequest;
+  return pr ? { open: pr.state === "OPEN", headSha: pr.headRefOid, commentId: previewCommentId(pr.comments) } : undefined;
 }
 
 const moreCommitsQuery = `query($owner: String!, $repo: String!, $number: Int!, $after: String!) {
@@ -200,7 +221,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       baseFiles.set(path, entry ? await entryContent(github, repo, entry, controlPlaneMaxBytes) : undefined);
     }
   }
-  const comment = pr.comments.nodes.find((c) => c.viewerDidAuthor && c.body.startsWith(previewMarker));
+  const commentId = previewCommentId(pr.comments);
   const head = pr.commits.nodes[0]?.commit;
   const checkRun = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.checkRuns.nodes)[0] : undefined;
   const approvalRuns = head?.oid === pr.headRefOid ? head.checkSuites.nodes.flatMap((s) => s.approval.nodes) : [];
@@ -215,7 +236,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
     ...targetOf(pr),
     open: pr.state === "OPEN",
     sameHead: sameHead.sort((a, b) => a.number - b.number),
-    ...(comment ? { commentId: comment.databaseId } : {}),
+    ...(commentId !== undefined ? { commentId } : {}),
     ...(checkRun ? { checkRunId: checkRun.databaseId } : {}),
     url: pr.url,
     approvals: {

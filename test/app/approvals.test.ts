@@ -402,8 +402,10 @@ describe("gitgate/approval", () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 20\n" });
     const run = await approvalOf(pr);
     expect(run.status).toBe("completed");
-    // Judged again, the pull request's comment cannot be written: the job fails after its mark.
-    app.fake.failNext("PATCH", /\/issues\/comments\/\d+$/, 500, 10);
+    // Judged again, GitHub cannot take the verdict: the job fails after its mark.
+    const head = await repo.sha(`pr-${pr}`);
+    const validate = app.repo.checkRuns.find((r) => r.name === "gitgate/validate" && r.head_sha === head)!;
+    app.fake.failNext("PATCH", new RegExp(`/check-runs/${validate.id}$`), 500, 10);
     await deliver("pull_request", "reopened", pr);
     expect(await approvalOf(pr)).toMatchObject({ id: run.id, status: "completed", conclusion: "failure", output: { title: "Could not evaluate approvals" } });
   });
