@@ -131,6 +131,22 @@ describe.each(engines)("preview comments %s", (_, engineOf) => {
     expect(app.fake.requests.filter((r) => r.url.includes("/comments") && JSON.stringify(r.body ?? "").includes(previewOf(first)))).toEqual([]);
   }, 60_000);
 
+  it("keeps the verdicts when GitHub fails the comment, and the next evaluation writes it", async () => {
+    const { app, repo } = await setup(await engineOf({ concurrency: 2 }), 1);
+    const head = await repo.sha("renovate-1");
+    // Every attempt (Octokit retries a 500 three times) fails.
+    app.fake.failNext("POST", /\/issues\/1\/comments$/, 500, 4);
+    await app.deliver("pull_request", prEvent("opened", 1));
+    await app.queue.onIdle();
+    expect(app.fake.requests.filter(createsComment(1))).toHaveLength(4);
+    expect(verdicts(app, "gitgate/validate", head)).toMatchObject([{ status: "completed", conclusion: "success" }]);
+    expect(verdicts(app, "gitgate/approval", head)).toMatchObject([{ status: "completed", conclusion: "action_required" }]);
+    expect(app.repo.comments).toEqual([]);
+    await app.deliver("pull_request", prEvent("reopened", 1));
+    await app.queue.onIdle();
+    expect(app.repo.comments.map((c) => c.body)).toEqual([expect.stringContaining(previewOf(head))]);
+  }, 60_000);
+
   it("writes no comment for a head whose PR moved on while it was judged", async () => {
     const { app, repo } = await setup(await engineOf({ concurrency: 2 }), 1);
     const first = await repo.sha("renovate-1");
