@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
 
-// An evaluation stopped by its time bound names the file it was judging in the failed check. The
-// name is the PR author's: it must render as text, never as a link or a code span.
+// An evaluation stopped by a bound names the file it was judging in the failed check. The name is the
+// PR author's: it must render as text, never as a link or a code span.
 const slowFile = "k/<b>[see](evil.example)`x.yaml";
-// A 300,000-key map: seconds to judge, on any machine.
+// A 300,000-key map: far more than 64 MiB to judge.
 const flatMap = (keys: number) => Array.from({ length: keys }, (_, i) => `k${i}: v\n`).join("");
 let repo: TestRepo;
 let app: AppHarness;
@@ -13,7 +13,7 @@ let app: AppHarness;
 beforeAll(async () => {
   repo = await createTestRepo({ ".github/gitgate.yml": "version: 1\nfiles: ['k/**']\nlimits:\n  max_file_bytes: 8388608\n", "README.md": "x\n" });
   await repo.branch("slow", "main", { "k/a.yaml": "a: 1\n", [slowFile]: flatMap(300_000) });
-  app = await startApp(repo.dir, { evaluation: { timeoutMs: 1000 } });
+  app = await startApp(repo.dir, { evaluation: { memoryMiB: 64 } });
   app.fake.openPullRequest(app.repo, { number: 1, title: "slow", author: "dev", headRef: "slow", baseRef: "main" });
 });
 afterAll(async () => {
@@ -33,7 +33,7 @@ describe("a file the judging is stopped at", () => {
     const reason = /\*\*Reason:\*\* (.*)\n/.exec(run.output.summary ?? "")?.[1];
     // Every punctuation character escaped: no HTML, no link, no code span of the name's making.
     expect(reason?.replace(/\(for \d+\\\.\d s\\\)$/, "(for N s\\)")).toBe(
-      "the evaluation took longer than 1 s and was stopped \\(GITGATE\\_EVALUATION\\_TIMEOUT\\_SECONDS\\)\\; " +
+      "the evaluation needed more than 64 MiB of memory and was stopped \\(GITGATE\\_EVALUATION\\_MEMORY\\_MIB\\)\\; " +
       "it was judging \\\"k\\/\\<b\\>\\[see\\]\\(evil\\.example\\)\\`x\\.yaml\\\" \\(for N s\\)",
     );
   }, 60_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createJudgingMarks, judgingMark, judgingMarker } from "../../src/evaluation/judging-marks.js";
+import { createJudgingMarks, judgingMark, judgingMarker, longestJudgingMark } from "../../src/evaluation/judging-marks.js";
 
 // What a stopped thread's mark says: the file its work was for, and since when that file has been
 // judged. Files judged at once take turns on one thread: a file's age counts from its first turn.
@@ -38,5 +38,15 @@ describe("a thread's judging mark", () => {
     judgingMarker(marks, 0).now(`k8s/${"é".repeat(600)}.yaml`);
     const { path } = judgingMark(marks, 0)!;
     expect(path).toBe(`k8s/${"é".repeat(502)}…`);
+  });
+
+  // Past the time bound, the file a thread has been at longest is the one it is stuck on.
+  it("names, of all threads' marks, the one that has stood longest", async () => {
+    const marks = createJudgingMarks(3);
+    judgingMarker(marks, 2).now("k8s/stuck.yaml");
+    await sleep(60);
+    judgingMarker(marks, 0).now("k8s/fresh.yaml");
+    expect(longestJudgingMark(marks)?.path).toBe("k8s/stuck.yaml");
+    expect(longestJudgingMark(createJudgingMarks(2))).toBeUndefined();
   });
 });
