@@ -451,7 +451,7 @@ function generatorDataNotice(path: string, source: GeneratorSource): Finding {
 function helmTemplateNotice(change: FileChange): Finding {
   return {
     severity: "notice", rule: "file/helm-template", source: "parse", status: "new", path: change.path, ...fileStart,
-    message: "Helm template: not YAML until Helm renders it, so not validated on its own. What the chart renders is validated when an Argo CD Application, a Flux HelmRelease or `render.helm` gives it values. The chart's values files and Chart.yaml are validated.",
+    message: "Helm template: not YAML until Helm renders it, so not validated on its own. What the chart renders is validated with the values an Argo CD Application, a Flux HelmRelease or `render.helm` gives it, else with its own values.yaml. The chart's values files and Chart.yaml are validated.",
   };
 }
 

@@ -2,6 +2,8 @@ import { posix } from "node:path";
 import type { RenderConfig } from "../config/config-types.js";
 import type { FileContent } from "../engine/change-set.js";
 import { kustomizationNames } from "../engine/gitops-files.js";
+import { parseFile } from "../engine/parse/parse-file.js";
+import { defaultParseLimits } from "../engine/parse/parse-limits.js";
 import { deployersIn } from "./gitops-deployers.js";
 import { kustomizationRefs, type KustomizationRefs } from "./kustomization-refs.js";
 import type { RenderTarget, TreeSnapshot } from "./render-types.js";
@@ -16,8 +18,9 @@ const maxDeployerBytes = 1024 * 1024;
  * The render targets of one commit:
  * - Kustomize roots: every folder with a kustomization that no other kustomization includes (as a
  *   resource, base or component), plus the folders `render.kustomize` lists;
- * - Helm charts with the values to render them with: those `render.helm` lists, and those an Argo CD
- *   Application or a Flux HelmRelease of the repository points at by a path in this repository.
+ * - Helm charts with the values to render them with: those `render.helm` lists, those an Argo CD
+ *   Application or a Flux HelmRelease of the repository points at by a path in this repository, and
+ *   every other chart with its own values.yaml (see ownValuesCharts).
  * Each target knows every file and folder it reads, so a change can be matched to the targets it changes.
  */
 export async function discoverTargets(snapshot: TreeSnapshot, config: RenderConfig): Promise<RenderTarget[]> {
@@ -71,7 +74,32 @@ export async function discoverTargets(snapshot: TreeSnapshot, config: RenderConf
     const deployedBy = { kind: d.kind, name: d.name, path: d.file };
     targets.push(helmTarget(`helm:${d.file}#${d.document}`, d.path, `${d.kind} ${d.name} (${d.path})`, d.helm.values, d.helm.release, d.helm.namespace, deployedBy, [d.file]));
   }
+  if (config.discover) {
+    const withValues = new Set(targets.filter((t) => t.kind === "helm").map((t) => t.root));
+    for (const chart of ownValuesCharts(charts, contents).filter((c) => !withValues.has(c))) {
+      targets.push(helmTarget(`helm:chart:${chart}`, chart, `${chart === "" ? "(repository root)" : chart} (its own values: nothing in this repository deploys it)`, [], undefined, undefined, undefined, []));
+    }
+  }
   return targets;
+}
+
+/**
+ * The charts rendered with their own values.yaml when nothing here gives them values: whatever deploys
+ * them (an Argo CD ApplicationSet's template, Flux or Argo CD in another repository, a release from a
+ * chart repository) renders their templates, and without a render what they hold would go unjudged. A
+ * `Chart.yaml` is all it takes to turn a folder of plain manifests into templates, so this is also what
+ * keeps such a folder judged. Not: a subchart (in another chart's `charts/` folder: rendered through
+ * that chart) or a library chart (Helm renders none of its templates on their own).
+ */
+function ownValuesCharts(charts: ReadonlySet<string>, contents: ReadonlyMap<string, FileContent | undefined>): string[] {
+  const isSubchart = (chart: string) => chart !== "" && posix.basename(dirOf(chart)) === "charts" && charts.has(dirOf(dirOf(chart)));
+  return [...charts].sort().filter((chart) => !isSubchart(chart) && !isLibraryChart(inFolder(chart, "Chart.yaml"), contents.get(inFolder(chart, "Chart.yaml"))));
+}
+
+function isLibraryChart(path: string, content: FileContent | undefined): boolean {
+  if (content?.kind !== "text") return false;
+  const chart = parseFile(path, content, defaultParseLimits, "1.2").documents[0]?.value;
+  return chart !== null && typeof chart === "object" && (chart as Record<string, unknown>).type === "library";
 }
 
 function helmTarget(id: string, chart: string, name: string, values: RenderTarget["values"] & object, release: string | undefined, namespace: string | undefined, deployedBy: RenderTarget["deployedBy"], extraFiles: string[]): RenderTarget {

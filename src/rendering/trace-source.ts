@@ -14,7 +14,7 @@ import type { RenderTarget } from "./render-types.js";
 export interface TracedSource extends Span {
   path: string;
   /** How it was traced: shown to the reader, so a fallback is not taken for a precise answer. */
-  via: "values" | "kustomization" | "patch" | "resource" | "target";
+  via: "values" | "kustomization" | "patch" | "resource" | "template" | "target";
 }
 
 type Obj = Record<string, unknown>;
@@ -25,7 +25,8 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !
  * - Kustomize: an `images:` entry (the container image), a patch that sets the field, `replicas:`,
  *   `namespace:`, else the resource file the object came from (kustomize's origin) where it has the field;
  * - Helm: the values key (last values source first, down to the chart's values.yaml) whose name is the
- *   field's and whose value is the field's value, or is part of it (an image tag in `repo:tag`);
+ *   field's and whose value is the field's value, or is part of it (an image tag in `repo:tag`), else
+ *   the template the object came from: the field's line when the template reads as YAML, else line 1;
  * else the target's kustomization or Chart.yaml, line 1 (the message names the object and field).
  */
 export class SourceTracer {
@@ -35,8 +36,11 @@ export class SourceTracer {
 
   trace(rendered: unknown, documentIndex: number, pointer: string): TracedSource {
     const segments = pointerSegments(pointer);
-    const found = this.target.kind === "kustomize" ? this.kustomize(rendered, documentIndex, segments) : this.helm(rendered, segments);
-    return found ?? { path: this.target.file, ...fileStart, via: "target" };
+    if (this.target.kind === "kustomize") return this.kustomize(rendered, documentIndex, segments) ?? { path: this.target.file, ...fileStart, via: "target" };
+    // A template that is not YAML on its own (most are not) still says which file made the object.
+    const template = this.origins?.[documentIndex];
+    return this.helm(rendered, segments) ?? this.inOrigin(rendered, documentIndex, segments, "template")
+      ?? (template ? { path: template, ...fileStart, via: "template" } : { path: this.target.file, ...fileStart, via: "target" });
   }
 
   private docs(path: string): ParsedDocument[] {
@@ -88,14 +92,23 @@ export class SourceTracer {
       const patched = object ? this.patch(dir, path, k, doc, object, rendered, segments) : undefined;
       if (patched) return patched;
     }
+    return this.inOrigin(rendered, documentIndex, segments, "resource");
+  }
+
+  /**
+   * The field in the file the object came from (`origins`: kustomize's resource file, or a chart's
+   * template), when that file reads as YAML and holds the object (same kind, a name the rendered name
+   * contains): the field's line, else its nearest ancestor's.
+   */
+  private inOrigin(rendered: unknown, documentIndex: number, segments: string[], via: "resource" | "template"): TracedSource | undefined {
     const origin = this.origins?.[documentIndex];
-    if (origin && object) {
-      for (const doc of this.docs(origin)) {
-        const source = kubernetesObject(doc.value);
-        if (!source || source.kind !== object.kind || !object.name.includes(source.name)) continue;
-        const matched = follow(doc.value, rendered, segments, true);
-        if (matched) return { path: origin, ...doc.locate(joinPointer(matched)), via: "resource" };
-      }
+    const object = kubernetesObject(rendered);
+    if (!origin || !object) return undefined;
+    for (const doc of this.docs(origin)) {
+      const source = kubernetesObject(doc.value);
+      if (!source || source.kind !== object.kind || !object.name.includes(source.name)) continue;
+      const matched = follow(doc.value, rendered, segments, true);
+      if (matched) return { path: origin, ...doc.locate(joinPointer(matched)), via };
     }
     return undefined;
   }

@@ -45,13 +45,18 @@ describe("Helm charts: templates are named, not parsed; Chart.yaml and values st
   });
   afterAll(() => repo.remove());
 
-  it("says a template is not validated, and still judges the chart's values", async () => {
+  it("says a template is not validated on its own, judges what the chart renders, and still judges the chart's values", async () => {
     const { status, report } = await checkJson(repo.dir, "template");
     expect(status).toBe(1);
+    // Nothing deploys the chart: it is rendered with its own values, and the Deployment it renders is judged.
+    const rendered = "[rendered Deployment web, field /spec, Helm target charts/web (its own values: nothing in this repository deploys it), traced to this template]";
     expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      `error schema/required charts/web/templates/deployment.yaml:1:1 new spec: missing required property "selector" (Kubernetes apps/v1 Deployment) ${rendered}`,
+      `error schema/required charts/web/templates/deployment.yaml:1:1 new spec: missing required property "template" (Kubernetes apps/v1 Deployment) ${rendered}`,
       "error yaml/duplicate-key charts/web/values.yaml:2:1 new Duplicate key replicas: tools disagree on which value wins. Keep one.",
       "notice file/helm-template charts/web/templates/deployment.yaml:1:1 new Helm template: not YAML until Helm renders it, so not validated on its own. " +
-        "What the chart renders is validated when an Argo CD Application, a Flux HelmRelease or `render.helm` gives it values. The chart's values files and Chart.yaml are validated.",
+        "What the chart renders is validated with the values an Argo CD Application, a Flux HelmRelease or `render.helm` gives it, else with its own values.yaml. " +
+        "The chart's values files and Chart.yaml are validated.",
     ]);
   });
 

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/engine/report.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
+import { checkJson } from "../support/run-cli.js";
+
+// Chart.yaml is governed (a chart whose Chart.yaml is not is not rendered) but is no Kubernetes object.
+const config = "version: 1\nschemas:\n  - files: [\"apps/prod/web.yaml\", \"clusters/**\"]\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n";
+const pod = (name: string, privileged: boolean) => [
+  "apiVersion: v1",
+  "kind: Pod",
+  "metadata:",
+  `  name: ${name}`,
+  "spec:",
+  "  containers:",
+  "    - name: main",
+  "      image: nginx:1.27.0",
+  "      securityContext:",
+  `        privileged: ${privileged}`,
+  "",
+].join("\n");
+// Deploys apps/prod as plain manifests: Flux's kustomize-controller applies every manifest below the
+// path, Chart.yaml (no kind) aside, so a Chart.yaml there does not stop templates/ from being deployed.
+const fluxKustomization = [
+  "apiVersion: kustomize.toolkit.fluxcd.io/v1",
+  "kind: Kustomization",
+  "metadata:",
+  "  name: apps",
+  "  namespace: flux-system",
+  "spec:",
+  "  interval: 10m",
+  "  path: ./apps/prod",
+  "  prune: true",
+  "  sourceRef:",
+  "    kind: GitRepository",
+  "    name: flux-system",
+  "",
+].join("\n");
+const template = [
+  "apiVersion: v1",
+  "kind: ConfigMap",
+  "metadata:",
+  "  name: {{ .Release.Name }}-settings",
+  "data:",
+  "  replicas: {{ .Values.replicas | quote }}",
+  "  mode: {{ required \"mode is required\" .Values.mode }}",
+  "",
+].join("\n");
+
+const newFindings = (report: Report, rules: string[]) => report.findings.filter((f) => f.status === "new" && rules.includes(f.rule)).map((f) => `${brief(f)} ${f.message}`);
+
+describe("a chart nothing in the repository deploys is rendered with its own values", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": config,
+      "clusters/prod/apps.yaml": fluxKustomization,
+      "apps/prod/web.yaml": pod("web", false),
+      "charts/settings/Chart.yaml": "apiVersion: v2\nname: settings\nversion: 0.1.0\n",
+      "charts/settings/values.yaml": "replicas: 2\nmode: fast\n",
+      "charts/settings/templates/configmap.yaml": template,
+    });
+    // A Chart.yaml turns the folder's templates/ into Helm templates, which were not judged at all.
+    await repo.branch("hidden-by-a-chart", "main", {
+      "apps/prod/Chart.yaml": "apiVersion: v2\nname: prod\nversion: 0.1.0\n",
+      "apps/prod/templates/debug.yaml": pod("debug", true),
+    });
+    // A subchart is rendered through its parent; a library chart renders nothing on its own.
+    await repo.branch("subchart-and-library", "main", {
+      "charts/settings/charts/extra/Chart.yaml": "apiVersion: v2\nname: extra\nversion: 0.1.0\n",
+      "charts/settings/charts/extra/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+      "charts/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
+      "charts/common/templates/_labels.tpl": "{{- define \"common.labels\" }}app: x{{ end }}\n",
+    });
+    await repo.branch("needs-a-value", "main", { "charts/settings/values.yaml": "replicas: 2\n" });
+    await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
+  });
+  afterAll(() => repo.remove());
+
+  it("judges plain manifests a new Chart.yaml makes templates, on their own line", async () => {
+    const { status, report } = await checkJson(repo.dir, "hidden-by-a-chart");
+    expect(status).toBe(1);
+    // The pod breaks more built-in policies (resources, runAsNonRoot): they land on the same file.
+    expect(report.findings.filter((f) => f.status === "new").map((f) => f.path)).toEqual(Array(7).fill("apps/prod/templates/debug.yaml"));
+    expect(newFindings(report, ["k8s/privileged", "file/helm-template"])).toEqual([
+      "error k8s/privileged apps/prod/templates/debug.yaml:10:21 new container \"main\" runs privileged: it has full access to the node " +
+        "[rendered Pod debug, field /spec/containers/0/securityContext/privileged, " +
+        "Helm target apps/prod (its own values: nothing in this repository deploys it), traced to this template]",
+      "notice file/helm-template apps/prod/templates/debug.yaml:1:1 new Helm template: not YAML until Helm renders it, so not validated on its own. " +
+        "What the chart renders is validated with the values an Argo CD Application, a Flux HelmRelease or `render.helm` gives it, else with its own values.yaml. " +
+        "The chart's values files and Chart.yaml are validated.",
+    ]);
+  });
+
+  it("fails a chart that no longer renders with its own values on its Chart.yaml, saying how to give it values", async () => {
+    const { status, report } = await checkJson(repo.dir, "needs-a-value");
+    expect(status).toBe(1);
+    const failed = report.findings.filter((f) => f.rule === "render/failed");
+    expect(failed.map(brief)).toEqual(["error render/failed charts/settings/Chart.yaml:1:1 new"]);
+    expect(failed[0]!.message).toMatch(/^Helm target charts\/settings \(its own values: nothing in this repository deploys it\): rendering failed: .*mode is required/);
+  });
+
+  it("previews what a template change does to the chart's objects", async () => {
+    const { status, report } = await checkJson(repo.dir, "template-edit");
+    expect(status).toBe(0);
+    expect(report.rendered?.targets.map((t) => [t.target, t.diff.objects.map((o) => `${o.status} ${o.id}`)])).toEqual([
+      ["charts/settings (its own values: nothing in this repository deploys it)", ["added v1 ConfigMap settings-config", "removed v1 ConfigMap settings-settings"]],
+    ]);
+  });
+
+  it("renders a subchart through its parent, and a library chart not at all", async () => {
+    const { status, report } = await checkJson(repo.dir, "subchart-and-library");
+    expect(status).toBe(0);
+    expect(report.rendered?.targets.map((t) => [t.target, t.diff.objects.map((o) => `${o.status} ${o.id}`)])).toEqual([
+      ["charts/settings (its own values: nothing in this repository deploys it)", ["added v1 ConfigMap extra"]],
+    ]);
+  });
+});
