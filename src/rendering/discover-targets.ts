@@ -34,7 +34,8 @@ export async function discoverTargets(snapshot: TreeSnapshot, config: RenderConf
   // One batch for everything discovery reads (the App pays a query per batch), with the charts' own
   // files: small, and read now they cost the rendering of a changed chart no query of its own.
   const candidates = config.discover ? deployerCandidates(snapshot.paths, charts) : [];
-  const chartFiles = snapshot.paths.filter((p) => !candidates.includes(p) && ancestors(p).some((dir) => charts.has(dir)));
+  const isCandidate = new Set(candidates);
+  const chartFiles = snapshot.paths.filter((p) => !isCandidate.has(p) && ancestors(p).some((dir) => charts.has(dir)));
   const contents = await snapshot.read([...kustomizationFiles, ...candidates, ...chartFiles]);
   // One kustomization per folder, in kustomize's order of preference.
   const kustomizations = new Map<string, { file: string; refs: KustomizationRefs }>();
@@ -151,7 +152,7 @@ function closureOf(root: string, kustomizations: ReadonlyMap<string, { file: str
 
 /** The YAML files that may hold an Application or HelmRelease: everything but chart templates and kustomizations. */
 function deployerCandidates(paths: readonly string[], charts: ReadonlySet<string>): string[] {
-  const inTemplates = (path: string) => [...charts].some((chart) => path.startsWith(inFolder(chart, "templates/")));
+  const inTemplates = (path: string) => ancestors(path).some((dir) => posix.basename(dir) === "templates" && charts.has(dirOf(dir)));
   return paths.filter((p) => /\.ya?ml$/i.test(p) && !inTemplates(p) && !kustomizationNames.includes(posix.basename(p)));
 }
 

@@ -1,23 +1,37 @@
 import { posix } from "node:path";
 
+/** Where a template's output starts in a Helm render: its first line, and the template's repository path. */
+export interface TemplateStart {
+  line: number;
+  path: string;
+}
+
 /**
- * The template each document of a Helm render came from, as a path in the repository: the helper
- * heads each template's output with `# Source: <chart name>/templates/…` (as `helm template` does), and
- * a document belongs to the last such line above it. `documentLines` are the documents' first lines.
- * The chart's name (in Chart.yaml) need not be its folder's, so the first segment is replaced by
- * the chart's folder; a subchart's templates keep their `charts/<name>/` below it.
+ * Where each template's output starts in a Helm render. The helper heads each template's output with
+ * `# Source: <chart name>/templates/…` (as `helm template` does) and, on the next line, the marker the
+ * caller gave it: a template can write a `# Source:` line of its own, never the marker, so only the
+ * helper's headers count. The chart's name (in Chart.yaml) need not be its folder's, so the first
+ * segment is replaced by the chart's folder; a subchart's templates keep their `charts/<name>/` below
+ * it. A name that would leave the chart's folder is no template's.
  */
-export function helmOrigins(yaml: string, documentLines: readonly number[], chartRoot: string): string[] {
-  const markers: { line: number; path: string }[] = [];
-  yaml.split("\n").forEach((text, i) => {
+export function templateStarts(yaml: string, marker: string, chartRoot: string): TemplateStart[] {
+  const lines = yaml.split("\n");
+  const starts: TemplateStart[] = [];
+  lines.forEach((text, i) => {
     const name = /^# Source: [^/]+\/(.+)$/.exec(text)?.[1];
-    if (name !== undefined) markers.push({ line: i + 1, path: posix.join(chartRoot, name) });
+    if (name === undefined || lines[i + 1] !== `# ${marker}` || name.split("/").some((s) => s === ".." || s === "." || s === "")) return;
+    starts.push({ line: i + 1, path: posix.join(chartRoot, name) });
   });
-  // Documents come in the order of the text: one pass over the markers.
+  return starts;
+}
+
+/** The template each document of a Helm render came from ("" when none), given the documents' first lines, in order. */
+export function templateOrigins(starts: readonly TemplateStart[], documentLines: readonly number[]): string[] {
+  // Documents come in the order of the text: one pass over the starts.
   let next = 0;
   let path = "";
   return documentLines.map((line) => {
-    for (; next < markers.length && markers[next]!.line <= line; next++) path = markers[next]!.path;
+    for (; next < starts.length && starts[next]!.line <= line; next++) path = starts[next]!.path;
     return path;
   });
 }

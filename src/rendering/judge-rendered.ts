@@ -10,7 +10,7 @@ import { pairDocuments } from "../engine/pair-documents.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import type { ChangeSetInput } from "../engine/policy/change-set-policies.js";
 import { generatorDataSecrets } from "../engine/secrets/generator-data.js";
-import { helmOrigins } from "./helm-origins.js";
+import { templateOrigins } from "./helm-origins.js";
 import type { SecretSet } from "../engine/secrets/secret-set.js";
 import type { Sensitivity } from "../engine/secrets/sensitive-paths.js";
 import type { RenderedChange, RenderedTarget, RenderOutcome } from "./render-types.js";
@@ -130,7 +130,7 @@ function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & 
 
 /** Findings in the head render, classified against the base render, then moved to the source line that produced them. */
 function traced(t: RenderedTarget, label: string, head: EvaluatedFile, base: EvaluatedFile | undefined): Finding[] {
-  const origins = t.target.kind === "helm" && t.head?.ok ? helmOrigins(t.head.yaml, head.documents.map((d) => d.span.line), t.target.root) : t.head?.ok ? t.head.origins : undefined;
+  const origins = t.head?.ok && t.head.templates ? templateOrigins(t.head.templates, head.documents.map((d) => d.span.line)) : t.head?.ok ? t.head.origins : undefined;
   const tracer = new SourceTracer(t.target, t.sources, origins);
   return classifyFindings(head, base).flatMap((finding): Finding[] => {
     // Hazards of the rendered text (YAML 1.1 words and the like) belong to the tools' output, not to the change.

@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import type { GitgateConfig } from "../config/config-types.js";
 import type { ChangeSet, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
 import { discoverTargets } from "./discover-targets.js";
+import { templateStarts } from "./helm-origins.js";
 import { missingRenderHelperMessage } from "./render-helper-binary.js";
 import type { RenderedChange, RenderedTarget, RenderOutcome, RenderTarget, TreeSnapshot } from "./render-types.js";
 import { runRenderHelper, type HelperRequest } from "./run-render-helper.js";
@@ -39,7 +41,7 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
     const refusal = refusalOf(target, config.render.network);
     const outcome: RenderOutcome = refusal ? { ok: false, error: refusal, refused: true }
       : typeof request === "string" ? { ok: false, error: request }
-      : inputs.helper ? await runRenderHelper(inputs.helper, request, bounds)
+      : inputs.helper ? withTemplateStarts(await runRenderHelper(inputs.helper, request, bounds), request)
       : { ok: false, error: missingRenderHelperMessage, cannotRender: true };
     return { outcome, sources };
   };
@@ -53,6 +55,11 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
     };
   });
   return { targets, discovered: byId.size };
+}
+
+/** A Helm render with where each template's output starts, told by the marker only the helper knew. */
+function withTemplateStarts(outcome: RenderOutcome, request: HelperRequest): RenderOutcome {
+  return outcome.ok && request.kind === "helm" ? { ...outcome, templates: templateStarts(outcome.yaml, request.sourceMarker, request.chart) } : outcome;
 }
 
 function dependsOn(target: RenderTarget, path: string): boolean {
@@ -94,6 +101,7 @@ async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: 
       ...(target.release !== undefined ? { release: target.release } : {}),
       ...(target.namespace !== undefined ? { namespace: target.namespace } : {}),
       kubeVersion: config.kubernetesVersion,
+      sourceMarker: `gitgate-source ${randomBytes(16).toString("hex")}`,
     },
     sources,
   };

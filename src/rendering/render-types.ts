@@ -1,5 +1,6 @@
 import type { FileContent } from "../engine/change-set.js";
 import type { Span } from "../engine/finding.js";
+import type { TemplateStart } from "./helm-origins.js";
 
 /** One commit's files, as rendering sees them: every path, and a batched read. */
 export interface TreeSnapshot {
@@ -45,7 +46,14 @@ export interface RenderTarget {
 
 /** What rendering one version of a target gave. */
 export type RenderOutcome =
-  | { ok: true; yaml: string; origins?: string[] }
+  | {
+    ok: true;
+    yaml: string;
+    /** Kustomize: the repository file each rendered document was read from ("" for a generator's). */
+    origins?: string[];
+    /** Helm: where each template's output starts (see helm-origins.ts). */
+    templates?: TemplateStart[];
+  }
   | {
     ok: false;
     error: string;

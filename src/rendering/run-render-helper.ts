@@ -5,7 +5,7 @@ import type { RenderOutcome } from "./render-types.js";
 /** What the helper is asked to render (see tools/render/main.go for the protocol). */
 export type HelperRequest =
   | { kind: "kustomize"; files: Record<string, string>; root: string }
-  | { kind: "helm"; files: Record<string, string>; chart: string; values: ({ path: string } | { text: string })[]; release?: string; namespace?: string; kubeVersion?: string };
+  | { kind: "helm"; files: Record<string, string>; chart: string; values: ({ path: string } | { text: string })[]; release?: string; namespace?: string; kubeVersion?: string; sourceMarker: string };
 
 export interface HelperBounds {
   timeoutMs: number;

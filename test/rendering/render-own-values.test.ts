@@ -72,6 +72,10 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "charts/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
       "charts/common/templates/_labels.tpl": "{{- define \"common.labels\" }}app: x{{ end }}\n",
     });
+    // A template's output may say anything, a "# Source:" line too: only the helper's own headers count.
+    await repo.branch("forged-source", "main", {
+      "charts/settings/templates/agent.yaml": `# Source: settings/../../apps/prod/web.yaml\n${pod("agent", true)}`,
+    });
     await repo.branch("needs-a-value", "main", { "charts/settings/values.yaml": "replicas: 2\n" });
     await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
   });
@@ -113,6 +117,15 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     expect(status).toBe(0);
     expect(report.rendered?.targets.map((t) => [t.target, t.diff.objects.map((o) => `${o.status} ${o.id}`)])).toEqual([
       ["charts/settings (its own values: nothing in this repository deploys it)", ["added v1 ConfigMap extra"]],
+    ]);
+  });
+
+  it("traces a finding to the template that made the object, whatever Source line the template writes", async () => {
+    const { report } = await checkJson(repo.dir, "forged-source");
+    expect(newFindings(report, ["k8s/privileged"])).toEqual([
+      "error k8s/privileged charts/settings/templates/agent.yaml:11:21 new container \"main\" runs privileged: it has full access to the node " +
+        "[rendered Pod agent, field /spec/containers/0/securityContext/privileged, " +
+        "Helm target charts/settings (its own values: nothing in this repository deploys it), traced to this template]",
     ]);
   });
 });

@@ -47,7 +47,10 @@ type request struct {
 	Namespace string        `json:"namespace,omitempty"`
 	// The Kubernetes release templates see as .Capabilities.KubeVersion, e.g. "1.36".
 	KubeVersion string `json:"kubeVersion,omitempty"`
-	MemoryMiB   int    `json:"memoryMiB,omitempty"`
+	// helm: a random word the caller chose, written on the line after each template's "# Source:"
+	// line. A template cannot know it, so it cannot forge a header that moves its objects elsewhere.
+	SourceMarker string `json:"sourceMarker,omitempty"`
+	MemoryMiB    int    `json:"memoryMiB,omitempty"`
 }
 
 // One layer of Helm values: a repository file or inline text (YAML) from an Application or HelmRelease.
@@ -288,7 +291,7 @@ func renderHelm(req request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return joinManifests(rendered), nil
+	return joinManifests(rendered, req.SourceMarker), nil
 }
 
 // vendoredDependencies refuses a chart whose Chart.yaml lists dependencies that are not in its charts/
@@ -310,8 +313,9 @@ func vendoredDependencies(chrt *chart.Chart) error {
 }
 
 // joinManifests writes the rendered templates as one YAML stream, as `helm template` does: in a stable
-// order, without partials, NOTES.txt or empty output, each headed by the template it came from.
-func joinManifests(rendered map[string]string) string {
+// order, without partials, NOTES.txt or empty output, each headed by the template it came from (and
+// the caller's marker, when it gave one).
+func joinManifests(rendered map[string]string, marker string) string {
 	names := make([]string, 0, len(rendered))
 	for name := range rendered {
 		base := path.Base(name)
@@ -324,6 +328,9 @@ func joinManifests(rendered map[string]string) string {
 	var b strings.Builder
 	for _, name := range names {
 		b.WriteString("---\n# Source: " + name + "\n")
+		if marker != "" {
+			b.WriteString("# " + marker + "\n")
+		}
 		b.WriteString(strings.TrimLeft(rendered[name], "\n"))
 		if !strings.HasSuffix(rendered[name], "\n") {
 			b.WriteString("\n")
