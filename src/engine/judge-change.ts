@@ -32,6 +32,8 @@ import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { yamlReadingOf } from "./yaml-reading.js";
 import { judgingDone, judgingNothing, judgingNow } from "./judging-now.js";
+import { templatesWithOutput } from "../rendering/helm-origins.js";
+import type { RenderedChange } from "../rendering/render-types.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -96,6 +98,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     // depend on which file a thread finished first.
     const found = new Map<string, Finding[]>();
     const templates: ReadChange[] = [];
+    const plainTemplates: string[] = [];
+    const renderedTemplates = changes.rendered ? templatesRendered(changes.rendered) : undefined;
     const objects = new Map<string, KubernetesObject>();
     const sourceLines = new SourceLines();
     let documents = 0;
@@ -156,8 +160,12 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
         }
         if (isDataOnly(read, judges)) return { generated: { change: read, source: generator } };
       }
-      // Helm renders its templates: they are not YAML until then, so they are named, never parsed.
-      if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) return { template: read };
+      // Helm renders its templates: they are not YAML until then, so they are named, never parsed;
+      // unless Helm makes nothing of one that reads as a manifest as it is (see unrenderedManifest).
+      if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) {
+        if (!unrenderedManifest(read, renderedTemplates, judges)) return { template: read };
+        plainTemplates.push(change.path);
+      }
       // This thread judges too, whenever the other lanes have all the files they can hold. Their answers
       // are taken in first: a file read ahead is ready at once, and judging it here before a lane's
       // answer is seen would leave that lane idle.
@@ -194,7 +202,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     });
 
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
-    const findings = [...governedChanges.flatMap((c) => found.get(c.path) ?? []), ...templates.map(helmTemplateNotice)];
+    const findings = [...governedChanges.flatMap((c) => found.get(c.path) ?? []), ...templates.map(helmTemplateNotice), ...plainTemplates.map(unrenderedTemplateNotice)];
     // What the change's Kustomize and Helm targets render to is judged by the same judges.
     const rendered = changes.rendered ? await (await import("../rendering/judge-rendered.js")).judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
     if (rendered) {
@@ -445,6 +453,38 @@ function generatorDataNotice(path: string, source: GeneratorSource): Finding {
     severity: "notice", rule: "file/generator-data", source: "parse", status: "new", path, ...fileStart,
     message: `Data for the ${source.generator} of ${source.kustomization}: kustomize puts it in ${what}, so it is not a manifest and is not validated on its own` +
       `${source.generator === "secretGenerator" ? ", and none of its lines is shown" : ""}. What the kustomization renders is validated where a pull request renders it.`,
+  };
+}
+
+/** The templates some head render of the change made objects of (see templatesWithOutput). */
+function templatesRendered(rendered: RenderedChange): Set<string> {
+  const out = new Set<string>();
+  for (const t of rendered.targets) {
+    if (t.head?.ok && t.head.templates) for (const path of templatesWithOutput(t.head.yaml, t.head.templates)) out.add(path);
+  }
+  return out;
+}
+
+/**
+ * Whether a template is judged as the manifest it reads as: the change was rendered, no render made
+ * anything of it (a partial, a library chart's file, output Helm comments out, a chart that did not
+ * render or is not rendered), and as it is, it reads cleanly as YAML holding a Kubernetes object. A
+ * tool that applies its folder as plain files (Flux's kustomize-controller, an Argo CD directory
+ * source) deploys exactly that, so a `Chart.yaml` must not take it out of judging.
+ */
+function unrenderedManifest(change: ReadChange, renderedTemplates: ReadonlySet<string> | undefined, judges: FileJudges): boolean {
+  if (!renderedTemplates || renderedTemplates.has(change.path) || change.after?.kind !== "text") return false;
+  judgingNow(change.path);
+  const parsed = parseFile(change.path, change.after, judges.limits, judges.yamlReading?.(change.path) ?? "auto");
+  judgingDone(change.path);
+  return parsed.documents.some((doc) => isManifestValue(doc.value)) && !parsed.findings.some((f) => f.severity === "error") && parsed.documents.every((doc) => doc.valid);
+}
+
+function unrenderedTemplateNotice(path: string): Finding {
+  return {
+    severity: "notice", rule: "file/helm-unrendered", source: "parse", status: "new", path, ...fileStart,
+    message: "Helm renders nothing of this template (a partial, a library chart's file, output Helm comments out, or a chart that did not render), yet as it is it reads as a Kubernetes manifest, " +
+      "which a tool applying its folder as plain files (Flux, an Argo CD directory source) deploys: it is judged as one.",
   };
 }
 

@@ -35,3 +35,24 @@ export function templateOrigins(starts: readonly TemplateStart[], documentLines:
     return path;
   });
 }
+
+/**
+ * The templates whose output in a Helm render holds something besides comments: what Helm deploys from
+ * them. A template that renders to comments only is in the render's headers, not here.
+ */
+export function templatesWithOutput(yaml: string, starts: readonly TemplateStart[]): Set<string> {
+  const lines = yaml.split("\n");
+  const out = new Set<string>();
+  starts.forEach((start, i) => {
+    // From below the header and its marker to the next template's "---".
+    const end = (starts[i + 1]?.line ?? lines.length + 2) - 2;
+    for (let n = start.line + 1; n < end; n++) {
+      const text = lines[n]!.trim();
+      if (text !== "" && !text.startsWith("#") && text !== "---" && text !== "...") {
+        out.add(start.path);
+        return;
+      }
+    }
+  });
+  return out;
+}

@@ -129,3 +129,44 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     ]);
   });
 });
+
+describe("a template Helm makes nothing of, that reads as a manifest, is judged as one", () => {
+  let repo: TestRepo;
+  const chart = "apiVersion: v2\nname: prod\nversion: 0.1.0\n";
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": config,
+      "clusters/prod/apps.yaml": fluxKustomization,
+      "apps/prod/web.yaml": pod("web", false),
+    });
+    // Each hides the Pod from Helm, not from a tool applying apps/prod as plain files.
+    await repo.branch("library", "main", { "apps/prod/Chart.yaml": `${chart}type: library\n`, "apps/prod/templates/debug.yaml": pod("debug", true) });
+    await repo.branch("partial", "main", { "apps/prod/Chart.yaml": chart, "apps/prod/templates/_debug.yaml": pod("debug", true) });
+    await repo.branch("commented-for-helm", "main", { "apps/prod/Chart.yaml": chart, "apps/prod/templates/debug.yaml": `# {{/*\n${pod("debug", true)}# */}}\n` });
+    // Helm renders this one as it is: judged in the render, not twice.
+    await repo.branch("rendered", "main", { "apps/prod/Chart.yaml": chart, "apps/prod/templates/debug.yaml": pod("debug", true) });
+  });
+  afterAll(() => repo.remove());
+
+  const privileged = (path: string, line: number) => `error k8s/privileged ${path}:${line}:21 new container "main" runs privileged: it has full access to the node`;
+  const unrendered = (path: string) => `notice file/helm-unrendered ${path}:1:1 new Helm renders nothing of this template (a partial, a library chart's file, output Helm comments out, or a chart that did not render), ` +
+    "yet as it is it reads as a Kubernetes manifest, which a tool applying its folder as plain files (Flux, an Argo CD directory source) deploys: it is judged as one.";
+
+  it.each([
+    ["library", "apps/prod/templates/debug.yaml", 10],
+    ["partial", "apps/prod/templates/_debug.yaml", 10],
+    ["commented-for-helm", "apps/prod/templates/debug.yaml", 11],
+  ])("judges the Pod a %s template holds, on its line", async (branch, path, line) => {
+    const { status, report } = await checkJson(repo.dir, branch);
+    expect(status).toBe(1);
+    expect(newFindings(report, ["k8s/privileged", "file/helm-unrendered", "file/helm-template"])).toEqual([privileged(path, line), unrendered(path)]);
+  });
+
+  it("leaves a template Helm renders to the render", async () => {
+    const { report } = await checkJson(repo.dir, "rendered");
+    expect(newFindings(report, ["k8s/privileged", "file/helm-unrendered"])).toEqual([
+      `${privileged("apps/prod/templates/debug.yaml", 10)} [rendered Pod debug, field /spec/containers/0/securityContext/privileged, ` +
+        "Helm target apps/prod (its own values: nothing in this repository deploys it), traced to this template]",
+    ]);
+  });
+});
