@@ -78,7 +78,7 @@ export async function discoverTargets(snapshot: TreeSnapshot, config: RenderConf
   if (config.discover) {
     const withValues = new Set(targets.filter((t) => t.kind === "helm").map((t) => t.root));
     for (const chart of ownValuesCharts(charts, contents).filter((c) => !withValues.has(c))) {
-      targets.push(helmTarget(`helm:chart:${chart}`, chart, `${chart === "" ? "(repository root)" : chart} (its own values: nothing in this repository deploys it)`, [], undefined, undefined, undefined, []));
+      targets.push(helmTarget(`helm:chart:${chart}`, chart, `${chart === "" ? "(repository root)" : chart} (its own values: nothing in this repository gives it values)`, [], undefined, undefined, undefined, []));
     }
   }
   return targets;

@@ -63,6 +63,12 @@ function applicationSources(spec: Obj, base: Pick<Deployer, "name" | "file" | "d
     if (!isObj(source) || str(source.path) === undefined) continue;
     const path = repoPath(source.path as string);
     if (path === undefined) continue;
+    // Argo CD renders a folder with a Chart.yaml with Helm unless the source says how else to read it:
+    // a directory source applies its files as they are, templates/ too (judged then as plain files).
+    if (["directory", "kustomize", "plugin"].some((key) => isObj(source[key]))) {
+      out.push({ kind: "Application", ...base, path });
+      continue;
+    }
     const helm = isObj(source.helm) ? source.helm : {};
     const values: ValuesSource[] = [];
     // valueFiles are relative to the chart; `$ref/…` names another source of a multi-source Application.

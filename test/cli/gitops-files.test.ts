@@ -49,7 +49,7 @@ describe("Helm charts: templates are named, not parsed; Chart.yaml and values st
     const { status, report } = await checkJson(repo.dir, "template");
     expect(status).toBe(1);
     // Nothing deploys the chart: it is rendered with its own values, and the Deployment it renders is judged.
-    const rendered = "[rendered Deployment web, field /spec, Helm target charts/web (its own values: nothing in this repository deploys it), traced to this template]";
+    const rendered = "[rendered Deployment web, field /spec, Helm target charts/web (its own values: nothing in this repository gives it values), traced to this template]";
     expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
       `error schema/required charts/web/templates/deployment.yaml:1:1 new spec: missing required property "selector" (Kubernetes apps/v1 Deployment) ${rendered}`,
       `error schema/required charts/web/templates/deployment.yaml:1:1 new spec: missing required property "template" (Kubernetes apps/v1 Deployment) ${rendered}`,

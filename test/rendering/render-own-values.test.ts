@@ -59,6 +59,8 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "charts/settings/Chart.yaml": "apiVersion: v2\nname: settings\nversion: 0.1.0\n",
       "charts/settings/values.yaml": "replicas: 2\nmode: fast\n",
       "charts/settings/templates/configmap.yaml": template,
+      "charts/settings/templates/extra.yaml": "{{ .Files.Get \"files/extra.txt\" }}\n",
+      "charts/settings/files/extra.txt": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
     });
     // A Chart.yaml turns the folder's templates/ into Helm templates, which were not judged at all.
     await repo.branch("hidden-by-a-chart", "main", {
@@ -76,6 +78,8 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     await repo.branch("forged-source", "main", {
       "charts/settings/templates/agent.yaml": `# Source: settings/../../apps/prod/web.yaml\n${pod("agent", true)}`,
     });
+    // A file the chart reads with .Files.Get changes what it renders, though no template changes.
+    await repo.branch("files-get", "main", { "charts/settings/files/extra.txt": pod("extra", true) });
     await repo.branch("needs-a-value", "main", { "charts/settings/values.yaml": "replicas: 2\n" });
     await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
   });
@@ -89,7 +93,7 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     expect(newFindings(report, ["k8s/privileged", "file/helm-template"])).toEqual([
       "error k8s/privileged apps/prod/templates/debug.yaml:10:21 new container \"main\" runs privileged: it has full access to the node " +
         "[rendered Pod debug, field /spec/containers/0/securityContext/privileged, " +
-        "Helm target apps/prod (its own values: nothing in this repository deploys it), traced to this template]",
+        "Helm target apps/prod (its own values: nothing in this repository gives it values), traced to this template]",
       "notice file/helm-template apps/prod/templates/debug.yaml:1:1 new Helm template: not YAML until Helm renders it, so not validated on its own. " +
         "What the chart renders is validated with the values an Argo CD Application, a Flux HelmRelease or `render.helm` gives it, else with its own values.yaml. " +
         "The chart's values files and Chart.yaml are validated.",
@@ -101,14 +105,14 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     expect(status).toBe(1);
     const failed = report.findings.filter((f) => f.rule === "render/failed");
     expect(failed.map(brief)).toEqual(["error render/failed charts/settings/Chart.yaml:1:1 new"]);
-    expect(failed[0]!.message).toMatch(/^Helm target charts\/settings \(its own values: nothing in this repository deploys it\): rendering failed: .*mode is required/);
+    expect(failed[0]!.message).toMatch(/^Helm target charts\/settings \(its own values: nothing in this repository gives it values\): rendering failed: .*mode is required/);
   });
 
   it("previews what a template change does to the chart's objects", async () => {
     const { status, report } = await checkJson(repo.dir, "template-edit");
     expect(status).toBe(0);
     expect(report.rendered?.targets.map((t) => [t.target, t.diff.objects.map((o) => `${o.status} ${o.id}`)])).toEqual([
-      ["charts/settings (its own values: nothing in this repository deploys it)", ["added v1 ConfigMap settings-config", "removed v1 ConfigMap settings-settings"]],
+      ["charts/settings (its own values: nothing in this repository gives it values)", ["added v1 ConfigMap settings-config", "removed v1 ConfigMap settings-settings"]],
     ]);
   });
 
@@ -116,7 +120,17 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     const { status, report } = await checkJson(repo.dir, "subchart-and-library");
     expect(status).toBe(0);
     expect(report.rendered?.targets.map((t) => [t.target, t.diff.objects.map((o) => `${o.status} ${o.id}`)])).toEqual([
-      ["charts/settings (its own values: nothing in this repository deploys it)", ["added v1 ConfigMap extra"]],
+      ["charts/settings (its own values: nothing in this repository gives it values)", ["added v1 ConfigMap extra"]],
+    ]);
+  });
+
+  it("renders a chart when a file its templates read changes", async () => {
+    const { status, report } = await checkJson(repo.dir, "files-get");
+    expect(status).toBe(1);
+    expect(newFindings(report, ["k8s/privileged"])).toEqual([
+      "error k8s/privileged charts/settings/templates/extra.yaml:1:1 new container \"main\" runs privileged: it has full access to the node " +
+        "[rendered Pod extra, field /spec/containers/0/securityContext/privileged, " +
+        "Helm target charts/settings (its own values: nothing in this repository gives it values), traced to this template]",
     ]);
   });
 
@@ -125,7 +139,7 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     expect(newFindings(report, ["k8s/privileged"])).toEqual([
       "error k8s/privileged charts/settings/templates/agent.yaml:11:21 new container \"main\" runs privileged: it has full access to the node " +
         "[rendered Pod agent, field /spec/containers/0/securityContext/privileged, " +
-        "Helm target charts/settings (its own values: nothing in this repository deploys it), traced to this template]",
+        "Helm target charts/settings (its own values: nothing in this repository gives it values), traced to this template]",
     ]);
   });
 });
@@ -143,6 +157,14 @@ describe("a template Helm makes nothing of, that reads as a manifest, is judged 
     await repo.branch("library", "main", { "apps/prod/Chart.yaml": `${chart}type: library\n`, "apps/prod/templates/debug.yaml": pod("debug", true) });
     await repo.branch("partial", "main", { "apps/prod/Chart.yaml": chart, "apps/prod/templates/_debug.yaml": pod("debug", true) });
     await repo.branch("commented-for-helm", "main", { "apps/prod/Chart.yaml": chart, "apps/prod/templates/debug.yaml": `# {{/*\n${pod("debug", true)}# */}}\n` });
+    // Argo CD applies a directory source's files as they are, a Chart.yaml among them or not.
+    await repo.branch("argo-directory", "main", {
+      "clusters/prod/agent.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: agent\n  namespace: argocd\nspec:\n  project: default\n" +
+        "  source:\n    repoURL: https://github.com/example/gitops.git\n    path: apps/agent\n    directory:\n      recurse: true\n" +
+        "  destination:\n    server: https://kubernetes.default.svc\n    namespace: agent\n",
+      "apps/agent/Chart.yaml": chart,
+      "apps/agent/templates/_agent.yaml": pod("agent", true),
+    });
     // Helm renders this one as it is: judged in the render, not twice.
     await repo.branch("rendered", "main", { "apps/prod/Chart.yaml": chart, "apps/prod/templates/debug.yaml": pod("debug", true) });
   });
@@ -162,11 +184,18 @@ describe("a template Helm makes nothing of, that reads as a manifest, is judged 
     expect(newFindings(report, ["k8s/privileged", "file/helm-unrendered", "file/helm-template"])).toEqual([privileged(path, line), unrendered(path)]);
   });
 
+  it("does not take an Argo CD directory source for a Helm deployer", async () => {
+    const { status, report } = await checkJson(repo.dir, "argo-directory");
+    expect(status).toBe(1);
+    expect(report.rendered?.targets.map((t) => t.target)).toEqual(["apps/agent (its own values: nothing in this repository gives it values)"]);
+    expect(newFindings(report, ["k8s/privileged", "file/helm-unrendered"])).toEqual([privileged("apps/agent/templates/_agent.yaml", 10), unrendered("apps/agent/templates/_agent.yaml")]);
+  });
+
   it("leaves a template Helm renders to the render", async () => {
     const { report } = await checkJson(repo.dir, "rendered");
     expect(newFindings(report, ["k8s/privileged", "file/helm-unrendered"])).toEqual([
       `${privileged("apps/prod/templates/debug.yaml", 10)} [rendered Pod debug, field /spec/containers/0/securityContext/privileged, ` +
-        "Helm target apps/prod (its own values: nothing in this repository deploys it), traced to this template]",
+        "Helm target apps/prod (its own values: nothing in this repository gives it values), traced to this template]",
     ]);
   });
 });
