@@ -1,14 +1,16 @@
 // gitgate-render renders one Kustomize root or one Helm chart from files it is handed, and nothing else.
 //
 // Protocol: one JSON request on stdin, one JSON response on stdout (see request and response below).
-// The files are a snapshot of the repository that the caller read (one commit): they are put in an
-// in-memory file system, so a kustomization or a chart can reach no file of the machine, only what
+// The files are a snapshot of the repository that the caller read (one commit): text files as text,
+// and the binary files a target needs (a secretGenerator's keystore, a chart's `.Files.Get`) as
+// base64. They are put in an in-memory file system, so a kustomization or a chart can reach no file of the machine, only what
 // the caller chose to hand over. Plugins that execute programs (exec/Go plugins, `helmCharts:`) are
 // disabled; the Helm engine has no cluster client (`lookup` returns nothing). The caller bounds the
 // time (it kills this process); the memory bound is enforced here (see boundMemory).
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,12 +34,15 @@ import (
 )
 
 // The protocol's version: the caller refuses a helper that speaks another one.
-const protocolVersion = 1
+// 2: binaryFiles.
+const protocolVersion = 2
 
 type request struct {
 	Kind string `json:"kind"` // "kustomize", "helm" or "version"
 	// Repository path → text. Paths are relative to the repository root, "/"-separated.
 	Files map[string]string `json:"files"`
+	// Repository path → bytes, base64 (standard encoding): the binary files the target reads.
+	BinaryFiles map[string]string `json:"binaryFiles,omitempty"`
 	// kustomize: the folder holding the kustomization, relative to the repository root.
 	Root string `json:"root,omitempty"`
 	// helm: the chart folder, values sources in merge order (later wins), the release.
@@ -139,15 +144,35 @@ func versionInfo() response {
 	return r
 }
 
-// snapshotFs puts the handed files below "/" of an in-memory file system.
-func snapshotFs(files map[string]string) (filesys.FileSystem, error) {
-	fs := filesys.MakeFsInMemory()
-	for name, text := range files {
-		clean := path.Clean("/" + name)
-		if clean != "/"+name {
+// snapshotFiles is every handed file as bytes: the text files, and the binary files decoded.
+func snapshotFiles(req request) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(req.Files)+len(req.BinaryFiles))
+	for name, text := range req.Files {
+		out[name] = []byte(text)
+	}
+	for name, encoded := range req.BinaryFiles {
+		if _, ok := out[name]; ok {
+			return nil, fmt.Errorf("the snapshot holds %s both as text and as binary", name)
+		}
+		data, err := base64.StdEncoding.DecodeString(encoded)
+		if err != nil {
+			return nil, fmt.Errorf("the binary file %s was not handed over as base64", name)
+		}
+		out[name] = data
+	}
+	for name := range out {
+		if path.Clean("/"+name) != "/"+name {
 			return nil, fmt.Errorf("the snapshot holds a path that is not a clean repository path: %q", name)
 		}
-		if err := fs.WriteFile(clean, []byte(text)); err != nil {
+	}
+	return out, nil
+}
+
+// snapshotFs puts the handed files below "/" of an in-memory file system.
+func snapshotFs(files map[string][]byte) (filesys.FileSystem, error) {
+	fs := filesys.MakeFsInMemory()
+	for name, data := range files {
+		if err := fs.WriteFile("/"+name, data); err != nil {
 			return nil, err
 		}
 	}
@@ -159,7 +184,11 @@ const originAnnotation = "config.kubernetes.io/origin"
 func renderKustomize(req request) (string, []string, error) {
 	root := path.Clean("/" + req.Root)
 	injected := askForOrigins(req.Files, strings.TrimPrefix(root, "/"))
-	fs, err := snapshotFs(req.Files)
+	files, err := snapshotFiles(req)
+	if err != nil {
+		return "", nil, err
+	}
+	fs, err := snapshotFs(files)
 	if err != nil {
 		return "", nil, err
 	}
@@ -233,12 +262,16 @@ func renderHelm(req request) (string, error) {
 	if root == "" || root == "." {
 		prefix = ""
 	}
+	snapshot, err := snapshotFiles(req)
+	if err != nil {
+		return "", err
+	}
 	var files []*loader.BufferedFile
-	for name, text := range req.Files {
+	for name, data := range snapshot {
 		if prefix != "" && !strings.HasPrefix(name, prefix) {
 			continue
 		}
-		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(name, prefix), Data: []byte(text)})
+		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(name, prefix), Data: data})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	chrt, err := loader.LoadFiles(files)
