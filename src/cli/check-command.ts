@@ -47,6 +47,7 @@ export async function runCheck(cliOptions: CliOptions, pool: EvaluationPool): Pr
       // What rendering Kustomize and Helm reads: every file of the base and head commits.
       treePaths: (commit) => snapshotOf(commit).paths(),
       treeRead: (commit, paths) => snapshotOf(commit).read(paths),
+      treeReadBinary: (commit, paths) => snapshotOf(commit).readBinary(paths),
     },
     { today: today(), pullRequest: { author, base: baseRef, head: options.head } },
   );

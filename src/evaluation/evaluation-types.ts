@@ -63,6 +63,11 @@ export interface EvaluationHost {
    */
   treePaths?(commit: string): Promise<string[]>;
   treeRead?(commit: string, paths: string[]): Promise<[string, FileContent | undefined][]>;
+  /**
+   * The bytes of binary files at a commit (`treeRead` keeps none), for the few a render target needs:
+   * undefined for a path that is no file within the size limit; a read that fails throws, naming it.
+   */
+  treeReadBinary?(commit: string, paths: string[]): Promise<[string, Uint8Array | undefined][]>;
 }
 
 export type EvaluationJob =

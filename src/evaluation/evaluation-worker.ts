@@ -42,6 +42,7 @@ async function run(id: number, job: EvaluationJob, lanes: { count: number; memor
       contents: (paths) => call("contents", [paths]) as Promise<(FileContent | undefined)[]>,
       treePaths: (commit) => call("treePaths", [commit]) as Promise<string[]>,
       treeRead: (commit, paths) => call("treeRead", [commit, paths]) as Promise<[string, FileContent | undefined][]>,
+      treeReadBinary: (commit, paths) => call("treeReadBinary", [commit, paths]) as Promise<[string, Uint8Array | undefined][]>,
     }, compileRego, fileLaneOpener(lanes.count, lanes.memoryMiB, marks));
     // Before the answer: a CLI exits as soon as it has it.
     keepCompiledCode();

@@ -12,7 +12,7 @@ export type ToWorker =
   | { type: "reply"; callId: number; ok: false; message: string; refused?: { path: string; reason: RefusedPathError["reason"] } };
 
 /** A worker asks the main thread for I/O, and finally answers its job. */
-export type HostCall = { type: "call"; callId: number; method: "read" | "list" | "prefetch" | "changes" | "contents" | "treePaths" | "treeRead"; args: unknown[] };
+export type HostCall = { type: "call"; callId: number; method: "read" | "list" | "prefetch" | "changes" | "contents" | "treePaths" | "treeRead" | "treeReadBinary"; args: unknown[] };
 export type FromWorker =
   | HostCall
   | { type: "done"; id: number; result: JobResult }

@@ -1,5 +1,5 @@
 import type { FileContent } from "../engine/change-set.js";
-import { readBlobs } from "./read-blobs.js";
+import { readBlobBytes, readBlobs } from "./read-blobs.js";
 import { linkOfMode, treeEntries } from "./tree-entries.js";
 
 /**
@@ -19,6 +19,16 @@ export function commitSnapshot(repo: string, commit: string, maxBytes: number) {
       const files = paths.map((p) => [p, all.get(p)] as const).filter((e): e is readonly [string, { mode: string; oid: string }] => e[1] !== undefined && !linkOfMode(e[1].mode));
       const blobs = await readBlobs(repo, [...new Set(files.map(([, e]) => e.oid))], maxBytes);
       return files.map(([path, e]) => [path, blobs.get(e.oid)]);
+    },
+    /** The bytes of binary files a render target needs (`read` classifies them and keeps none). */
+    async readBinary(paths: readonly string[]): Promise<[string, Uint8Array | undefined][]> {
+      const all = await listed();
+      const oids = paths.map((p) => all.get(p)).filter((e) => e !== undefined && !linkOfMode(e.mode)).map((e) => e!.oid);
+      const blobs = await readBlobBytes(repo, [...new Set(oids)], maxBytes);
+      return paths.map((p) => {
+        const e = all.get(p);
+        return [p, e && !linkOfMode(e.mode) ? blobs.get(e.oid) : undefined];
+      });
     },
   };
 }

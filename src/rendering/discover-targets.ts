@@ -63,6 +63,7 @@ export async function discoverTargets(snapshot: TreeSnapshot, config: RenderConf
       root,
       ...(deployer ? { deployedBy: { kind: deployer.kind, name: deployer.name, path: deployer.file } } : {}),
       dependsOn: { folders: closure.folders, files: closure.files },
+      generated: closure.generated,
       remote: closure.remote,
       outside: closure.outside,
     });
@@ -131,6 +132,7 @@ function ancestors(path: string): string[] {
 function closureOf(root: string, kustomizations: ReadonlyMap<string, { file: string; refs: KustomizationRefs }>) {
   const folders: string[] = [];
   const files = new Set<string>();
+  const generated = new Set<string>();
   const remote: RenderTarget["remote"] = [];
   const outside: RenderTarget["outside"] = [];
   const seen = new Set<string>();
@@ -144,10 +146,11 @@ function closureOf(root: string, kustomizations: ReadonlyMap<string, { file: str
     if (!k) continue;
     queue.push(...k.refs.folders);
     for (const file of k.refs.files) files.add(file);
+    for (const file of k.refs.generated) generated.add(file);
     remote.push(...k.refs.remote.map((r) => ({ ...r, file: k.file })));
     outside.push(...k.refs.outside.map((r) => ({ ...r, file: k.file })));
   }
-  return { folders, files: [...files], remote, outside };
+  return { folders, files: [...files], generated: [...generated], remote, outside };
 }
 
 /** The YAML files that may hold an Application or HelmRelease: everything but chart templates and kustomizations. */

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { FileContent } from "../engine/change-set.js";
 import type { Span } from "../engine/finding.js";
+import { gitopsFacts } from "../engine/gitops-files.js";
 import { joinPointer } from "../engine/parse/locate.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import { defaultParseLimits } from "../engine/parse/parse-limits.js";
@@ -16,6 +17,12 @@ export interface KustomizationRefs {
   remote: { ref: string; at: Span }[];
   /** Entries that leave the repository (`../` past its root), where they are written. */
   outside: { ref: string; at: Span }[];
+  /**
+   * The files its generators read whole (`files:`, as `path` or `key=path`), repository paths, as the
+   * engine reads them (gitops-files.ts): a binary one (a keystore) is handed to the render helper as
+   * bytes. Not `envs:`: an env file is lines of text, and kustomize quotes a line it cannot read.
+   */
+  generated: string[];
   /** The parsed kustomization, for tracing rendered fields back to its lines; undefined when it does not parse. */
   doc?: ParsedDocument;
 }
@@ -41,7 +48,7 @@ export function resolveRef(dir: string, ref: string): string | undefined {
  * kustomization that does not parse refers to nothing (rendering it then fails with kustomize's error).
  */
 export function kustomizationRefs(path: string, content: FileContent | undefined, isFolder: (path: string) => boolean): KustomizationRefs {
-  const refs: KustomizationRefs = { folders: [], files: [], remote: [], outside: [] };
+  const refs: KustomizationRefs = { folders: [], files: [], remote: [], outside: [], generated: [] };
   if (content?.kind !== "text") return refs;
   const doc = parseFile(path, content, defaultParseLimits).documents[0];
   const value = doc?.valid ? doc.value : undefined;
@@ -81,5 +88,7 @@ export function kustomizationRefs(path: string, content: FileContent | undefined
   }
   const openapi = (k.openapi ?? {}) as { path?: unknown };
   add(openapi.path, ["openapi", "path"], "file");
+  refs.generated = gitopsFacts([[path, content]]).generated.filter(([, source]) => source.form === "files").map(([file]) => file);
+  for (const file of refs.generated) if (!refs.files.includes(file)) refs.files.push(file);
   return refs;
 }

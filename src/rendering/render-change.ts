@@ -19,6 +19,13 @@ export interface RenderInputs {
 
 /** Bytes of source files handed to the helper for one target; more is refused rather than rendered. */
 const maxSnapshotBytes = 64 * 1024 * 1024;
+/**
+ * Binary files handed to the helper for one version of a target, and their bytes: each is a request
+ * of its own in the App (GraphQL gives no bytes for a binary blob), and a chart's folder may hold any
+ * number of them. More is refused, naming the file, rather than rendered without it.
+ */
+export const maxBinaryFiles = 32;
+export const maxBinaryBytes = 16 * 1024 * 1024;
 
 /**
  * Finds the render targets at base and head, keeps those the change touches (a changed file among the
@@ -75,15 +82,42 @@ function refusalOf(target: RenderTarget, network: boolean): string | undefined {
   return `not rendered: ${reasons.join("; ")}. Gitgate renders from this repository only` + (remote.length > 0 ? ", with no network unless `render.network: true`" : "");
 }
 
+/**
+ * Whether the helper must be handed this file's bytes when it is binary: for Kustomize, a file its
+ * generators read whole (a keystore in a secretGenerator); for Helm, a file of the chart's folder
+ * outside `templates/` (`.Files.Get`, a vendored dependency's archive under `charts/`).
+ */
+function needsBytes(target: RenderTarget, path: string): boolean {
+  if (target.kind === "kustomize") return target.generated?.includes(path) ?? false;
+  const prefix = target.root === "" ? "" : `${target.root}/`;
+  return path.startsWith(prefix) && !path.startsWith(`${prefix}templates/`);
+}
+
+/** Whether a file too large to read is one the target surely reads: one its kustomizations name, or a file of its chart. */
+function surelyRead(target: RenderTarget, path: string): boolean {
+  if (target.kind === "kustomize") return target.dependsOn.files.includes(path);
+  return target.root === "" || path.startsWith(`${target.root}/`);
+}
+
 /** The files one version of a target is rendered from, read from its commit, and the request for the helper. */
 async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: GitgateConfig): Promise<{ request: HelperRequest | string; sources: Map<string, FileContent> }> {
   const wanted = snapshot.paths.filter((p) => target.dependsOn.files.includes(p) || target.dependsOn.folders.some((folder) => folder === "" || p.startsWith(`${folder}/`)));
   const read = await snapshot.read(wanted);
   const files: Record<string, string> = {};
   const sources = new Map<string, FileContent>();
+  const binary: { path: string; size: number }[] = [];
   let bytes = 0;
   for (const path of wanted) {
     const content = read.get(path);
+    // Rendered without it, the target would render something else (a chart's `.Files.Get` gives "").
+    if (content?.kind === "too-large" && surelyRead(target, path)) {
+      return { request: `not rendered: ${path} is larger than limits.max_file_bytes (${content.size} bytes) and was not read`, sources };
+    }
+    if (content?.kind === "binary" && needsBytes(target, path)) {
+      binary.push({ path, size: content.size });
+      bytes += content.size;
+      continue;
+    }
     if (content?.kind !== "text") continue;
     bytes += content.size;
     files[path] = content.text;
@@ -91,11 +125,15 @@ async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: 
     if (/\.ya?ml$/i.test(path) || /(^|\/)Kustomization$/.test(path)) sources.set(path, content);
   }
   if (bytes > maxSnapshotBytes) return { request: `not rendered: its files hold more than ${maxSnapshotBytes / (1024 * 1024)} MiB`, sources };
-  if (target.kind === "kustomize") return { request: { kind: "kustomize", files, root: target.root }, sources };
+  const binaryFiles = binary.length > 0 ? await readBinaryFiles(binary.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), snapshot) : {};
+  if (typeof binaryFiles === "string") return { request: binaryFiles, sources };
+  const handed = Object.keys(binaryFiles).length > 0 ? { binaryFiles } : {};
+  if (target.kind === "kustomize") return { request: { kind: "kustomize", files, ...handed, root: target.root }, sources };
   return {
     request: {
       kind: "helm",
       files,
+      ...handed,
       chart: target.root,
       values: (target.values ?? []).map((v) => ("path" in v ? { path: v.path } : { text: v.inline })),
       ...(target.release !== undefined ? { release: target.release } : {}),
@@ -105,4 +143,31 @@ async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: 
     },
     sources,
   };
+}
+
+/**
+ * The bytes of the binary files a target needs, base64 for the helper's JSON, within the bounds; or why
+ * the target is not rendered, naming the file. Fails closed: a file that cannot be read is never left out.
+ */
+async function readBinaryFiles(binary: { path: string; size: number }[], snapshot: TreeSnapshot): Promise<Record<string, string> | string> {
+  let total = 0;
+  for (const [i, { path, size }] of binary.entries()) {
+    if (i >= maxBinaryFiles) return `not rendered: ${path} is one binary file too many: Gitgate hands a target at most ${maxBinaryFiles} binary files`;
+    total += size;
+    if (total > maxBinaryBytes) return `not rendered: with ${path}, its binary files hold more than ${maxBinaryBytes / (1024 * 1024)} MiB, more than Gitgate hands a target`;
+  }
+  if (!snapshot.readBinary) return `not rendered: it reads the binary file ${binary[0]!.path}, and this source cannot read binary files`;
+  let read: ReadonlyMap<string, Uint8Array | undefined>;
+  try {
+    read = await snapshot.readBinary(binary.map((b) => b.path));
+  } catch (error) {
+    return `not rendered: a binary file it reads could not be read: ${(error as Error).message}`;
+  }
+  const out: Record<string, string> = {};
+  for (const { path, size } of binary) {
+    const bytes = read.get(path);
+    if (!bytes || bytes.byteLength !== size) return `not rendered: the binary file ${path} could not be read`;
+    out[path] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  }
+  return out;
 }

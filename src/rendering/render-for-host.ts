@@ -31,7 +31,7 @@ export function mayTouchTargets(changes: ChangeSet, config: GitgateConfig): bool
  * time and memory, never work on the server's event loop. Undefined when rendering is off or the host
  * cannot list commits.
  */
-export async function renderForHost(config: GitgateConfig, changes: ChangeSet, host: Pick<EvaluationHost, "treePaths" | "treeRead">): Promise<RenderedChange | undefined> {
+export async function renderForHost(config: GitgateConfig, changes: ChangeSet, host: Pick<EvaluationHost, "treePaths" | "treeRead" | "treeReadBinary">): Promise<RenderedChange | undefined> {
   if (!config.render.enabled || !host.treePaths || !host.treeRead || !mayTouchTargets(changes, config)) return undefined;
   const snapshotOf = async (commit: string, side: "before" | "after"): Promise<TreeSnapshot | undefined> => {
     const paths = await host.treePaths!(commit);
@@ -49,7 +49,14 @@ export async function renderForHost(config: GitgateConfig, changes: ChangeSet, h
       if (missing.length > 0) for (const [path, content] of await host.treeRead!(commit, missing)) known.set(path, content);
       return new Map(wanted.map((p) => [p, known.get(p)]));
     };
-    return { paths, read };
+    // Binary files are read only when a target needs their bytes (see render-change.ts), each once.
+    const binary = new Map<string, Uint8Array | undefined>();
+    const readBinary = async (wanted: readonly string[]) => {
+      const missing = wanted.filter((p) => !binary.has(p));
+      if (missing.length > 0) for (const [path, bytes] of (await host.treeReadBinary!(commit, missing)) ?? []) binary.set(path, bytes);
+      return new Map(wanted.map((p) => [p, binary.get(p)]));
+    };
+    return { paths, read, ...(host.treeReadBinary ? { readBinary } : {}) };
   };
   const [base, head] = await Promise.all([snapshotOf(changes.base, "before"), snapshotOf(changes.head, "after")]);
   if (!base || !head) return undefined;

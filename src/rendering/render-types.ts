@@ -7,6 +7,12 @@ export interface TreeSnapshot {
   /** Every file path of the commit (links and submodules too: they are listed, never read). */
   paths: readonly string[];
   read(paths: readonly string[]): Promise<ReadonlyMap<string, FileContent | undefined>>;
+  /**
+   * The bytes of binary files (`read` keeps none): only those a target needs, a secretGenerator's
+   * keystore or a chart's `.Files.Get`. Undefined for a path that is no file within the size limit; a
+   * read that fails throws, naming the file. A source without it renders no target that needs one.
+   */
+  readBinary?(paths: readonly string[]): Promise<ReadonlyMap<string, Uint8Array | undefined>>;
 }
 
 /** One layer of Helm values: a repository file, or values written inline in the object that deploys the chart. */
@@ -38,6 +44,12 @@ export interface RenderTarget {
   deployedBy?: DeployedBy;
   /** Every folder (with everything below it) and file the target reads: a change to one of them changes it. */
   dependsOn: { folders: string[]; files: string[] };
+  /**
+   * Kustomize: the files its generators read whole (`files:` of a secretGenerator or
+   * configMapGenerator), the only files whose bytes it is handed when they are binary. Helm charts are
+   * handed the binary files of their folder instead.
+   */
+  generated?: string[];
   /** Remote sources it names, where they are written (refused unless `render.network`). */
   remote: { ref: string; file: string; at: Span }[];
   /** References that leave the repository, where they are written (always refused). */

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import type { RenderOutcome } from "./render-types.js";
 
 /** What the helper is asked to render (see tools/render/main.go for the protocol). */
+/** `files`: repository path → text; `binaryFiles`: repository path → bytes, base64 (the binary files a target needs). */
 export type HelperRequest =
-  | { kind: "kustomize"; files: Record<string, string>; root: string }
-  | { kind: "helm"; files: Record<string, string>; chart: string; values: ({ path: string } | { text: string })[]; release?: string; namespace?: string; kubeVersion?: string; sourceMarker: string };
+  | { kind: "kustomize"; files: Record<string, string>; binaryFiles?: Record<string, string>; root: string }
+  | { kind: "helm"; files: Record<string, string>; binaryFiles?: Record<string, string>; chart: string; values: ({ path: string } | { text: string })[]; release?: string; namespace?: string; kubeVersion?: string; sourceMarker: string };
 
 export interface HelperBounds {
   timeoutMs: number;
