@@ -7,6 +7,7 @@ import { assembleChangeSet, changeSetRequests, listChanges, readChangeSet } from
 import { readFilesAt } from "../github/read-files-at.js";
 import { listCommitTree } from "../github/list-commit-tree.js";
 import { batchedTreeReads } from "../github/batched-tree-reads.js";
+import { binaryBlobReads } from "../github/read-binary-blobs.js";
 import { defaultMaxFileBytes } from "../engine/parse/parse-limits.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
 
@@ -39,6 +40,13 @@ export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPl
   let together: { maxFileBytes: number; change: Promise<ChangeSet> } | undefined;
   // The size limit the config sets, once the worker has read it (rendering reads files with it too).
   let maxBytes = defaultMaxFileBytes;
+  // Each commit's tree is listed once: its paths for rendering, its blobs' SHAs for binary files.
+  const trees = new Map<string, Promise<Map<string, string>>>();
+  const treeOf = (commit: string) => {
+    let tree = trees.get(commit);
+    if (!tree) trees.set(commit, (tree = listCommitTree(github, repo, commit)));
+    return tree;
+  };
   const result = await pool.evaluate(plane.source, {
     read: (path) => plane.reader.read(path),
     list: (path) => plane.reader.list(path),
@@ -60,9 +68,11 @@ export async function judgeOnGitHub(deps: EvaluationDeps, plane: GitHubControlPl
       const listed = await listing;
       return readChangeSet(github, repo, listed.mergeBase, target.headSha, listed.files, route.maxFileBytes);
     },
-    // Rendering Kustomize and Helm (src/rendering): the commit's tree in one request, files in batched queries.
-    treePaths: (commit) => listCommitTree(github, repo, commit),
+    // Rendering Kustomize and Helm (src/rendering): the commit's tree in one request, files in batched
+    // queries, and the few binary files a target needs one REST request each.
+    treePaths: async (commit) => [...(await treeOf(commit)).keys()],
     treeRead: batchedTreeReads(github, repo, () => maxBytes),
+    treeReadBinary: binaryBlobReads(github, repo, async (commit, path) => (await treeOf(commit)).get(path), () => maxBytes),
   }, target.options, { render: { github: { parts: target.parts ?? 1 } } });
   if (!result.github) throw new Error("the evaluation worker did not render the outputs");
   return { ...result, github: result.github };
