@@ -125,7 +125,7 @@ describe("a Helm chart whose template reads a binary file with .Files.Get", () =
     const { status, report } = await checkJson(repo.dir, "too-many");
     expect(status).toBe(1);
     expect(report.findings.filter((f) => f.rule === "render/failed").map((f) => `${brief(f)} ${f.message}`)).toEqual([
-      "error render/failed charts/certs/Chart.yaml:1:1 new Helm target charts/certs (its own values: nothing in this repository deploys it): rendering failed: " +
+      "error render/failed charts/certs/Chart.yaml:1:1 new Helm target charts/certs (its own values: nothing in this repository gives it values): rendering failed: " +
         "not rendered: charts/certs/files/icon-31.png is one binary file too many: Gitgate hands a target at most 32 binary files",
     ]);
   });
