@@ -103,3 +103,32 @@ describe("rendering is bounded", () => {
     expect(failed[0]!.message).toMatch(/^Helm target charts\/huge: rendering failed: rendering (used more than the memory bound of 64 MiB|took longer than the time bound of 2 s)/);
   });
 });
+
+describe("a chart's dependencies are processed as Helm does", () => {
+  let repo: TestRepo;
+  const podTemplate = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\nspec:\n  containers:\n    - name: main\n      image: nginx:1.27.0\n      securityContext:\n        privileged: {{ .Values.privileged }}\n";
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nschemas:\n  - files: \"apps/**\"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n",
+      "charts/stack/Chart.yaml": "apiVersion: v2\nname: stack\nversion: 0.1.0\ndependencies:\n  - name: agent\n    version: 0.1.0\n    alias: monitor\n  - name: debug\n    version: 0.1.0\n    condition: debug.enabled\n",
+      "charts/stack/values.yaml": "monitor:\n  privileged: false\ndebug:\n  enabled: false\n",
+      "charts/stack/charts/agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+      "charts/stack/charts/agent/values.yaml": "privileged: false\n",
+      "charts/stack/charts/agent/templates/pod.yaml": podTemplate,
+      "charts/stack/charts/debug/Chart.yaml": "apiVersion: v2\nname: debug\nversion: 0.1.0\n",
+      "charts/stack/charts/debug/values.yaml": "privileged: true\n",
+      "charts/stack/charts/debug/templates/pod.yaml": podTemplate,
+    });
+    // The alias takes the parent's values under its own name; the condition keeps the debug subchart
+    // (privileged by its own values) out.
+    await repo.branch("alias-values", "main", { "charts/stack/values.yaml": "monitor:\n  privileged: true\ndebug:\n  enabled: false\n" });
+  });
+  afterAll(() => repo.remove());
+
+  it("gives an aliased subchart its values and leaves out one its condition disables", async () => {
+    const { status, report } = await checkJson(repo.dir, "alias-values");
+    expect(status).toBe(1);
+    expect(report.rendered?.targets[0]?.diff.objects.map((o) => `${o.status} ${o.id}`)).toEqual(["changed v1 Pod stack-monitor"]);
+    expect(report.findings.filter((f) => f.rule === "k8s/privileged").map(brief)).toEqual(["error k8s/privileged charts/stack/values.yaml:2:15 new"]);
+  });
+});

@@ -316,6 +316,11 @@ func renderHelm(req request) (string, error) {
 	if namespace == "" {
 		namespace = "default"
 	}
+	// As `helm template` does before rendering: subcharts their condition or tags disable are left out,
+	// an alias renames a subchart (its values come from the parent under that name), import-values apply.
+	if err := chartutil.ProcessDependenciesWithMerge(chrt, values); err != nil {
+		return "", err
+	}
 	renderValues, err := chartutil.ToRenderValues(chrt, values, chartutil.ReleaseOptions{Name: release, Namespace: namespace, Revision: 1, IsInstall: true}, caps)
 	if err != nil {
 		return "", err
