@@ -14,13 +14,16 @@ export interface TemplateStart {
  * segment is replaced by the chart's folder; a subchart's templates keep their `charts/<name>/` below
  * it. A name that would leave the chart's folder is no template's.
  */
-export function templateStarts(yaml: string, marker: string, chartRoot: string): TemplateStart[] {
+export function templateStarts(yaml: string, marker: string, chartRoot: string, inRepository: (path: string) => boolean): TemplateStart[] {
   const lines = yaml.split("\n");
   const starts: TemplateStart[] = [];
   lines.forEach((text, i) => {
     const name = /^# Source: [^/]+\/(.+)$/.exec(text)?.[1];
     if (name === undefined || lines[i + 1] !== `# ${marker}` || name.split("/").some((s) => s === ".." || s === "." || s === "")) return;
-    starts.push({ line: i + 1, path: posix.join(chartRoot, name) });
+    // A template of a subchart vendored as an archive is in no file of the repository: its objects
+    // have no template to point at ("", the chart's Chart.yaml then).
+    const path = posix.join(chartRoot, name);
+    starts.push({ line: i + 1, path: inRepository(path) ? path : "" });
   });
   return starts;
 }

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/engine/report.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
@@ -130,5 +134,41 @@ describe("a chart's dependencies are processed as Helm does", () => {
     expect(status).toBe(1);
     expect(report.rendered?.targets[0]?.diff.objects.map((o) => `${o.status} ${o.id}`)).toEqual(["changed v1 Pod stack-monitor"]);
     expect(report.findings.filter((f) => f.rule === "k8s/privileged").map(brief)).toEqual(["error k8s/privileged charts/stack/values.yaml:2:15 new"]);
+  });
+});
+
+describe("a dependency vendored as the archive helm dependency build writes", () => {
+  let repo: TestRepo;
+  /** A chart packed as `helm package` packs it: a gzipped tar holding the chart's folder. */
+  const packed = (name: string, files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "gitgate-chart-"));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, name, path, ".."), { recursive: true });
+      writeFileSync(join(dir, name, path), text);
+    }
+    const archive = execFileSync("tar", ["czf", "-", "-C", dir, name]);
+    rmSync(dir, { recursive: true });
+    return archive;
+  };
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  builtin: [kubernetes]\n",
+      "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: agent\n    version: 0.1.0\n",
+      "charts/web/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+    });
+    await repo.branch("vendored", "main", {
+      "charts/web/charts/agent-0.1.0.tgz": packed("agent", {
+        "Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+        "templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: main\n      image: nginx:1.27.0\n      securityContext:\n        privileged: true\n",
+      }),
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("renders the archive's templates, and puts what no repository file made on the Chart.yaml", async () => {
+    const { status, report } = await checkJson(repo.dir, "vendored");
+    expect(status).toBe(1);
+    expect(report.findings.filter((f) => f.rule.startsWith("render/"))).toEqual([]);
+    expect(report.findings.filter((f) => f.rule === "k8s/privileged").map(brief)).toEqual(["error k8s/privileged charts/web/Chart.yaml:1:1 new"]);
   });
 });
