@@ -38,6 +38,7 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
   const byId = new Map<string, { base?: RenderTarget; head?: RenderTarget }>();
   for (const t of baseTargets) byId.set(t.id, { ...byId.get(t.id), base: t });
   for (const t of headTargets) byId.set(t.id, { ...byId.get(t.id), head: t });
+  pairRenamed(byId, changes);
   const changed = [...byId.values()].filter(({ base, head }) => {
     const target = (head ?? base)!;
     return inputs.governed(target.file) && touched.some((path) => (base && dependsOn(base, path)) || (head && dependsOn(head, path)));
@@ -67,6 +68,24 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
 /** A Helm render with where each template's output starts, told by the marker only the helper knew. */
 function withTemplateStarts(outcome: RenderOutcome, request: HelperRequest): RenderOutcome {
   return outcome.ok && request.kind === "helm" ? { ...outcome, templates: templateStarts(outcome.yaml, request.sourceMarker, request.chart, (path) => Object.hasOwn(request.files, path)) } : outcome;
+}
+
+/**
+ * A target whose folder the change moves (its Chart.yaml or kustomization renamed) has another id at
+ * the head: paired with its base, so what it renders at both is compared (otherwise every finding in
+ * it would be new, and a move of a folder would fail a check it passed).
+ */
+function pairRenamed(byId: Map<string, { base?: RenderTarget; head?: RenderTarget }>, changes: ChangeSet): void {
+  const baseOnly = new Map([...byId].filter(([, t]) => t.base && !t.head).map(([id, t]) => [t.base!.file, id]));
+  for (const [id, pair] of byId) {
+    if (pair.base || !pair.head) continue;
+    const from = changes.files.find((f) => f.path === pair.head!.file && f.previousPath !== undefined)?.previousPath;
+    const baseId = from !== undefined ? baseOnly.get(from) : undefined;
+    const base = baseId !== undefined ? byId.get(baseId)?.base : undefined;
+    if (!base || base.kind !== pair.head.kind) continue;
+    byId.delete(baseId!);
+    byId.set(id, { base, head: pair.head });
+  }
 }
 
 function dependsOn(target: RenderTarget, path: string): boolean {

@@ -80,6 +80,14 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     });
     // A file the chart reads with .Files.Get changes what it renders, though no template changes.
     await repo.branch("files-get", "main", { "charts/settings/files/extra.txt": pod("extra", true) });
+    // Moving a chart's folder moves its target: compared with what it rendered before, nothing is new.
+    await repo.branch("moved", "main", {
+      "charts/settings/Chart.yaml": null, "charts/settings/values.yaml": null, "charts/settings/templates/configmap.yaml": null,
+      "charts/settings/templates/extra.yaml": null, "charts/settings/files/extra.txt": null,
+      "charts/moved/Chart.yaml": "apiVersion: v2\nname: settings\nversion: 0.1.0\n", "charts/moved/values.yaml": "replicas: 2\nmode: fast\n",
+      "charts/moved/templates/configmap.yaml": template, "charts/moved/templates/extra.yaml": "{{ .Files.Get \"files/extra.txt\" }}\n",
+      "charts/moved/files/extra.txt": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+    });
     await repo.branch("needs-a-value", "main", { "charts/settings/values.yaml": "replicas: 2\n" });
     await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
   });
@@ -132,6 +140,12 @@ describe("a chart nothing in the repository deploys is rendered with its own val
         "[rendered Pod extra, field /spec/containers/0/securityContext/privileged, " +
         "Helm target charts/settings (its own values: nothing in this repository gives it values), traced to this template]",
     ]);
+  });
+
+  it("compares a moved chart with what it rendered before its move", async () => {
+    const { status, report } = await checkJson(repo.dir, "moved");
+    expect(status).toBe(0);
+    expect(report.rendered?.targets.map((t) => [t.target, t.diff.objects.length])).toEqual([["charts/moved (its own values: nothing in this repository gives it values)", 0]]);
   });
 
   it("traces a finding to the template that made the object, whatever Source line the template writes", async () => {
