@@ -26,7 +26,7 @@ import type { ParsedDocument } from "./parse/parsed-document.js";
 import { evaluateChangeSetPolicies, type ChangeSetInput } from "./policy/change-set-policies.js";
 import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
-import { generatorDataSecrets } from "./secrets/generator-data.js";
+import { generatorSecrets } from "./secrets/generator-data.js";
 import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
 import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
@@ -155,9 +155,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       // A generator's data is content for a Secret or ConfigMap, not a manifest: named, not judged.
       const generator = gitops.generatorOf(change.path);
       if (generator) {
-        if (generator.generator === "secretGenerator") {
-          for (const content of [read.before, read.after]) if (content?.kind === "text") secrets.addValues(generatorDataSecrets(content.text, generator.form));
-        }
+        for (const content of [read.before, read.after]) secrets.addValues(generatorSecrets(generator, content));
         if (isDataOnly(read, judges)) return { generated: { change: read, source: generator } };
       }
       // Helm renders its templates: they are not YAML until then, so they are named, never parsed;

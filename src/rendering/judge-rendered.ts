@@ -9,7 +9,7 @@ import { gitopsFacts } from "../engine/gitops-files.js";
 import { pairDocuments } from "../engine/pair-documents.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import type { ChangeSetInput } from "../engine/policy/change-set-policies.js";
-import { generatorDataSecrets } from "../engine/secrets/generator-data.js";
+import { generatorSecrets } from "../engine/secrets/generator-data.js";
 import { templateOrigins } from "./helm-origins.js";
 import type { SecretSet } from "../engine/secrets/secret-set.js";
 import type { Sensitivity } from "../engine/secrets/sensitive-paths.js";
@@ -66,7 +66,7 @@ export async function judgeRendered(rendered: RenderedChange, judges: FileJudges
       for (const [path, content] of t.sources) {
         const source = generated.get(path);
         if (source) {
-          if (source.generator === "secretGenerator" && content.kind === "text") secrets.addValues(generatorDataSecrets(content.text, source.form));
+          secrets.addValues(generatorSecrets(source, content));
           continue;
         }
         for (const doc of parseFile(path, content, judges.limits, "auto").documents) secrets.addDocument(path, doc.value, sensitivity);

@@ -1,4 +1,13 @@
+import type { FileContent } from "../change-set.js";
 import type { GeneratorSource } from "../gitops-files.js";
+
+/**
+ * The Secret values in a file a kustomization's generator reads (see GeneratorSource), in the
+ * groups SecretSet.addValues takes: none unless it is a `secretGenerator`'s and text.
+ */
+export function generatorSecrets(source: GeneratorSource, content: FileContent | undefined): string[][] {
+  return source.generator === "secretGenerator" && content?.kind === "text" ? generatorDataSecrets(content.text, source.form) : [];
+}
 
 /**
  * The Secret values in a file a kustomization's `secretGenerator` reads (see GeneratorSource), in the
@@ -9,7 +18,7 @@ import type { GeneratorSource } from "../gitops-files.js";
  * - `envs`: each `KEY=value` line is a value, as written and unquoted. A line without `=` names a
  *   variable kustomize reads from its environment: nothing of it is in the file.
  */
-export function generatorDataSecrets(text: string, form: GeneratorSource["form"]): string[][] {
+function generatorDataSecrets(text: string, form: GeneratorSource["form"]): string[][] {
   if (form === "files") return [[text]];
   const found: string[][] = [];
   for (const line of text.split(/\r?\n/)) {
