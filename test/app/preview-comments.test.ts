@@ -120,7 +120,10 @@ describe.each(engines)("preview comments %s", (_, engineOf) => {
     await repo.commit("renovate-1", { "k8s/app-1.yaml": configMap("app-1", "2") });
     const second = await repo.sha("renovate-1");
     await app.deliver("pull_request", prEvent("synchronize", 1));
-    await vi.waitFor(() => expect(verdicts(app, "gitgate/validate", second)).toMatchObject([{ status: "completed" }]), { timeout: 30_000, interval: 20 });
+    // The evaluation queues the comment job after its verdict is written and its approval job queued:
+    // the approval verdict, written by that job over several requests, comes after the comment job is
+    // queued (waiting for the validate verdict alone, the comment was sometimes let through first).
+    await vi.waitFor(() => expect(verdicts(app, "gitgate/approval", second)).toMatchObject([{ status: "completed" }]), { timeout: 30_000, interval: 20 });
     gate.release();
     await app.queue.onIdle();
     const comments = (n: number) => app.repo.comments.filter((c) => c.issueNumber === n);
