@@ -53,7 +53,8 @@ const join = (dir: string, name: string) => (dir === "" || dir === "." ? name : 
  * The head files that decide how `paths` are read: `Chart.yaml` beside each `templates/` folder on a
  * path, and a kustomization in a file's folder and the folder above it (where overlays keep their
  * patches and generators their data: beside the kustomization, or in a folder below it). A `Chart.yaml`
- * there too: a file a chart reads with `.Files.Get` (`files/`, `dashboards/`) changes what it renders.
+ * in every folder a file is in: a file a chart reads with `.Files.Get` (`files/…`, at any depth)
+ * changes what it renders.
  */
 export function contextPathsFor(paths: readonly string[]): string[] {
   const wanted = new Set<string>();
@@ -61,8 +62,9 @@ export function contextPathsFor(paths: readonly string[]): string[] {
     for (const root of chartRootsOf(path)) wanted.add(join(root, "Chart.yaml"));
     const dir = posix.dirname(path);
     for (const folder of dir === "." ? [""] : [dir, posix.dirname(dir)]) {
-      for (const name of [...kustomizationNames, "Chart.yaml"]) wanted.add(join(folder === "." ? "" : folder, name));
+      for (const name of kustomizationNames) wanted.add(join(folder === "." ? "" : folder, name));
     }
+    for (let folder = dir; folder !== "."; folder = posix.dirname(folder)) wanted.add(join(folder, "Chart.yaml"));
   }
   for (const path of paths) wanted.delete(path);
   return [...wanted].sort();

@@ -26,6 +26,18 @@ const maxSnapshotBytes = 64 * 1024 * 1024;
  */
 export const maxBinaryFiles = 32;
 export const maxBinaryBytes = 16 * 1024 * 1024;
+/**
+ * And for the whole change, every target and both versions together: twenty overlays of one base,
+ * each with a keystore of its own, must not cost an installation hundreds of requests for one edit.
+ */
+const maxBinaryFilesPerChange = 128;
+const maxBinaryBytesPerChange = 64 * 1024 * 1024;
+
+/** What is left of the change's binary files and bytes (see maxBinaryFilesPerChange). */
+interface BinaryBudget {
+  files: number;
+  bytes: number;
+}
 
 /**
  * Finds the render targets at base and head, keeps those the change touches (a changed file among the
@@ -44,11 +56,13 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
     return inputs.governed(target.file) && touched.some((path) => (base && dependsOn(base, path)) || (head && dependsOn(head, path)));
   });
   const bounds = { timeoutMs: config.render.timeoutMs, memoryMiB: config.render.memoryMiB, network: config.render.network };
+  const budget: BinaryBudget = { files: maxBinaryFilesPerChange, bytes: maxBinaryBytesPerChange };
   const render = async (target: RenderTarget, snapshot: TreeSnapshot) => {
-    const { request, sources } = await requestFor(target, snapshot, config);
+    const { request, sources } = await requestFor(target, snapshot, config, budget);
     const refusal = refusalOf(target, config.render.network);
     const outcome: RenderOutcome = refusal ? { ok: false, error: refusal, refused: true }
-      : typeof request === "string" ? { ok: false, error: request }
+      // Gitgate's own bounds (or a read that failed) stopped it: never excused by the same at the base.
+      : typeof request === "string" ? { ok: false, error: request, cannotRender: true }
       : inputs.helper ? withTemplateStarts(await runRenderHelper(inputs.helper, request, bounds), request)
       : { ok: false, error: missingRenderHelperMessage, cannotRender: true };
     return { outcome, sources };
@@ -106,22 +120,32 @@ function refusalOf(target: RenderTarget, network: boolean): string | undefined {
  * generators read whole (a keystore in a secretGenerator); for Helm, a file of the chart's folder
  * outside `templates/` (`.Files.Get`, a vendored dependency's archive under `charts/`).
  */
-function needsBytes(target: RenderTarget, path: string): boolean {
+function needsBytes(target: RenderTarget, path: string, chartReadsFiles: boolean): boolean {
   if (target.kind === "kustomize") return target.generated?.includes(path) ?? false;
   const prefix = target.root === "" ? "" : `${target.root}/`;
-  return path.startsWith(prefix) && !path.startsWith(`${prefix}templates/`);
+  if (!path.startsWith(prefix) || path.startsWith(`${prefix}templates/`)) return false;
+  // A vendored dependency always; any other file only when a template reads files at all: an icon or
+  // a screenshot in a chart's folder is bytes no render needs.
+  return path.startsWith(`${prefix}charts/`) || chartReadsFiles;
 }
 
-/** Whether a file too large to read is one the target surely reads: one its kustomizations name, or a file of its chart. */
-function surelyRead(target: RenderTarget, path: string): boolean {
-  if (target.kind === "kustomize") return target.dependsOn.files.includes(path);
-  return target.root === "" || path.startsWith(`${target.root}/`);
+/** Whether a file too large to read is one the target surely reads: one its kustomizations name, or one it needs the bytes of. */
+function surelyRead(target: RenderTarget, path: string, chartReadsFiles: boolean): boolean {
+  return target.kind === "kustomize" ? target.dependsOn.files.includes(path) : needsBytes(target, path, chartReadsFiles);
+}
+
+/** Whether any template of a chart (its subcharts' too) reads the chart's files (`.Files.Get`, `.Files.Glob`, …). */
+function readsFiles(target: RenderTarget, read: ReadonlyMap<string, FileContent | undefined>): boolean {
+  if (target.kind !== "helm") return false;
+  for (const [path, content] of read) if (content?.kind === "text" && /(^|\/)templates\//.test(path) && content.text.includes(".Files")) return true;
+  return false;
 }
 
 /** The files one version of a target is rendered from, read from its commit, and the request for the helper. */
-async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: GitgateConfig): Promise<{ request: HelperRequest | string; sources: Map<string, FileContent> }> {
+async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: GitgateConfig, budget: BinaryBudget): Promise<{ request: HelperRequest | string; sources: Map<string, FileContent> }> {
   const wanted = snapshot.paths.filter((p) => target.dependsOn.files.includes(p) || target.dependsOn.folders.some((folder) => folder === "" || p.startsWith(`${folder}/`)));
   const read = await snapshot.read(wanted);
+  const chartReadsFiles = readsFiles(target, read);
   const files: Record<string, string> = {};
   const sources = new Map<string, FileContent>();
   const binary: { path: string; size: number }[] = [];
@@ -129,10 +153,10 @@ async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: 
   for (const path of wanted) {
     const content = read.get(path);
     // Rendered without it, the target would render something else (a chart's `.Files.Get` gives "").
-    if (content?.kind === "too-large" && surelyRead(target, path)) {
+    if (content?.kind === "too-large" && surelyRead(target, path, chartReadsFiles)) {
       return { request: `not rendered: ${path} is larger than limits.max_file_bytes (${content.size} bytes) and was not read`, sources };
     }
-    if (content?.kind === "binary" && needsBytes(target, path)) {
+    if (content?.kind === "binary" && needsBytes(target, path, chartReadsFiles)) {
       binary.push({ path, size: content.size });
       bytes += content.size;
       continue;
@@ -144,7 +168,7 @@ async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: 
     if (/\.ya?ml$/i.test(path) || /(^|\/)Kustomization$/.test(path)) sources.set(path, content);
   }
   if (bytes > maxSnapshotBytes) return { request: `not rendered: its files hold more than ${maxSnapshotBytes / (1024 * 1024)} MiB`, sources };
-  const binaryFiles = binary.length > 0 ? await readBinaryFiles(binary.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), snapshot) : {};
+  const binaryFiles = binary.length > 0 ? await readBinaryFiles(binary.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), snapshot, budget) : {};
   if (typeof binaryFiles === "string") return { request: binaryFiles, sources };
   const handed = Object.keys(binaryFiles).length > 0 ? { binaryFiles } : {};
   if (target.kind === "kustomize") return { request: { kind: "kustomize", files, ...handed, root: target.root }, sources };
@@ -168,13 +192,19 @@ async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: 
  * The bytes of the binary files a target needs, base64 for the helper's JSON, within the bounds; or why
  * the target is not rendered, naming the file. Fails closed: a file that cannot be read is never left out.
  */
-async function readBinaryFiles(binary: { path: string; size: number }[], snapshot: TreeSnapshot): Promise<Record<string, string> | string> {
+async function readBinaryFiles(binary: { path: string; size: number }[], snapshot: TreeSnapshot, budget: BinaryBudget): Promise<Record<string, string> | string> {
   let total = 0;
   for (const [i, { path, size }] of binary.entries()) {
     if (i >= maxBinaryFiles) return `not rendered: ${path} is one binary file too many: Gitgate hands a target at most ${maxBinaryFiles} binary files`;
     total += size;
     if (total > maxBinaryBytes) return `not rendered: with ${path}, its binary files hold more than ${maxBinaryBytes / (1024 * 1024)} MiB, more than Gitgate hands a target`;
+    if (i >= budget.files || total > budget.bytes) {
+      return `not rendered: with ${path}, the change's targets read more binary files than Gitgate reads for one change (${maxBinaryFilesPerChange} files, ${maxBinaryBytesPerChange / (1024 * 1024)} MiB)`;
+    }
   }
+  // Taken before the reads: the targets rendered alongside see what is left.
+  budget.files -= binary.length;
+  budget.bytes -= total;
   if (!snapshot.readBinary) return `not rendered: it reads the binary file ${binary[0]!.path}, and this source cannot read binary files`;
   let read: ReadonlyMap<string, Uint8Array | undefined>;
   try {

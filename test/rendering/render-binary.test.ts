@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { brief } from "../support/parse-text.js";
-import { checkJson } from "../support/run-cli.js";
+import { checkJson, runCli } from "../support/run-cli.js";
 import { checkAll, expectNoSlice } from "../support/secret-output.js";
 
 // A kustomization whose secretGenerator reads a binary file (a Java keystore), and a chart whose
@@ -106,7 +106,16 @@ describe("a Helm chart whose template reads a binary file with .Files.Get", () =
     // A values file in the change puts the chart in sight (a binary file alone, away from templates/, does not).
     const values = { "charts/certs/values.yaml": "replicas: 2\n" };
     await repo.branch("rotate-cert", "main", { ...values, "charts/certs/files/cert.p12": newCert });
-    await repo.branch("too-many", "main", { ...values, ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`charts/certs/files/icon-${String(i).padStart(2, "0")}.png`, keystore(`icon ${i}`)])) });
+    const icons = (folder: string) => Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`${folder}/icon-${String(i).padStart(2, "0")}.png`, keystore(`icon ${i}`)]));
+    await repo.branch("too-many", "main", { ...values, ...icons("charts/certs/files") });
+    // Already past the bound at its base: a failure of Gitgate's own bounds is never excused as existing.
+    await repo.branch("too-many-edit", "too-many", { "charts/certs/values.yaml": "replicas: 3\n" });
+    // A chart no template of which reads files needs none of their bytes: its icons are no bound's concern.
+    await repo.branch("icons", "main", {
+      "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+      "charts/web/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+      ...icons("charts/web/docs"),
+    });
   });
   afterAll(() => repo.remove());
 
@@ -121,6 +130,18 @@ describe("a Helm chart whose template reads a binary file with .Files.Get", () =
     for (const bytes of [oldCert, newCert]) expectNoSlice(all, bytes.toString("base64"));
   });
 
+  it("never excuses a failure of its own bounds as one the base had", async () => {
+    const run = await runCli(["check", "--repo", repo.dir, "--base", "too-many", "--head", "too-many-edit", "--format", "json"]);
+    expect(run.status).toBe(1);
+    expect((JSON.parse(run.stdout) as { findings: { rule: string; status: string }[] }).findings.filter((f) => f.rule === "render/failed").map((f) => f.status)).toEqual(["new"]);
+  });
+
+  it("hands a chart that reads no files none of its binary files", async () => {
+    const { report } = await checkJson(repo.dir, "icons");
+    expect(report.findings.filter((f) => f.rule.startsWith("render/"))).toEqual([]);
+    expect(report.rendered?.targets.map((t) => t.diff.objects.map((o) => `${o.status} ${o.id}`))).toEqual([["added v1 ConfigMap web"]]);
+  });
+
   it("fails closed, naming the file, past the bound on a chart's binary files", async () => {
     const { status, report } = await checkJson(repo.dir, "too-many");
     expect(status).toBe(1);
@@ -128,5 +149,35 @@ describe("a Helm chart whose template reads a binary file with .Files.Get", () =
       "error render/failed charts/certs/Chart.yaml:1:1 new Helm target charts/certs (its own values: nothing in this repository gives it values): rendering failed: " +
         "not rendered: charts/certs/files/icon-31.png is one binary file too many: Gitgate hands a target at most 32 binary files",
     ]);
+  });
+});
+
+describe("the binary files of all the targets a change renders", () => {
+  let repo: TestRepo;
+  const overlays = 5;
+  const overlay = (i: number) => ({
+    [`apps/o${i}/kustomization.yaml`]: `resources:\n  - ../base\nnameSuffix: -o${i}\nsecretGenerator:\n  - name: certs\n    files:\n${Array.from({ length: 30 }, (_, j) => `      - c${j}.p12\n`).join("")}`,
+    ...Object.fromEntries(Array.from({ length: 30 }, (_, j) => [`apps/o${i}/c${j}.p12`, keystore(`o${i} c${j}`)])),
+  });
+  beforeAll(async () => {
+    repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\n",
+      "apps/base/kustomization.yaml": "resources:\n  - cm.yaml\n",
+      "apps/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: slow\n",
+      ...Object.assign({}, ...Array.from({ length: overlays }, (_, i) => overlay(i))),
+    });
+    // One line of the shared base: every overlay renders, at base and head, each with 30 keystores.
+    await repo.branch("edit-base", "main", { "apps/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n" });
+  });
+  afterAll(() => repo.remove());
+
+  it("reads at most 128 for one change, and fails the targets past that closed", async () => {
+    const { status, report } = await checkJson(repo.dir, "edit-base");
+    expect(status).toBe(1);
+    const failed = report.findings.filter((f) => f.rule === "render/failed");
+    // 300 wanted: four versions of targets (4 × 30 = 120) fit, every later one is refused.
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) expect(f.message).toMatch(/the change's targets read more binary files than Gitgate reads for one change \(128 files, 64 MiB\)/);
+    expect(report.rendered?.targets).toHaveLength(overlays);
   });
 });

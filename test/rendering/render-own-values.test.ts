@@ -59,8 +59,8 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "charts/settings/Chart.yaml": "apiVersion: v2\nname: settings\nversion: 0.1.0\n",
       "charts/settings/values.yaml": "replicas: 2\nmode: fast\n",
       "charts/settings/templates/configmap.yaml": template,
-      "charts/settings/templates/extra.yaml": "{{ .Files.Get \"files/extra.txt\" }}\n",
-      "charts/settings/files/extra.txt": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+      "charts/settings/templates/extra.yaml": "{{ .Files.Get \"files/security/extra.txt\" }}\n",
+      "charts/settings/files/security/extra.txt": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
     });
     // A Chart.yaml turns the folder's templates/ into Helm templates, which were not judged at all.
     await repo.branch("hidden-by-a-chart", "main", {
@@ -79,14 +79,14 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "charts/settings/templates/agent.yaml": `# Source: settings/../../apps/prod/web.yaml\n${pod("agent", true)}`,
     });
     // A file the chart reads with .Files.Get changes what it renders, though no template changes.
-    await repo.branch("files-get", "main", { "charts/settings/files/extra.txt": pod("extra", true) });
+    await repo.branch("files-get", "main", { "charts/settings/files/security/extra.txt": pod("extra", true) });
     // Moving a chart's folder moves its target: compared with what it rendered before, nothing is new.
     await repo.branch("moved", "main", {
       "charts/settings/Chart.yaml": null, "charts/settings/values.yaml": null, "charts/settings/templates/configmap.yaml": null,
-      "charts/settings/templates/extra.yaml": null, "charts/settings/files/extra.txt": null,
+      "charts/settings/templates/extra.yaml": null, "charts/settings/files/security/extra.txt": null,
       "charts/moved/Chart.yaml": "apiVersion: v2\nname: settings\nversion: 0.1.0\n", "charts/moved/values.yaml": "replicas: 2\nmode: fast\n",
-      "charts/moved/templates/configmap.yaml": template, "charts/moved/templates/extra.yaml": "{{ .Files.Get \"files/extra.txt\" }}\n",
-      "charts/moved/files/extra.txt": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+      "charts/moved/templates/configmap.yaml": template, "charts/moved/templates/extra.yaml": "{{ .Files.Get \"files/security/extra.txt\" }}\n",
+      "charts/moved/files/security/extra.txt": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
     });
     await repo.branch("needs-a-value", "main", { "charts/settings/values.yaml": "replicas: 2\n" });
     await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
