@@ -49,6 +49,9 @@ describe("parseFile: YAML", () => {
     expect(parseText("keys.yaml", `${"? ".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:20001"]);
     expect(parseText("mixed.yaml", `${"- ? ".repeat(10_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:20001"]);
     expect(parseText("tabs.yaml", `${"-\t".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:20001"]);
+    // Entries spread out by blanks, and braces, nest all the same.
+    expect(parseText("wide-dashes.yaml", `${"-   ".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:40001"]);
+    expect(parseText("braces.json", `${"{\"a\":".repeat(20_000)}1${"}".repeat(20_000)}`).findings.map(where)).toEqual(["error yaml/too-deep 1:50001"]);
     // Many brackets, but closed as they go: judged as usual.
     expect(parseText("wide.yaml", `a: [${"[1], ".repeat(20_000)}[1]]\n`).findings).toEqual([]);
   });
