@@ -112,16 +112,19 @@ function renderedSchemas(schemas: FileJudges["schemas"], targetFile: string, kub
 
 const textOf = (outcome: RenderOutcome & { ok: true }) => ({ kind: "text" as const, text: outcome.yaml, size: Buffer.byteLength(outcome.yaml) });
 
-/** A target that did not render: an error on its file (where its refused references are written, when refused). */
+/**
+ * A target that did not render: an error on its file (where its refused references are written, when
+ * refused). Always new, like a policy that could not be evaluated: only targets the change touches are
+ * rendered, so what the change does to what this one deploys cannot be judged, however it failed at
+ * the base (a template added to a chart that already failed could hold anything).
+ */
 function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & { ok: false }, secrets: SecretSet): Finding {
-  // The same failure at the base excuses it (fail_on: new), unless it is this machine that cannot render.
-  const sameAtBase = !head.cannotRender && t.base !== undefined && !t.base.ok && t.base.error === head.error;
   const where = head.refused ? [...t.target.remote, ...t.target.outside][0] : undefined;
   return {
     severity: "error",
     rule: head.refused ? "render/refused" : "render/failed",
     source: "parse",
-    status: sameAtBase ? "existing" : "new",
+    status: "new",
     path: where?.file ?? t.target.file,
     ...(where ? where.at : fileStart),
     message: `${label}: ${head.refused ? "" : "rendering failed: "}${oneLine(head.error, secrets)}`,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/engine/report.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { brief } from "../support/parse-text.js";
-import { checkJson } from "../support/run-cli.js";
+import { checkJson, runCli } from "../support/run-cli.js";
 
 // Chart.yaml is governed (a chart whose Chart.yaml is not is not rendered) but is no Kubernetes object.
 const config = "version: 1\nschemas:\n  - files: [\"apps/prod/web.yaml\", \"clusters/**\"]\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n";
@@ -89,6 +89,10 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "charts/moved/files/security/extra.txt": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
     });
     await repo.branch("needs-a-value", "main", { "charts/settings/values.yaml": "replicas: 2\n" });
+    // On a chart that already did not render, a template that is not YAML as it is could hide anything.
+    await repo.branch("broken-chart-grows", "needs-a-value", {
+      "charts/settings/templates/debug.yaml": `{{- if .Values.debug | default true }}\n${pod("debug", true)}{{- end }}\n`,
+    });
     await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
   });
   afterAll(() => repo.remove());
@@ -114,6 +118,13 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     const failed = report.findings.filter((f) => f.rule === "render/failed");
     expect(failed.map(brief)).toEqual(["error render/failed charts/settings/Chart.yaml:1:1 new"]);
     expect(failed[0]!.message).toMatch(/^Helm target charts\/settings \(its own values: nothing in this repository gives it values\): rendering failed: .*mode is required/);
+  });
+
+  it("fails a change to a chart that did not render before either: what it deploys cannot be judged", async () => {
+    const run = await runCli(["check", "--repo", repo.dir, "--base", "needs-a-value", "--head", "broken-chart-grows", "--format", "json"]);
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.findings.filter((f) => f.severity === "error").map(brief)).toEqual(["error render/failed charts/settings/Chart.yaml:1:1 new"]);
   });
 
   it("previews what a template change does to the chart's objects", async () => {
