@@ -32,8 +32,7 @@ import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { yamlReadingOf } from "./yaml-reading.js";
 import { judgingDone, judgingNothing, judgingNow } from "./judging-now.js";
-import { templatesWithOutput } from "../rendering/helm-origins.js";
-import type { RenderedChange } from "../rendering/render-types.js";
+import { templateCoverage } from "../rendering/template-coverage.js";
 
 export interface JudgedChange {
   findings: Finding[];
@@ -99,7 +98,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const found = new Map<string, Finding[]>();
     const templates: ReadChange[] = [];
     const plainTemplates: string[] = [];
-    const renderedTemplates = changes.rendered ? templatesRendered(changes.rendered) : undefined;
+    const coverage = changes.rendered ? templateCoverage(changes.rendered) : undefined;
     const objects = new Map<string, KubernetesObject>();
     const sourceLines = new SourceLines();
     let documents = 0;
@@ -161,7 +160,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       // Helm renders its templates: they are not YAML until then, so they are named, never parsed;
       // unless Helm makes nothing of one that reads as a manifest as it is (see unrenderedManifest).
       if (after?.kind === "text" && gitops.isHelmTemplate(change.path)) {
-        if (!unrenderedManifest(read, renderedTemplates, judges)) return { template: read };
+        if (!unrenderedManifest(read, coverage?.withOutput, judges)) return { template: read };
         plainTemplates.push(change.path);
       }
       // This thread judges too, whenever the other lanes have all the files they can hold. Their answers
@@ -200,7 +199,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     });
 
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
-    const findings = [...governedChanges.flatMap((c) => found.get(c.path) ?? []), ...templates.map(helmTemplateNotice), ...plainTemplates.map(unrenderedTemplateNotice)];
+    const findings = [...governedChanges.flatMap((c) => found.get(c.path) ?? []), ...templates.map((t) => coverage?.emptyTemplate(t.path) ?? helmTemplateNotice(t)), ...plainTemplates.map(unrenderedTemplateNotice)];
     // What the change's Kustomize and Helm targets render to is judged by the same judges.
     const rendered = changes.rendered ? await (await import("../rendering/judge-rendered.js")).judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;
     if (rendered) {
@@ -452,15 +451,6 @@ function generatorDataNotice(path: string, source: GeneratorSource): Finding {
     message: `Data for the ${source.generator} of ${source.kustomization}: kustomize puts it in ${what}, so it is not a manifest and is not validated on its own` +
       `${source.generator === "secretGenerator" ? ", and none of its lines is shown" : ""}. What the kustomization renders is validated where a pull request renders it.`,
   };
-}
-
-/** The templates some head render of the change made objects of (see templatesWithOutput). */
-function templatesRendered(rendered: RenderedChange): Set<string> {
-  const out = new Set<string>();
-  for (const t of rendered.targets) {
-    if (t.head?.ok && t.head.templates) for (const path of templatesWithOutput(t.head.yaml, t.head.templates)) out.add(path);
-  }
-  return out;
 }
 
 /**

@@ -93,6 +93,11 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     await repo.branch("broken-chart-grows", "needs-a-value", {
       "charts/settings/templates/debug.yaml": `{{- if .Values.debug | default true }}\n${pod("debug", true)}{{- end }}\n`,
     });
+    // A template the values here turn off: whatever turns it on elsewhere deploys it unjudged.
+    await repo.branch("switched-off", "main", {
+      "charts/settings/templates/debug.yaml": `{{- if .Values.debug }}\n${pod("debug", true)}{{- end }}\n`,
+      "charts/settings/templates/_more.yaml": "{{- define \"settings.more\" }}x: 1{{ end }}\n",
+    });
     await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
   });
   afterAll(() => repo.remove());
@@ -125,6 +130,18 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.findings.filter((f) => f.severity === "error").map(brief)).toEqual(["error render/failed charts/settings/Chart.yaml:1:1 new"]);
+  });
+
+  it("warns on a changed template no render makes anything of: other values may turn it on", async () => {
+    const { status, report } = await checkJson(repo.dir, "switched-off");
+    expect(status).toBe(0);
+    expect(report.findings.filter((f) => f.path.startsWith("charts/settings/templates/")).map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "warning file/helm-template-empty charts/settings/templates/debug.yaml:1:1 new No render of this chart made anything of this template " +
+        "(charts/settings (its own values: nothing in this repository gives it values)), so what it holds is not judged: whatever deploys it with other values " +
+        "that turn it on deploys it unchecked. Give those values in `render.helm` to have it judged, or, if it only defines named templates, name it `_<name>.tpl` as Helm expects.",
+      // A partial is rendered only where another template includes it.
+      expect.stringMatching(/^notice file\/helm-template charts\/settings\/templates\/_more.yaml:1:1 new /),
+    ]);
   });
 
   it("previews what a template change does to the chart's objects", async () => {

@@ -1,0 +1,48 @@
+import { fileStart, type Finding } from "../engine/finding.js";
+import { templatesWithOutput } from "./helm-origins.js";
+import type { RenderedChange } from "./render-types.js";
+
+/** What the change's head Helm renders made of chart templates. */
+export interface TemplateCoverage {
+  /** The templates some head render made objects of (see templatesWithOutput). */
+  withOutput: ReadonlySet<string>;
+  /**
+   * A warning for a changed template that Helm renders on its own (not a partial `_*`, not
+   * NOTES.txt), in a chart the change rendered, yet of which no render made anything; undefined otherwise.
+   */
+  emptyTemplate(path: string): Finding | undefined;
+}
+
+export function templateCoverage(rendered: RenderedChange): TemplateCoverage {
+  const withOutput = new Set<string>();
+  const renders: { root: string; name: string }[] = [];
+  for (const t of rendered.targets) {
+    if (t.target.kind !== "helm" || !t.head?.ok) continue;
+    renders.push({ root: t.target.root, name: t.target.name });
+    if (t.head.templates) for (const path of templatesWithOutput(t.head.yaml, t.head.templates)) withOutput.add(path);
+  }
+  return {
+    withOutput,
+    emptyTemplate(path) {
+      const name = path.slice(path.lastIndexOf("/") + 1);
+      if (withOutput.has(path) || name.startsWith("_") || name === "NOTES.txt") return undefined;
+      // Every chart holding it, a subchart's parent too: each render would have shown its output.
+      const names = renders.filter((r) => r.root === "" || path.startsWith(`${r.root}/`)).map((r) => r.name);
+      return names.length > 0 ? emptyTemplateWarning(path, names) : undefined;
+    },
+  };
+}
+
+/**
+ * Such a template may hold anything a deployer elsewhere turns on with other values (an ApplicationSet,
+ * another repository, an Application here that nothing deploys standing in for the real one): a
+ * warning, not an error, since with the values this repository gives it the template deploys nothing.
+ */
+function emptyTemplateWarning(path: string, renders: readonly string[]): Finding {
+  return {
+    severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart,
+    message: `No render of this chart made anything of this template (${renders.join("; ")}), so what it holds is not judged: ` +
+      "whatever deploys it with other values that turn it on deploys it unchecked. Give those values in `render.helm` to have it judged, " +
+      "or, if it only defines named templates, name it `_<name>.tpl` as Helm expects.",
+  };
+}
