@@ -151,11 +151,17 @@ function openBracketsOver(text: string, cap: number): boolean {
 /**
  * Whether some run of two or more compact entries is long enough to hold `entries` of them (each is
  * two characters at least). Each run is matched once, from its start, so the search is linear however
- * the text is made.
+ * the text is made. A run of millions of entries overflows the regular expression engine's stack: it
+ * may nest past the cap, so the walk decides.
  */
 function longestEntryRunOver(text: string, entries: number): boolean {
-  for (const run of text.matchAll(/(?:[-?][ \t]+){2,}/g)) {
-    if (run[0].length >= 2 * entries) return true;
+  try {
+    for (const run of text.matchAll(/(?:[-?][ \t]+){2,}/g)) {
+      if (run[0].length >= 2 * entries) return true;
+    }
+  } catch (error) {
+    if (error instanceof RangeError) return true;
+    throw error;
   }
   return false;
 }

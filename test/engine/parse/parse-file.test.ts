@@ -52,6 +52,8 @@ describe("parseFile: YAML", () => {
     // Entries spread out by blanks, and braces, nest all the same.
     expect(parseText("wide-dashes.yaml", `${"-   ".repeat(20_000)}x\n`).findings.map(where)).toEqual(["error yaml/too-deep 1:40001"]);
     expect(parseText("braces.json", `${"{\"a\":".repeat(20_000)}1${"}".repeat(20_000)}`).findings.map(where)).toEqual(["error yaml/too-deep 1:50001"]);
+    // Millions of entries in a row, in a file a raised size limit lets through.
+    expect(parseText("huge.yaml", `${"- ".repeat(3_400_000)}x\n`, { maxFileBytes: 8 * 1024 * 1024 }).findings.map(where)).toEqual(["error yaml/too-deep 1:20001"]);
     // Many brackets, but closed as they go: judged as usual.
     expect(parseText("wide.yaml", `a: [${"[1], ".repeat(20_000)}[1]]\n`).findings).toEqual([]);
   });
