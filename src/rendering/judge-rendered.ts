@@ -114,17 +114,22 @@ const textOf = (outcome: RenderOutcome & { ok: true }) => ({ kind: "text" as con
 
 /**
  * A target that did not render: an error on its file (where its refused references are written, when
- * refused). Always new, like a policy that could not be evaluated: only targets the change touches are
- * rendered, so what the change does to what this one deploys cannot be judged, however it failed at
- * the base (a template added to a chart that already failed could hold anything).
+ * refused). The same failure at the base excuses it (fail_on: new) only for a Kustomize target, whose
+ * files are judged on their own (resources as manifests, patches as partial objects), and only when
+ * the failure is the target's, not this machine's (Gitgate's own bounds, no render helper). A Helm
+ * chart's templates are judged only as rendered: the change touches the chart (only touched targets
+ * are rendered), and what it does there cannot be judged however the chart fared at the base (a
+ * template added to a chart that already failed, one needing values nothing here gives it, could hold
+ * anything).
  */
 function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & { ok: false }, secrets: SecretSet): Finding {
+  const sameAtBase = t.target.kind === "kustomize" && !head.cannotRender && t.base !== undefined && !t.base.ok && t.base.error === head.error;
   const where = head.refused ? [...t.target.remote, ...t.target.outside][0] : undefined;
   return {
     severity: "error",
     rule: head.refused ? "render/refused" : "render/failed",
     source: "parse",
-    status: "new",
+    status: sameAtBase ? "existing" : "new",
     path: where?.file ?? t.target.file,
     ...(where ? where.at : fileStart),
     message: `${label}: ${head.refused ? "" : "rendering failed: "}${oneLine(head.error, secrets)}`,

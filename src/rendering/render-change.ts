@@ -61,10 +61,10 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
     const { request, sources } = await requestFor(target, snapshot, config, budget);
     const refusal = refusalOf(target, config.render.network);
     const outcome: RenderOutcome = refusal ? { ok: false, error: refusal, refused: true }
-      // Gitgate's own bounds, or a read that failed, stopped it.
-      : typeof request === "string" ? { ok: false, error: request }
+      // Gitgate's own bounds (or a read that failed) stopped it: never excused by the same at the base.
+      : typeof request === "string" ? { ok: false, error: request, cannotRender: true }
       : inputs.helper ? withTemplateStarts(await runRenderHelper(inputs.helper, request, bounds), request)
-      : { ok: false, error: missingRenderHelperMessage };
+      : { ok: false, error: missingRenderHelperMessage, cannotRender: true };
     return { outcome, sources };
   };
   const targets = await mapConcurrent(changed, 2, async ({ base, head }): Promise<RenderedTarget> => {

@@ -70,6 +70,8 @@ export type RenderOutcome =
     ok: false;
     error: string;
     refused?: boolean;
+    /** The machine could not render (no helper): never excused by the same failure at the base. */
+    cannotRender?: boolean;
   };
 
 /** One changed target, rendered at the base and at the head, with the source files it was rendered from. */

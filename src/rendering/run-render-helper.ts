@@ -56,7 +56,7 @@ export function runRenderHelper(binary: string, request: HelperRequest, bounds: 
     child.stderr.on("data", (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString();
     });
-    child.on("error", (error) => finish({ ok: false, error: `the render helper could not be started: ${error.message}` }));
+    child.on("error", (error) => finish({ ok: false, error: `the render helper could not be started: ${error.message}`, cannotRender: true }));
     child.on("close", (code, signal) => {
       const text = Buffer.concat(chunks).toString("utf8");
       try {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/engine/report.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { brief } from "../support/parse-text.js";
-import { checkJson } from "../support/run-cli.js";
+import { checkJson, runCli } from "../support/run-cli.js";
 
 const config = "version: 1\nschemas:\n  - files: \"**\"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n";
 const deployment = `apiVersion: apps/v1
@@ -54,6 +54,10 @@ describe("Kustomize overlays are rendered and judged", () => {
     await repo.branch("broken", "main", { "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0", "resources:\n  - missing.yaml\n").replace("resources:\n  - ../../base\n", "") });
     await repo.branch("remote", "main", {
       "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.0").replace("  - ../../base\n", "  - ../../base\n  - https://github.com/example/platform//base?ref=v1.0.0\n"),
+    });
+    // The overlay refused at the base already: a local edit to it leaves the refusal as it was.
+    await repo.branch("remote-edit", "remote", {
+      "apps/web/overlays/prod/kustomization.yaml": overlay("1.27.1").replace("  - ../../base\n", "  - ../../base\n  - https://github.com/example/platform//base?ref=v1.0.0\n"),
     });
   });
   afterAll(() => repo.remove());
@@ -118,6 +122,14 @@ describe("Kustomize overlays are rendered and judged", () => {
       if (saved.cache === undefined) delete process.env.GITGATE_RENDER_CACHE;
       else process.env.GITGATE_RENDER_CACHE = saved.cache;
     }
+  });
+
+  it("excuses a Kustomize target's failure the base had too: its own files are judged as they are", async () => {
+    const run = await runCli(["check", "--repo", repo.dir, "--base", "remote", "--head", "remote-edit", "--format", "json"]);
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as Report).findings.filter((f) => f.severity === "error").map(brief)).toEqual([
+      "error render/refused apps/web/overlays/prod/kustomization.yaml:5:5 existing",
+    ]);
   });
 
   it("refuses a remote base without render.network, on the line that names it", async () => {
