@@ -4,6 +4,11 @@ import type { DraftFinding, Finding } from "./finding.js";
  * Marks each head finding `existing` when the base had the same finding, else `new`. Lines move when
  * a file is edited, so findings are compared by what they say and where in the document they point,
  * not by line. Each base finding excuses at most one head finding.
+ *
+ * A parse error is never excused: it leaves its document or its whole file unjudged (too deep, too
+ * large, too many documents, a syntax error, a duplicate key), so a change kept behind the same error
+ * as the base's, a privileged Pod added below it, would pass unseen, while the cluster's own reader
+ * may well read it.
  */
 export function classifyFindings(
   head: { findings: readonly DraftFinding[]; identityOf: (finding: DraftFinding) => string },
@@ -18,7 +23,8 @@ export function classifyFindings(
     const key = keyOf(finding, head.identityOf);
     const left = remaining.get(key) ?? 0;
     if (left > 0) remaining.set(key, left - 1);
-    return { ...finding, status: finding.status ?? (left > 0 ? "existing" : "new") };
+    const unjudged = finding.source === "parse" && finding.severity === "error";
+    return { ...finding, status: finding.status ?? (left > 0 && !unjudged ? "existing" : "new") };
   });
 }
 
