@@ -97,6 +97,8 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     await repo.branch("switched-off", "main", {
       "charts/settings/templates/debug.yaml": `{{- if .Values.debug }}\n${pod("debug", true)}{{- end }}\n`,
       "charts/settings/templates/_more.yaml": "{{- define \"settings.more\" }}x: 1{{ end }}\n",
+      // Helm renders it whatever its name, though the `files` globs do not govern it.
+      "charts/settings/templates/debug.tpl": `{{- if .Values.debug }}\n${pod("debug-tpl", true)}{{- end }}\n`,
     });
     await repo.branch("template-edit", "main", { "charts/settings/templates/configmap.yaml": template.replace("settings", "config") });
   });
@@ -136,6 +138,7 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     const { status, report } = await checkJson(repo.dir, "switched-off");
     expect(status).toBe(0);
     expect(report.findings.filter((f) => f.path.startsWith("charts/settings/templates/")).map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      expect.stringMatching(/^warning file\/helm-template-empty charts\/settings\/templates\/debug.tpl:1:1 new No render of this chart made anything of this template /),
       "warning file/helm-template-empty charts/settings/templates/debug.yaml:1:1 new No render of this chart made anything of this template " +
         "(charts/settings (its own values: nothing in this repository gives it values)), so what it holds is not judged: whatever deploys it with other values " +
         "that turn it on deploys it unchecked. Give those values in `render.helm` to have it judged, or, if it only defines named templates, name it `_<name>.tpl` as Helm expects.",
