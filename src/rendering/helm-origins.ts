@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { parse } from "yaml";
 
 /** Where a template's output starts in a Helm render: its first line, and the template's repository path. */
 export interface TemplateStart {
@@ -10,22 +11,79 @@ export interface TemplateStart {
  * Where each template's output starts in a Helm render. The helper heads each template's output with
  * `# Source: <chart name>/templates/…` (as `helm template` does) and, on the next line, the marker the
  * caller gave it: a template can write a `# Source:` line of its own, never the marker, so only the
- * helper's headers count. The chart's name (in Chart.yaml) need not be its folder's, so the first
- * segment is replaced by the chart's folder; a subchart's templates keep their `charts/<name>/` below
- * it. A name that would leave the chart's folder is no template's.
+ * helper's headers count. Helm names charts by name, not by folder (see repositoryPath). A name that
+ * would leave the chart's folder is no template's.
  */
-export function templateStarts(yaml: string, marker: string, chartRoot: string, inRepository: (path: string) => boolean): TemplateStart[] {
+export function templateStarts(yaml: string, marker: string, chartRoot: string, files: Readonly<Record<string, string>>): TemplateStart[] {
   const lines = yaml.split("\n");
   const starts: TemplateStart[] = [];
+  const folders = subchartFolders(files);
   lines.forEach((text, i) => {
     const name = /^# Source: [^/]+\/(.+)$/.exec(text)?.[1];
     if (name === undefined || lines[i + 1] !== `# ${marker}` || name.split("/").some((s) => s === ".." || s === "." || s === "")) return;
-    // A template of a subchart vendored as an archive is in no file of the repository: its objects
-    // have no template to point at ("", the chart's Chart.yaml then).
-    const path = posix.join(chartRoot, name);
-    starts.push({ line: i + 1, path: inRepository(path) ? path : "" });
+    starts.push({ line: i + 1, path: repositoryPath(chartRoot, name, folders, files) });
   });
   return starts;
+}
+
+/**
+ * The repository file of a template Helm names `<chart>/charts/<sub>/templates/x.yaml` (the part after
+ * the first `/` is `name`). Helm names a subchart by its Chart.yaml's name, or by the alias its parent's
+ * dependencies give it, not by its folder: each `charts/<sub>` goes to the one folder below the parent's
+ * `charts/` that `<sub>` stands for. "" when there is none, or more than one (no template is credited
+ * then), and for a subchart vendored as an archive, whose templates are in no file of the repository
+ * (its objects land on the chart's Chart.yaml).
+ */
+function repositoryPath(chartRoot: string, name: string, folders: (parent: string, sub: string) => string | undefined, files: Readonly<Record<string, string>>): string {
+  const segments = name.split("/");
+  let folder = chartRoot;
+  let at = 0;
+  for (; segments[at] === "charts" && at + 2 < segments.length; at += 2) {
+    const sub = folders(folder, segments[at + 1]!);
+    if (sub === undefined) return "";
+    folder = sub;
+  }
+  const path = posix.join(folder, ...segments.slice(at));
+  return Object.hasOwn(files, path) ? path : "";
+}
+
+/** The folder below `parent/charts/` a subchart Helm calls `sub` is in, by the charts' Chart.yaml files. */
+function subchartFolders(files: Readonly<Record<string, string>>): (parent: string, sub: string) => string | undefined {
+  const chartName = (folder: string) => chartYaml(files[posix.join(folder, "Chart.yaml")])?.name;
+  // Once per parent and name: a render has a header per template, and most are a subchart's.
+  const found = new Map<string, string | undefined>();
+  return (parent, sub) => {
+    const key = `${parent}\u0000${sub}`;
+    if (found.has(key)) return found.get(key);
+    const prefix = posix.join(parent, "charts") + "/";
+    const aliased = dependenciesOf(files, parent).find((d) => d.alias === sub)?.name ?? sub;
+    const folders = Object.keys(files)
+      .filter((path) => path.startsWith(prefix) && path.endsWith("/Chart.yaml") && !path.slice(prefix.length, -"/Chart.yaml".length).includes("/"))
+      .map((path) => path.slice(0, -"/Chart.yaml".length))
+      .filter((folder) => chartName(folder) === aliased);
+    found.set(key, folders.length === 1 ? folders[0] : undefined);
+    return found.get(key);
+  };
+}
+
+/** A chart's dependencies with their aliases: Chart.yaml's, or requirements.yaml's for an apiVersion v1 chart. */
+function dependenciesOf(files: Readonly<Record<string, string>>, folder: string): { name?: unknown; alias?: unknown }[] {
+  for (const file of ["Chart.yaml", "requirements.yaml"]) {
+    const dependencies = chartYaml(files[posix.join(folder, file)])?.dependencies;
+    if (Array.isArray(dependencies)) return dependencies.filter((d): d is { name?: unknown; alias?: unknown } => typeof d === "object" && d !== null);
+  }
+  return [];
+}
+
+function chartYaml(text: string | undefined): { name?: unknown; dependencies?: unknown } | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = parse(text);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    // The render would have failed on it: no template is credited through it.
+    return undefined;
+  }
 }
 
 /** The template each document of a Helm render came from ("" when none), given the documents' first lines, in order. */

@@ -81,7 +81,7 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
 
 /** A Helm render with where each template's output starts, told by the marker only the helper knew. */
 function withTemplateStarts(outcome: RenderOutcome, request: HelperRequest): RenderOutcome {
-  return outcome.ok && request.kind === "helm" ? { ...outcome, templates: templateStarts(outcome.yaml, request.sourceMarker, request.chart, (path) => Object.hasOwn(request.files, path)) } : outcome;
+  return outcome.ok && request.kind === "helm" ? { ...outcome, templates: templateStarts(outcome.yaml, request.sourceMarker, request.chart, request.files) } : outcome;
 }
 
 /**

@@ -74,6 +74,12 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "charts/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n",
       "charts/common/templates/_labels.tpl": "{{- define \"common.labels\" }}app: x{{ end }}\n",
     });
+    // Helm calls a subchart by its alias (or its Chart.yaml's name), not by its folder.
+    await repo.branch("aliased-subchart", "main", {
+      "charts/settings/Chart.yaml": "apiVersion: v2\nname: settings\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 0.1.0\n    alias: cache\n",
+      "charts/settings/charts/redis-sub/Chart.yaml": "apiVersion: v2\nname: redis\nversion: 0.1.0\n",
+      "charts/settings/charts/redis-sub/templates/pod.yaml": pod("cache", true),
+    });
     // A template's output may say anything, a "# Source:" line too: only the helper's own headers count.
     await repo.branch("forged-source", "main", {
       "charts/settings/templates/agent.yaml": `# Source: settings/../../apps/prod/web.yaml\n${pod("agent", true)}`,
@@ -160,6 +166,15 @@ describe("a chart nothing in the repository deploys is rendered with its own val
     expect(status).toBe(0);
     expect(report.rendered?.targets.map((t) => [t.target, t.diff.objects.map((o) => `${o.status} ${o.id}`)])).toEqual([
       ["charts/settings (its own values: nothing in this repository gives it values)", ["added v1 ConfigMap extra"]],
+    ]);
+  });
+
+  it("traces a subchart's objects to its folder, whatever name or alias Helm calls it by", async () => {
+    const { status, report } = await checkJson(repo.dir, "aliased-subchart");
+    expect(status).toBe(1);
+    expect(report.findings.filter((f) => ["k8s/privileged", "file/helm-template", "file/helm-template-empty"].includes(f.rule)).map(brief)).toEqual([
+      "error k8s/privileged charts/settings/charts/redis-sub/templates/pod.yaml:10:21 new",
+      "notice file/helm-template charts/settings/charts/redis-sub/templates/pod.yaml:1:1 new",
     ]);
   });
 
