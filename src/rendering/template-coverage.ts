@@ -43,6 +43,7 @@ function emptyTemplateWarning(path: string, renders: readonly string[]): Finding
     severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart,
     message: `No render of this chart made anything of this template (${renders.join("; ")}), so what it holds is not judged: ` +
       "whatever deploys it with other values that turn it on deploys it unchecked. Give those values in `render.helm` to have it judged, " +
-      "or, if it only defines named templates, name it `_<name>.tpl` as Helm expects.",
+      "or, if it only defines named templates, name it `_<name>.tpl` as Helm expects. (Gitgate renders as `helm template` does: " +
+      "an install, on a cluster with only the built-in API versions, so a template that waits for an upgrade or a CRD's API renders nothing here either.)",
   };
 }

@@ -25,7 +25,7 @@ function ruleIdsInSource(): Set<string> {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".generated.ts")) {
-        for (const m of readFileSync(path, "utf8").matchAll(/["`]((?:file|yaml|json|schema|config|exceptions)\/[a-z0-9-]+)["`]/g)) ids.add(m[1]!);
+        for (const m of readFileSync(path, "utf8").matchAll(/["`]((?:file|yaml|json|schema|config|exceptions|render)\/[a-z0-9-]+)["`]/g)) ids.add(m[1]!);
       }
     }
   };

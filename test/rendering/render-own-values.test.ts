@@ -147,7 +147,8 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       expect.stringMatching(/^warning file\/helm-template-empty charts\/settings\/templates\/debug.tpl:1:1 new No render of this chart made anything of this template /),
       "warning file/helm-template-empty charts/settings/templates/debug.yaml:1:1 new No render of this chart made anything of this template " +
         "(charts/settings (its own values: nothing in this repository gives it values)), so what it holds is not judged: whatever deploys it with other values " +
-        "that turn it on deploys it unchecked. Give those values in `render.helm` to have it judged, or, if it only defines named templates, name it `_<name>.tpl` as Helm expects.",
+        "that turn it on deploys it unchecked. Give those values in `render.helm` to have it judged, or, if it only defines named templates, name it `_<name>.tpl` as Helm expects. " +
+        "(Gitgate renders as `helm template` does: an install, on a cluster with only the built-in API versions, so a template that waits for an upgrade or a CRD's API renders nothing here either.)",
       // A partial is rendered only where another template includes it.
       expect.stringMatching(/^notice file\/helm-template charts\/settings\/templates\/_more.yaml:1:1 new /),
     ]);
