@@ -200,11 +200,12 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
 
     const diff = options.snapshot ? emptyDiff : previewOf(kept, sensitivity);
     const findings = [...governedChanges.flatMap((c) => found.get(c.path) ?? []), ...templates.map((t) => coverage?.emptyTemplate(t.path) ?? helmTemplateNotice(t)), ...plainTemplates.map(unrenderedTemplateNotice)];
-    // Helm renders a template whatever its name (`debug.tpl`), which the `files` globs may not govern.
+    // Helm renders a template whatever its name (`debug.tpl`), which the `files` globs may not govern,
+    // and a vendored dependency's archive is no text to govern.
     if (coverage) {
       const ignored = createMatcher(config.ignore);
-      const ungoverned = changes.files.filter((c) => c.status !== "removed" && !isJudged(c) && !ignored(c.path) && gitops.isHelmTemplate(c.path));
-      findings.push(...ungoverned.flatMap((c) => coverage.emptyTemplate(c.path) ?? []));
+      const ungoverned = changes.files.filter((c) => c.status !== "removed" && !isJudged(c) && !ignored(c.path));
+      findings.push(...ungoverned.flatMap((c) => (gitops.isHelmTemplate(c.path) ? coverage.emptyTemplate(c.path) : coverage.emptyArchive(c.path)) ?? []));
     }
     // What the change's Kustomize and Helm targets render to is judged by the same judges.
     const rendered = changes.rendered ? await (await import("../rendering/judge-rendered.js")).judgeRendered(changes.rendered, judges, config.kubernetesVersion, sensitivity, secrets) : undefined;

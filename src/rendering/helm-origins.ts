@@ -5,6 +5,8 @@ import { parse } from "yaml";
 export interface TemplateStart {
   line: number;
   path: string;
+  /** As its `# Source:` header names it (`<chart>/charts/<subchart>/templates/…`). */
+  name: string;
 }
 
 /**
@@ -19,9 +21,9 @@ export function templateStarts(yaml: string, marker: string, chartRoot: string, 
   const starts: TemplateStart[] = [];
   const folders = subchartFolders(files);
   lines.forEach((text, i) => {
-    const name = /^# Source: [^/]+\/(.+)$/.exec(text)?.[1];
-    if (name === undefined || lines[i + 1] !== `# ${marker}` || name.split("/").some((s) => s === ".." || s === "." || s === "")) return;
-    starts.push({ line: i + 1, path: repositoryPath(chartRoot, name, folders, files) });
+    const [, full, name] = /^# Source: ([^/]+\/(.+))$/.exec(text) ?? [];
+    if (full === undefined || name === undefined || lines[i + 1] !== `# ${marker}` || name.split("/").some((s) => s === ".." || s === "." || s === "")) return;
+    starts.push({ line: i + 1, path: repositoryPath(chartRoot, name, folders, files), name: full });
   });
   return starts;
 }
@@ -101,19 +103,25 @@ export function templateOrigins(starts: readonly TemplateStart[], documentLines:
  * The templates whose output in a Helm render holds something besides comments: what Helm deploys from
  * them. A template that renders to comments only is in the render's headers, not here.
  */
-export function templatesWithOutput(yaml: string, starts: readonly TemplateStart[]): Set<string> {
+export function templatesWithOutput(yaml: string, starts: readonly TemplateStart[]): TemplateStart[] {
   const lines = yaml.split("\n");
-  const out = new Set<string>();
-  starts.forEach((start, i) => {
+  return starts.filter((start, i) => {
     // From below the header and its marker to the next template's "---".
     const end = (starts[i + 1]?.line ?? lines.length + 2) - 2;
     for (let n = start.line + 1; n < end; n++) {
       const text = lines[n]!.trim();
-      if (text !== "" && !text.startsWith("#") && text !== "---" && text !== "...") {
-        out.add(start.path);
-        return;
-      }
+      if (text !== "" && !text.startsWith("#") && text !== "---" && text !== "...") return true;
     }
+    return false;
   });
-  return out;
+}
+
+/**
+ * The templates of vendored archives (in no file of the repository) that Helm renders on its own, of
+ * which no output came, by their `# Source:` names: `names` is every template the helper loaded.
+ */
+export function emptyArchivedTemplates(yaml: string, starts: readonly TemplateStart[], names: readonly string[], chartRoot: string, files: Readonly<Record<string, string>>): string[] {
+  const withOutput = new Set(templatesWithOutput(yaml, starts).map((start) => start.name));
+  const folders = subchartFolders(files);
+  return names.filter((full) => !withOutput.has(full) && repositoryPath(chartRoot, full.slice(full.indexOf("/") + 1), folders, files) === "");
 }

@@ -3,7 +3,7 @@ import type { GitgateConfig } from "../config/config-types.js";
 import type { ChangeSet, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
 import { discoverTargets } from "./discover-targets.js";
-import { templateStarts } from "./helm-origins.js";
+import { emptyArchivedTemplates, templateStarts } from "./helm-origins.js";
 import { missingRenderHelperMessage } from "./render-helper-binary.js";
 import type { RenderedChange, RenderedTarget, RenderOutcome, RenderTarget, TreeSnapshot } from "./render-types.js";
 import { runRenderHelper, type HelperRequest } from "./run-render-helper.js";
@@ -81,7 +81,10 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
 
 /** A Helm render with where each template's output starts, told by the marker only the helper knew. */
 function withTemplateStarts(outcome: RenderOutcome, request: HelperRequest): RenderOutcome {
-  return outcome.ok && request.kind === "helm" ? { ...outcome, templates: templateStarts(outcome.yaml, request.sourceMarker, request.chart, request.files) } : outcome;
+  if (!outcome.ok || request.kind !== "helm") return outcome;
+  const templates = templateStarts(outcome.yaml, request.sourceMarker, request.chart, request.files);
+  const emptyArchived = emptyArchivedTemplates(outcome.yaml, templates, outcome.templateNames ?? [], request.chart, request.files);
+  return { ...outcome, templates, ...(emptyArchived.length > 0 ? { emptyArchived } : {}) };
 }
 
 /**

@@ -65,6 +65,10 @@ export type RenderOutcome =
     origins?: string[];
     /** Helm: where each template's output starts (see helm-origins.ts). */
     templates?: TemplateStart[];
+    /** Helm, from the helper: every template it renders on its own, by its `# Source:` name. */
+    templateNames?: string[];
+    /** Helm: the templates of vendored archives no output came from (see emptyArchivedTemplates). */
+    emptyArchived?: string[];
   }
   | {
     ok: false;

@@ -60,8 +60,8 @@ export function runRenderHelper(binary: string, request: HelperRequest, bounds: 
     child.on("close", (code, signal) => {
       const text = Buffer.concat(chunks).toString("utf8");
       try {
-        const reply = JSON.parse(text) as { ok: boolean; yaml?: string; error?: string; origins?: string[] };
-        if (reply.ok) finish({ ok: true, yaml: reply.yaml ?? "", ...(reply.origins ? { origins: reply.origins } : {}) });
+        const reply = JSON.parse(text) as { ok: boolean; yaml?: string; error?: string; origins?: string[]; templates?: string[] };
+        if (reply.ok) finish({ ok: true, yaml: reply.yaml ?? "", ...(reply.origins ? { origins: reply.origins } : {}), ...(reply.templates ? { templateNames: reply.templates } : {}) });
         else finish({ ok: false, error: reply.error ?? "rendering failed" });
       } catch {
         // A Go runtime that hit the address-space or memory limit dies with "out of memory" on stderr.

@@ -11,15 +11,20 @@ export interface TemplateCoverage {
    * NOTES.txt), in a chart the change rendered, yet of which no render made anything; undefined otherwise.
    */
   emptyTemplate(path: string): Finding | undefined;
+  /**
+   * A warning for a changed archive below a rendered chart's `charts/` (a vendored dependency) when
+   * templates of vendored archives render nothing there; undefined otherwise.
+   */
+  emptyArchive(path: string): Finding | undefined;
 }
 
 export function templateCoverage(rendered: RenderedChange): TemplateCoverage {
   const withOutput = new Set<string>();
-  const renders: { root: string; name: string }[] = [];
+  const renders: { root: string; name: string; emptyArchived: readonly string[] }[] = [];
   for (const t of rendered.targets) {
     if (t.target.kind !== "helm" || !t.head?.ok) continue;
-    renders.push({ root: t.target.root, name: t.target.name });
-    if (t.head.templates) for (const path of templatesWithOutput(t.head.yaml, t.head.templates)) withOutput.add(path);
+    renders.push({ root: t.target.root, name: t.target.name, emptyArchived: t.head.emptyArchived ?? [] });
+    if (t.head.templates) for (const start of templatesWithOutput(t.head.yaml, t.head.templates)) withOutput.add(start.path);
   }
   return {
     withOutput,
@@ -30,6 +35,22 @@ export function templateCoverage(rendered: RenderedChange): TemplateCoverage {
       const names = renders.filter((r) => r.root === "" || path.startsWith(`${r.root}/`)).map((r) => r.name);
       return names.length > 0 ? emptyTemplateWarning(path, names) : undefined;
     },
+    emptyArchive(path) {
+      if (!path.endsWith(".tgz")) return undefined;
+      const holding = renders.filter((r) => path.startsWith(r.root === "" ? "charts/" : `${r.root}/charts/`));
+      const empty = [...new Set(holding.flatMap((r) => r.emptyArchived))];
+      return empty.length > 0 ? emptyArchiveWarning(path, holding.map((r) => r.name), empty) : undefined;
+    },
+  };
+}
+
+/** As emptyTemplateWarning, for templates inside vendored archives, which no review reads either. */
+function emptyArchiveWarning(path: string, renders: readonly string[], templates: readonly string[]): Finding {
+  const shown = templates.slice(0, 10).join(", ") + (templates.length > 10 ? ` and ${templates.length - 10} more` : "");
+  return {
+    severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart,
+    message: `A vendored chart archive changed, and no render of its chart made anything of these templates of vendored archives (${renders.join("; ")}): ${shown}. ` +
+      "What they hold is not judged: whatever deploys the chart with values that turn them on deploys them unchecked. Give those values in `render.helm` to have them judged.",
   };
 }
 

@@ -156,14 +156,30 @@ describe("a dependency vendored as the archive helm dependency build writes", ()
       "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\ndependencies:\n  - name: agent\n    version: 0.1.0\n",
       "charts/web/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
     });
+    const agentPod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: main\n      image: nginx:1.27.0\n      securityContext:\n        privileged: true\n";
     await repo.branch("vendored", "main", {
+      "charts/web/charts/agent-0.1.0.tgz": packed("agent", { "Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n", "templates/pod.yaml": agentPod }),
+    });
+    // An archive no review reads, whose Pod the values here turn off.
+    await repo.branch("switched-off-in-archive", "main", {
       "charts/web/charts/agent-0.1.0.tgz": packed("agent", {
         "Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
-        "templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  containers:\n    - name: main\n      image: nginx:1.27.0\n      securityContext:\n        privileged: true\n",
+        "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: agent\n",
+        "templates/pod.yaml": `{{- if .Values.debug }}\n${agentPod}{{- end }}\n`,
       }),
     });
   });
   afterAll(() => repo.remove());
+
+  it("warns on a changed archive whose templates render nothing with the values here", async () => {
+    const { status, report } = await checkJson(repo.dir, "switched-off-in-archive");
+    expect(status).toBe(0);
+    expect(report.findings.filter((f) => f.rule === "file/helm-template-empty").map((f) => `${brief(f)} ${f.message}`)).toEqual([
+      "warning file/helm-template-empty charts/web/charts/agent-0.1.0.tgz:1:1 new A vendored chart archive changed, and no render of its chart made anything of these templates of vendored archives " +
+        "(charts/web (its own values: nothing in this repository gives it values)): web/charts/agent/templates/pod.yaml. What they hold is not judged: " +
+        "whatever deploys the chart with values that turn them on deploys them unchecked. Give those values in `render.helm` to have them judged.",
+    ]);
+  });
 
   it("renders the archive's templates, and puts what no repository file made on the Chart.yaml", async () => {
     const { status, report } = await checkJson(repo.dir, "vendored");

@@ -35,7 +35,7 @@ import (
 
 // The protocol's version: the caller refuses a helper that speaks another one.
 // 2: binaryFiles.
-const protocolVersion = 2
+const protocolVersion = 3
 
 type request struct {
 	Kind string `json:"kind"` // "kustomize", "helm" or "version"
@@ -70,7 +70,10 @@ type response struct {
 	// kustomize: for each rendered document, in order, the repository file it was read from ("" when
 	// a generator made it), from kustomize's origin annotations.
 	Origins []string `json:"origins,omitempty"`
-	Error   string   `json:"error,omitempty"`
+	// helm: every template of the chart and its subcharts that Helm renders on its own, by the name its
+	// `# Source:` header would carry, subcharts a condition turns off included (see templateNames).
+	Templates []string `json:"templates,omitempty"`
+	Error     string   `json:"error,omitempty"`
 	// For "version": what this binary links, so the caller can name it.
 	Protocol  int    `json:"protocol,omitempty"`
 	Kustomize string `json:"kustomize,omitempty"`
@@ -88,7 +91,7 @@ func main() {
 		boundMemory(uint64(req.MemoryMiB) << 20)
 	}
 	var out string
-	var origins []string
+	var origins, templates []string
 	var err error
 	switch req.Kind {
 	case "version":
@@ -97,7 +100,7 @@ func main() {
 	case "kustomize":
 		out, origins, err = renderKustomize(req)
 	case "helm":
-		out, err = renderHelm(req)
+		out, templates, err = renderHelm(req)
 	default:
 		err = fmt.Errorf("unknown request kind %q", req.Kind)
 	}
@@ -105,7 +108,7 @@ func main() {
 		reply(response{Error: err.Error()})
 		return
 	}
-	reply(response{OK: true, YAML: out, Origins: origins})
+	reply(response{OK: true, YAML: out, Origins: origins, Templates: templates})
 }
 
 func reply(r response) {
@@ -256,7 +259,7 @@ func askForOrigins(files map[string]string, root string) bool {
 	return false
 }
 
-func renderHelm(req request) (string, error) {
+func renderHelm(req request) (string, []string, error) {
 	root := strings.Trim(req.Chart, "/")
 	prefix := root + "/"
 	if root == "" || root == "." {
@@ -264,7 +267,7 @@ func renderHelm(req request) (string, error) {
 	}
 	snapshot, err := snapshotFiles(req)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var files []*loader.BufferedFile
 	for name, data := range snapshot {
@@ -276,10 +279,10 @@ func renderHelm(req request) (string, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	chrt, err := loader.LoadFiles(files)
 	if err != nil {
-		return "", fmt.Errorf("cannot load the chart %s: %w", root, err)
+		return "", nil, fmt.Errorf("cannot load the chart %s: %w", root, err)
 	}
 	if err := vendoredDependencies(chrt); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	values := map[string]interface{}{}
 	for _, source := range req.Values {
@@ -287,7 +290,7 @@ func renderHelm(req request) (string, error) {
 		if source.Path != "" {
 			found, ok := req.Files[source.Path]
 			if !ok {
-				return "", fmt.Errorf("the values file %s does not exist", source.Path)
+				return "", nil, fmt.Errorf("the values file %s does not exist", source.Path)
 			}
 			text = found
 		}
@@ -297,7 +300,7 @@ func renderHelm(req request) (string, error) {
 			if name == "" {
 				name = "inline values"
 			}
-			return "", fmt.Errorf("cannot read %s: %w", name, err)
+			return "", nil, fmt.Errorf("cannot read %s: %w", name, err)
 		}
 		values = mergeMaps(values, layer)
 	}
@@ -316,20 +319,52 @@ func renderHelm(req request) (string, error) {
 	if namespace == "" {
 		namespace = "default"
 	}
+	// Named before dependencies are processed too, so that a subchart its condition turns off is listed.
+	before := map[*chart.File]string{}
+	templateNames(chrt, chrt.Name(), func(t *chart.File, name string) { before[t] = name })
 	// As `helm template` does before rendering: subcharts their condition or tags disable are left out,
 	// an alias renames a subchart (its values come from the parent under that name), import-values apply.
 	if err := chartutil.ProcessDependenciesWithMerge(chrt, values); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	renderValues, err := chartutil.ToRenderValues(chrt, values, chartutil.ReleaseOptions{Name: release, Namespace: namespace, Revision: 1, IsInstall: true}, caps)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	rendered, err := engine.Render(chrt, renderValues)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return joinManifests(rendered, req.SourceMarker), nil
+	// An alias renames a copy of its subchart that shares its templates: listed under every name it has.
+	var templates []string
+	listed := map[*chart.File]bool{}
+	templateNames(chrt, chrt.Name(), func(t *chart.File, name string) {
+		templates = append(templates, name)
+		listed[t] = true
+	})
+	for t, name := range before {
+		if !listed[t] {
+			templates = append(templates, name)
+		}
+	}
+	sort.Strings(templates)
+	return joinManifests(rendered, req.SourceMarker), templates, nil
+}
+
+// templateNames visits the templates of a chart and of its subcharts that Helm renders on its own (not
+// a partial, not NOTES.txt), named as in the `# Source:` headers: a subchart by its name in Chart.yaml,
+// or by its alias once dependencies are processed.
+func templateNames(c *chart.Chart, at string, visit func(t *chart.File, name string)) {
+	for _, t := range c.Templates {
+		base := path.Base(t.Name)
+		if strings.HasPrefix(base, "_") || base == "NOTES.txt" {
+			continue
+		}
+		visit(t, at+"/"+t.Name)
+	}
+	for _, dep := range c.Dependencies() {
+		templateNames(dep, at+"/charts/"+dep.Name(), visit)
+	}
 }
 
 // vendoredDependencies refuses a chart whose Chart.yaml lists dependencies that are not in its charts/
