@@ -33,8 +33,9 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// The protocol's version: the caller refuses a helper that speaks another one.
-// 2: binaryFiles.
+// The protocol's version, which a "version" request reports (Gitgate finds the helper built from this
+// source by its digest, so the two agree; one named by GITGATE_RENDER is not asked).
+// 2: binaryFiles. 3: templates.
 const protocolVersion = 3
 
 type request struct {
