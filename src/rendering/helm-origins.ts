@@ -49,32 +49,37 @@ function repositoryPath(chartRoot: string, name: string, folders: (parent: strin
   return Object.hasOwn(files, path) ? path : "";
 }
 
-/** The folder below `parent/charts/` a subchart Helm calls `sub` is in, by the charts' Chart.yaml files. */
+/**
+ * The folder below `parent/charts/` a subchart Helm calls `sub` is in, by the charts' Chart.yaml files,
+ * indexed in one pass over the files (each Chart.yaml parsed once). Helm's loader skips folders whose
+ * name starts with `_` or `.`, so they are no candidates. A chart with a requirements.yaml (Helm reads
+ * its dependencies, and may read its name, over Chart.yaml's) credits nothing through it: undefined.
+ */
 function subchartFolders(files: Readonly<Record<string, string>>): (parent: string, sub: string) => string | undefined {
-  const chartName = (folder: string) => chartYaml(files[posix.join(folder, "Chart.yaml")])?.name;
-  // Once per parent and name: a render has a header per template, and most are a subchart's.
+  const children = new Map<string, string[]>();
+  for (const path of Object.keys(files)) {
+    const match = /^(?:(.*)\/)?charts\/([^/]+)\/Chart\.yaml$/.exec(path);
+    if (!match || match[2]!.startsWith("_") || match[2]!.startsWith(".")) continue;
+    const parent = match[1] ?? "";
+    children.set(parent, [...(children.get(parent) ?? []), posix.join(parent, "charts", match[2]!)]);
+  }
+  const parsed = new Map<string, ReturnType<typeof chartYaml>>();
+  const chartOf = (folder: string) => {
+    if (!parsed.has(folder)) parsed.set(folder, chartYaml(files[posix.join(folder, "Chart.yaml")]));
+    return parsed.get(folder);
+  };
+  const hasRequirements = (folder: string) => Object.hasOwn(files, posix.join(folder, "requirements.yaml"));
   const found = new Map<string, string | undefined>();
   return (parent, sub) => {
     const key = `${parent}\u0000${sub}`;
     if (found.has(key)) return found.get(key);
-    const prefix = posix.join(parent, "charts") + "/";
-    const aliased = dependenciesOf(files, parent).find((d) => d.alias === sub)?.name ?? sub;
-    const folders = Object.keys(files)
-      .filter((path) => path.startsWith(prefix) && path.endsWith("/Chart.yaml") && !path.slice(prefix.length, -"/Chart.yaml".length).includes("/"))
-      .map((path) => path.slice(0, -"/Chart.yaml".length))
-      .filter((folder) => chartName(folder) === aliased);
+    const dependencies = chartOf(parent)?.dependencies;
+    const alias = Array.isArray(dependencies) ? dependencies.find((d: unknown) => typeof d === "object" && d !== null && (d as { alias?: unknown }).alias === sub) as { name?: unknown } | undefined : undefined;
+    const name = alias ? alias.name : sub;
+    const folders = hasRequirements(parent) ? [] : (children.get(parent) ?? []).filter((folder) => !hasRequirements(folder) && chartOf(folder)?.name === name);
     found.set(key, folders.length === 1 ? folders[0] : undefined);
     return found.get(key);
   };
-}
-
-/** A chart's dependencies with their aliases: Chart.yaml's, or requirements.yaml's for an apiVersion v1 chart. */
-function dependenciesOf(files: Readonly<Record<string, string>>, folder: string): { name?: unknown; alias?: unknown }[] {
-  for (const file of ["Chart.yaml", "requirements.yaml"]) {
-    const dependencies = chartYaml(files[posix.join(folder, file)])?.dependencies;
-    if (Array.isArray(dependencies)) return dependencies.filter((d): d is { name?: unknown; alias?: unknown } => typeof d === "object" && d !== null);
-  }
-  return [];
 }
 
 function chartYaml(text: string | undefined): { name?: unknown; dependencies?: unknown } | undefined {

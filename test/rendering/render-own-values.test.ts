@@ -79,6 +79,14 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "charts/settings/Chart.yaml": "apiVersion: v2\nname: settings\nversion: 0.1.0\ndependencies:\n  - name: redis\n    version: 0.1.0\n    alias: cache\n",
       "charts/settings/charts/redis-sub/Chart.yaml": "apiVersion: v2\nname: redis\nversion: 0.1.0\n",
       "charts/settings/charts/redis-sub/templates/pod.yaml": pod("cache", true),
+      // Helm's loader skips a folder named `_…`: no candidate, whatever its chart's name.
+      "charts/settings/charts/_redis-old/Chart.yaml": "apiVersion: v2\nname: redis\nversion: 0.0.1\n",
+      "charts/settings/charts/_redis-old/templates/pod.yaml": pod("old", false),
+    });
+    // Helm reads a requirements.yaml's dependencies (aliases too) over Chart.yaml's: nothing is credited through it.
+    await repo.branch("requirements", "aliased-subchart", {
+      "charts/settings/requirements.yaml": "dependencies:\n  - name: redis\n    version: 0.1.0\n    alias: cache\n",
+      "charts/settings/charts/_redis-old/Chart.yaml": null, "charts/settings/charts/_redis-old/templates/pod.yaml": null,
     });
     // A template's output may say anything, a "# Source:" line too: only the helper's own headers count.
     await repo.branch("forged-source", "main", {
@@ -177,6 +185,11 @@ describe("a chart nothing in the repository deploys is rendered with its own val
       "error k8s/privileged charts/settings/charts/redis-sub/templates/pod.yaml:10:21 new",
       "notice file/helm-template charts/settings/charts/redis-sub/templates/pod.yaml:1:1 new",
     ]);
+  });
+
+  it("credits no subchart folder through a requirements.yaml", async () => {
+    const run = await runCli(["check", "--repo", repo.dir, "--base", "aliased-subchart", "--head", "requirements", "--format", "json"]);
+    expect((JSON.parse(run.stdout) as Report).findings.filter((f) => f.rule === "k8s/privileged").map(brief)).toEqual(["error k8s/privileged charts/settings/Chart.yaml:1:1 existing"]);
   });
 
   it("renders a chart when a file its templates read changes", async () => {
