@@ -414,7 +414,8 @@ function fileFindings({ change, head, base }: EvaluatedChange): Finding[] {
     // A governed path whose head cannot be read (a vanished object) is never a silent pass.
     return [{ severity: "error", rule: "file/unreadable", source: "parse", status: "new", path: change.path, ...fileStart, message: "The head version of this file could not be read as a file: not validated." }];
   }
-  return head ? classifyFindings(head, base) : [];
+  const sameText = change.before?.kind === "text" && change.after?.kind === "text" && change.before.text === change.after.text;
+  return head ? classifyFindings(head, base, sameText) : [];
 }
 
 /** A file a kustomization's generator reads, and which generator (see GeneratorSource). */

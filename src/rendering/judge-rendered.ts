@@ -140,7 +140,7 @@ function failureFinding(t: RenderedTarget, label: string, head: RenderOutcome & 
 function traced(t: RenderedTarget, label: string, head: EvaluatedFile, base: EvaluatedFile | undefined): Finding[] {
   const origins = t.head?.ok && t.head.templates ? templateOrigins(t.head.templates, head.documents.map((d) => d.span.line)) : t.head?.ok ? t.head.origins : undefined;
   const tracer = new SourceTracer(t.target, t.sources, origins);
-  return classifyFindings(head, base).flatMap((finding): Finding[] => {
+  return classifyFindings(head, base, sameOutput(t)).flatMap((finding): Finding[] => {
     // Hazards of the rendered text (YAML 1.1 words and the like) belong to the tools' output, not to the change.
     if (finding.source === "parse" && finding.severity !== "error") return [];
     const doc = finding.document !== undefined ? head.documents.find((d) => d.index === finding.document) : undefined;
@@ -174,3 +174,10 @@ const oneLine = (text: string, secrets: SecretSet) => {
   const flat = secrets.scrub(text.replace(/node contents:[^]*$/, "node contents: (not shown)").replace(/\s+/g, " ").trim());
   return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
 };
+
+/** Whether the target rendered the same text at base and head, the headers' per-render markers aside. */
+function sameOutput(t: RenderedTarget): boolean {
+  const text = (outcome: RenderedTarget["head"]) => (outcome?.ok ? outcome.yaml.replace(/^# gitgate-source [0-9a-f]+\n/gm, "") : undefined);
+  const head = text(t.head);
+  return head !== undefined && head === text(t.base);
+}

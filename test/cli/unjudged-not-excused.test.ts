@@ -21,6 +21,9 @@ describe("an error that leaves a file unjudged is never excused by the base", ()
     });
     await repo.branch("pod-below-the-bomb", "main", { "k8s/banner.yaml": `${banner}---\n${privilegedPod}` });
     await repo.branch("pod-in-the-chart", "main", { "charts/app/templates/debug.yaml": `{{- if true }}\n${privilegedPod}{{- end }}\n` });
+    // The same text as at the base: nothing new is hidden behind the error.
+    await repo.branch("renamed", "main", { "k8s/banner.yaml": null, "k8s/art.yaml": banner });
+    await repo.branch("chart-readme", "main", { "charts/app/README.md": "# app\n" });
   });
   afterAll(() => repo.remove());
 
@@ -34,5 +37,13 @@ describe("an error that leaves a file unjudged is never excused by the base", ()
     const { status, report } = await checkJson(repo.dir, "pod-in-the-chart");
     expect(status).toBe(1);
     expect(report.findings.filter((f) => f.severity === "error").map((f) => `${f.rule} ${f.status}`)).toEqual(["yaml/too-deep new"]);
+  });
+
+  it("excuses it where the text is the same as at the base: a renamed file, a chart whose output did not change", async () => {
+    for (const branch of ["renamed", "chart-readme"]) {
+      const { status, report } = await checkJson(repo.dir, branch);
+      expect(status, branch).toBe(0);
+      expect(report.findings.filter((f) => f.severity === "error").map((f) => `${f.rule} ${f.status}`), branch).toEqual(["yaml/too-deep existing"]);
+    }
   });
 });
