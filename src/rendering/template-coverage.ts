@@ -49,7 +49,7 @@ function emptyArchiveWarning(path: string, renders: readonly string[], templates
   const shown = templates.slice(0, 10).join(", ") + (templates.length > 10 ? ` and ${templates.length - 10} more` : "");
   return {
     severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart,
-    message: `A vendored chart archive changed, and no render of its chart made anything of these templates of vendored archives (${renders.join("; ")}): ${shown}. ` +
+    message: `A vendored chart archive changed, and no render of its chart made anything of these templates of its vendored archives, this one or another (${renders.join("; ")}): ${shown}. ` +
       "What they hold is not judged: whatever deploys the chart with values that turn them on deploys them unchecked. Give those values in `render.helm` to have them judged.",
   };
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/engine/report.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { brief } from "../support/parse-text.js";
-import { checkJson } from "../support/run-cli.js";
+import { checkJson, runCli } from "../support/run-cli.js";
 
 const config = "version: 1\nschemas:\n  - files: \"**\"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n";
 const template = `apiVersion: apps/v1
@@ -160,6 +160,10 @@ describe("a dependency vendored as the archive helm dependency build writes", ()
     await repo.branch("vendored", "main", {
       "charts/web/charts/agent-0.1.0.tgz": packed("agent", { "Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n", "templates/pod.yaml": agentPod }),
     });
+    // A library chart's templates are only included by others: none renders on its own.
+    await repo.branch("library-archive", "vendored", {
+      "charts/web/charts/common-0.1.0.tgz": packed("common", { "Chart.yaml": "apiVersion: v2\nname: common\nversion: 0.1.0\ntype: library\n", "templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: common\n" }),
+    });
     // An archive no review reads, whose Pod the values here turn off.
     await repo.branch("switched-off-in-archive", "main", {
       "charts/web/charts/agent-0.1.0.tgz": packed("agent", {
@@ -175,10 +179,16 @@ describe("a dependency vendored as the archive helm dependency build writes", ()
     const { status, report } = await checkJson(repo.dir, "switched-off-in-archive");
     expect(status).toBe(0);
     expect(report.findings.filter((f) => f.rule === "file/helm-template-empty").map((f) => `${brief(f)} ${f.message}`)).toEqual([
-      "warning file/helm-template-empty charts/web/charts/agent-0.1.0.tgz:1:1 new A vendored chart archive changed, and no render of its chart made anything of these templates of vendored archives " +
+      "warning file/helm-template-empty charts/web/charts/agent-0.1.0.tgz:1:1 new A vendored chart archive changed, and no render of its chart made anything of these templates of its vendored archives, this one or another " +
         "(charts/web (its own values: nothing in this repository gives it values)): web/charts/agent/templates/pod.yaml. What they hold is not judged: " +
         "whatever deploys the chart with values that turn them on deploys them unchecked. Give those values in `render.helm` to have them judged.",
     ]);
+  });
+
+  it("does not take a library chart's templates for ones that render nothing", async () => {
+    const run = await runCli(["check", "--repo", repo.dir, "--base", "vendored", "--head", "library-archive", "--format", "json"]);
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as Report).findings.filter((f) => f.rule === "file/helm-template-empty")).toEqual([]);
   });
 
   it("renders the archive's templates, and puts what no repository file made on the Chart.yaml", async () => {

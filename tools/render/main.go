@@ -356,6 +356,10 @@ func renderHelm(req request) (string, []string, error) {
 // a partial, not NOTES.txt), named as in the `# Source:` headers: a subchart by its name in Chart.yaml,
 // or by its alias once dependencies are processed.
 func templateNames(c *chart.Chart, at string, visit func(t *chart.File, name string)) {
+	// A library chart's templates are only ever included by others: Helm renders none on its own.
+	if c.Metadata != nil && c.Metadata.Type == "library" {
+		return
+	}
 	for _, t := range c.Templates {
 		base := path.Base(t.Name)
 		if strings.HasPrefix(base, "_") || base == "NOTES.txt" {
