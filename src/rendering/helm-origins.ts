@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
 import { parse } from "yaml";
 
@@ -10,16 +11,30 @@ export interface TemplateStart {
 }
 
 /**
+ * A marker for the helper to write below each `# Source:` header, new for each render, so that no
+ * template can write it (see templateStarts).
+ */
+export function newSourceMarker(): string {
+  return `${markerWord} ${randomBytes(16).toString("hex")}`;
+}
+
+const markerWord = "gitgate-source";
+
+/** A render's text without the lines its marker takes, for comparing two renders (each has its own marker). */
+export function withoutSourceMarkers(yaml: string): string {
+  return yaml.replace(new RegExp(`^# ${markerWord} [0-9a-f]+\\n`, "gm"), "");
+}
+
+/**
  * Where each template's output starts in a Helm render. The helper heads each template's output with
  * `# Source: <chart name>/templates/…` (as `helm template` does) and, on the next line, the marker the
  * caller gave it: a template can write a `# Source:` line of its own, never the marker, so only the
  * helper's headers count. Helm names charts by name, not by folder (see repositoryPath). A name that
  * would leave the chart's folder is no template's.
  */
-export function templateStarts(yaml: string, marker: string, chartRoot: string, files: Readonly<Record<string, string>>): TemplateStart[] {
+function templateStarts(yaml: string, marker: string, chartRoot: string, files: Readonly<Record<string, string>>, folders = subchartFolders(files)): TemplateStart[] {
   const lines = yaml.split("\n");
   const starts: TemplateStart[] = [];
-  const folders = subchartFolders(files);
   lines.forEach((text, i) => {
     const [, full, name] = /^# Source: ([^/]+\/(.+))$/.exec(text) ?? [];
     if (full === undefined || name === undefined || lines[i + 1] !== `# ${marker}` || name.split("/").some((s) => s === ".." || s === "." || s === "")) return;
@@ -122,11 +137,14 @@ export function templatesWithOutput(yaml: string, starts: readonly TemplateStart
 }
 
 /**
- * The templates of vendored archives (in no file of the repository) that Helm renders on its own, of
- * which no output came, by their `# Source:` names: `names` is every template the helper loaded.
+ * What a Helm render's text says of its templates: where each one's output starts (templateStarts),
+ * and the templates of vendored archives (in no file of the repository) that Helm renders on its own,
+ * of which no output came, by their `# Source:` names (`names`: every template the helper loaded).
  */
-export function emptyArchivedTemplates(yaml: string, starts: readonly TemplateStart[], names: readonly string[], chartRoot: string, files: Readonly<Record<string, string>>): string[] {
-  const withOutput = new Set(templatesWithOutput(yaml, starts).map((start) => start.name));
+export function helmTemplates(yaml: string, marker: string, names: readonly string[], chartRoot: string, files: Readonly<Record<string, string>>): { starts: TemplateStart[]; emptyArchived: string[] } {
   const folders = subchartFolders(files);
-  return names.filter((full) => !withOutput.has(full) && repositoryPath(chartRoot, full.slice(full.indexOf("/") + 1), folders, files) === "");
+  const starts = templateStarts(yaml, marker, chartRoot, files, folders);
+  const withOutput = new Set(templatesWithOutput(yaml, starts).map((start) => start.name));
+  const emptyArchived = names.filter((full) => !withOutput.has(full) && repositoryPath(chartRoot, full.slice(full.indexOf("/") + 1), folders, files) === "");
+  return { starts, emptyArchived };
 }

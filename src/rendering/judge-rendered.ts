@@ -10,7 +10,7 @@ import { pairDocuments } from "../engine/pair-documents.js";
 import { parseFile } from "../engine/parse/parse-file.js";
 import type { ChangeSetInput } from "../engine/policy/change-set-policies.js";
 import { generatorSecrets } from "../engine/secrets/generator-data.js";
-import { templateOrigins } from "./helm-origins.js";
+import { templateOrigins, withoutSourceMarkers } from "./helm-origins.js";
 import type { SecretSet } from "../engine/secrets/secret-set.js";
 import type { Sensitivity } from "../engine/secrets/sensitive-paths.js";
 import type { RenderedChange, RenderedTarget, RenderOutcome } from "./render-types.js";
@@ -177,7 +177,7 @@ const oneLine = (text: string, secrets: SecretSet) => {
 
 /** Whether the target rendered the same text at base and head, the headers' per-render markers aside. */
 function sameOutput(t: RenderedTarget): boolean {
-  const text = (outcome: RenderedTarget["head"]) => (outcome?.ok ? outcome.yaml.replace(/^# gitgate-source [0-9a-f]+\n/gm, "") : undefined);
+  const text = (outcome: RenderedTarget["head"]) => (outcome?.ok ? withoutSourceMarkers(outcome.yaml) : undefined);
   const head = text(t.head);
   return head !== undefined && head === text(t.base);
 }

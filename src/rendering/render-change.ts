@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import type { GitgateConfig } from "../config/config-types.js";
 import type { ChangeSet, FileContent } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
 import { discoverTargets } from "./discover-targets.js";
-import { emptyArchivedTemplates, templateStarts } from "./helm-origins.js";
+import { helmTemplates, newSourceMarker } from "./helm-origins.js";
 import { missingRenderHelperMessage } from "./render-helper-binary.js";
 import type { RenderedChange, RenderedTarget, RenderOutcome, RenderTarget, TreeSnapshot } from "./render-types.js";
 import { runRenderHelper, type HelperRequest } from "./run-render-helper.js";
@@ -82,9 +81,8 @@ export async function renderChange(config: GitgateConfig, changes: ChangeSet, in
 /** A Helm render with where each template's output starts, told by the marker only the helper knew. */
 function withTemplateStarts(outcome: RenderOutcome, request: HelperRequest): RenderOutcome {
   if (!outcome.ok || request.kind !== "helm") return outcome;
-  const templates = templateStarts(outcome.yaml, request.sourceMarker, request.chart, request.files);
-  const emptyArchived = emptyArchivedTemplates(outcome.yaml, templates, outcome.templateNames ?? [], request.chart, request.files);
-  return { ...outcome, templates, ...(emptyArchived.length > 0 ? { emptyArchived } : {}) };
+  const { starts, emptyArchived } = helmTemplates(outcome.yaml, request.sourceMarker, outcome.templateNames ?? [], request.chart, request.files);
+  return { ...outcome, templates: starts, ...(emptyArchived.length > 0 ? { emptyArchived } : {}) };
 }
 
 /**
@@ -185,7 +183,7 @@ async function requestFor(target: RenderTarget, snapshot: TreeSnapshot, config: 
       ...(target.release !== undefined ? { release: target.release } : {}),
       ...(target.namespace !== undefined ? { namespace: target.namespace } : {}),
       kubeVersion: config.kubernetesVersion,
-      sourceMarker: `gitgate-source ${randomBytes(16).toString("hex")}`,
+      sourceMarker: newSourceMarker(),
     },
     sources,
   };

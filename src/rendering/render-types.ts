@@ -67,7 +67,7 @@ export type RenderOutcome =
     templates?: TemplateStart[];
     /** Helm, from the helper: every template it renders on its own, by its `# Source:` name. */
     templateNames?: string[];
-    /** Helm: the templates of vendored archives no output came from (see emptyArchivedTemplates). */
+    /** Helm: the templates of vendored archives no output came from (see helmTemplates). */
     emptyArchived?: string[];
   }
   | {

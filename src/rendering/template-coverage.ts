@@ -47,11 +47,14 @@ export function templateCoverage(rendered: RenderedChange): TemplateCoverage {
 /** As emptyTemplateWarning, for templates inside vendored archives, which no review reads either. */
 function emptyArchiveWarning(path: string, renders: readonly string[], templates: readonly string[]): Finding {
   const shown = templates.slice(0, 10).join(", ") + (templates.length > 10 ? ` and ${templates.length - 10} more` : "");
-  return {
-    severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart,
-    message: `A vendored chart archive changed, and no render of its chart made anything of these templates of its vendored archives, this one or another (${renders.join("; ")}): ${shown}. ` +
+  return emptyWarning(path,
+    `A vendored chart archive changed, and no render of its chart made anything of these templates of its vendored archives, this one or another (${renders.join("; ")}): ${shown}. ` +
       "What they hold is not judged: whatever deploys the chart with values that turn them on deploys them unchecked. Give those values in `render.helm` to have them judged.",
-  };
+  );
+}
+
+function emptyWarning(path: string, message: string): Finding {
+  return { severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart, message };
 }
 
 /**
@@ -60,11 +63,10 @@ function emptyArchiveWarning(path: string, renders: readonly string[], templates
  * warning, not an error, since with the values this repository gives it the template deploys nothing.
  */
 function emptyTemplateWarning(path: string, renders: readonly string[]): Finding {
-  return {
-    severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart,
-    message: `No render of this chart made anything of this template (${renders.join("; ")}), so what it holds is not judged: ` +
+  return emptyWarning(path,
+    `No render of this chart made anything of this template (${renders.join("; ")}), so what it holds is not judged: ` +
       "whatever deploys it with other values that turn it on deploys it unchecked. Give those values in `render.helm` to have it judged, " +
       "or, if it only defines named templates, name it `_<name>.tpl` as Helm expects. (Gitgate renders as `helm template` does: " +
       "an install, on a cluster with only the built-in API versions, so a template that waits for an upgrade or a CRD's API renders nothing here either.)",
-  };
+  );
 }
