@@ -1,4 +1,4 @@
-import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { schema as published } from "@octokit/graphql-schema";
 import type { FakePullRequest, FakeRepository } from "./fake-state.js";
 import type { TreeEntry } from "./git-store.js";
@@ -28,9 +28,10 @@ export const blobTextLimit = 512 * 1024;
  * real git. Errors come back shaped as GitHub shapes them (a top-level `type`, e.g. NOT_FOUND).
  */
 export async function executeGraphql(body: { query: string; variables?: Record<string, unknown> }, context: GraphqlContext): Promise<unknown> {
-  const result = await graphql({
+  const checked = checkedQuery(body.query);
+  const result = "errors" in checked ? { errors: checked.errors } : await execute({
     schema: githubSchema(),
-    source: body.query,
+    document: checked.document,
     variableValues: body.variables ?? {},
     rootValue: {
       repository: ({ owner, name }: { owner: string; name: string }) => {
@@ -60,6 +61,37 @@ export async function executeGraphql(body: { query: string; variables?: Record<s
     ...(result.data !== undefined ? { data: result.data } : {}),
     ...(result.errors ? { errors: result.errors.map((e) => ({ ...e.toJSON(), ...(e.extensions?.type ? { type: e.extensions.type } : {}) })) } : {}),
   };
+}
+
+/**
+ * A query parsed and validated against GitHub's schema, kept by its text. Validation depends on the
+ * text alone, not on the variables, and Gitgate sends the same text many times (a large change's
+ * reads are queries of the same shape over different paths): validating each of them again made the
+ * fake, not the App, the slow part of the App bench's 1,000-file PR.
+ */
+const checkedQueries = new Map<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>();
+const maxCheckedQueries = 100;
+
+function checkedQuery(text: string): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  let checked = checkedQueries.get(text);
+  if (!checked) {
+    checked = checkText(text);
+    if (checkedQueries.size >= maxCheckedQueries) checkedQueries.delete(checkedQueries.keys().next().value!);
+    checkedQueries.set(text, checked);
+  }
+  return checked;
+}
+
+function checkText(text: string): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(text);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
+  }
+  const errors = validate(githubSchema(), document);
+  return errors.length > 0 ? { errors } : { document };
 }
 
 function repositoryNode(repo: FakeRepository, context: GraphqlContext) {

@@ -45,4 +45,20 @@ describe("the fake GitHub holds Gitgate to GitHub's limits", () => {
     expect(rels(await link(2))).toEqual(["prev=1", "next=3", "last=3", "first=1"]);
     expect(rels(await link(3))).toEqual(["prev=2", "first=1"]);
   });
+
+  it("refuses a query GitHub's schema refuses, every time it is sent, and answers a repeated query with its own variables", async () => {
+    const graphql = (query: string, variables: Record<string, unknown>) => send("POST", "/graphql", { query, variables });
+    const wrong = "query($owner: String!, $repo: String!) { repository(owner: $owner, name: $repo) { nameWithOwnerr } }";
+    for (let i = 0; i < 2; i++) {
+      const refused = (await graphql(wrong, { owner: "acme", repo: "platform-config" })).body as { data?: unknown; errors?: { message: string }[] };
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors?.map((e) => e.message)).toEqual(['Cannot query field "nameWithOwnerr" on type "Repository". Did you mean "nameWithOwner"?']);
+    }
+    const read = "query($owner: String!, $repo: String!, $o: String!) { repository(owner: $owner, name: $repo) { object(expression: $o) { ... on Blob { text } } } }";
+    const text = async (expression: string) => ((await graphql(read, { owner: "acme", repo: "platform-config", o: expression })).body as { data: { repository: { object: { text: string } } } }).data.repository.object.text;
+    expect(await text("main:k8s/cm-7.yaml")).toBe("n: 7\n");
+    expect(await text("many:k8s/cm-7.yaml")).toBe("n: 8\n");
+    const unused = (await graphql("query($owner: String!) { viewer { login } }", { owner: "acme" })).body as { errors?: { message: string }[] };
+    expect(unused.errors?.map((e) => e.message)).toEqual(['Variable "$owner" is never used.']);
+  });
 });
