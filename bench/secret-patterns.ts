@@ -17,7 +17,7 @@ for (const a of prefixes) for (const b of prefixes) units.add(a + b);
 for (const s of separators) for (const t of separators) units.add("a" + s + t);
 
 const secrets = new SecretSet();
-const sensitivity = createSensitivity([]);
+const sensitivity = createSensitivity([], () => false);
 secrets.addDocument("k8s/s.yaml", { kind: "Secret", stringData: { a: "Correct-horse-battery-staple", b: 'quo"ted\\value-123', c: "short1" } }, sensitivity);
 
 let worst = { unit: "", ms: 0 };

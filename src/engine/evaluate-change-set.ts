@@ -5,6 +5,7 @@ import type { ControlPlane } from "../config/load-control-plane.js";
 import { headContent, type ChangeSet, type FileChange } from "./change-set.js";
 import type { GitopsFacts } from "./gitops-files.js";
 import { createSensitivity } from "./secrets/sensitive-paths.js";
+import { untracedHelmValues } from "./secrets/helm-values-files.js";
 import { mapConcurrent } from "./map-concurrent.js";
 import { compareFindings, fileStart, type Finding } from "./finding.js";
 import { judgeChange, type FileLanes, type JudgedChange } from "./judge-change.js";
@@ -72,7 +73,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       digests: plane.digests,
       changed: changedControlPlane.map((f) => f.path),
       ...(config ? { exceptionsPath: config.exceptions } : {}),
-      ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? [], secrets) }),
+      ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? [], judged?.untracedValues ?? untracedHelmValues(changes, []), secrets) }),
     },
     ...(digest !== undefined ? { governedDiffDigest: digest } : {}),
   }, secrets);
@@ -86,8 +87,8 @@ export interface LaneContext {
 export type OpenLanes = (context: LaneContext) => FileLanes | undefined;
 
 /** The lines of each changed control-plane file, so the preview shows a change to the rules first. */
-async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[], secrets: SecretSet) {
-  const sensitivity = createSensitivity(redact);
+async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[], untracedValues: (path: string) => boolean, secrets: SecretSet) {
+  const sensitivity = createSensitivity(redact, untracedValues);
   const { isRedacted } = sensitivity;
   // The line-diff library is loaded only for a change that touches the control plane.
   const { controlPlaneFileDiff } = await import("./diff/control-plane-diff.js");

@@ -30,6 +30,7 @@ import { generatorSecrets } from "./secrets/generator-data.js";
 import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
 import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
+import { untracedHelmValues } from "./secrets/helm-values-files.js";
 import { yamlReadingOf } from "./yaml-reading.js";
 import { judgingDone, judgingNothing, judgingNow } from "./judging-now.js";
 import { templateCoverage } from "../rendering/template-coverage.js";
@@ -43,6 +44,8 @@ export interface JudgedChange {
   documents: number;
   /** The rendered targets' previews, and how many targets there were (see src/rendering). */
   rendered?: Report["rendered"];
+  /** The Helm values files whose values are secret whole (see untracedHelmValues). */
+  untracedValues: (path: string) => boolean;
 }
 
 /** A change whose head version has been read. */
@@ -87,7 +90,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     // A stream of many files may be judged on other threads too (see FileLanes): each file's outcome is
     // computed by the same code there, and merged here in the order of the change.
     lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(facts) : undefined;
-    const sensitivity = createSensitivity(config.preview.redact);
+    const untracedValues = untracedHelmValues(changes, facts.charts);
+    const sensitivity = createSensitivity(config.preview.redact, untracedValues);
 
     // What the report keeps of the files judged so far. A stream's file is taken in here as soon as it
     // is judged, and its outcome let go: a repository's files are not held to the end one by one.
@@ -234,6 +238,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       secrets,
       governedFiles: governedChanges.length,
       documents,
+      untracedValues,
       ...(rendered && changes.rendered ? { rendered: { discovered: changes.rendered.discovered, targets: rendered.previews } } : {}),
     };
   } finally {

@@ -7,6 +7,8 @@ import { runCli } from "../support/run-cli.js";
 // CPUs): the report must be the one a single thread gives, down to the order of findings, the source
 // lines shown and the secrets scrubbed from them, whichever thread judged the file holding the secret.
 const secret = "hunter2-correct-horse-battery";
+// A chart's values, which nothing renders in a validate: any of them may be a Secret's.
+const chartValue = "conn-string-Value-42x";
 
 function manyFiles(): Files {
   const files: Files = {
@@ -22,6 +24,7 @@ function manyFiles(): Files {
   // Kustomize patches and Helm templates among them: read as such whichever thread judges them.
   files["k8s/overlay/kustomization.yaml"] = `resources: [../base]\npatches:\n${Array.from({ length: 20 }, (_, i) => `  - path: patch-${i}.yaml\n`).join("")}`;
   files["k8s/chart/Chart.yaml"] = "apiVersion: v2\nname: c\nversion: 1.0.0\n";
+  files["k8s/chart/values.yaml"] = `conn: ${chartValue}\n`;
   for (let i = 0; i < 20; i++) {
     files[`k8s/overlay/patch-${i}.yaml`] = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${i}\nspec:\n  replicas: ${i}\n`;
     files[`k8s/chart/templates/cm-${i}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-${i}\n`;
@@ -56,7 +59,7 @@ describe("gitgate validate on several threads", () => {
     expect(three.stdout).toBe(one.stdout);
     expect(three.stdout).not.toContain(secret);
     const report = JSON.parse(three.stdout) as Report;
-    expect(report.summary.governedFiles).toBe(133);
+    expect(report.summary.governedFiles).toBe(134);
     expect(report.findings.filter((f) => f.rule === "file/kustomize-patch").map((f) => f.path).sort()).toEqual(
       Array.from({ length: 20 }, (_, i) => `k8s/overlay/patch-${i}.yaml`).sort(),
     );
@@ -73,5 +76,7 @@ describe("gitgate validate on several threads", () => {
     expect(text.stdout).toBe((await validateWith(repo, "1", "text")).stdout);
     expect(text.stdout).toContain("extra: •••");
     expect(text.stdout).not.toContain(secret);
+    expect(text.stdout).toContain("k8s/chart/values.yaml\n  1:1      error");
+    expect(text.stdout).not.toContain(chartValue);
   });
 });

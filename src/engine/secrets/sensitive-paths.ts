@@ -15,11 +15,13 @@ export interface Sensitivity {
 
 /**
  * Kubernetes Secret `data` and `stringData`, the last-applied-configuration annotation (it repeats the
- * whole object, secrets included), and every value of files matched by `preview.redact`. A Secret is a
- * Secret wherever it sits: the document itself, an item of a `List`, or deeper.
+ * whole object, secrets included), and every value of files matched by `preview.redact` or by
+ * `alsoRedacted` (Helm values no render traced, see untracedHelmValues). A Secret is a Secret wherever
+ * it sits: the document itself, an item of a `List`, or deeper.
  */
-export function createSensitivity(redact: readonly string[]): Sensitivity {
-  const redacted = redact.length > 0 ? createMatcher(redact) : () => false;
+export function createSensitivity(redact: readonly string[], alsoRedacted: (path: string) => boolean): Sensitivity {
+  const matched = redact.length > 0 ? createMatcher(redact) : () => false;
+  const redacted = (path: string) => matched(path) || alsoRedacted(path);
   return {
     isRedacted: redacted,
     isSensitive: (path, doc, pointer) => redacted(path) || isSecretPointer(doc, pointer),

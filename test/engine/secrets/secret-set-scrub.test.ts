@@ -40,7 +40,7 @@ describe("SecretSet.scrub", () => {
     const bulk = Array.from({ length: 256 * 1024 - 100 }, () => pick([..."abcdefghij"])).join("");
     const values = [word(9), word(12), word(30), word(6), word(7), "tail-of-value", word(40), word(64), word(20 * 1024), word(50), word(15)];
     const secrets = new SecretSet();
-    secrets.addDocument("k8s/s.yaml", { kind: "Secret", stringData: Object.fromEntries([bulk, ...values].map((v, i) => [`k${i}`, v])) }, createSensitivity([]));
+    secrets.addDocument("k8s/s.yaml", { kind: "Secret", stringData: Object.fromEntries([bulk, ...values].map((v, i) => [`k${i}`, v])) }, createSensitivity([], () => false));
 
     // The same material as SecretSet indexes it, in the same order: each value in each of its forms,
     // slice by slice within the budget, whole past it.
@@ -76,7 +76,7 @@ describe("SecretSet.scrub", () => {
 
   it("scrubs a Secret's numbers as JSON prints them and as YAML may have written them, but not short ones", () => {
     const secrets = new SecretSet();
-    secrets.addDocument("k8s/s.yaml", { kind: "Secret", stringData: { pin: 98765432101, flag: 0x7fedcba9, port: 8080, on: true }, data: { n: 123456789 } }, createSensitivity([]));
+    secrets.addDocument("k8s/s.yaml", { kind: "Secret", stringData: { pin: 98765432101, flag: 0x7fedcba9, port: 8080, on: true }, data: { n: 123456789 } }, createSensitivity([], () => false));
     expect(secrets.scrub("pin 98765432101 flag 2146290601 or 0x7FEDCBA9 or 0x7fedcba9 or 017773345651, n 123456789 or 0x75BCD15; port 8080, true"))
       .toBe("pin ••• flag ••• or ••• or ••• or •••, n ••• or •••; port 8080, true");
   });
