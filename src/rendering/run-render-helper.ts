@@ -15,6 +15,14 @@ export interface HelperBounds {
   network: boolean;
 }
 
+/**
+ * The protocol this code speaks (tools/render/main.go's protocolVersion, in every answer). A helper
+ * speaking another, one GITGATE_RENDER names that was built from another version of Gitgate, is not
+ * believed: an older one does not list the templates it rendered, so an archive's switched-off
+ * templates would go unwarned.
+ */
+export const renderHelperProtocol = 4;
+
 /** Rendered output larger than this is refused: no real target renders 64 MiB of manifests. */
 const maxOutputBytes = 64 * 1024 * 1024;
 
@@ -60,7 +68,11 @@ export function runRenderHelper(binary: string, request: HelperRequest, bounds: 
     child.on("close", (code, signal) => {
       const text = Buffer.concat(chunks).toString("utf8");
       try {
-        const reply = JSON.parse(text) as { ok: boolean; yaml?: string; error?: string; origins?: string[]; templates?: string[] };
+        const reply = JSON.parse(text) as { ok: boolean; yaml?: string; error?: string; origins?: string[]; templates?: string[]; protocol?: unknown };
+        if (reply.protocol !== renderHelperProtocol) {
+          finish({ ok: false, error: `the render helper speaks protocol ${typeof reply.protocol === "number" ? reply.protocol : "3 or older"}, not ${renderHelperProtocol}: it was built from another version of Gitgate (build this version's tools/render, npm run render-helper, and point GITGATE_RENDER at it)`, cannotRender: true });
+          return;
+        }
         if (reply.ok) finish({ ok: true, yaml: reply.yaml ?? "", ...(reply.origins ? { origins: reply.origins } : {}), ...(reply.templates ? { templateNames: reply.templates } : {}) });
         else finish({ ok: false, error: reply.error ?? "rendering failed" });
       } catch {

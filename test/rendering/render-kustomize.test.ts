@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../../src/engine/report.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
@@ -121,6 +124,28 @@ describe("Kustomize overlays are rendered and judged", () => {
       if (saved.render !== undefined) process.env.GITGATE_RENDER = saved.render;
       if (saved.cache === undefined) delete process.env.GITGATE_RENDER_CACHE;
       else process.env.GITGATE_RENDER_CACHE = saved.cache;
+    }
+  });
+
+  it("fails closed when GITGATE_RENDER names a helper of another version, which may not say everything the judge needs", async () => {
+    // A protocol 3 helper: it renders, but does not say which protocol it speaks.
+    const dir = await mkdtemp(join(tmpdir(), "gitgate-old-helper-"));
+    const helper = join(dir, "gitgate-render");
+    await writeFile(join(dir, "reply.json"), JSON.stringify({ ok: true, yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n" }));
+    await writeFile(helper, `#!/bin/sh\n/bin/cat >/dev/null\n/bin/cat '${join(dir, "reply.json")}'\n`, { mode: 0o755 });
+    const saved = process.env.GITGATE_RENDER;
+    process.env.GITGATE_RENDER = helper;
+    try {
+      const { status, report } = await checkJson(repo.dir, "latest");
+      expect(status).toBe(1);
+      expect(newFindings(report)).toEqual([
+        "error render/failed apps/web/overlays/prod/kustomization.yaml:1:1 new Kustomize target apps/web/overlays/prod: rendering failed: the render helper speaks protocol 3 or older, not 4: " +
+          "it was built from another version of Gitgate (build this version's tools/render, npm run render-helper, and point GITGATE_RENDER at it)",
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.GITGATE_RENDER;
+      else process.env.GITGATE_RENDER = saved;
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

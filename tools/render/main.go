@@ -33,10 +33,10 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// The protocol's version, which a "version" request reports (Gitgate finds the helper built from this
-// source by its digest, so the two agree; one named by GITGATE_RENDER is not asked).
-// 2: binaryFiles. 3: templates.
-const protocolVersion = 3
+// The protocol's version, in every answer: Gitgate refuses the answer of a helper speaking another
+// (one named by GITGATE_RENDER may have been built from another version of Gitgate).
+// 2: binaryFiles. 3: templates. 4: the version in every answer.
+const protocolVersion = 4
 
 type request struct {
 	Kind string `json:"kind"` // "kustomize", "helm" or "version"
@@ -75,8 +75,8 @@ type response struct {
 	// `# Source:` header would carry, subcharts a condition turns off included (see templateNames).
 	Templates []string `json:"templates,omitempty"`
 	Error     string   `json:"error,omitempty"`
+	Protocol  int      `json:"protocol"`
 	// For "version": what this binary links, so the caller can name it.
-	Protocol  int    `json:"protocol,omitempty"`
 	Kustomize string `json:"kustomize,omitempty"`
 	Helm      string `json:"helm,omitempty"`
 }
@@ -113,6 +113,7 @@ func main() {
 }
 
 func reply(r response) {
+	r.Protocol = protocolVersion
 	_ = json.NewEncoder(os.Stdout).Encode(r)
 }
 
