@@ -60,6 +60,15 @@ describe("Helm charts an Argo CD Application points at are rendered with its val
     });
     await repo.branch("privileged", "main", { "envs/prod/guestbook-values.yaml": "image:\n  tag: \"1.27.1\"\nsecurityContext:\n  privileged: true\n" });
     await repo.branch("broken-chart", "main", { "charts/guestbook/templates/deployment.yaml": template.replace("{{ .Values.image.tag }}", "{{ .Values.image.tag ") });
+    // Helm leaves out what the chart's .helmignore names, a folder with all it holds, and dotfiles in templates/.
+    const privilegedPod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-${name}\nspec:\n  containers:\n    - name: d\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n`;
+    await repo.branch("helmignore", "main", {
+      "charts/guestbook/.helmignore": "# kept for local debugging\ntemplates/debug.yaml\nscratch/\n",
+      "charts/guestbook/templates/debug.yaml": privilegedPod("debug"),
+      "charts/guestbook/templates/scratch/pod.yaml": privilegedPod("scratch"),
+      "charts/guestbook/templates/.hidden.yaml": privilegedPod("hidden"),
+      "charts/guestbook/templates/kept.yaml": privilegedPod("kept"),
+    });
   });
   afterAll(() => repo.remove());
 
@@ -74,6 +83,15 @@ describe("Helm charts an Argo CD Application points at are rendered with its val
     expect(report.rendered?.targets.map((t) => [t.target, t.deployedBy?.name])).toEqual([["Application guestbook (charts/guestbook)", "guestbook"]]);
     expect(report.rendered?.targets[0]?.diff.objects.map((o) => [o.status, o.id, o.changes.map((c) => c.pointer)])).toEqual([
       ["changed", "apps/v1 Deployment guestbook", ["/spec/template/spec/containers/0/securityContext/privileged"]],
+    ]);
+  });
+
+  it("renders the chart as Helm loads its folder: what its .helmignore names is left out", async () => {
+    const { status, report } = await checkJson(repo.dir, "helmignore");
+    expect(status).toBe(1);
+    expect(report.findings.filter((f) => f.rule === "k8s/privileged").map((f) => f.message.match(/rendered Pod [^,]*/)?.[0])).toEqual(["rendered Pod guestbook-kept"]);
+    expect(report.findings.filter((f) => f.rule === "file/helm-template-empty").map((f) => f.path).sort()).toEqual([
+      "charts/guestbook/templates/.hidden.yaml", "charts/guestbook/templates/debug.yaml", "charts/guestbook/templates/scratch/pod.yaml",
     ]);
   });
 

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -27,6 +28,7 @@ import (
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/ignore"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -261,6 +263,48 @@ func askForOrigins(files map[string]string, root string) bool {
 	return false
 }
 
+// helmIgnored tells the chart's files Helm leaves out when it loads a chart folder (`helm template DIR`,
+// Argo CD, Flux): those its .helmignore names, and dotfiles in templates/. Helm's folder loader skips a
+// folder a rule matches with everything in it, so a file is left out when it or any folder above it is.
+func helmIgnored(helmignore []byte) (func(name string) bool, error) {
+	rules := ignore.Empty()
+	if helmignore != nil {
+		parsed, err := ignore.Parse(bytes.NewReader(helmignore))
+		if err != nil {
+			return nil, err
+		}
+		rules = parsed
+	}
+	rules.AddDefaults()
+	return func(name string) bool {
+		parts := strings.Split(name, "/")
+		for i := 1; i < len(parts); i++ {
+			if rules.Ignore(strings.Join(parts[:i], "/"), entryInfo{name: parts[i-1], dir: true}) {
+				return true
+			}
+		}
+		return rules.Ignore(name, entryInfo{name: parts[len(parts)-1]})
+	}, nil
+}
+
+// entryInfo is what Helm's ignore rules read of a file or folder: its name and whether it is a folder.
+type entryInfo struct {
+	name string
+	dir  bool
+}
+
+func (e entryInfo) Name() string { return e.name }
+func (e entryInfo) Size() int64  { return 0 }
+func (e entryInfo) Mode() os.FileMode {
+	if e.dir {
+		return os.ModeDir
+	}
+	return 0
+}
+func (e entryInfo) ModTime() time.Time { return time.Time{} }
+func (e entryInfo) IsDir() bool        { return e.dir }
+func (e entryInfo) Sys() interface{}   { return nil }
+
 func renderHelm(req request) (string, []string, error) {
 	root := strings.Trim(req.Chart, "/")
 	prefix := root + "/"
@@ -271,9 +315,16 @@ func renderHelm(req request) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	ignored, err := helmIgnored(snapshot[prefix+ignore.HelmIgnore])
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot read %s%s: %w", prefix, ignore.HelmIgnore, err)
+	}
 	var files []*loader.BufferedFile
 	for name, data := range snapshot {
 		if prefix != "" && !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		if ignored(strings.TrimPrefix(name, prefix)) {
 			continue
 		}
 		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(name, prefix), Data: data})
