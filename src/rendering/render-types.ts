@@ -69,6 +69,8 @@ export type RenderOutcome =
     templateNames?: string[];
     /** Helm: the templates of vendored archives no output came from (see helmTemplates). */
     emptyArchived?: string[];
+    /** Helm: the chart's files Helm leaves out as it loads its folder (`.helmignore`, dotfiles in templates/), as repository paths. */
+    ignored?: string[];
   }
   | {
     ok: false;

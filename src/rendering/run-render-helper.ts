@@ -21,7 +21,7 @@ export interface HelperBounds {
  * believed: an older one does not list the templates it rendered, so an archive's switched-off
  * templates would go unwarned.
  */
-export const renderHelperProtocol = 4;
+export const renderHelperProtocol = 5;
 
 /** Rendered output larger than this is refused: no real target renders 64 MiB of manifests. */
 const maxOutputBytes = 64 * 1024 * 1024;
@@ -68,12 +68,12 @@ export function runRenderHelper(binary: string, request: HelperRequest, bounds: 
     child.on("close", (code, signal) => {
       const text = Buffer.concat(chunks).toString("utf8");
       try {
-        const reply = JSON.parse(text) as { ok: boolean; yaml?: string; error?: string; origins?: string[]; templates?: string[]; protocol?: unknown };
+        const reply = JSON.parse(text) as { ok: boolean; yaml?: string; error?: string; origins?: string[]; templates?: string[]; ignored?: string[]; protocol?: unknown };
         if (reply.protocol !== renderHelperProtocol) {
           finish({ ok: false, error: `the render helper speaks protocol ${typeof reply.protocol === "number" ? reply.protocol : "3 or older"}, not ${renderHelperProtocol}: it was built from another version of Gitgate (build this version's tools/render, npm run render-helper, and point GITGATE_RENDER at it)`, cannotRender: true });
           return;
         }
-        if (reply.ok) finish({ ok: true, yaml: reply.yaml ?? "", ...(reply.origins ? { origins: reply.origins } : {}), ...(reply.templates ? { templateNames: reply.templates } : {}) });
+        if (reply.ok) finish({ ok: true, yaml: reply.yaml ?? "", ...(reply.origins ? { origins: reply.origins } : {}), ...(reply.templates ? { templateNames: reply.templates } : {}), ...(reply.ignored ? { ignored: reply.ignored } : {}) });
         else finish({ ok: false, error: reply.error ?? "rendering failed" });
       } catch {
         // A Go runtime that hit the address-space or memory limit dies with "out of memory" on stderr.

@@ -20,10 +20,10 @@ export interface TemplateCoverage {
 
 export function templateCoverage(rendered: RenderedChange): TemplateCoverage {
   const withOutput = new Set<string>();
-  const renders: { root: string; name: string; emptyArchived: readonly string[] }[] = [];
+  const renders: { root: string; name: string; emptyArchived: readonly string[]; ignored: ReadonlySet<string> }[] = [];
   for (const t of rendered.targets) {
     if (t.target.kind !== "helm" || !t.head?.ok) continue;
-    renders.push({ root: t.target.root, name: t.target.name, emptyArchived: t.head.emptyArchived ?? [] });
+    renders.push({ root: t.target.root, name: t.target.name, emptyArchived: t.head.emptyArchived ?? [], ignored: new Set(t.head.ignored) });
     if (t.head.templates) for (const start of templatesWithOutput(t.head.yaml, t.head.templates)) withOutput.add(start.path);
   }
   return {
@@ -32,8 +32,10 @@ export function templateCoverage(rendered: RenderedChange): TemplateCoverage {
       const name = path.slice(path.lastIndexOf("/") + 1);
       if (withOutput.has(path) || name.startsWith("_") || name === "NOTES.txt") return undefined;
       // Every chart holding it, a subchart's parent too: each render would have shown its output.
-      const names = renders.filter((r) => r.root === "" || path.startsWith(`${r.root}/`)).map((r) => r.name);
-      return names.length > 0 ? emptyTemplateWarning(path, names) : undefined;
+      const holding = renders.filter((r) => r.root === "" || path.startsWith(`${r.root}/`));
+      if (holding.length === 0) return undefined;
+      const names = holding.map((r) => r.name);
+      return holding.every((r) => r.ignored.has(path)) ? ignoredTemplateWarning(path, names) : emptyTemplateWarning(path, names);
     },
     emptyArchive(path) {
       if (!path.endsWith(".tgz")) return undefined;
@@ -55,6 +57,19 @@ function emptyArchiveWarning(path: string, renders: readonly string[], templates
 
 function emptyWarning(path: string, message: string): Finding {
   return { severity: "warning", rule: "file/helm-template-empty", source: "parse", status: "new", path, ...fileStart, message };
+}
+
+/**
+ * A template Helm leaves out of the chart as it loads the chart's folder: no Helm deployer renders it,
+ * but one that packages or reads the chart otherwise (an archive built without the .helmignore, a tool
+ * applying the folder as plain files) may, and none of it is judged.
+ */
+function ignoredTemplateWarning(path: string, renders: readonly string[]): Finding {
+  return emptyWarning(path,
+    `Helm leaves this template out of the chart (${renders.join("; ")}): the chart's .helmignore names it or a folder holding it, or it is a dotfile in templates/. ` +
+      "So no render makes anything of it and what it holds is not judged, though it stays in the repository for any tool that reads the folder otherwise. " +
+      "If it is meant to be deployed, take it out of the .helmignore; if not, keep it out of templates/.",
+  );
 }
 
 /**

@@ -90,9 +90,11 @@ describe("Helm charts an Argo CD Application points at are rendered with its val
     const { status, report } = await checkJson(repo.dir, "helmignore");
     expect(status).toBe(1);
     expect(report.findings.filter((f) => f.rule === "k8s/privileged").map((f) => f.message.match(/rendered Pod [^,]*/)?.[0])).toEqual(["rendered Pod guestbook-kept"]);
-    expect(report.findings.filter((f) => f.rule === "file/helm-template-empty").map((f) => f.path).sort()).toEqual([
+    const empty = report.findings.filter((f) => f.rule === "file/helm-template-empty");
+    expect(empty.map((f) => f.path).sort()).toEqual([
       "charts/guestbook/templates/.hidden.yaml", "charts/guestbook/templates/debug.yaml", "charts/guestbook/templates/scratch/pod.yaml",
     ]);
+    for (const f of empty) expect(f.message).toMatch(/^Helm leaves this template out of the chart \(Application guestbook \(charts\/guestbook\)\): the chart's \.helmignore names it/);
   });
 
   it("makes a chart that does not render an error on its Chart.yaml", async () => {

@@ -139,7 +139,7 @@ describe("Kustomize overlays are rendered and judged", () => {
       const { status, report } = await checkJson(repo.dir, "latest");
       expect(status).toBe(1);
       expect(newFindings(report)).toEqual([
-        "error render/failed apps/web/overlays/prod/kustomization.yaml:1:1 new Kustomize target apps/web/overlays/prod: rendering failed: the render helper speaks protocol 3 or older, not 4: " +
+        "error render/failed apps/web/overlays/prod/kustomization.yaml:1:1 new Kustomize target apps/web/overlays/prod: rendering failed: the render helper speaks protocol 3 or older, not 5: " +
           "it was built from another version of Gitgate (build this version's tools/render, npm run render-helper, and point GITGATE_RENDER at it)",
       ]);
     } finally {

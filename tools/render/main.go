@@ -37,8 +37,8 @@ import (
 
 // The protocol's version, in every answer: Gitgate refuses the answer of a helper speaking another
 // (one named by GITGATE_RENDER may have been built from another version of Gitgate).
-// 2: binaryFiles. 3: templates. 4: the version in every answer.
-const protocolVersion = 4
+// 2: binaryFiles. 3: templates. 4: the version in every answer. 5: ignored.
+const protocolVersion = 5
 
 type request struct {
 	Kind string `json:"kind"` // "kustomize", "helm" or "version"
@@ -76,8 +76,11 @@ type response struct {
 	// helm: every template of the chart and its subcharts that Helm renders on its own, by the name its
 	// `# Source:` header would carry, subcharts a condition turns off included (see templateNames).
 	Templates []string `json:"templates,omitempty"`
-	Error     string   `json:"error,omitempty"`
-	Protocol  int      `json:"protocol"`
+	// helm: the chart's files Helm leaves out as it loads the chart's folder (.helmignore, dotfiles in
+	// templates/), as repository paths.
+	Ignored  []string `json:"ignored,omitempty"`
+	Error    string   `json:"error,omitempty"`
+	Protocol int      `json:"protocol"`
 	// For "version": what this binary links, so the caller can name it.
 	Kustomize string `json:"kustomize,omitempty"`
 	Helm      string `json:"helm,omitempty"`
@@ -94,7 +97,7 @@ func main() {
 		boundMemory(uint64(req.MemoryMiB) << 20)
 	}
 	var out string
-	var origins, templates []string
+	var origins, templates, ignored []string
 	var err error
 	switch req.Kind {
 	case "version":
@@ -103,7 +106,7 @@ func main() {
 	case "kustomize":
 		out, origins, err = renderKustomize(req)
 	case "helm":
-		out, templates, err = renderHelm(req)
+		out, templates, ignored, err = renderHelm(req)
 	default:
 		err = fmt.Errorf("unknown request kind %q", req.Kind)
 	}
@@ -111,7 +114,7 @@ func main() {
 		reply(response{Error: err.Error()})
 		return
 	}
-	reply(response{OK: true, YAML: out, Origins: origins, Templates: templates})
+	reply(response{OK: true, YAML: out, Origins: origins, Templates: templates, Ignored: ignored})
 }
 
 func reply(r response) {
@@ -305,7 +308,7 @@ func (e entryInfo) ModTime() time.Time { return time.Time{} }
 func (e entryInfo) IsDir() bool        { return e.dir }
 func (e entryInfo) Sys() interface{}   { return nil }
 
-func renderHelm(req request) (string, []string, error) {
+func renderHelm(req request) (string, []string, []string, error) {
 	root := strings.Trim(req.Chart, "/")
 	prefix := root + "/"
 	if root == "" || root == "." {
@@ -313,18 +316,20 @@ func renderHelm(req request) (string, []string, error) {
 	}
 	snapshot, err := snapshotFiles(req)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	ignored, err := helmIgnored(snapshot[prefix+ignore.HelmIgnore])
 	if err != nil {
-		return "", nil, fmt.Errorf("cannot read %s%s: %w", prefix, ignore.HelmIgnore, err)
+		return "", nil, nil, fmt.Errorf("cannot read %s%s: %w", prefix, ignore.HelmIgnore, err)
 	}
 	var files []*loader.BufferedFile
+	var left []string
 	for name, data := range snapshot {
 		if prefix != "" && !strings.HasPrefix(name, prefix) {
 			continue
 		}
 		if ignored(strings.TrimPrefix(name, prefix)) {
+			left = append(left, name)
 			continue
 		}
 		files = append(files, &loader.BufferedFile{Name: strings.TrimPrefix(name, prefix), Data: data})
@@ -332,10 +337,10 @@ func renderHelm(req request) (string, []string, error) {
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	chrt, err := loader.LoadFiles(files)
 	if err != nil {
-		return "", nil, fmt.Errorf("cannot load the chart %s: %w", root, err)
+		return "", nil, nil, fmt.Errorf("cannot load the chart %s: %w", root, err)
 	}
 	if err := vendoredDependencies(chrt); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	values := map[string]interface{}{}
 	for _, source := range req.Values {
@@ -343,7 +348,7 @@ func renderHelm(req request) (string, []string, error) {
 		if source.Path != "" {
 			found, ok := req.Files[source.Path]
 			if !ok {
-				return "", nil, fmt.Errorf("the values file %s does not exist", source.Path)
+				return "", nil, nil, fmt.Errorf("the values file %s does not exist", source.Path)
 			}
 			text = found
 		}
@@ -353,7 +358,7 @@ func renderHelm(req request) (string, []string, error) {
 			if name == "" {
 				name = "inline values"
 			}
-			return "", nil, fmt.Errorf("cannot read %s: %w", name, err)
+			return "", nil, nil, fmt.Errorf("cannot read %s: %w", name, err)
 		}
 		values = mergeMaps(values, layer)
 	}
@@ -378,15 +383,15 @@ func renderHelm(req request) (string, []string, error) {
 	// As `helm template` does before rendering: subcharts their condition or tags disable are left out,
 	// an alias renames a subchart (its values come from the parent under that name), import-values apply.
 	if err := chartutil.ProcessDependenciesWithMerge(chrt, values); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	renderValues, err := chartutil.ToRenderValues(chrt, values, chartutil.ReleaseOptions{Name: release, Namespace: namespace, Revision: 1, IsInstall: true}, caps)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	rendered, err := engine.Render(chrt, renderValues)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	// An alias renames a copy of its subchart that shares its templates: listed under every name it has.
 	var templates []string
@@ -401,7 +406,8 @@ func renderHelm(req request) (string, []string, error) {
 		}
 	}
 	sort.Strings(templates)
-	return joinManifests(rendered, req.SourceMarker), templates, nil
+	sort.Strings(left)
+	return joinManifests(rendered, req.SourceMarker), templates, left, nil
 }
 
 // templateNames visits the templates of a chart and of its subcharts that Helm renders on its own (not
