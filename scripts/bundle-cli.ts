@@ -55,6 +55,23 @@ await build({
   logLevel: "warning",
 });
 
+// The CLI's entry (package.json's bin), made one file in place: it starts the evaluation worker before
+// the CLI loads (bin.ts), and the three modules it imported to do so were files for Node's module
+// loader to find, read and link before any of its code ran. Built into it, the worker starts about 10 ms
+// sooner, and a one-file validate took 7–12 ms less (medians of 61 alternating runs). The CLI it then
+// loads, `./main.js` or the bundle, is imported by a name only known when it runs: left as it is.
+await build({
+  absWorkingDir: fileURLToPath(root),
+  entryPoints: ["dist/cli/bin.js"],
+  outfile: "dist/cli/bin.js",
+  allowOverwrite: true,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  external: ["./main.js"],
+  logLevel: "warning",
+});
+
 // The validators of Gitgate's own schemas (the config, the exceptions file), compiled by
 // `npm run build:schemas` into dist/schemas/, are built into the threads too: loaded from there, each
 // run compiled the config's validator again on its first call (its module 2.5 ms, that call 4.7 ms), as

@@ -4,16 +4,16 @@ import { youngGenerationMiB, type EvaluationLimits } from "./evaluation-limits.j
 // From source (tests, tsx) the worker is the .ts file, loaded through tsx so its `.js` imports resolve
 // to the engine's .ts files; from dist it is plain JavaScript.
 const fromSource = import.meta.url.endsWith(".ts");
-const workerUrl = new URL(fromSource ? "./evaluation-worker.ts" : "./evaluation-worker.js", import.meta.url);
 // Resolved from here, not from the current folder: the CLI may run in any folder of any repository.
 const workerExecArgv = fromSource ? ["--import", import.meta.resolve("tsx")] : undefined;
 
 /**
  * An evaluation worker within `limits`' heap bound, not keeping the process alive until it is given a
  * job (see EvaluationPool). `file`: the CLI's bundled worker, when the CLI starts one before its own code
- * has loaded (bin.ts); by default the one beside this module.
+ * has loaded (bin.ts); by default the one beside this module, found only when it is used: the CLI's
+ * entry has this module built into it, in another folder (scripts/bundle-cli.ts).
  */
-export function startEvaluationWorker(limits: EvaluationLimits, file: URL = workerUrl): Worker {
+export function startEvaluationWorker(limits: EvaluationLimits, file = new URL(fromSource ? "./evaluation-worker.ts" : "./evaluation-worker.js", import.meta.url)): Worker {
   const worker = new Worker(file, {
     ...(workerExecArgv ? { execArgv: workerExecArgv } : {}),
     resourceLimits: { maxOldGenerationSizeMb: limits.memoryMiB, maxYoungGenerationSizeMb: youngGenerationMiB },

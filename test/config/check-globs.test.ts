@@ -29,4 +29,15 @@ describe("globProblem", () => {
     expect(globProblem("!vendor/**")).toMatch(/negated patterns/);
     expect(globProblem("**/*-*-*-*-*.yml")).toBeUndefined();
   });
+
+  it("judges a glob the same however often it is given, and among however many others", () => {
+    // Compiled globs are kept (linear-glob.ts), within a bound: a refused one is refused every time,
+    // and a kept one matches as it did once the bound has made room for others.
+    expect(globProblem("!vendor/**")).toMatch(/negated patterns/);
+    expect(globProblem("!vendor/**")).toMatch(/negated patterns/);
+    const matches = createMatcher(["apps/*/values.{yml,yaml}"]);
+    for (let i = 0; i < 300; i++) expect(globProblem(`team-${i}/${"x".repeat(300)}/**`)).toBeUndefined();
+    expect(["apps/web/values.yaml", "apps/web/values.json"].map(matches)).toEqual([true, false]);
+    expect(["apps/web/values.yaml", "apps/web/values.json"].map(createMatcher(["apps/*/values.{yml,yaml}"]))).toEqual([true, false]);
+  });
 });

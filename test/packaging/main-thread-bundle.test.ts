@@ -27,3 +27,14 @@ describe("the CLI bundle's main thread", () => {
     expect(readFileSync(join(bundle, validate!), "utf8")).toMatch(/import\("\.\/check-globs-[^"]+\.mjs"\)/);
   });
 });
+
+describe("the CLI's entry", () => {
+  it("loads no module of Gitgate's before it starts the evaluation worker", () => {
+    // Each one was a file for Node's loader to find, read and link first (scripts/bundle-cli.ts): the
+    // entry has what it needs built in, and loads the CLI itself only once the worker has started.
+    const entry = readFileSync(join(bundle, "../cli/bin.js"), "utf8");
+    expect([...entry.matchAll(/^import\b.*?\bfrom\s*"([^"]+)"/gms)].map(([, name]) => name).filter((name) => !name!.startsWith("node:"))).toEqual([]);
+    expect(entry.indexOf("new Worker(")).toBeGreaterThan(-1);
+    expect(entry.indexOf("new Worker(")).toBeLessThan(entry.indexOf("import(bundle.href)"));
+  });
+});
