@@ -6,8 +6,13 @@ import type { SecretSet } from "./secret-set.js";
 
 /**
  * The last pass before a report leaves the engine: every text taken from input (messages, rule ids,
- * pointers, paths of findings, source lines, the preview's object ids, kinds, field names, pointers,
- * keys and values) is scrubbed of the change's secret values and of anything shaped like a secret.
+ * pointers, source lines, the preview's object ids, kinds, field names, pointers, keys and values) is
+ * scrubbed of the change's secret values and of anything shaped like a secret.
+ *
+ * Paths are not: every path in a report is one Gitgate listed (a file of the change or of the control
+ * plane, a render target), which whoever reads the report can list too, and it must stay exact for an
+ * annotation to land on its file. Scrubbed, a chart's values file masked whole with `environment:
+ * production` in it turned every `production/` folder in the report into `•••/`.
  */
 export function sanitizeReport(report: Report, secrets: SecretSet): Report {
   const scrub = (text: string) => secrets.scrub(text);
@@ -18,21 +23,20 @@ export function sanitizeReport(report: Report, secrets: SecretSet): Report {
       ...f,
       rule: scrub(f.rule),
       message: scrub(f.message),
-      path: scrub(f.path),
       ...(f.pointer !== undefined ? { pointer: scrub(f.pointer) } : {}),
       ...(f.waiver ? { waiver: { ...f.waiver, reason: scrub(f.waiver.reason) } } : {}),
     })),
     snippets: Object.fromEntries(
-      Object.entries(report.snippets).map(([path, lines]) => [scrub(path), Object.fromEntries(Object.entries(lines).map(([line, text]) => [line, scrub(text)]))]),
+      Object.entries(report.snippets).map(([path, lines]) => [path, Object.fromEntries(Object.entries(lines).map(([line, text]) => [line, scrub(text)]))]),
     ),
     controlPlane: {
       ...report.controlPlane,
       ...(report.controlPlane.diffs
-        ? { diffs: report.controlPlane.diffs.map((d) => ({ ...d, path: scrub(d.path), ...(d.previousPath !== undefined ? { previousPath: scrub(d.previousPath) } : {}), lines: d.lines.map(scrub) })) }
+        ? { diffs: report.controlPlane.diffs.map((d) => ({ ...d, lines: d.lines.map(scrub) })) }
         : {}),
     },
     diff: scrubDiff(report.diff, scrub),
-    ...(report.rendered ? { rendered: { ...report.rendered, targets: report.rendered.targets.map((t) => ({ ...t, target: scrub(t.target), diff: scrubDiff(t.diff, scrub) })) } } : {}),
+    ...(report.rendered ? { rendered: { ...report.rendered, targets: report.rendered.targets.map((t) => ({ ...t, diff: scrubDiff(t.diff, scrub) })) } } : {}),
   };
 }
 
@@ -43,7 +47,8 @@ function scrubDiff(diff: SemanticDiff, scrub: (text: string) => string): Semanti
     byKind: uniqueKeys(Object.entries(diff.byKind), scrub),
     objects: diff.objects.map((o) => ({
       ...o,
-      id: scrub(o.id),
+      // A document that is no Kubernetes object is known by its place: its path (and index), kept as paths are.
+      id: o.id === o.path || (o.id.startsWith(`${o.path}#`) && /^\d+$/.test(o.id.slice(o.path.length + 1))) ? o.id : scrub(o.id),
       ...(o.kind !== undefined ? { kind: scrub(o.kind) } : {}),
       changes: o.changes.map((c) => ({
         ...c,

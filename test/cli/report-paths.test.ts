@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../src/engine/report.js";
+import { createTestRepo, type TestRepo } from "../support/git-repo.js";
+import { brief } from "../support/parse-text.js";
+import { checkJson, runCli } from "../support/run-cli.js";
+
+// A report's paths are where its findings land, so they are shown as they are, even when a secret
+// value (or a value treated as one) is written in them. A chart's values file is masked whole when no
+// render shows which of its values reach a Secret: `environment: production` in it made every
+// `production/` folder of the report `•••/`, and an annotation on such a path lands on no file.
+const config = "version: 1\nfiles: ['charts/**', 'clusters/**']\nrender: false\nschemas:\n  - files: 'clusters/**'\n    schema: kubernetes\n";
+const secret = "hunter2-production-password";
+const files = {
+  ".github/gitgate.yml": config,
+  "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+  "charts/web/values.yaml": "environment: production\nimage:\n  repository: ghcr.io/acme/web-frontend\n",
+  "charts/web/templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
+  "clusters/production/secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\nstringData:\n  password: ${secret}\n`,
+  // The password pasted where a finding shows its line: still scrubbed.
+  "clusters/production/api.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\n  pasword: ${secret}\n`,
+};
+
+describe("paths in a report", () => {
+  let repo: TestRepo;
+  beforeAll(async () => {
+    repo = await createTestRepo(files);
+    await repo.branch("pr", "main", {
+      "charts/web/values.yaml": "environment: production\nreplicas: 3\n",
+      "clusters/production/settings.yaml": "retries: 3\n",
+      "clusters/production/api.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\n  pasword: ${secret}\n  labelz: {}\n`,
+    });
+  });
+  afterAll(() => repo.remove());
+
+  it("are exact in a validate's JSON and text, while the values they share with secrets are scrubbed elsewhere", async () => {
+    const json = await runCli(["validate", "--repo", repo.dir, "--format", "json"]);
+    const report = JSON.parse(json.stdout) as Report;
+    const unknownField = "error schema/unknown-field clusters/production/api.yaml:5:3 new";
+    expect(report.findings.map(brief)).toContain(unknownField);
+    expect(report.findings.map(brief)).toContain("notice file/helm-template charts/web/templates/deploy.yaml:1:1 new");
+    expect(json.stdout).not.toContain(secret);
+
+    const text = await runCli(["validate", "--repo", repo.dir]);
+    expect(text.stdout).toContain("\nclusters/production/api.yaml\n");
+    expect(text.stdout).toContain("\ncharts/web/templates/deploy.yaml\n");
+    expect(text.stdout).toMatch(/ 5 \|   pasword: •••\n/);
+    expect(text.stdout).not.toContain(secret);
+  });
+
+  it("are exact in a check, as the App annotates them", async () => {
+    const { report } = await checkJson(repo.dir, "pr");
+    expect(report.findings.filter((f) => f.path.startsWith("clusters/")).map(brief)).toEqual([
+      "error schema/unknown-field clusters/production/api.yaml:5:3 existing",
+      "error schema/unknown-field clusters/production/api.yaml:6:3 new",
+      "error schema/required clusters/production/settings.yaml:1:1 new",
+    ]);
+    // A document that is no Kubernetes object is known in the preview by its path.
+    expect(report.diff.objects.map((o) => o.id)).toContain("clusters/production/settings.yaml");
+    expect(JSON.stringify(report)).not.toContain(secret);
+  });
+});
+
+describe("a change-set policy naming a path", () => {
+  const policy = `package gitgate
+
+import rego.v1
+
+deny contains {"msg": "named in the change", "path": c.path} if {
+  some c in input.changes
+  c.after.kind == "ConfigMap"
+}
+
+deny contains {"msg": "named from input", "path": c.after.data.token} if {
+  some c in input.changes
+  c.after.kind == "ConfigMap"
+}
+`;
+  it("lands on that file when it is in the change, else on the change as a whole, its path in the message and scrubbed there", async () => {
+    const token = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  paths: [policy/changes.rego]\n",
+      "policy/changes.rego": policy,
+    });
+    try {
+      await repo.branch("pr", "main", { "k8s/cm.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  token: ${token}\n` });
+      const { report } = await checkJson(repo.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        'error gitgate/deny :1:1 new named from input (the policy named "•••", which is no file of this change)',
+        "error gitgate/deny k8s/cm.yaml:1:1 new named in the change",
+      ]);
+    } finally {
+      await repo.remove();
+    }
+  });
+});
