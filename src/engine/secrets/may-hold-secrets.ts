@@ -2,12 +2,13 @@ import { isKind } from "../document-identity.js";
 import type { DraftFinding } from "../finding.js";
 import type { ParsedDocument } from "../parse/parsed-document.js";
 import { nodes } from "../value-tree.js";
+import { holdsInlineHelmValues } from "./inline-helm-values.js";
 import { generatorLiterals, isBareText } from "./sensitive-paths.js";
 
 /**
  * True when the lines of a parsed file version may hold a secret value in clear, so none of them may be
  * shown: a Secret in any document (itself, a List item, or deeper), a kustomization's secretGenerator
- * literals, a document that is bare text (isBareText), or a document that did not parse or has errors (its value is a guess, and the lines may
+ * literals, Helm values written inline in an Application or HelmRelease (inline-helm-values.ts), a document that is bare text (isBareText), or a document that did not parse or has errors (its value is a guess, and the lines may
  * hold values that the guess, or a duplicate key, dropped). Decided on parsed values, never on the
  * text, which can spell a kind in many ways.
  */
@@ -17,6 +18,6 @@ export function mayHoldSecrets(file: { findings: readonly DraftFinding[]; docume
 }
 
 function containsSecret(value: unknown): boolean {
-  for (const node of nodes(value)) if (isKind(node, "Secret")) return true;
+  for (const node of nodes(value)) if (isKind(node, "Secret") || holdsInlineHelmValues(node)) return true;
   return false;
 }

@@ -1,5 +1,8 @@
 import { isKind } from "../document-identity.js";
 import { isRecord, nodes } from "../value-tree.js";
+import { parseFile } from "../parse/parse-file.js";
+import { defaultParseLimits } from "../parse/parse-limits.js";
+import { inlineHelmValues } from "./inline-helm-values.js";
 import { secretForms } from "./secret-forms.js";
 import { looksLikeSecret, mayHoldSecretRuns, secretRuns } from "./secret-patterns.js";
 import { decodeBase64, generatorLiterals, isBareText, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
@@ -211,6 +214,9 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
       if (redacted && isOtherScalar(node)) found.push(scalarTexts(node));
       if (!isRecord(node)) continue;
       for (const key of Object.keys(node)) if (looksLikeSecret(key)) found.push([key]);
+      const inline = inlineHelmValues(node);
+      for (const text of inline.yaml) found.push(...valuesInYaml(text));
+      for (const value of inline.values) for (const leaf of scalarLeaves(value)) found.push(typeof leaf === "string" ? [leaf] : scalarTexts(leaf));
       if (isKind(node, "Secret")) {
         // Every scalar, not only strings: `pin: 98765432101` reaches a policy, and its message, as a number.
         for (const value of scalarLeaves(node.data)) found.push(typeof value === "string" ? [value, decodeBase64(value)] : scalarTexts(value));
@@ -233,6 +239,17 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
 }
 
 type OtherScalar = number | bigint | boolean;
+
+/**
+ * The values in a YAML string of Helm values, one by one: not its keys, nor its lines, whose 8-character
+ * slices ("replicaC…") would mask every message naming the same field. Read as a values file is, with the
+ * same bounds; a string that does not read cleanly is a secret as it is, line by line.
+ */
+function valuesInYaml(text: string): string[][] {
+  const parsed = parseFile("helm.values", { kind: "text", text, size: Buffer.byteLength(text) }, defaultParseLimits);
+  if (parsed.findings.some((f) => f.severity === "error") || parsed.documents.some((doc) => !doc.valid)) return [[text]];
+  return parsed.documents.flatMap((doc) => [...scalarLeaves(doc.value)].map((leaf) => (typeof leaf === "string" ? [leaf] : scalarTexts(leaf))));
+}
 
 function isOtherScalar(value: unknown): value is OtherScalar {
   return typeof value === "number" || typeof value === "bigint" || typeof value === "boolean";

@@ -2,6 +2,7 @@ import { createMatcher } from "../../config/check-globs.js";
 import { isKind } from "../document-identity.js";
 import { pointerSegments } from "../parse/locate.js";
 import { isRecord } from "../value-tree.js";
+import { isInlineHelmValues } from "./inline-helm-values.js";
 
 export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -51,8 +52,9 @@ export function isBareText(doc: unknown): doc is string {
 }
 
 /**
- * True when `pointer` goes through the data of a Secret, through a last-applied annotation, or through a
- * secretGenerator's literals, in `doc`, or `doc` is bare text.
+ * True when `pointer` goes through the data of a Secret, through a last-applied annotation, through a
+ * secretGenerator's literals, or through Helm values written inline in an Application or HelmRelease
+ * (see inline-helm-values.ts), in `doc`, or `doc` is bare text.
  */
 export function isSecretPointer(doc: unknown, pointer: string): boolean {
   if (isBareText(doc)) return true;
@@ -61,6 +63,7 @@ export function isSecretPointer(doc: unknown, pointer: string): boolean {
   let node = doc;
   for (const [i, segment] of segments.entries()) {
     if (isKind(node, "Secret") && (segment === "data" || segment === "stringData")) return true;
+    if (isInlineHelmValues(node, segments.slice(i))) return true;
     if (segment === "metadata" && segments[i + 1] === "annotations" && segments[i + 2] === lastAppliedAnnotation) return true;
     node = isRecord(node) ? (Object.hasOwn(node, segment) ? node[segment] : undefined) : Array.isArray(node) ? node[Number(segment)] : undefined;
   }

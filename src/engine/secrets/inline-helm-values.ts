@@ -1,0 +1,61 @@
+import { isRecord } from "../value-tree.js";
+
+// Helm values written into the object that deploys a chart: an Argo CD Application's (or an
+// ApplicationSet template's) `helm.values`, `helm.valuesObject` and `helm.parameters[].value`, a Flux
+// HelmRelease's `spec.values`. They are values as a values file's are, and most of them go to charts
+// from Helm repositories, which no render here traces: like a values file no render traced, they are
+// treated as secret whole (masked in the preview, scrubbed everywhere, no source line of their file shown).
+
+/** The pointer segments, from a deployer's root, of each place where a source may hold a `helm` block. */
+function sourcesOf(node: Record<string, unknown>): [unknown, string[]][] {
+  const apiVersion = typeof node.apiVersion === "string" ? node.apiVersion : "";
+  if (!apiVersion.startsWith("argoproj.io/")) return [];
+  const spec = node.kind === "Application" ? node.spec : node.kind === "ApplicationSet" && isRecord(node.spec) && isRecord(node.spec.template) ? node.spec.template.spec : undefined;
+  if (!isRecord(spec)) return [];
+  const at = node.kind === "Application" ? ["spec"] : ["spec", "template", "spec"];
+  const sources: [unknown, string[]][] = [[spec.source, [...at, "source"]]];
+  if (Array.isArray(spec.sources)) spec.sources.forEach((source, i) => sources.push([source, [...at, "sources", String(i)]]));
+  return sources;
+}
+
+const isHelmRelease = (node: Record<string, unknown>) =>
+  node.kind === "HelmRelease" && typeof node.apiVersion === "string" && node.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
+
+/** True when `rest` (pointer segments from `node`) goes through values written inline in `node`. */
+export function isInlineHelmValues(node: unknown, rest: readonly string[]): boolean {
+  if (!isRecord(node)) return false;
+  if (isHelmRelease(node)) return rest[0] === "spec" && rest[1] === "values";
+  return sourcesOf(node).some(([, at]) => {
+    if (!at.every((segment, i) => rest[i] === segment) || rest[at.length] !== "helm") return false;
+    const key = rest[at.length + 1];
+    return key === "values" || key === "valuesObject" || (key === "parameters" && rest[at.length + 3] === "value");
+  });
+}
+
+/**
+ * The values written inline in `node`, each with where it is: a `helm.values` string as it is (the
+ * caller reads the YAML in it), the rest as the values they are.
+ */
+export function inlineHelmValues(node: unknown): { yaml: string[]; values: unknown[] } {
+  const found = { yaml: [] as string[], values: [] as unknown[] };
+  if (!isRecord(node)) return found;
+  if (isHelmRelease(node)) {
+    if (isRecord(node.spec) && node.spec.values !== undefined) found.values.push(node.spec.values);
+    return found;
+  }
+  for (const [source] of sourcesOf(node)) {
+    const helm = isRecord(source) && isRecord(source.helm) ? source.helm : undefined;
+    if (!helm) continue;
+    if (typeof helm.values === "string") found.yaml.push(helm.values);
+    else if (helm.values !== undefined) found.values.push(helm.values);
+    if (helm.valuesObject !== undefined) found.values.push(helm.valuesObject);
+    if (Array.isArray(helm.parameters)) for (const parameter of helm.parameters) if (isRecord(parameter) && parameter.value !== undefined) found.values.push(parameter.value);
+  }
+  return found;
+}
+
+/** True when `node` holds values written inline (see inlineHelmValues). */
+export function holdsInlineHelmValues(node: unknown): boolean {
+  const { yaml, values } = inlineHelmValues(node);
+  return yaml.length > 0 || values.length > 0;
+}
