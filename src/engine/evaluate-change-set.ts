@@ -76,7 +76,22 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? [], judged?.untracedValues ?? untracedHelmValues(changes, []), secrets) }),
     },
     ...(digest !== undefined ? { governedDiffDigest: digest } : {}),
-  }, secrets);
+  }, secrets, (paths) => listedAmong(paths, changes, plane));
+}
+
+/** Which of `paths` the change or the control plane lists: one pass over the change's files. */
+function listedAmong(paths: ReadonlySet<string>, changes: ChangeSet, plane: ControlPlane): Set<string> {
+  const listed = new Set<string>();
+  const look = (path: string | undefined) => {
+    if (path !== undefined && paths.has(path)) listed.add(path);
+  };
+  look(plane.configPath);
+  for (const path in plane.digests) look(path);
+  for (const f of changes.files) {
+    look(f.path);
+    look(f.previousPath);
+  }
+  return listed;
 }
 
 /** What other threads judging files of this change need to judge them as this one does (see judgeChange). */

@@ -28,7 +28,7 @@ import { PolicyRunner } from "./policy/policy-runner.js";
 import { emptyDiff, type Report } from "./report.js";
 import { generatorSecrets } from "./secrets/generator-data.js";
 import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
-import { SecretSet, secretValuesOf } from "./secrets/secret-set.js";
+import { SecretSet, secretValuesOf, type SecretGroup } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
 import { untracedHelmValues } from "./secrets/helm-values-files.js";
 import { yamlReadingOf } from "./yaml-reading.js";
@@ -323,7 +323,7 @@ export interface StreamedFile {
   path: string;
   findings: Finding[];
   documents: number;
-  secrets: string[][];
+  secrets: SecretGroup[];
   objects: [string, KubernetesObject][];
   lines: [number, string][];
 }
@@ -379,7 +379,7 @@ function judgedWithoutCrds(value: unknown): boolean {
 }
 
 function streamedFile(e: EvaluatedChange, sensitivity: Sensitivity): StreamedFile {
-  const secrets: string[][] = [];
+  const secrets: SecretGroup[] = [];
   for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.push(...secretValuesOf(e.change.path, doc.value, sensitivity));
   const findings = fileFindings(e);
   const lines: [number, string][] = [];

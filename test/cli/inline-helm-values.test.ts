@@ -11,8 +11,12 @@ const policy = `package main
 
 import rego.v1
 
-warn contains {"msg": sprintf("%s deploys a chart from a Helm repository: its replicaCount is not checked", [input.metadata.name]), "pointer": "/metadata/name"} if {
+warn contains {"msg": sprintf("%s deploys a chart from a Helm repository: its replicaCount is not checked, nor the Kubernetes version it needs", [input.metadata.name]), "pointer": "/metadata/name"} if {
   input.kind in {"Application", "HelmRelease"}
+}
+
+warn contains {"msg": sprintf("CNI binaries in %s", [input.spec.source.helm.valuesObject.cniBinDir]), "pointer": "/metadata/name"} if {
+  input.kind == "Application"
 }
 `;
 const application = (password: string, apiKey: string, token: string) => `apiVersion: argoproj.io/v1alpha1
@@ -33,6 +37,7 @@ spec:
           password: ${password}
       valuesObject:
         apiKey: ${apiKey}
+        cniBinDir: /home/kubernetes/bin
       parameters:
         - name: auth.token
           value: ${token}
@@ -87,11 +92,13 @@ describe("Helm values written in an Application or a HelmRelease", () => {
       'argoproj.io/v1alpha1 Application argocd/web spec.source.helm.valuesObject.apiKey {"masked":true,"length":23}',
       'argoproj.io/v1alpha1 Application argocd/web spec.source.helm.parameters[auth.token].value {"masked":true,"length":19}',
     ]);
-    // Their findings are shown without a source line. The values' keys are no secret: a message naming
-    // one (replicaCount) is not masked.
+    // Their findings are shown without a source line. A message quoting a value whole is scrubbed; one
+    // naming a key (replicaCount), or a word a value holds a slice of ("Kubernetes", of
+    // /home/kubernetes/bin), is not.
     expect(report.findings.map((f) => `${f.path}:${f.line} ${f.message}`)).toEqual([
-      "apps/cache.yaml:4 cache deploys a chart from a Helm repository: its replicaCount is not checked",
-      "apps/web.yaml:4 web deploys a chart from a Helm repository: its replicaCount is not checked",
+      "apps/cache.yaml:4 cache deploys a chart from a Helm repository: its replicaCount is not checked, nor the Kubernetes version it needs",
+      "apps/web.yaml:4 CNI binaries in •••",
+      "apps/web.yaml:4 web deploys a chart from a Helm repository: its replicaCount is not checked, nor the Kubernetes version it needs",
     ]);
     expect(outputs.text).not.toMatch(/\| {2}name: (web|cache)/);
   });

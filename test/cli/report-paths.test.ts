@@ -16,6 +16,11 @@ const files = {
   "charts/web/values.yaml": "environment: production\nimage:\n  repository: ghcr.io/acme/web-frontend\n",
   "charts/web/templates/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
   "clusters/production/secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\nstringData:\n  password: ${secret}\n`,
+  // A custom resource whose CRD the config does not name: its notice quotes the CRD's path.
+  "clusters/production/widget-crd.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.acme.example.com\nspec:\n  group: acme.example.com\n" +
+    "  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n" +
+    "      schema:\n        openAPIV3Schema: {type: object}\n",
+  "clusters/production/widget.yaml": "apiVersion: acme.example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
   // The password pasted where a finding shows its line: still scrubbed.
   "clusters/production/api.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\n  pasword: ${secret}\n`,
 };
@@ -38,6 +43,11 @@ describe("paths in a report", () => {
     const unknownField = "error schema/unknown-field clusters/production/api.yaml:5:3 new";
     expect(report.findings.map(brief)).toContain(unknownField);
     expect(report.findings.map(brief)).toContain("notice file/helm-template charts/web/templates/deploy.yaml:1:1 new");
+    // A path Gitgate quotes in a message is kept as the report's paths are; the rest of the message is scrubbed as ever.
+    expect(report.findings.filter((f) => f.path === "clusters/production/widget.yaml").map((f) => f.message)).toEqual([
+      "No built-in schema for acme.example.com/v1 Widget (its CustomResourceDefinition is in clusters/production/widget-crd.yaml: " +
+        "name that file or its folder under `crds:` in the config to validate against it): not validated.",
+    ]);
     expect(json.stdout).not.toContain(secret);
 
     const text = await runCli(["validate", "--repo", repo.dir]);

@@ -4,7 +4,9 @@ import { isRecord } from "../value-tree.js";
 // ApplicationSet template's) `helm.values`, `helm.valuesObject` and `helm.parameters[].value`, a Flux
 // HelmRelease's `spec.values`. They are values as a values file's are, and most of them go to charts
 // from Helm repositories, which no render here traces: like a values file no render traced, they are
-// treated as secret whole (masked in the preview, scrubbed everywhere, no source line of their file shown).
+// masked in the preview and no source line of their file is shown. They are values that may be secrets,
+// not values known to be: scrubbed from other output where they appear whole, not by their slices
+// (see SecretGroup).
 
 /** The pointer segments, from a deployer's root, of each place where a source may hold a `helm` block. */
 function sourcesOf(node: Record<string, unknown>): [unknown, string[]][] {

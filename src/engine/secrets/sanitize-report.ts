@@ -9,20 +9,21 @@ import type { SecretSet } from "./secret-set.js";
  * pointers, source lines, the preview's object ids, kinds, field names, pointers, keys and values) is
  * scrubbed of the change's secret values and of anything shaped like a secret.
  *
- * Paths are not: every path in a report is one Gitgate listed (a file of the change or of the control
+ * Paths are not, nor the paths Gitgate quotes in a message: every path in a report is one Gitgate listed (a file of the change or of the control
  * plane, a render target), which whoever reads the report can list too, and it must stay exact for an
  * annotation to land on its file. Scrubbed, a chart's values file masked whole with `environment:
  * production` in it turned every `production/` folder in the report into `•••/`.
  */
-export function sanitizeReport(report: Report, secrets: SecretSet): Report {
+export function sanitizeReport(report: Report, secrets: SecretSet, listedAmong: ListedAmong): Report {
   const scrub = (text: string) => secrets.scrub(text);
+  const scrubMessage = messageScrubber(report.findings.map((f) => f.message), scrub, listedAmong);
   return {
     ...report,
     title: scrub(report.title),
     findings: report.findings.map((f) => ({
       ...f,
       rule: scrub(f.rule),
-      message: scrub(f.message),
+      message: scrubMessage(f.message),
       ...(f.pointer !== undefined ? { pointer: scrub(f.pointer) } : {}),
       ...(f.waiver ? { waiver: { ...f.waiver, reason: scrub(f.waiver.reason) } } : {}),
     })),
@@ -37,6 +38,47 @@ export function sanitizeReport(report: Report, secrets: SecretSet): Report {
     },
     diff: scrubDiff(report.diff, scrub),
     ...(report.rendered ? { rendered: { ...report.rendered, targets: report.rendered.targets.map((t) => ({ ...t, diff: scrubDiff(t.diff, scrub) })) } } : {}),
+  };
+}
+
+/** Which of these paths Gitgate listed (a file of the change or of the control plane). */
+export type ListedAmong = (paths: ReadonlySet<string>) => ReadonlySet<string>;
+
+/** Runs of path characters, and what lies between them (odd pieces of a split). */
+const pathRuns = /([^\w.+@/-]+)/;
+
+/** The path a run of path characters is, or may be with a sentence's full stop after it. */
+const pathForms = (piece: string) => [piece, piece.replace(/\.+$/, "")];
+
+/**
+ * Scrubs messages, save the repository paths they quote (`its CustomResourceDefinition is in
+ * crds/monitoring/podmonitor.yaml`), kept as the report's paths are. Only a path Gitgate listed is kept,
+ * whole: any other text around or between them is scrubbed as ever. Messages are cut into runs of path
+ * characters and the rest (linear, whatever the text), and only those scrubbing changes. The paths they
+ * quote are looked up all at once, so no set of every listed path is built at the end of a long run.
+ */
+function messageScrubber(messages: readonly string[], scrub: (text: string) => string, listedAmong: ListedAmong): (message: string) => string {
+  const changed = (text: string) => text.includes("/") && scrub(text) !== text;
+  const quoted = new Set<string>();
+  for (const message of messages) {
+    if (!changed(message)) continue;
+    for (const piece of message.split(pathRuns)) if (piece.includes("/")) for (const form of pathForms(piece)) quoted.add(form);
+  }
+  const listed = quoted.size > 0 ? listedAmong(quoted) : new Set<string>();
+  return (text) => {
+    if (listed.size === 0 || !changed(text)) return scrub(text);
+    let out = "";
+    let pending = "";
+    for (const piece of text.split(pathRuns)) {
+      const path = piece.includes("/") ? pathForms(piece).find((form) => listed.has(form)) : undefined;
+      if (path === undefined) {
+        pending += piece;
+        continue;
+      }
+      out += scrub(pending) + path;
+      pending = piece.slice(path.length);
+    }
+    return out + scrub(pending);
   };
 }
 

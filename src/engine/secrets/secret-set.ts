@@ -23,7 +23,7 @@ export const minimumSlice = 8;
 const sliceBudget = 256 * 1024;
 
 /**
- * The values over the slice budget that start alike. Past `maxValuesPerStart` of them (hostile input:
+ * The values matched whole (over the slice budget, or of a `whole` group) that start alike. Past `maxValuesPerStart` of them (hostile input:
  * 40,000 env lines sharing their first characters made adding and scrubbing quadratic, a minute), any
  * text from that start on is scrubbed as far as the longest of them reaches.
  */
@@ -36,6 +36,14 @@ interface WholeValues {
 const maxValuesPerStart = 64;
 
 /**
+ * One value, in each form it may be written in (a Secret's data value and its decoding). A `whole`
+ * group is a value that may be a secret rather than one known to be (Helm values written inline, see
+ * inline-helm-values.ts): it is scrubbed wherever it appears whole, never by its slices, or a value such
+ * as `/home/kubernetes/bin` would mask "Kubernetes" in every message.
+ */
+export type SecretGroup = readonly string[] | { readonly whole: readonly string[] };
+
+/**
  * Every secret value seen in a change (plain, base64 and escaped), and a scrubber that removes them,
  * any long enough slice of them, and anything shaped like a secret, from any text Gitgate is about to
  * output. It is the last line of defence: policy messages and parser messages may quote input.
@@ -45,7 +53,7 @@ const maxValuesPerStart = 64;
 export class SecretSet {
   /** Every `minimumSlice`-character stretch of the material within the budget. */
   private readonly slices = new Set<string>();
-  /** Values over the budget, by their first `minimumSlice` characters (see WholeValues). */
+  /** Values over the budget, and `whole` groups, by their first `minimumSlice` characters (see WholeValues). */
   private readonly whole = new Map<string, WholeValues>();
   /** Values shorter than a slice, matched whole. */
   private readonly short = new Set<string>();
@@ -64,32 +72,43 @@ export class SecretSet {
   }
 
   /** Adds values secretValuesOf found (possibly in another thread), in the order it found them. */
-  addValues(found: readonly (readonly string[])[]): void {
-    for (const values of found) this.add(...values);
+  addValues(found: readonly SecretGroup[]): void {
+    for (const group of found) {
+      if ("whole" in group) this.add(group.whole, (form) => this.indexWhole(form));
+      else this.add(group, (form) => this.index(form));
+    }
   }
 
-  private add(...values: readonly string[]): void {
+  private add(values: readonly string[], index: (form: string) => void): void {
     for (const value of values) {
       const candidates = new Set([value.trim(), ...value.split(/\r?\n/).map((line) => line.trim())]);
       for (const candidate of candidates) {
         if (candidate.length < minimumLength) continue;
-        for (const form of secretForms(candidate)) this.index(form);
+        for (const form of secretForms(candidate)) index(form);
       }
     }
   }
 
+  /** A form matched by its slices, within the budget; else whole. */
   private index(form: string): void {
-    if (form.length < minimumSlice) {
-      if (form.length >= minimumLength) {
-        this.short.add(form);
-        this.hash(form);
-      }
-    } else if (this.material + form.length <= sliceBudget) {
+    if (form.length >= minimumSlice && this.material + form.length <= sliceBudget) {
       this.material += form.length;
       for (let i = 0; i + minimumSlice <= form.length; i++) {
         const slice = form.slice(i, i + minimumSlice);
         this.slices.add(slice);
         this.hash(slice);
+      }
+    } else {
+      this.indexWhole(form);
+    }
+  }
+
+  /** A form matched only whole (see WholeValues and SecretGroup). */
+  private indexWhole(form: string): void {
+    if (form.length < minimumSlice) {
+      if (form.length >= minimumLength) {
+        this.short.add(form);
+        this.hash(form);
       }
     } else {
       const start = form.slice(0, minimumSlice);
@@ -194,8 +213,8 @@ function roll(hash: number, leaving: number, entering: number, top: number): num
  * redacted file. Each entry is one group of forms of the same value (a Secret's data value with its
  * decoded form), as SecretSet indexes them.
  */
-export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitivity): string[][] {
-  const found: string[][] = [];
+export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitivity): SecretGroup[] {
+  const found: SecretGroup[] = [];
   const redacted = sensitivity.isRedacted(path);
   if (isBareText(doc)) return [[doc]];
   for (const literal of generatorLiterals(doc)) {
@@ -215,8 +234,8 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
       if (!isRecord(node)) continue;
       for (const key of Object.keys(node)) if (looksLikeSecret(key)) found.push([key]);
       const inline = inlineHelmValues(node);
-      for (const text of inline.yaml) found.push(...valuesInYaml(text));
-      for (const value of inline.values) for (const leaf of scalarLeaves(value)) found.push(typeof leaf === "string" ? [leaf] : scalarTexts(leaf));
+      for (const text of inline.yaml) for (const whole of valuesInYaml(text)) found.push({ whole });
+      for (const value of inline.values) for (const leaf of scalarLeaves(value)) found.push({ whole: typeof leaf === "string" ? [leaf] : scalarTexts(leaf) });
       if (isKind(node, "Secret")) {
         // Every scalar, not only strings: `pin: 98765432101` reaches a policy, and its message, as a number.
         for (const value of scalarLeaves(node.data)) found.push(typeof value === "string" ? [value, decodeBase64(value)] : scalarTexts(value));
