@@ -23,24 +23,34 @@ function sourcesOf(node: Record<string, unknown>): [unknown, string[]][] {
 const isHelmRelease = (node: Record<string, unknown>) =>
   node.kind === "HelmRelease" && typeof node.apiVersion === "string" && node.apiVersion.startsWith("helm.toolkit.fluxcd.io/");
 
-/** True when `rest` (pointer segments from `node`) goes through values written inline in `node`. */
-export function isInlineHelmValues(node: unknown, rest: readonly string[]): boolean {
-  if (!isRecord(node)) return false;
-  if (isHelmRelease(node)) return rest[0] === "spec" && rest[1] === "values";
+/**
+ * Only these kinds hold inline values: every other node is passed over before anything is allocated
+ * (the secrets of every document's every node are looked for this way).
+ */
+const deployer = (node: unknown): node is Record<string, unknown> =>
+  isRecord(node) && (node.kind === "Application" || node.kind === "ApplicationSet" || node.kind === "HelmRelease");
+
+/** True when `segments` from `from` on (a pointer's, below `node`) go through values written inline in `node`. */
+export function isInlineHelmValues(node: unknown, segments: readonly string[], from: number): boolean {
+  if (!deployer(node)) return false;
+  if (isHelmRelease(node)) return segments[from] === "spec" && segments[from + 1] === "values";
   return sourcesOf(node).some(([, at]) => {
-    if (!at.every((segment, i) => rest[i] === segment) || rest[at.length] !== "helm") return false;
-    const key = rest[at.length + 1];
-    return key === "values" || key === "valuesObject" || (key === "parameters" && rest[at.length + 3] === "value");
+    const end = from + at.length;
+    if (!at.every((segment, i) => segments[from + i] === segment) || segments[end] !== "helm") return false;
+    const key = segments[end + 1];
+    return key === "values" || key === "valuesObject" || (key === "parameters" && segments[end + 3] === "value");
   });
 }
+
+const none = Object.freeze({ yaml: Object.freeze([]) as readonly string[], values: Object.freeze([]) as readonly unknown[] });
 
 /**
  * The values written inline in `node`, each with where it is: a `helm.values` string as it is (the
  * caller reads the YAML in it), the rest as the values they are.
  */
-export function inlineHelmValues(node: unknown): { yaml: string[]; values: unknown[] } {
+export function inlineHelmValues(node: unknown): { yaml: readonly string[]; values: readonly unknown[] } {
+  if (!deployer(node)) return none;
   const found = { yaml: [] as string[], values: [] as unknown[] };
-  if (!isRecord(node)) return found;
   if (isHelmRelease(node)) {
     if (isRecord(node.spec) && node.spec.values !== undefined) found.values.push(node.spec.values);
     return found;

@@ -8,8 +8,9 @@ import { generatorLiterals, isBareText } from "./sensitive-paths.js";
 /**
  * True when the lines of a parsed file version may hold a secret value in clear, so none of them may be
  * shown: a Secret in any document (itself, a List item, or deeper), a kustomization's secretGenerator
- * literals, Helm values written inline in an Application or HelmRelease (inline-helm-values.ts), a document that is bare text (isBareText), or a document that did not parse or has errors (its value is a guess, and the lines may
- * hold values that the guess, or a duplicate key, dropped). Decided on parsed values, never on the
+ * literals, Helm values written inline in an Application or HelmRelease (inline-helm-values.ts), a
+ * document that is bare text (isBareText), or a document that did not parse or has errors (its value is
+ * a guess, and the lines may hold values that the guess, or a duplicate key, dropped). Decided on parsed values, never on the
  * text, which can spell a kind in many ways.
  */
 export function mayHoldSecrets(file: { findings: readonly DraftFinding[]; documents: readonly ParsedDocument[] }): boolean {

@@ -9,21 +9,22 @@ import type { SecretSet } from "./secret-set.js";
  * pointers, source lines, the preview's object ids, kinds, field names, pointers, keys and values) is
  * scrubbed of the change's secret values and of anything shaped like a secret.
  *
- * Paths are not, nor the paths Gitgate quotes in a message: every path in a report is one Gitgate listed (a file of the change or of the control
- * plane, a render target), which whoever reads the report can list too, and it must stay exact for an
- * annotation to land on its file. Scrubbed, a chart's values file masked whole with `environment:
- * production` in it turned every `production/` folder in the report into `•••/`.
+ * Paths are not, nor the paths Gitgate quotes in a message: every path in a report is one Gitgate
+ * listed (a file of the change or of the control plane, a render target), which whoever reads the report
+ * can list too, and it must stay exact for an annotation to land on its file. Scrubbed, a chart's values
+ * file masked whole with `environment: production` in it turned every `production/` folder in the report
+ * into `•••/`.
  */
 export function sanitizeReport(report: Report, secrets: SecretSet, listedAmong: ListedAmong): Report {
   const scrub = (text: string) => secrets.scrub(text);
-  const scrubMessage = messageScrubber(report.findings.map((f) => f.message), scrub, listedAmong);
+  const messages = scrubMessages(report.findings.map((f) => f.message), scrub, listedAmong);
   return {
     ...report,
     title: scrub(report.title),
-    findings: report.findings.map((f) => ({
+    findings: report.findings.map((f, i) => ({
       ...f,
       rule: scrub(f.rule),
-      message: scrubMessage(f.message),
+      message: messages[i]!,
       ...(f.pointer !== undefined ? { pointer: scrub(f.pointer) } : {}),
       ...(f.waiver ? { waiver: { ...f.waiver, reason: scrub(f.waiver.reason) } } : {}),
     })),
@@ -51,35 +52,38 @@ const pathRuns = /([^\w.+@/-]+)/;
 const pathForms = (piece: string) => [piece, piece.replace(/\.+$/, "")];
 
 /**
- * Scrubs messages, save the repository paths they quote (`its CustomResourceDefinition is in
+ * The messages scrubbed, save the repository paths they quote (`its CustomResourceDefinition is in
  * crds/monitoring/podmonitor.yaml`), kept as the report's paths are. Only a path Gitgate listed is kept,
- * whole: any other text around or between them is scrubbed as ever. Messages are cut into runs of path
- * characters and the rest (linear, whatever the text), and only those scrubbing changes. The paths they
- * quote are looked up all at once, so no set of every listed path is built at the end of a long run.
+ * whole: any other text around or between them is scrubbed as ever. Only messages scrubbing changed are
+ * cut, into runs of path characters and the rest (linear, whatever the text). The paths they quote are
+ * looked up all at once, so no set of every listed path is built at the end of a long run.
  */
-function messageScrubber(messages: readonly string[], scrub: (text: string) => string, listedAmong: ListedAmong): (message: string) => string {
-  const changed = (text: string) => text.includes("/") && scrub(text) !== text;
+function scrubMessages(messages: readonly string[], scrub: (text: string) => string, listedAmong: ListedAmong): string[] {
+  const scrubbed = messages.map(scrub);
+  const quoting = (i: number) => scrubbed[i] !== messages[i] && messages[i]!.includes("/");
   const quoted = new Set<string>();
-  for (const message of messages) {
-    if (!changed(message)) continue;
-    for (const piece of message.split(pathRuns)) if (piece.includes("/")) for (const form of pathForms(piece)) quoted.add(form);
-  }
+  messages.forEach((message, i) => {
+    if (quoting(i)) for (const piece of message.split(pathRuns)) if (piece.includes("/")) for (const form of pathForms(piece)) quoted.add(form);
+  });
   const listed = quoted.size > 0 ? listedAmong(quoted) : new Set<string>();
-  return (text) => {
-    if (listed.size === 0 || !changed(text)) return scrub(text);
-    let out = "";
-    let pending = "";
-    for (const piece of text.split(pathRuns)) {
-      const path = piece.includes("/") ? pathForms(piece).find((form) => listed.has(form)) : undefined;
-      if (path === undefined) {
-        pending += piece;
-        continue;
-      }
-      out += scrub(pending) + path;
-      pending = piece.slice(path.length);
+  if (listed.size === 0) return scrubbed;
+  return messages.map((message, i) => (quoting(i) ? keepingPaths(message, scrub, listed) : scrubbed[i]!));
+}
+
+/** `text` scrubbed piece by piece, the listed paths in it kept as they are. */
+function keepingPaths(text: string, scrub: (text: string) => string, listed: ReadonlySet<string>): string {
+  let out = "";
+  let pending = "";
+  for (const piece of text.split(pathRuns)) {
+    const path = piece.includes("/") ? pathForms(piece).find((form) => listed.has(form)) : undefined;
+    if (path === undefined) {
+      pending += piece;
+      continue;
     }
-    return out + scrub(pending);
-  };
+    out += scrub(pending) + path;
+    pending = piece.slice(path.length);
+  }
+  return out + scrub(pending);
 }
 
 /** The preview with every text from input scrubbed: object ids, kinds, field names, pointers, values. */

@@ -23,9 +23,10 @@ export const minimumSlice = 8;
 const sliceBudget = 256 * 1024;
 
 /**
- * The values matched whole (over the slice budget, or of a `whole` group) that start alike. Past `maxValuesPerStart` of them (hostile input:
- * 40,000 env lines sharing their first characters made adding and scrubbing quadratic, a minute), any
- * text from that start on is scrubbed as far as the longest of them reaches.
+ * The values matched whole (over the slice budget, or of a `whole` group) that start alike. Past
+ * `maxValuesPerStart` of them (hostile input: 40,000 env lines sharing their first characters made
+ * adding and scrubbing quadratic, a minute), any text from that start on is scrubbed as far as the
+ * longest of them reaches.
  */
 interface WholeValues {
   values: Set<string>;

@@ -63,7 +63,7 @@ export function isSecretPointer(doc: unknown, pointer: string): boolean {
   let node = doc;
   for (const [i, segment] of segments.entries()) {
     if (isKind(node, "Secret") && (segment === "data" || segment === "stringData")) return true;
-    if (isInlineHelmValues(node, segments.slice(i))) return true;
+    if (isInlineHelmValues(node, segments, i)) return true;
     if (segment === "metadata" && segments[i + 1] === "annotations" && segments[i + 2] === lastAppliedAnnotation) return true;
     node = isRecord(node) ? (Object.hasOwn(node, segment) ? node[segment] : undefined) : Array.isArray(node) ? node[Number(segment)] : undefined;
   }
