@@ -10,7 +10,10 @@ export interface ChangeSetInput {
   changes: { path: string; status: "added" | "modified" | "removed"; index: number; before: unknown; after: unknown }[];
 }
 
-/** How much of a path that is no file of the change a message repeats. */
+/**
+ * The longest path that is no file of the change a message repeats. A longer one is not repeated at
+ * all, never cut: a value scrubbed only where it appears whole (see SecretGroup) would pass cut.
+ */
 const maxNamedPath = 200;
 
 /** Places a result: the head document `index` of `path` at `pointer`, or `line`; undefined if not in the change. */
@@ -33,7 +36,10 @@ export async function evaluateChangeSetPolicies(input: ChangeSetInput, policies:
     if (!outcome.ok) return [policyFailure(policy.namespace, outcome, whole)];
     return resultToFinding(policy.namespace, outcome.value, (result) => {
       if (result.path === undefined) return whole;
-      if (!inChange.has(result.path)) return { ...whole, note: ` (the policy named ${JSON.stringify(result.path.slice(0, maxNamedPath))}${result.path.length > maxNamedPath ? "…" : ""}, which is no file of this change)` };
+      if (!inChange.has(result.path)) {
+        const named = result.path.length > maxNamedPath ? `a path of ${result.path.length} characters` : JSON.stringify(result.path);
+        return { ...whole, note: ` (the policy named ${named}, which is no file of this change)` };
+      }
       const index = result.index ?? 0;
       const span = locate(result.path, index, result.pointer, result.line) ?? { line: result.line ?? 1, column: 1, endLine: result.line ?? 1, endColumn: 1 };
       return { path: result.path, document: index, ...(result.pointer !== undefined ? { pointer: result.pointer } : {}), ...span };

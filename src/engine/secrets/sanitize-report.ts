@@ -17,7 +17,7 @@ import type { SecretSet } from "./secret-set.js";
  */
 export function sanitizeReport(report: Report, secrets: SecretSet, listedAmong: ListedAmong): Report {
   const scrub = (text: string) => secrets.scrub(text);
-  const messages = scrubMessages(report.findings.map((f) => f.message), scrub, listedAmong);
+  const messages = scrubMessages(report.findings.map((f) => f.message), secrets, listedAmong);
   return {
     ...report,
     title: scrub(report.title),
@@ -48,18 +48,26 @@ export type ListedAmong = (paths: ReadonlySet<string>) => ReadonlySet<string>;
 /** Runs of path characters, and what lies between them (odd pieces of a split). */
 const pathRuns = /([^\w.+@/-]+)/;
 
-/** The path a run of path characters is, or may be with a sentence's full stop after it. */
-const pathForms = (piece: string) => [piece, piece.replace(/\.+$/, "")];
+/**
+ * The path a run of path characters is, or may be with a sentence's full stop after it. The stops are
+ * counted off by hand: a pattern anchored at the end (`/\.+$/`) is tried from every dot of a long run.
+ */
+function pathForms(piece: string): [string, string] {
+  let end = piece.length;
+  while (end > 0 && piece.charCodeAt(end - 1) === 46) end--;
+  return [piece, piece.slice(0, end)];
+}
 
 /**
  * The messages scrubbed, save the repository paths they quote (`its CustomResourceDefinition is in
  * crds/monitoring/podmonitor.yaml`), kept as the report's paths are. Only a path Gitgate listed is kept,
- * whole: any other text around or between them is scrubbed as ever. Only messages scrubbing changed are
- * cut, into runs of path characters and the rest (linear, whatever the text). The paths they quote are
- * looked up all at once, so no set of every listed path is built at the end of a long run.
+ * and only what scrubbing would mask wholly inside it: a secret reaching out of a path (a value holding
+ * one) is masked whole, path included. Only messages scrubbing changed are looked at again, cut into runs
+ * of path characters and the rest (linear, whatever the text). The paths they quote are looked up all
+ * at once, so no set of every listed path is built at the end of a long run.
  */
-function scrubMessages(messages: readonly string[], scrub: (text: string) => string, listedAmong: ListedAmong): string[] {
-  const scrubbed = messages.map(scrub);
+function scrubMessages(messages: readonly string[], secrets: SecretSet, listedAmong: ListedAmong): string[] {
+  const scrubbed = messages.map((message) => secrets.scrub(message));
   const quoting = (i: number) => scrubbed[i] !== messages[i] && messages[i]!.includes("/");
   const quoted = new Set<string>();
   messages.forEach((message, i) => {
@@ -67,23 +75,19 @@ function scrubMessages(messages: readonly string[], scrub: (text: string) => str
   });
   const listed = quoted.size > 0 ? listedAmong(quoted) : new Set<string>();
   if (listed.size === 0) return scrubbed;
-  return messages.map((message, i) => (quoting(i) ? keepingPaths(message, scrub, listed) : scrubbed[i]!));
+  return messages.map((message, i) => (quoting(i) ? secrets.scrub(message, listedSpans(message, listed)) : scrubbed[i]!));
 }
 
-/** `text` scrubbed piece by piece, the listed paths in it kept as they are. */
-function keepingPaths(text: string, scrub: (text: string) => string, listed: ReadonlySet<string>): string {
-  let out = "";
-  let pending = "";
+/** Where `text` quotes listed paths: their spans, ascending and apart (see SecretSet.scrub). */
+function listedSpans(text: string, listed: ReadonlySet<string>): [number, number][] {
+  const spans: [number, number][] = [];
+  let at = 0;
   for (const piece of text.split(pathRuns)) {
     const path = piece.includes("/") ? pathForms(piece).find((form) => listed.has(form)) : undefined;
-    if (path === undefined) {
-      pending += piece;
-      continue;
-    }
-    out += scrub(pending) + path;
-    pending = piece.slice(path.length);
+    if (path !== undefined) spans.push([at, at + path.length]);
+    at += piece.length;
   }
-  return out + scrub(pending);
+  return spans;
 }
 
 /** The preview with every text from input scrubbed: object ids, kinds, field names, pointers, values. */

@@ -128,8 +128,13 @@ export class SecretSet {
     set.add(hashOf(text, text.length) & smallInteger);
   }
 
-  /** Replaces every known secret, every long enough slice of one, and every secret-shaped run in `text` with •••. */
-  scrub(text: string): string {
+  /**
+   * Replaces every known secret, every long enough slice of one, and every secret-shaped run in `text`
+   * with •••. A stretch lying wholly inside one of the `keep` spans (ascending, apart; the paths a
+   * message quotes, see sanitizeReport) is left as it is; one reaching out of it is scrubbed whole,
+   * the span's part included, so no secret that holds a path is let through by it.
+   */
+  scrub(text: string, keep: readonly (readonly [number, number])[] = []): string {
     const covered: [number, number][] = [];
     const cover = (start: number, end: number) => {
       const last = covered.at(-1);
@@ -165,14 +170,19 @@ export class SecretSet {
     if (covered.length === 0) return text;
     // Overlapping and touching stretches become one •••, so no slice of a secret is left between two.
     covered.sort((a, b) => a[0] - b[0]);
-    let out = "";
-    let at = -1;
+    const merged: [number, number][] = [];
     for (const [start, end] of covered) {
-      if (at >= 0 && start <= at) {
-        at = Math.max(at, end);
-        continue;
-      }
-      out += text.slice(Math.max(at, 0), start) + "•••";
+      const last = merged.at(-1);
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    let out = "";
+    let at = 0;
+    let k = 0;
+    for (const [start, end] of merged) {
+      while (k < keep.length && keep[k]![1] < end) k++;
+      if (k < keep.length && keep[k]![0] <= start) continue;
+      out += text.slice(at, start) + "•••";
       at = end;
     }
     return out + text.slice(at);

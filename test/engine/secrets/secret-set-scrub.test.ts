@@ -96,4 +96,17 @@ describe("SecretSet.scrub", () => {
     expect(secrets.scrub("SAMEHEAD-1")).toBe("•••");
     expect(secrets.scrub("unrelated text")).toBe("unrelated text");
   });
+
+  // The spans a message quotes listed paths in (sanitizeReport): what is masked wholly inside one is
+  // left, and a stretch reaching out of one is masked whole, the span's part with it.
+  it("leaves what is masked wholly inside a kept span, and masks whole what reaches out of one", () => {
+    const secrets = new SecretSet();
+    secrets.addValues([{ whole: ["production"] }, { whole: ["--values=config/app.yaml --token=Moose77"] }, ["Lamp9;config/app.yaml;Moth7"]]);
+    const path = "envs/production/app.yaml";
+    expect(secrets.scrub(`see ${path} for production`, [[4, 4 + path.length]])).toBe(`see ${path} for •••`);
+    const quoted = "args --values=config/app.yaml --token=Moose77 and Lamp9;config/app.yaml;Moth7";
+    const spans: [number, number][] = [[14, 29], [56, 71]];
+    expect(spans.map(([start, end]) => quoted.slice(start, end))).toEqual(["config/app.yaml", "config/app.yaml"]);
+    expect(secrets.scrub(quoted, spans)).toBe("args ••• and •••");
+  });
 });
