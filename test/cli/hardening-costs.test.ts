@@ -61,3 +61,23 @@ describe("gitgate check on inputs built to be expensive", () => {
     expect(report.findings.map(brief)).toEqual([1, 2, 3].map((i) => `error yaml/syntax x${i}${dashes}.yaml:2:1 new`));
   });
 });
+
+describe("gitgate validate on messages built to be expensive to scrub", () => {
+  // A message scrubbing changes is cut at the paths it may quote. The stops after each run of path
+  // characters were trimmed with /\.+$/, tried again from every dot of a run: a 600,000-dot image
+  // quoted by an ordinary policy, with a token in it, ran into the evaluation's time bound (minutes).
+  it("keeps the paths of a message quoting a run of 600,000 dots in linear time", async () => {
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\npolicies:\n  paths: [policy/]\n",
+      "policy/main.rego": 'package main\n\nimport rego.v1\n\ndeny contains sprintf("image %s is not from the approved registry", [c.image]) if {\n  some c in input.spec.template.spec.containers\n  not startswith(c.image, "registry.example.com/")\n}\n',
+      "d.yaml": `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: "/${".".repeat(600_000)}x ghp_${"a".repeat(36)}"\n`,
+    });
+    try {
+      const run = await runCli(["validate", "--repo", repo.dir, "--format", "json"]);
+      const report = JSON.parse(run.stdout) as { findings: { rule: string; message: string }[] };
+      expect(report.findings.map((f) => `${f.rule} ${f.message}`)).toEqual(["main/deny image ••• is not from the approved registry"]);
+    } finally {
+      await repo.remove();
+    }
+  });
+});
