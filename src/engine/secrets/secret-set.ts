@@ -1,3 +1,4 @@
+import { parseAllDocuments, visit } from "yaml";
 import { isKind } from "../document-identity.js";
 import { isRecord, nodes } from "../value-tree.js";
 import { parseFile } from "../parse/parse-file.js";
@@ -273,12 +274,23 @@ type OtherScalar = number | bigint | boolean;
 /**
  * The values in a YAML string of Helm values, one by one: not its keys, nor its lines, whose 8-character
  * slices ("replicaC…") would mask every message naming the same field. Read as a values file is, with the
- * same bounds; a string that does not read cleanly is a secret as it is, line by line.
+ * same bounds; a string that does not read cleanly is a secret as it is, line by line. Each value also
+ * as it is written, line by line: one escaped (`"\x41"`), folded or continued on further lines reads
+ * otherwise in the string itself, which a policy may quote whole.
  */
 function valuesInYaml(text: string): string[][] {
   const parsed = parseFile("helm.values", { kind: "text", text, size: Buffer.byteLength(text) }, defaultParseLimits);
   if (parsed.findings.some((f) => f.severity === "error") || parsed.documents.some((doc) => !doc.valid)) return [[text]];
-  return parsed.documents.flatMap((doc) => [...scalarLeaves(doc.value)].map((leaf) => (typeof leaf === "string" ? [leaf] : scalarTexts(leaf))));
+  const values = parsed.documents.flatMap((doc) => [...scalarLeaves(doc.value)].map((leaf) => (typeof leaf === "string" ? [leaf] : scalarTexts(leaf))));
+  // Read again for where each value is written: the parse above was bounded and clean, so this one is.
+  for (const doc of parseAllDocuments(text)) {
+    visit(doc, {
+      Scalar(key, node) {
+        if (key !== "key" && node.range) values.push([text.slice(node.range[0], node.range[1])]);
+      },
+    });
+  }
+  return values;
 }
 
 function isOtherScalar(value: unknown): value is OtherScalar {
