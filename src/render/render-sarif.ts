@@ -30,7 +30,9 @@ export function renderSarif(report: Report): string {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.path), uriBaseId: "%SRCROOT%" },
+          // Code scanning refuses an upload with an empty uri: a finding about the change as a whole
+          // (path "") is placed on the config, where the policies that judge changes are named.
+          artifactLocation: { uri: encodeURI(f.path === "" ? report.controlPlane.configPath : f.path), uriBaseId: "%SRCROOT%" },
           region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.endLine === f.line ? f.column : 1) },
         },
       },

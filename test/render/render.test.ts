@@ -72,6 +72,17 @@ describe("renderers", () => {
     });
   });
 
+  // Code scanning refuses a SARIF upload holding a result whose location has an empty uri: a finding
+  // about the change as a whole (a change-set policy's) made the whole upload fail.
+  it("sarif: a finding about the change as a whole is placed on the config's first line", () => {
+    const whole = finding({ rule: "gitgate/deny", message: "three files changed at once", path: "", line: 1, column: 1, endLine: 1, endColumn: 1, source: "policy" });
+    const sarif = JSON.parse(renderSarif(report([whole])));
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: ".github/gitgate.yml", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+    });
+  });
+
   it("markdown: a table, escaped, and cut within the limit saying how much was left out", () => {
     const md = renderMarkdown(report([finding({ message: "a | b <script>" })]));
     expect(md).toContain("| ❌ error | `clusters/prod/web.yaml:9:13` | `schema/type` | a \\| b \\<script\\> |");
