@@ -84,7 +84,8 @@ function patternToRegExp(pattern: string): RE2JS {
   const prefix = anchored ? "^" : "^(?:[^/]+/)*";
   const last = segments.at(-1)!;
   const suffix = folderOnly ? "/.+$" : last !== "**" && /[*?]/.test(last) ? "$" : "(?:/.+)?$";
-  return RE2JS.compile(prefix + source + suffix);
+  // DOTALL: git allows a line break in a file name, and a folder's pattern (`.+`) must own it as any other.
+  return RE2JS.compile(prefix + source + suffix, RE2JS.DOTALL);
 }
 
 /** The owners of each of `paths`, as plain data that can leave the thread that matched them. */

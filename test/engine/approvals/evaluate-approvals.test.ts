@@ -248,6 +248,11 @@ describe("CODEOWNERS", () => {
     ["clusters/**/prod.yaml", "clusters/prod.yaml", true],
     ["clusters/**/prod.yaml", "clusters/a/b/prod.yaml", true],
     ["a.yaml", "a.yaml.bak", false],
+    // A line break in a file name (git allows one) kept it out of its folder's owners.
+    ["/secure/", "secure/deploy\n.sh", true],
+    ["clusters/prod/**", "clusters/prod/a\nb.yaml", true],
+    ["keys", "x/keys/id\n_rsa", true],
+    ["docs/*", "docs/a\n/b.md", false],
   ] as const)("pattern %s on %s matches: %s", (pattern, path, expected) => {
     expect(parseCodeOwners("CODEOWNERS", `${pattern} @x`).rules[0]!.matches(path)).toBe(expected);
   });
