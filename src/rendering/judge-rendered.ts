@@ -171,7 +171,9 @@ const viaWords = { values: "values line", kustomization: "kustomization line", p
  * recognised as one.
  */
 const oneLine = (text: string, secrets: SecretSet) => {
-  const flat = secrets.scrub(text.replace(/node contents:[^]*$/, "node contents: (not shown)").replace(/\s+/g, " ").trim());
+  // Scrubbed before it is flattened: a value holding a tab or two spaces in a row no longer reads as
+  // itself once they are one space, and its words would come out between the masks.
+  const flat = secrets.scrub(text.replace(/node contents:[^]*$/, "node contents: (not shown)")).replace(/\s+/g, " ").trim();
   return flat.length > 600 ? `${flat.slice(0, 600)}…` : flat;
 };
 

@@ -57,3 +57,31 @@ describe("Kustomize targets: secrets in what the kustomization says and what the
     for (const value of ["Unchanged-Base-Pw-7741", Buffer.from("Unchanged-Base-Pw-7741").toString("base64"), "Unchanged-Plain-Key-3318"]) expectNoSlice(all, value);
   });
 });
+
+describe("Helm charts: a render failure quoting values no render traced", () => {
+  // Helm's JSON-schema errors quote each failing value with Go's %q, a single quote escaped in the single
+  // quotes around it: that form was not scrubbed, and a value with a quote every few characters came out
+  // whole. And the error was flattened before it was scrubbed: two spaces in a row became one, the
+  // value no longer read as itself, and its short words came out between the masks.
+  it("is scrubbed of every value as the error quotes it", async () => {
+    const schema = JSON.stringify({ type: "object", properties: { db: { type: "object", properties: { password: { type: "string", pattern: "^[A-Za-z0-9]+$" }, phrase: { type: "string", pattern: "^[A-Za-z0-9]+$" } } } } });
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": config,
+      "charts/app/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+      "charts/app/templates/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: {{ .Values.db.password | quote }}\n",
+      "charts/app/values.yaml": "db:\n  password: Plain0ld\n  phrase: Plain0ldPhrase\n",
+      "charts/app/values.schema.json": schema,
+    });
+    try {
+      await repo.branch("rotate", "main", { "charts/app/values.yaml": "db:\n  password: \"Tr0ub4'dor&3x\"\n  phrase: \"correct  horse  battery  staple\"\n" });
+      const { all, report } = await checkAll(repo, "rotate");
+      expect(report.findings.filter((f) => f.rule === "render/failed").map((f) => f.message)).toEqual([
+        "Helm target charts/app (its own values: nothing in this repository gives it values): rendering failed: values don't meet the specifications of the schema(s) " +
+          "in the following chart(s): app: - at '/db/password': '•••' does not match pattern '^[A-Za-z0-9]+$' - at '/db/phrase': '•••' does not match pattern '^[A-Za-z0-9]+$'",
+      ]);
+      for (const fragment of ["Tr0ub4", "dor&3x", "correct", "horse", "battery", "staple"]) expect(all).not.toContain(fragment);
+    } finally {
+      await repo.remove();
+    }
+  });
+});

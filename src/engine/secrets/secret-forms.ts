@@ -19,6 +19,10 @@ export function secretForms(value: string): string[] {
     JSON.stringify(json).slice(1, -1),
     // YAML single quotes double a quote.
     value.replace(/'/g, "''"),
+    // Quoted by Helm's JSON-schema errors: Go's %q, then a single quote escaped in the single quotes
+    // around it (`'Tr0ub4\'dor'`); and a single quote escaped alone, as shells and others write it.
+    json.replace(/\\"/g, '"').replace(/'/g, "\\'"),
+    value.replace(/'/g, "\\'"),
     escapePointer(value),
     urlEncoded(value),
     base64(value),
