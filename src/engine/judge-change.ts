@@ -194,7 +194,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       }
       const e = settled.evaluated;
       judgingNow(e.change.path);
-      for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.addDocument(e.change.path, doc.value, sensitivity);
+      secrets.addValues(secretsOfChange(e, sensitivity));
       judgingDone(e.change.path);
       const fileFound = fileFindings(e);
       if (fileFound.length > 0) found.set(e.change.path, fileFound);
@@ -378,9 +378,20 @@ function judgedWithoutCrds(value: unknown): boolean {
   return hasKubernetesKind(apiVersion, kind);
 }
 
-function streamedFile(e: EvaluatedChange, sensitivity: Sensitivity): StreamedFile {
+/**
+ * The secrets of both versions of a file, each read as secret by the path it had: a file moved out of a
+ * `preview.redact` folder (or out of its chart, as a values file) holds secrets at the base that its
+ * new path would not say.
+ */
+function secretsOfChange(e: EvaluatedChange, sensitivity: Sensitivity): SecretGroup[] {
   const secrets: SecretGroup[] = [];
-  for (const doc of [...(e.base?.documents ?? []), ...(e.head?.documents ?? [])]) secrets.push(...secretValuesOf(e.change.path, doc.value, sensitivity));
+  for (const doc of e.base?.documents ?? []) secrets.push(...secretValuesOf(e.change.previousPath ?? e.change.path, doc.value, sensitivity));
+  for (const doc of e.head?.documents ?? []) secrets.push(...secretValuesOf(e.change.path, doc.value, sensitivity));
+  return secrets;
+}
+
+function streamedFile(e: EvaluatedChange, sensitivity: Sensitivity): StreamedFile {
+  const secrets = secretsOfChange(e, sensitivity);
   const findings = fileFindings(e);
   const lines: [number, string][] = [];
   if (findings.length > 0) {

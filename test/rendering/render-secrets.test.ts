@@ -85,3 +85,28 @@ describe("Helm charts: a render failure quoting values no render traced", () => 
     }
   });
 });
+
+describe("a file moved out of a preview.redact folder", () => {
+  // Its base version's values were collected as secrets under its new path, which is not redacted: the
+  // file's own preview masked them, but the render of the kustomization that reads it showed them.
+  it("keeps its base values masked everywhere, the render's preview included", async () => {
+    const configMap = (key: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata:\n  apiKey: ${key}\n  other: keep\n`;
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": `${config}preview:\n  redact: ["**/secret/**"]\n`,
+      "app/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [secret/app.yaml]\n",
+      "app/secret/app.yaml": configMap("OldRedactedKey9876"),
+    });
+    try {
+      await repo.branch("move", "main", {
+        "app/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [config/app.yaml]\n",
+        "app/secret/app.yaml": null,
+        "app/config/app.yaml": configMap("NewPublicValue1234"),
+      });
+      const { all, report } = await checkAll(repo, "move");
+      expect(report.rendered?.targets.map((t) => t.target)).toEqual(["app"]);
+      expectNoSlice(all, "OldRedactedKey9876");
+    } finally {
+      await repo.remove();
+    }
+  });
+});
