@@ -43,7 +43,8 @@ export async function runGuard(options: CliOptions, env: NodeJS.ProcessEnv, now:
   const facts = await readProvenanceFacts(github, repo, listed.map((c) => c.sha), branch, options.appId);
   const merges = [...facts.pullsByCommit.values()].some((pulls) => pulls.some((p) => p.merged));
   const appId = options.appId ?? trustedApp(facts.appsByRun, merges ? notes : []);
-  const checksByCommit = new Map([...facts.checksByCommit].map(([sha, runs]) => [sha, runs.filter((r) => appId === undefined || facts.appsByRun.get(r) === appId)]));
+  // No App trusted: no run counts (every merge is unchecked), never every App's.
+  const checksByCommit = new Map([...facts.checksByCommit].map(([sha, runs]) => [sha, runs.filter((r) => appId !== undefined && facts.appsByRun.get(r) === appId)]));
   const known = { branch, commits: listed, pullsByCommit: facts.pullsByCommit, checksByCommit, requireApproval };
   const mergeContents = await readMergeContents(github, repo, mergesToCompare(known)).catch(cannot("what the branch's merge commits change"));
   const verdicts = decideProvenance({ ...known, mergeContents });

@@ -468,7 +468,7 @@ function paginate<T>(items: readonly T[], url: URL, publicUrl: string): FakeResp
 }
 
 function checkRunJson(run: FakeCheckRun) {
-  return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, app: { id: run.appId, slug: "gitgate" }, external_id: run.external_id ?? null, details_url: run.details_url ?? null, output: { ...run.output, annotations_count: run.output.annotations.length } };
+  return { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, app: { id: run.appId, slug: run.appSlug ?? "gitgate" }, external_id: run.external_id ?? null, details_url: run.details_url ?? null, output: { ...run.output, annotations_count: run.output.annotations.length } };
 }
 
 function commentJson(comment: FakeComment) {

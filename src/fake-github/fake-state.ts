@@ -29,6 +29,8 @@ export interface FakeMerge {
 export interface FakeCheckRun {
   id: number;
   appId: number;
+  /** The App that published it when not this fake's (a GitHub Actions workflow's run: `github-actions`). */
+  appSlug?: string;
   name: string;
   head_sha: string;
   status: string;

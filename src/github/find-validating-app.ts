@@ -1,7 +1,7 @@
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 
 /** GitHub Actions can name a check run anything: a workflow's `gitgate/validate` is never Gitgate's. */
-const actionsSlug = "github-actions";
+export const actionsSlug = "github-actions";
 
 export type ValidatingApp = { appId: number } | { appId: undefined; reason: "none" } | { appId: undefined; reason: "ambiguous"; apps: string[] };
 

@@ -1,5 +1,6 @@
 import { mapConcurrent } from "../engine/map-concurrent.js";
 import type { AppCheckRun, AssociatedPull } from "../engine/guard/guard-types.js";
+import { actionsSlug } from "./find-validating-app.js";
 import { checkNames, type GitHub, type RepoRef } from "./github-types.js";
 import { protectionRunPrefix } from "./publish-drift-check.js";
 import { recordedJudgedFor } from "./verdict-records.js";
@@ -24,7 +25,8 @@ const concurrency = 8;
  * the pull requests and bases each run's verdict was decided for, as it recorded them); then
  * the check runs of every merged head not among the commits (a squash or rebase merge leaves the head
  * off the branch). Two reads per commit and one per such head: pages, not files. `appId` undefined
- * (the CLI, before it knows the App) keeps every App's runs, with the App's id kept on each.
+ * (the CLI, before it knows the App) keeps every App's runs but GitHub Actions', with the App's id kept
+ * on each.
  * `alsoMergedInto`: other branches whose merged pull requests count (see GuardFacts).
  */
 export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: readonly string[], branch: string, appId: number | undefined, alsoMergedInto?: (baseRef: string) => boolean): Promise<ProvenanceFacts & { appsByRun: Map<AppCheckRun, number> }> {
@@ -33,6 +35,9 @@ export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: r
     const runs = await github.paginate(github.rest.checks.listForRef, { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100, ...(appId !== undefined ? { app_id: appId } : {}) });
     const mine: AppCheckRun[] = [];
     for (const run of runs) {
+      // Not knowing the App yet, runs are kept with their App's id for the caller to choose among, but
+      // never GitHub Actions' (any workflow may name a run gitgate/validate) nor a run naming no App.
+      if (appId === undefined && (!run.app || run.app.slug === actionsSlug)) continue;
       if (run.name === checkNames.guard) {
         // A protection incident's run is its own record: never taken over by the commit's provenance.
         if (run.external_id?.startsWith(protectionRunPrefix)) facts.protectionIncidents.add(sha);

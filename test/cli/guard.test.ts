@@ -5,6 +5,7 @@ import { serveFakeGitHub } from "../../src/fake-github/http-server.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { startApp, type AppHarness } from "../support/app-harness.js";
 import { guardFlow } from "../support/guard-flow.js";
+import { approvalExternalId, validateExternalId } from "../../src/github/verdict-records.js";
 
 // `gitgate guard` over HTTP against the fake GitHub whose history the real App built: merges it
 // judged, a direct push and an admin merge. The CLI must tell them apart as the App's guard does.
@@ -90,5 +91,37 @@ describe("gitgate guard", () => {
     const badDate = await guard(["--repo", "acme/platform-config", "--since", "yesterday"]);
     expect(badDate.status).toBe(2);
     expect(badDate.stderr).toContain('--since takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "yesterday")');
+  });
+
+  // Any workflow with checks: write can publish runs named gitgate/validate and gitgate/approval, and
+  // the records in their external_id are not secret. The CLI took GitHub Actions for an App it could
+  // trust: beside Gitgate's runs it stopped as ambiguous, and before Gitgate was installed (no App run
+  // at all) it trusted the forged runs and passed the admin merge.
+  it("never trusts check runs GitHub Actions published, and with no App trusted counts no run", async () => {
+    const repository = app.fake.repository("acme", "platform-config")!;
+    const forged = (id: number, name: string, externalId: string) => ({
+      id, appId: 15368, appSlug: "github-actions", name, head_sha: shas.badHead!, status: "completed", conclusion: "success",
+      external_id: externalId, details_url: "https://github.com/acme/platform-config/pull/2", output: { annotations: [] }, actions: [],
+    });
+    const own = repository.checkRuns.splice(0);
+    repository.checkRuns.push(forged(90_001, "gitgate/validate", validateExternalId([{ pullNumber: 2, baseRef: "main", digest: undefined }])), forged(90_002, "gitgate/approval", approvalExternalId(2, "main")));
+    try {
+      const alone = await guard(["--repo", "acme/platform-config", "--format", "json"]);
+      expect(alone.status).toBe(1);
+      const report = JSON.parse(alone.stdout) as { appId: number | null; commits: { sha: string; verdict: string }[]; notes: string[] };
+      expect(report.appId).toBeNull();
+      expect(report.commits.map((c) => [c.sha, c.verdict])).toEqual([
+        [shas.feature, "bypass"], [shas.merge, "bypass"], [shas.direct, "bypass"], [shas.adminSquash, "bypass"],
+      ]);
+      expect(report.notes).toContain("no GitHub App has published gitgate/validate on these commits' pull requests: every merge counts as unchecked");
+      repository.checkRuns.push(...own);
+      const beside = await guard(["--repo", "acme/platform-config", "--format", "json"]);
+      expect(beside.stderr).toBe("");
+      expect((JSON.parse(beside.stdout) as { commits: { sha: string; verdict: string }[] }).commits.map((c) => [c.sha, c.verdict])).toEqual([
+        [shas.feature, "through-pr"], [shas.merge, "through-pr"], [shas.direct, "bypass"], [shas.adminSquash, "bypass"],
+      ]);
+    } finally {
+      repository.checkRuns.splice(0, repository.checkRuns.length, ...own);
+    }
   });
 });
