@@ -73,7 +73,7 @@ export async function evaluateChangeSet(plane: ControlPlane, changes: ChangeSet,
       digests: plane.digests,
       changed: changedControlPlane.map((f) => f.path),
       ...(config ? { exceptionsPath: config.exceptions } : {}),
-      ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? [], judged?.untracedValues ?? untracedHelmValues(changes, []), secrets) }),
+      ...(options.snapshot ? {} : { diffs: await controlPlaneDiffs(changedControlPlane, changes, config?.preview.redact ?? [], judged?.alsoRedacted ?? untracedHelmValues(changes, []), secrets) }),
     },
     ...(digest !== undefined ? { governedDiffDigest: digest } : {}),
   }, secrets, (paths) => listedAmong(paths, changes, plane));
@@ -102,8 +102,8 @@ export interface LaneContext {
 export type OpenLanes = (context: LaneContext) => FileLanes | undefined;
 
 /** The lines of each changed control-plane file, so the preview shows a change to the rules first. */
-async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[], untracedValues: (path: string) => boolean, secrets: SecretSet) {
-  const sensitivity = createSensitivity(redact, untracedValues);
+async function controlPlaneDiffs(changed: readonly FileChange[], changes: ChangeSet, redact: readonly string[], alsoRedacted: (path: string) => boolean, secrets: SecretSet) {
+  const sensitivity = createSensitivity(redact, alsoRedacted);
   const { isRedacted } = sensitivity;
   // The line-diff library is loaded only for a change that touches the control plane.
   const { controlPlaneFileDiff } = await import("./diff/control-plane-diff.js");

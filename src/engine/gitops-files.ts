@@ -27,6 +27,12 @@ export interface KustomizePatch {
   kustomization: string;
   /** `either`: a `patches:` entry, which kustomize reads as JSON 6902 when it is a list of operations. */
   kind: "strategic-merge" | "json6902" | "either";
+  /**
+   * Its entry's `target` may select a Secret: its kind is `Secret`, a pattern (kustomize reads it as a
+   * regular expression), or not given (any kind). Such a patch's values may be a Secret's: the file is
+   * masked as a redacted one. A patch without a target says its kind itself (a Secret is a Secret).
+   */
+  mayPatchSecrets?: true;
 }
 
 export interface GeneratorSource {
@@ -142,14 +148,14 @@ function filesNamedBy(path: string, content: FileContent): Pick<GitopsFacts, "pa
     const found = field(from, key);
     return Array.isArray(found) ? (found as unknown[]) : [];
   };
-  const patch = (file: unknown, kind: KustomizePatch["kind"]) => {
+  const patch = (file: unknown, kind: KustomizePatch["kind"], target?: unknown) => {
     const resolved = resolve(file);
-    if (resolved !== undefined) named.patches.push([resolved, { kustomization: path, kind }]);
+    if (resolved !== undefined) named.patches.push([resolved, { kustomization: path, kind, ...(target !== undefined && mayTargetSecrets(target) ? { mayPatchSecrets: true as const } : {}) }]);
   };
   for (const entry of list(value, "patchesStrategicMerge")) patch(entry, "strategic-merge");
-  const pathOf = (entry: unknown) => (entry !== null && typeof entry === "object" && !Array.isArray(entry) ? field(entry as Record<string, unknown>, "path") : undefined);
-  for (const entry of list(value, "patches")) patch(pathOf(entry), "either");
-  for (const entry of list(value, "patchesJson6902")) patch(pathOf(entry), "json6902");
+  const entryField = (entry: unknown, name: string) => (entry !== null && typeof entry === "object" && !Array.isArray(entry) ? field(entry as Record<string, unknown>, name) : undefined);
+  for (const entry of list(value, "patches")) patch(entryField(entry, "path"), "either", entryField(entry, "target"));
+  for (const entry of list(value, "patchesJson6902")) patch(entryField(entry, "path"), "json6902", entryField(entry, "target") ?? {});
   for (const generator of ["secretGenerator", "configMapGenerator"] as const) {
     for (const entry of list(value, generator)) {
       if (entry === null || typeof entry !== "object" || Array.isArray(entry)) continue;
@@ -165,6 +171,18 @@ function filesNamedBy(path: string, content: FileContent): Pick<GitopsFacts, "pa
     }
   }
   return named;
+}
+
+/** Whether a patch entry's `target` may select a Secret (see KustomizePatch.mayPatchSecrets). */
+function mayTargetSecrets(target: unknown): boolean {
+  const kind = target !== null && typeof target === "object" && !Array.isArray(target) ? field(target as Record<string, unknown>, "kind") : undefined;
+  return typeof kind !== "string" || kind === "Secret" || !/^[A-Za-z0-9]+$/.test(kind);
+}
+
+/** The patch files whose values may be a Secret's (see KustomizePatch.mayPatchSecrets). */
+export function patchesSecrets(facts: Pick<GitopsFacts, "patches">): (path: string) => boolean {
+  const files = new Set(facts.patches.filter(([, patch]) => patch.mayPatchSecrets).map(([file]) => file));
+  return (path) => files.has(path);
 }
 
 /**

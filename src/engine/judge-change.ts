@@ -30,7 +30,7 @@ import { generatorSecrets } from "./secrets/generator-data.js";
 import { mayHoldSecrets } from "./secrets/may-hold-secrets.js";
 import { SecretSet, secretValuesOf, type SecretGroup } from "./secrets/secret-set.js";
 import { createSensitivity, type Sensitivity } from "./secrets/sensitive-paths.js";
-import { untracedHelmValues } from "./secrets/helm-values-files.js";
+import { alsoRedacted } from "./secrets/also-redacted.js";
 import { yamlReadingOf } from "./yaml-reading.js";
 import { judgingDone, judgingNothing, judgingNow } from "./judging-now.js";
 import { templateCoverage } from "../rendering/template-coverage.js";
@@ -44,8 +44,8 @@ export interface JudgedChange {
   documents: number;
   /** The rendered targets' previews, and how many targets there were (see src/rendering). */
   rendered?: Report["rendered"];
-  /** The Helm values files whose values are secret whole (see untracedHelmValues). */
-  untracedValues: (path: string) => boolean;
+  /** The files secret whole besides those `preview.redact` names (see alsoRedacted). */
+  alsoRedacted: (path: string) => boolean;
 }
 
 /** A change whose head version has been read. */
@@ -90,8 +90,8 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     // A stream of many files may be judged on other threads too (see FileLanes): each file's outcome is
     // computed by the same code there, and merged here in the order of the change.
     lanes = !keepFiles && governedChanges.length >= minFilesForLanes ? openLanes?.(facts) : undefined;
-    const untracedValues = untracedHelmValues(changes, facts.charts);
-    const sensitivity = createSensitivity(config.preview.redact, untracedValues);
+    const redactedToo = alsoRedacted(changes, facts);
+    const sensitivity = createSensitivity(config.preview.redact, redactedToo);
 
     // What the report keeps of the files judged so far. A stream's file is taken in here as soon as it
     // is judged, and its outcome let go: a repository's files are not held to the end one by one.
@@ -238,7 +238,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       secrets,
       governedFiles: governedChanges.length,
       documents,
-      untracedValues,
+      alsoRedacted: redactedToo,
       ...(rendered && changes.rendered ? { rendered: { discovered: changes.rendered.discovered, targets: rendered.previews } } : {}),
     };
   } finally {

@@ -8,8 +8,8 @@ import { gitopsContext } from "../engine/gitops-files.js";
 import { watchJudging } from "../engine/judging-now.js";
 import { fileJudgesOf, judgeStreamedFile, policyRunnerOf, scanStreamedFile, type ReadChange } from "../engine/judge-change.js";
 import type { CompileRego } from "../engine/policy/policy-types.js";
+import { alsoRedacted } from "../engine/secrets/also-redacted.js";
 import { createSensitivity } from "../engine/secrets/sensitive-paths.js";
-import { untracedHelmValues } from "../engine/secrets/helm-values-files.js";
 import { buildControlPlane } from "./build-control-plane.js";
 import { judgingMarker } from "./judging-marks.js";
 import type { FromLane, LaneSetup, ToLane } from "./lane-messages.js";
@@ -49,7 +49,7 @@ async function start() {
     judges: fileJudgesOf(plane, config, gitops, runner),
     withCrds: (crds: ChangeCrds) => fileJudgesOf(withChangeCrds(plane, crds), config, gitops, runner),
     // Lanes judge a snapshot (the CLI's validate), which nothing renders.
-    sensitivity: createSensitivity(config.preview.redact, untracedHelmValues(undefined, setup.gitops.charts)),
+    sensitivity: createSensitivity(config.preview.redact, alsoRedacted(undefined, setup.gitops)),
   };
 }
 

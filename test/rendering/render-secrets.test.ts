@@ -110,3 +110,32 @@ describe("a file moved out of a preview.redact folder", () => {
     }
   });
 });
+
+describe("a Kustomize patch whose target may be a Secret, with nothing rendered", () => {
+  // A JSON 6902 patch is a list of operations, no Secret: with `render: false` (and in a validate,
+  // which renders nothing) the value it writes into a Secret was shown in the preview.
+  const patch = (value: string) => `- op: replace\n  path: /stringData/password\n  value: ${value}\n`;
+  const kustomization = (target: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [secret.yaml, deploy.yaml]\npatches:\n  - path: pw-patch.yaml\n    target: ${target}\n  - path: replicas.yaml\n    target: {kind: Deployment, name: web}\n`;
+  const replicas = (n: number) => `- op: replace\n  path: /spec/replicas\n  value: ${n}\n`;
+  it.each([["{kind: Secret, name: db}"], ["{name: db}"], ["{kind: 'Sec.*', name: db}"]])("is masked as a redacted file (target %s), and a Deployment's patch is not", async (target) => {
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nrender: false\n",
+      "app/kustomization.yaml": kustomization(target),
+      "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Base-Secret-Pw-4411\n",
+      "app/deploy.yaml": deployment,
+      "app/pw-patch.yaml": patch("PatchedSecretPw42"),
+      "app/replicas.yaml": replicas(2),
+    });
+    try {
+      await repo.branch("rotate", "main", { "app/pw-patch.yaml": patch("RotatedSecretPw99"), "app/replicas.yaml": replicas(3) });
+      const { all, report } = await checkAll(repo, "rotate");
+      for (const value of ["PatchedSecretPw42", "RotatedSecretPw99"]) expectNoSlice(all, value);
+      expect(report.diff.objects.flatMap((o) => o.changes.map((c) => `${o.path} ${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`))).toEqual([
+        'app/pw-patch.yaml [0].value: {"masked":true,"length":17} → {"masked":true,"length":17}',
+        "app/replicas.yaml [0].value: 2 → 3",
+      ]);
+    } finally {
+      await repo.remove();
+    }
+  });
+});
