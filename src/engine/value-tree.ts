@@ -41,23 +41,37 @@ export function* mapKeys(root: unknown): Generator<string> {
 /** What `mapTree` does at a node: put `value` in its place, or copy it and go on into its children. */
 export type Visit = { replace: unknown } | "descend";
 
+/** Where a node is below the root, as a chain of its keys and indexes from the node up (see segmentsOf). */
+export interface Trail {
+  segment: string;
+  up: Trail | undefined;
+}
+
+/** A trail's segments, root first. */
+export function segmentsOf(trail: Trail | undefined): string[] {
+  const segments: string[] = [];
+  for (let at = trail; at; at = at.up) segments.push(at.segment);
+  return segments.reverse();
+}
+
 /**
- * A copy of a tree, transformed top-down: `visit` sees each node with its JSON pointer and either
- * replaces it (its children are not visited) or lets the walk copy it and descend. `renameKeys` maps
- * the keys of each map to new ones (pointers keep the old). Key order is kept; keys such as
- * `__proto__` stay plain data.
+ * A copy of a tree, transformed top-down: `visit` sees each node with its trail and either replaces it
+ * (its children are not visited) or lets the walk copy it and descend. `renameKeys` maps the keys of
+ * each map to new ones (trails keep the old). Key order is kept; keys such as `__proto__` stay plain
+ * data. A trail shares its parent's: a JSON pointer for each node would cost the depth times the keys'
+ * length for each of them.
  */
-export function mapTree(root: unknown, visit: (value: unknown, pointer: string) => Visit, renameKeys?: (names: string[]) => string[]): unknown {
+export function mapTree(root: unknown, visit: (value: unknown, trail: Trail | undefined) => Visit, renameKeys?: (names: string[]) => string[]): unknown {
   const holder: unknown[] = [];
-  const stack: { value: unknown; pointer: string; into: Container; at: string | number }[] = [{ value: root, pointer: "", into: holder, at: 0 }];
+  const stack: { value: unknown; trail: Trail | undefined; into: Container; at: string | number }[] = [{ value: root, trail: undefined, into: holder, at: 0 }];
   while (stack.length > 0) {
-    const { value, pointer, into, at } = stack.pop()!;
-    const decision = visit(value, pointer);
+    const { value, trail, into, at } = stack.pop()!;
+    const decision = visit(value, trail);
     let copy: unknown;
     if (decision !== "descend") copy = decision.replace;
     else if (Array.isArray(value)) {
       const list: unknown[] = new Array<unknown>(value.length);
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], pointer: `${pointer}/${i}`, into: list, at: i });
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], trail: { segment: String(i), up: trail }, into: list, at: i });
       copy = list;
     } else if (isRecord(value)) {
       const map: Record<string, unknown> = {};
@@ -67,7 +81,7 @@ export function mapTree(root: unknown, visit: (value: unknown, pointer: string) 
       for (const name of names) define(map, name, undefined);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [name, item] = entries[i]!;
-        stack.push({ value: item, pointer: `${pointer}/${escapePointer(name)}`, into: map, at: names[i]! });
+        stack.push({ value: item, trail: { segment: name, up: trail }, into: map, at: names[i]! });
       }
       copy = map;
     } else copy = value;

@@ -81,3 +81,21 @@ describe("gitgate validate on messages built to be expensive to scrub", () => {
     }
   });
 });
+
+describe("gitgate check on a preview built to be expensive to mask", () => {
+  // The preview judged each node by its JSON pointer, built and split again for each: 99 maps deep
+  // under 3,000-character keys, a list of zeros at the bottom ran into the evaluation's time bound.
+  it("masks a document nested 99 levels under long keys in linear time", async () => {
+    const keys = Array.from({ length: 99 }, (_, i) => String(i).padStart(3000, "0"));
+    const deep = keys.reduceRight<string>((inner, key) => `{"${key}":${inner}}`, `[${new Array(300_000).fill(0).join(",")}]`);
+    const repo = await createTestRepo({ ".github/gitgate.yml": "version: 1\n" });
+    try {
+      await repo.branch("deep", "main", { "deep.json": deep });
+      const { report } = await checkJson(repo.dir, "deep");
+      expect(report.findings.map(brief)).toEqual([]);
+      expect(report.diff.objects.map((o) => `${o.status} ${o.id}`)).toEqual(["added deep.json"]);
+    } finally {
+      await repo.remove();
+    }
+  });
+});

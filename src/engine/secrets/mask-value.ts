@@ -1,7 +1,8 @@
 import type { MaskedValue } from "../diff/diff-types.js";
-import { mapTree } from "../value-tree.js";
+import { pointerSegments } from "../parse/locate.js";
+import { mapTree, segmentsOf, type Trail } from "../value-tree.js";
 import { looksLikeSecret } from "./secret-patterns.js";
-import type { Sensitivity } from "./sensitive-paths.js";
+import { mayTurnSecretAt, type Sensitivity } from "./sensitive-paths.js";
 
 export function masked(value: unknown): MaskedValue {
   return { masked: true, length: typeof value === "string" ? value.length : JSON.stringify(value ?? null).length };
@@ -20,11 +21,20 @@ export interface ValuePlace {
 /**
  * A copy of `value` fit to show: secret parts replaced by their length, structure and key names kept,
  * so a reader sees that a key changed but never to what. A value can be seen from more than one place
- * (a field of the base and of the head version): it is secret if it is secret at any of them.
+ * (a field of the base and of the head version): it is secret if it is secret at any of them. The value
+ * itself is judged from the document's root; a node below it only when its key may turn a path secret
+ * (mayTurnSecretAt), its parent having been judged not: judged from the root each, the nodes of a
+ * document nested deep under long keys took a minute.
  */
 export function maskValue(value: unknown, places: readonly ValuePlace[], path: string, sensitivity: Sensitivity): unknown {
-  return mapTree(value, (node, suffix) => {
-    if (places.some((place) => sensitivity.isSensitive(path, place.doc, place.pointer + suffix))) return { replace: maskAll(node) };
+  const at = places.map((place) => ({ doc: place.doc, segments: pointerSegments(place.pointer) }));
+  const secret = (trail: Trail | undefined) => {
+    if (trail !== undefined && !mayTurnSecretAt(trail.segment)) return false;
+    const below = segmentsOf(trail);
+    return at.some((place) => sensitivity.isSensitive(path, place.doc, [...place.segments, ...below]));
+  };
+  return mapTree(value, (node, trail) => {
+    if (secret(trail)) return { replace: maskAll(node) };
     if (typeof node === "string" && looksLikeSecret(node)) return { replace: masked(node) };
     return "descend";
   });

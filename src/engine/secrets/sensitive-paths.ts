@@ -1,6 +1,5 @@
 import { createMatcher } from "../../config/check-globs.js";
 import { isKind } from "../document-identity.js";
-import { pointerSegments } from "../parse/locate.js";
 import { isRecord } from "../value-tree.js";
 import { isInlineHelmValues } from "./inline-helm-values.js";
 
@@ -8,8 +7,8 @@ export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configu
 
 /** Decides which parts of which documents are secret. */
 export interface Sensitivity {
-  /** True when everything under `pointer` in this document is secret. */
-  isSensitive(path: string, doc: unknown, pointer: string): boolean;
+  /** True when everything at `segments` (a pointer's, root first) in this document is secret. */
+  isSensitive(path: string, doc: unknown, segments: readonly string[]): boolean;
   /** True when the whole file is redacted (`preview.redact`). */
   isRedacted(path: string): boolean;
 }
@@ -25,7 +24,7 @@ export function createSensitivity(redact: readonly string[], alsoRedacted: (path
   const redacted = (path: string) => matched(path) || alsoRedacted(path);
   return {
     isRedacted: redacted,
-    isSensitive: (path, doc, pointer) => redacted(path) || isSecretPointer(doc, pointer),
+    isSensitive: (path, doc, segments) => redacted(path) || isSecretPath(doc, segments),
   };
 }
 
@@ -52,13 +51,24 @@ export function isBareText(doc: unknown): doc is string {
 }
 
 /**
- * True when `pointer` goes through the data of a Secret, through a last-applied annotation, through a
- * secretGenerator's literals, or through Helm values written inline in an Application or HelmRelease
- * (see inline-helm-values.ts), in `doc`, or `doc` is bare text.
+ * The segments at which a path can first become secret: every condition of isSecretPath ends on one of
+ * them (never on an index), so below a path that is not secret a node is secret only when its own key
+ * is one of these. A condition added there must end on one of them, or be added here.
  */
-export function isSecretPointer(doc: unknown, pointer: string): boolean {
+const secretEnds = new Set(["data", "stringData", "values", "valuesObject", "value", "templatePatch", "literals", lastAppliedAnnotation]);
+
+/** Whether a node whose parent's path is not secret may be, by its own key (see secretEnds). */
+export function mayTurnSecretAt(segment: string): boolean {
+  return secretEnds.has(segment);
+}
+
+/**
+ * True when `segments` (a pointer's, root first) go through the data of a Secret, through a
+ * last-applied annotation, through a secretGenerator's literals, or through Helm values written inline
+ * in an Application or HelmRelease (see inline-helm-values.ts), in `doc`, or `doc` is bare text.
+ */
+export function isSecretPath(doc: unknown, segments: readonly string[]): boolean {
   if (isBareText(doc)) return true;
-  const segments = pointerSegments(pointer);
   if (segments[0] === "secretGenerator" && segments[2] === "literals" && generatorLiterals(doc).length > 0) return true;
   let node = doc;
   for (const [i, segment] of segments.entries()) {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { isSecretPath, lastAppliedAnnotation, mayTurnSecretAt } from "../../../src/engine/secrets/sensitive-paths.js";
+import { isContainer } from "../../../src/engine/value-tree.js";
+
+// The preview judges a node below a value only when its key may turn a path secret (mayTurnSecretAt):
+// judged from the root each, the nodes of a document nested deep under long keys took a minute. That
+// is sound only while every condition of isSecretPath ends on such a key: this walks documents holding
+// every kind of secret place and checks each path that turns secret where its parent's is not.
+const helm = { values: "a: 1\n", valuesObject: { b: { c: [1, 2] } }, parameters: [{ name: "p", value: "v" }] };
+const documents: Record<string, unknown> = {
+  secret: { apiVersion: "v1", kind: "Secret", data: { a: "eA==" }, stringData: { b: "x" } },
+  list: { apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Secret", stringData: { b: ["x", { y: 1 }] } }] },
+  application: { apiVersion: "argoproj.io/v1alpha1", kind: "Application", spec: { source: { helm }, sources: [{ helm }, { chart: "c" }] } },
+  applicationSet: {
+    apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet",
+    spec: {
+      template: { spec: { sources: [{ helm }] } },
+      templatePatch: "spec: {}\n",
+      generators: [{ matrix: { generators: [{ list: { elements: [{ a: 1 }], template: { spec: { source: { helm } } } } }] } }],
+    },
+  },
+  helmRelease: { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", spec: { values: { auth: { password: "x" } } } },
+  fluxV1: { apiVersion: "helm.fluxcd.io/v1", kind: "HelmRelease", spec: { values: { auth: ["x"] } } },
+  lastApplied: { apiVersion: "v1", kind: "ConfigMap", metadata: { annotations: { [lastAppliedAnnotation]: "{}" } }, data: { a: "b" } },
+  kustomization: { secretGenerator: [{ name: "s", literals: ["A=b"] }], configMapGenerator: [{ name: "c", literals: ["A=b"] }] },
+};
+
+function* paths(value: unknown, segments: string[] = []): Generator<string[]> {
+  yield segments;
+  if (!isContainer(value)) return;
+  for (const [key, child] of Object.entries(value)) yield* paths(child, [...segments, key]);
+}
+
+describe("where a path first turns secret", () => {
+  it.each(Object.keys(documents))("%s: only at a key mayTurnSecretAt names", (name) => {
+    const doc = documents[name];
+    const turns: string[] = [];
+    for (const segments of paths(doc)) {
+      if (segments.length === 0 || !isSecretPath(doc, segments) || isSecretPath(doc, segments.slice(0, -1))) continue;
+      turns.push(segments.join("/"));
+      expect(mayTurnSecretAt(segments.at(-1)!), segments.join("/")).toBe(true);
+    }
+    // Each document has somewhere secret, or the walk checked nothing (the ConfigMap's data is not).
+    expect(turns.length).toBeGreaterThan(0);
+  });
+});
