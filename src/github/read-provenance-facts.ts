@@ -45,7 +45,7 @@ export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: r
         continue;
       }
       const pull = /\/pull\/(\d+)$/.exec(run.details_url ?? "")?.[1];
-      const checkRun: AppCheckRun = { name: run.name, headSha: run.head_sha, status: run.status, conclusion: run.conclusion, judgedFor: recordedJudgedFor(run.name, run.external_id), ...(pull ? { pullNumber: Number(pull) } : {}) };
+      const checkRun: AppCheckRun = { id: run.id, name: run.name, headSha: run.head_sha, status: run.status, conclusion: run.conclusion, judgedFor: recordedJudgedFor(run.name, run.external_id), ...(pull ? { pullNumber: Number(pull) } : {}) };
       if (run.app) facts.appsByRun.set(checkRun, run.app.id);
       mine.push(checkRun);
     }

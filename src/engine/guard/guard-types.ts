@@ -51,6 +51,8 @@ export interface AssociatedPull {
 
 /** One of Gitgate's own check runs (filtered to this App's id by whoever read it). */
 export interface AppCheckRun {
+  /** GitHub's id: a later run of a check on the same commit has a higher one. */
+  id: number;
   name: string;
   headSha: string;
   status: string;

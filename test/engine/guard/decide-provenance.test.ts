@@ -4,7 +4,7 @@ import type { AppCheckRun, AssociatedPull } from "../../../src/engine/guard/guar
 import { baseRefKey } from "../../../src/engine/judged-for.js";
 
 const pull: AssociatedPull = { number: 1, merged: true, baseRef: "main", headSha: "h", mergeCommitSha: "s" };
-const run = (name: string, judgedFor: AppCheckRun["judgedFor"], extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ name, headSha: "h", status: "completed", conclusion: "success", judgedFor, ...extra });
+const run = (name: string, judgedFor: AppCheckRun["judgedFor"], extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ id: 0, name, headSha: "h", status: "completed", conclusion: "success", judgedFor, ...extra });
 const into = (number: number, base: string) => ({ pull: number, baseKey: baseRefKey(base) });
 
 describe("judgeCheck: a check passed for a landed pull request only if decided for it into its base", () => {
@@ -14,6 +14,19 @@ describe("judgeCheck: a check passed for a landed pull request only if decided f
     expect(judgeCheck("gitgate/validate", [run("gitgate/validate", [into(2, "release"), into(1, "main")])], pull, "s")).toBeUndefined();
     // A merge queue's group head, the landing commit.
     expect(judgeCheck("gitgate/approval", [run("gitgate/approval", [into(1, "main")], { headSha: "s", pullNumber: 1 })], pull, "s")).toBeUndefined();
+  });
+
+  // GitHub counts a commit's latest run of a check; an older success under a later failure was taken.
+  it("judges a commit by its latest run for this pull request and base: an older success under a later failure is no pass", () => {
+    const older = run("gitgate/approval", [into(1, "main")], { id: 10, pullNumber: 1 });
+    const later = run("gitgate/approval", [into(1, "main")], { id: 11, pullNumber: 1, conclusion: "failure" });
+    for (const runs of [[older, later], [later, older]]) {
+      expect(judgeCheck("gitgate/approval", runs, pull, "s")).toEqual({ kind: "check-failed", check: "gitgate/approval", pull: 1, head: "h", conclusion: "failure" });
+    }
+    // The other way round, the latest passed.
+    expect(judgeCheck("gitgate/approval", [{ ...older, conclusion: "failure" }, { ...later, conclusion: "success" }], pull, "s")).toBeUndefined();
+    // A merge queue's group head passing is a pass whatever the pull request's head says (GitHub merges on it).
+    expect(judgeCheck("gitgate/approval", [{ ...later, id: 5 }, run("gitgate/approval", [into(1, "main")], { id: 12, headSha: "s", pullNumber: 1 })], pull, "s")).toBeUndefined();
   });
 
   it("rejects a success decided for this pull request into another base (retargeted away and back)", () => {

@@ -12,7 +12,7 @@ const commit = (sha: string, ...parents: string[]): GuardCommit => ({ sha, paren
 const localMerge = commit;
 const file = (path: string, blob: string | null = `blob-of-${path}`) => ({ path, blob });
 const merged = (number: number, headSha: string, mergeCommitSha: string, baseRef = "main"): AssociatedPull => ({ number, merged: true, baseRef, headSha, mergeCommitSha });
-const run = (name: string, headSha: string, conclusion: string | null = "success", extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ name, headSha, status: conclusion === null ? "in_progress" : "completed", conclusion, judgedFor: [], ...extra });
+const run = (name: string, headSha: string, conclusion: string | null = "success", extra: Partial<AppCheckRun> = {}): AppCheckRun => ({ id: 0, name, headSha, status: conclusion === null ? "in_progress" : "completed", conclusion, judgedFor: [], ...extra });
 // What a run records when its verdict was decided for pull request `pull` into `base`.
 const decided = (pull: number, base = "main"): Partial<AppCheckRun> => ({ judgedFor: [{ pull, baseKey: baseRefKey(base) }] });
 const passed = (head: string, pullNumber: number, base = "main") => [run("gitgate/validate", head, "success", decided(pullNumber, base)), run("gitgate/approval", head, "success", { pullNumber, ...decided(pullNumber, base) })];
