@@ -16,9 +16,14 @@ export function unmatchedGlobFindings(configText: string, configPath: string, fi
     if (pointer.startsWith("/ignore/")) continue;
     const matches = compileLinearGlob(glob);
     if (files.some((path) => matches(path))) continue;
+    // A folder's name, as CODEOWNERS and .gitignore write one: a glob matches files, never a folder.
+    const folder = glob.replace(/\/+$/, "");
+    const namesFolder = folder !== "" && !/[*?[\]{}!]/.test(folder) && files.some((path) => path.startsWith(`${folder}/`));
     findings.push({
       severity: "warning", rule: "config/glob-matches-nothing", source: "config", path: configPath, pointer, ...at,
-      message: `${keyOf(pointer)}: "${glob}" matches no file ${where}, so it selects nothing: check it for a typo, or remove it`,
+      message: namesFolder
+        ? `${keyOf(pointer)}: "${glob}" names a folder, and a glob matches files, never a folder, so it selects nothing: write "${folder}/**" for the files in it`
+        : `${keyOf(pointer)}: "${glob}" matches no file ${where}, so it selects nothing: check it for a typo, or remove it`,
     });
   }
   return findings;

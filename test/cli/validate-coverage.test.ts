@@ -175,6 +175,25 @@ describe("config globs that match no file", () => {
   });
 });
 
+describe("a config glob that names a folder", () => {
+  // Written as CODEOWNERS or .gitignore write a folder, a glob matches no file in it: an approval rule
+  // over `clusters/production` required nobody for the files inside, with no word but "check it for a typo".
+  it("is a warning that says how to select the files in it", async () => {
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\napprovals:\n  rules:\n    - name: production\n      files: ['clusters/production/']\n      count: 2\n",
+      "clusters/production/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+    });
+    try {
+      const run = await runCli(["validate", "--repo", repo.dir, "--format", "json"]);
+      expect(findingsOf(JSON.parse(run.stdout) as Report)).toEqual([
+        'warning config/glob-matches-nothing .github/gitgate.yml:5:15 approvals.rules[0].files[0]: "clusters/production/" names a folder, and a glob matches files, never a folder, so it selects nothing: write "clusters/production/**" for the files in it',
+      ]);
+    } finally {
+      await repo.remove();
+    }
+  });
+});
+
 describe("messages that say what to do", () => {
   let outside: string;
   beforeAll(async () => {
