@@ -379,13 +379,16 @@ function judgedWithoutCrds(value: unknown): boolean {
 }
 
 /**
- * The secrets of both versions of a file, each read as secret by the path it had: a file moved out of a
- * `preview.redact` folder (or out of its chart, as a values file) holds secrets at the base that its
- * new path would not say.
+ * The secrets of both versions of a file. The base's are read as a redacted file's if either of its
+ * paths is redacted: moved out of a `preview.redact` folder (or out of its chart, as a values file) it
+ * held secrets its new path would not say, and moved into one its old values are masked in the preview
+ * by the new path, so they must be scrubbed everywhere else too.
  */
 function secretsOfChange(e: EvaluatedChange, sensitivity: Sensitivity): SecretGroup[] {
   const secrets: SecretGroup[] = [];
-  for (const doc of e.base?.documents ?? []) secrets.push(...secretValuesOf(e.change.previousPath ?? e.change.path, doc.value, sensitivity));
+  const { path, previousPath } = e.change;
+  const basePath = previousPath !== undefined && sensitivity.isRedacted(previousPath) ? previousPath : path;
+  for (const doc of e.base?.documents ?? []) secrets.push(...secretValuesOf(basePath, doc.value, sensitivity));
   for (const doc of e.head?.documents ?? []) secrets.push(...secretValuesOf(e.change.path, doc.value, sensitivity));
   return secrets;
 }

@@ -109,6 +109,25 @@ describe("a file moved out of a preview.redact folder", () => {
       await repo.remove();
     }
   });
+
+  // The other way: moved into one, its old values are masked in the preview by the new path, and must
+  // be scrubbed from every other output too (read under the old path only, they were not).
+  it("and a file moved into one keeps its old values masked too", async () => {
+    const configMap = (key: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\ndata:\n  apiKey: ${key}\n  other: keep\n`;
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": `version: 1\nrender: false\npreview:\n  redact: ["secure/**"]\npolicies:\n  paths: [policy/]\n`,
+      "policy/changes.rego": 'package gitgate\n\nimport rego.v1\n\nwarn contains sprintf("was %s", [c.before.data.apiKey]) if {\n  some c in input.changes\n  c.before != null\n}\n',
+      "plain/app.yaml": configMap("Tr0ub4dor-and-3-legacy"),
+    });
+    try {
+      await repo.branch("move", "main", { "plain/app.yaml": null, "secure/app.yaml": configMap("Tr0ub4dor-and-3-rotated") });
+      const { all, report } = await checkAll(repo, "move");
+      expect(report.findings.map((f) => f.message)).toEqual(["was •••"]);
+      for (const value of ["Tr0ub4dor-and-3-legacy", "Tr0ub4dor-and-3-rotated"]) expectNoSlice(all, value);
+    } finally {
+      await repo.remove();
+    }
+  });
 });
 
 describe("a Kustomize patch whose target may be a Secret, with nothing rendered", () => {
