@@ -105,7 +105,13 @@ export function gitopsFacts(files: Iterable<[string, FileContent | undefined]>):
     if (name === "Chart.yaml") charts.add(posix.dirname(path) === "." ? "" : posix.dirname(path));
     if (!kustomizationNames.includes(name)) continue;
     const named = filesNamedBy(path, content);
-    for (const [patch, ref] of named.patches) if (!patches.has(patch)) patches.set(patch, ref);
+    for (const [patch, ref] of named.patches) {
+      const known = patches.get(patch);
+      // Named more than once (by two kustomizations, or twice by one): the first names it, and it may
+      // patch a Secret if any naming says so.
+      if (!known) patches.set(patch, ref);
+      else if (ref.mayPatchSecrets && !known.mayPatchSecrets) patches.set(patch, { ...known, mayPatchSecrets: true });
+    }
     for (const [file, source] of named.generated) {
       // A file both generators read holds a Secret's data: it is treated as one.
       const known = generated.get(file);

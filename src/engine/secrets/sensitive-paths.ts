@@ -34,11 +34,14 @@ export function createSensitivity(redact: readonly string[], alsoRedacted: (path
  * whatever its file name: masking a look-alike costs less than trusting a name.
  */
 export function generatorLiterals(doc: unknown): string[] {
-  if (!isRecord(doc) || !Array.isArray(doc.secretGenerator)) return [];
-  return doc.secretGenerator.flatMap((generator) => {
-    const literals = isRecord(generator) && Array.isArray(generator.literals) ? generator.literals : [];
-    return literals.filter((literal): literal is string => typeof literal === "string");
-  });
+  // Kustomize reads its fields whatever their case (`SecretGenerator:`, `Literals:`): every spelling counts.
+  return anyCase(doc, "secretgenerator").flatMap((generators) => (Array.isArray(generators) ? generators : []).flatMap((generator) =>
+    anyCase(generator, "literals").flatMap((literals) => (Array.isArray(literals) ? literals.filter((literal): literal is string => typeof literal === "string") : []))));
+}
+
+/** The values of every key of `value` that is `lowerName` in any case. */
+function anyCase(value: unknown, lowerName: string): unknown[] {
+  return isRecord(value) ? Object.keys(value).filter((key) => key.toLowerCase() === lowerName).map((key) => value[key]) : [];
 }
 
 /**
@@ -55,11 +58,11 @@ export function isBareText(doc: unknown): doc is string {
  * them (never on an index), so below a path that is not secret a node is secret only when its own key
  * is one of these. A condition added there must end on one of them, or be added here.
  */
-const secretEnds = new Set(["data", "stringData", "values", "valuesObject", "value", "templatePatch", "literals", lastAppliedAnnotation]);
+const secretEnds = new Set(["data", "stringdata", "values", "valuesobject", "value", "templatepatch", "literals", lastAppliedAnnotation]);
 
-/** Whether a node whose parent's path is not secret may be, by its own key (see secretEnds). */
+/** Whether a node whose parent's path is not secret may be, by its own key in any case (see secretEnds). */
 export function mayTurnSecretAt(segment: string): boolean {
-  return secretEnds.has(segment);
+  return secretEnds.has(segment.toLowerCase());
 }
 
 /**
@@ -69,7 +72,7 @@ export function mayTurnSecretAt(segment: string): boolean {
  */
 export function isSecretPath(doc: unknown, segments: readonly string[]): boolean {
   if (isBareText(doc)) return true;
-  if (segments[0] === "secretGenerator" && segments[2] === "literals" && generatorLiterals(doc).length > 0) return true;
+  if (segments[0]?.toLowerCase() === "secretgenerator" && segments[2]?.toLowerCase() === "literals" && generatorLiterals(doc).length > 0) return true;
   let node = doc;
   for (const [i, segment] of segments.entries()) {
     if (isKind(node, "Secret") && (segment === "data" || segment === "stringData")) return true;

@@ -23,6 +23,8 @@ const documents: Record<string, unknown> = {
   fluxV1: { apiVersion: "helm.fluxcd.io/v1", kind: "HelmRelease", spec: { values: { auth: ["x"] } } },
   lastApplied: { apiVersion: "v1", kind: "ConfigMap", metadata: { annotations: { [lastAppliedAnnotation]: "{}" } }, data: { a: "b" } },
   kustomization: { secretGenerator: [{ name: "s", literals: ["A=b"] }], configMapGenerator: [{ name: "c", literals: ["A=b"] }] },
+  // Kustomize reads its fields whatever their case.
+  kustomizationCased: { SecretGenerator: [{ name: "s", Literals: ["A=b"] }] },
 };
 
 function* paths(value: unknown, segments: string[] = []): Generator<string[]> {
