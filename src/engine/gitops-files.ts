@@ -180,7 +180,7 @@ function filesNamedBy(path: string, content: FileContent): Pick<GitopsFacts, "pa
 }
 
 /** Whether a patch entry's `target` may select a Secret (see KustomizePatch.mayPatchSecrets). */
-function mayTargetSecrets(target: unknown): boolean {
+export function mayTargetSecrets(target: unknown): boolean {
   const kind = target !== null && typeof target === "object" && !Array.isArray(target) ? field(target as Record<string, unknown>, "kind") : undefined;
   return typeof kind !== "string" || kind === "Secret" || !/^[A-Za-z0-9]+$/.test(kind);
 }
@@ -190,6 +190,46 @@ export function patchesSecrets(facts: Pick<GitopsFacts, "patches">): (path: stri
   const files = new Set(facts.patches.filter(([, patch]) => patch.mayPatchSecrets).map(([file]) => file));
   return (path) => files.has(path);
 }
+
+/**
+ * The patches a kustomization writes inline (`patches[].patch`, `patchesJson6902[].patch`: a string of
+ * YAML) whose entry's target may select a Secret (see mayTargetSecrets): their values may be a Secret's.
+ */
+export function inlineSecretPatches(doc: unknown): { key: string; index: number; patch: string }[] {
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return [];
+  const found: { key: string; index: number; patch: string }[] = [];
+  for (const key of Object.keys(doc)) {
+    const entries = isPatchList(key) ? (doc as Record<string, unknown>)[key] : undefined;
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((entry: unknown, index) => {
+      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return;
+      const patch = field(entry as Record<string, unknown>, "patch");
+      if (typeof patch !== "string") return;
+      const target = field(entry as Record<string, unknown>, "target");
+      // Without a target, a `patches:` entry is a strategic-merge patch naming its own kind; a
+      // patchesJson6902 entry always has one (none: any kind).
+      const secret = target === undefined && key.toLowerCase() === "patches" ? namesSecret(patch) : mayTargetSecrets(target ?? {});
+      if (secret) found.push({ key, index, patch });
+    });
+  }
+  return found;
+}
+
+/** True when `segments` go into an inline patch that may be a Secret's (see inlineSecretPatches). */
+export function isInlineSecretPatch(doc: unknown, segments: readonly string[]): boolean {
+  if (segments.length < 3 || segments[2]!.toLowerCase() !== "patch" || !isPatchList(segments[0]!)) return false;
+  return inlineSecretPatches(doc).some((p) => p.key === segments[0] && String(p.index) === segments[1]);
+}
+
+/** Whether a patch written inline says it is a Secret's, or does not read cleanly enough to tell (fail safe). */
+function namesSecret(patch: string): boolean {
+  const parsed = parseFile("patch", { kind: "text", text: patch, size: Buffer.byteLength(patch) }, defaultParseLimits);
+  if (parsed.findings.some((f) => f.severity === "error") || parsed.documents.some((d) => !d.valid)) return true;
+  return parsed.documents.some((d) => d.value !== null && typeof d.value === "object" && (d.value as { kind?: unknown }).kind === "Secret");
+}
+
+/** `patches:` or `patchesJson6902:`, in any case (see field). */
+const isPatchList = (key: string) => key.toLowerCase() === "patches" || key.toLowerCase() === "patchesjson6902";
 
 /**
  * A kustomization's field as kustomize reads it: decoded as JSON into Go structs, whose field names

@@ -182,6 +182,35 @@ describe("a patch file named twice, once for a Secret", () => {
   });
 });
 
+describe("a patch a kustomization writes inline for a Secret", () => {
+  // The same leak as a patch file's, inline: the kustomization's `patches[].patch` string was shown.
+  it("is masked in the preview, scrubbed everywhere, and hides the kustomization's lines; one for a Deployment is shown", async () => {
+    const kustomization = (password: string, replicas: number) => "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [secret.yaml]\npatches:\n" +
+      `  - target: {kind: Secret, name: db}\n    patch: |\n      - op: replace\n        path: /stringData/password\n        value: ${password}\n` +
+      `  - target: {kind: Deployment, name: web}\n    patch: |\n      - op: replace\n        path: /spec/replicas\n        value: ${replicas}\n  - pathh: typo.yaml\n`;
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nrender: false\nschemas:\n  - files: '**/kustomization.yaml'\n    schema: schemas/kustomization.json\n",
+      "schemas/kustomization.json": JSON.stringify({ type: "object", properties: { patches: { type: "array", items: { type: "object", properties: { path: {}, patch: {}, target: {} }, additionalProperties: false } } } }),
+      "app/kustomization.yaml": kustomization("InlinePatchPw-1111", 2),
+      "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Base-Secret-Pw-4411\n",
+    });
+    try {
+      await repo.branch("rotate", "main", { "app/kustomization.yaml": kustomization("InlinePatchPw-2222", 3) });
+      const { all, outputs, report } = await checkAll(repo, "rotate");
+      for (const value of ["InlinePatchPw-1111", "InlinePatchPw-2222"]) expectNoSlice(all, value);
+      expect(report.diff.objects.flatMap((o) => o.changes.map((c) => `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`))).toEqual([
+        'patches[0].patch: {"masked":true,"length":71} → {"masked":true,"length":71}',
+        'patches[1].patch: "- op: replace\\n  path: /spec/replicas\\n  value: 2\\n" → "- op: replace\\n  path: /spec/replicas\\n  value: 3\\n"',
+      ]);
+      // The typo's finding is shown without the kustomization's lines.
+      expect(report.findings.map((f) => `${f.rule} ${f.path}:${f.line}`)).toEqual(["schema/additionalProperties app/kustomization.yaml:15"]);
+      expect(outputs.text).not.toMatch(/\| {2}- pathh: typo.yaml/);
+    } finally {
+      await repo.remove();
+    }
+  });
+});
+
 describe("a secretGenerator spelt in another case", () => {
   // Kustomize reads `SecretGenerator:` and `Literals:` as it reads them in camel case; Gitgate knew the
   // literals only in camel case, and showed the others in the preview.

@@ -1,5 +1,6 @@
 import { parseAllDocuments, visit } from "yaml";
 import { isKind } from "../document-identity.js";
+import { inlineSecretPatches, isJson6902 } from "../gitops-files.js";
 import { isRecord, nodes } from "../value-tree.js";
 import { parseFile } from "../parse/parse-file.js";
 import { defaultParseLimits } from "../parse/parse-limits.js";
@@ -229,6 +230,7 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
   const found: SecretGroup[] = [];
   const redacted = sensitivity.isRedacted(path);
   if (isBareText(doc)) return [[doc]];
+  for (const { patch } of inlineSecretPatches(doc)) found.push(...secretPatchValues(patch));
   for (const literal of generatorLiterals(doc)) {
     // The key before the first "=" is a name; the rest is the value, which kustomize unquotes.
     const value = literal.includes("=") ? literal.slice(literal.indexOf("=") + 1) : literal;
@@ -291,6 +293,18 @@ function valuesInYaml(text: string): string[][] {
     });
   }
   return values;
+}
+
+/**
+ * The values a patch written inline for a Secret sets: each operation's `value` of a JSON 6902 patch, the
+ * `data` and `stringData` of a strategic-merge one; Secret values, scrubbed by their slices. One that
+ * does not read cleanly is a secret as it is.
+ */
+function secretPatchValues(text: string): SecretGroup[] {
+  const parsed = parseFile("patch", { kind: "text", text, size: Buffer.byteLength(text) }, defaultParseLimits);
+  if (parsed.findings.some((f) => f.severity === "error") || parsed.documents.some((doc) => !doc.valid)) return [[text]];
+  const set = parsed.documents.flatMap((doc) => (isJson6902(doc.value) ? (doc.value as { value?: unknown }[]).map((op) => op.value) : isRecord(doc.value) ? [doc.value.data, doc.value.stringData] : []));
+  return set.flatMap((value) => [...scalarLeaves(value)].map((leaf) => (typeof leaf === "string" ? [leaf] : scalarTexts(leaf))));
 }
 
 function isOtherScalar(value: unknown): value is OtherScalar {

@@ -1,5 +1,6 @@
 import { createMatcher } from "../../config/check-globs.js";
 import { isKind } from "../document-identity.js";
+import { isInlineSecretPatch } from "../gitops-files.js";
 import { isRecord } from "../value-tree.js";
 import { isInlineHelmValues } from "./inline-helm-values.js";
 
@@ -58,7 +59,7 @@ export function isBareText(doc: unknown): doc is string {
  * them (never on an index), so below a path that is not secret a node is secret only when its own key
  * is one of these. A condition added there must end on one of them, or be added here.
  */
-const secretEnds = new Set(["data", "stringdata", "values", "valuesobject", "value", "templatepatch", "literals", lastAppliedAnnotation]);
+const secretEnds = new Set(["data", "stringdata", "values", "valuesobject", "value", "templatepatch", "literals", "patch", lastAppliedAnnotation]);
 
 /** Whether a node whose parent's path is not secret may be, by its own key in any case (see secretEnds). */
 export function mayTurnSecretAt(segment: string): boolean {
@@ -67,12 +68,14 @@ export function mayTurnSecretAt(segment: string): boolean {
 
 /**
  * True when `segments` (a pointer's, root first) go through the data of a Secret, through a
- * last-applied annotation, through a secretGenerator's literals, or through Helm values written inline
- * in an Application or HelmRelease (see inline-helm-values.ts), in `doc`, or `doc` is bare text.
+ * last-applied annotation, through a secretGenerator's literals, through a patch a kustomization writes
+ * inline for a Secret (see inlineSecretPatches), or through Helm values written inline in an Application
+ * or HelmRelease (see inline-helm-values.ts), in `doc`, or `doc` is bare text.
  */
 export function isSecretPath(doc: unknown, segments: readonly string[]): boolean {
   if (isBareText(doc)) return true;
   if (segments[0]?.toLowerCase() === "secretgenerator" && segments[2]?.toLowerCase() === "literals" && generatorLiterals(doc).length > 0) return true;
+  if (isInlineSecretPatch(doc, segments)) return true;
   let node = doc;
   for (const [i, segment] of segments.entries()) {
     if (isKind(node, "Secret") && (segment === "data" || segment === "stringData")) return true;

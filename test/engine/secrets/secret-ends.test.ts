@@ -25,6 +25,10 @@ const documents: Record<string, unknown> = {
   kustomization: { secretGenerator: [{ name: "s", literals: ["A=b"] }], configMapGenerator: [{ name: "c", literals: ["A=b"] }] },
   // Kustomize reads its fields whatever their case.
   kustomizationCased: { SecretGenerator: [{ name: "s", Literals: ["A=b"] }] },
+  inlinePatches: {
+    patches: [{ target: { kind: "Deployment" }, patch: "- op: add\n  path: /a\n  value: 1\n" }, { target: { kind: "Secret" }, patch: "- op: add\n  path: /stringData/a\n  value: b\n" }],
+    PatchesJson6902: [{ target: { name: "db" }, Patch: "[]" }],
+  },
 };
 
 function* paths(value: unknown, segments: string[] = []): Generator<string[]> {
