@@ -182,6 +182,28 @@ describe("a patch file named twice, once for a Secret", () => {
   });
 });
 
+describe("a patch file whose kustomization stops naming a Secret in the change", () => {
+  // What the kustomizations say was read at the head only: retargeted away from the Secret (or removed)
+  // in the same change, the patch's base values were shown.
+  it("keeps its base values masked", async () => {
+    const patch = (value: string) => `- op: replace\n  path: /stringData/password\n  value: ${value}\n`;
+    const kustomization = (kind: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [secret.yaml]\npatches:\n  - path: pw.yaml\n    target: {kind: ${kind}, name: db}\n`;
+    const repo = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nrender: false\n",
+      "app/kustomization.yaml": kustomization("Secret"),
+      "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: Base-Secret-Pw-4411\n",
+      "app/pw.yaml": patch("RetargetedPw-9911"),
+    });
+    try {
+      await repo.branch("retarget", "main", { "app/kustomization.yaml": kustomization("ConfigMap"), "app/pw.yaml": patch("NowAConfigValue") });
+      const { all } = await checkAll(repo, "retarget");
+      expectNoSlice(all, "RetargetedPw-9911");
+    } finally {
+      await repo.remove();
+    }
+  });
+});
+
 describe("a patch a kustomization writes inline for a Secret", () => {
   // The same leak as a patch file's, inline: the kustomization's `patches[].patch` string was shown.
   it("is masked in the preview, scrubbed everywhere, and hides the kustomization's lines; one for a Deployment is shown", async () => {

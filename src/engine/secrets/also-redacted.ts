@@ -1,5 +1,5 @@
-import type { ChangeSet } from "../change-set.js";
-import { patchesSecrets, type GitopsFacts } from "../gitops-files.js";
+import type { ChangeSet, FileContent } from "../change-set.js";
+import { gitopsFacts, isContextFile, patchesSecrets, type GitopsFacts } from "../gitops-files.js";
 import { untracedHelmValues } from "./helm-values-files.js";
 
 /**
@@ -10,5 +10,8 @@ import { untracedHelmValues } from "./helm-values-files.js";
 export function alsoRedacted(changes: Pick<ChangeSet, "files" | "rendered"> | undefined, facts: Pick<GitopsFacts, "charts" | "patches">): (path: string) => boolean {
   const untraced = untracedHelmValues(changes, facts.charts);
   const secretPatch = patchesSecrets(facts);
-  return (path) => untraced(path) || secretPatch(path);
+  // The facts are the head's: a kustomization the change removes, or retargets away from Secrets, still
+  // said at the base that its patches' values were a Secret's, and their base versions are shown too.
+  const atBase = patchesSecrets(gitopsFacts((changes?.files ?? []).flatMap((f) => (f.before && isContextFile(f.previousPath ?? f.path) ? [[f.previousPath ?? f.path, f.before] as [string, FileContent]] : []))));
+  return (path) => untraced(path) || secretPatch(path) || atBase(path);
 }
