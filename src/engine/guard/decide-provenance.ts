@@ -78,10 +78,10 @@ export function judgeCheck(name: string, runs: readonly AppCheckRun[], pull: Ass
   const passed = (r: AppCheckRun) => r.status === "completed" && r.conclusion === "success";
   const decidedHere = (r: AppCheckRun) => judgedFor(r.judgedFor, pull.number, pull.baseRef);
   // GitHub counts a commit's latest run of a check: an older success under a later run that did not
-  // pass (a re-run, a verdict decided again) is no pass.
+  // pass (a re-run, a verdict decided again, one failed closed that records nobody) is no pass.
   const latest = new Map<string, AppCheckRun>();
-  for (const r of named) if (forThis(r) && decidedHere(r) && !((latest.get(r.headSha)?.id ?? -1) > r.id)) latest.set(r.headSha, r);
-  if ([...latest.values()].some(passed)) return undefined;
+  for (const r of named) if (forThis(r) && !((latest.get(r.headSha)?.id ?? -1) > r.id)) latest.set(r.headSha, r);
+  if ([...latest.values()].some((r) => passed(r) && decidedHere(r))) return undefined;
   const superseded = [...latest.values()].find((r) => !passed(r) && named.some((o) => o.headSha === r.headSha && o.id < r.id && passed(o) && decidedHere(o)));
   if (superseded) return { kind: "check-failed", check: name, pull: pull.number, head: pull.headSha, conclusion: superseded.status === "completed" ? superseded.conclusion ?? "none" : superseded.status };
   const elsewhere = named.find((r) => forThis(r) && passed(r));

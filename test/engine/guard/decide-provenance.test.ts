@@ -23,6 +23,8 @@ describe("judgeCheck: a check passed for a landed pull request only if decided f
     for (const runs of [[older, later], [later, older]]) {
       expect(judgeCheck("gitgate/approval", runs, pull, "s")).toEqual({ kind: "check-failed", check: "gitgate/approval", pull: 1, head: "h", conclusion: "failure" });
     }
+    // A later run failed closed records nobody: still the latest.
+    expect(judgeCheck("gitgate/approval", [older, { ...later, judgedFor: [] }], pull, "s")).toMatchObject({ kind: "check-failed", conclusion: "failure" });
     // The other way round, the latest passed.
     expect(judgeCheck("gitgate/approval", [{ ...older, conclusion: "failure" }, { ...later, conclusion: "success" }], pull, "s")).toBeUndefined();
     // A merge queue's group head passing is a pass whatever the pull request's head says (GitHub merges on it).
