@@ -202,23 +202,35 @@ export function inlineSecretPatches(doc: unknown): { key: string; index: number;
     const entries = isPatchList(key) ? (doc as Record<string, unknown>)[key] : undefined;
     if (!Array.isArray(entries)) continue;
     entries.forEach((entry: unknown, index) => {
-      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return;
-      const patch = field(entry as Record<string, unknown>, "patch");
-      if (typeof patch !== "string") return;
-      const target = field(entry as Record<string, unknown>, "target");
-      // Without a target, a `patches:` entry is a strategic-merge patch naming its own kind; a
-      // patchesJson6902 entry always has one (none: any kind).
-      const secret = target === undefined && key.toLowerCase() === "patches" ? namesSecret(patch) : mayTargetSecrets(target ?? {});
-      if (secret) found.push({ key, index, patch });
+      const patch = secretPatchOf(key, entry);
+      if (patch !== undefined) found.push({ key, index, patch });
     });
   }
   return found;
 }
 
-/** True when `segments` go into an inline patch that may be a Secret's (see inlineSecretPatches). */
+/**
+ * True when `segments` go into an inline patch that may be a Secret's (see inlineSecretPatches). Only
+ * the entry named is looked at: the preview asks this of each changed field, and reading every patch of
+ * the kustomization each time made a change to many of them quadratic.
+ */
 export function isInlineSecretPatch(doc: unknown, segments: readonly string[]): boolean {
   if (segments.length < 3 || segments[2]!.toLowerCase() !== "patch" || !isPatchList(segments[0]!)) return false;
-  return inlineSecretPatches(doc).some((p) => p.key === segments[0] && String(p.index) === segments[1]);
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc) || !Object.hasOwn(doc, segments[0]!)) return false;
+  const entries = (doc as Record<string, unknown>)[segments[0]!];
+  return Array.isArray(entries) && /^\d+$/.test(segments[1]!) && secretPatchOf(segments[0]!, entries[Number(segments[1])]) !== undefined;
+}
+
+/** The inline patch of one entry of `patches:` or `patchesJson6902:` (`key`), when it may be a Secret's. */
+function secretPatchOf(key: string, entry: unknown): string | undefined {
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return undefined;
+  const patch = field(entry as Record<string, unknown>, "patch");
+  if (typeof patch !== "string") return undefined;
+  const target = field(entry as Record<string, unknown>, "target");
+  // Without a target, a `patches:` entry is a strategic-merge patch naming its own kind; a
+  // patchesJson6902 entry always has one (none: any kind).
+  const secret = target === undefined && key.toLowerCase() === "patches" ? namesSecret(patch) : mayTargetSecrets(target ?? {});
+  return secret ? patch : undefined;
 }
 
 /** Whether a patch written inline says it is a Secret's, or does not read cleanly enough to tell (fail safe). */
