@@ -6,7 +6,7 @@ import type { RenderedChange } from "../rendering/render-types.js";
  * what a link points at or what a submodule holds is outside what Gitgate can judge.
  */
 export type FileContent =
-  | { kind: "text"; text: string; size: number }
+  | { kind: "text"; text: string; size: number; executable?: true }
   | { kind: "too-large"; size: number }
   | { kind: "binary"; size: number }
   | LinkEntry;
@@ -19,6 +19,15 @@ export type LinkEntry = { kind: "symlink" } | { kind: "submodule" };
  * way, so memory does not grow with the number of files.
  */
 export type DeferredContent = { kind: "deferred" };
+
+/**
+ * The content with git's executable bit recorded (mode 100755). Only the governed-diff digest reads it:
+ * a commit that makes a governed script executable changes what runs, so an approval of the commit
+ * before it must not carry over, although no byte changed.
+ */
+export function withExecutableBit(content: FileContent | undefined, executable: boolean): FileContent | undefined {
+  return executable && content?.kind === "text" ? { ...content, executable: true } : content;
+}
 
 export const isLinkEntry = (content: FileContent | DeferredContent | undefined): content is LinkEntry =>
   content?.kind === "symlink" || content?.kind === "submodule";

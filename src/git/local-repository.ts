@@ -1,4 +1,4 @@
-import type { ChangeSet, ChangeStatus, FileChange, FileContent } from "../engine/change-set.js";
+import { withExecutableBit, type ChangeSet, type ChangeStatus, type FileChange, type FileContent } from "../engine/change-set.js";
 import { controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { readBlobs } from "./read-blobs.js";
 import { GitError, runGit } from "./run-git.js";
@@ -106,7 +106,7 @@ export async function localChangeSet(repo: string, base: string, head: string, m
   const oids = [...versions.values()].flatMap((v) => [v.before, v.after]).filter((v): v is Version => v !== undefined && !linkOfMode(v.mode)).map((v) => v.oid);
   const blobs = await readBlobs(repo, [...new Set(oids)], maxBytes);
   const contentOf = (version: Version | undefined): FileContent | undefined =>
-    version === undefined ? undefined : linkOfMode(version.mode) ?? blobs.get(version.oid);
+    version === undefined ? undefined : linkOfMode(version.mode) ?? withExecutableBit(blobs.get(version.oid), version.mode === "100755");
   for (const file of files) {
     const before = contentOf(versions.get(file)!.before);
     const after = contentOf(versions.get(file)!.after);

@@ -1,4 +1,4 @@
-import type { FileContent, LinkEntry } from "../engine/change-set.js";
+import { withExecutableBit, type FileContent, type LinkEntry } from "../engine/change-set.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
 import { graphqlQuery } from "./graphql-query.js";
 import type { GitHub, RepoRef } from "./github-types.js";
@@ -143,8 +143,11 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
 export async function entryContent(github: GitHub, repo: RepoRef, entry: EntryNode, maxBytes: number): Promise<FileContent | undefined> {
   const link = linkOf(entry);
   if (link) return link;
-  return entry.object?.__typename === "Blob" ? toContent(github, repo, entry.object, maxBytes) : undefined;
+  return entry.object?.__typename === "Blob" ? withExecutableBit(await toContent(github, repo, entry.object, maxBytes), isExecutable(entry.mode)) : undefined;
 }
+
+/** A regular file git records as executable (100755). */
+const isExecutable = (mode: number) => (mode & 0o170000) === 0o100000 && (mode & 0o111) !== 0;
 
 function collectTree(tree: TreeNode, into: Map<string, BlobNode | LinkEntry>): void {
   for (const entry of tree.entries ?? []) {

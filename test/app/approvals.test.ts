@@ -197,6 +197,17 @@ describe("gitgate/approval", () => {
     expect(run.output.summary).toContain("Not counted: @alice (approved an older commit whose governed change differs");
   });
 
+  it("drops an approval when a later commit only makes a governed file executable: no byte changed, but what runs did", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 6\n" });
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+    await repo.chmod(`pr-${pr}`, "apps/web/values.yaml", "+x");
+    await deliver("pull_request", "synchronize", pr);
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @alice (approved an older commit whose governed change differs");
+  });
+
   it("cancels an approval by a later request for changes, and dismissing that request does not restore it", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 6\n" });
     await review(pr, "alice", "APPROVED");

@@ -12,6 +12,8 @@ export interface TestRepo {
   branch(name: string, from: string, files: Files): Promise<void>;
   /** Commits `files` on top of an existing branch (a push). */
   commit(branch: string, files: Files): Promise<void>;
+  /** Commits a change of only the executable bit of `path` (`+x` or `-x`) on top of `branch`. */
+  chmod(branch: string, path: string, bit: "+x" | "-x"): Promise<void>;
   sha(rev: string): Promise<string>;
   remove(): Promise<void>;
 }
@@ -46,6 +48,12 @@ export async function createTestRepo(base: Files): Promise<TestRepo> {
       await git("checkout", "-q", branch);
       await write(files);
       await git("checkout", "-q", "main");
+    },
+    async chmod(branch, path, bit) {
+      await git("checkout", "-q", branch);
+      await git("update-index", `--chmod=${bit}`, "--", path);
+      await git("commit", "-q", "-m", `chmod ${bit} ${path}`);
+      await git("checkout", "-q", "-f", "main");
     },
     sha: async (rev) => (await git("rev-parse", rev)).toString().trim(),
     remove: () => rm(dir, { recursive: true, force: true }),

@@ -3,7 +3,7 @@ import type { ChangeSet, DeferredContent, FileContent } from "../change-set.js";
 
 /**
  * A digest of what a change does to governed files: each file's path, previous path, status and the
- * exact bytes before and after. Two heads with the same digest propose the same governed change, so an
+ * exact bytes and executable bit before and after. Two heads with the same digest propose the same governed change, so an
  * approval of one holds for the other (a rebase, or an update from the base, that changes nothing
  * governed). Undefined when a version could not be read as text: identity cannot be proven then, and
  * approvals of other commits must not be carried over.
@@ -21,9 +21,12 @@ export function governedDiffDigest(changes: ChangeSet, governed: (path: string) 
   return hash.digest("hex");
 }
 
-/** "" for an absent version, null for one whose bytes are unknown (not text, or not read). */
+/**
+ * "" for an absent version, null for one whose bytes are unknown (not text, or not read). The executable
+ * bit is a suffix, so the digests Gitgate recorded for plain files before it was read stay valid.
+ */
 function contentDigest(content: FileContent | DeferredContent | undefined): string | null {
   if (!content) return "";
   if (content.kind !== "text") return null;
-  return createHash("sha256").update(content.text).digest("hex");
+  return createHash("sha256").update(content.text).digest("hex") + (content.executable ? ":x" : "");
 }
