@@ -4,7 +4,7 @@ import { didYouMean } from "./did-you-mean.js";
 export type Format = "text" | "json" | "markdown" | "sarif";
 
 export interface CliOptions {
-  command: "check" | "validate" | "approvals" | "guard" | "help" | "version";
+  command: "check" | "validate" | "approvals" | "guard" | "evidence" | "help" | "version";
   repo: string;
   base?: string;
   head: string;
@@ -16,12 +16,14 @@ export interface CliOptions {
   staged: boolean;
   /** `approvals`: the pull request number. */
   pr?: number;
-  /** `approvals`, `guard`: the GitHub App whose check runs are trusted. */
+  /** `approvals`, `guard`, `evidence`: the GitHub App whose check runs are trusted. */
   appId?: number;
-  /** `guard`: the branch to verify (default: the repository's default branch). */
+  /** `guard`, `evidence`: the branch to verify (default: the repository's default branch). */
   branch?: string;
-  /** `guard`: verify commits from this date on (ISO 8601). */
+  /** `guard`, `evidence`: verify commits from this date on (ISO 8601). */
   since?: string;
+  /** `guard`, `evidence`: verify commits up to this date (ISO 8601; default: now). */
+  until?: string;
   /** `--color` / `--no-color`; undefined: colour on a terminal unless NO_COLOR is set. */
   color?: boolean;
 }
@@ -31,9 +33,11 @@ export class UsageError extends Error {
 }
 
 const formats: readonly Format[] = ["text", "json", "markdown", "sarif"];
-const commands = ["check", "validate", "approvals", "guard", "help", "version"] as const;
+const commands = ["check", "validate", "approvals", "guard", "evidence", "help", "version"] as const;
 /** `approvals` prints a verdict, not findings: markdown and SARIF have nothing to say about it. */
 const approvalFormats: readonly Format[] = ["text", "json"];
+/** `evidence` is a record for auditors: a Markdown document (the default) or JSON for their tools. */
+const evidenceFormats: readonly Format[] = ["markdown", "json"];
 
 const optionSpec = {
   repo: { type: "string" },
@@ -47,6 +51,7 @@ const optionSpec = {
   "app-id": { type: "string" },
   branch: { type: "string" },
   since: { type: "string" },
+  until: { type: "string" },
   color: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
@@ -69,7 +74,7 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   }
   const { values, positionals } = parsed;
   const [command, ...paths] = positionals;
-  const format = (values.format ?? "text") as Format;
+  const format = (values.format ?? (command === "evidence" ? "markdown" : "text")) as Format;
   if (!formats.includes(format)) throw new UsageError(`unknown format "${values.format}": use ${formats.join(", ")}${hint(values.format ?? "", formats)}`);
   const base = {
     repo: values.repo ?? ".",
@@ -86,10 +91,10 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
   if (values.version) return { ...base, command: "version" };
   if (command === undefined) throw new UsageError("no command given");
   if (command === "approvals" && values.staged) throw new UsageError("--staged belongs to validate: approvals reads the pull request on GitHub");
-  if (command === "guard") return { ...base, ...guardOptions(values, paths, format), command };
-  if (values.branch !== undefined || values.since !== undefined) throw new UsageError("--branch and --since belong to guard");
+  if (command === "guard" || command === "evidence") return { ...base, ...historyOptions(command, values, paths, format), command };
+  if (values.branch !== undefined || values.since !== undefined || values.until !== undefined) throw new UsageError("--branch, --since and --until belong to guard and evidence");
   if (command === "approvals") return { ...base, ...approvalsOptions(values, paths, format), command };
-  if (values.pr !== undefined || values["app-id"] !== undefined) throw new UsageError("--pr and --app-id belong to approvals and guard");
+  if (values.pr !== undefined || values["app-id"] !== undefined) throw new UsageError("--pr and --app-id belong to approvals, guard and evidence");
   if (command !== "check" && command !== "validate") throw new UsageError(`unknown command "${command}"${hint(command, commands)}`);
   if (command === "check" && values.staged) throw new UsageError("--staged belongs to validate: check judges commits");
   if (command === "check" && paths.length > 0) throw new UsageError(`check takes no paths (got "${paths[0]}"): use validate`);
@@ -113,23 +118,35 @@ function approvalsOptions(values: { repo?: string; pr?: string; "app-id"?: strin
   return { pr, ...(appId !== undefined ? { appId } : {}) };
 }
 
-/** `guard --repo owner/name [--branch B] [--since DATE]`: a branch's history on GitHub. */
-function guardOptions(values: { repo?: string; pr?: string; "app-id"?: string; branch?: string; since?: string; base?: string; head?: string; config?: string; output?: string; staged?: boolean }, paths: readonly string[], format: Format) {
-  if (paths.length > 0) throw new UsageError(`guard takes no paths (got "${paths[0]}")`);
+/** `guard`/`evidence --repo owner/name [--branch B] [--since DATE] [--until DATE]`: a branch's history on GitHub. */
+function historyOptions(command: "guard" | "evidence", values: { repo?: string; pr?: string; "app-id"?: string; branch?: string; since?: string; until?: string; base?: string; head?: string; config?: string; output?: string; staged?: boolean }, paths: readonly string[], format: Format) {
+  if (paths.length > 0) throw new UsageError(`${command} takes no paths (got "${paths[0]}")`);
   if (values.base !== undefined || values.head !== undefined || values.config !== undefined || values.output !== undefined || values.staged || values.pr !== undefined) {
-    throw new UsageError("guard reads a branch's history on GitHub: --base, --head, --config, --output, --staged and --pr belong to other commands");
+    throw new UsageError(`${command} reads a branch's history on GitHub: --base, --head, --config, --output, --staged and --pr belong to other commands`);
   }
-  if (!approvalFormats.includes(format)) throw new UsageError(`guard prints text or json, not ${format}`);
-  repoOnGitHub("guard", values.repo);
-  if (values.since !== undefined && (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(values.since) || Number.isNaN(Date.parse(values.since)))) {
-    throw new UsageError(`--since takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "${values.since}")`);
-  }
+  const allowed = command === "guard" ? approvalFormats : evidenceFormats;
+  if (!allowed.includes(format)) throw new UsageError(`${command} prints ${allowed.join(" or ")}, not ${format}`);
+  repoOnGitHub(command, values.repo);
+  const since = dateOption("--since", values.since);
+  const until = dateOption("--until", values.until);
+  if (since !== undefined && until !== undefined && until < since) throw new UsageError(`--until (${values.until}) is before --since (${values.since})`);
   const appId = positiveInteger("--app-id", values["app-id"]);
   return {
     ...(values.branch !== undefined ? { branch: values.branch } : {}),
-    ...(values.since !== undefined ? { since: new Date(values.since).toISOString() } : {}),
+    ...(since !== undefined ? { since } : {}),
+    ...(until !== undefined ? { until } : {}),
     ...(appId !== undefined ? { appId } : {}),
   };
+}
+
+/** A date option as an ISO time; a date alone is its first moment (UTC) for --since and its last for --until. */
+function dateOption(name: "--since" | "--until", value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new UsageError(`${name} takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "${value}")`);
+  }
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return new Date(Date.parse(value) + (dayOnly && name === "--until" ? 86_400_000 - 1000 : 0)).toISOString();
 }
 
 function repoOnGitHub(command: string, repo: string | undefined): void {

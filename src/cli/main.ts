@@ -16,8 +16,8 @@ export interface CliIo {
 
 /**
  * Runs the CLI and returns its exit status: 0 no errors, 1 error findings, 2 usage or config error
- * (`approvals`: 0 satisfied, 1 waiting or blocked, 2 usage or could not decide; `guard`: 0 every commit
- * came through an approved pull request, 1 a bypass, 2 usage or could not decide). `earlyWorker`: the
+ * (`approvals`: 0 satisfied, 1 waiting or blocked, 2 usage or could not decide; `guard` and `evidence`:
+ * 0 every commit came through an approved pull request, 1 a bypass, 2 usage or could not decide). `earlyWorker`: the
  * evaluation worker bin.ts started for check or validate, to be taken by the first that needs one.
  */
 export async function main(argv: readonly string[], io: CliIo = process, env: NodeJS.ProcessEnv = process.env, earlyWorker?: () => Worker | undefined): Promise<number> {
@@ -37,9 +37,10 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
       for (const note of outcome.notes) io.stderr.write(`gitgate: ${note}\n`);
       return print(outcome.output, outcome.status);
     }
-    if (options.command === "guard") {
-      const { runGuard } = await import("./guard-command.js");
-      const outcome = await runGuard(options, env);
+    if (options.command === "guard" || options.command === "evidence") {
+      const outcome = options.command === "guard"
+        ? await (await import("./guard-command.js")).runGuard(options, env)
+        : await (await import("./evidence-command.js")).runEvidence(options, env);
       for (const note of outcome.notes) io.stderr.write(`gitgate: ${note}\n`);
       return print(outcome.output, outcome.status);
     }
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIo = process, env: No
   } catch (error) {
     if (error instanceof UsageError) return print(`gitgate: ${error.message}\n\n${usage}`, 2, io.stderr);
     // By name: the approvals command (and its class) is loaded only when it runs.
-    if ((error as Error).name === "CannotDecideError") return print(`gitgate: could not decide ${command === "guard" ? "provenance" : "approvals"}: ${(error as Error).message}\n`, 2, io.stderr);
+    if ((error as Error).name === "CannotDecideError") return print(`gitgate: could not decide ${command === "guard" || command === "evidence" ? "provenance" : "approvals"}: ${(error as Error).message}\n`, 2, io.stderr);
     if (error instanceof GitError || (error as NodeJS.ErrnoException).code === "ENOENT") {
       return print(`gitgate: ${(error as Error).message}\n`, 2, io.stderr);
     }

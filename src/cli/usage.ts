@@ -9,6 +9,9 @@ Commands:
              Reads GITHUB_TOKEN; GITHUB_API_URL for GitHub Enterprise (default https://api.github.com).
   guard      Replay the App's guard over a branch's history on GitHub: every commit with the pull
              request it came through, and every bypass. Reads GITHUB_TOKEN and GITHUB_API_URL too.
+  evidence   Change-management evidence for a branch and a period, for auditors: each pull request
+             that changed it (who wrote it, who approved which commit, who merged it and when, the
+             checks on its merged head, the files it changed) and every bypass. Reads GITHUB_TOKEN.
 
 Options for check:
   --repo DIR       repository (default: current directory)
@@ -32,13 +35,14 @@ Options for approvals:
                      that published gitgate/validate on the head)
   --format FMT       text (default) or json
 
-Options for guard:
+Options for guard and evidence:
   --repo OWNER/NAME  the repository on GitHub
   --branch NAME      the branch (default: the repository's default branch)
   --since DATE       commits from this date on, e.g. 2026-05-01 (default: the last 30 days)
+  --until DATE       commits up to this date, e.g. 2026-06-30 (its whole day; default: now)
   --app-id ID        the GitHub App whose check runs to trust (default: the one App that published
                      gitgate/validate on the branch's pull requests)
-  --format FMT       text (default) or json
+  --format FMT       guard: text (default) or json; evidence: markdown (default) or json
 
 Common options:
   --format FMT     text (default), json, markdown or sarif
@@ -50,5 +54,6 @@ Common options:
 
 Exit status: 0 no errors, 1 error findings, 2 usage or config error.
 approvals: 0 satisfied, 1 waiting or blocked, 2 usage error or could not decide.
-guard: 0 every commit came through an approved pull request, 1 a bypass, 2 usage error or could not decide.
+guard, evidence: 0 every commit came through an approved pull request, 1 a bypass, 2 usage error or could
+not decide.
 `;

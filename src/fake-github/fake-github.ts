@@ -305,11 +305,21 @@ export class FakeGitHub {
       const repo = this.repo(m);
       const pr = repo.pulls.get(Number(m[3]));
       if (!pr) return { status: 404, body: { message: "Not Found" } };
-      // By commit ids, which git's answer is remembered for: every page asks for the same diff.
-      const [base, head] = await Promise.all([repo.git.resolve(pr.baseRef), repo.git.resolve(pr.headRef)]);
+      // By commit ids, which git's answer is remembered for: every page asks for the same diff. A merged
+      // pull request keeps the files it changed when it was merged (its base has its head by now).
+      const [base, head] = pr.merged ? [pr.merged.baseSha, pr.merged.headSha] : await Promise.all([repo.git.resolve(pr.baseRef), repo.git.resolve(pr.headRef)]);
       if (!base || !head) return { status: 404, body: { message: "Not Found" } };
       const files = (await repo.git.changedFiles(base, head)).slice(0, 3000);
       return paginate(files, url, this.publicUrl);
+    }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/, (m, _r, url) => {
+      const repo = this.repo(m);
+      if (!repo.pulls.has(Number(m[3]))) return { status: 404, body: { message: "Not Found" } };
+      const reviews = repo.reviews.filter((r) => r.pullNumber === Number(m[3])).map((r) => ({
+        id: r.id, user: { login: r.user, type: r.bot ? "Bot" : "User" }, body: "", state: r.state, commit_id: r.commitId, submitted_at: r.submittedAt,
+        html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${m[3]}#pullrequestreview-${r.id}`,
+      }));
+      return paginate(reviews, url, this.publicUrl);
     }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/, async (m) => {
       const repo = this.repo(m);

@@ -85,15 +85,23 @@ export function fakeGuardRoutes(host: FakeRouteHost): [string, RegExp, Route][] 
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/commits$/, async (m, _r, url) => {
       const repo = host.repo(m);
       const since = url.searchParams.get("since");
-      const args = ["rev-list", url.searchParams.get("sha") ?? "main", ...(since ? [`--since=${since}`] : [])];
+      const until = url.searchParams.get("until");
+      const args = ["rev-list", url.searchParams.get("sha") ?? "main", ...(since ? [`--since=${since}`] : []), ...(until ? [`--until=${until}`] : [])];
       const shas = (await runGit(repo.git.dir, args)).toString().split("\n").filter(Boolean);
       return host.paginate(await Promise.all(shas.map((sha) => commitJson(repo, sha))), url);
     }],
-    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)$/, async (m) => {
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)$/, async (m, _r, url) => {
       const repo = host.repo(m);
       const sha = await repo.git.resolve(decodeURIComponent(m[3]!));
       if (!sha) return { status: 422, body: { message: `No commit found for SHA: ${m[3]}` } };
-      return { status: 200, body: await commitJson(repo, sha) };
+      // Its files against its first parent (every file of a root commit), paged as GitHub pages them.
+      const json = await commitJson(repo, sha);
+      const files = json.parents.length > 0
+        ? await repo.git.changedFiles(json.parents[0]!.sha, sha)
+        : ((await repo.git.listTree(sha, true)) ?? []).filter((e) => e.type === "blob").map((e) => ({ filename: e.path, status: "added", sha: e.sha }));
+      const perPage = Math.min(300, Number(url.searchParams.get("per_page") ?? 300));
+      const page = Number(url.searchParams.get("page") ?? 1);
+      return { status: 200, body: { ...json, files: files.slice((page - 1) * perPage, page * perPage) } };
     }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]{40})\/pulls$/, async (m, _r, url) => {
       const repo = host.repo(m);

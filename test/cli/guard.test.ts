@@ -1,54 +1,21 @@
-import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { serveFakeGitHub } from "../../src/fake-github/http-server.js";
-import { createTestRepo, type TestRepo } from "../support/git-repo.js";
-import { startApp, type AppHarness } from "../support/app-harness.js";
-import { guardFlow } from "../support/guard-flow.js";
+import { replayedHistory, type ReplayedHistory } from "../support/replayed-history.js";
 import { approvalExternalId, validateExternalId } from "../../src/github/verdict-records.js";
 
 // `gitgate guard` over HTTP against the fake GitHub whose history the real App built: merges it
 // judged, a direct push and an admin merge. The CLI must tell them apart as the App's guard does.
-const config = `version: 1
-schemas:
-  - files: "apps/*/values.yaml"
-    schema: schemas/values.schema.json
-approvals:
-  rules:
-    - name: review
-      count: 1
-`;
 
-let repo: TestRepo;
-let app: AppHarness;
-let http: Awaited<ReturnType<typeof serveFakeGitHub>>;
-const shas: Record<string, string> = {};
+let history: ReplayedHistory;
+let shas: ReplayedHistory["shas"];
 
 beforeAll(async () => {
-  repo = await createTestRepo({ ".github/gitgate.yml": config, "schemas/values.schema.json": JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } }), "apps/web/values.yaml": "replicas: 1\n" });
-  // The repository's first commit is old history, before the default 30 days the CLI replays.
-  const old = "2020-01-01T00:00:00Z";
-  execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@gitgate.invalid", "commit", "-q", "--amend", "--no-edit", `--date=${old}`], { cwd: repo.dir, env: { ...process.env, GIT_COMMITTER_DATE: old } });
-  app = await startApp(repo.dir);
-  app.repo.writers.add("alice");
-  const flow = guardFlow(app, repo);
-  const good = await flow.openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
-  shas.feature = await repo.sha(`pr-${good}`);
-  shas.merge = (await flow.merge(good, "merge")).after;
-  await repo.commit("main", { "apps/web/values.yaml": "replicas: 9\n" });
-  shas.direct = await repo.sha("main");
-  const bad = await flow.openPr([{ "apps/web/values.yaml": "replicas: nine\n" }]);
-  shas.badHead = await repo.sha(`pr-${bad}`);
-  shas.adminSquash = (await flow.merge(bad, "squash")).after;
-  http = await serveFakeGitHub(app.fake);
+  history = await replayedHistory();
+  shas = history.shas;
 }, 120_000);
-afterAll(async () => {
-  await http?.close();
-  await app?.close();
-  await repo?.remove();
-});
+afterAll(() => history?.close());
 
-async function guard(args: string[], env: Record<string, string> = { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: `${http.url}/api/v3` }) {
+async function guard(args: string[], env: Record<string, string> = { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: `${history.http.url}/api/v3` }) {
   let stdout = "";
   let stderr = "";
   const status = await main(["guard", ...args], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } }, env);
@@ -98,7 +65,7 @@ describe("gitgate guard", () => {
   // trust: beside Gitgate's runs it stopped as ambiguous, and before Gitgate was installed (no App run
   // at all) it trusted the forged runs and passed the admin merge.
   it("never trusts check runs GitHub Actions published, and with no App trusted counts no run", async () => {
-    const repository = app.fake.repository("acme", "platform-config")!;
+    const repository = history.app.fake.repository("acme", "platform-config")!;
     const forged = (id: number, name: string, externalId: string) => ({
       id, appId: 15368, appSlug: "github-actions", name, head_sha: shas.badHead!, status: "completed", conclusion: "success",
       external_id: externalId, details_url: "https://github.com/acme/platform-config/pull/2", output: { annotations: [] }, actions: [],

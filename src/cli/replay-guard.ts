@@ -1,0 +1,98 @@
+import { decideProvenance } from "../engine/guard/decide-provenance.js";
+import { mergesToCompare } from "../engine/guard/merge-content.js";
+import type { AppCheckRun, CommitProvenance } from "../engine/guard/guard-types.js";
+import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
+import { checkNames, type GitHub, type RepoRef } from "../github/github-types.js";
+import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
+import { readMergeContents } from "../github/read-merge-contents.js";
+import { readProvenanceFacts } from "../github/read-provenance-facts.js";
+import { maxVerifiedCommits, pushedCommit, type PushedCommit } from "../github/read-pushed-commits.js";
+import { CannotDecideError } from "./approvals-command.js";
+import { UsageError, type CliOptions } from "./cli-options.js";
+import { githubClient } from "./token-client.js";
+
+/** Without --since, this much history is replayed. */
+const defaultDays = 30;
+
+/** A branch's history with the guard's verdict on each commit, as the App would have decided it. */
+export interface GuardReplay {
+  github: GitHub;
+  repo: RepoRef;
+  branch: string;
+  since: string;
+  until: string | undefined;
+  /** The App whose check runs count; undefined when none published gitgate/validate (no run counts then). */
+  appId: number | undefined;
+  requireApproval: boolean;
+  /** The branch's commits in the period, oldest first. */
+  commits: PushedCommit[];
+  /** The guard's verdict on each of them, in the same order; none is undecided. */
+  verdicts: CommitProvenance[];
+  /** The trusted App's check runs per commit: the branch's commits and their pull requests' merged heads. */
+  checksByCommit: ReadonlyMap<string, readonly AppCheckRun[]>;
+  pullUrls: ReadonlyMap<number, string>;
+  notes: string[];
+}
+
+/**
+ * The App's guard replayed over a branch's history through a token (`gitgate guard`, `gitgate
+ * evidence`): every commit in the period with the pull request it came through, or why it is a
+ * bypass. A commit that cannot be decided throws CannotDecideError: never a partial answer.
+ */
+export async function replayGuard(options: CliOptions, env: NodeJS.ProcessEnv, now: Date): Promise<GuardReplay> {
+  const token = env.GITHUB_TOKEN;
+  if (!token) throw new UsageError(`${options.command} reads the branch's history through the GitHub API: set GITHUB_TOKEN to a token that can read the repository`);
+  const [owner, name] = options.repo.split("/") as [string, string];
+  const repo: RepoRef = { owner, repo: name };
+  const github = githubClient(token, env.GITHUB_API_URL ?? "https://api.github.com");
+  const notes: string[] = [];
+  const cannot = (what: string) => (error: { status?: number; message: string }): never => {
+    throw new CannotDecideError(error.status === 404 ? `${options.repo}: ${what} not found, or the token cannot read it` : `could not read ${what}: ${error.message}`);
+  };
+  const branch = options.branch ?? (await github.rest.repos.get({ owner, repo: name }).catch(cannot("the repository"))).data.default_branch;
+  const since = options.since ?? new Date(now.getTime() - defaultDays * 86_400_000).toISOString();
+  const until = options.until;
+
+  const commits = await readHistory(github, repo, branch, since, until).catch((error: Error & { status?: number }) => error instanceof CannotDecideError ? Promise.reject(error) : cannot(`branch ${branch}`)(error));
+  const requireApproval = await approvalsRequired(github, repo, branch, env, notes);
+  const facts = await readProvenanceFacts(github, repo, commits.map((c) => c.sha), branch, options.appId);
+  const merges = [...facts.pullsByCommit.values()].some((pulls) => pulls.some((p) => p.merged));
+  const appId = options.appId ?? trustedApp(facts.appsByRun, merges ? notes : []);
+  // No App trusted: no run counts (every merge is unchecked), never every App's.
+  const checksByCommit = new Map([...facts.checksByCommit].map(([sha, runs]) => [sha, runs.filter((r) => appId !== undefined && facts.appsByRun.get(r) === appId)]));
+  const known = { branch, commits, pullsByCommit: facts.pullsByCommit, checksByCommit, requireApproval };
+  const mergeContents = await readMergeContents(github, repo, mergesToCompare(known)).catch(cannot("what the branch's merge commits change"));
+  const verdicts = decideProvenance({ ...known, mergeContents });
+  const undecided = verdicts.find((v) => v.verdict === "undecided");
+  if (undecided) throw new CannotDecideError(`commit ${undecided.sha.slice(0, 12)}: ${(undecided as { reason: string }).reason}`);
+  return { github, repo, branch, since, until, appId, requireApproval, commits, verdicts, checksByCommit, pullUrls: facts.pullUrls, notes };
+}
+
+/** The branch's commits in the period, oldest first; more than the guard verifies is undecidable, never a partial answer. */
+async function readHistory(github: GitHub, repo: RepoRef, branch: string, since: string, until: string | undefined): Promise<PushedCommit[]> {
+  const commits: PushedCommit[] = [];
+  const period = { since, ...(until !== undefined ? { until } : {}) };
+  for await (const page of github.paginate.iterator(github.rest.repos.listCommits, { owner: repo.owner, repo: repo.repo, sha: branch, ...period, per_page: 100 })) {
+    commits.push(...page.data.map((c) => pushedCommit(c as Parameters<typeof pushedCommit>[0])));
+    if (commits.length > maxVerifiedCommits) throw new CannotDecideError(`${branch} has more than ${maxVerifiedCommits} commits since ${since}: pass a later --since${until !== undefined ? " or an earlier --until" : ""}`);
+  }
+  return commits.reverse();
+}
+
+/** `gitgate/approval` is required when the branch's config has an `approvals:` section (as the App decides); without a config, both checks are. */
+async function approvalsRequired(github: GitHub, repo: RepoRef, branch: string, env: NodeJS.ProcessEnv, notes: string[]): Promise<boolean> {
+  const plane = await readGitHubControlPlane(github, repo, branch);
+  if (!plane) {
+    notes.push(`${repo.owner}/${repo.repo} has no .github/gitgate.yml on ${branch}: both gitgate/validate and gitgate/approval are required of every merge`);
+    return true;
+  }
+  return (await withEvaluationPool(env, (pool) => pool.guardSettings(plane.source, plane.reader))).requireApproval;
+}
+
+/** The one App whose gitgate/validate runs count: several cannot be told apart (pass --app-id). */
+function trustedApp(appsByRun: ReadonlyMap<AppCheckRun, number>, notes: string[]): number | undefined {
+  const apps = new Set([...appsByRun].filter(([run]) => run.name === checkNames.validate).map(([, app]) => app));
+  if (apps.size > 1) throw new UsageError(`several GitHub Apps publish gitgate/validate on this branch's pull requests (${[...apps].join(", ")}): pass --app-id with Gitgate's App ID`);
+  if (apps.size === 0) notes.push("no GitHub App has published gitgate/validate on these commits' pull requests: every merge counts as unchecked");
+  return [...apps][0];
+}

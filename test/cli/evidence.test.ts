@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { hostileTitle, replayedHistory, type ReplayedHistory } from "../support/replayed-history.js";
+
+// `gitgate evidence` over HTTP against the fake GitHub whose history the real App built: a pull request
+// approved and merged, a direct push, and an admin merge past a failing check. The record must name who
+// wrote, approved and merged each change, the checks on the merged head, the files, and every bypass.
+
+let history: ReplayedHistory;
+let shas: ReplayedHistory["shas"];
+
+beforeAll(async () => {
+  history = await replayedHistory();
+  shas = history.shas;
+}, 120_000);
+afterAll(() => history?.close());
+
+async function evidence(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
+  const status = await main(["evidence", "--repo", "acme/platform-config", ...args], io, { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: `${history.http.url}/api/v3` });
+  return { status, stdout, stderr };
+}
+
+interface Record {
+  branch: string;
+  commits: number;
+  verdict: string;
+  appId: number | null;
+  pullRequests: { pull: number; title: string; author: string; mergedBy: string; mergedAt: string; mergedHead: string; method: string | null; verdict: string; commits: { sha: string }[]; approvals: unknown[]; changesRequested: string[]; checks: unknown[]; changed: unknown }[];
+  bypasses: { sha: string; pull: number | null; reasons: string[]; changed: unknown }[];
+}
+
+describe("gitgate evidence", () => {
+  it("records who wrote, approved and merged each pull request, its checks and files, and every bypass (exit 1)", async () => {
+    const run = await evidence(["--format", "json"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(1);
+    const record = JSON.parse(run.stdout) as Record;
+    expect(record).toMatchObject({ branch: "main", commits: 4, verdict: "fail", appId: history.app.fake.appId });
+    const [first, second] = record.pullRequests;
+    expect(record.pullRequests).toHaveLength(2);
+    expect(first).toEqual({
+      pull: 1, title: "change 1", url: "https://github.com/acme/platform-config/pull/1", author: "dev", mergedBy: "maintainer", mergedAt: "2026-06-01T12:00:00Z",
+      mergedHead: shas.feature, method: "merge commit", verdict: "through-pr",
+      commits: [expect.objectContaining({ sha: shas.feature }), expect.objectContaining({ sha: shas.merge })],
+      approvals: [{ reviewer: "alice", commit: shas.feature, submittedAt: expect.any(String), ofMergedHead: true }],
+      changesRequested: ["bob"],
+      checks: [{ name: "gitgate/approval", conclusion: "success" }, { name: "gitgate/validate", conclusion: "success" }],
+      changed: { files: [{ path: "apps/web/values.yaml", status: "modified" }], complete: true },
+    });
+    expect(second).toMatchObject({
+      pull: 2, title: hostileTitle, mergedHead: shas.badHead, method: null, verdict: "bypass",
+      commits: [expect.objectContaining({ sha: shas.adminSquash })],
+      checks: [{ name: "gitgate/approval", conclusion: "success" }, { name: "gitgate/validate", conclusion: "failure" }],
+    });
+    expect(record.bypasses.map((b) => [b.sha, b.pull, b.reasons, b.changed])).toEqual([
+      [shas.direct, null, ["no pull request merged into main brought this commit: it was pushed directly"],
+        { files: [{ path: "apps/api/values.yaml", status: "added" }, { path: "apps/web/values.yaml", status: "modified" }], complete: true }],
+      [shas.adminSquash, 2, [`pull request #2 was merged past gitgate/validate (failure) on its merged head ${shas.badHead.slice(0, 12)}`],
+        { files: [{ path: "apps/web/values.yaml", status: "modified" }], complete: true }],
+    ]);
+  });
+
+  it("prints a Markdown record by default, where nothing from GitHub can add a heading, a link or a row", async () => {
+    const run = await evidence([]);
+    expect(run.status).toBe(1);
+    const lines = run.stdout.split("\n");
+    const at = (sha: string) => `\`${sha.slice(0, 12)}\``;
+    const approvedAt = (pull: number) => history.app.repo.reviews.find((r) => r.pullNumber === pull && r.user === "alice")!.submittedAt;
+    expect(lines.slice(0, 6)).toEqual([
+      "# Change evidence: `acme/platform-config`, branch `main`",
+      "",
+      expect.stringMatching(/^- Period: \S+Z to \S+Z \(when generated\)$/),
+      expect.stringMatching(/^- Generated: \S+Z by gitgate \S+, from GitHub's records; check runs trusted from GitHub App 4242$/),
+      "- 4 commits reached `main`; 2 pull requests brought them; 2 bypasses",
+      "- Verdict: **FAIL**: 2 commits reached the branch outside an approved pull request",
+    ]);
+    const first = lines.indexOf("### #1 change 1");
+    expect(lines.slice(first, first + 15)).toEqual([
+      "### #1 change 1",
+      "",
+      "- Link: `https://github.com/acme/platform-config/pull/1`",
+      "- Author: @dev",
+      `- Merged by: @maintainer at 2026-06-01T12:00:00Z (merge commit), head ${at(shas.feature)}`,
+      `- Approvals standing at the merge: @alice on ${at(shas.feature)} at ${approvedAt(1)} (the merged head)`,
+      "- Changes requested by: @bob",
+      "- Checks on the merged head: `gitgate/approval` success; `gitgate/validate` success",
+      "- Verdict: through an approved pull request",
+      `- Commits it brought: ${at(shas.feature)} by Test; ${at(shas.merge)} by Merger`,
+      "",
+      "Files it changed (1):",
+      "",
+      "- modified `apps/web/values.yaml`",
+      "",
+    ]);
+    // The title is text: its # starts no heading, its link links nowhere, its | splits nothing.
+    const escapedTitle = "\\# Approved by the CISO \\[see\\]\\(`https://evil.example)` \\| forged \\| row";
+    expect(lines.filter((l) => l.startsWith("#"))).toEqual([
+      "# Change evidence: `acme/platform-config`, branch `main`",
+      "## Pull requests",
+      "### #1 change 1",
+      `### #2 ${escapedTitle}`,
+      "## Bypasses",
+      `### ${at(shas.direct)} change`,
+      `### ${at(shas.adminSquash)} ${escapedTitle} \\(\\#2\\)`,
+    ]);
+    expect(lines).toContain("- Verdict: **bypass** (see Bypasses)");
+    expect(lines).toContain("- Why: no pull request merged into main brought this commit\\: it was pushed directly");
+    expect(run.stdout).not.toContain("](https://evil.example)");
+  });
+
+  it("keeps to the period: a day given to --until is the whole day", async () => {
+    const run = await evidence(["--since", "2019-12-31", "--until", "2020-01-01", "--format", "json"]);
+    expect(run.status).toBe(1);
+    const record = JSON.parse(run.stdout) as Record & { since: string; until: string };
+    expect(record).toMatchObject({ since: "2019-12-31T00:00:00.000Z", until: "2020-01-01T23:59:59.000Z", commits: 1, pullRequests: [] });
+    expect(record.bypasses.map((b) => [b.sha, b.changed])).toEqual([[shas.root, {
+      files: [{ path: ".github/gitgate.yml", status: "added" }, { path: "apps/web/values.yaml", status: "added" }, { path: "schemas/values.schema.json", status: "added" }], complete: true,
+    }]]);
+  });
+
+  it("exits 2 on a format it does not print, or a period that ends before it starts", async () => {
+    const text = await evidence(["--format", "text"]);
+    expect(text.status).toBe(2);
+    expect(text.stderr).toContain("gitgate: evidence prints markdown or json, not text");
+    const backwards = await evidence(["--since", "2026-05-02", "--until", "2026-05-01"]);
+    expect(backwards.status).toBe(2);
+    expect(backwards.stderr).toContain("gitgate: --until (2026-05-01) is before --since (2026-05-02)");
+  });
+});

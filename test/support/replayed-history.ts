@@ -1,0 +1,65 @@
+import { execFileSync } from "node:child_process";
+import { serveFakeGitHub } from "../../src/fake-github/http-server.js";
+import { createTestRepo, type TestRepo } from "./git-repo.js";
+import { startApp, type AppHarness } from "./app-harness.js";
+import { guardFlow } from "./guard-flow.js";
+
+const config = `version: 1
+schemas:
+  - files: "apps/*/values.yaml"
+    schema: schemas/values.schema.json
+approvals:
+  rules:
+    - name: review
+      count: 1
+`;
+
+/** A title a pull request's author controls, shaped to forge Markdown in whatever prints it. */
+export const hostileTitle = "# Approved by the CISO [see](https://evil.example) | forged | row";
+
+export interface ReplayedHistory {
+  repo: TestRepo;
+  app: AppHarness;
+  http: Awaited<ReturnType<typeof serveFakeGitHub>>;
+  /** root (old history), feature and merge (#1, approved, merged), direct (a push), badHead and adminSquash (#2, merged past a failing check). */
+  shas: Record<"root" | "feature" | "merge" | "direct" | "badHead" | "adminSquash", string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A branch's history as the real App saw it happen, served over HTTP by the fake GitHub for the CLI's
+ * `guard` and `evidence`: pull request #1 approved by alice (bob approved, then asked for changes) and
+ * merged; a direct push to main; pull request #2 (a hostile title) merged past its failing validation.
+ */
+export async function replayedHistory(): Promise<ReplayedHistory> {
+  const repo = await createTestRepo({ ".github/gitgate.yml": config, "schemas/values.schema.json": JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } }), "apps/web/values.yaml": "replicas: 1\n" });
+  // The repository's first commit is old history, before the default 30 days the CLI replays.
+  const old = "2020-01-01T00:00:00Z";
+  execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@gitgate.invalid", "commit", "-q", "--amend", "--no-edit", `--date=${old}`], { cwd: repo.dir, env: { ...process.env, GIT_COMMITTER_DATE: old } });
+  const root = await repo.sha("main");
+  const app = await startApp(repo.dir);
+  app.repo.writers.add("alice");
+  app.repo.writers.add("bob");
+  const flow = guardFlow(app, repo);
+  const good = await flow.openPr([{ "apps/web/values.yaml": "replicas: 2\n" }]);
+  const feature = await repo.sha(`pr-${good}`);
+  await app.fake.submitReview(app.repo, { pullNumber: good, user: "bob", state: "APPROVED" });
+  await app.fake.submitReview(app.repo, { pullNumber: good, user: "bob", state: "CHANGES_REQUESTED" });
+  const merge = (await flow.merge(good, "merge")).after;
+  await repo.commit("main", { "apps/web/values.yaml": "replicas: 9\n", "apps/api/values.yaml": "replicas: 3\n" });
+  const direct = await repo.sha("main");
+  const bad = await flow.openPr([{ "apps/web/values.yaml": "replicas: nine\n" }]);
+  app.repo.pulls.get(bad)!.title = hostileTitle;
+  const badHead = await repo.sha(`pr-${bad}`);
+  const adminSquash = (await flow.merge(bad, "squash")).after;
+  const http = await serveFakeGitHub(app.fake);
+  return {
+    repo, app, http,
+    shas: { root, feature, merge, direct, badHead, adminSquash },
+    async close() {
+      await http.close();
+      await app.close();
+      await repo.remove();
+    },
+  };
+}
