@@ -91,7 +91,7 @@ export async function replayGuard(world: DemoWorld, serverUrl: string): Promise<
       // Merged with the button (an admin may merge past required checks): GitHub's own merge commit.
       world.repo.madeByGitHub.add(after);
       pr.state = "closed";
-      pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: [after], mergedBy: "ada" };
+      pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: [after], mergedBy: "ada", mergedAt: new Date().toISOString() };
       await send("pull_request", "closed", (p) => {
         p.number = failing.number;
         Object.assign(p.pull_request, { number: failing.number, title: failing.title, merged: true, merge_commit_sha: after, state: "closed" });

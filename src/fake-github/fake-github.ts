@@ -448,7 +448,7 @@ export class FakeGitHub {
     return {
       number: pr.number,
       html_url: `https://github.com/${repo.owner}/${repo.name}/pull/${pr.number}`,
-      merged_at: pr.merged ? "2026-06-01T12:00:00Z" : null,
+      merged_at: pr.merged?.mergedAt ?? null,
       merge_commit_sha: pr.merged?.mergeCommitSha ?? null,
       merged_by: pr.merged ? { login: pr.merged.mergedBy } : null,
       state: pr.state,

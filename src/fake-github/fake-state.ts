@@ -24,6 +24,8 @@ export interface FakeMerge {
   /** Every commit the merge put on the base (several for a rebase merge). */
   landed: string[];
   mergedBy: string;
+  /** When it was merged (ISO time), as GitHub's `merged_at`. */
+  mergedAt: string;
 }
 
 export interface FakeCheckRun {

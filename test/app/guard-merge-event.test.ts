@@ -45,7 +45,7 @@ it("a commit pushed with the merge of a reviewed pull request is an incident, wh
   const merge = await repo.sha("main");
   const pr = app.repo.pulls.get(number)!;
   pr.state = "closed";
-  pr.merged = { mergeCommitSha: merge, headSha: head, baseSha: before, landed: [merge], mergedBy: "admin" };
+  pr.merged = { mergeCommitSha: merge, headSha: head, baseSha: before, landed: [merge], mergedBy: "admin", mergedAt: new Date().toISOString() };
 
   await app.deliver("pull_request", examplePayload("pull_request", "synchronize", (p) => {
     p.number = 77;
@@ -93,7 +93,7 @@ it("a pull request merged outside GitHub passes as it merged, and is an incident
     const merge = await repo.sha("main");
     const pr = app.repo.pulls.get(number)!;
     pr.state = "closed";
-    pr.merged = { mergeCommitSha: merge, headSha: head, baseSha: before, landed: [merge], mergedBy: "admin" };
+    pr.merged = { mergeCommitSha: merge, headSha: head, baseSha: before, landed: [merge], mergedBy: "admin", mergedAt: new Date().toISOString() };
     await flow.push(before, merge, { sender: "admin" });
     return merge;
   };

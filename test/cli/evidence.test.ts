@@ -23,6 +23,8 @@ async function evidence(args: string[]) {
   return { status, stdout, stderr };
 }
 
+const mergedAt = (pull: number) => history.app.repo.pulls.get(pull)!.merged!.mergedAt;
+
 interface Record {
   branch: string;
   commits: number;
@@ -42,7 +44,7 @@ describe("gitgate evidence", () => {
     const [first, second] = record.pullRequests;
     expect(record.pullRequests).toHaveLength(2);
     expect(first).toEqual({
-      pull: 1, title: "change 1", url: "https://github.com/acme/platform-config/pull/1", author: "dev", mergedBy: "maintainer", mergedAt: "2026-06-01T12:00:00Z",
+      pull: 1, title: "change 1", url: "https://github.com/acme/platform-config/pull/1", author: "dev", mergedBy: "maintainer", mergedAt: mergedAt(1),
       mergedHead: shas.feature, method: "merge commit", verdict: "through-pr",
       commits: [expect.objectContaining({ sha: shas.feature }), expect.objectContaining({ sha: shas.merge })],
       approvals: [{ reviewer: "alice", commit: shas.feature, submittedAt: expect.any(String), ofMergedHead: true }],
@@ -83,7 +85,7 @@ describe("gitgate evidence", () => {
       "",
       "- Link: `https://github.com/acme/platform-config/pull/1`",
       "- Author: @dev",
-      `- Merged by: @maintainer at 2026-06-01T12:00:00Z (merge commit), head ${at(shas.feature)}`,
+      `- Merged by: @maintainer at ${mergedAt(1)} (merge commit), head ${at(shas.feature)}`,
       `- Approvals standing at the merge: @alice on ${at(shas.feature)} at ${approvedAt(1)} (the merged head)`,
       "- Changes requested by: @bob",
       "- Checks on the merged head: `gitgate/approval` success; `gitgate/validate` success",

@@ -51,6 +51,9 @@ export async function mergePull(repo: TestRepo, fake: FakeRepository, number: nu
   if (method === "merge" || method === "squash") fake.madeByGitHub.add(after);
   pr.state = "closed";
   // A merge commit lands the branch's own commits with it; GitHub associates those through the PR.
-  pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: method === "merge" ? [after] : landed, mergedBy: options.mergedBy ?? "maintainer" };
+  // Merged after every review given so far (the fake stamps reviews a second apart, ahead of the clock if need be).
+  const reviewed = Math.max(0, ...fake.reviews.filter((r) => r.pullNumber === number).map((r) => Date.parse(r.submittedAt)));
+  const mergedAt = new Date(Math.max(Date.now(), reviewed + 1000)).toISOString();
+  pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: method === "merge" ? [after] : landed, mergedBy: options.mergedBy ?? "maintainer", mergedAt };
   return { before, after, landed };
 }

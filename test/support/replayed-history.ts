@@ -29,7 +29,7 @@ export interface ReplayedHistory {
 /**
  * A branch's history as the real App saw it happen, served over HTTP by the fake GitHub for the CLI's
  * `guard` and `evidence`: pull request #1 approved by alice (bob approved, then asked for changes) and
- * merged; a direct push to main; pull request #2 (a hostile title) merged past its failing validation.
+ * merged, then approved by carol; a direct push to main; pull request #2 (a hostile title) merged past its failing validation.
  */
 export async function replayedHistory(): Promise<ReplayedHistory> {
   const repo = await createTestRepo({ ".github/gitgate.yml": config, "schemas/values.schema.json": JSON.stringify({ type: "object", properties: { replicas: { type: "integer" } } }), "apps/web/values.yaml": "replicas: 1\n" });
@@ -46,6 +46,9 @@ export async function replayedHistory(): Promise<ReplayedHistory> {
   await app.fake.submitReview(app.repo, { pullNumber: good, user: "bob", state: "APPROVED" });
   await app.fake.submitReview(app.repo, { pullNumber: good, user: "bob", state: "CHANGES_REQUESTED" });
   const merge = (await flow.merge(good, "merge")).after;
+  // carol approves after the merge: that approved nothing that landed.
+  const late = await app.fake.submitReview(app.repo, { pullNumber: good, user: "carol", state: "APPROVED", commitId: feature });
+  late.submittedAt = new Date(Date.parse(app.repo.pulls.get(good)!.merged!.mergedAt) + 60_000).toISOString();
   await repo.commit("main", { "apps/web/values.yaml": "replicas: 9\n", "apps/api/values.yaml": "replicas: 3\n" });
   const direct = await repo.sha("main");
   const bad = await flow.openPr([{ "apps/web/values.yaml": "replicas: nine\n" }]);

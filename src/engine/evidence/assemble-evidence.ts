@@ -143,7 +143,9 @@ export function assembleEvidence(facts: EvidenceFacts): Evidence {
 function newRecord(facts: EvidenceFacts, number: number): PullRecord {
   const pull = facts.pulls.get(number);
   if (!pull) throw new Error(`pull request #${number} was not read: no evidence can be assembled`);
-  const standings = reviewerStandings(pull.reviews);
+  // What stood when it was merged: a review given afterwards approved nothing that landed.
+  const merged = pull.mergedAt === null ? Infinity : Date.parse(pull.mergedAt);
+  const standings = reviewerStandings(pull.reviews.filter((r) => Date.parse(r.submittedAt) <= merged));
   return {
     pull: number,
     title: pull.title,
