@@ -15,7 +15,7 @@ import { buildControlPlane, memoReader } from "./build-control-plane.js";
 import type { LaneOpener } from "./file-lanes.js";
 import { decodeRead, type ChangeSet, type DeferredContent, type FileContent } from "../engine/change-set.js";
 import { stringPool } from "../engine/string-pool.js";
-import type { EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
+import type { ControlPlaneSource, EvaluationHost, EvaluationJob, EvaluationRoute, JobResult } from "./evaluation-types.js";
 
 const defaultExceptions = ".github/gitgate-exceptions.yml";
 
@@ -34,7 +34,13 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   });
   // Before the listing (which may be the candidates) is let go, and without holding it for the job.
   const governed = job.kind === "evaluate" ? governedCandidates(job, plane.config) : undefined;
-  await warnUnmatchedGlobs(source, plane, configPath, host);
+  // A change's listing waits for the change: a config the change edits is checked instead of the base's.
+  const listing = source.repositoryFiles;
+  delete source.repositoryFiles;
+  const ofChange = job.kind === "evaluate" && !job.options.snapshot;
+  // The config as judged: the CLI's --config replaces the file.
+  const baseConfigText = async () => source.configText ?? (await host.read(configPath));
+  if (!ofChange) await warnUnmatchedGlobs(listing, plane, configPath, baseConfigText);
   if (job.kind === "control-plane-paths") return { kind: job.kind, paths: job.paths.filter((p) => plane.isControlPlanePath(p)) };
   const configText = source.configText ?? (await host.read(configPath).catch(() => undefined)) ?? source.inherited?.text;
   if (job.kind === "approval-scope") return { kind: job.kind, scope: await approvalScopeOf(plane, configText, source.inherited, job.changed, (path) => host.read(path)) };
@@ -49,6 +55,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   // With the question, not in the result.
   const listed = await host.changes(governed ? { ...route, governed } : route);
   shareRepeatedValues(listed);
+  if (ofChange) await warnUnmatchedGlobsOfChange(listed, listing, plane, configPath, baseConfigText, host);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
   const read = host.contents ? { ...listed, ...readAhead(deferred, async (paths) => (await host.contents!(paths)).map(decodeRead)) } : listed;
@@ -67,15 +74,27 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
 
 /**
  * Warns of config globs that match no file of the repository's listing (the CLI sends it). The listing
- * is taken out of the job, which is held until it ends, and let go here: it holds a path for every
- * file of the repository.
+ * is taken out of the job, which is held until it ends, so that it is let go once used: it holds a
+ * path for every file of the repository.
  */
-async function warnUnmatchedGlobs(source: EvaluationJob["source"], plane: ControlPlane, configPath: string, host: Pick<EvaluationHost, "read">): Promise<void> {
-  const listing = source.repositoryFiles;
-  delete source.repositoryFiles;
+async function warnUnmatchedGlobs(listing: ControlPlaneSource["repositoryFiles"], plane: ControlPlane, configPath: string, configText: () => Promise<string | undefined>): Promise<void> {
   if (!listing || !plane.config || plane.defaulted) return;
-  const text = source.configText ?? (await host.read(configPath));
+  const text = await configText();
   if (text !== undefined) plane.findings.push(...unmatchedGlobFindings(text, configPath, listing.paths, listing.where));
+}
+
+/**
+ * The same for a change. When it edits the config, the edited config's globs are checked against the
+ * head's files (the base's globs are on their way out): a typo is caught on the pull request that
+ * makes it, in the App (which lists the head's tree for it, one request) as in `gitgate check`. A tree
+ * GitHub lists only in part cannot tell a typo from a file it left out: no warning then.
+ */
+async function warnUnmatchedGlobsOfChange(changes: ChangeSet, listing: ControlPlaneSource["repositoryFiles"], plane: ControlPlane, configPath: string, baseConfigText: () => Promise<string | undefined>, host: Pick<EvaluationHost, "treePaths">): Promise<void> {
+  const edited = changes.files.find((f) => f.path === configPath && f.status !== "removed")?.after;
+  if (edited?.kind !== "text") return warnUnmatchedGlobs(listing, plane, configPath, baseConfigText);
+  const paths = await host.treePaths?.(changes.head).catch(() => undefined);
+  if (!paths) return;
+  plane.findings.push(...unmatchedGlobFindings(edited.text, configPath, paths, `at the head (${changes.head.slice(0, 12)})`));
 }
 
 /**

@@ -173,6 +173,18 @@ describe("config globs that match no file", () => {
     expect(findingsOf(JSON.parse(run.stdout) as Report)).toEqual(expected("at the base commit (main) nor at the head (feature)"));
     expect(run.status).toBe(0);
   });
+
+  // The config at the base judges the change, so check warned only of the base's globs: a pull request
+  // bringing a typo into the config was not told, and every pull request after it was.
+  it("are a warning on the edited config's line when the change edits the config (the head's tree)", async () => {
+    await repo.branch("config-edit", "main", { ".github/gitgate.yml": "version: 1\nfiles: ['k8s/**/*.yaml', 'clustrs/**/*.yaml']\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\n" });
+    const head = (await repo.sha("config-edit")).slice(0, 12);
+    const run = await runCli(["check", "--repo", repo.dir, "--base", "main", "--head", "config-edit", "--format", "json"]);
+    expect(findingsOf(JSON.parse(run.stdout) as Report)).toEqual([
+      `warning config/glob-matches-nothing .github/gitgate.yml:2:26 files[1]: "clustrs/**/*.yaml" matches no file at the head (${head}), so it selects nothing: check it for a typo, or remove it`,
+      "notice config/control-plane-change .github/gitgate.yml:1:1 This change edits the control plane (Gitgate config). It takes effect after merge: this PR is judged by the base version.",
+    ]);
+  });
 });
 
 describe("a config glob that names a folder", () => {
