@@ -1,7 +1,7 @@
 import { executeGraphql } from "./fake-graphql.js";
 import { requestBodyProblems } from "./openapi-bodies.js";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import type { FakeCheckRun, FakeComment, FakePullRequest, FakeRepository, FakeReview } from "./fake-state.js";
+import type { FakeActivity, FakeCheckRun, FakeComment, FakePullRequest, FakeRepository, FakeReview } from "./fake-state.js";
 import { GitStore } from "./git-store.js";
 import { commitJson, fakeGuardRoutes } from "./fake-guard-routes.js";
 import { protectionRoutes } from "./fake-protection.js";
@@ -54,7 +54,7 @@ export class FakeGitHub {
   constructor(readonly appId: number, public publicUrl = "https://api.github.com") {}
 
   addRepository(owner: string, name: string, gitDir: string, installationId = 1): FakeRepository {
-    const repo: FakeRepository = { owner, name, git: new GitStore(gitDir), installationId, pulls: new Map(), checkRuns: [], comments: [], reviews: [], writers: new Set(), teams: new Map(), commitActors: new Map(), requestedReviewers: new Map(), madeByGitHub: new Set() };
+    const repo: FakeRepository = { owner, name, git: new GitStore(gitDir), installationId, pulls: new Map(), checkRuns: [], comments: [], reviews: [], activities: [], writers: new Set(), teams: new Map(), commitActors: new Map(), requestedReviewers: new Map(), madeByGitHub: new Set() };
     this.repositories.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
   }
@@ -63,6 +63,11 @@ export class FakeGitHub {
     const full: FakePullRequest = { state: "open", draft: false, labels: [], ...pr };
     repo.pulls.set(full.number, full);
     return full;
+  }
+
+  /** A push to a branch as GitHub's repository activity records it, with who pushed (the test plays the pusher). */
+  recordPush(repo: FakeRepository, push: { branch: string; actor: string; before: string; after: string; type?: FakeActivity["activity_type"] }): void {
+    repo.activities.push({ id: this.nextId++, ref: `refs/heads/${push.branch}`, activity_type: push.type ?? "push", actor: push.actor, before: push.before, after: push.after, timestamp: this.tick() });
   }
 
   /** A review as GitHub records it (the test plays the reviewer); returns its id. */
@@ -311,6 +316,15 @@ export class FakeGitHub {
       if (!base || !head) return { status: 404, body: { message: "Not Found" } };
       const files = (await repo.git.changedFiles(base, head)).slice(0, 3000);
       return paginate(files, url, this.publicUrl);
+    }],
+    ["GET", /^\/repos\/([^/]+)\/([^/]+)\/activity$/, (m, _r, url) => {
+      const repo = this.repo(m);
+      const ref = url.searchParams.get("ref");
+      // Newest first, as GitHub lists them.
+      const activities = repo.activities.filter((a) => ref === null || a.ref === ref).reverse().map((a) => ({
+        id: a.id, node_id: `A_${a.id}`, before: a.before, after: a.after, ref: a.ref, timestamp: a.timestamp, activity_type: a.activity_type, actor: { login: a.actor, type: "User" },
+      }));
+      return paginate(activities, url, this.publicUrl);
     }],
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)\/reviews$/, (m, _r, url) => {
       const repo = this.repo(m);

@@ -125,6 +125,8 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
     title: pr.title,
     state: pr.state === "open" ? "OPEN" : "CLOSED",
     isDraft: pr.draft,
+    // The fake's pull requests come from branches of the repository itself, never from forks.
+    isCrossRepository: false,
     headRefOid: headOid,
     baseRefOid: baseOid,
     headRefName: pr.headRef,

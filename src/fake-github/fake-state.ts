@@ -62,6 +62,8 @@ export interface FakeRepository {
   checkRuns: FakeCheckRun[];
   comments: FakeComment[];
   reviews: FakeReview[];
+  /** Pushes to branches as GitHub's repository activity lists them (tests record who pushed). */
+  activities: FakeActivity[];
   /** Logins with write access (everyone else who reviews can only read). */
   writers: Set<string>;
   /** The organisation's teams: slug → member logins. */
@@ -72,6 +74,17 @@ export interface FakeRepository {
   madeByGitHub: Set<string>;
   /** Reviews Gitgate requested: PR number → users and teams. */
   requestedReviewers: Map<number, { users: string[]; teams: string[] }>;
+}
+
+export interface FakeActivity {
+  id: number;
+  /** `refs/heads/<branch>`. */
+  ref: string;
+  activity_type: "push" | "force_push" | "branch_creation" | "branch_deletion" | "pr_merge" | "merge_queue_merge";
+  actor: string;
+  before: string;
+  after: string;
+  timestamp: string;
 }
 
 export interface FakeReview {

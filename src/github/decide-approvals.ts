@@ -4,6 +4,7 @@ import { evaluateApprovals } from "../engine/approvals/evaluate-approvals.js";
 import type { ApprovalScope } from "../evaluation/approval-scope.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import type { PullRequestState } from "./read-pull-request.js";
+import { readPushers } from "./read-pushers.js";
 import { readTeamMembership } from "./read-team-membership.js";
 
 export interface ApprovalInputs {
@@ -35,6 +36,11 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
   const withProblems = (verdict: ApprovalVerdict): ApprovalDecision =>
     codeowners && codeowners.problems.length > 0 ? { ...verdict, codeOwners: { path: codeowners.path, problems: codeowners.problems } } : verdict;
   const people = new Map<string, Person>([...pr.approvals.reviewers].map(([login, r]) => [login, { login, bot: r.bot, canWrite: r.canWrite, teams: [] }]));
+  const reviewers = [...new Set(pr.approvals.reviews.filter((r) => r.state === "APPROVED" || r.state === "CHANGES_REQUESTED").map((r) => r.user))];
+  // Who pushed matters only when someone reviewed and contributors do not count. A fork's activity is
+  // the fork's, which this installation may not read: there the fork's owner pushes (see docs).
+  const pushersRead = reviewers.length > 0 && !policy.allowContributors && !pr.crossRepository ? readPushers(github, repo, pr.headRef) : Promise.resolve([]);
+  pushersRead.catch(() => undefined);
   const facts: ApprovalFacts = {
     owner: repo.owner,
     changedFiles: scope.files,
@@ -42,6 +48,7 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
     configValid: scope.configValid,
     author: pr.author ?? "",
     contributors: pr.approvals.contributors,
+    pushers: [],
     headSha: pr.headSha,
     reviews: pr.approvals.reviews,
     people,
@@ -49,17 +56,18 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
     digestsByCommit: pr.approvals.digestsByCommit,
     ...(pr.approvals.baseChangedAt !== undefined ? { baseChangedAt: pr.approvals.baseChangedAt } : {}),
   };
-  const first = evaluateApprovals(policy, facts);
+  // Which teams the rules name does not depend on who pushed: both are read at once.
   // Teams of other organisations (`org/slug`) cannot be looked up with this installation: they count nobody.
-  const teams = [...new Set(first.rules.flatMap((r) => r.candidates.teams).filter((t) => !t.includes("/")))];
-  const reviewers = [...new Set(pr.approvals.reviews.filter((r) => r.state === "APPROVED" || r.state === "CHANGES_REQUESTED").map((r) => r.user))];
-  if (teams.length === 0 || reviewers.length === 0) return withProblems(first);
-  const membership = await readTeamMembership(github, repo.owner, teams, reviewers);
+  const teams = [...new Set(evaluateApprovals(policy, facts).rules.flatMap((r) => r.candidates.teams).filter((t) => !t.includes("/")))];
+  const [pushers, membership] = await Promise.all([
+    pushersRead,
+    teams.length > 0 && reviewers.length > 0 ? readTeamMembership(github, repo.owner, teams, reviewers) : new Map<string, string[]>(),
+  ]);
   for (const [login, slugs] of membership) {
     const person = people.get(login);
     if (person) people.set(login, { ...person, teams: slugs });
   }
-  return withProblems(evaluateApprovals(policy, facts));
+  return withProblems(evaluateApprovals(policy, { ...facts, pushers }));
 }
 
 /**
@@ -75,6 +83,7 @@ export function rulesInScope(owner: string, scope: ApprovalScope): ApprovalVerdi
     configValid: scope.configValid,
     author: "",
     contributors: [],
+    pushers: [],
     headSha: "",
     reviews: [],
     people: new Map(),

@@ -20,6 +20,8 @@ export interface PullRequestTarget {
 
 export interface PullRequestState extends PullRequestTarget {
   open: boolean;
+  /** The head branch is in a fork (another repository). */
+  crossRepository: boolean;
   /**
    * The other open PRs with the same head commit (into other bases). The check run belongs to the
    * commit, so it must answer for every one of them.
@@ -98,6 +100,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
       ...target
       state
       url
+      isCrossRepository
       comments(last: 100) { nodes { databaseId viewerDidAuthor body } }
       reviewRequestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], first: 1) { totalCount }
       baseChanges: timelineItems(itemTypes: [BASE_REF_CHANGED_EVENT, AUTOMATIC_BASE_CHANGE_SUCCEEDED_EVENT], last: 1) { nodes { ... on BaseRefChangedEvent { createdAt } ... on AutomaticBaseChangeSucceededEvent { createdAt } } }
@@ -158,6 +161,7 @@ interface Response {
     controlPlane: ({ oid: string } & Record<string, EntryNode | null | string>) | null;
     pullRequest: (TargetNode & {
       url: string;
+      isCrossRepository: boolean;
       comments: CommentsNode;
       reviews: { totalCount: number; nodes: ReviewNode[] };
       reviewRequestEvents: { totalCount: number };
@@ -235,6 +239,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
   return {
     ...targetOf(pr),
     open: pr.state === "OPEN",
+    crossRepository: pr.isCrossRepository,
     sameHead: sameHead.sort((a, b) => a.number - b.number),
     ...(commentId !== undefined ? { commentId } : {}),
     ...(checkRun ? { checkRunId: checkRun.databaseId } : {}),

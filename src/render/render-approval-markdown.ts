@@ -6,6 +6,7 @@ const statusIcon: Record<RuleVerdict["status"], string> = { satisfied: "✅", wa
 const reasonText: Record<IgnoreReason, string> = {
   author: "author of the pull request",
   contributor: "authored or committed a commit of the pull request",
+  pusher: "pushed to the pull request's branch",
   bot: "a bot",
   "no-write-access": "no write access to the repository",
   "not-eligible": "not among the rule's users or teams",

@@ -5,6 +5,7 @@ import { printable } from "./terminal-text.js";
 const reasonText: Record<IgnoreReason, string> = {
   author: "author of the pull request",
   contributor: "authored or committed a commit of the pull request",
+  pusher: "pushed to the pull request's branch",
   bot: "a bot",
   "no-write-access": "no write access",
   "not-eligible": "not among the rule's users or teams",

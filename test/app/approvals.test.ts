@@ -113,6 +113,24 @@ describe("gitgate/approval", () => {
     expect(run.output.summary).toContain("Not counted: @deploy\\-bot\\[bot\\] (a bot");
   });
 
+  // A commit names its author and committer by e-mail, and GitHub links them to whoever owns the
+  // e-mail: bob can commit as dev. He cannot push as dev, and the branch's activity says who pushed.
+  it("does not count a writer who pushed to the branch, whoever the commits name", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 3\n" });
+    const before = await repo.sha(`pr-${pr}`);
+    await repo.commit(`pr-${pr}`, { "apps/web/values.yaml": "replicas: 30\n" });
+    const after = await repo.sha(`pr-${pr}`);
+    app.repo.commitActors.set(after, { author: "dev", committer: "dev" });
+    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "bob", before, after });
+    await deliver("pull_request", "synchronize", pr);
+    await review(pr, "bob", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @bob (pushed to the pull request's branch");
+    await review(pr, "alice", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
   it("fails closed when a commit has more co-authors than GitHub lists: a contributor could be approving", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 4\n" });
     const coAuthors = Array.from({ length: 10 }, (_, i) => `pair${i}`);
@@ -485,7 +503,7 @@ describe("gitgate/approval", () => {
     expect(validate.external_id).toBe(`gitgate-governed-diff:${pr}.${baseRefKey("main")}`);
   });
 
-  it("costs at most 4 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
+  it("costs at most 5 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
     await repo.branch("budget", "main", { "clusters/production/app.yaml": "replicas: 12\n" });
     const pr = next++;
     app.fake.openPullRequest(app.repo, { number: pr, title: "budget", author: "dev", headRef: "budget", baseRef: "main" });
@@ -499,8 +517,9 @@ describe("gitgate/approval", () => {
     const approvalRun = (r: FakeRequest) => /check-runs/.test(r.url) && (r.body as { name?: string }).name === "gitgate/approval";
     expect(requests.slice(0, validated).filter(approvalRun).map((r) => `${r.method} ${(r.body as { status?: string }).status}`)).toEqual(["POST in_progress"]);
     const approvalRequests = requests.slice(validated + 1).filter((r) => !/\/comments/.test(r.url));
-    // Re-read of the reviews, one team query, the check run completed.
-    expect(approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/\/\d+$/, "/<id>")}`)).toEqual(["POST /graphql", "POST /graphql", "PATCH /repos/acme/platform-config/check-runs/<id>"]);
+    // Re-read of the reviews; who pushed to the branch and one team query, at once (in either order); the check run completed.
+    const shown = approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/\/\d+$/, "/<id>")}`);
+    expect([shown[0], ...shown.slice(1, 3).sort(), ...shown.slice(3)]).toEqual(["POST /graphql", "GET /repos/acme/platform-config/activity", "POST /graphql", "PATCH /repos/acme/platform-config/check-runs/<id>"]);
     const run = app.repo.checkRuns.find((r) => r.name === "gitgate/approval" && r.head_sha === app.repo.checkRuns.at(-1)!.head_sha)!;
     expect(run.conclusion).toBe("success");
     console.log(`approval budget: ${requests.length} requests in all, ${approvalRequests.length + 1} for gitgate/approval`);

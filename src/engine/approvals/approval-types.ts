@@ -78,6 +78,11 @@ export interface ApprovalFacts {
   author: string;
   /** Authors and committers of the pull request's commits (GitHub logins). */
   contributors: readonly string[];
+  /**
+   * Who pushed to the pull request's branch (GitHub logins, from the repository's activity): a writer
+   * can commit under someone else's linked e-mail, but not push as someone else.
+   */
+  pushers: readonly string[];
   headSha: string;
   /** Every review of the pull request, in any order. */
   reviews: readonly Review[];
@@ -96,6 +101,7 @@ export type RuleStatus = "satisfied" | "waiting" | "blocked";
 export type IgnoreReason =
   | "author"
   | "contributor"
+  | "pusher"
   | "bot"
   | "no-write-access"
   | "not-eligible"

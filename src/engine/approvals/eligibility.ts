@@ -15,8 +15,8 @@ export function teamSlug(team: string, owner: string): string {
 }
 
 /**
- * Why `login`'s approval does not count for `requirement`, or undefined when it does. The author and
- * the commits' contributors never count unless the policy allows them; a requirement with users or
+ * Why `login`'s approval does not count for `requirement`, or undefined when it does. The author, the
+ * commits' contributors and whoever pushed to the branch never count unless the policy allows them; a requirement with users or
  * teams counts nobody else; a bot counts only when the requirement names it. Nobody without write
  * access counts, named or not: GitHub ignores such a code owner, and a rule naming an ex-member must
  * not keep their approval alive.
@@ -31,6 +31,7 @@ export function whyNotEligible(
   const named = isNamed(requirement, login, person, facts.owner);
   if (!policy.allowAuthor && login === facts.author.toLowerCase()) return "author";
   if (!policy.allowContributors && facts.contributors.some((c) => c.toLowerCase() === login)) return "contributor";
+  if (!policy.allowContributors && facts.pushers.some((p) => p.toLowerCase() === login)) return "pusher";
   if ((requirement.users.length > 0 || requirement.teams.length > 0) && !named) return "not-eligible";
   if (!named && (person?.bot ?? login.endsWith("[bot]"))) return "bot";
   if (!person?.canWrite) return "no-write-access";

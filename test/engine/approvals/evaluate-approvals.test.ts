@@ -35,6 +35,7 @@ const facts = (extra: Partial<ApprovalFacts> = {}): ApprovalFacts => ({
   configValid: true,
   author: "alice",
   contributors: ["alice"],
+  pushers: [],
   headSha: head,
   reviews: [],
   people,
@@ -56,6 +57,7 @@ describe("who counts", () => {
   it.each([
     ["the author's own approval", { reviews: [approve("alice")] }, "default: waiting [] ignored alice=author"],
     ["a commit contributor who is not the author", { contributors: ["alice", "bob"], reviews: [approve("bob")] }, "default: waiting [] ignored bob=contributor"],
+    ["a writer who pushed to the branch commits they wrote under another's e-mail", { pushers: ["Bob"], reviews: [approve("bob")] }, "default: waiting [] ignored bob=pusher"],
     ["a reviewer without write access", { reviews: [approve("erin")] }, "default: waiting [] ignored erin=no-write-access"],
     ["a bot", { reviews: [approve("renovate[bot]")] }, "default: waiting [] ignored renovate[bot]=bot"],
     ["a reviewer GitHub told us nothing about", { reviews: [approve("stranger")] }, "default: waiting [] ignored stranger=no-write-access"],
