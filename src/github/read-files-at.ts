@@ -121,10 +121,12 @@ export async function readFilesAt(github: GitHub, repo: RepoRef, requests: reado
     for (const [i, item] of chunk.entries()) {
       if (item.folder) {
         const node = (data.repository?.[`d${i}`] ?? null) as TreeNode | BlobNode | null;
-        const files = new Map<string, BlobNode | LinkEntry>();
+        const files = new Map<string, { blob: BlobNode; mode: number } | LinkEntry>();
         if (node?.__typename === "Tree") collectTree(node, files);
         answer.folders.set(keyOf(item.oid, item.path), [...files.keys()].sort());
-        for (const [path, found] of files) answer.files.set(keyOf(item.oid, path), "kind" in found ? found : await toContent(github, repo, found, item.maxBytes ?? maxBytes));
+        for (const [path, found] of files) {
+          answer.files.set(keyOf(item.oid, path), "kind" in found ? found : withExecutableBit(await toContent(github, repo, found.blob, item.maxBytes ?? maxBytes), isExecutable(found.mode)));
+        }
       } else {
         const commit = (data.repository?.[`c${commits.indexOf(item.oid)}`] ?? null) as Record<string, EntryNode | null> | null;
         const entry = commit?.[`f${i}`] ?? null;
@@ -149,11 +151,11 @@ export async function entryContent(github: GitHub, repo: RepoRef, entry: EntryNo
 /** A regular file git records as executable (100755). */
 const isExecutable = (mode: number) => (mode & 0o170000) === 0o100000 && (mode & 0o111) !== 0;
 
-function collectTree(tree: TreeNode, into: Map<string, BlobNode | LinkEntry>): void {
+function collectTree(tree: TreeNode, into: Map<string, { blob: BlobNode; mode: number } | LinkEntry>): void {
   for (const entry of tree.entries ?? []) {
     const link = linkOf(entry);
     if (link) into.set(entry.path, link);
-    else if (entry.object?.__typename === "Blob") into.set(entry.path, entry.object);
+    else if (entry.object?.__typename === "Blob") into.set(entry.path, { blob: entry.object, mode: entry.mode });
     else if (entry.object?.__typename === "Tree") collectTree(entry.object, into);
   }
 }
