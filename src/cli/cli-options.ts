@@ -129,7 +129,7 @@ function historyOptions(command: "guard" | "evidence", values: { repo?: string; 
   repoOnGitHub(command, values.repo);
   const since = dateOption("--since", values.since);
   const until = dateOption("--until", values.until);
-  if (since !== undefined && until !== undefined && until < since) throw new UsageError(`--until (${values.until}) is before --since (${values.since})`);
+  if (since !== undefined && until !== undefined && until <= since) throw new UsageError(`--until (${values.until}) is not after --since (${values.since})`);
   const appId = positiveInteger("--app-id", values["app-id"]);
   return {
     ...(values.branch !== undefined ? { branch: values.branch } : {}),
@@ -139,14 +139,19 @@ function historyOptions(command: "guard" | "evidence", values: { repo?: string; 
   };
 }
 
-/** A date option as an ISO time; a date alone is its first moment (UTC) for --since and its last for --until. */
+/**
+ * A date option as an ISO time, UTC unless it names its offset. A date alone is its first moment for
+ * --since; for --until it is the next day's first moment, since GitHub lists the commits before
+ * `until`: the whole day is in.
+ */
 function dateOption(name: "--since" | "--until", value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new UsageError(`${name} takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "${value}")`);
-  }
-  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  return new Date(Date.parse(value) + (dayOnly && name === "--until" ? 86_400_000 - 1000 : 0)).toISOString();
+  const match = /^\d{4}-\d{2}-\d{2}(?:[T ]([0-9:.]+)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
+  // A time without an offset would be read in this machine's zone: UTC, as the help says.
+  const at = Date.parse(match?.[1] !== undefined && match[2] === undefined ? `${value}Z` : value);
+  if (!match || Number.isNaN(at)) throw new UsageError(`${name} takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "${value}")`);
+  const dayOnly = match[1] === undefined;
+  return new Date(at + (dayOnly && name === "--until" ? 86_400_000 : 0)).toISOString();
 }
 
 function repoOnGitHub(command: string, repo: string | undefined): void {

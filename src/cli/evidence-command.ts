@@ -2,6 +2,7 @@ import { assembleEvidence, type Evidence } from "../engine/evidence/assemble-evi
 import { readCommitFiles, readEvidencePulls } from "../github/read-evidence-facts.js";
 import { renderEvidenceMarkdown } from "../render/render-evidence-markdown.js";
 import { toolVersion } from "../render/tool-version.js";
+import { CannotDecideError } from "./approvals-command.js";
 import type { CliOptions } from "./cli-options.js";
 import type { GuardOutcome } from "./guard-command.js";
 import { replayGuard } from "./replay-guard.js";
@@ -17,10 +18,13 @@ export async function runEvidence(options: CliOptions, env: NodeJS.ProcessEnv, n
   const { github, repo, branch, since, until, appId, notes } = replay;
   const numbers = [...new Set(replay.verdicts.flatMap((v) => (v.verdict !== "undecided" && v.pull !== undefined ? [v.pull] : [])))];
   const bypassing = replay.verdicts.filter((v) => v.verdict === "bypass").map((v) => v.sha);
-  const [pulls, bypassFiles] = await Promise.all([readEvidencePulls(github, repo, numbers), readCommitFiles(github, repo, bypassing)]);
+  const [pulls, bypassFiles] = await Promise.all([readEvidencePulls(github, repo, numbers), readCommitFiles(github, repo, bypassing)]).catch((error: { status?: number; message: string }) => {
+    throw new CannotDecideError(`could not read the pull requests and commits of the period: ${error.message}`);
+  });
   const evidence = assembleEvidence({
     branch,
-    commits: replay.commits.map((c) => ({ sha: c.sha, author: c.author, date: c.date, subject: c.message.split("\n", 1)[0]!, url: c.url })),
+    requireApproval: replay.requireApproval,
+    commits: replay.commits.map((c) => ({ sha: c.sha, author: c.author, authorMatched: c.authorMatched, date: c.date, subject: c.message.split("\n", 1)[0]!, url: c.url })),
     verdicts: replay.verdicts,
     pulls,
     checksByCommit: replay.checksByCommit,
@@ -34,7 +38,7 @@ export async function runEvidence(options: CliOptions, env: NodeJS.ProcessEnv, n
 }
 
 function renderJson(evidence: Evidence, context: { repository: string; since: string; until: string | undefined; generatedAt: string; appId: number | undefined; notes: string[] }): string {
-  const { branch, commits, pulls, bypasses } = evidence;
+  const { branch, requireApproval, commits, pulls, bypasses } = evidence;
   const record = {
     repository: context.repository,
     branch,
@@ -43,6 +47,7 @@ function renderJson(evidence: Evidence, context: { repository: string; since: st
     generatedAt: context.generatedAt,
     tool: `gitgate ${toolVersion}`,
     appId: context.appId ?? null,
+    requireApproval,
     commits,
     verdict: bypasses.length === 0 ? "pass" : "fail",
     pullRequests: pulls.map((p) => ({ ...p, method: p.method ?? null })),

@@ -11,7 +11,7 @@ import { CannotDecideError } from "./approvals-command.js";
 import { UsageError, type CliOptions } from "./cli-options.js";
 import { githubClient } from "./token-client.js";
 
-/** Without --since, this much history is replayed. */
+/** Without --since, this much history before the period's end is replayed. */
 const defaultDays = 30;
 
 /** A branch's history with the guard's verdict on each commit, as the App would have decided it. */
@@ -23,6 +23,7 @@ export interface GuardReplay {
   until: string | undefined;
   /** The App whose check runs count; undefined when none published gitgate/validate (no run counts then). */
   appId: number | undefined;
+  /** The config at the period's last commit asks for `gitgate/approval` (its `approvals:` section). */
   requireApproval: boolean;
   /** The branch's commits in the period, oldest first. */
   commits: PushedCommit[];
@@ -50,11 +51,15 @@ export async function replayGuard(options: CliOptions, env: NodeJS.ProcessEnv, n
     throw new CannotDecideError(error.status === 404 ? `${options.repo}: ${what} not found, or the token cannot read it` : `could not read ${what}: ${error.message}`);
   };
   const branch = options.branch ?? (await github.rest.repos.get({ owner, repo: name }).catch(cannot("the repository"))).data.default_branch;
-  const since = options.since ?? new Date(now.getTime() - defaultDays * 86_400_000).toISOString();
   const until = options.until;
+  // The 30 days before the period's end: with --until alone, the period still ends where it says.
+  const since = options.since ?? new Date((until !== undefined ? Date.parse(until) : now.getTime()) - defaultDays * 86_400_000).toISOString();
 
   const commits = await readHistory(github, repo, branch, since, until).catch((error: Error & { status?: number }) => error instanceof CannotDecideError ? Promise.reject(error) : cannot(`branch ${branch}`)(error));
-  const requireApproval = await approvalsRequired(github, repo, branch, env, notes);
+  // The rules as the period ended (its last commit), not as the branch is today: a config changed since
+  // must not change the verdict on an earlier period.
+  const rulesAt = commits.at(-1)?.sha ?? branch;
+  const requireApproval = await approvalsRequired(github, repo, rulesAt, env, notes);
   const facts = await readProvenanceFacts(github, repo, commits.map((c) => c.sha), branch, options.appId);
   const merges = [...facts.pullsByCommit.values()].some((pulls) => pulls.some((p) => p.merged));
   const appId = options.appId ?? trustedApp(facts.appsByRun, merges ? notes : []);
@@ -79,11 +84,11 @@ async function readHistory(github: GitHub, repo: RepoRef, branch: string, since:
   return commits.reverse();
 }
 
-/** `gitgate/approval` is required when the branch's config has an `approvals:` section (as the App decides); without a config, both checks are. */
-async function approvalsRequired(github: GitHub, repo: RepoRef, branch: string, env: NodeJS.ProcessEnv, notes: string[]): Promise<boolean> {
-  const plane = await readGitHubControlPlane(github, repo, branch);
+/** `gitgate/approval` is required when the config at `commit` has an `approvals:` section (as the App decides); without a config, both checks are. */
+async function approvalsRequired(github: GitHub, repo: RepoRef, commit: string, env: NodeJS.ProcessEnv, notes: string[]): Promise<boolean> {
+  const plane = await readGitHubControlPlane(github, repo, commit);
   if (!plane) {
-    notes.push(`${repo.owner}/${repo.repo} has no .github/gitgate.yml on ${branch}: both gitgate/validate and gitgate/approval are required of every merge`);
+    notes.push(`${repo.owner}/${repo.repo} has no .github/gitgate.yml at ${/^[0-9a-f]{40}$/.test(commit) ? commit.slice(0, 12) : commit}: both gitgate/validate and gitgate/approval are required of every merge`);
     return true;
   }
   return (await withEvaluationPool(env, (pool) => pool.guardSettings(plane.source, plane.reader))).requireApproval;

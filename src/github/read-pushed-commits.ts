@@ -7,6 +7,8 @@ export interface PushedCommit extends GuardCommit {
   message: string;
   /** GitHub logins when GitHub matched the commit's emails to accounts, else the names in the commit. */
   author: string;
+  /** `author` is the GitHub account GitHub matched to the author's e-mail, not a name anyone can write. */
+  authorMatched: boolean;
   committer: string;
   date: string;
   url: string;
@@ -60,6 +62,7 @@ export function pushedCommit(c: CompareCommit): PushedCommit {
     treeSha: c.commit.tree.sha,
     message: c.commit.message,
     author: c.author?.login ?? c.commit.author?.name ?? "unknown",
+    authorMatched: c.author?.login !== undefined,
     committer: c.committer?.login ?? c.commit.committer?.name ?? "unknown",
     date: c.commit.committer?.date ?? c.commit.author?.date ?? "",
     url: c.html_url,

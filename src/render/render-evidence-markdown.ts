@@ -13,8 +13,11 @@ export interface EvidenceHeading {
 }
 
 const short = (sha: string) => codeSpan(sha.slice(0, 12));
-/** A GitHub login. A commit's author is not one: it is the name in the commit when GitHub matched no account. */
+/** A GitHub login. */
 const person = (login: string | null) => (login === null ? "unknown" : `@${markdownText(login)}`);
+/** A commit's author: the account GitHub matched to its e-mail, else the name the commit gives, which anyone can write. */
+const author = (commit: { author: string; authorMatched: boolean }) =>
+  commit.authorMatched ? person(commit.author) : `${markdownText(commit.author)} (the name in the commit: no GitHub account matched its e-mail)`;
 
 /**
  * The evidence as a Markdown document an auditor can file: every pull request that changed the branch
@@ -29,7 +32,8 @@ export function renderEvidenceMarkdown(evidence: Evidence, heading: EvidenceHead
     `- Period: ${heading.since} to ${heading.until ?? `${heading.generatedAt} (when generated)`}`,
     `- Generated: ${heading.generatedAt} by ${heading.tool}, from GitHub's records; check runs trusted from ${heading.appId === undefined ? "no App (none published gitgate/validate)" : `GitHub App ${heading.appId}`}`,
     `- ${evidence.commits} commit${evidence.commits === 1 ? "" : "s"} reached ${codeSpan(evidence.branch)}; ${evidence.pulls.length} pull request${evidence.pulls.length === 1 ? "" : "s"} brought them; ${bypassed} bypass${bypassed === 1 ? "" : "es"}`,
-    `- Verdict: ${bypassed === 0 ? "**PASS**: every commit came through a pull request Gitgate passed" : `**FAIL**: ${bypassed} commit${bypassed === 1 ? "" : "s"} reached the branch outside an approved pull request`}`,
+    `- Required of each merge: ${evidence.requireApproval ? "`gitgate/validate` and `gitgate/approval`" : "`gitgate/validate` (the config as the period ended asks for no approvals)"}; approvals on record are each reviewer's latest review before the merge, and which of them counted is the verdict of \`gitgate/approval\``,
+    `- Verdict: ${bypassed === 0 ? "**PASS**: every commit came through a pull request Gitgate passed" : `**FAIL**: ${bypassed} commit${bypassed === 1 ? "" : "s"} reached the branch outside a pull request Gitgate passed`}`,
     ...heading.notes.map((note) => `- Note: ${markdownText(note)}`),
     "",
     "## Pull requests",
@@ -43,7 +47,7 @@ export function renderEvidenceMarkdown(evidence: Evidence, heading: EvidenceHead
     lines.push(
       `### ${short(bypass.sha)} ${markdownText(bypass.subject)}`,
       "",
-      `- Author: ${markdownText(bypass.author)}, ${bypass.date}`,
+      `- Author: ${author(bypass)}, ${bypass.date}`,
       `- Pull request: ${bypass.pull === null ? "none" : `#${bypass.pull}`}`,
       ...bypass.reasons.map((reason) => `- Why: ${markdownText(reason)}`),
       "",
@@ -61,11 +65,11 @@ function pullSection(pull: PullRecord): string[] {
     `- Link: ${codeSpan(pull.url)}`,
     `- Author: ${person(pull.author)}`,
     `- Merged by: ${person(pull.mergedBy)} at ${pull.mergedAt ?? "unknown"}${pull.method ? ` (${pull.method})` : ""}, head ${short(pull.mergedHead)}`,
-    `- Approvals standing at the merge: ${approvals.length > 0 ? approvals.join("; ") : "none"}`,
+    `- Approvals on record at the merge: ${approvals.length > 0 ? approvals.join("; ") : "none"}`,
     ...(pull.changesRequested.length > 0 ? [`- Changes requested by: ${pull.changesRequested.map(person).join(", ")}`] : []),
     `- Checks on the merged head: ${pull.checks.length > 0 ? pull.checks.map((c) => `${codeSpan(c.name)} ${markdownText(c.conclusion)}`).join("; ") : "none"}`,
-    `- Verdict: ${pull.verdict === "through-pr" ? "through an approved pull request" : "**bypass** (see Bypasses)"}`,
-    `- Commits it brought: ${pull.commits.map((c) => `${short(c.sha)} by ${markdownText(c.author)}`).join("; ")}`,
+    `- Verdict: ${pull.verdict === "through-pr" ? "through a pull request Gitgate passed" : "**bypass** (see Bypasses)"}`,
+    `- Commits it brought: ${pull.commits.map((c) => `${short(c.sha)} by ${author(c)}`).join("; ")}`,
     "",
     ...filesSection(pull.changed, "Files it changed"),
   ];

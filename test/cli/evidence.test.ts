@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { hostileTitle, replayedHistory, type ReplayedHistory } from "../support/replayed-history.js";
@@ -40,13 +41,13 @@ describe("gitgate evidence", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(1);
     const record = JSON.parse(run.stdout) as Record;
-    expect(record).toMatchObject({ branch: "main", commits: 4, verdict: "fail", appId: history.app.fake.appId });
+    expect(record).toMatchObject({ branch: "main", requireApproval: true, commits: 4, verdict: "fail", appId: history.app.fake.appId });
     const [first, second] = record.pullRequests;
     expect(record.pullRequests).toHaveLength(2);
     expect(first).toEqual({
       pull: 1, title: "change 1", url: "https://github.com/acme/platform-config/pull/1", author: "dev", mergedBy: "maintainer", mergedAt: mergedAt(1),
       mergedHead: shas.feature, method: "merge commit", verdict: "through-pr",
-      commits: [expect.objectContaining({ sha: shas.feature }), expect.objectContaining({ sha: shas.merge })],
+      commits: [expect.objectContaining({ sha: shas.feature, author: "Test", authorMatched: false }), expect.objectContaining({ sha: shas.merge, author: "Merger", authorMatched: false })],
       approvals: [{ reviewer: "alice", commit: shas.feature, submittedAt: expect.any(String), ofMergedHead: true }],
       changesRequested: ["bob"],
       checks: [{ name: "gitgate/approval", conclusion: "success" }, { name: "gitgate/validate", conclusion: "success" }],
@@ -71,13 +72,14 @@ describe("gitgate evidence", () => {
     const lines = run.stdout.split("\n");
     const at = (sha: string) => `\`${sha.slice(0, 12)}\``;
     const approvedAt = (pull: number) => history.app.repo.reviews.find((r) => r.pullNumber === pull && r.user === "alice")!.submittedAt;
-    expect(lines.slice(0, 6)).toEqual([
+    expect(lines.slice(0, 7)).toEqual([
       "# Change evidence: `acme/platform-config`, branch `main`",
       "",
       expect.stringMatching(/^- Period: \S+Z to \S+Z \(when generated\)$/),
       expect.stringMatching(/^- Generated: \S+Z by gitgate \S+, from GitHub's records; check runs trusted from GitHub App 4242$/),
       "- 4 commits reached `main`; 2 pull requests brought them; 2 bypasses",
-      "- Verdict: **FAIL**: 2 commits reached the branch outside an approved pull request",
+      "- Required of each merge: `gitgate/validate` and `gitgate/approval`; approvals on record are each reviewer's latest review before the merge, and which of them counted is the verdict of `gitgate/approval`",
+      "- Verdict: **FAIL**: 2 commits reached the branch outside a pull request Gitgate passed",
     ]);
     const first = lines.indexOf("### #1 change 1");
     expect(lines.slice(first, first + 15)).toEqual([
@@ -86,11 +88,11 @@ describe("gitgate evidence", () => {
       "- Link: `https://github.com/acme/platform-config/pull/1`",
       "- Author: @dev",
       `- Merged by: @maintainer at ${mergedAt(1)} (merge commit), head ${at(shas.feature)}`,
-      `- Approvals standing at the merge: @alice on ${at(shas.feature)} at ${approvedAt(1)} (the merged head)`,
+      `- Approvals on record at the merge: @alice on ${at(shas.feature)} at ${approvedAt(1)} (the merged head)`,
       "- Changes requested by: @bob",
       "- Checks on the merged head: `gitgate/approval` success; `gitgate/validate` success",
-      "- Verdict: through an approved pull request",
-      `- Commits it brought: ${at(shas.feature)} by Test; ${at(shas.merge)} by Merger`,
+      "- Verdict: through a pull request Gitgate passed",
+      `- Commits it brought: ${at(shas.feature)} by Test (the name in the commit: no GitHub account matched its e-mail); ${at(shas.merge)} by Merger (the name in the commit: no GitHub account matched its e-mail)`,
       "",
       "Files it changed (1):",
       "",
@@ -113,14 +115,16 @@ describe("gitgate evidence", () => {
     expect(run.stdout).not.toContain("](https://evil.example)");
   });
 
-  it("keeps to the period: a day given to --until is the whole day", async () => {
-    const run = await evidence(["--since", "2019-12-31", "--until", "2020-01-01", "--format", "json"]);
-    expect(run.status).toBe(1);
-    const record = JSON.parse(run.stdout) as Record & { since: string; until: string };
-    expect(record).toMatchObject({ since: "2019-12-31T00:00:00.000Z", until: "2020-01-01T23:59:59.000Z", commits: 1, pullRequests: [] });
-    expect(record.bypasses.map((b) => [b.sha, b.changed])).toEqual([[shas.root, {
-      files: [{ path: ".github/gitgate.yml", status: "added" }, { path: "apps/web/values.yaml", status: "added" }, { path: "schemas/values.schema.json", status: "added" }], complete: true,
-    }]]);
+  it("keeps to the period: a day given to --until is the whole day, and --until alone ends the 30 days before it", async () => {
+    for (const period of [["--since", "2019-12-31", "--until", "2020-01-01"], ["--until", "2020-01-01"]]) {
+      const run = await evidence([...period, "--format", "json"]);
+      expect(run.status).toBe(1);
+      const record = JSON.parse(run.stdout) as Record & { since: string; until: string };
+      expect(record).toMatchObject({ since: period.length === 4 ? "2019-12-31T00:00:00.000Z" : "2019-12-03T00:00:00.000Z", until: "2020-01-02T00:00:00.000Z", commits: 1, pullRequests: [] });
+      expect(record.bypasses.map((b) => [b.sha, b.changed])).toEqual([[shas.root, {
+        files: [{ path: ".github/gitgate.yml", status: "added" }, { path: "apps/web/values.yaml", status: "added" }, { path: "schemas/values.schema.json", status: "added" }], complete: true,
+      }]]);
+    }
   });
 
   it("exits 2 on a format it does not print, or a period that ends before it starts", async () => {
@@ -129,6 +133,27 @@ describe("gitgate evidence", () => {
     expect(text.stderr).toContain("gitgate: evidence prints markdown or json, not text");
     const backwards = await evidence(["--since", "2026-05-02", "--until", "2026-05-01"]);
     expect(backwards.status).toBe(2);
-    expect(backwards.stderr).toContain("gitgate: --until (2026-05-01) is before --since (2026-05-02)");
+    expect(backwards.stderr).toContain("gitgate: --until (2026-05-01) is not after --since (2026-05-02)");
+  });
+
+  it("says could not decide (exit 2) when a pull request of the period cannot be read", async () => {
+    history.app.fake.failNext("GET", /\/pulls\/1\/reviews/, 404);
+    const run = await evidence(["--format", "json"]);
+    expect(run).toMatchObject({ status: 2, stdout: "" });
+    expect(run.stderr).toBe("gitgate: could not decide provenance: could not read the pull requests and commits of the period: injected 404\n");
+  });
+
+  // Last: it adds a commit to the history. The rules of a period are the config as the period ended: a
+  // later commit dropping the approvals section must not turn an earlier period's merges into passes.
+  it("judges a period by the config as it ended, not as it is today", async () => {
+    const dropped = "version: 1\nschemas:\n  - files: \"apps/*/values.yaml\"\n    schema: schemas/values.schema.json\n";
+    await history.repo.commit("main", { ".github/gitgate.yml": dropped });
+    const when = "2030-01-01T00:00:00Z";
+    execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@gitgate.invalid", "commit", "-q", "--amend", "--no-edit", `--date=${when}`], { cwd: history.repo.dir, env: { ...process.env, GIT_COMMITTER_DATE: when } });
+    const today = new Date().toISOString().slice(0, 10);
+    const before = JSON.parse((await evidence(["--until", today, "--format", "json"])).stdout) as Record & { requireApproval: boolean };
+    expect(before).toMatchObject({ requireApproval: true, commits: 4, verdict: "fail" });
+    const after = JSON.parse((await evidence(["--since", "2029-12-31", "--until", "2030-01-01", "--format", "json"])).stdout) as Record & { requireApproval: boolean };
+    expect(after).toMatchObject({ requireApproval: false, commits: 1 });
   });
 });

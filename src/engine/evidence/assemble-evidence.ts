@@ -15,7 +15,9 @@ import type { AppCheckRun, CommitProvenance, MergeMethod } from "../guard/guard-
 /** A commit of the branch as the record shows it. */
 export interface EvidenceCommit {
   sha: string;
+  /** The GitHub account GitHub matched to the author's e-mail, or else the name the commit gives. */
   author: string;
+  authorMatched: boolean;
   date: string;
   /** The first line of its message. */
   subject: string;
@@ -51,6 +53,7 @@ export interface EvidencePullFacts {
 
 export interface EvidenceFacts {
   branch: string;
+  requireApproval: boolean;
   /** The branch's commits in the period, oldest first, and the guard's verdict on each (same order). */
   commits: readonly EvidenceCommit[];
   verdicts: readonly CommitProvenance[];
@@ -91,7 +94,10 @@ export interface PullRecord {
   verdict: "through-pr" | "bypass";
   /** The branch commits it brought in the period, oldest first. */
   commits: EvidenceCommit[];
-  /** Approvals standing when it was merged: each reviewer's latest review, when that is an approval. */
+  /**
+   * Approvals on record when it was merged: each reviewer's latest review before the merge, when that is
+   * an approval. Which of them counted (write access, rules, stale commits) is gitgate/approval's verdict.
+   */
   approvals: ApprovalRecord[];
   /** Reviewers whose latest review asked for changes. */
   changesRequested: string[];
@@ -108,6 +114,8 @@ export interface BypassRecord extends EvidenceCommit {
 
 export interface Evidence {
   branch: string;
+  /** gitgate/approval was required of each merge, as well as gitgate/validate. */
+  requireApproval: boolean;
   commits: number;
   pulls: PullRecord[];
   bypasses: BypassRecord[];
@@ -118,7 +126,7 @@ export function assembleEvidence(facts: EvidenceFacts): Evidence {
   const bypasses: BypassRecord[] = [];
   facts.verdicts.forEach((verdict, i) => {
     const commit = facts.commits[i]!;
-    const shown: EvidenceCommit = { sha: commit.sha, author: commit.author, date: commit.date, subject: commit.subject, url: commit.url };
+    const shown: EvidenceCommit = { sha: commit.sha, author: commit.author, authorMatched: commit.authorMatched, date: commit.date, subject: commit.subject, url: commit.url };
     if (verdict.verdict === "undecided") throw new Error(`commit ${verdict.sha} is undecided: no evidence can be assembled`);
     const number = verdict.pull;
     if (number !== undefined) {
@@ -137,7 +145,7 @@ export function assembleEvidence(facts: EvidenceFacts): Evidence {
       });
     }
   });
-  return { branch: facts.branch, commits: facts.commits.length, pulls: [...records.values()], bypasses };
+  return { branch: facts.branch, requireApproval: facts.requireApproval, commits: facts.commits.length, pulls: [...records.values()], bypasses };
 }
 
 function newRecord(facts: EvidenceFacts, number: number): PullRecord {
