@@ -13,7 +13,7 @@ import { replayGuard } from "./replay-guard.js";
  * pull request's author, standing approvals, merger, checks and files. Exit 1 when there is a bypass,
  * as `gitgate guard`; a commit that cannot be decided throws CannotDecideError (exit 2).
  */
-export async function runEvidence(options: CliOptions, env: NodeJS.ProcessEnv, now: Date = new Date()): Promise<GuardOutcome> {
+export async function runEvidence(options: CliOptions, env: NodeJS.ProcessEnv, now: Date = new Date()): Promise<GuardOutcome & { evidence: Evidence }> {
   const replay = await replayGuard(options, env, now);
   const { github, repo, branch, since, until, appId, notes } = replay;
   const numbers = [...new Set(replay.verdicts.flatMap((v) => (v.verdict !== "undecided" && v.pull !== undefined ? [v.pull] : [])))];
@@ -34,7 +34,7 @@ export async function runEvidence(options: CliOptions, env: NodeJS.ProcessEnv, n
   const output = options.format === "json"
     ? renderJson(evidence, { repository: options.repo, since, until, generatedAt, appId, notes })
     : renderEvidenceMarkdown(evidence, { repository: options.repo, since, until, generatedAt, tool: `gitgate ${toolVersion}`, appId, notes });
-  return { output, status: evidence.bypasses.length > 0 ? 1 : 0, notes };
+  return { output, status: evidence.bypasses.length > 0 ? 1 : 0, notes, evidence };
 }
 
 function renderJson(evidence: Evidence, context: { repository: string; since: string; until: string | undefined; generatedAt: string; appId: number | undefined; notes: string[] }): string {

@@ -29,7 +29,13 @@ export interface GuardScene {
  * and the guard answers with a failing gitgate/guard on the commit, an incident issue and a revert PR
  * (the example config asks for all three).
  */
+/** The day the guard's scenes happen on. */
+export const guardDay = "2026-01-02T00:00:00Z";
+
 export async function replayGuard(world: DemoWorld, serverUrl: string): Promise<GuardScene[]> {
+  // A day after the sample's history (its commits are dated 2026-01-01), so that the audit evidence of
+  // that day holds the two bypasses and nothing else; fixed, as the example's, so shas are stable.
+  Object.assign(process.env, { GIT_AUTHOR_DATE: guardDay, GIT_COMMITTER_DATE: guardDay });
   const webhooks = `${serverUrl}/api/github/webhooks`;
   const git = async (...args: string[]) => (await runGit(world.example.dir, [...identity, ...args])).toString().trim();
   const send = async (event: string, action: string | undefined, patch: (p: Record<string, any>) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -91,7 +97,7 @@ export async function replayGuard(world: DemoWorld, serverUrl: string): Promise<
       // Merged with the button (an admin may merge past required checks): GitHub's own merge commit.
       world.repo.madeByGitHub.add(after);
       pr.state = "closed";
-      pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: [after], mergedBy: "ada", mergedAt: new Date().toISOString() };
+      pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: [after], mergedBy: "ada", mergedAt: guardDay };
       await send("pull_request", "closed", (p) => {
         p.number = failing.number;
         Object.assign(p.pull_request, { number: failing.number, title: failing.title, merged: true, merge_commit_sha: after, state: "closed" });

@@ -4,8 +4,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FakeCheckRun } from "../fake-github/fake-state.js";
-import { createDemoWorld, demoTarget, type DemoWorld } from "./demo-world.js";
-import { replayGuard, type GuardScene } from "./guard-scenes.js";
+import { createDemoWorld, demoAppId, demoTarget, type DemoWorld } from "./demo-world.js";
+import { guardDay, replayGuard, type GuardScene } from "./guard-scenes.js";
 import { advanceMainAndRebase } from "./rebase-branch.js";
 import { examplePayload } from "./example-payload.js";
 import { renderDemoHtml } from "./render-demo-html.js";
@@ -38,23 +38,43 @@ async function runDemo(): Promise<number> {
   const server = await startServerProcess(world.env, join(outputDir, "server.log"));
   const results: DemoResult[] = [];
   let guard: GuardScene[] = [];
+  let evidence: Awaited<ReturnType<typeof writeEvidence>> | undefined;
   try {
     console.log(`Gitgate is running at ${server.url} against a fake GitHub; replaying ${world.prs.length} pull requests.\n`);
     for (const pr of world.prs) results.push(await replay(world, server.url, pr));
     guard = await replayGuard(world, server.url);
+    evidence = await writeEvidence(world);
   } finally {
     await server.stop();
     await world.close();
   }
   for (const r of results) print(r);
   for (const g of guard) printGuard(g);
+  console.log(`━━━ Audit evidence for main (gitgate evidence): ${evidence.summary}\n    written to ${join(outputDir, "evidence.md")}\n`);
   await writeOutputs(results, guard);
   // Both ways around the process must be caught: a failing guard run, an issue and a revert PR each.
-  const missed = guard.filter((g) => g.guardRun.conclusion !== "failure" || !g.issue || !g.revert);
+  const missed = [...guard.filter((g) => g.guardRun.conclusion !== "failure" || !g.issue || !g.revert), ...(evidence.bypasses === guard.length ? [] : ["evidence"])];
   const wrong = [...results.filter((r) => r.checkRun.conclusion !== r.expected || (r.expectedApproval !== undefined && r.approvalRun.conclusion !== r.expectedApproval)), ...missed];
   console.log(`\nWrote ${outputDir}/index.html (open it in a browser), one Markdown file per PR, and server.log.`);
-  console.log(wrong.length === 0 ? `All ${results.length} pull requests concluded as expected, and the guard caught both bypasses.` : `${wrong.length} pull request(s) or bypass(es) did not conclude as expected.`);
+  console.log(wrong.length === 0 ? `All ${results.length} pull requests concluded as expected, and the guard and the evidence caught both bypasses.` : `${wrong.length} pull request(s) or bypass(es) did not conclude as expected.`);
   return wrong.length === 0 ? 0 : 1;
+}
+
+/**
+ * What an auditor would be handed for the demo's main: `gitgate evidence` run as a user runs it, over
+ * HTTP against the fake GitHub, written to evidence.md. It must list both bypasses the guard caught.
+ */
+async function writeEvidence(world: DemoWorld): Promise<{ summary: string; bypasses: number }> {
+  // In-process, as the CLI's main runs it, with a token the fake GitHub accepts.
+  const { runEvidence } = await import("../cli/evidence-command.js");
+  const { parseCliOptions } = await import("../cli/cli-options.js");
+  const day = guardDay.slice(0, 10);
+  const options = parseCliOptions(["evidence", "--repo", `${demoTarget.owner}/${demoTarget.repo}`, "--since", day, "--until", day, "--app-id", String(demoAppId)]);
+  const outcome = await runEvidence(options, { GITHUB_TOKEN: "demo-token", GITHUB_API_URL: `http://${world.env.GHE_HOST}/api/v3` });
+  await writeFile(join(outputDir, "evidence.md"), outcome.output);
+  const { commits, pulls, bypasses } = outcome.evidence;
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return { summary: `${count(commits, "commit", "commits")}, ${count(pulls.length, "pull request", "pull requests")}, ${count(bypasses.length, "bypass", "bypasses")}`, bypasses: bypasses.length };
 }
 
 /**
