@@ -55,23 +55,24 @@ export function segmentsOf(trail: Trail | undefined): string[] {
 }
 
 /**
- * A copy of a tree, transformed top-down: `visit` sees each node with its trail and either replaces it
+ * A copy of a tree, transformed top-down: `visit` sees each node with its trail and its parent (undefined
+ * for the root) and either replaces it
  * (its children are not visited) or lets the walk copy it and descend. `renameKeys` maps the keys of
  * each map to new ones (trails keep the old). Key order is kept; keys such as `__proto__` stay plain
  * data. A trail shares its parent's: a JSON pointer for each node would cost the depth times the keys'
  * length for each of them.
  */
-export function mapTree(root: unknown, visit: (value: unknown, trail: Trail | undefined) => Visit, renameKeys?: (names: string[]) => string[]): unknown {
+export function mapTree(root: unknown, visit: (value: unknown, trail: Trail | undefined, parent: unknown) => Visit, renameKeys?: (names: string[]) => string[]): unknown {
   const holder: unknown[] = [];
-  const stack: { value: unknown; trail: Trail | undefined; into: Container; at: string | number }[] = [{ value: root, trail: undefined, into: holder, at: 0 }];
+  const stack: { value: unknown; trail: Trail | undefined; parent: unknown; into: Container; at: string | number }[] = [{ value: root, trail: undefined, parent: undefined, into: holder, at: 0 }];
   while (stack.length > 0) {
-    const { value, trail, into, at } = stack.pop()!;
-    const decision = visit(value, trail);
+    const { value, trail, parent, into, at } = stack.pop()!;
+    const decision = visit(value, trail, parent);
     let copy: unknown;
     if (decision !== "descend") copy = decision.replace;
     else if (Array.isArray(value)) {
       const list: unknown[] = new Array<unknown>(value.length);
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], trail: { segment: String(i), up: trail }, into: list, at: i });
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], trail: { segment: String(i), up: trail }, parent: value, into: list, at: i });
       copy = list;
     } else if (isRecord(value)) {
       const map: Record<string, unknown> = {};
@@ -81,7 +82,7 @@ export function mapTree(root: unknown, visit: (value: unknown, trail: Trail | un
       for (const name of names) define(map, name, undefined);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [name, item] = entries[i]!;
-        stack.push({ value: item, trail: { segment: name, up: trail }, into: map, at: names[i]! });
+        stack.push({ value: item, trail: { segment: name, up: trail }, parent: value, into: map, at: names[i]! });
       }
       copy = map;
     } else copy = value;

@@ -76,6 +76,26 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     for (const secret of [pw, token, Buffer.from(token, "base64").toString(), "Old-value-of-the-list-secret", "old-token-list"]) expectNoSlice(all, secret);
   });
 
+  // `stringdata:` is not `stringData:`: the API server drops or refuses the field, and the preview
+  // showed its values in clear. Any field of a Secret but its kind, metadata and type holds its values.
+  it("a Secret's misspelt data fields are masked in the preview and scrubbed from every output", async () => {
+    const pw = "Typo-field-s3cret-7781";
+    const other = "Other-typo-s3cret-4409";
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: typo\n  namespace: ns\ntype: Opaque\nstringdata:\n  pw: ${pw}\ndatas:\n  - ${other}\n`;
+    await repo.branch("typo-base", "main", { "k8s/typo.yaml": secret.replace(pw, "Old-typo-field-value-1").replace(other, "Old-other-typo-value-2") });
+    await repo.branch("typo", "typo-base", { "k8s/typo.yaml": secret });
+    const { all, report } = await checkAll(repo, "typo", "typo-base");
+    expect(report.diff.objects.flatMap((o) => o.changes.map((c) => `${c.pointer} ${JSON.stringify(c.before)} ${JSON.stringify(c.after)}`))).toEqual([
+      '/stringdata/pw {"masked":true,"length":22} {"masked":true,"length":22}',
+      '/datas/0 {"masked":true,"length":22} {"masked":true,"length":22}',
+    ]);
+    const added = await checkAll(repo, "typo");
+    expect(JSON.stringify(added.report.diff.objects[0]!.content)).toContain('"stringdata":{"pw":{"masked":true,"length":22}}');
+    expect(JSON.stringify(added.report.diff.objects[0]!.content)).toContain('"type":"Opaque"');
+    for (const value of [pw, other]) expectNoSlice(added.all, value);
+    for (const value of [pw, other, "Old-typo-field-value-1", "Old-other-typo-value-2"]) expectNoSlice(all, value);
+  });
+
   it("#7: a secret value or token used as a map key is scrubbed from field names and pointers", async () => {
     const token = "ghp_" + "k3yT0ken".repeat(5);
     const secretValue = "Used-as-a-key-elsewhere-77";

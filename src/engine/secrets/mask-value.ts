@@ -28,13 +28,13 @@ export interface ValuePlace {
  */
 export function maskValue(value: unknown, places: readonly ValuePlace[], path: string, sensitivity: Sensitivity): unknown {
   const at = places.map((place) => ({ doc: place.doc, segments: pointerSegments(place.pointer) }));
-  const secret = (trail: Trail | undefined) => {
-    if (trail !== undefined && !mayTurnSecretAt(trail.segment)) return false;
+  const secret = (trail: Trail | undefined, parent: unknown) => {
+    if (trail !== undefined && !mayTurnSecretAt(trail.segment, parent)) return false;
     const below = segmentsOf(trail);
     return at.some((place) => sensitivity.isSensitive(path, place.doc, [...place.segments, ...below]));
   };
-  return mapTree(value, (node, trail) => {
-    if (secret(trail)) return { replace: maskAll(node) };
+  return mapTree(value, (node, trail, parent) => {
+    if (secret(trail, parent)) return { replace: maskAll(node) };
     if (typeof node === "string" && looksLikeSecret(node)) return { replace: masked(node) };
     return "descend";
   });

@@ -7,7 +7,7 @@ import { defaultParseLimits } from "../parse/parse-limits.js";
 import { inlineHelmValues } from "./inline-helm-values.js";
 import { secretForms } from "./secret-forms.js";
 import { looksLikeSecret, mayHoldSecretRuns, secretRuns } from "./secret-patterns.js";
-import { decodeBase64, generatorLiterals, isBareText, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
+import { decodeBase64, generatorLiterals, isBareText, lastAppliedAnnotation, otherSecretFields, type Sensitivity } from "./sensitive-paths.js";
 
 /** Shorter values are not scrubbed from free text: "true" or "80" would mangle every message. */
 const minimumLength = 6;
@@ -253,8 +253,8 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
       if (isKind(node, "Secret")) {
         // Every scalar, not only strings: `pin: 98765432101` reaches a policy, and its message, as a number.
         for (const value of scalarLeaves(node.data)) found.push(typeof value === "string" ? [value, decodeBase64(value)] : scalarTexts(value));
-        // Its base64 is one of the forms every value is scrubbed in.
-        for (const value of scalarLeaves(node.stringData)) found.push(typeof value === "string" ? [value] : scalarTexts(value));
+        // stringData, and whatever a typo made of either field: its base64 is one of the forms every value is scrubbed in.
+        for (const field of otherSecretFields(node)) for (const value of scalarLeaves(field)) found.push(typeof value === "string" ? [value] : scalarTexts(value));
       }
       const annotations = isRecord(node.metadata) && isRecord(node.metadata.annotations) ? node.metadata.annotations : undefined;
       const lastApplied = annotations?.[lastAppliedAnnotation];

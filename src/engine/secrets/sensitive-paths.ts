@@ -15,7 +15,8 @@ export interface Sensitivity {
 }
 
 /**
- * Kubernetes Secret `data` and `stringData`, the last-applied-configuration annotation (it repeats the
+ * Kubernetes Secret `data` and `stringData` (and any field of a Secret but its kind, metadata and type),
+ * the last-applied-configuration annotation (it repeats the
  * whole object, secrets included), and every value of files matched by `preview.redact` or by
  * `alsoRedacted` (Helm values no render traced, see untracedHelmValues). A Secret is a Secret wherever
  * it sits: the document itself, an item of a `List`, or deeper.
@@ -56,14 +57,32 @@ export function isBareText(doc: unknown): doc is string {
 
 /**
  * The segments at which a path can first become secret: every condition of isSecretPath ends on one of
- * them (never on an index), so below a path that is not secret a node is secret only when its own key
- * is one of these. A condition added there must end on one of them, or be added here.
+ * them (never on an index) or on a field of a Secret, so below a path that is not secret a node is
+ * secret only when its own key is one of these or it is such a field. A condition added there must
+ * end on one of them, or be added to mayTurnSecretAt.
  */
 const secretEnds = new Set(["data", "stringdata", "values", "valuesobject", "value", "templatepatch", "literals", "patch", lastAppliedAnnotation]);
 
-/** Whether a node whose parent's path is not secret may be, by its own key in any case (see secretEnds). */
-export function mayTurnSecretAt(segment: string): boolean {
-  return secretEnds.has(segment.toLowerCase());
+/**
+ * The fields of a Secret that hold no value of it. Every other field is secret: `data` and
+ * `stringData`, and whatever a typo makes of them (`stringdata:`, `datas:`). The API server drops or
+ * refuses such a field, but its values are still the secrets the author meant to write.
+ */
+const secretShapeFields = new Set(["apiVersion", "kind", "metadata", "type", "immutable"]);
+
+const isSecretValueField = (node: unknown, segment: string) => isKind(node, "Secret") && !secretShapeFields.has(segment);
+
+/** The values a Secret holds in fields other than `data` (stringData, and typos of either). */
+export function otherSecretFields(secret: Record<string, unknown>): unknown[] {
+  return Object.keys(secret).filter((key) => key !== "data" && !secretShapeFields.has(key)).map((key) => secret[key]);
+}
+
+/**
+ * Whether a node whose parent's path is not secret may be, by its own key in any case (see secretEnds),
+ * or by being a field of a Secret (`parent`) that holds its values.
+ */
+export function mayTurnSecretAt(segment: string, parent: unknown): boolean {
+  return secretEnds.has(segment.toLowerCase()) || isSecretValueField(parent, segment);
 }
 
 /**
@@ -78,7 +97,7 @@ export function isSecretPath(doc: unknown, segments: readonly string[]): boolean
   if (isInlineSecretPatch(doc, segments)) return true;
   let node = doc;
   for (const [i, segment] of segments.entries()) {
-    if (isKind(node, "Secret") && (segment === "data" || segment === "stringData")) return true;
+    if (isSecretValueField(node, segment)) return true;
     if (isInlineHelmValues(node, segments, i)) return true;
     if (segment === "metadata" && segments[i + 1] === "annotations" && segments[i + 2] === lastAppliedAnnotation) return true;
     node = isRecord(node) ? (Object.hasOwn(node, segment) ? node[segment] : undefined) : Array.isArray(node) ? node[Number(segment)] : undefined;
