@@ -66,7 +66,7 @@ export class FakeGitHub {
   }
 
   /** A push to a branch as GitHub's repository activity records it, with who pushed (the test plays the pusher). */
-  recordPush(repo: FakeRepository, push: { branch: string; actor: string; before: string; after: string; type?: FakeActivity["activity_type"] }): void {
+  recordPush(repo: FakeRepository, push: { branch: string; actor: string | null; before: string; after: string; type?: FakeActivity["activity_type"] }): void {
     repo.activities.push({ id: this.nextId++, ref: `refs/heads/${push.branch}`, activity_type: push.type ?? "push", actor: push.actor, before: push.before, after: push.after, timestamp: this.tick() });
   }
 
@@ -320,9 +320,10 @@ export class FakeGitHub {
     ["GET", /^\/repos\/([^/]+)\/([^/]+)\/activity$/, (m, _r, url) => {
       const repo = this.repo(m);
       const ref = url.searchParams.get("ref");
+      const kind = url.searchParams.get("activity_type");
       // Newest first, as GitHub lists them.
-      const activities = repo.activities.filter((a) => ref === null || a.ref === ref).reverse().map((a) => ({
-        id: a.id, node_id: `A_${a.id}`, before: a.before, after: a.after, ref: a.ref, timestamp: a.timestamp, activity_type: a.activity_type, actor: { login: a.actor, type: "User" },
+      const activities = repo.activities.filter((a) => (ref === null || a.ref === ref) && (kind === null || a.activity_type === kind)).reverse().map((a) => ({
+        id: a.id, node_id: `A_${a.id}`, before: a.before, after: a.after, ref: a.ref, timestamp: a.timestamp, activity_type: a.activity_type, actor: a.actor === null ? null : { login: a.actor, type: "User" },
       }));
       return paginate(activities, url, this.publicUrl);
     }],

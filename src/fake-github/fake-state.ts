@@ -81,7 +81,8 @@ export interface FakeActivity {
   /** `refs/heads/<branch>`. */
   ref: string;
   activity_type: "push" | "force_push" | "branch_creation" | "branch_deletion" | "pr_merge" | "merge_queue_merge";
-  actor: string;
+  /** Null when GitHub names nobody (a deleted account). */
+  actor: string | null;
   before: string;
   after: string;
   timestamp: string;

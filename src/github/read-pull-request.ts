@@ -58,6 +58,8 @@ export interface PullRequestApprovalFacts {
   reviewers: Map<string, { bot: boolean; canWrite: boolean }>;
   /** GitHub logins of the commits' authors, co-authors and committers. */
   contributors: string[];
+  /** The pull request's commits (their SHAs): pushes of any of them are pushes to this pull request. */
+  commits: string[];
   /** The governed-diff digest recorded for this pull request and its current base in each reviewed commit's (and the head's) gitgate/validate check run. */
   digestsByCommit: Map<string, string>;
   /** The digest the head's completed gitgate/validate check run records for this pull request and its current base. */
@@ -122,7 +124,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
 }
 fragment contributors on PullRequestCommitConnection {
   totalCount pageInfo { hasNextPage endCursor }
-  nodes { commit { authors(first: ${authorsPerCommit}) { totalCount nodes { user { login } } } committer { user { login } } } }
+  nodes { commit { oid authors(first: ${authorsPerCommit}) { totalCount nodes { user { login } } } committer { user { login } } } }
 }
 fragment target on PullRequest {
   number isDraft headRefOid baseRefOid baseRefName headRefName
@@ -145,7 +147,7 @@ interface TargetNode {
 interface CommitsNode {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: { commit: { authors: { totalCount: number; nodes: { user: { login: string } | null }[] }; committer: { user: { login: string } | null } | null } }[];
+  nodes: { commit: { oid: string; authors: { totalCount: number; nodes: { user: { login: string } | null }[] }; committer: { user: { login: string } | null } | null } }[];
 }
 
 interface ReviewNode {
@@ -202,7 +204,7 @@ const moreCommitsQuery = `query($owner: String!, $repo: String!, $number: Int!, 
 }
 fragment contributors on PullRequestCommitConnection {
   totalCount pageInfo { hasNextPage endCursor }
-  nodes { commit { authors(first: ${authorsPerCommit}) { totalCount nodes { user { login } } } committer { user { login } } } }
+  nodes { commit { oid authors(first: ${authorsPerCommit}) { totalCount nodes { user { login } } } committer { user { login } } } }
 }`;
 
 /**
@@ -296,7 +298,7 @@ async function approvalFacts(github: GitHub, repo: RepoRef, number: number, revi
     const recorded = digestOf(review.commit.checkSuites?.nodes.flatMap((s) => s.checkRuns.nodes)[0]?.externalId);
     if (recorded !== undefined) digestsByCommit.set(review.commit.oid, recorded);
   }
-  return { reviews: list, reviewers, contributors: [...contributors], digestsByCommit, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
+  return { reviews: list, reviewers, contributors: [...contributors], commits: commits.map(({ commit }) => commit.oid), digestsByCommit, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
 }
 
 interface Actor {

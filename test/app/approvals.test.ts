@@ -131,6 +131,28 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
+  // Only pushes of the pull request's own commits count: a branch name reused after an old branch was
+  // deleted does not exclude that branch's pushers (erin's review must count, an approval as a block),
+  // and a long-lived branch's merges do not fill the limit of what is read.
+  it("counts only the pushes of the pull request's own commits, however busy the branch's name was", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 8\n" });
+    const main = await repo.sha("main");
+    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "erin", before: "0".repeat(40), after: main, type: "branch_creation" });
+    for (let i = 0; i < 1001; i++) app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "merger", before: main, after: main, type: "pr_merge" });
+    await review(pr, "erin", "APPROVED");
+    expect((await approvalOf(pr)).conclusion).toBe("success");
+  });
+
+  it("fails closed when GitHub names nobody for a push of the pull request's commits", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 9\n" });
+    const head = await repo.sha(`pr-${pr}`);
+    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: null, before: await repo.sha("main"), after: head });
+    await review(pr, "alice", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain(`GitHub names nobody for the push of ${head.slice(0, 12)} to the pull request\\'s branch\\, so who pushed it cannot be known`);
+  });
+
   it("fails closed when a commit has more co-authors than GitHub lists: a contributor could be approving", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 4\n" });
     const coAuthors = Array.from({ length: 10 }, (_, i) => `pair${i}`);
@@ -503,7 +525,7 @@ describe("gitgate/approval", () => {
     expect(validate.external_id).toBe(`gitgate-governed-diff:${pr}.${baseRefKey("main")}`);
   });
 
-  it("costs at most 5 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
+  it("costs at most 7 GitHub requests beyond gitgate/validate for a PR with reviews and a team rule", async () => {
     await repo.branch("budget", "main", { "clusters/production/app.yaml": "replicas: 12\n" });
     const pr = next++;
     app.fake.openPullRequest(app.repo, { number: pr, title: "budget", author: "dev", headRef: "budget", baseRef: "main" });
@@ -517,9 +539,12 @@ describe("gitgate/approval", () => {
     const approvalRun = (r: FakeRequest) => /check-runs/.test(r.url) && (r.body as { name?: string }).name === "gitgate/approval";
     expect(requests.slice(0, validated).filter(approvalRun).map((r) => `${r.method} ${(r.body as { status?: string }).status}`)).toEqual(["POST in_progress"]);
     const approvalRequests = requests.slice(validated + 1).filter((r) => !/\/comments/.test(r.url));
-    // Re-read of the reviews; who pushed to the branch and one team query, at once (in either order); the check run completed.
+    // Re-read of the reviews; who pushed to the branch (pushes, force pushes, its creation) and one team
+    // query, at once (in any order); the check run completed.
     const shown = approvalRequests.map((r) => `${r.method} ${new URL(r.url, "http://x").pathname.replace(/\/\d+$/, "/<id>")}`);
-    expect([shown[0], ...shown.slice(1, 3).sort(), ...shown.slice(3)]).toEqual(["POST /graphql", "GET /repos/acme/platform-config/activity", "POST /graphql", "PATCH /repos/acme/platform-config/check-runs/<id>"]);
+    expect([shown[0], ...shown.slice(1, 5).sort(), ...shown.slice(5)]).toEqual([
+      "POST /graphql", ...Array<string>(3).fill("GET /repos/acme/platform-config/activity"), "POST /graphql", "PATCH /repos/acme/platform-config/check-runs/<id>",
+    ]);
     const run = app.repo.checkRuns.find((r) => r.name === "gitgate/approval" && r.head_sha === app.repo.checkRuns.at(-1)!.head_sha)!;
     expect(run.conclusion).toBe("success");
     console.log(`approval budget: ${requests.length} requests in all, ${approvalRequests.length + 1} for gitgate/approval`);
