@@ -5,15 +5,16 @@ import { loadConfig } from "./load-config.js";
 /**
  * A warning on every config glob (but `ignore`'s) that matches none of `files` (the repository's files where the
  * config is read: the base commit for check, the working tree for validate). A typo such as `k8z/**`
- * otherwise turns validation off for those files without a word.
+ * otherwise turns validation off for those files without a word. `known` globs are not warned of (an
+ * edited config's globs that its base had already).
  */
-export function unmatchedGlobFindings(configText: string, configPath: string, files: readonly string[], where: string): DraftFinding[] {
+export function unmatchedGlobFindings(configText: string, configPath: string, files: readonly string[], where: string, known: ReadonlySet<string> = new Set()): DraftFinding[] {
   const { globs = [] } = loadConfig(configText, configPath);
   const findings: DraftFinding[] = [];
   for (const { glob, pointer, ...at } of globs) {
     // An `ignore` glob matching nothing is harmless and often defensive (`**/node_modules/**`), and a
     // typo in one is not silent: the files it meant to skip are judged and show up as findings.
-    if (pointer.startsWith("/ignore/")) continue;
+    if (pointer.startsWith("/ignore/") || known.has(glob)) continue;
     const matches = compileLinearGlob(glob);
     if (files.some((path) => matches(path))) continue;
     // A folder's name, as CODEOWNERS and .gitignore write one: a glob matches files, never a folder.

@@ -55,7 +55,7 @@ export async function runEvaluationJob(job: EvaluationJob, jobHost: Omit<Evaluat
   // With the question, not in the result.
   const listed = await host.changes(governed ? { ...route, governed } : route);
   shareRepeatedValues(listed);
-  if (ofChange) await warnUnmatchedGlobsOfChange(listed, listing, plane, configPath, baseConfigText, host);
+  if (ofChange) await warnUnmatchedGlobsOfChange(listed, listing, plane, configPath, { text: baseConfigText, replaced: source.configText !== undefined }, host);
   // Deferred files are read through the host as they are judged (the CLI's validate).
   const deferred = listed.files.filter((f) => f.after?.kind === "deferred").map((f) => f.path);
   const read = host.contents ? { ...listed, ...readAhead(deferred, async (paths) => (await host.contents!(paths)).map(decodeRead)) } : listed;
@@ -89,12 +89,16 @@ async function warnUnmatchedGlobs(listing: ControlPlaneSource["repositoryFiles"]
  * makes it, in the App (which lists the head's tree for it, one request) as in `gitgate check`. A tree
  * GitHub lists only in part cannot tell a typo from a file it left out: no warning then.
  */
-async function warnUnmatchedGlobsOfChange(changes: ChangeSet, listing: ControlPlaneSource["repositoryFiles"], plane: ControlPlane, configPath: string, baseConfigText: () => Promise<string | undefined>, host: Pick<EvaluationHost, "treePaths">): Promise<void> {
+async function warnUnmatchedGlobsOfChange(changes: ChangeSet, listing: ControlPlaneSource["repositoryFiles"], plane: ControlPlane, configPath: string, base: { text: () => Promise<string | undefined>; replaced: boolean }, host: Pick<EvaluationHost, "treePaths">): Promise<void> {
   const edited = changes.files.find((f) => f.path === configPath && f.status !== "removed")?.after;
-  if (edited?.kind !== "text") return warnUnmatchedGlobs(listing, plane, configPath, baseConfigText);
+  // A config given in place of the repository's (`check --config`) judges the change: its globs are the ones to check.
+  if (edited?.kind !== "text" || base.replaced) return warnUnmatchedGlobs(listing, plane, configPath, base.text);
   const paths = await host.treePaths?.(changes.head).catch(() => undefined);
   if (!paths) return;
-  plane.findings.push(...unmatchedGlobFindings(edited.text, configPath, paths, `at the head (${changes.head.slice(0, 12)})`));
+  // The globs the edit brings: one the base's config has already is not this change's doing.
+  const before = await base.text().catch(() => undefined);
+  const old = new Set(before === undefined ? [] : (loadConfig(before, configPath).globs ?? []).map((g) => g.glob));
+  plane.findings.push(...unmatchedGlobFindings(edited.text, configPath, paths, `at the head (${changes.head.slice(0, 12)})`, old));
 }
 
 /**

@@ -185,6 +185,27 @@ describe("config globs that match no file", () => {
       "notice config/control-plane-change .github/gitgate.yml:1:1 This change edits the control plane (Gitgate config). It takes effect after merge: this PR is judged by the base version.",
     ]);
   });
+
+  // An edit of another line is not told of the base's own typo again, as if it were new; and a config
+  // given with --config judges the change, so its globs are the ones checked, the repository's edit or not.
+  it("warns of the globs an edit brings only, and of a --config's globs whatever the change edits", async () => {
+    await repo.branch("config-keeps-typo", "main", { ".github/gitgate.yml": "version: 1\nfiles: ['k8z/**/*.yaml', 'k8s/**/*.yaml', 'clustrs/**']\nignore: ['k8s/vendr/**']\nschemas:\n  - files: 'k8s/**'\n    schema: kubernetes\n" });
+    const head = (await repo.sha("config-keeps-typo")).slice(0, 12);
+    const edited = await runCli(["check", "--repo", repo.dir, "--base", "main", "--head", "config-keeps-typo", "--format", "json"]);
+    expect(findingsOf(JSON.parse(edited.stdout) as Report).filter((f) => f.includes("glob-matches-nothing"))).toEqual([
+      `warning config/glob-matches-nothing .github/gitgate.yml:2:43 files[2]: "clustrs/**" matches no file at the head (${head}), so it selects nothing: check it for a typo, or remove it`,
+    ]);
+    const override = join(repo.dir, "..", `override-${head}.yml`);
+    await writeFile(override, "version: 1\nfiles: ['k8s/**/*.yaml', 'kates/**']\n");
+    try {
+      const run = await runCli(["check", "--repo", repo.dir, "--base", "main", "--head", "config-keeps-typo", "--config", override, "--format", "json"]);
+      expect(findingsOf(JSON.parse(run.stdout) as Report).filter((f) => f.includes("glob-matches-nothing"))).toEqual([
+        `warning config/glob-matches-nothing .github/gitgate.yml:2:26 files[1]: "kates/**" matches no file at the base commit (main) nor at the head (config-keeps-typo), so it selects nothing: check it for a typo, or remove it`,
+      ]);
+    } finally {
+      await rm(override, { force: true });
+    }
+  });
 });
 
 describe("a config glob that names a folder", () => {
