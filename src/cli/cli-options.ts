@@ -149,9 +149,15 @@ function dateOption(name: "--since" | "--until", value: string | undefined): str
   const match = /^\d{4}-\d{2}-\d{2}(?:[T ]([0-9:.]+)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   // A time without an offset would be read in this machine's zone: UTC, as the help says.
   const at = Date.parse(match?.[1] !== undefined && match[2] === undefined ? `${value}Z` : value);
-  if (!match || Number.isNaN(at)) throw new UsageError(`${name} takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "${value}")`);
+  if (!match || Number.isNaN(at) || !isCalendarDay(value.slice(0, 10))) throw new UsageError(`${name} takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "${value}")`);
   const dayOnly = match[1] === undefined;
   return new Date(at + (dayOnly && name === "--until" ? 86_400_000 : 0)).toISOString();
+}
+
+/** `2026-02-30` parses (as 2 March): only a day the calendar has is one. */
+function isCalendarDay(day: string): boolean {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date)).toISOString().slice(0, 10) === day;
 }
 
 function repoOnGitHub(command: string, repo: string | undefined): void {

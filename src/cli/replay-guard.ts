@@ -23,7 +23,7 @@ export interface GuardReplay {
   until: string | undefined;
   /** The App whose check runs count; undefined when none published gitgate/validate (no run counts then). */
   appId: number | undefined;
-  /** The config at the period's last commit asks for `gitgate/approval` (its `approvals:` section). */
+  /** The config where the period's commits landed asks for `gitgate/approval` (its `approvals:` section). */
   requireApproval: boolean;
   /** The branch's commits in the period, oldest first. */
   commits: PushedCommit[];
@@ -56,10 +56,21 @@ export async function replayGuard(options: CliOptions, env: NodeJS.ProcessEnv, n
   const since = options.since ?? new Date((until !== undefined ? Date.parse(until) : now.getTime()) - defaultDays * 86_400_000).toISOString();
 
   const commits = await readHistory(github, repo, branch, since, until).catch((error: Error & { status?: number }) => error instanceof CannotDecideError ? Promise.reject(error) : cannot(`branch ${branch}`)(error));
-  // The rules as the period ended (its last commit), not as the branch is today: a config changed since
-  // must not change the verdict on an earlier period.
-  const rulesAt = commits.at(-1)?.sha ?? branch;
-  const requireApproval = await approvalsRequired(github, repo, rulesAt, env, notes);
+  // Each commit is judged by the rules of the branch it landed on, the config at its first parent (as the
+  // App judged it): the period's rules are those at the first parents of its first and last commits,
+  // never the branch's today. Where they differ, the approvals section changed within the period, and
+  // one verdict would judge the merges on one side of the change by the other's rules.
+  const basesOf = (commit: PushedCommit | undefined) => commit?.parents[0] ?? commit?.sha;
+  const rulesAt = basesOf(commits.at(-1)) ?? branch;
+  const startAt = basesOf(commits[0]) ?? branch;
+  const [requireApproval, requiredBefore] = await Promise.all([
+    approvalsRequired(github, repo, rulesAt, env, notes),
+    startAt !== rulesAt ? approvalsRequired(github, repo, startAt, env, []) : undefined,
+  ]);
+  if (requiredBefore !== undefined && requiredBefore !== requireApproval) {
+    const state = (required: boolean) => (required ? "asks for gitgate/approval" : "asks for no approvals");
+    throw new CannotDecideError(`the config ${state(requiredBefore)} where the period's first commit (${commits[0]!.sha.slice(0, 12)}) landed, and ${state(requireApproval)} where its last (${commits.at(-1)!.sha.slice(0, 12)}) did: the approvals section changed within the period; ask for the periods before and after that change`);
+  }
   const facts = await readProvenanceFacts(github, repo, commits.map((c) => c.sha), branch, options.appId);
   const merges = [...facts.pullsByCommit.values()].some((pulls) => pulls.some((p) => p.merged));
   const appId = options.appId ?? trustedApp(facts.appsByRun, merges ? notes : []);

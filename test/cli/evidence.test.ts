@@ -26,7 +26,7 @@ async function evidence(args: string[]) {
 
 const mergedAt = (pull: number) => history.app.repo.pulls.get(pull)!.merged!.mergedAt;
 
-interface Record {
+interface EvidenceJson {
   branch: string;
   commits: number;
   verdict: string;
@@ -40,7 +40,7 @@ describe("gitgate evidence", () => {
     const run = await evidence(["--format", "json"]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(1);
-    const record = JSON.parse(run.stdout) as Record;
+    const record = JSON.parse(run.stdout) as EvidenceJson;
     expect(record).toMatchObject({ branch: "main", requireApproval: true, commits: 4, verdict: "fail", appId: history.app.fake.appId });
     const [first, second] = record.pullRequests;
     expect(record.pullRequests).toHaveLength(2);
@@ -119,7 +119,7 @@ describe("gitgate evidence", () => {
     for (const period of [["--since", "2019-12-31", "--until", "2020-01-01"], ["--until", "2020-01-01"]]) {
       const run = await evidence([...period, "--format", "json"]);
       expect(run.status).toBe(1);
-      const record = JSON.parse(run.stdout) as Record & { since: string; until: string };
+      const record = JSON.parse(run.stdout) as EvidenceJson & { since: string; until: string };
       expect(record).toMatchObject({ since: period.length === 4 ? "2019-12-31T00:00:00.000Z" : "2019-12-03T00:00:00.000Z", until: "2020-01-02T00:00:00.000Z", commits: 1, pullRequests: [] });
       expect(record.bypasses.map((b) => [b.sha, b.changed])).toEqual([[shas.root, {
         files: [{ path: ".github/gitgate.yml", status: "added" }, { path: "apps/web/values.yaml", status: "added" }, { path: "schemas/values.schema.json", status: "added" }], complete: true,
@@ -134,6 +134,9 @@ describe("gitgate evidence", () => {
     const backwards = await evidence(["--since", "2026-05-02", "--until", "2026-05-01"]);
     expect(backwards.status).toBe(2);
     expect(backwards.stderr).toContain("gitgate: --until (2026-05-01) is not after --since (2026-05-02)");
+    const impossible = await evidence(["--until", "2026-02-30"]);
+    expect(impossible.status).toBe(2);
+    expect(impossible.stderr).toContain('--until takes a date such as 2026-05-01 or 2026-05-01T12:00:00Z (got "2026-02-30")');
   });
 
   it("says could not decide (exit 2) when a pull request of the period cannot be read", async () => {
@@ -147,13 +150,24 @@ describe("gitgate evidence", () => {
   // later commit dropping the approvals section must not turn an earlier period's merges into passes.
   it("judges a period by the config as it ended, not as it is today", async () => {
     const dropped = "version: 1\nschemas:\n  - files: \"apps/*/values.yaml\"\n    schema: schemas/values.schema.json\n";
-    await history.repo.commit("main", { ".github/gitgate.yml": dropped });
-    const when = "2030-01-01T00:00:00Z";
-    execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@gitgate.invalid", "commit", "-q", "--amend", "--no-edit", `--date=${when}`], { cwd: history.repo.dir, env: { ...process.env, GIT_COMMITTER_DATE: when } });
+    const commitOn = async (when: string, files: Record<string, string>) => {
+      await history.repo.commit("main", files);
+      execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@gitgate.invalid", "commit", "-q", "--amend", "--no-edit", `--date=${when}`], { cwd: history.repo.dir, env: { ...process.env, GIT_COMMITTER_DATE: when } });
+    };
+    // In 2030 the approvals section is dropped, and a change lands under the new rules a week later.
+    await commitOn("2030-01-01T00:00:00Z", { ".github/gitgate.yml": dropped });
+    await commitOn("2030-01-08T00:00:00Z", { "apps/web/values.yaml": "replicas: 4\n" });
     const today = new Date().toISOString().slice(0, 10);
-    const before = JSON.parse((await evidence(["--until", today, "--format", "json"])).stdout) as Record & { requireApproval: boolean };
+    const before = JSON.parse((await evidence(["--until", today, "--format", "json"])).stdout) as EvidenceJson & { requireApproval: boolean };
     expect(before).toMatchObject({ requireApproval: true, commits: 4, verdict: "fail" });
-    const after = JSON.parse((await evidence(["--since", "2029-12-31", "--until", "2030-01-01", "--format", "json"])).stdout) as Record & { requireApproval: boolean };
+    // The commit dropping the section landed under the rules before it.
+    const dropping = JSON.parse((await evidence(["--since", "2029-12-31", "--until", "2030-01-01", "--format", "json"])).stdout) as EvidenceJson & { requireApproval: boolean };
+    expect(dropping).toMatchObject({ requireApproval: true, commits: 1 });
+    const after = JSON.parse((await evidence(["--since", "2030-01-07", "--until", "2030-01-08", "--format", "json"])).stdout) as EvidenceJson & { requireApproval: boolean };
     expect(after).toMatchObject({ requireApproval: false, commits: 1 });
+    // A period across the change is two periods' business: no verdict judges one side by the other's rules.
+    const across = await evidence(["--since", today, "--until", "2030-01-08", "--format", "json"]);
+    expect(across).toMatchObject({ status: 2, stdout: "" });
+    expect(across.stderr).toContain("the approvals section changed within the period; ask for the periods before and after that change");
   });
 });
