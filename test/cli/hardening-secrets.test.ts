@@ -40,6 +40,9 @@ deny contains {"msg": sprintf("kind %s", [input.kind]), "rule": "k8s/kind-echo"}
 }
 `;
 
+// A policy that prints its whole input for a document named echo.
+const echoPolicy = `package echo\n\nimport rego.v1\n\ndeny contains sprintf("doc is %v", [json.marshal(input)]) if {\n  input.metadata.name == "echo"\n}\n`;
+
 describe("gitgate check: secrets never leak through hostile input", () => {
   let repo: TestRepo;
   beforeAll(async () => {
@@ -94,6 +97,23 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     expect(JSON.stringify(added.report.diff.objects[0]!.content)).toContain('"type":"Opaque"');
     for (const value of [pw, other]) expectNoSlice(added.all, value);
     for (const value of [pw, other, "Old-typo-field-value-1", "Old-other-typo-value-2"]) expectNoSlice(all, value);
+  });
+
+  // A review round: a Secret whose values still reached an output, through the preview or through a
+  // policy that quotes its input (`json.marshal(input)`).
+  const looksLike = "Rv3-Leak-Pa55w0rd-Q7z";
+  const echoed = "metadata:\n  name: echo\n  namespace: ns\n";
+  it.each([
+    ["stringData indented under metadata", "k8s/m.yaml", `apiVersion: v1\nkind: Secret\n${echoed}  stringData:\n    pw: ${looksLike}\n`],
+    ["stringData indented under type", "k8s/t.yaml", `apiVersion: v1\nkind: Secret\n${echoed}type:\n  stringData:\n    pw: ${looksLike}\n`],
+    ["a SecretList's items that name no kind (kubectl reads them as Secrets)", "k8s/l.yaml", `apiVersion: v1\nkind: SecretList\nitems:\n  - metadata:\n      name: echo\n    stringData:\n      pw: ${looksLike}\n`],
+    ["kind: secret in lower case", "k8s/k.yaml", `apiVersion: v1\nkind: secret\n${echoed}stringData:\n  pw: ${looksLike}\n`],
+    ["an inline patch for a Secret with stringdata:", "k8s/kustomization.yaml", `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata:\n  name: echo\nresources: []\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: Secret\n      metadata:\n        name: db\n      stringdata:\n        pw: ${looksLike}\n`],
+    ["a misspelt data field's base64, its plain text reused in a ConfigMap", "k8s/d.yaml", `apiVersion: v1\nkind: Secret\n${echoed}datas:\n  pw: ${Buffer.from(looksLike).toString("base64")}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  url: ${looksLike}\n`],
+  ])("no value of %s in any output", async (_name, path, body) => {
+    const branch = `look-alike-${path.replace(/\W/g, "-")}`;
+    await repo.branch(branch, "main", { [path]: body, "policy/echo.rego": echoPolicy });
+    expectNoSlice((await checkAll(repo, branch)).all, looksLike);
   });
 
   it("#7: a secret value or token used as a map key is scrubbed from field names and pointers", async () => {

@@ -29,7 +29,7 @@ export interface ValuePlace {
 export function maskValue(value: unknown, places: readonly ValuePlace[], path: string, sensitivity: Sensitivity): unknown {
   const at = places.map((place) => ({ doc: place.doc, segments: pointerSegments(place.pointer) }));
   const secret = (trail: Trail | undefined, parent: unknown) => {
-    if (trail !== undefined && !mayTurnSecretAt(trail.segment, parent)) return false;
+    if (trail !== undefined && !mayTurnSecretAt(trail, parent)) return false;
     const below = segmentsOf(trail);
     return at.some((place) => sensitivity.isSensitive(path, place.doc, [...place.segments, ...below]));
   };

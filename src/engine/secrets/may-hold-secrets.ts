@@ -1,4 +1,4 @@
-import { isKind } from "../document-identity.js";
+import { isSecretObject, kindlessSecretItems } from "./secret-objects.js";
 import type { DraftFinding } from "../finding.js";
 import { inlineSecretPatches } from "../gitops-files.js";
 import type { ParsedDocument } from "../parse/parsed-document.js";
@@ -20,6 +20,6 @@ export function mayHoldSecrets(file: { findings: readonly DraftFinding[]; docume
 }
 
 function containsSecret(value: unknown): boolean {
-  for (const node of nodes(value)) if (isKind(node, "Secret") || holdsInlineHelmValues(node)) return true;
+  for (const node of nodes(value)) if (isSecretObject(node) || kindlessSecretItems(node).length > 0 || holdsInlineHelmValues(node)) return true;
   return false;
 }

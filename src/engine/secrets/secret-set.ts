@@ -1,5 +1,4 @@
 import { parseAllDocuments, visit } from "yaml";
-import { isKind } from "../document-identity.js";
 import { inlineSecretPatches, isJson6902 } from "../gitops-files.js";
 import { isRecord, nodes } from "../value-tree.js";
 import { parseFile } from "../parse/parse-file.js";
@@ -7,7 +6,8 @@ import { defaultParseLimits } from "../parse/parse-limits.js";
 import { inlineHelmValues } from "./inline-helm-values.js";
 import { secretForms } from "./secret-forms.js";
 import { looksLikeSecret, mayHoldSecretRuns, secretRuns } from "./secret-patterns.js";
-import { decodeBase64, generatorLiterals, isBareText, lastAppliedAnnotation, otherSecretFields, type Sensitivity } from "./sensitive-paths.js";
+import { decodeBase64, generatorLiterals, isBareText, lastAppliedAnnotation, type Sensitivity } from "./sensitive-paths.js";
+import { isSecretObject, kindlessSecretItems, otherSecretValues } from "./secret-objects.js";
 
 /** Shorter values are not scrubbed from free text: "true" or "80" would mangle every message. */
 const minimumLength = 6;
@@ -250,12 +250,8 @@ export function secretValuesOf(path: string, doc: unknown, sensitivity: Sensitiv
       const inline = inlineHelmValues(node);
       for (const text of inline.yaml) for (const whole of valuesInYaml(text)) found.push({ whole });
       for (const value of inline.values) for (const leaf of scalarLeaves(value)) found.push({ whole: typeof leaf === "string" ? [leaf] : scalarTexts(leaf) });
-      if (isKind(node, "Secret")) {
-        // Every scalar, not only strings: `pin: 98765432101` reaches a policy, and its message, as a number.
-        for (const value of scalarLeaves(node.data)) found.push(typeof value === "string" ? [value, decodeBase64(value)] : scalarTexts(value));
-        // stringData, and whatever a typo made of either field: its base64 is one of the forms every value is scrubbed in.
-        for (const field of otherSecretFields(node)) for (const value of scalarLeaves(field)) found.push(typeof value === "string" ? [value] : scalarTexts(value));
-      }
+      // A Secret, however its kind is spelt, and the kind-less items of a SecretList (kubectl reads them as Secrets).
+      for (const secret of isSecretObject(node) ? [node] : kindlessSecretItems(node)) found.push(...secretValues(secret));
       const annotations = isRecord(node.metadata) && isRecord(node.metadata.annotations) ? node.metadata.annotations : undefined;
       const lastApplied = annotations?.[lastAppliedAnnotation];
       if (typeof lastApplied === "string") {
@@ -296,15 +292,31 @@ function valuesInYaml(text: string): string[][] {
 }
 
 /**
- * The values a patch written inline for a Secret sets: each operation's `value` of a JSON 6902 patch, the
- * `data` and `stringData` of a strategic-merge one; Secret values, scrubbed by their slices. One that
- * does not read cleanly is a secret as it is.
+ * The values a Secret holds, as groups to scrub: every scalar, not only strings (`pin: 98765432101`
+ * reaches a policy, and its message, as a number). `data` is base64, and so may be a misspelt field of
+ * it: both are scrubbed decoded too. `stringData`'s base64 is one of the forms every value is scrubbed in.
+ */
+function secretValues(secret: Record<string, unknown>): SecretGroup[] {
+  const groups: SecretGroup[] = [];
+  for (const value of scalarLeaves(secret.data)) groups.push(typeof value === "string" ? [value, decodeBase64(value)] : scalarTexts(value));
+  for (const field of otherSecretValues(secret)) {
+    for (const value of scalarLeaves(field)) groups.push(typeof value !== "string" ? scalarTexts(value) : field === secret.stringData ? [value] : [value, decodeBase64(value)]);
+  }
+  return groups;
+}
+
+/**
+ * The values a patch written inline for a Secret sets: each operation's `value` of a JSON 6902 patch,
+ * every value a strategic-merge one gives the Secret (its data, stringData, misspellings of either);
+ * Secret values, scrubbed by their slices. One that does not read cleanly is a secret as it is.
  */
 function secretPatchValues(text: string): SecretGroup[] {
   const parsed = parseFile("patch", { kind: "text", text, size: Buffer.byteLength(text) }, defaultParseLimits);
   if (parsed.findings.some((f) => f.severity === "error") || parsed.documents.some((doc) => !doc.valid)) return [[text]];
-  const set = parsed.documents.flatMap((doc) => (isJson6902(doc.value) ? (doc.value as { value?: unknown }[]).map((op) => op.value) : isRecord(doc.value) ? [doc.value.data, doc.value.stringData] : []));
-  return set.flatMap((value) => [...scalarLeaves(value)].map((leaf) => (typeof leaf === "string" ? [leaf] : scalarTexts(leaf))));
+  return parsed.documents.flatMap((doc) => {
+    if (isJson6902(doc.value)) return (doc.value as { value?: unknown }[]).flatMap((op) => [...scalarLeaves(op.value)].map((leaf) => (typeof leaf === "string" ? [leaf] : scalarTexts(leaf))));
+    return isRecord(doc.value) ? secretValues(doc.value) : [];
+  });
 }
 
 function isOtherScalar(value: unknown): value is OtherScalar {

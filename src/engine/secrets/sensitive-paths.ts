@@ -1,7 +1,8 @@
 import { createMatcher } from "../../config/check-globs.js";
 import { isKind } from "../document-identity.js";
 import { isInlineSecretPatch } from "../gitops-files.js";
-import { isRecord } from "../value-tree.js";
+import { isRecord, type Trail } from "../value-tree.js";
+import { hasKind, isMisplacedInMetadata, isSecretAt, isSecretObject, isSecretValueField } from "./secret-objects.js";
 import { isInlineHelmValues } from "./inline-helm-values.js";
 
 export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
@@ -64,25 +65,17 @@ export function isBareText(doc: unknown): doc is string {
 const secretEnds = new Set(["data", "stringdata", "values", "valuesobject", "value", "templatepatch", "literals", "patch", lastAppliedAnnotation]);
 
 /**
- * The fields of a Secret that hold no value of it. Every other field is secret: `data` and
- * `stringData`, and whatever a typo makes of them (`stringdata:`, `datas:`). The API server drops or
- * refuses such a field, but its values are still the secrets the author meant to write.
+ * Whether a node whose parent's path is not secret may be: by its own key in any case (see
+ * secretEnds), as a field of a Secret (`parent`) that holds its values, as a key under a `metadata`
+ * that is no field of ObjectMeta, or as a field of a kind-less item of a list (a SecretList's item is a
+ * Secret). `trail` is the node's. The last two only ask for the walk from the root that tells.
  */
-const secretShapeFields = new Set(["apiVersion", "kind", "metadata", "type", "immutable"]);
-
-const isSecretValueField = (node: unknown, segment: string) => isKind(node, "Secret") && !secretShapeFields.has(segment);
-
-/** The values a Secret holds in fields other than `data` (stringData, and typos of either). */
-export function otherSecretFields(secret: Record<string, unknown>): unknown[] {
-  return Object.keys(secret).filter((key) => key !== "data" && !secretShapeFields.has(key)).map((key) => secret[key]);
-}
-
-/**
- * Whether a node whose parent's path is not secret may be, by its own key in any case (see secretEnds),
- * or by being a field of a Secret (`parent`) that holds its values.
- */
-export function mayTurnSecretAt(segment: string, parent: unknown): boolean {
-  return secretEnds.has(segment.toLowerCase()) || isSecretValueField(parent, segment);
+export function mayTurnSecretAt(trail: Trail, parent: unknown): boolean {
+  const { segment, up } = trail;
+  if (secretEnds.has(segment.toLowerCase())) return true;
+  if (isSecretObject(parent) && isSecretValueField(parent, segment)) return true;
+  if (up?.segment === "metadata" && isMisplacedInMetadata(segment)) return true;
+  return up !== undefined && up.up?.segment === "items" && /^\d+$/.test(up.segment) && isRecord(parent) && !hasKind(parent);
 }
 
 /**
@@ -96,11 +89,21 @@ export function isSecretPath(doc: unknown, segments: readonly string[]): boolean
   if (segments[0]?.toLowerCase() === "secretgenerator" && segments[2]?.toLowerCase() === "literals" && generatorLiterals(doc).length > 0) return true;
   if (isInlineSecretPatch(doc, segments)) return true;
   let node = doc;
+  // The map whose `items` node is (while node is that list), and the one whose items node is one of.
+  let itemsOf: unknown;
+  let list: unknown;
   for (const [i, segment] of segments.entries()) {
-    if (isSecretValueField(node, segment)) return true;
+    if (isSecretAt(node, list)) {
+      if (isSecretValueField(node, segment)) return true;
+      const next = segments[i + 1];
+      if (segment === "metadata" && next !== undefined && isMisplacedInMetadata(next)) return true;
+    }
     if (isInlineHelmValues(node, segments, i)) return true;
     if (segment === "metadata" && segments[i + 1] === "annotations" && segments[i + 2] === lastAppliedAnnotation) return true;
+    const parent = node;
     node = isRecord(node) ? (Object.hasOwn(node, segment) ? node[segment] : undefined) : Array.isArray(node) ? node[Number(segment)] : undefined;
+    list = Array.isArray(parent) ? itemsOf : undefined;
+    itemsOf = segment === "items" && isRecord(parent) ? parent : undefined;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSecretPath, lastAppliedAnnotation, mayTurnSecretAt } from "../../../src/engine/secrets/sensitive-paths.js";
-import { isContainer } from "../../../src/engine/value-tree.js";
+import { isContainer, type Trail } from "../../../src/engine/value-tree.js";
 
 // The preview judges a node below a value only when its key may turn a path secret (mayTurnSecretAt):
 // judged from the root each, the nodes of a document nested deep under long keys took a minute. That
@@ -11,6 +11,10 @@ const documents: Record<string, unknown> = {
   secret: { apiVersion: "v1", kind: "Secret", data: { a: "eA==" }, stringData: { b: "x" } },
   // Typos of data and stringData: the API server drops or refuses them, but they hold the secrets meant.
   secretTypos: { apiVersion: "v1", kind: "Secret", metadata: { name: "db" }, type: "Opaque", stringdata: { b: "x" }, datas: { a: ["eA=="] }, Data: "x" },
+  // stringData indented one level too deep, under metadata or under type; a kind in another case.
+  secretMisplaced: { apiVersion: "v1", Kind: " secret", metadata: { name: "db", labels: { a: "b" }, stringData: { b: "x" } }, type: { stringData: { c: "y" } } },
+  // kubectl reads a SecretList's items that name no kind as Secrets.
+  secretList: { apiVersion: "v1", kind: "SecretList", items: [{ metadata: { name: "a" }, stringData: { b: "x" } }, { kind: "ConfigMap", data: { c: "d" } }] },
   list: { apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Secret", stringData: { b: ["x", { y: 1 }] } }] },
   application: { apiVersion: "argoproj.io/v1alpha1", kind: "Application", spec: { source: { helm }, sources: [{ helm }, { chart: "c" }] } },
   applicationSet: {
@@ -47,7 +51,8 @@ describe("where a path first turns secret", () => {
     for (const [segments, parent] of paths(doc)) {
       if (segments.length === 0 || !isSecretPath(doc, segments) || isSecretPath(doc, segments.slice(0, -1))) continue;
       turns.push(segments.join("/"));
-      expect(mayTurnSecretAt(segments.at(-1)!, parent), segments.join("/")).toBe(true);
+      const trail = segments.reduce<Trail | undefined>((up, segment) => ({ segment, up }), undefined)!;
+      expect(mayTurnSecretAt(trail, parent), segments.join("/")).toBe(true);
     }
     // Each document has somewhere secret, or the walk checked nothing (the ConfigMap's data is not).
     expect(turns.length).toBeGreaterThan(0);
