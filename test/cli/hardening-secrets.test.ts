@@ -107,6 +107,7 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     ["stringData indented under metadata", "k8s/m.yaml", `apiVersion: v1\nkind: Secret\n${echoed}  stringData:\n    pw: ${looksLike}\n`],
     ["stringData indented under type", "k8s/t.yaml", `apiVersion: v1\nkind: Secret\n${echoed}type:\n  stringData:\n    pw: ${looksLike}\n`],
     ["a SecretList's items that name no kind (kubectl reads them as Secrets)", "k8s/l.yaml", `apiVersion: v1\nkind: SecretList\nitems:\n  - metadata:\n      name: echo\n    stringData:\n      pw: ${looksLike}\n`],
+    ["a SecretList's item whose kind is null (kubectl reads it as none)", "k8s/n.yaml", `apiVersion: v1\nkind: SecretList\nitems:\n  - kind: null\n    metadata:\n      name: echo\n    stringData:\n      pw: ${looksLike}\n`],
     ["kind: secret in lower case", "k8s/k.yaml", `apiVersion: v1\nkind: secret\n${echoed}stringData:\n  pw: ${looksLike}\n`],
     ["an inline patch for a Secret with stringdata:", "k8s/kustomization.yaml", `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata:\n  name: echo\nresources: []\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: Secret\n      metadata:\n        name: db\n      stringdata:\n        pw: ${looksLike}\n`],
     ["a misspelt data field's base64, its plain text reused in a ConfigMap", "k8s/d.yaml", `apiVersion: v1\nkind: Secret\n${echoed}datas:\n  pw: ${Buffer.from(looksLike).toString("base64")}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  url: ${looksLike}\n`],
@@ -114,6 +115,17 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     const branch = `look-alike-${path.replace(/\W/g, "-")}`;
     await repo.branch(branch, "main", { [path]: body, "policy/echo.rego": echoPolicy });
     expectNoSlice((await checkAll(repo, branch)).all, looksLike);
+  });
+
+  // Keys under metadata that are no field of ObjectMeta are looked at from the document's root (a
+  // misplaced stringData): each map's kind was looked for among all its keys every time, and 20,000
+  // keys under one metadata ran into the time bound.
+  it("an object with 20,000 keys under its metadata is judged, not stuck", async () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `  k${i}: v${i}\n`).join("");
+    await repo.branch("wide-metadata", "main", { "k8s/wide.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\n  namespace: ns\n${keys}data:\n  a: b\n` });
+    const run = await runCli(["check", "--repo", repo.dir, "--base", "main", "--head", "wide-metadata", "--format", "json"]);
+    expect(run.status).not.toBe(2);
+    expect((JSON.parse(run.stdout) as Report).diff.objects.map((o) => o.id)).toEqual(["v1 ConfigMap ns/wide"]);
   });
 
   it("#7: a secret value or token used as a map key is scrubbed from field names and pointers", async () => {

@@ -29,7 +29,8 @@ export interface ValuePlace {
 export function maskValue(value: unknown, places: readonly ValuePlace[], path: string, sensitivity: Sensitivity): unknown {
   const at = places.map((place) => ({ doc: place.doc, segments: pointerSegments(place.pointer) }));
   const secret = (trail: Trail | undefined, parent: unknown) => {
-    if (trail !== undefined && !mayTurnSecretAt(trail, parent)) return false;
+    // The keys above a node run from its trail into its place's pointer: the value may be a document's inner map.
+    if (trail !== undefined && !at.some((place) => mayTurnSecretAt(trail.segment, parent, [above(trail, place.segments, 1), above(trail, place.segments, 2)]))) return false;
     const below = segmentsOf(trail);
     return at.some((place) => sensitivity.isSensitive(path, place.doc, [...place.segments, ...below]));
   };
@@ -38,6 +39,16 @@ export function maskValue(value: unknown, places: readonly ValuePlace[], path: s
     if (typeof node === "string" && looksLikeSecret(node)) return { replace: masked(node) };
     return "descend";
   });
+}
+
+/** The key `steps` levels above the trail's own: up the trail, then up the pointer of the value's place. */
+function above(trail: Trail, place: readonly string[], steps: number): string | undefined {
+  let at = trail;
+  for (let step = 0; step < steps; step++) {
+    if (at.up === undefined) return place[place.length - (steps - step)];
+    at = at.up;
+  }
+  return at.segment;
 }
 
 function maskAll(value: unknown): unknown {

@@ -6,17 +6,25 @@ import { isContainer, isRecord } from "../value-tree.js";
  * meant a Secret, with the values they meant to keep secret. Masking a look-alike costs little.
  */
 
-/** The `kind` of a map, under a `kind` key in any case, trimmed and in lower case. */
-function kindOf(node: Record<string, unknown>): string | undefined {
-  for (const key of Object.keys(node)) {
-    if (key.toLowerCase() !== "kind") continue;
-    const value = node[key];
-    if (typeof value === "string") return value.trim().toLowerCase();
+/** Kinds found, by map: a map with many keys is asked about once, not once per key below it. */
+const kinds = new WeakMap<Record<string, unknown>, string>();
+
+/**
+ * The `kind` of a map, under a `kind` key in any case, trimmed and in lower case; "" when it has none,
+ * or one that is no string (kubectl reads a null, a number or a blank kind as none).
+ */
+function kindOf(node: Record<string, unknown>): string {
+  let kind = kinds.get(node);
+  if (kind === undefined) {
+    const value = typeof node.kind === "string" ? node.kind : node[Object.keys(node).find((key) => key.toLowerCase() === "kind") ?? "kind"];
+    kind = typeof value === "string" ? value.trim().toLowerCase() : "";
+    kinds.set(node, kind);
   }
-  return undefined;
+  return kind;
 }
 
-export const hasKind = (node: Record<string, unknown>) => Object.keys(node).some((key) => key.toLowerCase() === "kind");
+/** A map that names a kind (a non-blank string under a `kind` key in any case). */
+export const hasKind = (node: Record<string, unknown>) => kindOf(node) !== "";
 
 /** A Secret: `kind: Secret` spelt in any case, with spaces around it, under a `kind` key in any case. */
 export function isSecretObject(node: unknown): node is Record<string, unknown> {

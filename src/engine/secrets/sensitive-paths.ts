@@ -1,7 +1,6 @@
 import { createMatcher } from "../../config/check-globs.js";
-import { isKind } from "../document-identity.js";
 import { isInlineSecretPatch } from "../gitops-files.js";
-import { isRecord, type Trail } from "../value-tree.js";
+import { isRecord } from "../value-tree.js";
 import { hasKind, isMisplacedInMetadata, isSecretAt, isSecretObject, isSecretValueField } from "./secret-objects.js";
 import { isInlineHelmValues } from "./inline-helm-values.js";
 
@@ -68,14 +67,15 @@ const secretEnds = new Set(["data", "stringdata", "values", "valuesobject", "val
  * Whether a node whose parent's path is not secret may be: by its own key in any case (see
  * secretEnds), as a field of a Secret (`parent`) that holds its values, as a key under a `metadata`
  * that is no field of ObjectMeta, or as a field of a kind-less item of a list (a SecretList's item is a
- * Secret). `trail` is the node's. The last two only ask for the walk from the root that tells.
+ * Secret). `above` are the keys above the node's own, nearest first, as far as its document root (two
+ * are enough). The last two only ask for the walk from the root that tells.
  */
-export function mayTurnSecretAt(trail: Trail, parent: unknown): boolean {
-  const { segment, up } = trail;
+export function mayTurnSecretAt(segment: string, parent: unknown, above: readonly (string | undefined)[]): boolean {
   if (secretEnds.has(segment.toLowerCase())) return true;
   if (isSecretObject(parent) && isSecretValueField(parent, segment)) return true;
-  if (up?.segment === "metadata" && isMisplacedInMetadata(segment)) return true;
-  return up !== undefined && up.up?.segment === "items" && /^\d+$/.test(up.segment) && isRecord(parent) && !hasKind(parent);
+  const [up, upper] = above;
+  if (up === "metadata" && isMisplacedInMetadata(segment)) return true;
+  return upper === "items" && up !== undefined && /^\d+$/.test(up) && isRecord(parent) && !hasKind(parent);
 }
 
 /**
@@ -114,10 +114,10 @@ export function isSecretPath(doc: unknown, segments: readonly string[]): boolean
  * Secrets among a List's items are folded the same way.
  */
 export function foldSecret(doc: unknown): unknown {
-  if (isRecord(doc) && !isKind(doc, "Secret") && Array.isArray(doc.items) && doc.items.some((item) => isKind(item, "Secret"))) {
-    return { ...doc, items: doc.items.map((item) => (isKind(item, "Secret") ? foldOne(item) : item)) };
+  if (!isSecretObject(doc) && isRecord(doc) && Array.isArray(doc.items) && doc.items.some((item) => isSecretAt(item, doc))) {
+    return { ...doc, items: doc.items.map((item) => (isSecretAt(item, doc) ? foldOne(item) : item)) };
   }
-  return isKind(doc, "Secret") ? foldOne(doc) : doc;
+  return isSecretObject(doc) ? foldOne(doc) : doc;
 }
 
 function foldOne(doc: unknown): unknown {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isSecretPath, lastAppliedAnnotation, mayTurnSecretAt } from "../../../src/engine/secrets/sensitive-paths.js";
-import { isContainer, type Trail } from "../../../src/engine/value-tree.js";
+import { isContainer } from "../../../src/engine/value-tree.js";
+import { maskValue } from "../../../src/engine/secrets/mask-value.js";
+import { createSensitivity } from "../../../src/engine/secrets/sensitive-paths.js";
 
 // The preview judges a node below a value only when its key may turn a path secret (mayTurnSecretAt):
 // judged from the root each, the nodes of a document nested deep under long keys took a minute. That
@@ -14,7 +16,7 @@ const documents: Record<string, unknown> = {
   // stringData indented one level too deep, under metadata or under type; a kind in another case.
   secretMisplaced: { apiVersion: "v1", Kind: " secret", metadata: { name: "db", labels: { a: "b" }, stringData: { b: "x" } }, type: { stringData: { c: "y" } } },
   // kubectl reads a SecretList's items that name no kind as Secrets.
-  secretList: { apiVersion: "v1", kind: "SecretList", items: [{ metadata: { name: "a" }, stringData: { b: "x" } }, { kind: "ConfigMap", data: { c: "d" } }] },
+  secretList: { apiVersion: "v1", kind: "SecretList", items: [{ metadata: { name: "a" }, stringData: { b: "x" } }, { kind: "ConfigMap", data: { c: "d" } }, { kind: null, password: "p" }, { kind: " ", password: "q" }] },
   list: { apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Secret", stringData: { b: ["x", { y: 1 }] } }] },
   application: { apiVersion: "argoproj.io/v1alpha1", kind: "Application", spec: { source: { helm }, sources: [{ helm }, { chart: "c" }] } },
   applicationSet: {
@@ -51,10 +53,24 @@ describe("where a path first turns secret", () => {
     for (const [segments, parent] of paths(doc)) {
       if (segments.length === 0 || !isSecretPath(doc, segments) || isSecretPath(doc, segments.slice(0, -1))) continue;
       turns.push(segments.join("/"));
-      const trail = segments.reduce<Trail | undefined>((up, segment) => ({ segment, up }), undefined)!;
-      expect(mayTurnSecretAt(trail, parent), segments.join("/")).toBe(true);
+      expect(mayTurnSecretAt(segments.at(-1)!, parent, [segments.at(-2), segments.at(-3)]), segments.join("/")).toBe(true);
     }
     // Each document has somewhere secret, or the walk checked nothing (the ConfigMap's data is not).
     expect(turns.length).toBeGreaterThan(0);
+  });
+});
+
+// The preview masks a value where it sits: often not a whole document but a map inside one, whose
+// keys above it are its place's pointer. A map shown whole must be masked as the document is.
+describe("a value shown where it sits in its document", () => {
+  const sensitivity = createSensitivity([], () => false);
+  it.each([
+    ["a Secret's metadata in a List, with a key misplaced under it", { kind: "List", items: [{ kind: "Secret", metadata: { name: "db", pin: "4821" } }] }, "/items/0/metadata", "4821", "db"],
+    ["a SecretList's kind-less item, with a misspelt field", { kind: "SecretList", items: [{ metadata: { name: "a" }, password: "K9!pw" }] }, "/items/0", "K9!pw", "a"],
+  ])("%s", (_name, doc, pointer, hidden, shown) => {
+    const value = pointer.split("/").slice(1).reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], doc);
+    const masked = JSON.stringify(maskValue(value, [{ doc, pointer }], "k8s/l.yaml", sensitivity));
+    expect(masked).not.toContain(hidden);
+    expect(masked).toContain(`"name":"${shown}"`);
   });
 });
