@@ -20,6 +20,11 @@ export interface ChangedPath {
 
 const statusOf: Record<string, ChangeStatus> = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", copied: "added", changed: "modified" };
 
+/** A file as GitHub's REST lists of changed files give it (compare, a PR's files, a commit's files), as Gitgate names it. */
+export function changedPathOf(file: { filename: string; status: string; previous_filename?: string }): ChangedPath {
+  return { path: file.filename, status: statusOf[file.status] ?? "modified", ...(file.previous_filename ? { previousPath: file.previous_filename } : {}) };
+}
+
 /**
  * The files base...head changes, and their merge base, with the fewest calls: one compare (which
  * also gives the merge base) for up to 300 files, else the PR's paged file list. At GitHub's cap of
@@ -36,7 +41,7 @@ export async function listChanges(github: GitHub, repo: RepoRef, base: string, h
   }
   return {
     mergeBase,
-    files: listed.map((f) => ({ path: f.filename, status: statusOf[f.status] ?? "modified", ...(f.previous_filename ? { previousPath: f.previous_filename } : {}) })),
+    files: listed.map(changedPathOf),
   };
 }
 

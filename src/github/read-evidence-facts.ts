@@ -1,15 +1,13 @@
 import type { ReviewState } from "../engine/approvals/approval-types.js";
-import type { ChangeStatus } from "../engine/change-set.js";
 import type { EvidencePullFacts, FilesRecord } from "../engine/evidence/assemble-evidence.js";
 import { mapConcurrent } from "../engine/map-concurrent.js";
-import { maxListedFiles } from "./read-change-set.js";
+import { changedPathOf, maxListedFiles } from "./read-change-set.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 
 /** Reads in flight at once: well under GitHub's limit on concurrent requests. */
 const concurrency = 8;
 const perPage = 100;
 
-const statusOf: Record<string, ChangeStatus> = { added: "added", removed: "removed", modified: "modified", renamed: "renamed", copied: "added", changed: "modified" };
 const reviewStates = new Set<string>(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]);
 
 type ListedFile = { filename: string; status: string; previous_filename?: string };
@@ -65,7 +63,7 @@ export async function readCommitFiles(github: GitHub, repo: RepoRef, shas: reado
 
 function filesRecord(files: readonly ListedFile[], complete: boolean): FilesRecord {
   return {
-    files: files.map((f) => ({ path: f.filename, status: statusOf[f.status] ?? "modified", ...(f.previous_filename ? { previousPath: f.previous_filename } : {}) })),
+    files: files.map(changedPathOf),
     complete,
   };
 }
