@@ -1,28 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { hostileTitle, replayedHistory, type ReplayedHistory } from "../support/replayed-history.js";
+import { describe, expect, it } from "vitest";
+import { hostileTitle, runAgainst, useReplayedHistory } from "../support/replayed-history.js";
 
 // `gitgate evidence` over HTTP against the fake GitHub whose history the real App built: a pull request
 // approved and merged, a direct push, and an admin merge past a failing check. The record must name who
 // wrote, approved and merged each change, the checks on the merged head, the files, and every bypass.
 
-let history: ReplayedHistory;
-let shas: ReplayedHistory["shas"];
+const history = useReplayedHistory();
+const { shas } = history;
 
-beforeAll(async () => {
-  history = await replayedHistory();
-  shas = history.shas;
-}, 120_000);
-afterAll(() => history?.close());
-
-async function evidence(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
-  const status = await main(["evidence", "--repo", "acme/platform-config", ...args], io, { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: `${history.http.url}/api/v3` });
-  return { status, stdout, stderr };
-}
+const evidence = (args: string[]) => runAgainst(history, ["evidence", "--repo", "acme/platform-config", ...args]);
 
 const mergedAt = (pull: number) => history.app.repo.pulls.get(pull)!.merged!.mergedAt;
 

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { replayedHistory, type ReplayedHistory } from "../support/replayed-history.js";
+import { describe, expect, it } from "vitest";
+import { runAgainst, useReplayedHistory } from "../support/replayed-history.js";
 import { approvalExternalId, validateExternalId } from "../../src/github/verdict-records.js";
 
 // `gitgate guard` over HTTP against the fake GitHub whose history the real App built: merges it
 // judged, a direct push and an admin merge. The CLI must tell them apart as the App's guard does.
 
-let history: ReplayedHistory;
-let shas: ReplayedHistory["shas"];
+const history = useReplayedHistory();
+const { shas } = history;
 
-beforeAll(async () => {
-  history = await replayedHistory();
-  shas = history.shas;
-}, 120_000);
-afterAll(() => history?.close());
-
-async function guard(args: string[], env: Record<string, string> = { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: `${history.http.url}/api/v3` }) {
-  let stdout = "";
-  let stderr = "";
-  const status = await main(["guard", ...args], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } }, env);
-  return { status, stdout, stderr };
-}
+const guard = (args: string[], env?: Record<string, string>) => runAgainst(history, ["guard", ...args], env);
 
 describe("gitgate guard", () => {
   it("prints every commit with its provenance, and every bypass (exit 1)", async () => {

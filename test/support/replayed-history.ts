@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { serveFakeGitHub } from "../../src/fake-github/http-server.js";
 import { createTestRepo, type TestRepo } from "./git-repo.js";
 import { startApp, type AppHarness } from "./app-harness.js";
@@ -65,4 +67,26 @@ export async function replayedHistory(): Promise<ReplayedHistory> {
       await repo.remove();
     },
   };
+}
+
+/**
+ * The history for a test file: built before its tests (its `shas` object is filled in then, so it may
+ * be taken apart at once), closed after them.
+ */
+export function useReplayedHistory(): ReplayedHistory {
+  const history = { shas: {} } as ReplayedHistory;
+  beforeAll(async () => {
+    const built = await replayedHistory();
+    Object.assign(history, { ...built, shas: Object.assign(history.shas, built.shas) });
+  }, 120_000);
+  afterAll(() => history.close?.());
+  return history;
+}
+
+/** Runs the CLI in-process against the history's fake GitHub (or `env`); what it printed and its exit status. */
+export async function runAgainst(history: ReplayedHistory, args: string[], env: Record<string, string> = { GITHUB_TOKEN: "ghp_test", GITHUB_API_URL: `${history.http.url}/api/v3` }) {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } }, env);
+  return { status, stdout, stderr };
 }
