@@ -1,3 +1,4 @@
+import { parentsFirst } from "../engine/guard/commit-graph.js";
 import { decideProvenance } from "../engine/guard/decide-provenance.js";
 import { mergesToCompare } from "../engine/guard/merge-content.js";
 import type { AppCheckRun, CommitProvenance } from "../engine/guard/guard-types.js";
@@ -7,6 +8,7 @@ import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { readMergeContents } from "../github/read-merge-contents.js";
 import { readProvenanceFacts } from "../github/read-provenance-facts.js";
 import { maxVerifiedCommits, pushedCommit, type PushedCommit } from "../github/read-pushed-commits.js";
+import { readPushedWithin } from "../github/read-pushed-within.js";
 import { CannotDecideError } from "./approvals-command.js";
 import { UsageError, type CliOptions } from "./cli-options.js";
 import { githubClient } from "./token-client.js";
@@ -25,7 +27,7 @@ export interface GuardReplay {
   appId: number | undefined;
   /** The config where the period's commits landed asks for `gitgate/approval` (its `approvals:` section). */
   requireApproval: boolean;
-  /** The branch's commits in the period, oldest first. */
+  /** The branch's commits in the period, by date or by when GitHub recorded their push, parents first. */
   commits: PushedCommit[];
   /** The guard's verdict on each of them, in the same order; none is undecided. */
   verdicts: CommitProvenance[];
@@ -55,7 +57,13 @@ export async function replayGuard(options: CliOptions, env: NodeJS.ProcessEnv, n
   // The 30 days before the period's end: with --until alone, the period still ends where it says.
   const since = options.since ?? new Date((until !== undefined ? Date.parse(until) : now.getTime()) - defaultDays * 86_400_000).toISOString();
 
-  const commits = await readHistory(github, repo, branch, since, until).catch((error: Error & { status?: number }) => error instanceof CannotDecideError ? Promise.reject(error) : cannot(`branch ${branch}`)(error));
+  const [dated, pushed] = await Promise.all([
+    readHistory(github, repo, branch, since, until).catch((error: Error & { status?: number }) => error instanceof CannotDecideError ? Promise.reject(error) : cannot(`branch ${branch}`)(error)),
+    readPushedWithin(github, repo, branch, since, until).catch(cannot(`the pushes to ${branch}`)),
+  ]);
+  // A commit pushed within the period under a date outside it is in the period: its dates are its committer's word.
+  const listed = new Set(dated.map((c) => c.sha));
+  const commits = parentsFirst([...dated, ...pushed.filter((c) => !listed.has(c.sha))]);
   // Each commit is judged by the rules of the branch it landed on, the config at its first parent (as the
   // App judged it): the period's rules are those at the first parents of its first and last commits,
   // never the branch's today. Where they differ, the approvals section changed within the period, and

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runAgainst, useReplayedHistory } from "../support/replayed-history.js";
 import { approvalExternalId, validateExternalId } from "../../src/github/verdict-records.js";
@@ -78,5 +79,28 @@ describe("gitgate guard", () => {
     } finally {
       repository.checkRuns.splice(0, repository.checkRuns.length, ...own);
     }
+  });
+
+  // A commit's dates are its committer's word. GitHub lists a period's commits by them, so a direct push
+  // dated a year back was not in the last 30 days: the guard CLI (and the evidence) passed the period.
+  it("finds a commit pushed within the period under a date before it, by GitHub's record of the push", async () => {
+    const repository = history.app.fake.repository("acme", "platform-config")!;
+    const before = await history.repo.sha("main");
+    await history.repo.commit("main", { "apps/web/values.yaml": "replicas: 50\n" });
+    const backdated = "2025-01-01T00:00:00Z";
+    execFileSync("git", ["-c", "user.name=Mallory", "-c", "user.email=mallory@gitgate.invalid", "commit", "-q", "--amend", "--no-edit", `--date=${backdated}`], { cwd: history.repo.dir, env: { ...process.env, GIT_COMMITTER_DATE: backdated } });
+    const after = await history.repo.sha("main");
+    history.app.fake.recordPush(repository, { branch: "main", actor: "mallory", before, after });
+    const run = await guard(["--repo", "acme/platform-config", "--format", "json"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { bypasses: number; commits: { sha: string; verdict: string; reasons: string[] }[] };
+    expect(report.bypasses).toBe(3);
+    expect(report.commits.map((c) => [c.sha, c.verdict])).toEqual([
+      [shas.feature, "through-pr"], [shas.merge, "through-pr"], [shas.direct, "bypass"], [shas.adminSquash, "bypass"], [after, "bypass"],
+    ]);
+    // Pushed before the period: not in it, whatever its date.
+    const later = await guard(["--repo", "acme/platform-config", "--since", "2030-01-01"]);
+    expect(later).toMatchObject({ status: 0, stderr: "" });
   });
 });

@@ -55,5 +55,7 @@ export async function mergePull(repo: TestRepo, fake: FakeRepository, number: nu
   const reviewed = Math.max(0, ...fake.reviews.filter((r) => r.pullNumber === number).map((r) => Date.parse(r.submittedAt)));
   const mergedAt = new Date(Math.max(Date.now(), reviewed + 1000)).toISOString();
   pr.merged = { mergeCommitSha: after, headSha, baseSha: before, landed: method === "merge" ? [after] : landed, mergedBy: options.mergedBy ?? "maintainer", mergedAt };
+  // GitHub's repository activity records the merge, timed by GitHub.
+  fake.activities.push({ id: 900_000 + fake.activities.length, ref: `refs/heads/${pr.baseRef}`, activity_type: method === "queue" ? "merge_queue_merge" : "pr_merge", actor: pr.merged.mergedBy, before, after, timestamp: mergedAt });
   return { before, after, landed };
 }

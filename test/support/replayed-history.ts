@@ -51,8 +51,10 @@ export async function replayedHistory(): Promise<ReplayedHistory> {
   // carol approves after the merge: that approved nothing that landed.
   const late = await app.fake.submitReview(app.repo, { pullNumber: good, user: "carol", state: "APPROVED", commitId: feature });
   late.submittedAt = new Date(Date.parse(app.repo.pulls.get(good)!.merged!.mergedAt) + 60_000).toISOString();
+  const beforeDirect = await repo.sha("main");
   await repo.commit("main", { "apps/web/values.yaml": "replicas: 9\n", "apps/api/values.yaml": "replicas: 3\n" });
   const direct = await repo.sha("main");
+  app.fake.recordPush(app.repo, { branch: "main", actor: "mallory", before: beforeDirect, after: direct });
   const bad = await flow.openPr([{ "apps/web/values.yaml": "replicas: nine\n" }]);
   app.repo.pulls.get(bad)!.title = hostileTitle;
   const badHead = await repo.sha(`pr-${bad}`);
