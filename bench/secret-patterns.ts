@@ -9,7 +9,7 @@ import { SecretSet } from "../src/engine/secrets/secret-set.js";
 import { createSensitivity } from "../src/engine/secrets/sensitive-paths.js";
 
 const size = 1024 * 1024;
-const prefixes = ["ghp_", "github_pat_", "glpat-", "xoxb-", "AKIA", "AIza", "sk_live_", "npm_", "eyJ", "a://", "a://u:", "-----BEGIN ", "-----END ", "PRIVATE KEY-----", "A ", "http"];
+const prefixes = ["ghp_", "github_pat_", "glpat-", "xoxb-", "AKIA", "AIza", "sk_live_", "npm_", "eyJ", "a://", "a://u:", "-----BEGIN ", "-----END ", "PRIVATE KEY-----", "LS0tLS1CRUdJTiB", "LS0tLS1CRUdJTiBQUklWQVRFIEtF", "A ", "http"];
 const separators = ["", ".", "-", "_", ":", "@", "/", " ", "a", "A", "0", "=", "\n", "•"];
 const units = new Set<string>();
 for (const p of prefixes) for (const s of separators) units.add(p + s);

@@ -24,6 +24,13 @@ const patterns: readonly SecretPattern[] = [
     pattern: /-----BEGIN (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----|$)/,
     needles: ["-----BEGIN "],
   },
+  // The same keys base64-encoded, as YAML usually holds them (a ConfigMap's `tls.key`, a kubeconfig's
+  // `client-key-data`): the encoded "-----BEGIN <word> PRIVATE KEY" of each word above, as the value
+  // starts with it. A certificate's encoded header shares the needle, not the words: it stays visible.
+  {
+    pattern: /LS0tLS1CRUdJTiB(?:QUklWQVRFIEtF|SU0EgUFJJVkFURSBL|FQyBQUklWQVRFIEtF|EU0EgUFJJVkFURSBL|PUEVOU1NIIFBSSVZBVEUgS0VZ|FTkNSWVBURUQgUFJJVkFURSBL|QR1AgUFJJVkFURSBL)[A-Za-z0-9+/=_-]*/,
+    needles: ["LS0tLS1CRUdJTiB"],
+  },
   { pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b/, needles: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] }, // GitHub tokens
   { pattern: /\bgithub_pat_[A-Za-z0-9_]{40,}\b/, needles: ["github_pat_"] },
   { pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/, needles: ["glpat-"] }, // GitLab
@@ -40,7 +47,7 @@ const patterns: readonly SecretPattern[] = [
 ];
 
 // Any needle of any pattern, in one expression: V8 searches literal alternatives far faster than it
-// tries eleven patterns (or calls includes for each needle), and most values hold none.
+// tries every pattern (or calls includes for each needle), and most values hold none.
 const anyNeedle = new RegExp(patterns.flatMap((p) => p.needles).map((needle) => needle.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|"));
 
 /**

@@ -6,6 +6,8 @@ const alnum = (length: number) => "aB3dE6gH9k".repeat(Math.ceil(length / 10)).sl
 // One of each published format, as it would sit in a value or a line.
 const secrets = [
   "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----",
+  // Base64-encoded keys, as a ConfigMap or a kubeconfig holds them.
+  ...["", "RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ", "PGP "].map((word) => Buffer.from(`-----BEGIN ${word}PRIVATE KEY${word === "PGP " ? " BLOCK" : ""}-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n`).toString("base64")),
   ...["ghp", "gho", "ghu", "ghs", "ghr"].map((prefix) => `${prefix}_${alnum(36)}`),
   `github_pat_${alnum(22)}_${alnum(59)}`,
   `glpat-${alnum(20)}`,
@@ -32,7 +34,9 @@ describe("secret patterns", () => {
   });
 
   it("leave ordinary values alone", () => {
-    for (const value of ["nginx:1.25", "https://example.com/path", "ghp", "AKIA", "eyJhbGciOiJIUzI1NiJ9", "light-weight", "replicas: 3"]) {
+    // A certificate is public, base64-encoded or not.
+    const certificate = Buffer.from("-----BEGIN CERTIFICATE-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n").toString("base64");
+    for (const value of [certificate, "nginx:1.25", "https://example.com/path", "ghp", "AKIA", "eyJhbGciOiJIUzI1NiJ9", "light-weight", "replicas: 3"]) {
       expect(looksLikeSecret(value), value).toBe(false);
       expect([...value.matchAll(secretRuns)], value).toEqual([]);
     }
