@@ -110,6 +110,8 @@ describe("gitgate check: secrets never leak through hostile input", () => {
     ["a SecretList's item whose kind is null (kubectl reads it as none)", "k8s/n.yaml", `apiVersion: v1\nkind: SecretList\nitems:\n  - kind: null\n    metadata:\n      name: echo\n    stringData:\n      pw: ${looksLike}\n`],
     ["kind: secret in lower case", "k8s/k.yaml", `apiVersion: v1\nkind: secret\n${echoed}stringData:\n  pw: ${looksLike}\n`],
     ["an inline patch for a Secret with stringdata:", "k8s/kustomization.yaml", `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata:\n  name: echo\nresources: []\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: Secret\n      metadata:\n        name: db\n      stringdata:\n        pw: ${looksLike}\n`],
+    ["a kind a `<<` merge key brings (kubectl merges it)", "apps/merged.yaml", `<<: {apiVersion: v1, kind: Secret}\n${echoed}stringData:\n  pw: ${looksLike}\n`],
+    ["a kind one of several merged maps brings", "apps/merged-list.yaml", `base: &b {kind: Secret}\n<<: [{apiVersion: v1}, *b]\n${echoed}stringData:\n  pw: ${looksLike}\n`],
     ["a misspelt data field's base64, its plain text reused in a ConfigMap", "k8s/d.yaml", `apiVersion: v1\nkind: Secret\n${echoed}datas:\n  pw: ${Buffer.from(looksLike).toString("base64")}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  url: ${looksLike}\n`],
   ])("no value of %s in any output", async (_name, path, body) => {
     const branch = `look-alike-${path.replace(/\W/g, "-")}`;

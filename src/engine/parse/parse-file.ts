@@ -11,7 +11,7 @@ import { documentSpan, toParsedDocument, type ParsedDocument, type ParsedFile } 
 import { yamlOptions } from "./yaml-options.js";
 import { documentTrees } from "./document-trees.js";
 import { quickManifestValues, type TopLevelSpans } from "./quick-yaml.js";
-import { findMergeHazards, findYamlHazards, type YamlVersion } from "./yaml-hazards.js";
+import { findMergeHazards, findYamlHazards, isMergePair, type YamlVersion } from "./yaml-hazards.js";
 
 /**
  * Which YAML a file is read as. "auto": as kubectl reads it (YAML 1.1, see kubectl-yaml-schema.ts)
@@ -172,7 +172,7 @@ export function isJsonPath(path: string): boolean {
 
 /** A line that starts a top-level `apiVersion:` or `kind:` key: most likely a Kubernetes manifest. */
 function looksLikeManifest(text: string): boolean {
-  return /^(?:apiVersion|kind)[ \t]*:/m.test(text);
+  return /^(?:apiVersion|kind|<<)[ \t]*:/m.test(text);
 }
 
 /**
@@ -310,9 +310,12 @@ export function parseYaml(path: string, text: string, limits: ParseLimits, readi
   return documents;
 }
 
-/** A document whose top-level map has an `apiVersion` or `kind` key, as YAML 1.2 reads it. */
+/**
+ * A document whose top-level map has an `apiVersion` or `kind` key, or a `<<` merge key that may bring
+ * them: kubectl merges `<<` (YAML 1.1), so `<<: {kind: Secret}` is a Secret and is read as kubectl reads it.
+ */
 function isManifest(doc: Document): boolean {
-  return isMap(doc.contents) && doc.contents.items.some((pair) => isScalar(pair.key) && (pair.key.value === "apiVersion" || pair.key.value === "kind"));
+  return isMap(doc.contents) && doc.contents.items.some((pair) => isMergePair(pair.key) || (isScalar(pair.key) && (pair.key.value === "apiVersion" || pair.key.value === "kind")));
 }
 
 /** The document's errors with its duplicate keys, in the order of the text. */

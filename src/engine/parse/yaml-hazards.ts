@@ -124,7 +124,7 @@ export function findMergeHazards(path: string, index: number, doc: Document, lin
   return findings;
 }
 
-/** A plain `<<` key, as the YAML 1.1 schema resolves it (a symbol). */
-function isMergePair(key: unknown): boolean {
+/** A plain `<<` key, which the YAML 1.1 schema resolves to a merge (a symbol); a quoted one is a key like any other. */
+export function isMergePair(key: unknown): boolean {
   return isScalar(key) && key.type === Scalar.PLAIN && key.source === "<<";
 }
