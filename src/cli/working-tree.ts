@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { controlPathProblem, controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import { controlPathProblem, controlPlaneMaxBytes, controlPlaneText, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { decodeRead, type FileContent, type ReadContent } from "../engine/change-set.js";
 
 /**
@@ -122,9 +122,7 @@ export function workingTreeReader(root: string, maxBytes = controlPlaneMaxBytes)
     async read(path) {
       const content = await readWorkingFile(root, path, maxBytes);
       if (content === undefined) return undefined;
-      if (content.kind === "symlink" || content.kind === "submodule") throw new RefusedPathError(path, content.kind);
-      if (content.kind !== "text") throw new RefusedPathError(path, content.kind === "binary" ? "binary" : "too-large");
-      return content.text;
+      return controlPlaneText(path, content);
     },
     async list(path) {
       const entry = await lookAt(root, path);

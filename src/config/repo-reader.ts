@@ -1,3 +1,4 @@
+import type { FileContent } from "../engine/change-set.js";
 /** Reads the files of one commit of a repository (or its working tree): the control plane's only I/O. */
 export interface RepoReader {
   /**
@@ -24,8 +25,19 @@ export class RefusedPathError extends Error {
   }
 }
 
+/**
+ * A control-plane file's text, or the refusal: a config, schema, policy or data file must be UTF-8
+ * (what a person reviewed is then what is loaded), not decoded leniently as a manifest is.
+ */
+export function controlPlaneText(path: string, content: FileContent): string {
+  if (content.kind === "symlink" || content.kind === "submodule") throw new RefusedPathError(path, content.kind);
+  if (content.kind === "too-large") throw new RefusedPathError(path, "too-large");
+  if (content.kind !== "text" || content.encoding !== undefined) throw new RefusedPathError(path, "binary");
+  return content.text;
+}
+
 function refusalMessage(path: string, reason: RefusedPathError["reason"]): string {
-  if (reason === "binary") return `${path} is binary or not valid UTF-8: a control-plane file must be UTF-8 text`;
+  if (reason === "binary") return `${path} is binary or not UTF-8: a control-plane file must be UTF-8 text`;
   if (reason === "too-large") return `${path} is larger than the ${controlPlaneMaxBytes / (1024 * 1024)} MiB Gitgate reads of a control-plane file`;
   if (reason === "outside") return `"${path}" is outside the repository: control-plane paths must be relative to the repository root, inside it`;
   return reason === "symlink"

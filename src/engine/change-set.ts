@@ -6,10 +6,14 @@ import type { RenderedChange } from "../rendering/render-types.js";
  * what a link points at or what a submodule holds is outside what Gitgate can judge.
  */
 export type FileContent =
-  | { kind: "text"; text: string; size: number; executable?: true }
+  /** `encoding`: not UTF-8, decoded as kubectl decodes it (see toFileContent). */
+  | { kind: "text"; text: string; size: number; executable?: true; encoding?: TextEncoding }
   | { kind: "too-large"; size: number }
   | { kind: "binary"; size: number }
   | LinkEntry;
+
+/** UTF-16 after its byte order mark, or UTF-8 with bytes that are not (each read as U+FFFD). */
+export type TextEncoding = "utf-16le" | "utf-16be" | "invalid-utf-8";
 
 export type LinkEntry = { kind: "symlink" } | { kind: "submodule" };
 
@@ -84,15 +88,23 @@ export function decodeRead(read: ReadContent | undefined): FileContent | undefin
   return read?.kind === "bytes" ? toFileContent(read.bytes, Infinity) : read;
 }
 
-/** Classifies raw bytes the way every source must, so the engine sees one shape. */
+/**
+ * Classifies raw bytes the way every source must, so the engine sees one shape. Text is decoded as
+ * kubectl decodes a manifest (a UTF-16 byte order mark switches to UTF-16, anything else is UTF-8 with
+ * each invalid byte read as U+FFFD), so that a file saved as UTF-16 or Latin-1 is judged for what the
+ * cluster gets, not excused as binary. Binary is what no such reader can read: a NUL byte early on
+ * without a UTF-16 mark (YAML and JSON allow no raw NUL).
+ */
 export function toFileContent(bytes: Uint8Array, maxBytes: number): FileContent {
   if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
+  if (utf16) return { kind: "text", text: new TextDecoder(utf16).decode(bytes), size: bytes.byteLength, encoding: utf16 };
   const sniff = bytes.subarray(0, 8192);
   if (sniff.includes(0)) return { kind: "binary", size: bytes.byteLength };
   try {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     return { kind: "text", text, size: bytes.byteLength };
   } catch {
-    return { kind: "binary", size: bytes.byteLength };
+    return { kind: "text", text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), size: bytes.byteLength, encoding: "invalid-utf-8" };
   }
 }

@@ -1,5 +1,5 @@
 import { withExecutableBit, type ChangeSet, type ChangeStatus, type FileChange, type FileContent } from "../engine/change-set.js";
-import { controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import { controlPlaneMaxBytes, controlPlaneText, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { readBlobs } from "./read-blobs.js";
 import { GitError, runGit } from "./run-git.js";
 import { contextPathsFor } from "../engine/gitops-files.js";
@@ -40,8 +40,7 @@ export function commitReader(repo: string, commit: string, maxBytes = controlPla
       if (link) throw new RefusedPathError(path, link.kind);
       const content = (await readBlobs(repo, [entry.oid], maxBytes)).get(entry.oid);
       if (content === undefined) return undefined;
-      if (content.kind !== "text") throw new RefusedPathError(path, content.kind === "binary" ? "binary" : "too-large");
-      return content.text;
+      return controlPlaneText(path, content);
     },
     async list(path) {
       return (await treeEntries(repo, commit, [path], true)).map((e) => e.path).sort();

@@ -1,4 +1,4 @@
-import { controlPlaneMaxBytes, RefusedPathError, type RepoReader } from "../config/repo-reader.js";
+import { controlPlaneMaxBytes, controlPlaneText, type RepoReader } from "../config/repo-reader.js";
 import type { FileContent } from "../engine/change-set.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 import { keyOf, readFilesAt, type FileRequest, type FilesAt } from "./read-files-at.js";
@@ -53,9 +53,7 @@ export function githubRepoReader(github: GitHub, repo: RepoRef, oid: string, kno
       if (!files.has(path)) await prefetch([path], []);
       const content = files.get(path);
       if (content === undefined) return undefined;
-      if (content.kind === "symlink" || content.kind === "submodule") throw new RefusedPathError(path, content.kind);
-      if (content.kind !== "text") throw new RefusedPathError(path, content.kind === "binary" ? "binary" : "too-large");
-      return content.text;
+      return controlPlaneText(path, content);
     },
     async list(path) {
       const dir = path.replace(/\/+$/, "");

@@ -139,19 +139,20 @@ describe("gitgate check: the control plane stays inside the repository", () => {
 });
 
 describe("gitgate check: control-plane files that are not text", () => {
-  it("reports a binary exceptions file and oversized policy data on their config lines instead of stopping", async () => {
+  it("reports an exceptions file that is not UTF-8 and oversized policy data on their config lines instead of stopping", async () => {
     const repo = await createTestRepo({
       ".github/gitgate.yml": "version: 1\nfiles: ['k8s/**']\npolicies:\n  paths: [policy/]\n  data: [data/]\nexceptions: waivers.bin\n",
       "policy/main.rego": "package main\n\nimport rego.v1\n\ndeny contains \"never\" if false\n",
       "data/big.yaml": `list: [${"1,".repeat(2_200_000)}1]\n`,
-      "waivers.bin": "\u0000\u0001binary",
+      // Latin-1: a manifest would be read as kubectl reads it, a control-plane file must be UTF-8.
+      "waivers.bin": Buffer.from("exceptions:\n  - rule: caf\xe9\n", "latin1"),
     });
     try {
       await repo.branch("pr", "main", { "k8s/a.yaml": "a: 1\n" });
       const { status, report } = await checkJson(repo.dir, "pr");
       expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
         "error config/path .github/gitgate.yml:3:1 new Policies cannot be loaded: data/big.yaml is larger than the 4 MiB Gitgate reads of a control-plane file",
-        "error config/path .github/gitgate.yml:6:13 new Exceptions cannot be loaded: waivers.bin is binary or not valid UTF-8: a control-plane file must be UTF-8 text",
+        "error config/path .github/gitgate.yml:6:13 new Exceptions cannot be loaded: waivers.bin is binary or not UTF-8: a control-plane file must be UTF-8 text",
       ]);
       expect(status).toBe(2);
     } finally {

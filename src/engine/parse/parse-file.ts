@@ -31,12 +31,19 @@ export function parseFile(path: string, content: FileContent, limits: ParseLimit
     return { path, documents: [], findings };
   }
   if (content.kind === "binary") {
-    fail("file/binary", "File is binary or not valid UTF-8: a config file must be UTF-8 text.");
+    fail("file/binary", "File is binary (it holds a NUL byte), so no YAML or JSON reader can read it: a config file must be UTF-8 text.");
     return { path, documents: [], findings };
   }
   // A symlink or submodule has no content to parse; the change's judge reports it (judge-change.ts).
   if (content.kind !== "text") return { path, documents: [], findings };
   let text = content.text;
+  if (content.encoding) {
+    const invalid = content.encoding === "invalid-utf-8";
+    fail("file/encoding", invalid
+      ? "File is not valid UTF-8 (a byte here is not): judged as kubectl reads it, each such byte as U+FFFD; other tools may refuse it or read it otherwise. Save it as UTF-8."
+      : `File is ${content.encoding === "utf-16le" ? "UTF-16 (little-endian)" : "UTF-16 (big-endian)"} with a byte order mark: judged as kubectl decodes it; other tools may refuse it or read it otherwise. Save it as UTF-8.`,
+    invalid ? spanAt(text, Math.max(0, text.indexOf("\uFFFD"))) : fileStart, "warning");
+  }
   if (text.startsWith("\uFEFF")) {
     fail("file/bom", "File starts with a byte order mark; some tools reject it. Save it as UTF-8 without BOM.",
       fileStart, "warning");

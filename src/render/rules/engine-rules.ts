@@ -8,7 +8,8 @@ import type { RuleDoc } from "./rule-doc.js";
  */
 export const engineRules: readonly RuleDoc[] = [
   // Files
-  { id: "file/binary", group: "Files", severity: "error", title: "Config files are UTF-8 text", description: "A governed file is binary or not valid UTF-8, so it cannot be read as YAML or JSON.", fix: "Save the file as UTF-8 text, or add its path to `ignore` in the config if it is not a config file." },
+  { id: "file/binary", group: "Files", severity: "error", title: "Config files are text", description: "A governed file holds a NUL byte in its first 8 KB and starts with no UTF-16 byte order mark, so no YAML or JSON reader can read it.", fix: "Save the file as UTF-8 text, or add its path to `ignore` in the config if it is not a config file." },
+  { id: "file/encoding", group: "Files", severity: "warning", title: "Config files are UTF-8", description: "A governed file is UTF-16 (with a byte order mark) or not valid UTF-8 (Latin-1, say). It is judged as kubectl decodes it (UTF-16 after its mark; each byte that is not UTF-8 as U+FFFD), which is what the cluster gets from kubectl; other tools may refuse the file or read it otherwise.", fix: "Save the file as UTF-8." },
   { id: "file/bom", group: "Files", severity: "warning", title: "No byte order mark", description: "The file starts with a UTF-8 byte order mark, which some tools reject.", fix: "Save the file as UTF-8 without BOM." },
   { id: "file/too-large", group: "Files", severity: "error", title: "Files within the size limit", description: "The file is larger than `limits.max_file_bytes`, so it is not validated (and never passes silently).", fix: "Split the file, or raise `limits.max_file_bytes` (at most 8 MiB) in the config." },
   { id: "file/too-many-documents", group: "Files", severity: "error", title: "A bounded number of documents per file", description: "The YAML stream holds more documents than Gitgate judges in one file.", fix: "Split the stream into several files." },

@@ -215,10 +215,23 @@ describe("parseFile: content that is not text", () => {
     expect(parsed.findings[0]!.message).toContain("50 bytes, over the 16-byte limit");
   });
 
-  it("refuses binary content and invalid UTF-8", () => {
-    for (const bytes of [Buffer.from([0x61, 0x3a, 0x00, 0x01]), Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe])]) {
-      const parsed = parseFile("bin.yaml", toFileContent(bytes, 1024), limits);
-      expect(parsed.findings.map(where)).toEqual(["error file/binary 1:1"]);
+  it("refuses binary content", () => {
+    const parsed = parseFile("bin.yaml", toFileContent(Buffer.from([0x61, 0x3a, 0x00, 0x01]), 1024), limits);
+    expect(parsed.findings.map(where)).toEqual(["error file/binary 1:1"]);
+  });
+
+  // kubectl decodes UTF-16 after its byte order mark, and reads each byte that is not UTF-8 as U+FFFD:
+  // such files were "binary", and a changed one was excused as an existing error, never judged.
+  it("reads UTF-16 and invalid UTF-8 as kubectl does, with a warning where the file is not UTF-8", () => {
+    const cases: [Buffer, string, string][] = [
+      [Buffer.from("a: 1\nb: caf\xe9\n", "latin1"), "warning file/encoding 2:7", "caf\uFFFD"],
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("a: 1\nb: café\n", "utf16le")]), "warning file/encoding 1:1", "café"],
+      [Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from("a: 1\nb: café\n", "utf16le").swap16()]), "warning file/encoding 1:1", "café"],
+    ];
+    for (const [bytes, finding, b] of cases) {
+      const parsed = parseFile("text.yaml", toFileContent(bytes, 1024), { ...limits, maxFileBytes: 1024 });
+      expect(parsed.findings.map(where)).toEqual([finding]);
+      expect(parsed.documents[0]!.value).toEqual({ a: 1, b });
     }
   });
 });
