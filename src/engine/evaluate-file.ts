@@ -26,10 +26,12 @@ export interface FileJudges {
   /** The kustomization that names a path as a patch, if one does (see gitops-files.ts). */
   patchOf?: (path: string) => KustomizePatch | undefined;
   /**
-   * Whether per-document policies run on a patch file. Not when its kustomizations are rendered: a
-   * patch is part of an object, and the rendered object is what the policies judge.
+   * Kustomization files rendered at the head (see judge-change.ts): per-document policies skip a patch
+   * one of them names, since a patch is part of an object and the rendered object is what they judge.
+   * Every other patch is policed as the file it is: a kustomization nothing renders (ignored, not
+   * governed, a decoy naming a real manifest) must not take a file out of the policies' sight.
    */
-  policePatches?: boolean;
+  rendered?: ReadonlySet<string>;
 }
 
 export interface EvaluatedFile {
@@ -72,7 +74,8 @@ export async function evaluateParsedFile(parsed: ParsedFile, judges: FileJudges,
     findings.push(...(await validateDocument(path, doc, judges.schemas, patch ? "patch" : "object")));
     judgingNow(path);
   }
-  if (judge && judges.runner && judges.documentPolicies.length > 0 && (!patch || judges.policePatches !== false)) {
+  const renderedPatch = patch !== undefined && (patch.namedBy ?? [patch.kustomization]).some((k) => judges.rendered?.has(k) === true);
+  if (judge && judges.runner && judges.documentPolicies.length > 0 && !renderedPatch) {
     findings.push(...(await evaluateDocumentPolicies(path, parsed.documents, judges.documentPolicies, judges.runner)));
   }
   return {

@@ -25,6 +25,8 @@ export interface GitopsContext {
 export interface KustomizePatch {
   /** The kustomization that names the file. */
   kustomization: string;
+  /** Every kustomization that names it (gitopsFacts), the first first. */
+  namedBy?: string[];
   /** `either`: a `patches:` entry, which kustomize reads as JSON 6902 when it is a list of operations. */
   kind: "strategic-merge" | "json6902" | "either";
   /**
@@ -109,8 +111,8 @@ export function gitopsFacts(files: Iterable<[string, FileContent | undefined]>):
       const known = patches.get(patch);
       // Named more than once (by two kustomizations, or twice by one): the first names it, and it may
       // patch a Secret if any naming says so.
-      if (!known) patches.set(patch, ref);
-      else if (ref.mayPatchSecrets && !known.mayPatchSecrets) patches.set(patch, { ...known, mayPatchSecrets: true });
+      if (!known) patches.set(patch, { ...ref, namedBy: [path] });
+      else patches.set(patch, { ...known, namedBy: [...known.namedBy!, path], ...(ref.mayPatchSecrets ? { mayPatchSecrets: true as const } : {}) });
     }
     for (const [file, source] of named.generated) {
       // A file both generators read holds a Secret's data: it is treated as one.

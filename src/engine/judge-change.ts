@@ -76,7 +76,7 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
     const headContext = await headFiles(changes);
     const facts = gitopsFacts(headContext);
     const gitops = gitopsContext(facts);
-    const rendering = changes.rendered !== undefined;
+    const rendering = renderedSources(changes.rendered);
     const planeJudges = fileJudgesOf(plane, config, gitops, runner, rendering);
     const governed = createMatcher(config.files, config.ignore);
     // A symlink or submodule is judged where it could stand for governed files, or for the control plane.
@@ -299,7 +299,7 @@ export function policyRunnerOf(plane: ControlPlane, config: GitgateConfig): Poli
 }
 
 /** What judges each file of a change by this control plane, read in this GitOps context. */
-export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops: GitopsContext, runner: PolicyRunner | undefined, rendering = false): FileJudges {
+export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops: GitopsContext, runner: PolicyRunner | undefined, rendered?: ReadonlySet<string>): FileJudges {
   return {
     schemas: plane.schemas,
     documentPolicies: plane.policies.document,
@@ -308,10 +308,16 @@ export function fileJudgesOf(plane: ControlPlane, config: GitgateConfig, gitops:
     overrides: config.policies.rules,
     yamlReading: yamlReadingOf(config),
     patchOf: gitops.patchOf,
-    // When this change was rendered, a patch is judged in the objects it renders into; when nothing
-    // renders (validate of a folder, rendering off), the patch itself is policed as before: never neither.
-    policePatches: !rendering,
+    // A patch a rendered kustomization names is judged in the objects it renders into; any other
+    // (nothing rendered, validate of a folder, rendering off) is policed itself: never neither.
+    ...(rendered ? { rendered } : {}),
   };
+}
+
+/** The source files of the targets rendered at the head (their kustomizations among them). */
+function renderedSources(rendered: ChangeSet["rendered"]): ReadonlySet<string> | undefined {
+  if (!rendered) return undefined;
+  return new Set(rendered.targets.filter((t) => t.head?.ok === true).flatMap((t) => [...t.sources.keys()]));
 }
 
 /**

@@ -104,6 +104,28 @@ describe("Kustomize overlays are rendered and judged", () => {
     ]);
   });
 
+  // A kustomization nothing renders (ignored here) named a real manifest as its patch: the manifest was
+  // taken for a patch, judged in the rendered objects, and so judged by no policy at all.
+  it("polices a file that only a kustomization nothing renders names as a patch", async () => {
+    const decoy = await createTestRepo({
+      ".github/gitgate.yml": "version: 1\nignore: [\"docs/**\"]\nschemas:\n  - files: \"clusters/**\"\n    schema: kubernetes\npolicies:\n  builtin: [kubernetes]\n",
+      "clusters/prod/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    });
+    try {
+      await decoy.branch("decoy", "main", {
+        "clusters/prod/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n",
+        "docs/kustomization.yaml": "patches:\n  - path: ../clusters/prod/pod.yaml\n",
+      });
+      const { status, report } = await checkJson(decoy.dir, "decoy");
+      expect(status).toBe(1);
+      expect(newFindings(report).filter((f) => f.startsWith("error"))).toEqual(expect.arrayContaining([
+        "error k8s/privileged clusters/prod/pod.yaml:10:21 new container \"c\" runs privileged: it has full access to the node",
+      ]));
+    } finally {
+      await decoy.remove();
+    }
+  });
+
   it("makes a kustomization that does not build an error on the kustomization", async () => {
     const { status, report } = await checkJson(repo.dir, "broken");
     expect(status).toBe(1);
