@@ -60,6 +60,8 @@ export interface PullRequestApprovalFacts {
   contributors: string[];
   /** The pull request's commits (their SHAs): pushes of any of them are pushes to this pull request. */
   commits: string[];
+  /** Those of them GitHub committed (web-flow): a merge into the pull request's branch may have made them. */
+  committedByGitHub: string[];
   /** The governed-diff digest recorded for this pull request and its current base in each reviewed commit's (and the head's) gitgate/validate check run. */
   digestsByCommit: Map<string, string>;
   /** The digest the head's completed gitgate/validate check run records for this pull request and its current base. */
@@ -298,7 +300,8 @@ async function approvalFacts(github: GitHub, repo: RepoRef, number: number, revi
     const recorded = digestOf(review.commit.checkSuites?.nodes.flatMap((s) => s.checkRuns.nodes)[0]?.externalId);
     if (recorded !== undefined) digestsByCommit.set(review.commit.oid, recorded);
   }
-  return { reviews: list, reviewers, contributors: [...contributors], commits: commits.map(({ commit }) => commit.oid), digestsByCommit, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
+  const committedByGitHub = commits.filter(({ commit }) => commit.committer?.user?.login === "web-flow").map(({ commit }) => commit.oid);
+  return { reviews: list, reviewers, contributors: [...contributors], commits: commits.map(({ commit }) => commit.oid), committedByGitHub, digestsByCommit, ...(problems.length > 0 ? { problem: problems.join("; ") } : {}) };
 }
 
 interface Actor {

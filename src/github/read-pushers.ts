@@ -10,27 +10,55 @@ export const maxBranchActivities = 1000;
 const pushing = ["push", "force_push", "branch_creation"] as const;
 
 /**
+ * The activities in which GitHub itself commits to the branch, merging a pull request into it: whoever
+ * merged brought its commits, which name their authors, not the merger. Read only for the commits
+ * GitHub made that no push brought, and only until each is found: a long-lived branch has merged many.
+ */
+const merging = ["pr_merge", "merge_queue_merge"] as const;
+
+/**
  * Everyone who pushed one of the pull request's commits to its branch, from GitHub's repository
  * activity: a commit's author and committer are e-mails anyone can write (GitHub links them to whoever
  * owns them), a push is made as oneself. Only pushes that left the branch at one of the pull request's
  * commits count: a branch of the same name deleted long ago, and whoever pushed to it, do not. Throws
  * (the caller fails closed) past maxBranchActivities, or for such a push GitHub names nobody for.
  */
-export async function readPushers(github: GitHub, repo: RepoRef, branch: string, commits: readonly string[]): Promise<string[]> {
+export async function readPushers(github: GitHub, repo: RepoRef, branch: string, commits: readonly string[], committedByGitHub: readonly string[]): Promise<string[]> {
   const ours = new Set(commits);
-  const found = await Promise.all(pushing.map(async (kind) => {
-    const pushers: string[] = [];
-    let seen = 0;
-    for await (const page of github.paginate.iterator(github.rest.repos.listActivities, { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, activity_type: kind, per_page: 100 })) {
-      for (const activity of page.data) {
-        if (!ours.has(activity.after)) continue;
-        if (!activity.actor) throw new Error(`GitHub names nobody for the ${kind.replace("_", " ")} of ${activity.after.slice(0, 12)} to the pull request's branch, so who pushed it cannot be known`);
-        pushers.push(activity.actor.login);
-      }
-      seen += page.data.length;
-      if (seen > maxBranchActivities) throw new Error(`the pull request's branch has more than ${maxBranchActivities} activities of kind ${kind}; Gitgate reads at most ${maxBranchActivities}, so not everyone who pushed to it can be known`);
+  const pushed = await Promise.all(pushing.map((kind) => readActivities(github, repo, branch, kind, ours)));
+  const pushers = pushed.flat();
+  // The commits GitHub made that no push brought (an edit in GitHub's editor is a push) came from a merge.
+  const missing = new Set(committedByGitHub.filter((sha) => ours.has(sha)));
+  for (const { after } of pushers) missing.delete(after);
+  for (const kind of merging) {
+    if (missing.size === 0) break;
+    for (const merge of await readActivities(github, repo, branch, kind, missing, true)) {
+      pushers.push(merge);
+      missing.delete(merge.after);
     }
-    return pushers;
-  }));
-  return [...new Set(found.flat())];
+  }
+  return [...new Set(pushers.map((p) => p.login))];
+}
+
+/**
+ * Who made each activity of `kind` to the branch that left it at one of `wanted`, newest first; with
+ * `untilAllFound`, no further than the last of them. Throws past maxBranchActivities, or for such an
+ * activity GitHub names nobody for.
+ */
+async function readActivities(github: GitHub, repo: RepoRef, branch: string, kind: string, wanted: ReadonlySet<string>, untilAllFound = false): Promise<{ login: string; after: string }[]> {
+  const found: { login: string; after: string }[] = [];
+  const left = new Set(wanted);
+  let seen = 0;
+  for await (const page of github.paginate.iterator(github.rest.repos.listActivities, { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, activity_type: kind as "push", per_page: 100 })) {
+    for (const activity of page.data) {
+      if (!wanted.has(activity.after)) continue;
+      if (!activity.actor) throw new Error(`GitHub names nobody for the ${kind.replaceAll("_", " ")} of ${activity.after.slice(0, 12)} to the pull request's branch, so who pushed it cannot be known`);
+      found.push({ login: activity.actor.login, after: activity.after });
+      left.delete(activity.after);
+    }
+    if (untilAllFound && left.size === 0) break;
+    seen += page.data.length;
+    if (seen > maxBranchActivities) throw new Error(`the pull request's branch has more than ${maxBranchActivities} activities of kind ${kind}; Gitgate reads at most ${maxBranchActivities}, so not everyone who pushed to it can be known`);
+  }
+  return found;
 }

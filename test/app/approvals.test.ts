@@ -131,6 +131,23 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
+  // GitHub commits a merge into the branch itself (web-flow), naming the merged commits' authors: bob
+  // merged his own pull request into dev's branch, its squash naming dev, then approved dev's.
+  it("does not count a writer who merged a pull request into the branch", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 5\n" });
+    const before = await repo.sha(`pr-${pr}`);
+    await repo.commit(`pr-${pr}`, { "apps/web/values.yaml": "replicas: 50\n" });
+    const merged = await repo.sha(`pr-${pr}`);
+    app.repo.commitActors.set(merged, { author: "dev", committer: "web-flow" });
+    for (let i = 0; i < 3; i++) app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "merger", before: "0".repeat(40), after: "f".repeat(40), type: "pr_merge" });
+    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "bob", before, after: merged, type: "pr_merge" });
+    await deliver("pull_request", "synchronize", pr);
+    await review(pr, "bob", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @bob (pushed to the pull request's branch");
+  });
+
   // Only pushes of the pull request's own commits count: a branch name reused after an old branch was
   // deleted does not exclude that branch's pushers (erin's review must count, an approval as a block),
   // and a long-lived branch's merges do not fill the limit of what is read.
