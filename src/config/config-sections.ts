@@ -1,5 +1,6 @@
 import { parseFile } from "../engine/parse/parse-file.js";
 import { defaultParseLimits } from "../engine/parse/parse-limits.js";
+import type { GitgateConfig } from "./config-types.js";
 import { loadConfig } from "./load-config.js";
 
 /**
@@ -18,4 +19,18 @@ export function setsSection(text: string | undefined, section: string, path?: st
   const value = first?.value;
   if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.hasOwn(value, section)) return true;
   return new RegExp(`(?:^|[\\s{,])(?:${section}|"${section}"|'${section}')\\s*:`).test(text);
+}
+
+/**
+ * The `approvals` section of a config that does not load as a whole (another section is broken, or a
+ * newer Gitgate checks it more strictly), read on its own: who may repair a broken config is still
+ * what its own approvals section says (its `control_plane` reviewers), never whoever writes. Undefined
+ * when the text has no such section or the section itself is not valid.
+ */
+export function approvalsSectionOf(text: string | undefined, path?: string): GitgateConfig["approvals"] | undefined {
+  if (text === undefined) return undefined;
+  const [first] = parseFile("config", { kind: "text", text, size: text.length }, defaultParseLimits).documents;
+  const value = first?.valid ? first.value : undefined;
+  if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, "approvals")) return undefined;
+  return loadConfig(JSON.stringify({ version: 1, approvals: (value as Record<string, unknown>).approvals }), path).config?.approvals;
 }

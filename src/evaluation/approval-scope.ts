@@ -1,5 +1,5 @@
 import type { GitgateConfig } from "../config/config-types.js";
-import { setsSection } from "../config/config-sections.js";
+import { approvalsSectionOf, setsSection } from "../config/config-sections.js";
 import type { ControlPlane } from "../config/load-control-plane.js";
 import { RefusedPathError, type RepoReader } from "../config/repo-reader.js";
 import { parseCodeOwners, resolveCodeOwners, type ResolvedCodeOwners } from "../engine/approvals/codeowners.js";
@@ -20,7 +20,10 @@ export interface ApprovalScope {
    * not make its `approvals` settings unknown.
    */
   configValid: boolean;
-  /** The normalized `approvals` section; defaults when the config is invalid. */
+  /**
+   * The normalized `approvals` section; when the config is invalid, its `approvals` section read on its
+   * own (approvalsSectionOf), and none when that is not valid either: no approval can count then.
+   */
   settings?: GitgateConfig["approvals"];
   /** Changed paths in scope, a moved file's old path too (governed or control plane; every file when the config is invalid). */
   files: string[];
@@ -52,11 +55,15 @@ export async function approvalScopeOf(plane: ControlPlane, configText: string | 
     // Read from the text: a broken config still says it wants approvals, and then gets the strictest ones.
     enabled: setsSection(configText, "approvals", plane.configPath) || (inherits && setsSection(inherited?.text, "approvals", inherited?.source)),
     configValid,
-    ...(configValid && plane.config ? { settings: plane.config.approvals } : {}),
+    ...settingsOf(configValid ? plane.config?.approvals : approvalsSectionOf(configText, plane.configPath) ?? (inherits ? approvalsSectionOf(inherited?.text, inherited?.source) : undefined)),
     files,
     controlPlaneChanged: changed.some((f) => touches(f, (p) => plane.isControlPlanePath(p))),
     ...(codeOwners ? { codeOwners } : {}),
   };
+}
+
+function settingsOf(settings: GitgateConfig["approvals"] | undefined): Pick<ApprovalScope, "settings"> {
+  return settings ? { settings } : {};
 }
 
 /** The first CODEOWNERS file where GitHub looks for one, at the base, resolved for `files`. */

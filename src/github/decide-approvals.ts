@@ -31,6 +31,7 @@ export interface CodeOwnersProblems {
 export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: ApprovalInputs): Promise<ApprovalDecision> {
   const { pr, scope } = inputs;
   if (pr.approvals.problem) throw new Error(pr.approvals.problem);
+  if (!scope.settings) throw new Error(unknownApprovers);
   const codeowners = codeOwnersOf(scope);
   const policy = approvalPolicy(scope, codeowners);
   const withProblems = (verdict: ApprovalVerdict): ApprovalDecision =>
@@ -97,7 +98,13 @@ function codeOwnersOf(scope: ApprovalScope): CodeOwnersFile | undefined {
   return scope.settings?.codeowners && scope.codeOwners ? resolvedCodeOwnersFile(scope.codeOwners) : undefined;
 }
 
-/** The policy of the base's `approvals` section; with an invalid config, the strictest defaults. */
+/**
+ * A broken config whose own `approvals` section is not valid either cannot say who may approve, nor who
+ * may repair it: no approval counts (an administrator who merges the repair is a bypass the guard records).
+ */
+const unknownApprovers = "the config at the base is not valid, and neither is its approvals section read on its own, so who may approve (and repair the config) cannot be known: no approval can count";
+
+/** The policy of the base's `approvals` section (only its control-plane rule applies when the config is invalid). */
 export function approvalPolicy(scope: ApprovalScope, codeowners: CodeOwnersFile | undefined): ApprovalPolicy {
   const settings = scope.settings;
   const controlPlane = settings?.controlPlane ?? { count: 1, users: [], teams: [] };

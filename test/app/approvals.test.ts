@@ -374,6 +374,24 @@ describe("gitgate/approval", () => {
     expect(run.output.summary).not.toMatch(/### .* production:/);
   });
 
+  // One bad value elsewhere (or a Gitgate that checks a section more strictly) made the whole config
+  // invalid, and its control_plane reviewers were dropped for "one approval from any writer".
+  it("keeps the control-plane reviewers of an invalid config's own approvals section, and counts none when that is invalid too", async () => {
+    await repo.branch("broken-elsewhere", "main", { ".github/gitgate.yml": `${config}  control_plane: { count: 1, users: [erin] }\nfail_on: sometimes\n` });
+    const repair = await openPr({ ".github/gitgate.yml": "version: 1\n" }, { from: "broken-elsewhere", base: "broken-elsewhere" });
+    await review(repair, "alice", "APPROVED");
+    expect(await approvalOf(repair)).toMatchObject({ conclusion: "action_required", output: { title: "Waiting for 1 more (control plane)" } });
+    await review(repair, "erin", "APPROVED");
+    expect((await approvalOf(repair)).conclusion).toBe("success");
+
+    await repo.branch("broken-approvals", "main", { ".github/gitgate.yml": `${config}  control_plane: { count: many }\n` });
+    const blind = await openPr({ ".github/gitgate.yml": "version: 1\n" }, { from: "broken-approvals", base: "broken-approvals" });
+    await review(blind, "alice", "APPROVED");
+    const run = await approvalOf(blind);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("neither is its approvals section read on its own");
+  });
+
   it("keeps the config's own control-plane rule when only a schema at the base is broken", async () => {
     await repo.branch("broken-schema", "main", { ".github/gitgate.yml": `${config}  control_plane: { count: 1, users: [erin] }\n`, "schemas/values.schema.json": "{ not json" });
     const pr = await openPr({ "schemas/values.schema.json": schema }, { from: "broken-schema", base: "broken-schema" });
