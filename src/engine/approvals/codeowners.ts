@@ -1,9 +1,6 @@
 import { RE2JS } from "re2js";
 import type { CodeOwnersFile, CodeOwnersRule } from "./approval-types.js";
 
-/** A pattern with more wildcards than this is refused: the file is repository input. */
-const maxWildcards = 8;
-
 /**
  * Reads a CODEOWNERS file with GitHub's rules: gitignore-style patterns, the last matching line wins,
  * owners are `@user`, `@org/team` or an email. Gitgate cannot tell whose account an email is, so it
@@ -56,7 +53,6 @@ function stripComment(line: string): string {
 function patternProblem(pattern: string): string | undefined {
   if (pattern.startsWith("!")) return "negates";
   if (/(?<!\\)\[/.test(pattern)) return "uses a character range";
-  if ((pattern.match(/\*+|\?/g) ?? []).length > maxWildcards) return `has more than ${maxWildcards} wildcards`;
   return undefined;
 }
 

@@ -223,6 +223,15 @@ describe("CODEOWNERS", () => {
     ]);
   });
 
+  // A line with more than 8 wildcards was refused as one "GitHub ignores", which GitHub does not: its
+  // paths fell to the broader line above it, whose owner then approved alone.
+  it("keeps a line with many wildcards: GitHub sets no such limit", () => {
+    const file = parseCodeOwners("CODEOWNERS", "* @carol\n/apps/*/v?????.???? @dave\n");
+    expect(file.problems).toEqual([]);
+    const f = facts({ changedFiles: ["apps/web/values.yaml"], reviews: [approve("carol")] });
+    expect(brief(policy({ rules: [], codeowners: file }), f)).toEqual(["code owners @dave: waiting [] ignored carol=not-eligible"]);
+  });
+
   it("never treats a path owned by an email alone as unowned: its approval waits", () => {
     const file = parseCodeOwners("CODEOWNERS", "* @acme/platform-leads\n/secrets/ security@acme.example\n/shared/ security@acme.example @bob\n");
     const f = facts({ changedFiles: ["secrets/db.yaml", "shared/a.yaml"], reviews: [approve("carol"), approve("bob")] });
