@@ -8,7 +8,7 @@ import { openRevertPull, revertBranchPrefix } from "../github/open-revert-pull.j
 import { publishGuardCheck } from "../github/publish-guard-check.js";
 import { deletionKey, openIncidentIssue, raisedIncidents } from "../github/raise-incident.js";
 import { pushedCommit, readPushedCommits, type PushedCommit } from "../github/read-pushed-commits.js";
-import { readGuardRun, readProvenanceFacts, type ProvenanceFacts } from "../github/read-provenance-facts.js";
+import { readGuardRun, readGuardVerdict, readProvenanceFacts, type ProvenanceFacts } from "../github/read-provenance-facts.js";
 import { readMergeContents } from "../github/read-merge-contents.js";
 import { bypassOutput, incidentBody, incidentTitle, throughPullOutput, undecidedOutput, type GuardOutput, type IncidentInfo } from "../render/render-guard-markdown.js";
 import type { EvaluationDeps } from "./evaluation-deps.js";
@@ -32,7 +32,14 @@ export interface GuardedPush {
  * itself. A failure to verify fails the new tip's guard check: never a silent pass.
  */
 export async function guardPush(deps: EvaluationDeps, push: GuardedPush): Promise<void> {
-  const settings = await guardSettings(deps, push.before ?? push.defaultBranch, push.branch, push.defaultBranch);
+  let settings: GuardSettings | undefined;
+  try {
+    settings = await pushSettings(deps, push);
+  } catch (error) {
+    // Whether the tip before was a bypass, and the config before it, could not be read: fail closed.
+    await couldNotVerify(deps, push.after, error as Error);
+    return;
+  }
   if (!settings) return;
   const guarded = guardedBranches(settings, push.defaultBranch);
   try {
@@ -83,6 +90,47 @@ async function readCommit(deps: EvaluationDeps, sha: string): Promise<PushedComm
 }
 
 /** The guard's settings when `branch` is one it watches; undefined when it has nothing to do there. */
+/** Bypasses in a row before a push that the guard looks past for the config it trusts; more: it fails closed. */
+const maxBypassesBack = 20;
+
+/**
+ * The settings a push is judged by: the config at the tip before it, so that a push cannot switch the
+ * guard off for itself, and, when that tip is one the guard failed (a bypass: a direct push that
+ * dropped `protect:`, say), the stricter of it and the config at the newest commit before it that the
+ * guard did not fail: a bypass must not switch the guard off for the pushes after it either.
+ */
+async function pushSettings(deps: EvaluationDeps, push: GuardedPush): Promise<GuardSettings | undefined> {
+  const at = push.before ?? push.defaultBranch;
+  const atTip = await guardSettings(deps, at, push.branch, push.defaultBranch);
+  let sha = at;
+  for (let step = 0; await failedGuard(deps, sha); step++) {
+    if (step === maxBypassesBack) throw new Error(`the ${maxBypassesBack} commits before this push on ${push.branch} are all bypasses: no config on the branch can be trusted to judge it`);
+    const parent = (await readCommit(deps, sha)).parents[0];
+    if (parent === undefined) break;
+    sha = parent;
+  }
+  if (sha === at) return atTip;
+  const trusted = await guardSettings(deps, sha, push.branch, push.defaultBranch);
+  return trusted && atTip ? stricter(atTip, trusted, push.defaultBranch) : trusted ?? atTip;
+}
+
+async function failedGuard(deps: EvaluationDeps, sha: string): Promise<boolean> {
+  return (await readGuardVerdict(deps.github, deps.repo, sha, deps.appId))?.conclusion === "failure";
+}
+
+/** Both configs' guards at once: every branch either protects, every action either takes. */
+function stricter(a: GuardSettings, b: GuardSettings, defaultBranch: string): GuardSettings {
+  const branches = a.branches || b.branches ? [...new Set([...(a.branches ?? [defaultBranch]), ...(b.branches ?? [defaultBranch])])] : undefined;
+  return {
+    enabled: true,
+    configValid: a.configValid && b.configValid,
+    ...(branches ? { branches } : {}),
+    onBypass: [...new Set([...a.onBypass, ...b.onBypass])],
+    branchProtection: a.branchProtection === "enforce" || b.branchProtection === "enforce" ? "enforce" : "report",
+    requireApproval: a.requireApproval || b.requireApproval,
+  };
+}
+
 async function guardSettings(deps: EvaluationDeps, at: string, branch: string, defaultBranch: string): Promise<GuardSettings | undefined> {
   // Gitgate's own revert branches are never guarded: a revert must not raise an incident of its own.
   if (branch.startsWith(revertBranchPrefix)) return undefined;

@@ -69,6 +69,12 @@ export async function readProvenanceFacts(github: GitHub, repo: RepoRef, shas: r
 
 /** This App's `gitgate/guard` provenance run on one commit, if it has one (see ProvenanceFacts.guardRuns). */
 export async function readGuardRun(github: GitHub, repo: RepoRef, sha: string, appId: number): Promise<number | undefined> {
+  return (await readGuardVerdict(github, repo, sha, appId))?.id;
+}
+
+/** That run with its conclusion: "failure" when the guard found the commit a bypass (or could not verify it). */
+export async function readGuardVerdict(github: GitHub, repo: RepoRef, sha: string, appId: number): Promise<{ id: number; conclusion: string | null } | undefined> {
   const runs = await github.paginate(github.rest.checks.listForRef, { owner: repo.owner, repo: repo.repo, ref: sha, check_name: checkNames.guard, app_id: appId, per_page: 100 });
-  return runs.filter((run) => !run.external_id?.startsWith(protectionRunPrefix)).at(-1)?.id;
+  const run = runs.filter((r) => !r.external_id?.startsWith(protectionRunPrefix)).at(-1);
+  return run && { id: run.id, conclusion: run.conclusion };
 }

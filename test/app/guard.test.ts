@@ -115,6 +115,21 @@ describe("gitgate/guard: bypasses are incidents", () => {
     expect((await runGit(repo.dir, ["rev-parse", `${revert!.headRef}^`])).toString().trim()).toBe(after);
   });
 
+  // The config is read at the tip before a push: after a direct push that dropped `protect:` (flagged),
+  // that tip was the bypass itself, and the next direct push was not judged at all.
+  it("a bypass that drops protect: does not switch the guard off for the pushes after it", async () => {
+    const start = await repo.sha("main");
+    await repo.commit("main", { ".github/gitgate.yml": "version: 1\n" });
+    const drop = await repo.sha("main");
+    await push(start, drop);
+    expect(guardOf(drop).conclusion).toBe("failure");
+    await repo.commit("main", { "apps/web/values.yaml": "replicas: 99\n" });
+    const evil = await repo.sha("main");
+    await push(drop, evil);
+    expect(guardOf(evil)).toMatchObject({ conclusion: "failure", output: { title: "Bypass: no pull request merged into main brought this commit: it was pushed directly" } });
+    expect(incidents()).toHaveLength(2);
+  });
+
   it("an issue someone else wrote with the incident's marker does not silence the incident", async () => {
     const before = await repo.sha("main");
     await repo.commit("main", { "README.md": "pushed\n" });
@@ -325,6 +340,16 @@ describe("gitgate/guard: what it leaves alone", () => {
   });
 
   it("with on_bypass: [check] only the failing check: no issue, no revert", async () => {
+    const merged = await merge(await openPr([{ ".github/gitgate.yml": config("[check]") }]), "squash");
+    await repo.commit("main", { "README.md": "pushed\n" });
+    const direct = await repo.sha("main");
+    await push(merged.after, direct);
+    expect(guardOf(direct).conclusion).toBe("failure");
+    expect(incidents()).toHaveLength(0);
+    expect(revertPulls()).toHaveLength(0);
+  });
+
+  it("a config weakened by a bypass does not judge the pushes after it: the config before the bypass still does", async () => {
     const before = await repo.sha("main");
     await repo.commit("main", { ".github/gitgate.yml": config("[check]") });
     await repo.commit("main", { "README.md": "pushed\n" });
@@ -332,8 +357,8 @@ describe("gitgate/guard: what it leaves alone", () => {
     await push(before, mid);
     await push(mid, await repo.sha("main"));
     expect(guardRuns().map((r) => r.conclusion)).toEqual(["failure", "failure"]);
-    // The first push changed the config: it was judged by the config before it (issue and revert).
-    expect(incidents()).toHaveLength(1);
-    expect(revertPulls()).toHaveLength(1);
+    // Both judged by the config before the first (issue and revert each).
+    expect(incidents()).toHaveLength(2);
+    expect(revertPulls()).toHaveLength(2);
   });
 });
