@@ -228,11 +228,11 @@ export async function judgeChange(plane: ControlPlane, config: GitgateConfig, ch
       findings.push(...applyRuleOverrides(changeFindings, config.policies.rules).map((f) => ({ ...f, status: "new" as const })));
     }
     if (keepFiles) {
-      for (const [key, object] of objectsOf(kept)) objects.set(key, object);
+      for (const [key, object] of objectsOf(kept, findings)) objects.set(key, object);
       sourceLines.keepAll(findings, kept, sensitivity);
     }
     return {
-      findings: applyExceptions(findings, plane.exceptions, { today: options.today, maxDays: config.limits.exceptionMaxDays }, (f) => objects.get(`${f.path}#${f.document}`)),
+      findings: applyExceptions(findings, plane.exceptions, { today: options.today, maxDays: config.limits.exceptionMaxDays }, (f) => objects.get(objectKey(f.path, f.document, f.pointer))),
       snippets: sourceLines.snippets(secrets),
       diff,
       secrets,
@@ -560,18 +560,43 @@ function changedDocuments({ change, head, base }: EvaluatedChange): ChangeSetInp
     });
 }
 
-/** The Kubernetes objects of the head documents, by `path#index`; only those findings point at, when given. */
-function objectsOf(evaluated: readonly EvaluatedChange[], findings?: readonly Finding[]): Map<string, KubernetesObject> {
-  const wanted = findings ? new Set(findings.map((f) => f.document)) : undefined;
+/** The Kubernetes objects the findings point into, by objectKey: a head document, or a List item in it. */
+function objectsOf(evaluated: readonly EvaluatedChange[], findings: readonly Finding[]): Map<string, KubernetesObject> {
   const objects = new Map<string, KubernetesObject>();
   for (const { change, head } of evaluated) {
-    for (const doc of head?.documents ?? []) {
-      if (wanted && !wanted.has(doc.index)) continue;
-      const object = kubernetesObject(doc.value);
-      if (object) objects.set(`${change.path}#${doc.index}`, object);
+    const documents = new Map((head?.documents ?? []).map((doc) => [doc.index, doc]));
+    for (const finding of findings) {
+      const doc = finding.path === change.path && finding.document !== undefined ? documents.get(finding.document) : undefined;
+      if (!doc) continue;
+      const object = kubernetesObject(objectAt(doc.value, finding.pointer));
+      if (object) objects.set(objectKey(change.path, doc.index, finding.pointer), object);
     }
   }
   return objects;
+}
+
+/** Where a finding's object is kept: its file, document and the List items its pointer goes through. */
+function objectKey(path: string, document: number | undefined, pointer: string | undefined): string {
+  return `${path}#${document}${itemsOf(pointer)}`;
+}
+
+/** The `/items/N` steps a pointer starts with (a List's item's items too). */
+function itemsOf(pointer: string | undefined): string {
+  return /^(?:\/items\/(?:0|[1-9][0-9]*)(?=\/|$))*/.exec(pointer ?? "")![0];
+}
+
+/**
+ * The object a finding points into: kubectl applies every object with `items` item by item, so a
+ * finding in an item is that item's, never the List's (an exception for the List's name must not waive
+ * what its items do). Undefined when the steps lead to no item: no object, so no object's exception.
+ */
+function objectAt(value: unknown, pointer: string | undefined): unknown {
+  for (const step of itemsOf(pointer).split("/items/").slice(1)) {
+    const list = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as { items?: unknown }).items : undefined;
+    if (!Array.isArray(list)) return undefined;
+    value = list[Number(step)];
+  }
+  return value;
 }
 
 function pullRequestInput(changes: ChangeSet, options: EvaluateOptions): ChangeSetInput["pull_request"] {

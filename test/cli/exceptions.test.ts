@@ -55,6 +55,10 @@ describe("exceptions", () => {
       "k8s/web.yaml": deployment("web", "shop"),
       "k8s/tools/debug.yaml": deployment("debug", "tools", "busybox:latest").replace(/\n {10}image: busybox:latest\n/, "\n          image: busybox:latest\n          readinessProbe: { exec: { command: [true] } }\n          livenessProbe: { exec: { command: [true] } }\n"),
     });
+    // An object with `items` is applied item by item: the waived Deployment's name on the wrapper.
+    await repo.branch("items", "main", {
+      "k8s/legacy.yaml": deployment("legacy", "reporting") + "items:\n" + deployment("evil", "shop").replace(/^/gm, "    ").replace(/^ {4}apiVersion/, "  - apiVersion"),
+    });
     await repo.branch("add-own-exception", "main", {
       ".github/gitgate-exceptions.yml": exceptions + `  - rule: k8s/probes\n    files: ["k8s/**"]\n    reason: trust me\n    owner: "@mallory"\n    expires: "${soon}"\n`,
       "k8s/web.yaml": deployment("web", "shop"),
@@ -76,6 +80,20 @@ describe("exceptions", () => {
     expect(waived.waiver).toEqual({ owner: "@acme/reporting", expires: soon, reason: "No health endpoint until the rewrite" });
     expect(waived.message).toBe(`container "app" has no livenessProbe: rollouts cannot tell a broken version from a working one (waived until ${soon} by @acme/reporting: No health endpoint until the rewrite)`);
     expect(report.findings[3]!.message).toBe("Exception for k8s/image-tag (owner @acme/platform) expired on 2000-01-01: it waives nothing any more; renew it or fix what it waived.");
+    expect(status).toBe(1);
+  });
+
+  // The object of a finding was its document's: findings in a List item were waived by an exception
+  // for the wrapper's name, and a privileged Pod in `items` passed.
+  it("judges a finding in an item of `items` by that item's object, not the wrapper's", async () => {
+    const { status, report } = await checkJson(repo.dir, "items");
+    expect(report.findings.map((f) => `${brief(f)} ${f.pointer}`)).toEqual([
+      "error k8s/probes k8s/legacy.yaml:35:15 new /items/0/spec/template/spec/containers/0",
+      "error k8s/probes k8s/legacy.yaml:35:15 new /items/0/spec/template/spec/containers/0",
+      "warning exceptions/expired .github/gitgate-exceptions.yml:11:14 new undefined",
+      "notice k8s/probes k8s/legacy.yaml:15:11 new /spec/template/spec/containers/0",
+      "notice k8s/probes k8s/legacy.yaml:15:11 new /spec/template/spec/containers/0",
+    ]);
     expect(status).toBe(1);
   });
 
