@@ -6,7 +6,8 @@ import { withEvaluationPool } from "../evaluation/evaluation-pool.js";
 import { checkNames, type GitHub, type RepoRef } from "../github/github-types.js";
 import { readGitHubControlPlane } from "../github/load-github-control-plane.js";
 import { readMergeContents } from "../github/read-merge-contents.js";
-import { readProvenanceFacts } from "../github/read-provenance-facts.js";
+import { readProvenanceFacts, type ProvenanceFacts } from "../github/read-provenance-facts.js";
+import { mapConcurrent } from "../engine/map-concurrent.js";
 import { maxVerifiedCommits, pushedCommit, type PushedCommit } from "../github/read-pushed-commits.js";
 import { readPushedWithin } from "../github/read-pushed-within.js";
 import { CannotDecideError } from "./approvals-command.js";
@@ -64,22 +65,8 @@ export async function replayGuard(options: CliOptions, env: NodeJS.ProcessEnv, n
   // A commit pushed within the period under a date outside it is in the period: its dates are its committer's word.
   const listed = new Set(dated.map((c) => c.sha));
   const commits = parentsFirst([...dated, ...pushed.filter((c) => !listed.has(c.sha))]);
-  // Each commit is judged by the rules of the branch it landed on, the config at its first parent (as the
-  // App judged it): the period's rules are those at the first parents of its first and last commits,
-  // never the branch's today. Where they differ, the approvals section changed within the period, and
-  // one verdict would judge the merges on one side of the change by the other's rules.
-  const basesOf = (commit: PushedCommit | undefined) => commit?.parents[0] ?? commit?.sha;
-  const rulesAt = basesOf(commits.at(-1)) ?? branch;
-  const startAt = basesOf(commits[0]) ?? branch;
-  const [requireApproval, requiredBefore] = await Promise.all([
-    approvalsRequired(github, repo, rulesAt, env, notes),
-    startAt !== rulesAt ? approvalsRequired(github, repo, startAt, env, []) : undefined,
-  ]);
-  if (requiredBefore !== undefined && requiredBefore !== requireApproval) {
-    const state = (required: boolean) => (required ? "asks for gitgate/approval" : "asks for no approvals");
-    throw new CannotDecideError(`the config ${state(requiredBefore)} where the period's first commit (${commits[0]!.sha.slice(0, 12)}) landed, and ${state(requireApproval)} where its last (${commits.at(-1)!.sha.slice(0, 12)}) did: the approvals section changed within the period; ask for the periods before and after that change`);
-  }
   const facts = await readProvenanceFacts(github, repo, commits.map((c) => c.sha), branch, options.appId);
+  const requireApproval = await periodRules(github, repo, branch, commits, facts.pullsByCommit, env, notes);
   const merges = [...facts.pullsByCommit.values()].some((pulls) => pulls.some((p) => p.merged));
   const appId = options.appId ?? trustedApp(facts.appsByRun, merges ? notes : []);
   // No App trusted: no run counts (every merge is unchecked), never every App's.
@@ -103,14 +90,35 @@ async function readHistory(github: GitHub, repo: RepoRef, branch: string, since:
   return commits.reverse();
 }
 
-/** `gitgate/approval` is required when the config at `commit` has an `approvals:` section (as the App decides); without a config, both checks are. */
-async function approvalsRequired(github: GitHub, repo: RepoRef, commit: string, env: NodeJS.ProcessEnv, notes: string[]): Promise<boolean> {
-  const plane = await readGitHubControlPlane(github, repo, commit);
-  if (!plane) {
-    notes.push(`${repo.owner}/${repo.repo} has no .github/gitgate.yml at ${/^[0-9a-f]{40}$/.test(commit) ? commit.slice(0, 12) : commit}: both gitgate/validate and gitgate/approval are required of every merge`);
-    return true;
-  }
-  return (await withEvaluationPool(env, (pool) => pool.guardSettings(plane.source, plane.reader))).requireApproval;
+/**
+ * Whether the period's merges must have passed `gitgate/approval`: each merge is judged by the rules of
+ * the branch it landed on, the config at its first parent (as the App judged it), never the branch's
+ * today. Those are read where the period's first and last commits and each pull request's landing
+ * commit landed; where they differ, the approvals section changed within the period, and one verdict
+ * would judge the merges on one side of the change by the other's rules: it cannot decide.
+ */
+async function periodRules(github: GitHub, repo: RepoRef, branch: string, commits: readonly PushedCommit[], pullsByCommit: ProvenanceFacts["pullsByCommit"], env: NodeJS.ProcessEnv, notes: string[]): Promise<boolean> {
+  const bySha = new Map(commits.map((c) => [c.sha, c]));
+  const landedAt = (commit: PushedCommit | undefined) => commit?.parents[0] ?? commit?.sha;
+  const rulesAt = landedAt(commits.at(-1)) ?? branch;
+  const landings = [...pullsByCommit.values()].flat().flatMap((p) => (p.merged && p.mergeCommitSha !== undefined && bySha.has(p.mergeCommitSha) ? [p.mergeCommitSha] : []));
+  const others = [...new Set([commits[0]?.sha, ...landings].map((sha) => landedAt(sha === undefined ? undefined : bySha.get(sha))).filter((at): at is string => at !== undefined && at !== rulesAt))];
+  return withEvaluationPool(env, async (pool) => {
+    const required = async (commit: string, said: string[]) => {
+      const plane = await readGitHubControlPlane(github, repo, commit);
+      if (plane) return (await pool.guardSettings(plane.source, plane.reader)).requireApproval;
+      said.push(`${repo.owner}/${repo.repo} has no .github/gitgate.yml at ${/^[0-9a-f]{40}$/.test(commit) ? commit.slice(0, 12) : commit}: both gitgate/validate and gitgate/approval are required of every merge`);
+      return true;
+    };
+    const atEnd = await required(rulesAt, notes);
+    const elsewhere = await mapConcurrent(others, 4, (at) => required(at, []));
+    const differs = others.find((_, i) => elsewhere[i] !== atEnd);
+    if (differs !== undefined) {
+      const state = (asks: boolean) => (asks ? "asks for gitgate/approval" : "asks for no approvals");
+      throw new CannotDecideError(`the config ${state(!atEnd)} at ${differs.slice(0, 12)}, where a commit of the period landed, and ${state(atEnd)} where its last commit (${commits.at(-1)!.sha.slice(0, 12)}) did: the approvals section changed within the period; ask for the periods before and after that change`);
+    }
+    return atEnd;
+  });
 }
 
 /** The one App whose gitgate/validate runs count: several cannot be told apart (pass --app-id). */
