@@ -40,6 +40,8 @@ export interface ProtectionTrigger {
   /** Weakness ids the event's change took away (see lostGuarantees). */
   lost: string[];
   defaultBranch?: string;
+  /** The branch name pattern of the rule the event is about: the branches it names are looked at first. */
+  pattern?: string;
 }
 
 /**
@@ -58,7 +60,23 @@ export async function checkProtection(deps: ProtectionDeps, trigger: ProtectionT
   const protect = await deps.pool.guardSettings(plane.source, plane.reader);
   if (!protect.enabled) return;
   const branches = await protectedBranches(github, repo, protect.branches ?? [defaultBranch], deps.log);
-  for (const branch of branches) await checkBranch(deps, trigger, branch, protect);
+  for (const branch of lookOrder(branches, defaultBranch, trigger.pattern, deps.now())) await checkBranch(deps, trigger, branch, protect);
+}
+
+/**
+ * At most maxBranches of the protected branches, in the order they are looked at: those the event's
+ * rule names, then the default branch, then the others from a place that moves from one look to the
+ * next (pseudo-random by the time of the look), so that over successive sweeps every branch is looked
+ * at however many there are, never only the same first ones.
+ */
+export function lookOrder(branches: readonly string[], defaultBranch: string, pattern: string | undefined, now: Date): string[] {
+  const named = pattern !== undefined ? compileLinearGlob(pattern) : undefined;
+  const first = branches.filter((b) => named?.(b) === true);
+  const rest = branches.filter((b) => !first.includes(b));
+  const byDefault = rest.filter((b) => b === defaultBranch);
+  const others = rest.filter((b) => b !== defaultBranch).sort();
+  const from = others.length === 0 ? 0 : (Math.imul(Math.floor(now.getTime() / 1000), 2654435761) >>> 0) % others.length;
+  return [...first, ...byDefault, ...others.slice(from), ...others.slice(0, from)].slice(0, maxBranches);
 }
 
 async function protectedBranches(github: GitHub, repo: RepoRef, globs: readonly string[], log: Logger): Promise<string[]> {
@@ -75,8 +93,8 @@ async function protectedBranches(github: GitHub, repo: RepoRef, globs: readonly 
     }
   }
   const all = [...names];
-  if (all.length > maxBranches) log.warn({ branches: all.length, checked: maxBranches }, "more protected branches than one look checks: only the first are checked");
-  return all.slice(0, maxBranches);
+  if (all.length > maxBranches) log.warn({ branches: all.length, checked: maxBranches }, "more protected branches than one look checks: the event's own, the default branch and others in turn are checked");
+  return all;
 }
 
 async function checkBranch(deps: ProtectionDeps, trigger: ProtectionTrigger, branch: string, protect: { onBypass: readonly string[]; branchProtection: "report" | "enforce" }): Promise<void> {

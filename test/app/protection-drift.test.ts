@@ -2,6 +2,8 @@ import webhookExamples from "@octokit/webhooks-examples/api.github.com/index.jso
 import { afterEach, describe, expect, it } from "vitest";
 import { schemaProblems } from "../../src/fake-github/openapi-bodies.js";
 import { fakeProtectionOf, fullProtection, type FakeRuleset } from "../../src/fake-github/fake-protection.js";
+import { lookOrder } from "../../src/app/check-protection.js";
+import { runGit } from "../../src/git/run-git.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { appId, examplePayload, installationId, startApp, type AppHarness } from "../support/app-harness.js";
 
@@ -139,6 +141,28 @@ describe("protection drift", () => {
     expect(plain(run!.output.summary)).toContain('- Ruleset "protect main" (acme/platform-config) can be bypassed by: repository admins (always), Team 42 (on pull requests).');
     expect(plain(run!.output.summary)).toContain("**Changed by:** @octocat (repository_ruleset.edited event)");
     expect(state.issues.map((i) => i.title)).toEqual(["Branch protection of main weakened: deletion allowed"]);
+  });
+
+  // One look checks at most 20 branches, and it checked the same first 20 every time: an edit to the
+  // rule of release/9, the 22nd protected branch, raised nothing, then or at any sweep.
+  it("looks first at the branches the event's rule names, and at the others in turn, however many are protected", async () => {
+    const { app, repo, state, head } = await setup("version: 1\nprotect:\n  branches: [main, \"release/*\"]\n");
+    state.classic.set("main", fullProtection(appId));
+    for (let i = 10; i <= 30; i++) {
+      await runGit(repo.dir, ["update-ref", `refs/heads/release/${i}`, head]);
+      state.classic.set(`release/${i}`, fullProtection(appId));
+    }
+    await runGit(repo.dir, ["update-ref", "refs/heads/release/9", head]);
+    state.classic.set("release/9", fullProtection(appId, { enforce_admins: false }));
+    expect(await app.deliver("branch_protection_rule", ruleEdited({ name: "release/9", admin_enforced: false }, { admin_enforced: { from: true } }))).toBe(200);
+    await app.queue.onIdle();
+    expect(state.issues.map((i) => i.title)).toEqual(["Branch protection of release/9 weakened: administrators exempt"]);
+    // Every branch is looked at by some sweep: 23 branches, 20 a look, the place moving each second.
+    const branches = ["main", "release/9", ...Array.from({ length: 21 }, (_, i) => `release/${i + 10}`)];
+    const seen = new Set<string>();
+    for (let second = 0; second < 60; second++) for (const b of lookOrder(branches, "main", undefined, new Date(Date.UTC(2026, 0, 1, 0, 0, second)))) seen.add(b);
+    expect(seen.size).toBe(branches.length);
+    expect(lookOrder(branches, "main", "release/3*", new Date(0)).slice(0, 2)).toEqual(["release/30", "main"]);
   });
 
   it("finds drift that came without any event on the next sweep, and calls it weakened since the last look", async () => {

@@ -13,12 +13,12 @@ export function onBranchProtectionRule(app: Probot, enqueue: Enqueue): void {
   app.on(["branch_protection_rule.created", "branch_protection_rule.edited", "branch_protection_rule.deleted"], safely((context) => {
     const { payload } = context;
     if (!payload.installation) return;
-    const rule = payload.rule as WebhookProtectionRule & { updated_at?: string };
+    const rule = payload.rule as WebhookProtectionRule & { updated_at?: string; name?: unknown };
     const changes = payload.action === "edited" ? (payload.changes as Record<string, { from?: unknown }>) : undefined;
     const lost = payload.action === "created" ? [] : lostGuarantees(classicRuleGuarantees(ruleBefore(rule, changes)), payload.action === "deleted" ? undefined : classicRuleGuarantees(rule));
     enqueue.protection(
       { delivery: context.id, event: `${context.name}.${payload.action}`, installation: payload.installation.id, repo: { owner: payload.repository.owner.login, repo: payload.repository.name } },
-      { what: `branch_protection_rule.${payload.action}`, actor: payload.sender.login, lost, defaultBranch: payload.repository.default_branch, ...(payload.action === "edited" && rule.updated_at ? { at: rule.updated_at } : {}) },
+      { what: `branch_protection_rule.${payload.action}`, actor: payload.sender.login, lost, defaultBranch: payload.repository.default_branch, ...(typeof rule.name === "string" ? { pattern: rule.name } : {}), ...(payload.action === "edited" && rule.updated_at ? { at: rule.updated_at } : {}) },
     );
   }));
 }
