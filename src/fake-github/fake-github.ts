@@ -60,14 +60,14 @@ export class FakeGitHub {
   }
 
   openPullRequest(repo: FakeRepository, pr: Omit<FakePullRequest, "state" | "draft" | "labels"> & Partial<FakePullRequest>): FakePullRequest {
-    const full: FakePullRequest = { state: "open", draft: false, labels: [], ...pr };
+    const full: FakePullRequest = { state: "open", draft: false, labels: [], createdAt: this.tick(), ...pr };
     repo.pulls.set(full.number, full);
     return full;
   }
 
   /** A push to a branch as GitHub's repository activity records it, with who pushed (the test plays the pusher). */
-  recordPush(repo: FakeRepository, push: { branch: string; actor: string | null; before: string; after: string; type?: FakeActivity["activity_type"] }): void {
-    repo.activities.push({ id: this.nextId++, ref: `refs/heads/${push.branch}`, activity_type: push.type ?? "push", actor: push.actor, before: push.before, after: push.after, timestamp: this.tick() });
+  recordPush(repo: FakeRepository, push: { branch: string; actor: string | null; before: string; after: string; type?: FakeActivity["activity_type"]; at?: string }): void {
+    repo.activities.push({ id: this.nextId++, ref: `refs/heads/${push.branch}`, activity_type: push.type ?? "push", actor: push.actor, before: push.before, after: push.after, timestamp: push.at ?? this.tick() });
   }
 
   /** A review as GitHub records it (the test plays the reviewer); returns its id. */

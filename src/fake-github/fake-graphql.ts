@@ -125,6 +125,7 @@ async function pullRequestNode(repo: FakeRepository, pr: FakePullRequest, contex
     title: pr.title,
     state: pr.state === "open" ? "OPEN" : "CLOSED",
     isDraft: pr.draft,
+    createdAt: pr.createdAt ?? new Date(0).toISOString(),
     // The fake's pull requests come from branches of the repository itself, never from forks.
     isCrossRepository: false,
     headRefOid: headOid,

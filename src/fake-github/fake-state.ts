@@ -9,6 +9,8 @@ export interface FakePullRequest {
   state: "open" | "closed";
   draft: boolean;
   labels: string[];
+  /** When it was opened (ISO time). */
+  createdAt?: string;
   /** When its base was changed (see FakeGitHub.retargetPullRequest), oldest first; automatic: GitHub did it when the old base was deleted. */
   baseChanges?: { at: string; automatic: boolean }[];
   /** Set when merged (state closed): what landed on the base, and from which head. */

@@ -40,7 +40,7 @@ export async function decideApprovals(github: GitHub, repo: RepoRef, inputs: App
   const reviewers = [...new Set(pr.approvals.reviews.filter((r) => r.state === "APPROVED" || r.state === "CHANGES_REQUESTED").map((r) => r.user))];
   // Who pushed matters only when someone reviewed and contributors do not count. A fork's activity is
   // the fork's, which this installation may not read: there the fork's owner pushes (see docs).
-  const pushersRead = reviewers.length > 0 && !policy.allowContributors && !pr.crossRepository ? readPushers(github, repo, pr.headRef, pr.approvals.commits, pr.approvals.committedByGitHub) : Promise.resolve([]);
+  const pushersRead = reviewers.length > 0 && !policy.allowContributors && !pr.crossRepository ? readPushers(github, repo, pr.headRef, pr.approvals) : Promise.resolve([]);
   pushersRead.catch(() => undefined);
   const facts: ApprovalFacts = {
     owner: repo.owner,

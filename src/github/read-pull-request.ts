@@ -62,6 +62,8 @@ export interface PullRequestApprovalFacts {
   commits: string[];
   /** Those of them GitHub committed (web-flow): a merge into the pull request's branch may have made them. */
   committedByGitHub: string[];
+  /** When the pull request was opened (ISO time): every push to its branch since is a push to it. */
+  openedAt?: string;
   /** The governed-diff digest recorded for this pull request and its current base in each reviewed commit's (and the head's) gitgate/validate check run. */
   digestsByCommit: Map<string, string>;
   /** The digest the head's completed gitgate/validate check run records for this pull request and its current base. */
@@ -105,6 +107,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
       state
       url
       isCrossRepository
+      createdAt
       comments(last: 100) { nodes { databaseId viewerDidAuthor body } }
       reviewRequestEvents: timelineItems(itemTypes: [REVIEW_REQUESTED_EVENT], first: 1) { totalCount }
       baseChanges: timelineItems(itemTypes: [BASE_REF_CHANGED_EVENT, AUTOMATIC_BASE_CHANGE_SUCCEEDED_EVENT], last: 1) { nodes { ... on BaseRefChangedEvent { createdAt } ... on AutomaticBaseChangeSucceededEvent { createdAt } } }
@@ -166,6 +169,7 @@ interface Response {
     pullRequest: (TargetNode & {
       url: string;
       isCrossRepository: boolean;
+      createdAt: string;
       comments: CommentsNode;
       reviews: { totalCount: number; nodes: ReviewNode[] };
       reviewRequestEvents: { totalCount: number };
@@ -253,6 +257,7 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
       headValidated: checkRun?.status === "COMPLETED",
       ...(headDigest !== undefined ? { headDigest } : {}),
       ...(baseChangedAt !== undefined ? { baseChangedAt } : {}),
+      openedAt: pr.createdAt,
       approvalCheckRunIds: approvalRuns.map((run) => run.databaseId),
       unfinishedApprovalRuns: approvalRuns.filter((run) => run.status !== "COMPLETED").map((run) => run.databaseId),
       reviewRequested: pr.reviewRequestEvents.totalCount > 0,

@@ -1,3 +1,4 @@
+import type { PullRequestApprovalFacts } from "./read-pull-request.js";
 import type { GitHub, RepoRef } from "./github-types.js";
 
 /** Activities of one kind read at most for a branch: a branch pushed more often than this cannot be vouched for. */
@@ -17,22 +18,26 @@ const pushing = ["push", "force_push", "branch_creation"] as const;
 const merging = ["pr_merge", "merge_queue_merge"] as const;
 
 /**
- * Everyone who pushed one of the pull request's commits to its branch, from GitHub's repository
- * activity: a commit's author and committer are e-mails anyone can write (GitHub links them to whoever
- * owns them), a push is made as oneself. Only pushes that left the branch at one of the pull request's
- * commits count: a branch of the same name deleted long ago, and whoever pushed to it, do not. Throws
- * (the caller fails closed) past maxBranchActivities, or for such a push GitHub names nobody for.
+ * Everyone who pushed to the pull request's branch, from GitHub's repository activity: a commit's
+ * author and committer are e-mails anyone can write (GitHub links them to whoever owns them), a push
+ * is made as oneself. A push counts when it left the branch at one of the pull request's commits, or
+ * was made once the pull request was open (`openedAt`): a push whose commits a rebase rewrote since
+ * still brought its content. A branch of the same name deleted before, and whoever pushed to it, do
+ * not count. Throws (the caller fails closed) past maxBranchActivities, or for such a push GitHub
+ * names nobody for.
  */
-export async function readPushers(github: GitHub, repo: RepoRef, branch: string, commits: readonly string[], committedByGitHub: readonly string[]): Promise<string[]> {
-  const ours = new Set(commits);
-  const pushed = await Promise.all(pushing.map((kind) => readActivities(github, repo, branch, kind, ours)));
+export async function readPushers(github: GitHub, repo: RepoRef, branch: string, pull: Pick<PullRequestApprovalFacts, "commits" | "committedByGitHub" | "openedAt">): Promise<string[]> {
+  const ours = new Set(pull.commits);
+  const opened = pull.openedAt !== undefined ? Date.parse(pull.openedAt) : Infinity;
+  const toPull = (activity: Activity) => ours.has(activity.after) || Date.parse(activity.timestamp) >= opened;
+  const pushed = await Promise.all(pushing.map((kind) => readActivities(github, repo, branch, kind, toPull)));
   const pushers = pushed.flat();
   // The commits GitHub made that no push brought (an edit in GitHub's editor is a push) came from a merge.
-  const missing = new Set(committedByGitHub.filter((sha) => ours.has(sha)));
+  const missing = new Set(pull.committedByGitHub.filter((sha) => ours.has(sha)));
   for (const { after } of pushers) missing.delete(after);
   for (const kind of merging) {
     if (missing.size === 0) break;
-    for (const merge of await readActivities(github, repo, branch, kind, missing, true)) {
+    for (const merge of await readActivities(github, repo, branch, kind, (a) => missing.has(a.after), missing)) {
       pushers.push(merge);
       missing.delete(merge.after);
     }
@@ -40,23 +45,25 @@ export async function readPushers(github: GitHub, repo: RepoRef, branch: string,
   return [...new Set(pushers.map((p) => p.login))];
 }
 
+type Activity = { after: string; timestamp: string };
+
 /**
- * Who made each activity of `kind` to the branch that left it at one of `wanted`, newest first; with
- * `untilAllFound`, no further than the last of them. Throws past maxBranchActivities, or for such an
- * activity GitHub names nobody for.
+ * Who made each activity of `kind` to the branch that `counts`, newest first; with `untilFound`, no
+ * further than the last of those commits. Throws past maxBranchActivities, or for such an activity
+ * GitHub names nobody for.
  */
-async function readActivities(github: GitHub, repo: RepoRef, branch: string, kind: string, wanted: ReadonlySet<string>, untilAllFound = false): Promise<{ login: string; after: string }[]> {
+async function readActivities(github: GitHub, repo: RepoRef, branch: string, kind: string, counts: (activity: Activity) => boolean, untilFound?: ReadonlySet<string>): Promise<{ login: string; after: string }[]> {
   const found: { login: string; after: string }[] = [];
-  const left = new Set(wanted);
+  const left = new Set(untilFound);
   let seen = 0;
   for await (const page of github.paginate.iterator(github.rest.repos.listActivities, { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, activity_type: kind as "push", per_page: 100 })) {
     for (const activity of page.data) {
-      if (!wanted.has(activity.after)) continue;
+      if (!counts(activity)) continue;
       if (!activity.actor) throw new Error(`GitHub names nobody for the ${kind.replaceAll("_", " ")} of ${activity.after.slice(0, 12)} to the pull request's branch, so who pushed it cannot be known`);
       found.push({ login: activity.actor.login, after: activity.after });
       left.delete(activity.after);
     }
-    if (untilAllFound && left.size === 0) break;
+    if (untilFound && left.size === 0) break;
     seen += page.data.length;
     if (seen > maxBranchActivities) throw new Error(`the pull request's branch has more than ${maxBranchActivities} activities of kind ${kind}; Gitgate reads at most ${maxBranchActivities}, so not everyone who pushed to it can be known`);
   }

@@ -3,6 +3,7 @@ import type { FakeRequest } from "../../src/fake-github/fake-github.js";
 import type { FakeReview } from "../../src/fake-github/fake-state.js";
 import { recordedDigest, recordedJudgedFor } from "../../src/github/verdict-records.js";
 import { baseRefKey } from "../../src/engine/judged-for.js";
+import { runGit } from "../../src/git/run-git.js";
 import { createTestRepo, type TestRepo } from "../support/git-repo.js";
 import { examplePayload, startApp, type AppHarness } from "../support/app-harness.js";
 
@@ -131,6 +132,28 @@ describe("gitgate/approval", () => {
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
 
+  // Only pushes that left the branch at one of its current commits counted: once dev rebased, bob's
+  // push (his change, written under dev's name, still in the diff) was forgotten, and his approval counted.
+  it("does not count a writer who pushed to the branch while the pull request was open, after a rebase rewrote the push", async () => {
+    const pr = await openPr({ "apps/web/values.yaml": "replicas: 6\n" });
+    const before = await repo.sha(`pr-${pr}`);
+    await repo.commit(`pr-${pr}`, { "apps/web/values.yaml": "replicas: 60\n" });
+    const bobs = await repo.sha(`pr-${pr}`);
+    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "bob", before, after: bobs });
+    // dev rebases: the same change, new commits, force-pushed.
+    await runGit(repo.dir, ["-c", "user.name=Dev", "-c", "user.email=dev@gitgate.invalid", "commit-tree", "-p", "main", "-m", "rebased", `${bobs}^{tree}`]).then(async (out) => {
+      await runGit(repo.dir, ["update-ref", `refs/heads/pr-${pr}`, out.toString().trim()]);
+    });
+    const rebased = await repo.sha(`pr-${pr}`);
+    app.repo.commitActors.set(rebased, { author: "dev", committer: "dev" });
+    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "dev", before: bobs, after: rebased, type: "force_push" });
+    await deliver("pull_request", "synchronize", pr);
+    await review(pr, "bob", "APPROVED");
+    const run = await approvalOf(pr);
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.summary).toContain("Not counted: @bob (pushed to the pull request's branch");
+  });
+
   // GitHub commits a merge into the branch itself (web-flow), naming the merged commits' authors: bob
   // merged his own pull request into dev's branch, its squash naming dev, then approved dev's.
   it("does not count a writer who merged a pull request into the branch", async () => {
@@ -154,8 +177,10 @@ describe("gitgate/approval", () => {
   it("counts only the pushes of the pull request's own commits, however busy the branch's name was", async () => {
     const pr = await openPr({ "apps/web/values.yaml": "replicas: 8\n" });
     const main = await repo.sha("main");
-    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "erin", before: "0".repeat(40), after: main, type: "branch_creation" });
-    for (let i = 0; i < 1001; i++) app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "merger", before: main, after: main, type: "pr_merge" });
+    // The old branch's activity, long before this pull request was opened.
+    const old = "2020-01-01T00:00:00Z";
+    app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "erin", before: "0".repeat(40), after: main, type: "branch_creation", at: old });
+    for (let i = 0; i < 1001; i++) app.fake.recordPush(app.repo, { branch: `pr-${pr}`, actor: "merger", before: main, after: main, type: "pr_merge", at: old });
     await review(pr, "erin", "APPROVED");
     expect((await approvalOf(pr)).conclusion).toBe("success");
   });
