@@ -246,10 +246,12 @@ function commitNode(repo: FakeRepository, oid: string, context: GraphqlContext =
     },
     // Every PR whose head is this commit, whatever its state (GitHub also lists PRs the commit merely
     // belongs to); the fake does not page.
-    associatedPullRequests: async (): Promise<{ nodes: unknown[] }> => {
-      const pulls = [...repo.pulls.values()];
+    // The pull requests whose head is this commit, most recently updated (here: last opened) first.
+    associatedPullRequests: async ({ first }: { first?: number }): Promise<{ totalCount: number; nodes: unknown[] }> => {
+      const pulls = [...repo.pulls.values()].reverse();
       const heads = await Promise.all(pulls.map((pr) => repo.git.resolve(pr.headRef)));
-      return { nodes: await Promise.all(pulls.filter((_, i) => heads[i] === oid).map((pr) => pullRequestNode(repo, pr, context))) };
+      const associated = pulls.filter((_, i) => heads[i] === oid);
+      return { totalCount: associated.length, nodes: await Promise.all(associated.slice(0, first ?? associated.length).map((pr) => pullRequestNode(repo, pr, context))) };
     },
     checkSuites: ({ filterBy }: { filterBy?: { appId?: number } }) => {
       const runs = repo.checkRuns.filter((r) => r.head_sha === oid && (filterBy?.appId === undefined || r.appId === filterBy.appId));

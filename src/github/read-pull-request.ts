@@ -99,6 +99,12 @@ const controlPlaneFields = (paths: readonly string[]) =>
 /** Authors read per commit: its author and `Co-authored-by` trailers. */
 const authorsPerCommit = 10;
 
+/**
+ * Pull requests of the head commit read at most: beyond them, another open one with the same head
+ * (whose approvals the check would also answer for) cannot be ruled out, and the approval check fails closed.
+ */
+const maxAssociatedPulls = 25;
+
 const query = (paths: readonly string[]) => `query($owner: String!, $repo: String!, $number: Int!, $appId: Int!, $checkName: String!, $approvalName: String!, $controlPlaneAt: String!${paths.map((_, i) => `, $cp${i}: String!`).join("")}) {
   repository(owner: $owner, name: $repo) {
     ${controlPlaneFields(paths)}
@@ -122,7 +128,7 @@ const query = (paths: readonly string[]) => `query($owner: String!, $repo: Strin
           checkRuns(first: 5, filterBy: { checkName: $checkName }) { nodes { databaseId externalId status } }
           approval: checkRuns(first: 5, filterBy: { checkName: $approvalName }) { nodes { databaseId status } }
         } }
-        associatedPullRequests(first: 25, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { ...target state } }
+        associatedPullRequests(first: ${maxAssociatedPulls}, orderBy: { field: UPDATED_AT, direction: DESC }) { totalCount nodes { ...target state } }
       } } }
     }
   }
@@ -178,7 +184,7 @@ interface Response {
       commits: { nodes: { commit: {
         oid: string;
         checkSuites: { nodes: { checkRuns: { nodes: { databaseId: number; externalId: string | null; status: string }[] }; approval: { nodes: { databaseId: number; status: string }[] } }[] };
-        associatedPullRequests: { nodes: TargetNode[] } | null;
+        associatedPullRequests: { totalCount: number; nodes: TargetNode[] } | null;
       } }[] };
     }) | null;
   } | null;
@@ -253,7 +259,9 @@ export async function readPullRequest(github: GitHub, repo: RepoRef, number: num
     ...(checkRun ? { checkRunId: checkRun.databaseId } : {}),
     url: pr.url,
     approvals: {
-      ...(await approvalFacts(github, repo, number, pr.reviews, pr.prCommits, digestOf)),
+      ...withProblem(await approvalFacts(github, repo, number, pr.reviews, pr.prCommits, digestOf), head?.oid === pr.headRefOid && (head.associatedPullRequests?.totalCount ?? 0) > maxAssociatedPulls
+        ? `the head commit belongs to ${head.associatedPullRequests!.totalCount} pull requests; Gitgate reads ${maxAssociatedPulls}, so another open one with this head (which the check would also answer for) cannot be ruled out`
+        : undefined),
       headValidated: checkRun?.status === "COMPLETED",
       ...(headDigest !== undefined ? { headDigest } : {}),
       ...(baseChangedAt !== undefined ? { baseChangedAt } : {}),
@@ -330,4 +338,10 @@ function targetOf(pr: TargetNode): PullRequestTarget {
     author: pr.author ? loginOf(pr.author) : null,
     labels: pr.labels.nodes.map((l) => l.name),
   };
+}
+
+/** The facts with one more reason they are incomplete (the check then fails closed). */
+function withProblem<T extends { problem?: string }>(facts: T, problem: string | undefined): T {
+  if (problem === undefined) return facts;
+  return { ...facts, problem: facts.problem !== undefined ? `${facts.problem}; ${problem}` : problem };
 }

@@ -36,6 +36,28 @@ describe("approvals of one head commit open into two bases", () => {
   });
 });
 
+// GitHub lists a commit's pull requests 25 at a time, most recently updated first: 25 closed ones of the
+// same head, touched later, hid the open one into the lax base, and the reviews of one passed the commit.
+describe("a head commit with more pull requests than Gitgate reads", () => {
+  it("fails the approval check closed: another open one cannot be ruled out", async () => {
+    const repo = await createTestRepo({ ".github/gitgate.yml": `${strict}approvals:\n  rules: [{ name: default, count: 0 }]\n`, "README.md": "x\n" });
+    await repo.branch("feature", "main", { "README.md": "y\n" });
+    const app = await startApp(repo.dir);
+    try {
+      app.fake.openPullRequest(app.repo, { number: 1, title: "into main", author: "dev", headRef: "feature", baseRef: "main" });
+      for (let n = 2; n <= 27; n++) app.fake.openPullRequest(app.repo, { number: n, title: "closed", author: "dev", headRef: "feature", baseRef: "main", state: "closed" });
+      expect(await app.deliver("pull_request", opened(1))).toBe(200);
+      await app.queue.onIdle();
+      const approval = app.repo.checkRuns.filter((r) => r.name === "gitgate/approval");
+      expect(approval.map((r) => r.conclusion)).toEqual(["failure"]);
+      expect(approval[0]!.output.summary.replace(/\\([!-/:-@[-`{-~])/g, "$1")).toContain("the head commit belongs to 27 pull requests; Gitgate reads 25, so another open one with this head");
+    } finally {
+      await app.close();
+      await repo.remove();
+    }
+  });
+});
+
 describe("the governed-diff digest an approval of an older commit is carried over by", () => {
   it("is read for the pull request and base being decided, never one another pull request of the head recorded", async () => {
     const mainConfig = "version: 1\nfiles: ['**/*.yaml']\nprotect:\n  branches: [main]\napprovals:\n  rules: [{ name: default, count: 1 }]\n";
