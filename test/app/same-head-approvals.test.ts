@@ -50,7 +50,7 @@ describe("a head commit with more pull requests than Gitgate reads", () => {
       await app.queue.onIdle();
       const approval = app.repo.checkRuns.filter((r) => r.name === "gitgate/approval");
       expect(approval.map((r) => r.conclusion)).toEqual(["failure"]);
-      expect(approval[0]!.output.summary.replace(/\\([!-/:-@[-`{-~])/g, "$1")).toContain("the head commit belongs to 27 pull requests; Gitgate reads 25, so another open one with this head");
+      expect((approval[0]!.output.summary ?? "").replace(/\\([!-/:-@[-`{-~])/g, "$1")).toContain("the head commit belongs to 27 pull requests; Gitgate reads 25, so another open one with this head");
     } finally {
       await app.close();
       await repo.remove();

@@ -10,7 +10,7 @@ import { RE2JS } from "re2js";
  * schema is a config error rather than a check that silently passes.
  */
 export const linearRegExp: RegExpEngine = Object.assign(
-  (pattern: string): { test(value: string): boolean } => {
+  (pattern: string, flags = ""): { test(value: string): boolean; toString(): string } => {
     let compiled: RE2JS;
     try {
       compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
@@ -20,7 +20,9 @@ export const linearRegExp: RegExpEngine = Object.assign(
           "backreferences and lookahead/lookbehind are not supported",
       );
     }
-    return { test: (value: string) => compiled.test(value) };
+    // ajv keeps each compiled pattern under its toString(): one shared by every pattern made them all one.
+    const key = `/${pattern}/${flags}`;
+    return { test: (value: string) => compiled.test(value), toString: () => key };
   },
   // Only read when ajv generates standalone code, which Gitgate never does.
   { code: "linearRegExp" },

@@ -203,6 +203,18 @@ describe("repository schema patterns", () => {
     ]);
   });
 
+  // ajv keeps each compiled pattern under its toString(): every one was "[object Object]", so every
+  // pattern of a schema ran as the first one compiled (`.*`), and "80; DROP TABLE" passed `^[0-9]{1,5}$`.
+  it("each run as written, however many a schema has", async () => {
+    const report = await evaluate(
+      { ".github/gitgate.yml": config, "s.json": schema({ properties: { comment: { type: "string", pattern: "^.*$" }, port: { type: "string", pattern: "^[0-9]{1,5}$" } } }) },
+      { "apps/web/values.yaml": "comment: anything\nport: \"80; DROP TABLE\"\n" },
+    );
+    expect(report.findings.map(brief)).toEqual([
+      "error schema/pattern apps/web/values.yaml:2:7 port must match the pattern ^[0-9]{1,5}$ (s.json)",
+    ]);
+  });
+
   it("apply to patternProperties too", async () => {
     const report = await evaluate(
       { ".github/gitgate.yml": config, "s.json": schema({ patternProperties: { "^([a-z]+-?)+$": { type: "integer" } } }) },
