@@ -1,4 +1,5 @@
 import type { DraftFinding } from "../engine/finding.js";
+import { regoHeads } from "./rego-heads.js";
 import { judgingNothing } from "../engine/judging-now.js";
 import { builtinPackFiles, type BuiltinPack } from "./builtin-packs.js";
 import { entrypointOf, type CompileRego, type PackagePolicy, type PolicySet } from "../engine/policy/policy-types.js";
@@ -150,19 +151,19 @@ function mebibytes(bytes: number): string {
 }
 
 function packageOf(text: string): string | undefined {
-  return /^package\s+([A-Za-z_][\w.]*)/m.exec(text)?.[1];
+  return regoHeads(text).package;
 }
 
 /**
  * The rules conftest reads from a package: deny, violation and warn with any `_suffix`, and
- * exception. Rule heads start a line in Rego, so they are found without a parser; the compiler then
- * rejects anything that is not really a rule.
+ * exception, wherever their heads are indented (see regoHeads).
  */
 export function rulesOf(files: Record<string, string>, namespace: string): string[] {
   const rules = new Set<string>();
   for (const text of Object.values(files)) {
-    if (packageOf(text) !== namespace) continue;
-    for (const match of text.matchAll(/^((?:deny|violation|warn)(?:_\w+)?|exception)\b(?!\s*\()/gm)) rules.add(match[1]!);
+    const { package: name, heads } = regoHeads(text);
+    if (name !== namespace) continue;
+    for (const head of heads) if (/^(?:(?:deny|violation|warn)(?:_\w+)?|exception)$/.test(head)) rules.add(head);
   }
   return [...rules].sort();
 }

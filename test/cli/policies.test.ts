@@ -113,6 +113,30 @@ spec:
     ]);
   });
 
+  // Rule heads and packages were found by regexes at the start of a line: an indented rule, a file whose
+  // package line starts with a blank, and a boolean rule (conftest drops those) were never applied.
+  it("applies indented rules, a package line after blanks and boolean rules; a deny-named local is no rule", async () => {
+    const odd = await createTestRepo({
+      ".github/gitgate.yml": config(),
+      "policy/indented.rego": 'package main\n\nimport rego.v1\n\n  deny_configmap contains msg if {\n    input.kind == "ConfigMap"\n    deny_local := "ConfigMaps are forbidden"\n    msg := deny_local\n  }\n',
+      "policy/blank.rego": ' package main\n\nimport rego.v1\n\nwarn_blank contains "from a file whose package line starts with a blank" if input.kind == "ConfigMap"\n',
+      "policy/boolean.rego": 'package main\n\nimport rego.v1\n\ndefault deny_boolean := false\n\ndeny_boolean if input.kind == "ConfigMap"\n\ndefault deny_never := false\n',
+      "k8s/c.yaml": "# placeholder\n",
+    });
+    try {
+      await odd.branch("cm", "main", { "k8s/c.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n" });
+      const { status, report } = await checkJson(odd.dir, "cm");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error main/deny_boolean k8s/c.yaml:1:1 new deny_boolean is true (a boolean rule: write `deny_boolean contains msg if { … }` to give the reason)",
+        "error main/deny_configmap k8s/c.yaml:1:1 new ConfigMaps are forbidden",
+        "warning main/warn_blank k8s/c.yaml:1:1 new from a file whose package line starts with a blank",
+      ]);
+      expect(status).toBe(1);
+    } finally {
+      await odd.remove();
+    }
+  });
+
   it("judges a PR that edits a repository policy by the base policy", async () => {
     const { report } = await checkJson(repo.dir, "weaken-policy");
     expect(report.findings.map((f) => f.rule)).toEqual(["main/deny", "main/deny_app_label", "main/warn", "config/control-plane-change"]);

@@ -43,7 +43,9 @@ export function readPackageResults(namespace: string, value: unknown): PolicyRes
     if (!match) continue;
     const severity: Severity = match[1] === "warn" ? "warning" : "error";
     const suffix = match[2];
-    const items = Array.isArray(rule) ? rule : typeof rule === "boolean" ? [] : [rule];
+    // A boolean rule (`deny_x if { … }`) that holds is a violation with no message of its own (conftest
+    // drops it): read as nothing, the policy it states would never fail a change. False holds nothing.
+    const items = Array.isArray(rule) ? rule : rule === false ? [] : rule === true ? [`${name} is true (a boolean rule: write \`${name} contains msg if { … }\` to give the reason)`] : [rule];
     for (const item of items) {
       results.push({ ...readResult(`${namespace}/${name}`, severity, item), excepted: suffix !== undefined && excepted.has(suffix) });
     }
