@@ -187,7 +187,16 @@ function unknownField(
 }
 
 function check(object: ObjectAt, validate: ValidateFunction, schemaName: string, unknown: readonly UnknownField[]): DraftFinding[] {
-  return describe(object, validate(object.value) ? [] : validate.errors ?? [], unknown, schemaName);
+  let valid: boolean;
+  try {
+    valid = validate(object.value) as boolean;
+  } catch (error) {
+    // A schema that compiles can still fail as it runs (one that refers to itself without reading any
+    // data loops until the stack is gone): the file is not validated, and says so; the rest of the
+    // change is still judged.
+    return [reportAt(object)("error", "schema/unusable", "", `Not validated: the schema ${schemaName} cannot be used: validating with it failed (${(error as Error).message}); a schema that refers to itself without reading any data does this`)];
+  }
+  return describe(object, valid ? [] : validate.errors ?? [], unknown, schemaName);
 }
 
 /**

@@ -215,6 +215,17 @@ describe("repository schema patterns", () => {
     ]);
   });
 
+  // It compiles, and loops as it validates until the stack is gone: the whole evaluation failed with
+  // "Maximum call stack size exceeded", no file or line, the rest of the change unjudged.
+  it("a schema that refers to itself without reading data takes only its own files out, with a finding", async () => {
+    const report = await evaluate(
+      { ".github/gitgate.yml": config, "s.json": JSON.stringify({ $ref: "#/definitions/a", definitions: { a: { type: "object", allOf: [{ $ref: "#/definitions/a" }] } } }) },
+      { "apps/web/values.yaml": "name: x\n" },
+    );
+    expect(report.findings.map((f) => `${f.severity} ${f.rule} ${f.path}:${f.line}`)).toEqual(["error schema/unusable apps/web/values.yaml:1"]);
+    expect(report.findings[0]!.message).toContain("validating with it failed (Maximum call stack size exceeded)");
+  });
+
   it("apply to patternProperties too", async () => {
     const report = await evaluate(
       { ".github/gitgate.yml": config, "s.json": schema({ patternProperties: { "^([a-z]+-?)+$": { type: "integer" } } }) },
