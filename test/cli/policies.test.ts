@@ -233,10 +233,28 @@ deny contains input.stop if {
       await memory.branch("pr", "main", { "a.yaml": "a: 1\n" });
       const { status, report } = await checkJson(memory.dir, "pr");
       expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
-        "error policy/memory a.yaml:1:1 new Policy main could not be evaluated: rule deny: it needed more than the 8 MiB it may use (limits.policy_memory_mib).",
+        "error policy/memory a.yaml:1:1 new Policy main could not be evaluated: rule deny: it needed more than the 8 MiB it may use (limits.policy_memory_mib, at most a quarter of the server's GITGATE_EVALUATION_MEMORY_MIB).",
       ]);
       expect(status).toBe(1);
     } finally {
+      await memory.remove();
+    }
+  });
+
+  // The repository set 1,024 MiB: a policy took 1.1 GB of the server against an operator's 128 MiB bound.
+  it("caps a repository's policy memory at a quarter of the operator's evaluation bound", async () => {
+    const hungry = "package main\n\nimport rego.v1\n\ndeny contains msg if {\n  count(numbers.range(1, 100000000)) > 0\n  msg := \"never\"\n}\n";
+    const memory = await createTestRepo({ ".github/gitgate.yml": config("limits:\n  policy_memory_mib: 1024\n"), "policy/main.rego": hungry });
+    const bound = process.env.GITGATE_EVALUATION_MEMORY_MIB;
+    process.env.GITGATE_EVALUATION_MEMORY_MIB = "128";
+    try {
+      await memory.branch("pr", "main", { "a.yaml": "a: 1\n" });
+      const { report } = await checkJson(memory.dir, "pr");
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        "error policy/memory a.yaml:1:1 new Policy main could not be evaluated: rule deny: it needed more than the 32 MiB it may use (limits.policy_memory_mib, at most a quarter of the server's GITGATE_EVALUATION_MEMORY_MIB).",
+      ]);
+    } finally {
+      restoreEnv("GITGATE_EVALUATION_MEMORY_MIB", bound);
       await memory.remove();
     }
   });

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { resourceLimits as threadLimits, Worker } from "node:worker_threads";
 import type { PolicyLimits, PolicyModule } from "./policy-types.js";
 import { importedMemoryPages } from "./wasm-memory.js";
 
@@ -33,6 +33,18 @@ const maxBatchItems = 64;
  */
 const newProgress = () => new Int32Array(new SharedArrayBuffer(8));
 
+/**
+ * The most memory a repository's `limits.policy_memory_mib` may give its policies in this thread: a
+ * quarter of the thread's own bound (the operator's GITGATE_EVALUATION_MEMORY_MIB), since the policy
+ * thread holds its WebAssembly memory and a heap of twice that outside it. Without the cap a
+ * repository could size one evaluation at gigabytes, past what the server is planned for. Unbounded on
+ * a thread without a bound (the CLI's own, which the user runs).
+ */
+function policyMemoryCeilingMiB(): number {
+  const bound = threadLimits.maxOldGenerationSizeMb;
+  return bound !== undefined && bound > 0 ? Math.max(16, Math.floor(bound / 4)) : Infinity;
+}
+
 export class PolicyRunner {
   private worker: Worker | undefined;
   private progress = newProgress();
@@ -40,10 +52,14 @@ export class PolicyRunner {
   private waiting: { items: readonly EvaluationItem[]; done: (outcomes: EvaluationOutcome[]) => void; failed: (error: unknown) => void }[] = [];
   private running: Promise<void> | undefined;
 
+  private readonly limits: PolicyLimits;
+
   constructor(
     private readonly modules: readonly PolicyModule[],
-    private readonly limits: PolicyLimits,
-  ) {}
+    limits: PolicyLimits,
+  ) {
+    this.limits = { ...limits, memoryMiB: Math.min(limits.memoryMiB, policyMemoryCeilingMiB()) };
+  }
 
   /**
    * Evaluates the items, in the worker's next batch: the files a thread judges at once ask for their

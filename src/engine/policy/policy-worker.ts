@@ -84,7 +84,7 @@ function failed(error: unknown): Outcome {
   // OPA aborts by throwing a string, not an Error: never report "undefined" for it.
   const text = error instanceof Error ? error.message : String(error);
   if (error instanceof MemoryBoundError) return { ok: false, reason: "memory", message: text };
-  if (outOfMemory.test(text)) return { ok: false, reason: "memory", message: `it needed more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib)` };
+  if (outOfMemory.test(text)) return { ok: false, reason: "memory", message: `it needed more than the ${setup.memoryMiB} MiB it may use (limits.policy_memory_mib, at most a quarter of the server's GITGATE_EVALUATION_MEMORY_MIB)` };
   return { ok: false, reason: "error", message: text || "it failed without saying why" };
 }
 
