@@ -146,6 +146,22 @@ describe("custom resources", () => {
     expect(status).toBe(1);
   });
 
+  // controller-gen writes `metadata: {type: object}` into every CRD: its fieldless schema made every
+  // custom resource's name, namespace and labels unknown fields; and with no metadata declared, a
+  // misspelt metadata field passed where the API server's strict field validation rejects it.
+  it("check a resource's metadata as ObjectMeta, whatever the CRD declares for it", async () => {
+    const declared = widgetCrd().replace("          properties:\n            spec:", "          properties:\n            metadata: { type: object }\n            spec:");
+    const widget = (metadata: string) => `apiVersion: acme.example.com/v1\nkind: Widget\nmetadata:\n${metadata}spec:\n  size: 1\n  template: { metadata: { labelz: { a: b } } }\n`;
+    const crd = "(acme.example.com/v1 Widget, CRD widgets.acme.example.com in crds/widget.yaml)";
+    for (const crdText of [declared, widgetCrd()]) {
+      const { report } = await judge({ ...base, "crds/widget.yaml": crdText }, { "k8s/w.yaml": widget("  name: w\n  namespace: shop\n  labels: { team: shop }\n  annotations: { a: b }\n  nmae: typo\n") });
+      expect(report.findings.map((f) => `${brief(f)} ${f.message}`)).toEqual([
+        `error schema/unknown-field k8s/w.yaml:8:3 new metadata.nmae is not a field the schema knows: did you mean \`name\`? ${crd}`,
+        `error schema/unknown-field k8s/w.yaml:11:27 new spec.template.metadata.labelz is not a field the schema knows: did you mean \`labels\`? ${crd}`,
+      ]);
+    }
+  });
+
   it("strict: true makes a custom resource with no schema an error; strict: false allows unknown fields", async () => {
     const strict = await judge({ ...base, ".github/gitgate.yml": config("\n    strict: true") }, { "k8s/resources.yaml": resources });
     expect(strict.report.findings.filter((f) => f.rule === "schema/unknown-kind").map(brief)).toEqual(["error schema/unknown-kind k8s/resources.yaml:46:7 new"]);

@@ -56,6 +56,12 @@ export function structuralToJsonSchema(node: unknown): Record<string, unknown> {
 /** Every object has these, declared or not: the API server handles them itself. */
 const objectFields = ["apiVersion", "kind", "metadata"];
 
+/** The fields of ObjectMeta (k8s.io/apimachinery meta/v1), what a resource's `metadata` may hold. */
+const objectMetaFields = [
+  "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
+  "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+];
+
 /**
  * The fields of a custom resource its structural schema does not declare: the ones the API server
  * prunes (or, with strict field validation, rejects). An object keeps unknown fields only under
@@ -78,6 +84,17 @@ export function crdUnknownFields(schema: StructuralSchema, value: unknown): Unkn
     const open = node["x-kubernetes-preserve-unknown-fields"] === true || node.additionalProperties === true;
     const implicit = resource || node["x-kubernetes-embedded-resource"] === true;
     for (const [key, child] of Object.entries(item)) {
+      // A resource's metadata is ObjectMeta whatever the CRD declares (controller-gen writes
+      // `metadata: {type: object}`, with no fields): its fields are ObjectMeta's, checked as the API
+      // server checks them under strict field validation.
+      if (implicit && key === "metadata") {
+        if (child !== null && typeof child === "object" && !Array.isArray(child)) {
+          for (const field of Object.keys(child)) {
+            if (!objectMetaFields.includes(field)) unknown.push({ pointer: joinPointer([...segments, key, field]), key: field, known: [...objectMetaFields].sort() });
+          }
+        }
+        continue;
+      }
       const declared = Object.hasOwn(properties, key) ? properties[key] : map;
       if (declared !== undefined) {
         stack.push({ schema: declared, value: child, segments: [...segments, key], resource: isObject(declared) && declared["x-kubernetes-embedded-resource"] === true });
