@@ -55,7 +55,8 @@ const goFloat: ScalarTag = {
   identify: (value) => typeof value === "number",
   default: true,
   tag: "tag:yaml.org,2002:float",
-  test: new Predicate((text) => goYamlNumber(text)?.kind === "float"),
+  // Any number: an explicit `!!float 3` is the float 3 to go-yaml v2. A plain `3` is goInt's, tried first.
+  test: new Predicate((text) => goYamlNumber(text) !== undefined),
   resolve: (text) => goYamlNumber(text)!.value,
 };
 

@@ -17,6 +17,15 @@ describe("reading manifests as go-yaml v2 does", () => {
     expect(read("a: yes\nb: Off\nc: \"on\"\ny: 1\n")).toEqual({ a: true, b: false, c: "on", true: 1 });
   });
 
+  // go-yaml v2 reads `!!float 3` as the float 3; it was an unknown-tag error.
+  it("reads an explicit !!float of any number, and only of a number", () => {
+    const parsed = parseFile("m.yaml", text("a: !!float 3\nb: !!float 0x10\nc: !!float 2.5\n"), defaultParseLimits, "1.1");
+    expect(parsed.findings).toEqual([]);
+    expect(parsed.documents[0]!.value).toEqual({ a: 3, b: 16, c: 2.5 });
+    expect(parseFile("m.yaml", text("a: !!float x\n"), defaultParseLimits, "1.1").findings.map((f) => f.rule)).toEqual(["yaml/unknown-tag"]);
+    expect(read("a: 3\nb: 3.0\n")).toEqual({ a: 3, b: 3 });
+  });
+
   it("does not resolve tags kubectl would read otherwise", () => {
     const parsed = parseFile("m.yaml", text("a: !!binary aGVsbG8=\n"), defaultParseLimits, "1.1");
     expect(parsed.findings.map((f) => `${f.severity} ${f.rule} ${f.line}:${f.column}`)).toEqual(["error yaml/unknown-tag 1:4"]);
