@@ -186,14 +186,15 @@ const lazyDraft2019Formats = {
     }));
   },
 };
-// The kinds' `byte` format is the API server's (src/engine/schema/kubernetes-base64.ts), built into
+// The kinds' `byte` and `quantity` formats are the API server's (src/engine/schema/kubernetes-base64.ts,
+// kubernetes-quantity.ts), built into
 // their copy of the formats, which kubernetes-validators.ts cannot reach in the bundle.
 const kubernetesByteFormat = {
   name: "kubernetes-byte-format",
   setup(bundle: PluginBuild) {
     bundle.onLoad({ filter: /@kubernetes-models[\\/]validate[\\/]dist[\\/]formats\.js$/ }, ({ path }) => ({
       loader: "js",
-      contents: `${readFileSync(path, "utf8")}\nimport { isKubernetesBase64 } from ${JSON.stringify(fileURLToPath(new URL("src/engine/schema/kubernetes-base64.ts", root)))};\nformats.byte.validate = isKubernetesBase64;\n`,
+      contents: `${readFileSync(path, "utf8")}\nimport { isKubernetesBase64 } from ${JSON.stringify(fileURLToPath(new URL("src/engine/schema/kubernetes-base64.ts", root)))};\nimport { kubernetesQuantity } from ${JSON.stringify(fileURLToPath(new URL("src/engine/schema/kubernetes-quantity.ts", root)))};\nformats.byte.validate = isKubernetesBase64;\nformats.quantity.validate = kubernetesQuantity;\n`,
     }));
   },
 };

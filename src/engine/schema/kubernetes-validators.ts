@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { requireWithCodeCache } from "../../evaluation/thread-code-cache.js";
+import { kubernetesQuantity } from "./kubernetes-quantity.js";
 import { isKubernetesBase64 } from "./kubernetes-base64.js";
 import { kubernetesKinds } from "./kubernetes-kinds.generated.js";
 import type { ValidateFunction } from "./schema-error.js";
@@ -18,13 +19,15 @@ const bundled = existsSync(bundledKinds);
 let formatsFixed: Promise<void> | undefined;
 
 /**
- * The kinds' `byte` format made the API server's (isKubernetesBase64), in the formats object every
+ * The kinds' `byte` and `quantity` formats made the API server's (isKubernetesBase64,
+ * kubernetesQuantity), in the formats object every
  * package kind shares (each reads its `validate` when called). The bundle's kinds have it built in
  * (scripts/bundle-cli.ts); a URL import keeps the package out of the bundle of this module.
  */
 function packageFormatsFixed(): Promise<void> {
-  return (formatsFixed ??= import(new URL("./formats.js", import.meta.resolve("@kubernetes-models/validate")).href).then((module: { formats: { byte: { validate: (value: string) => boolean } } }) => {
+  return (formatsFixed ??= import(new URL("./formats.js", import.meta.resolve("@kubernetes-models/validate")).href).then((module: { formats: Record<"byte" | "quantity", { validate: unknown }> }) => {
     module.formats.byte.validate = isKubernetesBase64;
+    module.formats.quantity.validate = kubernetesQuantity;
   }));
 }
 

@@ -25,6 +25,16 @@ const brief = (f: { severity: string; rule: string; path: string; line: number; 
   `${f.severity} ${f.rule} ${f.path}:${f.line}:${f.column} ${f.message}`;
 
 describe("built-in Kubernetes schemas", () => {
+  // The schema package's quantity pattern took every SI prefix: `memory: 1h` passed and the API server
+  // refused it at apply.
+  it("checks resource quantities as the API server parses them", async () => {
+    const quantities = ["1h", "2da", "1Y", "1p", "1K", "500m", "1Gi", "1e3", "129e6", "0.5", ".5", "+1", "1E-2", "1n"];
+    const resources = quantities.map((q, i) => `              r${i}: "${q}"`).join("\n");
+    const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/web.yaml": deployment("3").replace("          image: web:1\n", `          image: web:1\n          resources:\n            limits:\n${resources}\n`) });
+    expect(report.findings.map((f) => `${f.rule} ${f.line}`)).toEqual(["schema/oneOf 18", "schema/oneOf 19", "schema/oneOf 20", "schema/oneOf 21", "schema/oneOf 22"]);
+    expect(report.findings[0]!.message).toContain("spec.template.spec.containers[0].resources.limits.r0");
+  });
+
   it("reports a type error in a single-document file at the value", async () => {
     const report = await evaluate({ ".github/gitgate.yml": kubernetesConfig }, { "k8s/web.yaml": deployment('"3"') });
     expect(report.findings.map(brief)).toEqual([
