@@ -136,6 +136,7 @@ describe("built-in Kubernetes schemas are strict", () => {
       "k8s/list.yaml": list,
       "k8s/old.yaml": oldApis,
       "k8s/custom.yaml": custom,
+      "k8s/own-group.yaml": "apiVersion: apps/v1\nkind: deployment\nmetadata:\n  name: a\n---\napiVersion: apps/v1beta3\nkind: Deployment\nmetadata:\n  name: b\n",
       "k8s/described.yaml": describedTypes,
       "k8s/bad-lists.yaml": "apiVersion: v1\nkind: List\nitems: none\n---\napiVersion: v1\nkind: List\n",
     });
@@ -205,6 +206,15 @@ describe("built-in Kubernetes schemas are strict", () => {
       "error schema/unknown-kind k8s/custom.yaml:2:7 No built-in schema for example.com/v1 Widget: not allowed with strict.",
     ]);
     expect((await run("custom.yaml", "    strict: false\n")).status).toBe(0);
+  });
+
+  // `kind: deployment` was a notice and passed: no CRD can add a kind to Kubernetes' own groups, and
+  // kubectl says "no matches for kind". A version Gitgate's schemas lack may be one the cluster serves.
+  it("rejects a kind of Kubernetes' own groups in the wrong case, and names the version it knows of one it lacks", async () => {
+    expect((await run("own-group.yaml")).lines).toEqual([
+      "error schema/unknown-kind k8s/own-group.yaml:2:7 Kubernetes serves no apps/v1 deployment: did you mean apps/v1 Deployment? (kubectl: no matches for kind)",
+      "notice schema/unknown-kind k8s/own-group.yaml:6:7 No built-in schema for apps/v1beta3 Deployment (Gitgate knows apps/v1 Deployment): not validated.",
+    ]);
   });
 
   it("rejects a kubernetes_version that is not 1.N", async () => {

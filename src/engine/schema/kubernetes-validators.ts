@@ -54,6 +54,20 @@ export function crdGroupProblem(group: string): string | undefined {
   return undefined;
 }
 
+/**
+ * For an apiVersion and kind no schema knows in one of Kubernetes' own API groups (where no CRD can
+ * add a kind): the kind Gitgate knows there under that name in any case, at this version first, else
+ * undefined. Undefined as well outside Kubernetes' own groups.
+ */
+export function ownGroupMiss(apiVersion: string, kind: string): { meant: string | undefined } | undefined {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  if (crdGroupProblem(group)?.includes("serves itself") !== true) return undefined;
+  const inGroup = Object.keys(kubernetesKinds).filter((key) => (group === "" ? !key.slice(0, key.lastIndexOf("/")).includes("/") : key.startsWith(`${group}/`)));
+  const same = (key: string) => key.slice(key.lastIndexOf("/") + 1).toLowerCase() === kind.toLowerCase();
+  const meant = inGroup.find((key) => same(key) && key.slice(0, key.lastIndexOf("/")) === apiVersion) ?? inGroup.find(same);
+  return { meant: meant === undefined ? undefined : `${meant.slice(0, meant.lastIndexOf("/"))} ${meant.slice(meant.lastIndexOf("/") + 1)}` };
+}
+
 export function hasKubernetesKind(apiVersion: string, kind: string): boolean {
   return Object.hasOwn(kubernetesKinds, kindKey(apiVersion, kind));
 }
