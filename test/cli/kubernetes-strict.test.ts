@@ -213,7 +213,7 @@ describe("built-in Kubernetes schemas are strict", () => {
   it("rejects a kind of Kubernetes' own groups in the wrong case, and names the version it knows of one it lacks", async () => {
     expect((await run("own-group.yaml")).lines).toEqual([
       "error schema/unknown-kind k8s/own-group.yaml:2:7 Kubernetes serves no apps/v1 deployment: did you mean apps/v1 Deployment? (kubectl: no matches for kind)",
-      "notice schema/unknown-kind k8s/own-group.yaml:6:7 No built-in schema for apps/v1beta3 Deployment (Gitgate knows apps/v1 Deployment): not validated.",
+      "notice schema/unknown-kind k8s/own-group.yaml:7:7 No built-in schema for apps/v1beta3 Deployment (Gitgate knows apps/v1 Deployment): not validated.",
     ]);
   });
 
