@@ -72,7 +72,7 @@ export async function checkProtection(deps: ProtectionDeps, trigger: ProtectionT
 export function lookOrder(branches: readonly string[], defaultBranch: string, pattern: string | undefined, now: Date): string[] {
   const named = pattern !== undefined ? compileLinearGlob(pattern) : undefined;
   const first = branches.filter((b) => named?.(b) === true);
-  const rest = branches.filter((b) => !first.includes(b));
+  const rest = branches.filter((b) => named?.(b) !== true);
   const byDefault = rest.filter((b) => b === defaultBranch);
   const others = rest.filter((b) => b !== defaultBranch).sort();
   const from = others.length === 0 ? 0 : (Math.imul(Math.floor(now.getTime() / 1000), 2654435761) >>> 0) % others.length;

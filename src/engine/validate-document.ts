@@ -7,7 +7,7 @@ import { apiVersionVerdict } from "./schema/api-deprecations.js";
 import { closestName } from "./schema/closest-name.js";
 import type { CustomResourceLookup } from "./schema/crd-registry.js";
 import { crdUnknownFields } from "./schema/crd-structural.js";
-import { crdGroupProblem, hasKubernetesKind, kubernetesValidator, ownGroupMiss } from "./schema/kubernetes-validators.js";
+import { crdGroupProblem, hasKubernetesKind, kubernetesValidator, ownGroupKindMeant } from "./schema/kubernetes-validators.js";
 import { describeSchemaError, fieldName, simplifyErrors, type SchemaError, type ValidateFunction } from "./schema/schema-error.js";
 import { validateStrictly, type UnknownField } from "./schema/unknown-fields.js";
 
@@ -120,12 +120,12 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
     judgingNow(object.path);
     if (kind.endsWith("List")) return findings;
   }
-  const miss = !builtIn && !custom ? ownGroupMiss(apiVersion, kind) : undefined;
-  if (miss?.meant !== undefined && !miss.meant.endsWith(` ${kind}`)) {
+  const meant = !builtIn && !custom ? ownGroupKindMeant(apiVersion, kind) : undefined;
+  if (meant !== undefined && !meant.endsWith(` ${kind}`)) {
     // The kind in another case, in one of Kubernetes' own groups (no CRD can add a kind there): the
     // API server serves no such thing. A kind at a version Gitgate's schemas lack may still be served
     // (a beta the cluster has), so that stays a notice below, with the version Gitgate knows.
-    return [...findings, finding("error", "schema/unknown-kind", "/kind", `Kubernetes serves no ${apiVersion} ${kind}: did you mean ${miss.meant}? (kubectl: no matches for kind)`)];
+    return [...findings, finding("error", "schema/unknown-kind", "/kind", `Kubernetes serves no ${apiVersion} ${kind}: did you mean ${meant}? (kubectl: no matches for kind)`)];
   }
   if (!builtIn) {
     // The base decides the rules: a CRD this change adds applies to the changes after it is merged. A
@@ -137,7 +137,7 @@ async function checkKubernetes(object: ObjectAt, schema: KubernetesSchema): Prom
       schema.strict === true ? "error" : "notice",
       "schema/unknown-kind",
       "/kind",
-      `No built-in schema for ${apiVersion} ${kind}${pending}${miss?.meant !== undefined ? ` (Gitgate knows ${miss.meant})` : ""}: ${schema.strict === true ? "not allowed with strict" : "not validated"}.`,
+      `No built-in schema for ${apiVersion} ${kind}${pending}${meant !== undefined ? ` (Gitgate knows ${meant})` : ""}: ${schema.strict === true ? "not allowed with strict" : "not validated"}.`,
     )];
   }
   const validate = await kubernetesValidator(apiVersion, kind)!;

@@ -39,33 +39,45 @@ export function kindKey(apiVersion: string, kind: string): string {
 /** The API groups Kubernetes serves itself ("" is the core group), from its own kinds (not Flux's or Argo CD's). */
 let ownGroups: ReadonlySet<string> | undefined;
 
+/** A kind key's apiVersion and kind (`apps/v1/Deployment` → `apps/v1`, `Deployment`). */
+function splitKey(key: string): [string, string] {
+  const at = key.lastIndexOf("/");
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+/** The API group of an apiVersion: "" for the core group's `v1`. */
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+}
+
+/** Kubernetes serves the group itself (`apps`, the core group, `networking.k8s.io`…): no CRD can add to it. */
+function isOwnGroup(group: string): boolean {
+  ownGroups ??= new Set(Object.entries(kubernetesKinds).filter(([, at]) => at.startsWith("kubernetes-models:")).map(([key]) => groupOf(splitKey(key)[0])));
+  return ownGroups.has(group);
+}
+
 /**
  * Why a CRD cannot define kinds in `group`, or undefined when it can. The API server refuses a CRD whose
  * group has no dot, and serves its own groups itself whatever a CRD says: such a CRD would only let a
  * repository swap a built-in kind's schema for a looser one.
  */
 export function crdGroupProblem(group: string): string | undefined {
-  ownGroups ??= new Set(Object.entries(kubernetesKinds).filter(([, at]) => at.startsWith("kubernetes-models:")).map(([key]) => {
-    const apiVersion = key.slice(0, key.lastIndexOf("/"));
-    return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-  }));
-  if (ownGroups.has(group)) return `${group === "" ? "the core group" : `\`${group}\``} is an API group Kubernetes serves itself`;
+  if (isOwnGroup(group)) return `${group === "" ? "the core group" : `\`${group}\``} is an API group Kubernetes serves itself`;
   if (!group.includes(".")) return `the API server requires a group with at least one dot (\`${group}\`)`;
   return undefined;
 }
 
 /**
  * For an apiVersion and kind no schema knows in one of Kubernetes' own API groups (where no CRD can
- * add a kind): the kind Gitgate knows there under that name in any case, at this version first, else
- * undefined. Undefined as well outside Kubernetes' own groups.
+ * add a kind): the kind Gitgate knows there under that name in any case (`apps/v1 Deployment`), at
+ * this version first. Undefined when there is none, or outside Kubernetes' own groups.
  */
-export function ownGroupMiss(apiVersion: string, kind: string): { meant: string | undefined } | undefined {
-  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-  if (crdGroupProblem(group)?.includes("serves itself") !== true) return undefined;
-  const inGroup = Object.keys(kubernetesKinds).filter((key) => (group === "" ? !key.slice(0, key.lastIndexOf("/")).includes("/") : key.startsWith(`${group}/`)));
-  const same = (key: string) => key.slice(key.lastIndexOf("/") + 1).toLowerCase() === kind.toLowerCase();
-  const meant = inGroup.find((key) => same(key) && key.slice(0, key.lastIndexOf("/")) === apiVersion) ?? inGroup.find(same);
-  return { meant: meant === undefined ? undefined : `${meant.slice(0, meant.lastIndexOf("/"))} ${meant.slice(meant.lastIndexOf("/") + 1)}` };
+export function ownGroupKindMeant(apiVersion: string, kind: string): string | undefined {
+  const group = groupOf(apiVersion);
+  if (!isOwnGroup(group)) return undefined;
+  const named = Object.keys(kubernetesKinds).map(splitKey).filter(([version, known]) => groupOf(version) === group && known.toLowerCase() === kind.toLowerCase());
+  const meant = named.find(([version]) => version === apiVersion) ?? named[0];
+  return meant && `${meant[0]} ${meant[1]}`;
 }
 
 export function hasKubernetesKind(apiVersion: string, kind: string): boolean {
